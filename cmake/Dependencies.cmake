@@ -1,0 +1,13 @@
+# Every dependency comes from a Debian package; README.md says why each is there.
+find_package(PkgConfig REQUIRED)
+find_package(ZLIB REQUIRED)                      # HEP 0x0010 compressed payloads
+pkg_check_modules(PCAP REQUIRED IMPORTED_TARGET libpcap)   # pcap/pcapng files, live capture
+find_package(nlohmann_json 3 REQUIRED)           # JSON output of records
+find_package(fmt REQUIRED)                       # formatting in the CLI
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED) # command-line parsing
+if(SIPHON_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(SIPHON_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,34 @@
+// The `siphon` command: parses the command line and runs one subcommand (docs/CLI.md).
+
+#include <cstdio>
+#include <exception>
+#include <vector>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App root("Siphon: SIP capture and tracing", "siphon");
+  root.require_subcommand(1);
+  std::vector<siphon::cli::Command> commands = {
+      siphon::cli::addVersionCommand(root),
+      siphon::cli::addDecodeCommand(root),
+  };
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints help (exit 0) or the usage error; usage errors exit 2 (CLI.md).
+    int rc = root.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  for (auto& c : commands) {
+    if (c.app->parsed()) {
+      try {
+        return c.run();
+      } catch (const std::exception& e) {  // the one catch-all of the main thread
+        std::fprintf(stderr, "siphon %s: %s\n", c.app->get_name().c_str(), e.what());
+        return 1;
+      }
+    }
+  }
+  return 2;
+}
