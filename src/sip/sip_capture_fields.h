@@ -1,0 +1,53 @@
+#pragma once
+// The fields Kamailio's sip_capture table stores, extracted from one SIP message
+// (docs/HEP-AND-MODULES.md §2.3-§2.4). Every string_view points into the message bytes.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sip/sip_error.h"
+
+namespace siphon::sip {
+
+class SipMessage;
+
+struct FieldOptions {
+  /// `callid_aleg_header`: header names tried in order; the first one present wins (§2.8).
+  std::vector<std::string> callid_aleg_headers = {"X-CID"};
+  /// custom_field1..3_header (Kamailio defaults Mac, IP, Port).
+  std::string custom_field1_header = "Mac";
+  std::string custom_field2_header = "IP";
+  std::string custom_field3_header = "Port";
+};
+
+struct SipCaptureFields {
+  uint8_t type = 0;                 ///< 1 request, 2 reply, 0 not parsed
+  std::string_view method;          ///< request method, or the status code text of a reply
+  uint16_t status_code = 0;         ///< reply status, 0 for requests
+  std::string_view reply_reason;
+  std::string_view ruri, ruri_user, ruri_domain;
+  std::string_view from_user, from_domain, from_tag;
+  std::string_view to_user, to_domain, to_tag;
+  std::string_view pid_user;        ///< P-Asserted-Identity, else P-Preferred-Identity, else RPID
+  std::string_view contact_user, contact_ip;
+  uint16_t contact_port = 0;
+  std::string_view auth_user;       ///< digest username from Proxy-Authorization or Authorization
+  std::string_view callid, callid_aleg;
+  std::string_view via_1, via_1_branch;
+  std::string_view cseq;
+  std::string_view diversion, reason, content_type, user_agent;
+  std::string_view originator_ip;   ///< X-OIP host
+  uint16_t originator_port = 0;
+  std::string_view rtp_stat;
+  std::string_view custom_field1, custom_field2, custom_field3;
+};
+
+/// Fills every field the message has; fields whose header is absent or unparsable stay empty.
+/// Works on a message that failed to parse as far as its parts allow (capture_bad_msgs).
+void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
+                          SipCaptureFields& out);
+
+}  // namespace siphon::sip
