@@ -1,0 +1,50 @@
+#pragma once
+// Counters of the collector's data path: every packet is stored or dropped with a reason.
+// Atomics so that source and sink threads update them without locks.
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace siphon::core {
+
+enum class DropReason : uint8_t {
+  BadHep,        ///< the packet did not decode as HEP
+  AuthKey,       ///< hep_auth_key set and the packet's 0x000e did not match
+  CaptureOff,    ///< capture_on / hep_capture_on switched off
+  QueueFull,     ///< the sink's queue was full
+  StorageError,  ///< the store refused the row after the configured retries
+  StreamError,   ///< a HEP-over-TCP stream broke framing and was closed
+  kCount,
+};
+
+[[nodiscard]] constexpr std::string_view dropReasonName(DropReason r) {
+  switch (r) {
+    case DropReason::BadHep: return "bad_hep";
+    case DropReason::AuthKey: return "auth_key";
+    case DropReason::CaptureOff: return "capture_off";
+    case DropReason::QueueFull: return "queue_full";
+    case DropReason::StorageError: return "storage_error";
+    case DropReason::StreamError: return "stream_error";
+    case DropReason::kCount: break;
+  }
+  return "unknown";
+}
+
+struct IngestStats {
+  std::atomic<uint64_t> received{0};        ///< packets read from any source
+  std::atomic<uint64_t> stored{0};          ///< rows committed to the store
+  std::atomic<uint64_t> unparsed_sip{0};    ///< stored raw with a SIP parse error
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(DropReason::kCount)> dropped{};
+
+  void drop(DropReason r) { dropped[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed); }
+  [[nodiscard]] uint64_t droppedTotal() const {
+    uint64_t n = 0;
+    for (const auto& d : dropped) n += d.load(std::memory_order_relaxed);
+    return n;
+  }
+};
+
+}  // namespace siphon::core

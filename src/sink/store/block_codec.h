@@ -1,0 +1,54 @@
+#pragma once
+// Serialises a batch of records into one block and back. Layout (before compression):
+//
+//   "SPB1" | varint count | count x record metadata | count x payload bytes
+//
+// Metadata and payloads are kept apart so that each compresses with its own kind (zstd sees
+// long runs of similar SIP text, then runs of small integers). Decoding validates every length
+// against what remains, like every parser of bytes we did not write ourselves in this process.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/capture.h"
+#include "core/result.h"
+
+namespace siphon::store {
+
+enum class BlockErrc : uint8_t {
+  BadMagic,    ///< not a block of this format
+  Truncated,   ///< a length points past the end
+  BadValue,    ///< a field out of range (e.g. an address length that is neither 0, 4 nor 16)
+  Decompress,  ///< zstd refused the compressed bytes
+  TooLarge,    ///< the decompressed size is above the limit
+};
+using BlockError = core::ErrorOf<BlockErrc>;
+
+/// Appends one record to an open block's staging buffers.
+class BlockBuilder {
+ public:
+  void add(const core::CaptureMeta& meta);
+  [[nodiscard]] size_t count() const { return count_; }
+  [[nodiscard]] size_t rawBytes() const { return meta_.size() + payloads_.size(); }
+  /// The whole block, uncompressed.
+  [[nodiscard]] std::vector<std::byte> finish() const;
+  void clear();
+
+ private:
+  size_t count_ = 0;
+  std::vector<std::byte> meta_;
+  std::vector<std::byte> payloads_;
+};
+
+/// Decodes a whole (uncompressed) block. The records' views point into `block`.
+[[nodiscard]] core::Result<std::vector<core::CaptureMeta>, BlockError> decodeBlock(
+    std::span<const std::byte> block);
+
+/// zstd, level chosen for ingest speed.
+[[nodiscard]] std::vector<std::byte> compressBlock(std::span<const std::byte> raw, int level);
+[[nodiscard]] core::Result<std::vector<std::byte>, BlockError> decompressBlock(
+    std::span<const std::byte> compressed, size_t max_bytes);
+
+}  // namespace siphon::store

@@ -1,0 +1,91 @@
+#include "sink/store/block_codec.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/byte_reader.h"
+
+namespace siphon::store {
+namespace {
+
+core::CaptureMeta sample(int i, std::string_view payload) {
+  core::CaptureMeta m;
+  m.hep_version = 3;
+  m.ip_family = 2;
+  m.ip_proto = 17;
+  m.src_ip = *core::IpAddress::parse("10.0.0." + std::to_string(i % 250));
+  m.dst_ip = *core::IpAddress::parse("2001:db8::1");
+  m.src_port = 5060;
+  m.dst_port = static_cast<uint16_t>(5000 + i);
+  m.ts_sec = 1700000000 + static_cast<uint32_t>(i);
+  m.ts_usec = 999999;
+  m.capture_id = 2001;
+  m.payload_type = 1;
+  m.has_auth_key = true;
+  m.auth_key = "secret";
+  m.node_name = "node1";
+  m.correlation_id = "abc@host";
+  m.payload = core::asBytes(payload);
+  return m;
+}
+
+TEST(BlockCodec, RoundTripsEveryField) {
+  std::string payload = "OPTIONS sip:x SIP/2.0\r\n\r\n";
+  std::string vendor_value = "xy";
+  BlockBuilder b;
+  for (int i = 0; i < 3; ++i) {
+    auto m = sample(i, payload);
+    if (i == 1) m.other_chunks.push_back({3, 0x22, core::asBytes(vendor_value)});
+    b.add(m);
+  }
+  auto raw = b.finish();
+  auto compressed = compressBlock(raw, 3);
+  auto back = decompressBlock(compressed, 1 << 20);
+  ASSERT_TRUE(back.has_value());
+  auto records = decodeBlock(*back);
+  ASSERT_TRUE(records.has_value());
+  ASSERT_EQ(records->size(), 3u);
+  const auto& r = (*records)[1];
+  EXPECT_EQ(r.src_ip.toString(), "10.0.0.1");
+  EXPECT_EQ(r.dst_ip.toString(), "2001:db8::1");
+  EXPECT_EQ(r.dst_port, 5001);
+  EXPECT_EQ(r.microsSinceEpoch(), int64_t{1700000001} * 1000000 + 999999);
+  EXPECT_EQ(r.capture_id, 2001u);
+  EXPECT_TRUE(r.has_auth_key);
+  EXPECT_EQ(r.auth_key, "");  // the credential itself is not kept
+  EXPECT_EQ(r.node_name, "node1");
+  EXPECT_EQ(r.correlation_id, "abc@host");
+  ASSERT_EQ(r.other_chunks.size(), 1u);
+  EXPECT_EQ(r.other_chunks[0].vendor, 3);
+  EXPECT_EQ(core::asText(r.other_chunks[0].value), "xy");
+  EXPECT_EQ(core::asText(r.payload), payload);
+}
+
+TEST(BlockCodec, EveryTruncationIsAnErrorNotACrash) {
+  std::string payload = "SIP/2.0 200 OK\r\n\r\n";
+  BlockBuilder b;
+  b.add(sample(1, payload));
+  b.add(sample(2, payload));
+  auto raw = b.finish();
+  for (size_t n = 0; n < raw.size(); ++n) {
+    std::vector<std::byte> prefix(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(n));
+    EXPECT_FALSE(decodeBlock(prefix).has_value()) << n;
+  }
+  EXPECT_TRUE(decodeBlock(raw).has_value());
+}
+
+TEST(BlockCodec, CorruptCompressedBlockIsAnError) {
+  std::vector<std::byte> junk(64, std::byte{0x5a});
+  EXPECT_FALSE(decompressBlock(junk, 1 << 20).has_value());
+  BlockBuilder b;
+  std::string payload(100000, 'x');
+  b.add(sample(1, payload));
+  auto compressed = compressBlock(b.finish(), 1);
+  auto r = decompressBlock(compressed, 1000);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, BlockErrc::TooLarge);
+}
+
+}  // namespace
+}  // namespace siphon::store

@@ -1,0 +1,129 @@
+#include "sink/store/block_store.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/byte_reader.h"
+#include "sink/store/index_key.h"
+
+namespace siphon::store {
+namespace {
+
+class BlockStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("siphon-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  core::CaptureMeta record(int64_t ts_us, const std::string& payload) {
+    core::CaptureMeta m;
+    m.hep_version = 3;
+    m.src_ip = *core::IpAddress::parse("127.0.0.1");
+    m.dst_ip = *core::IpAddress::parse("127.0.0.2");
+    m.ts_sec = static_cast<uint32_t>(ts_us / 1000000);
+    m.ts_usec = static_cast<uint32_t>(ts_us % 1000000);
+    m.payload = core::asBytes(payload);
+    return m;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(BlockStoreTest, FindsRecordsByKeyAcrossSealedAndOpenBlocks) {
+  StoreOptions opt;
+  opt.block_records = 3;
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 8; ++i) payloads.push_back("MSG " + std::to_string(i));
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  for (int i = 0; i < 8; ++i) {
+    int64_t keys[] = {indexKey(KeyKind::CallId, i % 2 ? "odd" : "even")};
+    (*store)->add("sip_capture", record(t0 + i, payloads[i]), keys);
+  }
+  auto n = (*store)->flush();
+  ASSERT_TRUE(n.has_value()) << n.error().message;
+  EXPECT_EQ(*n, 8u);
+
+  auto blocks = (*store)->blocksForKey(indexKey(KeyKind::CallId, "odd"), 0, 0);
+  ASSERT_TRUE(blocks.has_value());
+  size_t odd = 0;
+  for (int64_t id : *blocks) {
+    auto b = (*store)->loadBlock(id);
+    ASSERT_TRUE(b.has_value()) << b.error().message;
+    for (const auto& r : b->records) {
+      std::string text(core::asText(r.payload));
+      int i = text.back() - '0';
+      if (i % 2) ++odd;
+    }
+  }
+  EXPECT_EQ(odd, 4u);
+  EXPECT_TRUE((*store)->blocksForKey(indexKey(KeyKind::CallId, "none"), 0, 0)->empty());
+  auto range = (*store)->blocksInRange(t0 + 7, t0 + 7);
+  ASSERT_TRUE(range.has_value());
+  ASSERT_EQ(range->size(), 1u);
+  EXPECT_EQ((*range)[0].count, 2);  // the open block: records 6 and 7
+}
+
+TEST_F(BlockStoreTest, OpenBlockIsRewrittenAndSurvivesReopen) {
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  std::string a = "first", b = "second";
+  {
+    auto store = BlockStore::open(path_, {});
+    ASSERT_TRUE(store.has_value());
+    int64_t k[] = {indexKey(KeyKind::FromUser, "alice")};
+    (*store)->add("sip_capture", record(t0, a), k);
+    ASSERT_TRUE((*store)->flush().has_value());
+    (*store)->add("sip_capture", record(t0 + 1, b), k);
+    ASSERT_TRUE((*store)->flush().has_value());
+    auto s = (*store)->stats();
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->blocks, 1);
+    EXPECT_EQ(s->records, 2);
+  }
+  auto ro = BlockStore::open(path_, {}, /*read_only=*/true);
+  ASSERT_TRUE(ro.has_value()) << ro.error().message;
+  auto blocks = (*ro)->blocksForKey(indexKey(KeyKind::FromUser, "alice"), t0, t0 + 10);
+  ASSERT_TRUE(blocks.has_value());
+  ASSERT_EQ(blocks->size(), 1u);
+  auto loaded = (*ro)->loadBlock((*blocks)[0]);
+  ASSERT_TRUE(loaded.has_value());
+  ASSERT_EQ(loaded->records.size(), 2u);
+  EXPECT_EQ(core::asText(loaded->records[1].payload), "second");
+}
+
+TEST_F(BlockStoreTest, ReadOnlyOpenOfMissingFileIsAClearError) {
+  auto r = BlockStore::open((dir_ / "missing.db").string(), {}, true);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("missing.db"), std::string::npos);
+}
+
+TEST_F(BlockStoreTest, BucketRollKeepsKeysFindableInTheNewBucketRange) {
+  StoreOptions opt;
+  opt.bucket_keys = 1;  // every flush starts a new bucket
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value());
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  std::string p1 = "one", p2 = "two";
+  int64_t k[] = {indexKey(KeyKind::CallId, "c1")};
+  (*store)->add("sip_capture", record(t0, p1), k);
+  ASSERT_TRUE((*store)->flush().has_value());
+  (*store)->add("sip_capture", record(t0 + 5000000, p2), k);
+  ASSERT_TRUE((*store)->flush().has_value());
+  auto blocks = (*store)->blocksForKey(k[0], t0 + 4000000, t0 + 6000000);
+  ASSERT_TRUE(blocks.has_value());
+  EXPECT_EQ(blocks->size(), 1u);
+}
+
+}  // namespace
+}  // namespace siphon::store

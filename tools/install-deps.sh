@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs Siphon's build and test dependencies from Debian 12 packages, only those missing.
+# Idempotent; runs `apt-get update` only when something must be installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config   # toolchain
+  libpcap-dev                                    # pcap/pcapng files, live capture
+  zlib1g-dev                                     # HEP 0x0010 compressed payloads
+  libsqlite3-dev                                 # embedded store
+  libssl-dev                                     # HEP over TLS
+  nlohmann-json3-dev                             # JSON records and API
+  libfmt-dev                                     # formatting
+  libcli11-dev                                   # command line
+  libtoml11-dev                                  # configuration files
+  libgtest-dev libgmock-dev                      # unit tests
+  libbenchmark-dev                               # micro-benchmarks (bench/)
+  clang-14 libclang-rt-14-dev                    # libFuzzer builds (fuzz/)
+  tshark                                         # integration tests cross-check captures
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all Debian packages already installed"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer it up front.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
