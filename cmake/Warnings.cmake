@@ -8,3 +8,8 @@ if(SIPHON_SANITIZE)
   add_compile_options(-fsanitize=${SIPHON_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${SIPHON_SANITIZE})
 endif()
+if(SIPHON_FUZZ)
+  # Coverage instrumentation for every library, not only the fuzz targets: without it
+  # libFuzzer runs blind. The targets themselves link -fsanitize=fuzzer.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

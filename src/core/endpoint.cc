@@ -19,7 +19,9 @@ std::string_view endpointProtoName(EndpointProto p) {
 Result<Endpoint, Failure> Endpoint::parse(std::string_view text) {
   const std::string original(text);
   auto bad = [&](std::string_view why) {
-    return unexpected(Failure{"bad address '" + original + "': " + std::string(why), 2});
+    std::string msg = "bad address '";
+    msg.append(original).append("': ").append(why);
+    return unexpected(Failure{std::move(msg), 2});
   };
   Endpoint ep;
   for (auto p : {EndpointProto::Udp, EndpointProto::Tcp, EndpointProto::Tls}) {
@@ -50,8 +52,13 @@ Result<Endpoint, Failure> Endpoint::parse(std::string_view text) {
 }
 
 std::string Endpoint::toString() const {
-  std::string host = ip.isV6() ? "[" + ip.toString() + "]" : ip.toString();
-  return std::string(endpointProtoName(proto)) + ":" + host + ":" + std::to_string(port);
+  // Built with append(): gcc 12 -O3 warns falsely (-Wrestrict) on "[" + string chains.
+  std::string out(endpointProtoName(proto));
+  out.append(ip.isV6() ? ":[" : ":");
+  out.append(ip.toString());
+  out.append(ip.isV6() ? "]:" : ":");
+  out.append(std::to_string(port));
+  return out;
 }
 
 }  // namespace siphon::core
