@@ -1,0 +1,62 @@
+#pragma once
+// Splitting a header field value into its comma-separated values (RFC 3261 §7.3.1), and
+// iterating over ";name=value" parameter lists. Both are zero-copy over the value text.
+
+#include <optional>
+#include <string_view>
+
+namespace siphon::sip {
+
+/// Yields the values of a comma-list header. A comma inside a quoted string (with backslash
+/// escapes) or inside <...> does not split. Values are trimmed of LWS and may be empty
+/// (";;,;,," gives empty values, which value parsers reject).
+class HeaderValueSplitter {
+ public:
+  explicit HeaderValueSplitter(std::string_view text) : text_(text) {}
+  /// Next value, or nullopt when none is left.
+  [[nodiscard]] std::optional<std::string_view> next();
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  bool done_ = false;
+};
+
+/// The first value of a comma-list header value.
+[[nodiscard]] std::string_view firstListValue(std::string_view text);
+
+/// One generic-param (RFC 3261 §25.1): name [= value]. `value` of a quoted string keeps
+/// its quotes and escapes.
+struct Param {
+  std::string_view name;
+  std::string_view value;
+  bool has_value = false;
+};
+
+/// Iterates over "*(SEMI generic-param)" text, with LWS allowed around ';' and '='.
+class ParamIterator {
+ public:
+  /// `text` is empty or starts (after optional LWS) with ';'.
+  explicit ParamIterator(std::string_view text) : text_(text) {}
+  /// Next parameter; false at the end or on malformed text (then failed() is true).
+  [[nodiscard]] bool next(Param& out);
+  [[nodiscard]] bool failed() const { return failed_; }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+};
+
+/// Value of parameter `name` (case-insensitive) in a parameter list; nullopt when absent.
+/// A parameter present without a value gives an empty view.
+[[nodiscard]] std::optional<std::string_view> findParam(std::string_view params,
+                                                        std::string_view name);
+
+/// True when every parameter in `params` is well formed (non-empty token names).
+[[nodiscard]] bool paramsWellFormed(std::string_view params);
+
+/// Content of a quoted string: `"a\"b"` -> `a\"b` (escapes kept); other text unchanged.
+[[nodiscard]] std::string_view unquote(std::string_view text);
+
+}  // namespace siphon::sip

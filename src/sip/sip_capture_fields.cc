@@ -1,0 +1,153 @@
+#include "sip/sip_capture_fields.h"
+
+#include <charconv>
+
+#include "core/char_class.h"
+#include "sip/auth.h"
+#include "sip/header_values.h"
+#include "sip/name_addr.h"
+#include "sip/sip_message.h"
+
+namespace siphon::sip {
+namespace {
+
+// User part of the first value of an identity header (P-Asserted-Identity and friends).
+std::string_view identityUser(const SipMessage& msg, HeaderId id) {
+  if (!msg.hasHeader(id)) return {};
+  NameAddr na;
+  if (parseNameAddrInto(firstListValue(msg.header(id)), na)) return {};
+  return na.uri.user;
+}
+
+// X-OIP: "host:port" (or "[v6]:port"); Kamailio takes the port after the first ':' (§2.4).
+// We store the host without the ':' (not Kamailio's NUL-in-string quirk) and the port as a
+// number when it is one.
+void splitOriginator(std::string_view oip, SipCaptureFields& out) {
+  std::string_view host = oip;
+  std::string_view port;
+  if (!oip.empty() && oip.front() == '[') {
+    const size_t close = oip.find(']');
+    if (close != std::string_view::npos) {
+      host = oip.substr(1, close - 1);
+      const std::string_view after = oip.substr(close + 1);
+      if (!after.empty() && after.front() == ':') port = after.substr(1);
+    }
+  } else if (const size_t colon = oip.find(':'); colon != std::string_view::npos) {
+    host = oip.substr(0, colon);
+    port = oip.substr(colon + 1);
+  }
+  out.originator_ip = host;
+  uint16_t p = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (!port.empty() && ec == std::errc{} && ptr == port.data() + port.size()) {
+    out.originator_port = p;
+  }
+}
+
+// Header named `name` (any name, long/compact, case-insensitive); empty name gives "".
+std::string_view namedHeader(const SipMessage& msg, std::string_view name) {
+  return name.empty() ? std::string_view{} : msg.header(name);
+}
+
+}  // namespace
+
+void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
+                          SipCaptureFields& out) {
+  out = SipCaptureFields{};
+  if (msg.isRequest()) {
+    out.type = 1;
+    out.method = msg.method();
+    out.ruri = msg.requestUri();
+    if (const auto& ruri = msg.requestUriParsed()) {
+      out.ruri_user = ruri->user;
+      // Domains keep the URI spelling, IPv6 brackets included, as Kamailio stores them.
+      out.ruri_domain = ruri->host_text;
+    }
+  } else if (msg.isResponse()) {
+    out.type = 2;
+    out.method = msg.statusText();
+    out.status_code = msg.statusCode();
+    out.reply_reason = msg.reasonPhrase();
+  }
+
+  if (const auto& from = msg.from()) {
+    out.from_user = from->uri.user;
+    out.from_domain = from->uri.host_text;
+    out.from_tag = from->tag();
+  }
+  if (const auto& to = msg.to()) {
+    out.to_user = to->uri.user;
+    out.to_domain = to->uri.host_text;
+    out.to_tag = to->tag();
+  }
+
+  out.pid_user = identityUser(msg, HeaderId::PAssertedIdentity);
+  if (out.pid_user.empty()) out.pid_user = identityUser(msg, HeaderId::PPreferredIdentity);
+  if (out.pid_user.empty()) out.pid_user = identityUser(msg, HeaderId::RemotePartyId);
+
+  if (const auto& contact = msg.contact()) {
+    if (contact->star) {
+      out.contact_user = "*";  // static text: "Contact: *" has no URI (§2.4)
+    } else {
+      out.contact_user = contact->uri.user;
+      out.contact_ip = contact->uri.host;  // an address column: IPv6 without brackets
+      out.contact_port = contact->uri.port;
+    }
+  }
+
+  // Proxy-Authorization is preferred over Authorization (Kamailio sip_capture).
+  std::optional<std::string_view> username;
+  if (msg.hasHeader(HeaderId::ProxyAuthorization)) {
+    username = digestUsername(msg.header(HeaderId::ProxyAuthorization));
+  }
+  if (!username && msg.hasHeader(HeaderId::Authorization)) {
+    username = digestUsername(msg.header(HeaderId::Authorization));
+  }
+  if (username) out.auth_user = usernameUserPart(*username);
+
+  out.callid = msg.callId();
+  // §2.8: first header present in list order. Names are compared case-insensitively as a
+  // whole; Kamailio's "first character must match exactly" quirk is not copied.
+  for (const auto& name : options.callid_aleg_headers) {
+    if (auto v = msg.findHeader(name)) {
+      out.callid_aleg = *v;
+      break;
+    }
+  }
+
+  if (msg.hasHeader(HeaderId::Via)) {
+    if (const auto& via = msg.topVia()) {
+      out.via_1 = via->text;  // the first value, already split off by topVia()
+      out.via_1_branch = via->branch;
+    } else {
+      out.via_1 = firstListValue(msg.header(HeaderId::Via));
+    }
+  }
+  out.cseq = msg.header(HeaderId::CSeq);
+  out.diversion = msg.header(HeaderId::Diversion);
+  out.reason = msg.header(HeaderId::Reason);
+  out.content_type = msg.header(HeaderId::ContentType);
+  out.user_agent = msg.header(HeaderId::UserAgent);
+  // Replies usually carry Server instead of User-Agent; Kamailio would store ''. We fall back
+  // to Server for replies so the column says which software answered.
+  if (out.user_agent.empty() && msg.isResponse()) out.user_agent = msg.header(HeaderId::Server);
+
+  if (msg.hasHeader(HeaderId::XOip)) splitOriginator(msg.header(HeaderId::XOip), out);
+
+  static constexpr HeaderId kRtpStat[] = {HeaderId::XRtpStatAdd,      HeaderId::XRtpStatT38,
+                                          HeaderId::XRtpStat,         HeaderId::PRtpStat,
+                                          HeaderId::XSiemensRtpStats, HeaderId::XNgRtpStats,
+                                          HeaderId::RtpRxStat};
+  for (HeaderId id : kRtpStat) {
+    if (msg.hasHeader(id)) {
+      out.rtp_stat = msg.header(id);
+      break;
+    }
+  }
+
+  out.custom_field1 = namedHeader(msg, options.custom_field1_header);
+  out.custom_field2 = namedHeader(msg, options.custom_field2_header);
+  out.custom_field3 = namedHeader(msg, options.custom_field3_header);
+}
+
+}  // namespace siphon::sip

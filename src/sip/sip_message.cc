@@ -1,0 +1,250 @@
+#include "sip/sip_message.h"
+
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+#include "core/char_class.h"
+#include "core/text_cursor.h"
+#include "sip/header_scanner.h"
+
+namespace siphon::sip {
+namespace {
+
+// Offsets are stored as uint32_t; max_message_bytes is clamped so they always fit.
+constexpr size_t kMaxOffset = std::numeric_limits<uint32_t>::max();
+
+template <class T>
+const SipResult<T>& missing(std::optional<SipResult<T>>& cache, std::string_view what) {
+  cache.emplace(sipError(SipErrc::MissingHeader, what));
+  return *cache;
+}
+
+}  // namespace
+
+void SipMessage::setError(SipErrc code, std::string_view detail) {
+  if (!framing_error_) framing_error_ = SipError{code, detail};  // keep the first reason
+}
+
+void SipMessage::addHeader(const RawHeader& h) {
+  const Slot s{static_cast<uint32_t>(h.name.data() - bytes_.data()),
+               static_cast<uint32_t>(h.value.data() - bytes_.data()),
+               static_cast<uint32_t>(h.value.size()), static_cast<uint16_t>(h.name.size()),
+               h.id};
+  const size_t index = header_count_;
+  if (index < kInlineHeaders) {
+    inline_[index] = s;
+  } else {
+    overflow_.push_back(s);
+  }
+  ++header_count_;
+  auto& first = first_[static_cast<size_t>(h.id)];
+  if (first == kNoSlot && index < kNoSlot) first = static_cast<uint16_t>(index);
+}
+
+SipMessage SipMessage::parse(std::string_view bytes, const ParseLimits& limits) {
+  SipMessage msg;
+  msg.bytes_ = bytes;
+  msg.first_.fill(kNoSlot);
+
+  std::string_view text = bytes;
+  const size_t max_bytes = limits.max_message_bytes < kMaxOffset ? limits.max_message_bytes
+                                                                  : kMaxOffset;
+  if (text.size() > max_bytes) {
+    msg.setError(SipErrc::TooLarge, "message over max_message_bytes");
+    text = text.substr(0, max_bytes);  // bound the work; the bytes stay available raw
+  }
+  // RFC 3261 §7.5: CRLFs before the start line are ignored.
+  size_t pos = 0;
+  while (pos < text.size() && (text[pos] == '\r' || text[pos] == '\n')) ++pos;
+  if (pos == text.size()) {
+    msg.setError(SipErrc::NoStartLine, "no start line");
+    return msg;
+  }
+  const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+  size_t line_end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data())
+                       : text.size();
+  size_t after_line = nl ? line_end + 1 : text.size();
+  if (line_end > pos && text[line_end - 1] == '\r') --line_end;
+  msg.start_line_ = text.substr(pos, line_end - pos);
+  if (auto start = parseStartLine(msg.start_line_)) {
+    msg.start_ = *start;
+    msg.start_ok_ = true;
+  } else {
+    msg.setError(start.error().code, start.error().detail);
+  }
+
+  const size_t max_headers = limits.max_headers < kNoSlot ? limits.max_headers : kNoSlot;
+  HeaderScanner scanner(text, after_line);
+  RawHeader h;
+  bool terminated = false;
+  for (;;) {
+    const ScanStatus st = scanner.next(h);
+    if (st == ScanStatus::End) {
+      terminated = true;
+      break;
+    }
+    if (st == ScanStatus::Unterminated) break;
+    if (st == ScanStatus::LineWithoutColon) {
+      msg.setError(SipErrc::HeaderWithoutColon, "header line without name and colon");
+      continue;
+    }
+    if (msg.header_count_ >= max_headers) {
+      msg.setError(SipErrc::TooManyHeaders, "more header fields than max_headers");
+      continue;  // keep scanning for the body; the work stays bounded by max_message_bytes
+    }
+    msg.addHeader(h);
+  }
+  if (!terminated) {
+    msg.setError(SipErrc::UnterminatedHeaders, "no empty line after the headers");
+    msg.message_size_ = text.size();
+    return msg;
+  }
+
+  const size_t body_start = scanner.bodyOffset();
+  const std::string_view rest = text.substr(body_start);
+  msg.body_ = rest;
+  msg.message_size_ = text.size();
+  if (msg.first_[static_cast<size_t>(HeaderId::ContentLength)] == kNoSlot) return msg;
+
+  // Content-Length: a whole non-negative decimal (from_chars into uint64_t; no sign allowed).
+  const std::string_view cl = msg.header(HeaderId::ContentLength);
+  uint64_t length = 0;
+  auto [ptr, ec] = std::from_chars(cl.data(), cl.data() + cl.size(), length);
+  if (cl.empty() || ec != std::errc{} || ptr != cl.data() + cl.size()) {
+    msg.setError(SipErrc::BadContentLength, "Content-Length is not a non-negative integer");
+    return msg;
+  }
+  msg.content_length_ = length;
+  if (length > rest.size()) {
+    // On UDP a shorter datagram than announced is invalid (RFC 4475 clerr); keep what is there.
+    msg.setError(SipErrc::BodyTruncated, "Content-Length larger than the bytes present");
+    return msg;
+  }
+  msg.body_ = rest.substr(0, static_cast<size_t>(length));
+  msg.message_size_ = body_start + static_cast<size_t>(length);
+  return msg;
+}
+
+HeaderField SipMessage::headerAt(size_t i) const {
+  if (i >= header_count_) return {};
+  const Slot& s = slot(i);
+  return HeaderField{bytes_.substr(s.name_off, s.name_len), bytes_.substr(s.value_off, s.value_len),
+                     s.id};
+}
+
+std::string_view SipMessage::header(HeaderId id) const {
+  const auto i = static_cast<size_t>(id);
+  if (id == HeaderId::Other || i >= kHeaderIdCount || first_[i] == kNoSlot) return {};
+  const Slot& s = slot(first_[i]);
+  return bytes_.substr(s.value_off, s.value_len);
+}
+
+bool SipMessage::hasHeader(HeaderId id) const {
+  const auto i = static_cast<size_t>(id);
+  return id != HeaderId::Other && i < kHeaderIdCount && first_[i] != kNoSlot;
+}
+
+std::optional<std::string_view> SipMessage::findHeader(std::string_view name) const {
+  const HeaderId id = classifyHeaderName(name);
+  if (id != HeaderId::Other) {
+    if (!hasHeader(id)) return std::nullopt;
+    return header(id);
+  }
+  // Unknown names have no index: compare the length first, then the letters.
+  for (size_t i = 0; i < header_count_; ++i) {
+    const Slot& s = slot(i);
+    if (s.id == HeaderId::Other && s.name_len == name.size() &&
+        core::equalsIgnoreCase(bytes_.substr(s.name_off, s.name_len), name)) {
+      return bytes_.substr(s.value_off, s.value_len);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view SipMessage::header(std::string_view name) const {
+  auto v = findHeader(name);
+  return v ? *v : std::string_view{};
+}
+
+size_t SipMessage::headerFieldCount(std::string_view name) const {
+  size_t n = 0;
+  forEachHeaderField(name, [&](std::string_view) { ++n; });
+  return n;
+}
+
+std::vector<std::string_view> SipMessage::headerValues(std::string_view name) const {
+  std::vector<std::string_view> out;
+  forEachHeaderValue(name, [&](std::string_view v) { out.push_back(v); });
+  return out;
+}
+
+const SipResult<Uri>& SipMessage::requestUriParsed() const {
+  if (ruri_) return *ruri_;
+  if (!isRequest()) return missing(ruri_, "not a request");
+  ruri_.emplace(parseUri(start_.request_uri));
+  return *ruri_;
+}
+
+const SipResult<NameAddr>& SipMessage::from() const {
+  if (from_) return *from_;
+  if (!hasHeader(HeaderId::From)) return missing(from_, "From");
+  from_.emplace(parseNameAddr(header(HeaderId::From)));
+  return *from_;
+}
+
+const SipResult<NameAddr>& SipMessage::to() const {
+  if (to_) return *to_;
+  if (!hasHeader(HeaderId::To)) return missing(to_, "To");
+  to_.emplace(parseNameAddr(header(HeaderId::To)));
+  return *to_;
+}
+
+const SipResult<NameAddr>& SipMessage::contact() const {
+  if (contact_) return *contact_;
+  if (!hasHeader(HeaderId::Contact)) return missing(contact_, "Contact");
+  contact_.emplace(parseNameAddr(firstListValue(header(HeaderId::Contact))));
+  return *contact_;
+}
+
+const SipResult<Via>& SipMessage::topVia() const {
+  if (top_via_) return *top_via_;
+  if (!hasHeader(HeaderId::Via)) return missing(top_via_, "Via");
+  top_via_.emplace(parseVia(firstListValue(header(HeaderId::Via))));
+  return *top_via_;
+}
+
+const SipResult<CSeq>& SipMessage::cseq() const {
+  if (cseq_) return *cseq_;
+  if (!hasHeader(HeaderId::CSeq)) return missing(cseq_, "CSeq");
+  cseq_.emplace(parseCSeq(header(HeaderId::CSeq)));
+  return *cseq_;
+}
+
+std::optional<SipError> SipMessage::parseError() const {
+  if (framing_error_) return framing_error_;
+  if (!value_error_) value_error_.emplace(validateValues());
+  return *value_error_;
+}
+
+std::optional<SipError> SipMessage::validateValues() const {
+  // Single-value headers: the cached parse of the first field (multi01: extra fields of a
+  // single-value header are a semantic error, not a syntax one, and are not checked).
+  if (const auto& f = from(); !f && f.error().code != SipErrc::MissingHeader) return f.error();
+  if (const auto& t = to(); !t && t.error().code != SipErrc::MissingHeader) return t.error();
+  if (const auto& c = cseq(); !c && c.error().code != SipErrc::MissingHeader) return c.error();
+  // List headers: every value of every field (badinv01: ";;,;,," in Via; regbadct: Contact).
+  std::optional<SipError> err;
+  forEachHeaderValue("Via", [&](std::string_view v) {
+    if (err) return;
+    if (auto via = parseVia(v); !via) err = via.error();
+  });
+  if (err) return err;
+  forEachHeaderValue("Contact", [&](std::string_view v) {
+    if (err) return;
+    if (auto na = parseNameAddr(v); !na) err = na.error();
+  });
+  return err;
+}
+
+}  // namespace siphon::sip

@@ -1,0 +1,120 @@
+#include "sip/start_line.h"
+
+#include <charconv>
+#include <cstring>
+
+#include "core/char_class.h"
+#include "core/text_cursor.h"
+
+namespace siphon::sip {
+namespace {
+
+constexpr std::string_view kSipVersion = "SIP/2.0";
+constexpr core::CharClass kSpace = core::CharClass::of(" ");
+// Longest method we call plausible in the gate; real ones are under 20 characters.
+constexpr size_t kMaxGateMethodLen = 32;
+
+// RFC 3261 §25.1: SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT, and literal text in the ABNF
+// is case-insensitive, so "sip/2.0" is accepted.
+bool isSipVersion(std::string_view v) { return core::equalsIgnoreCase(v, kSipVersion); }
+
+bool isSipVersionPrefix(std::string_view line) {
+  return line.size() >= kSipVersion.size() &&
+         isSipVersion(line.substr(0, kSipVersion.size()));
+}
+
+SipResult<StartLine> parseStatusLine(std::string_view line) {
+  core::TextCursor cur(line);
+  StartLine out;
+  out.kind = StartLineKind::Response;
+  out.version = cur.takeUntil(kSpace);
+  if (!isSipVersion(out.version)) return sipError(SipErrc::BadVersion, "status line version");
+  if (!cur.consume(' ')) return sipError(SipErrc::BadStartLine, "status line without code");
+  auto digits = cur.takeWhile(core::chars::kDigit);
+  if (digits.size() != 3) return sipError(SipErrc::BadStatusCode, "status code not 3 digits");
+  uint16_t code = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code);
+  if (ec != std::errc{} || ptr != digits.data() + digits.size() || code < 100 || code > 699) {
+    return sipError(SipErrc::BadStatusCode, "status code out of 100..699");
+  }
+  out.status_text = digits;
+  out.status_code = code;
+  // Reason-Phrase may be empty ("SIP/2.0 100 ", RFC 4475 §3.1.1.13); a missing SP before an
+  // empty reason is tolerated, since nothing is lost.
+  if (cur.empty()) return out;
+  if (!cur.consume(' ')) return sipError(SipErrc::BadStatusCode, "status code not followed by SP");
+  out.reason = cur.takeRest();
+  return out;
+}
+
+SipResult<StartLine> parseRequestLine(std::string_view line) {
+  core::TextCursor cur(line);
+  StartLine out;
+  out.kind = StartLineKind::Request;
+  out.method = cur.takeWhile(core::chars::kToken);
+  if (out.method.empty() || !cur.consume(' ')) {
+    return sipError(SipErrc::BadStartLine, "request line: method not a token followed by SP");
+  }
+  auto uri = cur.takeUntilChar(' ');
+  if (!uri || uri->empty()) {
+    return sipError(SipErrc::BadStartLine, "request line: URI missing or several SP");
+  }
+  out.request_uri = *uri;
+  if (!cur.consume(' ')) return sipError(SipErrc::BadStartLine, "request line: no version");
+  out.version = cur.takeRest();
+  if (out.version.find_first_of(" \t") != std::string_view::npos) {
+    // RFC 4475 lwsruri: LWS inside the Request-URI leaves extra SP-separated words.
+    return sipError(SipErrc::BadStartLine, "request line: more than three elements");
+  }
+  if (!isSipVersion(out.version)) return sipError(SipErrc::BadVersion, "request line version");
+  for (char c : out.request_uri) {
+    if (c == '\t' || static_cast<unsigned char>(c) < 0x20) {
+      return sipError(SipErrc::BadStartLine, "request line: control character in URI");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SipResult<StartLine> parseStartLine(std::string_view line) {
+  if (line.empty()) return sipError(SipErrc::BadStartLine, "empty start line");
+  if (isSipVersionPrefix(line) && (line.size() == kSipVersion.size() ||
+                                   line[kSipVersion.size()] == ' ')) {
+    return parseStatusLine(line);
+  }
+  if (line.size() >= 4 && core::equalsIgnoreCase(line.substr(0, 4), "SIP/")) {
+    return sipError(SipErrc::BadVersion, "status line version is not SIP/2.0");
+  }
+  return parseRequestLine(line);
+}
+
+bool looksLikeSipStartLine(std::string_view line) {
+  if (isSipVersionPrefix(line)) {
+    // "SIP/2.0 NNN"
+    if (line.size() < kSipVersion.size() + 4 || line[kSipVersion.size()] != ' ') return false;
+    for (size_t i = kSipVersion.size() + 1; i < kSipVersion.size() + 4; ++i) {
+      if (!core::chars::kDigit.contains(line[i])) return false;
+    }
+    return true;
+  }
+  size_t m = 0;
+  while (m < line.size() && m <= kMaxGateMethodLen && core::chars::kToken.contains(line[m])) ++m;
+  if (m == 0 || m > kMaxGateMethodLen || m >= line.size() || line[m] != ' ') return false;
+  // "METHOD SP uri SP SIP/2.0": the line must end in " SIP/2.0" with a URI in between.
+  if (line.size() < m + 2 + kSipVersion.size() + 1) return false;
+  const std::string_view tail = line.substr(line.size() - kSipVersion.size() - 1);
+  return tail[0] == ' ' && isSipVersion(tail.substr(1));
+}
+
+bool looksLikeSip(std::string_view bytes) {
+  const void* nl = bytes.empty() ? nullptr : std::memchr(bytes.data(), '\n', bytes.size());
+  std::string_view line = bytes;
+  if (nl != nullptr) {
+    line = bytes.substr(0, static_cast<size_t>(static_cast<const char*>(nl) - bytes.data()));
+  }
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return looksLikeSipStartLine(line);
+}
+
+}  // namespace siphon::sip

@@ -1,0 +1,124 @@
+#include "sip/uri.h"
+
+#include <charconv>
+
+#include "core/char_class.h"
+#include "core/text_cursor.h"
+
+namespace siphon::sip {
+namespace {
+
+// RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+constexpr core::CharClass kSchemeChars = core::chars::kAlnum | core::CharClass::of("+-.");
+// hostname / IPv4 characters; '_' is not in RFC 3261 hostnames but appears in the wild.
+constexpr core::CharClass kHostChars = core::chars::kAlnum | core::CharClass::of("-._");
+constexpr core::CharClass kIpv6Chars = core::chars::kHexDigit | core::CharClass::of(":.");
+constexpr core::CharClass kParamsEnd = core::CharClass::of(";?");
+constexpr core::CharClass kHeadersStart = core::CharClass::of("?");
+// Nothing in a URI is LWS or a control character (RFC 4475 lwsruri, badaspec).
+constexpr core::CharClass kNotInUri = core::CharClass::range(0, 0x20) | core::CharClass::of("\x7f");
+
+SipResult<uint16_t> parsePort(std::string_view digits) {
+  uint16_t port = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (digits.empty() || ec != std::errc{} || ptr != digits.data() + digits.size()) {
+    return sipError(SipErrc::BadUri, "port is not a 16-bit number");
+  }
+  return port;
+}
+
+// hostport [params] [? headers] of a sip/sips URI (the part after userinfo@).
+SipResult<bool> parseHostPortEtc(std::string_view rest, Uri& uri) {
+  core::TextCursor cur(rest);
+  const size_t host_start = cur.position();
+  if (cur.consume('[')) {
+    uri.host = cur.takeWhile(kIpv6Chars);
+    if (uri.host.empty() || !cur.consume(']')) {
+      return sipError(SipErrc::BadUri, "IPv6 reference not closed by ]");
+    }
+    uri.host_is_ipv6 = true;
+    uri.host_text = cur.since(host_start);
+  } else {
+    uri.host = cur.takeWhile(kHostChars);
+    uri.host_text = uri.host;
+    if (uri.host.empty()) return sipError(SipErrc::BadUri, "empty host");
+  }
+  if (cur.consume(':')) {
+    uri.port_text = cur.takeUntil(kParamsEnd);
+    auto port = parsePort(uri.port_text);
+    if (!port) return core::unexpected(port.error());
+    uri.port = *port;
+  }
+  if (cur.peekIs(';')) uri.params = cur.takeUntil(kHeadersStart);
+  if (cur.consume('?')) uri.headers = cur.takeRest();
+  if (!cur.empty()) return sipError(SipErrc::BadUri, "unexpected character after host");
+  return true;
+}
+
+}  // namespace
+
+SipResult<Uri> parseUri(std::string_view text) {
+  Uri uri;
+  if (auto err = parseUriInto(text, uri)) return core::unexpected(*err);
+  return uri;
+}
+
+std::optional<SipError> parseUriInto(std::string_view text, Uri& uri) {
+  uri = Uri{};
+  uri.text = text;
+  // One pass: reject LWS/control characters and note the first '@' (userinfo end).
+  size_t at = std::string_view::npos;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (kNotInUri.contains(c)) return SipError{SipErrc::BadUri, "LWS or control char in URI"};
+    if (c == '@' && at == std::string_view::npos) at = i;
+  }
+  core::TextCursor cur(text);
+  uri.scheme_text = cur.takeWhile(kSchemeChars);
+  if (uri.scheme_text.empty() || !core::chars::kAlpha.contains(uri.scheme_text[0]) ||
+      !cur.consume(':')) {
+    return SipError{SipErrc::BadUri, "URI without scheme"};
+  }
+  if (core::equalsIgnoreCase(uri.scheme_text, "sip")) {
+    uri.scheme = UriScheme::Sip;
+  } else if (core::equalsIgnoreCase(uri.scheme_text, "sips")) {
+    uri.scheme = UriScheme::Sips;
+  } else if (core::equalsIgnoreCase(uri.scheme_text, "tel")) {
+    uri.scheme = UriScheme::Tel;
+  }
+  std::string_view rest = cur.rest();
+  uri.opaque = rest;
+  switch (uri.scheme) {
+    case UriScheme::Other:
+      return std::nullopt;
+    case UriScheme::Tel: {
+      // RFC 3966: telephone-subscriber = number *par; the number is the user for storage.
+      core::TextCursor tel(rest);
+      uri.user = tel.takeUntil(kParamsEnd);
+      if (uri.user.empty()) return SipError{SipErrc::BadUri, "tel URI without number"};
+      if (tel.peekIs(';')) uri.params = tel.takeUntil(kHeadersStart);
+      if (tel.consume('?')) uri.headers = tel.takeRest();
+      return std::nullopt;
+    }
+    case UriScheme::Sip:
+    case UriScheme::Sips:
+      break;
+  }
+  // userinfo ends at the first '@': '@' is legal neither in hostport, nor unescaped in
+  // URI parameters or headers (RFC 3261 §25.1 paramchar / hvalue).
+  if (at != std::string_view::npos && at >= cur.position()) {
+    at -= cur.position();  // offset in `rest`
+    const std::string_view userinfo = rest.substr(0, at);
+    // ':' is not a user character, so the first one starts the password (RFC 4475 intmeth).
+    const size_t colon = userinfo.find(':');
+    uri.user = userinfo.substr(0, colon);
+    if (colon != std::string_view::npos) uri.password = userinfo.substr(colon + 1);
+    if (uri.user.empty()) return SipError{SipErrc::BadUri, "empty user before @"};
+    rest = rest.substr(at + 1);
+  }
+  auto ok = parseHostPortEtc(rest, uri);
+  if (!ok) return ok.error();
+  return std::nullopt;
+}
+
+}  // namespace siphon::sip
