@@ -11,3 +11,4 @@ endif()
 if(SIPHON_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # HTTP API and `siphon ctl`

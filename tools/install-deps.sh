@@ -7,11 +7,12 @@ packages=(
   build-essential cmake ninja-build pkg-config   # toolchain
   libpcap-dev                                    # pcap/pcapng files, live capture
   zlib1g-dev                                     # HEP 0x0010 compressed payloads
-  libsqlite3-dev                                 # embedded store
+  libsqlite3-dev libzstd-dev libxxhash-dev      # embedded store: SQLite file, zstd blocks, key hashes
   libssl-dev                                     # HEP over TLS
   nlohmann-json3-dev                             # JSON records and API
   libfmt-dev                                     # formatting
   libcli11-dev                                   # command line
+  libcpp-httplib-dev                             # HTTP API, siphon ctl
   libtoml11-dev                                  # configuration files
   libgtest-dev libgmock-dev                      # unit tests
   libbenchmark-dev                               # micro-benchmarks (bench/)

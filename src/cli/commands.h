@@ -16,5 +16,8 @@ struct Command {
 
 Command addVersionCommand(CLI::App& root);
 Command addDecodeCommand(CLI::App& root);
+Command addServeCommand(CLI::App& root);
+Command addCtlCommand(CLI::App& root);
+Command addSearchCommand(CLI::App& root);
 
 }  // namespace siphon::cli

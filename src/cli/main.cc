@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   std::vector<siphon::cli::Command> commands = {
       siphon::cli::addVersionCommand(root),
       siphon::cli::addDecodeCommand(root),
+      siphon::cli::addServeCommand(root),
+      siphon::cli::addCtlCommand(root),
+      siphon::cli::addSearchCommand(root),
   };
   try {
     root.parse(argc, argv);

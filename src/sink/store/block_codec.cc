@@ -50,7 +50,13 @@ constexpr uint8_t kCompressed = 2;
 
 }  // namespace
 
-void BlockBuilder::add(const core::CaptureMeta& m) {
+void BlockBuilder::add(const core::CaptureMeta& m, std::string_view node) {
+  if (count_ == 0) {
+    // Growing by doubling would copy a block's bytes about twice more and fault in fresh
+    // pages each time; one reservation per block avoids both.
+    meta_.reserve(64 * 1024);
+    payloads_.reserve(1024 * 1024);
+  }
   ++count_;
   putVarint(meta_, static_cast<uint64_t>(m.microsSinceEpoch()));
   uint8_t fixed[5] = {m.hep_version, m.ip_family, m.ip_proto, m.payload_type,
@@ -64,7 +70,7 @@ void BlockBuilder::add(const core::CaptureMeta& m) {
   putVarint(meta_, m.dst_port);
   putVarint(meta_, m.capture_id);
   putVarint(meta_, m.keepalive);
-  putText(meta_, m.node_name);
+  putText(meta_, node);
   putText(meta_, m.correlation_id);
   // The auth key itself is a credential: we keep only whether one was sent.
   putVarint(meta_, m.other_chunks.size());
@@ -77,9 +83,14 @@ void BlockBuilder::add(const core::CaptureMeta& m) {
   payloads_.insert(payloads_.end(), m.payload.begin(), m.payload.end());
 }
 
-std::vector<std::byte> BlockBuilder::finish() const {
+std::vector<std::byte> BlockBuilder::header() const {
   std::vector<std::byte> out(std::begin(kMagic), std::end(kMagic));
   putVarint(out, count_);
+  return out;
+}
+
+std::vector<std::byte> BlockBuilder::finish() const {
+  std::vector<std::byte> out = header();
   out.reserve(out.size() + meta_.size() + payloads_.size());
   out.insert(out.end(), meta_.begin(), meta_.end());
   out.insert(out.end(), payloads_.begin(), payloads_.end());
@@ -169,6 +180,33 @@ std::vector<std::byte> compressBlock(std::span<const std::byte> raw, int level) 
   if (ZSTD_isError(n)) return {};  // cannot happen with a bound-sized buffer
   out.resize(n);
   return out;
+}
+
+BlockCompressor::BlockCompressor(int level) : cctx_(ZSTD_createCCtx()), level_(level) {}
+
+BlockCompressor::~BlockCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
+
+std::span<const std::byte> BlockCompressor::compress(const BlockBuilder& block) {
+  auto* cctx = static_cast<ZSTD_CCtx*>(cctx_);
+  auto header = block.header();
+  last_raw_ = header.size() + block.meta_.size() + block.payloads_.size();
+  ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level_);
+  // The content size goes into the frame header, so that decompression can size its buffer.
+  ZSTD_CCtx_setPledgedSrcSize(cctx, last_raw_);
+  out_.resize(ZSTD_compressBound(last_raw_));
+  ZSTD_outBuffer out{out_.data(), out_.size(), 0};
+  const std::span<const std::byte> parts[] = {header, block.meta_, block.payloads_};
+  for (size_t i = 0; i < 3; ++i) {
+    ZSTD_inBuffer in{parts[i].data(), parts[i].size(), 0};
+    ZSTD_EndDirective mode = i == 2 ? ZSTD_e_end : ZSTD_e_continue;
+    for (;;) {
+      size_t left = ZSTD_compressStream2(cctx, &out, &in, mode);
+      if (ZSTD_isError(left)) return {};  // cannot happen with a bound-sized buffer
+      if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) break;
+    }
+  }
+  return {out_.data(), out.pos};
 }
 
 core::Result<std::vector<std::byte>, BlockError> decompressBlock(std::span<const std::byte> compressed,

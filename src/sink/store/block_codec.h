@@ -29,7 +29,8 @@ using BlockError = core::ErrorOf<BlockErrc>;
 /// Appends one record to an open block's staging buffers.
 class BlockBuilder {
  public:
-  void add(const core::CaptureMeta& meta);
+  /// `node` is stored as the record's node name (the collector's computed node column).
+  void add(const core::CaptureMeta& meta, std::string_view node);
   [[nodiscard]] size_t count() const { return count_; }
   [[nodiscard]] size_t rawBytes() const { return meta_.size() + payloads_.size(); }
   /// The whole block, uncompressed.
@@ -37,6 +38,10 @@ class BlockBuilder {
   void clear();
 
  private:
+  friend class BlockCompressor;
+  /// The block's three parts in order (header, metadata, payloads), without concatenating.
+  [[nodiscard]] std::vector<std::byte> header() const;
+
   size_t count_ = 0;
   std::vector<std::byte> meta_;
   std::vector<std::byte> payloads_;
@@ -48,6 +53,27 @@ class BlockBuilder {
 
 /// zstd, level chosen for ingest speed.
 [[nodiscard]] std::vector<std::byte> compressBlock(std::span<const std::byte> raw, int level);
+
+/// Compresses blocks with one reused zstd context and output buffer: a fresh context per
+/// block costs megabytes of allocation and page faults at every flush.
+class BlockCompressor {
+ public:
+  explicit BlockCompressor(int level);
+  ~BlockCompressor();
+  BlockCompressor(const BlockCompressor&) = delete;
+  BlockCompressor& operator=(const BlockCompressor&) = delete;
+
+  /// The compressed block (one zstd frame with its content size); valid until the next call.
+  [[nodiscard]] std::span<const std::byte> compress(const BlockBuilder& block);
+  /// Uncompressed size of the last block.
+  [[nodiscard]] size_t lastRawSize() const { return last_raw_; }
+
+ private:
+  void* cctx_;  // ZSTD_CCtx*
+  int level_;
+  std::vector<std::byte> out_;
+  size_t last_raw_ = 0;
+};
 [[nodiscard]] core::Result<std::vector<std::byte>, BlockError> decompressBlock(
     std::span<const std::byte> compressed, size_t max_bytes);
 

@@ -66,7 +66,7 @@ core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(const 
 }
 
 BlockStore::BlockStore(sqlite3* db, StoreOptions options, bool read_only)
-    : db_(db), options_(options), read_only_(read_only) {}
+    : db_(db), options_(options), read_only_(read_only), compressor_(options.zstd_level) {}
 
 BlockStore::~BlockStore() {
   if (!read_only_) (void)close();
@@ -138,38 +138,40 @@ core::Result<void, core::Failure> BlockStore::startBucket() {
   return {};
 }
 
-void BlockStore::add(const std::string& table, const core::CaptureMeta& meta,
-                     std::span<const int64_t> keys) {
-  auto [it, inserted] = open_.try_emplace(table);
+void BlockStore::add(std::string_view table, const core::CaptureMeta& meta,
+                     std::string_view node, std::span<const int64_t> keys) {
+  auto it = open_.find(table);
+  if (it == open_.end()) it = open_.emplace(std::string(table), OpenBlock{}).first;
   OpenBlock& b = it->second;
   int64_t ts = meta.microsSinceEpoch();
   if (b.builder.count() == 0) {
     b.opened = std::chrono::steady_clock::now();
+    b.last_write = b.opened;  // its first write is due one interval after it opened
     b.min_ts = b.max_ts = ts;
   }
   b.min_ts = std::min(b.min_ts, ts);
   b.max_ts = std::max(b.max_ts, ts);
   bucket_min_ts_ = std::min(bucket_min_ts_, ts);
   bucket_max_ts_ = std::max(bucket_max_ts_, ts);
-  b.builder.add(meta);
+  b.builder.add(meta, node);
   b.keys_pending.insert(b.keys_pending.end(), keys.begin(), keys.end());
   if (b.builder.count() >= options_.block_records || b.builder.rawBytes() >= options_.block_raw_bytes) {
-    sealed_.emplace_back(table, std::move(b));
+    sealed_.emplace_back(it->first, std::move(b));
     open_.erase(it);
   }
 }
 
 core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& table, OpenBlock& b) {
   if (b.builder.count() == b.written && b.keys_pending.empty()) return {};
-  auto raw = b.builder.finish();
-  auto compressed = compressBlock(raw, options_.zstd_level);
+  auto compressed = compressor_.compress(b.builder);
+  const auto raw_size = static_cast<int64_t>(compressor_.lastRawSize());
   if (b.id == 0) {
     Statement st(insert_block_);
     sqlite3_bind_text(st.get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_STATIC);
     sqlite3_bind_int64(st.get(), 2, b.min_ts);
     sqlite3_bind_int64(st.get(), 3, b.max_ts);
     sqlite3_bind_int64(st.get(), 4, static_cast<int64_t>(b.builder.count()));
-    sqlite3_bind_int64(st.get(), 5, static_cast<int64_t>(raw.size()));
+    sqlite3_bind_int64(st.get(), 5, raw_size);
     sqlite3_bind_blob(st.get(), 6, compressed.data(), static_cast<int>(compressed.size()), SQLITE_STATIC);
     if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("insert block"));
     b.id = sqlite3_last_insert_rowid(db_);
@@ -178,7 +180,7 @@ core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& tabl
     sqlite3_bind_int64(st.get(), 1, b.min_ts);
     sqlite3_bind_int64(st.get(), 2, b.max_ts);
     sqlite3_bind_int64(st.get(), 3, static_cast<int64_t>(b.builder.count()));
-    sqlite3_bind_int64(st.get(), 4, static_cast<int64_t>(raw.size()));
+    sqlite3_bind_int64(st.get(), 4, raw_size);
     sqlite3_bind_blob(st.get(), 5, compressed.data(), static_cast<int>(compressed.size()), SQLITE_STATIC);
     sqlite3_bind_int64(st.get(), 6, b.id);
     if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("update block"));
@@ -200,16 +202,42 @@ core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& tabl
   return {};
 }
 
-core::Result<size_t, core::Failure> BlockStore::flush() {
+size_t BlockStore::pendingRecords() const {
+  size_t n = 0;
+  for (const auto& [table, b] : sealed_) n += b.builder.count() - b.written;
+  for (const auto& [table, b] : open_) n += b.builder.count() - b.written;
+  return n;
+}
+
+core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
   if (read_only_) return size_t{0};
+  auto now = std::chrono::steady_clock::now();
+  auto due = [&](const OpenBlock& b) {
+    bool has_new = b.builder.count() > b.written || !b.keys_pending.empty();
+    return has_new && (force || now - b.last_write >= options_.open_block_write_interval);
+  };
   size_t records = 0;
   for (auto& [table, b] : sealed_) records += b.builder.count() - b.written;
-  for (auto& [table, b] : open_) records += b.builder.count() - b.written;
-  if (records == 0 && sealed_.empty()) return size_t{0};
+  bool any_open = false;
+  for (auto& [table, b] : open_) {
+    if (!due(b)) continue;
+    any_open = true;
+    records += b.builder.count() - b.written;
+  }
+  if (sealed_.empty() && !any_open) {
+    std::erase_if(open_, [&](const auto& kv) {
+      return kv.second.builder.count() == kv.second.written && now - kv.second.opened >= options_.block_max_age;
+    });
+    return size_t{0};
+  }
   SIPHON_TRY(exec("BEGIN"));
   auto body = [&]() -> core::Result<void, core::Failure> {
     for (auto& [table, b] : sealed_) SIPHON_TRY(writeBlock(table, b));
-    for (auto& [table, b] : open_) SIPHON_TRY(writeBlock(table, b));
+    for (auto& [table, b] : open_) {
+      if (!due(b)) continue;
+      SIPHON_TRY(writeBlock(table, b));
+      b.last_write = now;
+    }
     Statement st(update_bucket_);
     sqlite3_bind_int64(st.get(), 1, bucket_min_ts_);
     sqlite3_bind_int64(st.get(), 2, bucket_max_ts_);
@@ -224,15 +252,22 @@ core::Result<size_t, core::Failure> BlockStore::flush() {
   }
   SIPHON_TRY(exec("COMMIT"));
   sealed_.clear();
-  auto now = std::chrono::steady_clock::now();
-  std::erase_if(open_, [&](const auto& kv) { return now - kv.second.opened >= options_.block_max_age; });
+  // Old open blocks are sealed once everything in them is written.
+  std::erase_if(open_, [&](const auto& kv) {
+    return kv.second.builder.count() == kv.second.written && now - kv.second.opened >= options_.block_max_age;
+  });
   if (bucket_key_count_ >= options_.bucket_keys) SIPHON_TRY(startBucket());
   return records;
 }
 
+void BlockStore::discardUnwritten() {
+  sealed_.clear();
+  open_.clear();
+}
+
 core::Result<size_t, core::Failure> BlockStore::close() {
   if (read_only_) return size_t{0};
-  auto r = flush();
+  auto r = flush(/*force=*/true);
   open_.clear();
   return r;
 }

@@ -25,7 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -43,6 +43,9 @@ struct StoreOptions {
   size_t block_records = 4096;          ///< seal a block at this many records
   size_t block_raw_bytes = 4 << 20;     ///< ... or at this many uncompressed bytes
   std::chrono::seconds block_max_age{30};  ///< ... or when it has been open this long
+  /// An open block is rewritten at most this often: a record waits at most this long before
+  /// it is searchable, and a busy store compresses each block about once.
+  std::chrono::milliseconds open_block_write_interval{1000};
   uint64_t bucket_keys = 4'000'000;     ///< start a new key bucket after this many keys
   int cache_mb = 256;                   ///< SQLite page cache
 };
@@ -76,10 +79,18 @@ class BlockStore {
   BlockStore& operator=(const BlockStore&) = delete;
 
   // ---- write side: one thread ----
-  /// Stages a record for `table` with its index keys (see index_key.h).
-  void add(const std::string& table, const core::CaptureMeta& meta, std::span<const int64_t> keys);
-  /// Writes every staged record and key in one transaction; seals full or old blocks.
-  [[nodiscard]] core::Result<size_t, core::Failure> flush();
+  /// Stages a record for `table` with its index keys (see index_key.h); `node` is kept as
+  /// the record's node name.
+  void add(std::string_view table, const core::CaptureMeta& meta, std::string_view node,
+           std::span<const int64_t> keys);
+  /// Writes sealed blocks, and open blocks not written for open_block_write_interval (all
+  /// open blocks when `force`), in one transaction. Returns the records newly written.
+  [[nodiscard]] core::Result<size_t, core::Failure> flush(bool force = false);
+  /// Records staged and not yet written.
+  [[nodiscard]] size_t pendingRecords() const;
+  /// Forgets every staged record not yet written (after a failed flush that was given up);
+  /// records an earlier flush wrote stay in the database.
+  void discardUnwritten();
   /// Flushes and seals every open block (shutdown).
   [[nodiscard]] core::Result<size_t, core::Failure> close();
 
@@ -101,7 +112,8 @@ class BlockStore {
     size_t written = 0;  ///< records already in the database copy
     int64_t min_ts = 0, max_ts = 0;
     std::chrono::steady_clock::time_point opened;
-    std::set<int64_t> keys_written;
+    std::chrono::steady_clock::time_point last_write;
+    std::unordered_set<int64_t> keys_written;
     std::vector<int64_t> keys_pending;
   };
 
@@ -115,7 +127,8 @@ class BlockStore {
   sqlite3* db_;
   StoreOptions options_;
   bool read_only_;
-  std::map<std::string, OpenBlock> open_;
+  BlockCompressor compressor_;
+  std::map<std::string, OpenBlock, std::less<>> open_;
   std::vector<std::pair<std::string, OpenBlock>> sealed_;  ///< full, written at the next flush
   int64_t bucket_ = 0;
   uint64_t bucket_key_count_ = 0;

@@ -37,7 +37,7 @@ TEST(BlockCodec, RoundTripsEveryField) {
   for (int i = 0; i < 3; ++i) {
     auto m = sample(i, payload);
     if (i == 1) m.other_chunks.push_back({3, 0x22, core::asBytes(vendor_value)});
-    b.add(m);
+    b.add(m, m.node_name);
   }
   auto raw = b.finish();
   auto compressed = compressBlock(raw, 3);
@@ -65,8 +65,8 @@ TEST(BlockCodec, RoundTripsEveryField) {
 TEST(BlockCodec, EveryTruncationIsAnErrorNotACrash) {
   std::string payload = "SIP/2.0 200 OK\r\n\r\n";
   BlockBuilder b;
-  b.add(sample(1, payload));
-  b.add(sample(2, payload));
+  b.add(sample(1, payload), "n");
+  b.add(sample(2, payload), "n");
   auto raw = b.finish();
   for (size_t n = 0; n < raw.size(); ++n) {
     std::vector<std::byte> prefix(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(n));
@@ -80,7 +80,7 @@ TEST(BlockCodec, CorruptCompressedBlockIsAnError) {
   EXPECT_FALSE(decompressBlock(junk, 1 << 20).has_value());
   BlockBuilder b;
   std::string payload(100000, 'x');
-  b.add(sample(1, payload));
+  b.add(sample(1, payload), "n");
   auto compressed = compressBlock(b.finish(), 1);
   auto r = decompressBlock(compressed, 1000);
   ASSERT_FALSE(r.has_value());

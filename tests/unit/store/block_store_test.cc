@@ -42,6 +42,7 @@ class BlockStoreTest : public ::testing::Test {
 TEST_F(BlockStoreTest, FindsRecordsByKeyAcrossSealedAndOpenBlocks) {
   StoreOptions opt;
   opt.block_records = 3;
+  opt.open_block_write_interval = std::chrono::milliseconds(0);
   auto store = BlockStore::open(path_, opt);
   ASSERT_TRUE(store.has_value()) << store.error().message;
   std::vector<std::string> payloads;
@@ -49,7 +50,7 @@ TEST_F(BlockStoreTest, FindsRecordsByKeyAcrossSealedAndOpenBlocks) {
   const int64_t t0 = int64_t{1700000000} * 1000000;
   for (int i = 0; i < 8; ++i) {
     int64_t keys[] = {indexKey(KeyKind::CallId, i % 2 ? "odd" : "even")};
-    (*store)->add("sip_capture", record(t0 + i, payloads[i]), keys);
+    (*store)->add("sip_capture", record(t0 + i, payloads[i]), "node", keys);
   }
   auto n = (*store)->flush();
   ASSERT_TRUE(n.has_value()) << n.error().message;
@@ -79,12 +80,14 @@ TEST_F(BlockStoreTest, OpenBlockIsRewrittenAndSurvivesReopen) {
   const int64_t t0 = int64_t{1700000000} * 1000000;
   std::string a = "first", b = "second";
   {
-    auto store = BlockStore::open(path_, {});
+    StoreOptions opt;
+    opt.open_block_write_interval = std::chrono::milliseconds(0);  // rewrite at every flush
+    auto store = BlockStore::open(path_, opt);
     ASSERT_TRUE(store.has_value());
-    int64_t k[] = {indexKey(KeyKind::FromUser, "alice")};
-    (*store)->add("sip_capture", record(t0, a), k);
+    int64_t k[] = {indexKey(KeyKind::User, "alice")};
+    (*store)->add("sip_capture", record(t0, a), "node", k);
     ASSERT_TRUE((*store)->flush().has_value());
-    (*store)->add("sip_capture", record(t0 + 1, b), k);
+    (*store)->add("sip_capture", record(t0 + 1, b), "node", k);
     ASSERT_TRUE((*store)->flush().has_value());
     auto s = (*store)->stats();
     ASSERT_TRUE(s.has_value());
@@ -93,13 +96,32 @@ TEST_F(BlockStoreTest, OpenBlockIsRewrittenAndSurvivesReopen) {
   }
   auto ro = BlockStore::open(path_, {}, /*read_only=*/true);
   ASSERT_TRUE(ro.has_value()) << ro.error().message;
-  auto blocks = (*ro)->blocksForKey(indexKey(KeyKind::FromUser, "alice"), t0, t0 + 10);
+  auto blocks = (*ro)->blocksForKey(indexKey(KeyKind::User, "alice"), t0, t0 + 10);
   ASSERT_TRUE(blocks.has_value());
   ASSERT_EQ(blocks->size(), 1u);
   auto loaded = (*ro)->loadBlock((*blocks)[0]);
   ASSERT_TRUE(loaded.has_value());
   ASSERT_EQ(loaded->records.size(), 2u);
   EXPECT_EQ(core::asText(loaded->records[1].payload), "second");
+}
+
+TEST_F(BlockStoreTest, OpenBlockWaitsForItsWriteIntervalUnlessForced) {
+  StoreOptions opt;
+  opt.open_block_write_interval = std::chrono::hours(1);
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value());
+  std::string p = "x";
+  int64_t k[] = {indexKey(KeyKind::CallId, "c")};
+  (*store)->add("sip_capture", record(int64_t{1700000000} * 1000000, p), "node", k);
+  (*store)->add("sip_capture", record(int64_t{1700000000} * 1000000 + 1, p), "node", k);
+  auto early = (*store)->flush();  // the open block is not due yet
+  ASSERT_TRUE(early.has_value());
+  EXPECT_EQ(*early, 0u);
+  EXPECT_EQ((*store)->pendingRecords(), 2u);
+  auto forced = (*store)->flush(/*force=*/true);
+  ASSERT_TRUE(forced.has_value());
+  EXPECT_EQ(*forced, 2u);
+  EXPECT_EQ((*store)->pendingRecords(), 0u);
 }
 
 TEST_F(BlockStoreTest, ReadOnlyOpenOfMissingFileIsAClearError) {
@@ -111,14 +133,15 @@ TEST_F(BlockStoreTest, ReadOnlyOpenOfMissingFileIsAClearError) {
 TEST_F(BlockStoreTest, BucketRollKeepsKeysFindableInTheNewBucketRange) {
   StoreOptions opt;
   opt.bucket_keys = 1;  // every flush starts a new bucket
+  opt.open_block_write_interval = std::chrono::milliseconds(0);
   auto store = BlockStore::open(path_, opt);
   ASSERT_TRUE(store.has_value());
   const int64_t t0 = int64_t{1700000000} * 1000000;
   std::string p1 = "one", p2 = "two";
   int64_t k[] = {indexKey(KeyKind::CallId, "c1")};
-  (*store)->add("sip_capture", record(t0, p1), k);
+  (*store)->add("sip_capture", record(t0, p1), "node", k);
   ASSERT_TRUE((*store)->flush().has_value());
-  (*store)->add("sip_capture", record(t0 + 5000000, p2), k);
+  (*store)->add("sip_capture", record(t0 + 5000000, p2), "node", k);
   ASSERT_TRUE((*store)->flush().has_value());
   auto blocks = (*store)->blocksForKey(k[0], t0 + 4000000, t0 + 6000000);
   ASSERT_TRUE(blocks.has_value());

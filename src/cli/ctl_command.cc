@@ -1,0 +1,101 @@
+// `siphon ctl`: runtime control of a running `siphon serve` over its HTTP API (docs/CLI.md):
+// capture on|off|check (the seeds' sipcapture.status) and stats.
+
+#include <httplib.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+
+namespace siphon::cli {
+namespace {
+
+struct CtlFlags {
+  std::string api = "http://127.0.0.1:9080";
+  std::string capture_action;
+  std::string trace_action;
+  std::string format = "text";
+};
+
+// GET or POST `path`; prints an error and returns nullopt when the server can't be reached.
+std::optional<nlohmann::json> call(const std::string& api, const std::string& method,
+                                   const std::string& path) {
+  httplib::Client client(api);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(10);
+  auto res = method == "POST" ? client.Post(path.c_str()) : client.Get(path.c_str());
+  if (!res) {
+    std::fprintf(stderr, "siphon ctl: cannot reach %s: %s\n", api.c_str(),
+                 httplib::to_string(res.error()).c_str());
+    return std::nullopt;
+  }
+  if (res->status != 200) {
+    std::fprintf(stderr, "siphon ctl: %s%s: HTTP %d %s\n", api.c_str(), path.c_str(), res->status,
+                 res->body.c_str());
+    return std::nullopt;
+  }
+  auto j = nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    std::fprintf(stderr, "siphon ctl: %s%s: reply is not JSON\n", api.c_str(), path.c_str());
+    return std::nullopt;
+  }
+  return j;
+}
+
+int runCapture(const CtlFlags& f) {
+  auto j = f.capture_action == "check" ? call(f.api, "GET", "/api/v1/capture")
+                                       : call(f.api, "POST", "/api/v1/capture/" + f.capture_action);
+  if (!j) return 1;
+  std::printf("%s\n", j->value("capture", "?").c_str());
+  return 0;
+}
+
+int runStats(const CtlFlags& f) {
+  auto j = call(f.api, "GET", "/api/v1/stats");
+  if (!j) return 1;
+  if (f.format == "json") {
+    std::printf("%s\n", j->dump().c_str());
+    return 0;
+  }
+  for (const char* key : {"received", "stored", "unparsed_sip", "relayed", "dropped", "queue_depth"}) {
+    if (j->contains(key)) std::printf("%-14s %s\n", key, (*j)[key].dump().c_str());
+  }
+  if (j->contains("dropped_by_reason")) {
+    for (const auto& [reason, n] : (*j)["dropped_by_reason"].items()) {
+      std::printf("dropped.%-6s %s\n", reason.c_str(), n.dump().c_str());
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command addCtlCommand(CLI::App& root) {
+  auto flags = std::make_shared<CtlFlags>();
+  Command c;
+  c.app = root.add_subcommand("ctl", "Control a running serve or agent");
+  c.app->add_option("--api", flags->api, "HTTP API of the running process")->capture_default_str();
+  c.app->require_subcommand(1);
+  auto* capture = c.app->add_subcommand("capture", "capture on|off|check");
+  capture->add_option("ACTION", flags->capture_action)->required()->check(CLI::IsMember({"on", "off", "check"}));
+  auto* trace = c.app->add_subcommand("trace", "trace on|off|check (agent)");
+  trace->add_option("ACTION", flags->trace_action)->required()->check(CLI::IsMember({"on", "off", "check"}));
+  auto* stats = c.app->add_subcommand("stats", "counters: received, stored, relayed, dropped by reason");
+  stats->add_option("--format", flags->format)->check(CLI::IsMember({"text", "json"}));
+  c.run = [flags, capture, trace, stats] {
+    if (capture->parsed()) return runCapture(*flags);
+    if (stats->parsed()) return runStats(*flags);
+    if (trace->parsed()) {
+      std::fprintf(stderr, "siphon ctl trace: the agent is not part of this version yet\n");
+      return 1;
+    }
+    return 2;
+  };
+  return c;
+}
+
+}  // namespace siphon::cli

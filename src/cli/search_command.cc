@@ -1,0 +1,106 @@
+// `siphon search`: finds stored messages (docs/CLI.md).
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "query/search.h"
+#include "sink/record_json.h"
+
+namespace siphon::cli {
+namespace {
+
+struct SearchFlags {
+  std::string db;
+  query::SearchQuery q;
+  std::string since, until;
+  std::optional<int> status;
+  std::string format = "table";
+};
+
+int runSearch(SearchFlags& f) {
+  if (!f.db.starts_with("sqlite:") || f.db.size() == 7) {
+    std::fprintf(stderr, "siphon search: --db %s: only sqlite:PATH is supported by this version\n",
+                 f.db.c_str());
+    return 2;
+  }
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  for (auto [text, out] : {std::pair{&f.since, &f.q.since}, std::pair{&f.until, &f.q.until}}) {
+    if (text->empty()) continue;
+    auto t = query::parseTime(*text, now);
+    if (!t.has_value()) {
+      std::fprintf(stderr, "siphon search: %s\n", t.error().message.c_str());
+      return 2;
+    }
+    *out = *t;
+  }
+  f.q.status = f.status;
+  auto store = store::BlockStore::open(f.db.substr(7), {}, /*read_only=*/true);
+  if (!store.has_value()) {
+    std::fprintf(stderr, "siphon search: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  auto result = query::search(**store, f.q);
+  if (!result.has_value()) {
+    std::fprintf(stderr, "siphon search: %s\n", result.error().message.c_str());
+    return 1;
+  }
+  if (f.format == "jsonl") {
+    for (const auto& r : result->records) std::printf("%s\n", sink::recordJson(r.meta).dump().c_str());
+  } else if (f.format == "json") {
+    auto arr = nlohmann::ordered_json::array();
+    for (const auto& r : result->records) arr.push_back(sink::recordJson(r.meta));
+    std::printf("%s\n", arr.dump(2).c_str());
+  } else {
+    std::printf("%-27s %-9s %-16s %-16s %-22s %-22s %s\n", "date", "method", "from_user", "to_user",
+                "source", "destination", "callid");
+    sink::CaptureRow row;
+    for (const auto& r : result->records) {
+      sink::buildCaptureRow(r.meta, {}, row);
+      std::string src = row.source_ip + ":" + std::to_string(row.source_port);
+      std::string dst = row.destination_ip + ":" + std::to_string(row.destination_port);
+      std::string method = row.parse_error ? "(unparsed)" : std::string(row.sip.method);
+      std::printf("%-27s %-9s %-16.*s %-16.*s %-22s %-22s %.*s\n",
+                  sink::formatRfc3339Micros(row.micro_ts).c_str(), method.c_str(),
+                  static_cast<int>(row.sip.from_user.size()), row.sip.from_user.data(),
+                  static_cast<int>(row.sip.to_user.size()), row.sip.to_user.data(), src.c_str(),
+                  dst.c_str(), static_cast<int>(row.sip.callid.size()), row.sip.callid.data());
+    }
+    std::fprintf(stderr, "%zu record(s)%s\n", result->records.size(),
+                 result->truncated ? " (more match: raise --limit)" : "");
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command addSearchCommand(CLI::App& root) {
+  auto f = std::make_shared<SearchFlags>();
+  Command c;
+  c.app = root.add_subcommand("search", "Find stored messages");
+  c.app->add_option("--db", f->db, "store URL, e.g. sqlite:siphon.db")->required();
+  c.app->add_option("--call-id", f->q.call_id, "Call-ID");
+  c.app->add_option("--correlation", f->q.correlation, "correlation id (HEP 0x0011, else Call-ID)");
+  c.app->add_option("--from-user", f->q.from_user, "From user");
+  c.app->add_option("--to-user", f->q.to_user, "To user");
+  c.app->add_option("--ruri-user", f->q.ruri_user, "Request-URI user");
+  c.app->add_option("--method", f->q.method, "request method");
+  c.app->add_option("--status", f->status, "reply status code")->check(CLI::Range(100, 699));
+  c.app->add_option("--ip", f->q.ip, "source or destination address");
+  c.app->add_option("--node", f->q.node, "capture node");
+  c.app->add_option("--since", f->since, "RFC 3339 or relative (-15m, -2h, -7d)");
+  c.app->add_option("--until", f->until, "RFC 3339 or relative");
+  c.app->add_option("--limit", f->q.limit, "records at most (newest first)")->check(CLI::Range(1, 1000000));
+  c.app->add_option("--format", f->format, "table, json or jsonl")
+      ->check(CLI::IsMember({"table", "json", "jsonl"}));
+  c.run = [f] { return runSearch(*f); };
+  return c;
+}
+
+}  // namespace siphon::cli

@@ -1,0 +1,152 @@
+// `siphon serve`: the collector (docs/CLI.md). Defaults need no file; -c FILE applies the
+// seed-named keys; flags override both. SIGINT/SIGTERM: stop the sources, flush every queued
+// record, exit 0. SIGHUP: reload the switches of the configuration file.
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/config_file.h"
+#include "pipeline/collector.h"
+#include "web/api_server.h"
+
+namespace siphon::cli {
+namespace {
+
+struct ServeFlags {
+  std::string config;
+  std::vector<std::string> listen;
+  std::string db;
+  std::string http;
+  std::optional<int> workers;
+  std::optional<std::string> capture_node;
+  std::optional<std::string> hep_auth_key;
+};
+
+std::string statsLine(const core::IngestStats& s) {
+  std::string drops;
+  for (size_t i = 0; i < s.dropped.size(); ++i) {
+    uint64_t n = s.dropped[i].load();
+    if (n == 0) continue;
+    drops += drops.empty() ? " (" : ", ";
+    drops += std::string(core::dropReasonName(static_cast<core::DropReason>(i))) + ": " +
+             std::to_string(n);
+  }
+  if (!drops.empty()) drops += ")";
+  return "serve: received " + std::to_string(s.received.load()) + ", stored " +
+         std::to_string(s.stored.load()) + " (unparsed SIP " + std::to_string(s.unparsed_sip.load()) +
+         "), dropped " + std::to_string(s.droppedTotal()) + drops;
+}
+
+core::Result<pipeline::CollectorConfig, core::Failure> buildConfig(const ServeFlags& flags) {
+  auto config = pipeline::defaultCollectorConfig();
+  if (!flags.config.empty()) {
+    auto file = core::ConfigFile::load(flags.config);
+    if (!file.has_value()) return core::unexpected(std::move(file).error());
+    SIPHON_TRY(pipeline::applyConfigFile(*file, config));
+  }
+  if (!flags.listen.empty()) {
+    config.listen.clear();
+    for (const auto& text : flags.listen) {
+      auto ep = core::Endpoint::parse(text);
+      if (!ep.has_value()) {
+        return core::unexpected(core::Failure{"--listen: " + ep.error().message, 2});
+      }
+      config.listen.push_back(*ep);
+    }
+  }
+  if (!flags.db.empty()) {
+    if (auto p = pipeline::CollectorConfig::sqlitePath(flags.db); !p.has_value()) {
+      return core::unexpected(core::Failure{"--db: " + p.error().message, 2});
+    }
+    config.db_url = flags.db;
+  }
+  if (!flags.http.empty()) config.http = flags.http;
+  if (flags.workers) config.workers = *flags.workers;
+  if (flags.capture_node) config.store.row.capture_node = *flags.capture_node;
+  if (flags.hep_auth_key) config.hep_auth_key = *flags.hep_auth_key;
+  return config;
+}
+
+int runServe(const ServeFlags& flags) {
+  auto config = buildConfig(flags);
+  if (!config.has_value()) {
+    std::fprintf(stderr, "siphon serve: %s\n", config.error().message.c_str());
+    return config.error().exit_code;
+  }
+  // Signals are taken by sigwait() in this thread only; every thread started below inherits
+  // the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  pipeline::Collector collector(*config);
+  if (auto r = collector.start(); !r.has_value()) {
+    std::fprintf(stderr, "siphon serve: %s\n", r.error().message.c_str());
+    return r.error().exit_code;
+  }
+  web::ApiServer api(collector);
+  if (!config->http.empty() && config->http != "off") {
+    if (auto r = api.start(config->http); !r.has_value()) {
+      std::fprintf(stderr, "siphon serve: --http: %s\n", r.error().message.c_str());
+      collector.stop();
+      return r.error().exit_code;
+    }
+  }
+  for (const auto& ep : collector.listeners()) std::printf("listening on %s\n", ep.toString().c_str());
+  if (api.running()) std::printf("http on %s\n", api.address().c_str());
+  std::printf("storing into %s\n", config->db_url.c_str());
+  std::fflush(stdout);
+
+  for (;;) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    // SIGHUP: re-read the file and apply what can change at run time (the capture switches).
+    auto reloaded = buildConfig(flags);
+    if (!reloaded.has_value()) {
+      std::fprintf(stderr, "serve: SIGHUP: %s; keeping the running configuration\n",
+                   reloaded.error().message.c_str());
+      continue;
+    }
+    collector.captureSwitch().capture_on = reloaded->capture_on;
+    collector.captureSwitch().hep_capture_on = reloaded->hep_capture_on;
+    std::fprintf(stderr, "serve: SIGHUP: configuration reloaded (capture_on=%d, hep_capture_on=%d)\n",
+                 reloaded->capture_on ? 1 : 0, reloaded->hep_capture_on ? 1 : 0);
+  }
+  api.stop();
+  collector.stop();
+  std::fprintf(stderr, "%s\n", statsLine(collector.stats()).c_str());
+  return 0;
+}
+
+}  // namespace
+
+Command addServeCommand(CLI::App& root) {
+  auto flags = std::make_shared<ServeFlags>();
+  Command c;
+  c.app = root.add_subcommand("serve", "Run the collector: HEP in, store out");
+  c.app->add_option("-c,--config", flags->config, "TOML configuration file (seed parameter names)");
+  c.app->add_option("--listen", flags->listen,
+                    "listen address, repeatable (default udp:0.0.0.0:9060 and tcp:0.0.0.0:9060)");
+  c.app->add_option("--db", flags->db, "store URL (default sqlite:siphon.db)");
+  c.app->add_option("--http", flags->http, "HTTP API address (default 127.0.0.1:9080; off to disable)");
+  c.app->add_option("--workers", flags->workers, "UDP worker threads per listener")
+      ->check(CLI::Range(1, 64));
+  c.app->add_option("--capture-node", flags->capture_node, "capture_node: node column prefix");
+  c.app->add_option("--hep-auth-key", flags->hep_auth_key,
+                    "hep_auth_key: drop packets without this 0x000e value");
+  c.run = [flags] { return runServe(*flags); };
+  return c;
+}
+
+}  // namespace siphon::cli

@@ -1,0 +1,183 @@
+#include "pipeline/collector_config.h"
+
+#include <map>
+
+namespace siphon::pipeline {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == ';')) s.remove_suffix(1);
+  return s;
+}
+
+core::Result<std::vector<std::string>, core::Failure> splitHeaderList(const std::string& key,
+                                                                     std::string_view value) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find(';', start);
+    if (end == std::string_view::npos) end = value.size();
+    auto name = trim(value.substr(start, end - start));
+    if (!name.empty()) names.emplace_back(name);
+    start = end + 1;
+  }
+  if (names.size() > 16) {
+    return core::unexpected(core::Failure{key + ": at most 16 header names", 2});
+  }
+  return names;
+}
+
+}  // namespace
+
+CollectorConfig defaultCollectorConfig() {
+  CollectorConfig c;
+  c.listen = {*core::Endpoint::parse("udp:0.0.0.0:9060"), *core::Endpoint::parse("tcp:0.0.0.0:9060")};
+  return c;
+}
+
+core::Result<std::string, core::Failure> CollectorConfig::sqlitePath(const std::string& db_url) {
+  constexpr std::string_view kScheme = "sqlite:";
+  if (!db_url.starts_with(kScheme) || db_url.size() == kScheme.size()) {
+    return core::unexpected(core::Failure{
+        "db_url: '" + db_url + "': only sqlite:PATH is supported by this version", 2});
+  }
+  return db_url.substr(kScheme.size());
+}
+
+core::Result<CaptureMode, core::Failure> parseCaptureMode(std::string_view text) {
+  auto bad = [&](const std::string& why) {
+    return core::unexpected(core::Failure{"capture_mode: '" + std::string(text) + "': " + why, 2});
+  };
+  auto arrow = text.find("=>");
+  if (arrow == std::string_view::npos) return bad("expected NAME=>param=value;...");
+  CaptureMode mode;
+  mode.name = std::string(trim(text.substr(0, arrow)));
+  if (mode.name.empty()) return bad("empty name");
+  std::map<std::string, std::string, std::less<>> params;
+  std::string_view rest = text.substr(arrow + 2);
+  size_t start = 0;
+  while (start <= rest.size()) {
+    size_t end = rest.find(';', start);
+    if (end == std::string_view::npos) end = rest.size();
+    auto item = trim(rest.substr(start, end - start));
+    start = end + 1;
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string_view::npos) return bad("parameter without '='");
+    // Token lengths decide, not C-string compares (Kamailio's hash_source quirk, §2.6).
+    params[std::string(trim(item.substr(0, eq)))] = std::string(trim(item.substr(eq + 1)));
+  }
+  for (const auto& [k, v] : params) {
+    if (k != "db_url" && k != "table_name" && k != "mt_mode" && k != "hash_source") {
+      return bad("unknown parameter '" + k + "'");
+    }
+  }
+  if (!params.count("db_url")) return bad("db_url is required");
+  if (!params.count("table_name")) return bad("table_name is required");
+  if (!params.count("mt_mode")) return bad("mt_mode is required");
+  mode.db_url = params["db_url"];
+  auto routing = sink::TableRouting::parse(params["table_name"], params["mt_mode"],
+                                           params.count("hash_source") ? params["hash_source"] : "");
+  if (!routing.has_value()) return bad(routing.error().message);
+  mode.routing = std::move(*routing);
+  return mode;
+}
+
+core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, CollectorConfig& c) {
+#define SIPHON_CONFIG_GET(lhs, expr) \
+  auto lhs = (expr);                 \
+  if (!lhs.has_value()) return core::unexpected(std::move(lhs).error())
+
+  SIPHON_CONFIG_GET(listen, file.getStrings("listen"));
+  if (*listen) {
+    c.listen.clear();
+    for (const auto& text : **listen) {
+      auto ep = core::Endpoint::parse(text);
+      if (!ep.has_value()) {
+        return core::unexpected(core::Failure{file.name() + ": listen: " + ep.error().message, 2});
+      }
+      c.listen.push_back(*ep);
+    }
+  }
+  SIPHON_CONFIG_GET(db_url, file.getString("db_url"));
+  if (*db_url) {
+    c.db_url = **db_url;
+    if (auto p = CollectorConfig::sqlitePath(c.db_url); !p.has_value()) {
+      return core::unexpected(core::Failure{file.name() + ": " + p.error().message, 2});
+    }
+  }
+  SIPHON_CONFIG_GET(http, file.getString("http"));
+  if (*http) c.http = **http;
+  SIPHON_CONFIG_GET(capture_on, file.getSwitch("capture_on"));
+  if (*capture_on) c.capture_on = **capture_on;
+  SIPHON_CONFIG_GET(hep_capture_on, file.getSwitch("hep_capture_on"));
+  if (*hep_capture_on) c.hep_capture_on = **hep_capture_on;
+  SIPHON_CONFIG_GET(insert_mode, file.getInt("db_insert_mode", 0, 2));
+  if (*insert_mode) c.db_insert_mode = static_cast<int>(**insert_mode);
+  SIPHON_CONFIG_GET(max_async, file.getInt("max_async_queries", 1, 100000));
+  if (*max_async) c.store.batch_size = static_cast<size_t>(**max_async);
+  SIPHON_CONFIG_GET(retries, file.getInt("insert_retries", 0, 500));
+  if (*retries) c.store.insert_retries = static_cast<int>(**retries);
+  SIPHON_CONFIG_GET(retry_timeout, file.getInt("insert_retry_timeout", 0, 300));
+  if (*retry_timeout) c.store.insert_retry_timeout = std::chrono::seconds(**retry_timeout);
+  SIPHON_CONFIG_GET(node, file.getString("capture_node"));
+  if (*node) c.store.row.capture_node = **node;
+  SIPHON_CONFIG_GET(aleg, file.getString("callid_aleg_header"));
+  if (*aleg) {
+    auto names = splitHeaderList("callid_aleg_header", **aleg);
+    if (!names.has_value()) {
+      return core::unexpected(core::Failure{file.name() + ": " + names.error().message, 2});
+    }
+    c.store.row.fields.callid_aleg_headers = std::move(*names);
+  }
+  SIPHON_CONFIG_GET(cf1, file.getString("custom_field1_header"));
+  if (*cf1) c.store.row.fields.custom_field1_header = **cf1;
+  SIPHON_CONFIG_GET(cf2, file.getString("custom_field2_header"));
+  if (*cf2) c.store.row.fields.custom_field2_header = **cf2;
+  SIPHON_CONFIG_GET(cf3, file.getString("custom_field3_header"));
+  if (*cf3) c.store.row.fields.custom_field3_header = **cf3;
+  SIPHON_CONFIG_GET(auth, file.getString("hep_auth_key"));
+  if (*auth) c.hep_auth_key = **auth;
+  SIPHON_CONFIG_GET(workers, file.getInt("workers", 1, 64));
+  if (*workers) c.workers = static_cast<int>(**workers);
+  SIPHON_CONFIG_GET(queue, file.getInt("queue_size", 1, 100'000'000));
+  if (*queue) c.queue_size = static_cast<size_t>(**queue);
+
+  SIPHON_CONFIG_GET(table, file.getString("table_name"));
+  SIPHON_CONFIG_GET(mt_mode, file.getString("mt_mode"));
+  SIPHON_CONFIG_GET(hash_source, file.getString("hash_source"));
+  if (*table || *mt_mode || *hash_source) {
+    auto routing = sink::TableRouting::parse(table->value_or("sip_capture"),
+                                             mt_mode->value_or("rand"), hash_source->value_or("call_id"));
+    if (!routing.has_value()) {
+      return core::unexpected(core::Failure{file.name() + ": " + routing.error().message, 2});
+    }
+    c.store.routing = std::move(*routing);
+  }
+  SIPHON_CONFIG_GET(modes, file.getStrings("capture_mode"));
+  if (*modes) {
+    for (const auto& text : **modes) {
+      auto mode = parseCaptureMode(text);
+      if (!mode.has_value()) {
+        return core::unexpected(core::Failure{file.name() + ": " + mode.error().message, 2});
+      }
+      c.capture_modes.push_back(std::move(*mode));
+    }
+  }
+  // Keys of the raw capture modes belong to the agent's capture sources (a later issue).
+  for (const char* key : {"raw_ipip_capture_on", "raw_moni_capture_on", "raw_socket_listen",
+                          "raw_interface", "raw_sock_children", "promiscuous_on",
+                          "raw_moni_bpf_on"}) {
+    auto present = file.getString(key);
+    auto as_int = file.getInt(key, INT64_MIN, INT64_MAX);
+    if ((present.has_value() && *present) || (as_int.has_value() && *as_int)) {
+      return core::unexpected(
+          core::Failure{file.name() + ": " + key + ": raw capture is not supported by serve yet", 2});
+    }
+  }
+#undef SIPHON_CONFIG_GET
+  return file.rejectUnknown();
+}
+
+}  // namespace siphon::pipeline

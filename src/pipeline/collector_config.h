@@ -1,0 +1,50 @@
+#pragma once
+// The collector's settings (`siphon serve`): defaults that work with no file at all, then the
+// TOML file's keys (the seed documents' parameter names), then command-line flags on top.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config_file.h"
+#include "core/endpoint.h"
+#include "core/result.h"
+#include "sink/store_sink.h"
+
+namespace siphon::pipeline {
+
+/// One `capture_mode` profile: "NAME=>db_url=...;table_name=...;mt_mode=...;hash_source=...".
+struct CaptureMode {
+  std::string name;
+  std::string db_url;
+  sink::TableRouting routing;
+};
+
+struct CollectorConfig {
+  std::vector<core::Endpoint> listen;      ///< default udp:0.0.0.0:9060 and tcp:0.0.0.0:9060
+  std::string db_url = "sqlite:siphon.db"; ///< db_url
+  std::string http = "127.0.0.1:9080";     ///< HTTP API address
+  bool capture_on = true;                  ///< capture_on (a standalone collector starts on)
+  bool hep_capture_on = true;              ///< hep_capture_on
+  int db_insert_mode = 2;                  ///< db_insert_mode: 0/1/2; we always batch (see README)
+  std::string hep_auth_key;                ///< hep_auth_key
+  int workers = 2;                         ///< UDP worker threads per listener
+  size_t queue_size = 200'000;             ///< records between sources and the store, at most
+  std::vector<CaptureMode> capture_modes;  ///< capture_mode profiles
+  sink::StoreSinkOptions store;            ///< table_name, mt_mode, hash_source, capture_node,
+                                           ///< callid_aleg_header, insert_retries, ...
+
+  /// The store path of an sqlite: db_url; error for other schemes (not supported yet).
+  [[nodiscard]] static core::Result<std::string, core::Failure> sqlitePath(const std::string& db_url);
+};
+
+/// Defaults with no file.
+[[nodiscard]] CollectorConfig defaultCollectorConfig();
+/// Applies every key of `file` over `config`; names the key on any error (exit status 2).
+[[nodiscard]] core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file,
+                                                               CollectorConfig& config);
+/// Parses one capture_mode value.
+[[nodiscard]] core::Result<CaptureMode, core::Failure> parseCaptureMode(std::string_view text);
+
+}  // namespace siphon::pipeline

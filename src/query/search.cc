@@ -1,0 +1,164 @@
+#include "query/search.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+#include "sink/store/index_key.h"
+
+namespace siphon::query {
+namespace {
+
+// The indexed filter to start from, most selective first; nullopt means scan by time.
+std::vector<int64_t> startKeys(const SearchQuery& q) {
+  using store::KeyKind;
+  using store::indexKey;
+  if (!q.call_id.empty()) return {indexKey(KeyKind::CallId, q.call_id)};
+  // A correlation id is stored as a key only when it differs from the Call-ID.
+  if (!q.correlation.empty()) {
+    return {indexKey(KeyKind::Correlation, q.correlation), indexKey(KeyKind::CallId, q.correlation)};
+  }
+  if (!q.from_user.empty()) return {indexKey(KeyKind::User, q.from_user)};
+  if (!q.to_user.empty()) return {indexKey(KeyKind::User, q.to_user)};
+  if (!q.ruri_user.empty()) return {indexKey(KeyKind::User, q.ruri_user)};
+  if (!q.ip.empty()) {
+    if (auto ip = core::IpAddress::parse(q.ip)) return {store::ipKey(*ip)};
+  }
+  return {};
+}
+
+}  // namespace
+
+bool matches(const SearchQuery& q, const core::CaptureMeta& meta, const sink::CaptureRow& row) {
+  int64_t ts = meta.microsSinceEpoch();
+  if (q.since && ts < q.since) return false;
+  if (q.until && ts > q.until) return false;
+  if (!q.call_id.empty() && row.sip.callid != q.call_id) return false;
+  if (!q.correlation.empty() && row.correlation_id != q.correlation) return false;
+  if (!q.from_user.empty() && row.sip.from_user != q.from_user) return false;
+  if (!q.to_user.empty() && row.sip.to_user != q.to_user) return false;
+  if (!q.ruri_user.empty() && row.sip.ruri_user != q.ruri_user) return false;
+  if (!q.method.empty() && (row.sip.type != 1 || row.sip.method != q.method)) return false;
+  if (q.status && (row.sip.type != 2 || row.sip.status_code != *q.status)) return false;
+  if (!q.ip.empty()) {
+    auto ip = core::IpAddress::parse(q.ip);
+    if (!ip || (meta.src_ip.unmapped() != ip->unmapped() && meta.dst_ip.unmapped() != ip->unmapped())) {
+      return false;
+    }
+  }
+  // A node is written capture_node:capture_id (Kamailio's form): `--node edge1` matches
+  // both "edge1" and "edge1:2001"; "edge1:2001" matches only itself.
+  if (!q.node.empty() && row.node != q.node &&
+      !(row.node.starts_with(q.node) && row.node.size() > q.node.size() && row.node[q.node.size()] == ':')) {
+    return false;
+  }
+  return true;
+}
+
+core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const SearchQuery& q,
+                                                 const sink::CaptureRowOptions& row_options) {
+  SearchResult result;
+  std::vector<store::BlockInfo> blocks;
+  auto keys = startKeys(q);
+  if (keys.empty()) {
+    auto range = store.blocksInRange(q.since, q.until);
+    if (!range.has_value()) return core::unexpected(std::move(range).error());
+    blocks = std::move(*range);
+  } else {
+    std::vector<int64_t> ids;
+    for (int64_t key : keys) {
+      auto found = store.blocksForKey(key, q.since, q.until);
+      if (!found.has_value()) return core::unexpected(std::move(found).error());
+      ids.insert(ids.end(), found->begin(), found->end());
+    }
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (int64_t id : ids) blocks.push_back({id, "", 0, 0, 0});
+  }
+
+  sink::CaptureRow row;
+  for (const auto& info : blocks) {
+    // Newest first: once `limit` records are kept, an older block cannot displace any.
+    if (result.records.size() >= q.limit && info.max_ts != 0 &&
+        info.max_ts < result.records.back().meta.microsSinceEpoch()) {
+      result.truncated = true;
+      break;
+    }
+    auto loaded = store.loadBlock(info.id);
+    if (!loaded.has_value()) return core::unexpected(std::move(loaded).error());
+    ++result.blocks_read;
+    auto bytes = std::make_shared<const std::vector<std::byte>>(std::move(loaded->raw));
+    for (auto& meta : loaded->records) {
+      if (q.since && meta.microsSinceEpoch() < q.since) continue;
+      if (q.until && meta.microsSinceEpoch() > q.until) continue;
+      sink::buildCaptureRow(meta, row_options, row);
+      if (!matches(q, meta, row)) continue;
+      result.records.push_back({bytes, std::move(meta), loaded->info.table});
+    }
+    std::stable_sort(result.records.begin(), result.records.end(), [](const Found& a, const Found& b) {
+      return a.meta.microsSinceEpoch() > b.meta.microsSinceEpoch();
+    });
+    if (result.records.size() > q.limit) {
+      result.records.resize(q.limit);
+      result.truncated = true;
+    }
+  }
+  return result;
+}
+
+core::Result<int64_t, core::Failure> parseTime(std::string_view text, int64_t now_us) {
+  auto bad = [&] {
+    return core::unexpected(core::Failure{"bad time '" + std::string(text) +
+                                              "': expected RFC 3339 or -15m, -2h, -7d", 2});
+  };
+  if (text.starts_with('-')) {
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() - 1 || n < 0) return bad();
+    int64_t unit = 0;
+    switch (text.back()) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      default: return bad();
+    }
+    if (n > INT64_MAX / (unit * 1'000'000)) return bad();
+    return now_us - n * unit * 1'000'000;
+  }
+  // RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
+  std::tm tm{};
+  int offset_sign = 0, oh = 0, om = 0;
+  if (text.size() < 20) return bad();
+  std::string s(text);
+  const char* p = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!p) p = strptime(s.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+  if (!p) return bad();
+  int64_t frac_us = 0;
+  if (*p == '.') {
+    ++p;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9') {
+      if (digits < 6) frac_us = frac_us * 10 + (*p - '0');
+      ++digits;
+      ++p;
+    }
+    if (digits == 0) return bad();
+    for (; digits < 6; ++digits) frac_us *= 10;
+  }
+  if (*p == 'Z' || *p == 'z') {
+    ++p;
+  } else if (*p == '+' || *p == '-') {
+    offset_sign = *p == '+' ? 1 : -1;
+    if (std::sscanf(p + 1, "%2d:%2d", &oh, &om) != 2) return bad();
+    p += 6;
+  } else {
+    return bad();
+  }
+  if (*p != '\0') return bad();
+  int64_t secs = timegm(&tm) - offset_sign * (oh * 3600 + om * 60);
+  return secs * 1'000'000 + frac_us;
+}
+
+}  // namespace siphon::query

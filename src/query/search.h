@@ -1,0 +1,52 @@
+#pragma once
+// Search over the embedded store (`siphon search`, the HTTP API): filters on the familiar
+// sip_capture columns. The most selective indexed filter (Call-ID, correlation id, users, IP)
+// picks candidate blocks; without one, blocks are scanned newest first within the time range.
+// Every filter is then checked on the parsed record, so index hash collisions never leak.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/capture.h"
+#include "core/result.h"
+#include "sink/capture_row.h"
+#include "sink/store/block_store.h"
+
+namespace siphon::query {
+
+struct SearchQuery {
+  std::string call_id, correlation, from_user, to_user, ruri_user, method, ip, node;
+  std::optional<int> status;  ///< reply status code
+  int64_t since = 0;          ///< µs since epoch, 0 = open
+  int64_t until = 0;          ///< µs since epoch, 0 = open
+  size_t limit = 100;
+};
+
+/// One found message: the decoded record plus its columns. `meta` views `block_bytes`.
+struct Found {
+  std::shared_ptr<const std::vector<std::byte>> block_bytes;
+  core::CaptureMeta meta;
+  std::string table;
+};
+
+struct SearchResult {
+  std::vector<Found> records;  ///< newest first
+  bool truncated = false;      ///< more records matched than `limit`
+  size_t blocks_read = 0;
+};
+
+/// Runs `q` against `store`. `row_options` must match the collector's (callid_aleg_header, ...).
+[[nodiscard]] core::Result<SearchResult, core::Failure> search(
+    store::BlockStore& store, const SearchQuery& q, const sink::CaptureRowOptions& row_options = {});
+
+/// True when the record matches every filter of `q` (time, columns).
+[[nodiscard]] bool matches(const SearchQuery& q, const core::CaptureMeta& meta,
+                           const sink::CaptureRow& row);
+
+/// TIME of the CLI: RFC 3339 ("2026-11-22T10:00:00Z", fraction and offset allowed) or relative
+/// to `now_us` ("-15m", "-2h", "-7d", "-30s"). Returns µs since epoch.
+[[nodiscard]] core::Result<int64_t, core::Failure> parseTime(std::string_view text, int64_t now_us);
+
+}  // namespace siphon::query

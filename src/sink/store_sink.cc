@@ -1,0 +1,162 @@
+#include "sink/store_sink.h"
+
+#include <array>
+#include <cstdio>
+#include <vector>
+
+#include "core/byte_reader.h"
+#include "sink/store/index_key.h"
+#include "sip/sip_message.h"
+
+namespace siphon::sink {
+namespace {
+
+std::string_view reportTable(RowKind kind) {
+  switch (kind) {
+    case RowKind::Rtcp:
+      return "rtcp_capture";
+    case RowKind::Report:
+      return "report_capture";
+    case RowKind::Log:
+      return "logs_capture";
+    case RowKind::Sip:
+      break;
+  }
+  return "sip_capture";
+}
+
+}  // namespace
+
+StoreSink::StoreSink(StoreSinkOptions options, core::BoundedQueue<core::Capture>& queue,
+                     core::IngestStats& stats)
+    : options_(std::move(options)), queue_(queue), stats_(stats), router_(options_.routing) {}
+
+StoreSink::~StoreSink() { flushAndStop(); }
+
+core::Result<void, core::Failure> StoreSink::open() {
+  auto s = store::BlockStore::open(options_.path, options_.store);
+  if (!s.has_value()) return core::unexpected(std::move(s).error());
+  store_ = std::move(*s);
+  return {};
+}
+
+void StoreSink::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void StoreSink::flushAndStop() {
+  queue_.close();
+  if (thread_.joinable()) thread_.join();
+  if (store_) {
+    commitBatch(/*force=*/true);  // everything staged is written or counted as dropped
+    (void)store_->close();
+    store_.reset();  // release the file: readers may open it right after a stop
+  }
+}
+
+void StoreSink::stage(const core::Capture& capture) {
+  // The storage path parses SIP once and keeps to what the table choice and the index keys
+  // need; the printable columns (dates, address text) are made only when records are read.
+  const auto& meta = capture.meta;
+  std::array<int64_t, 12> keys{};
+  size_t n = 0;
+  auto add = [&](store::KeyKind kind, std::string_view v) {
+    if (!v.empty() && n < keys.size()) keys[n++] = store::indexKey(kind, v);
+  };
+  std::string_view correlation = meta.correlation_id;
+  std::string_view table;
+  auto [kind, type] = rowKindFor(meta.payload_type);
+  if (kind == RowKind::Sip) {
+    auto msg = sip::SipMessage::parse(core::asText(meta.payload));
+    sip::extractCaptureFields(msg, options_.row.fields, fields_);
+    if (msg.parseError()) ++staged_unparsed_;
+    add(store::KeyKind::CallId, fields_.callid);
+    if (correlation.empty()) correlation = fields_.callid;
+    add(store::KeyKind::CallIdAleg, fields_.callid_aleg);
+    for (auto user : {fields_.from_user, fields_.to_user, fields_.ruri_user, fields_.pid_user}) {
+      add(store::KeyKind::User, user);
+    }
+    table = router_.route(fields_, meta.microsSinceEpoch());
+  } else {
+    table = reportTable(kind);
+  }
+  if (correlation != fields_.callid || kind != RowKind::Sip) add(store::KeyKind::Correlation, correlation);
+  if (!meta.src_ip.empty()) keys[n++] = store::ipKey(meta.src_ip);
+  if (!meta.dst_ip.empty()) keys[n++] = store::ipKey(meta.dst_ip);
+  std::string_view node = meta.node_name;
+  if (node.empty()) {
+    if (node_cache_.empty() || node_cache_id_ != meta.capture_id) {
+      node_cache_id_ = meta.capture_id;
+      core::CaptureMeta probe;
+      probe.hep_version = 3;
+      probe.ts_sec = 1;
+      probe.capture_id = meta.capture_id;
+      node_cache_ = nodeColumn(probe, options_.row);
+    }
+    // HEPv1 and timeless packets carry no capture id: plain capture_node (§2.1).
+    node = (meta.hep_version >= 2 && meta.ts_sec != 0) ? std::string_view(node_cache_)
+                                                        : std::string_view(options_.row.capture_node);
+  }
+  store_->add(table, meta, node, std::span<const int64_t>(keys.data(), n));
+  ++staged_;
+}
+
+void StoreSink::commitBatch(bool force) {
+  // insert_retries / insert_retry_timeout as Kamailio: retry at once, stop after the count or
+  // the time is exceeded (docs/HEP-AND-MODULES.md §2.7).
+  auto first_failure = std::chrono::steady_clock::now();
+  int failures = 0;
+  for (;;) {
+    auto r = store_->flush(force);
+    if (r.has_value()) {
+      stats_.stored.fetch_add(*r, std::memory_order_relaxed);
+      break;
+    }
+    if (failures == 0) first_failure = std::chrono::steady_clock::now();
+    ++failures;
+    if (failures > options_.insert_retries ||
+        std::chrono::steady_clock::now() - first_failure > options_.insert_retry_timeout) {
+      size_t lost = store_->pendingRecords();
+      std::fprintf(stderr, "siphon: store: %s; %zu records dropped\n", r.error().message.c_str(), lost);
+      for (size_t i = 0; i < lost; ++i) stats_.drop(core::DropReason::StorageError);
+      store_->discardUnwritten();  // what is counted as dropped must not appear later
+      break;
+    }
+  }
+  stats_.unparsed_sip.fetch_add(staged_unparsed_, std::memory_order_relaxed);
+  staged_ = 0;
+  staged_unparsed_ = 0;
+}
+
+void StoreSink::run() {
+  std::vector<core::Capture> batch;
+  batch.reserve(options_.batch_size);
+  for (;;) {
+    queue_.popBatch(batch, options_.batch_size, options_.flush_interval);
+    auto deadline = std::chrono::steady_clock::now() + options_.flush_interval;
+    // Let a batch fill up while records keep coming, up to its size or the flush interval.
+    while (!batch.empty() && batch.size() < options_.batch_size &&
+           std::chrono::steady_clock::now() < deadline) {
+      if (queue_.popBatch(batch, options_.batch_size - batch.size(),
+                          std::chrono::milliseconds(20)) == 0) {
+        break;
+      }
+    }
+    if (!batch.empty()) {
+      try {
+        for (const auto& c : batch) stage(c);
+        commitBatch();
+      } catch (const std::exception& e) {  // the one catch-all of this thread: count, go on
+        std::fprintf(stderr, "siphon: store sink: %s\n", e.what());
+        for (size_t i = 0; i < staged_; ++i) stats_.drop(core::DropReason::StorageError);
+        staged_ = 0;
+      }
+      batch.clear();
+    } else if (store_) {
+      commitBatch();  // open blocks due for a write, blocks grown old while nothing arrived
+    }
+    if (queue_.closedAndEmpty()) break;
+  }
+}
+
+}  // namespace siphon::sink

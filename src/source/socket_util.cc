@@ -1,0 +1,56 @@
+#include "source/socket_util.h"
+
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace siphon::source {
+
+socklen_t toSockaddr(const core::Endpoint& ep, sockaddr_storage& ss) {
+  std::memset(&ss, 0, sizeof ss);
+  if (ep.ip.isV6()) {
+    sockaddr_in6 sin6{};
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = htons(ep.port);
+    std::memcpy(&sin6.sin6_addr, ep.ip.bytes().data(), 16);
+    std::memcpy(&ss, &sin6, sizeof sin6);
+    return sizeof sin6;
+  }
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(ep.port);
+  std::memcpy(&sin.sin_addr, ep.ip.bytes().data(), 4);
+  std::memcpy(&ss, &sin, sizeof sin);
+  return sizeof sin;
+}
+
+std::string errnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+core::Result<int, core::Failure> bindSocket(const core::Endpoint& ep, int type, bool reuse_port) {
+  int family = ep.ip.isV6() ? AF_INET6 : AF_INET;
+  int fd = ::socket(family, type | SOCK_CLOEXEC, 0);
+  if (fd < 0) return core::unexpected(core::Failure{errnoText("socket"), 1});
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (reuse_port) ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  sockaddr_storage ss;
+  socklen_t len = toSockaddr(ep, ss);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    auto failure = core::Failure{errnoText("bind " + ep.toString()), 1};
+    ::close(fd);
+    return core::unexpected(std::move(failure));
+  }
+  return fd;
+}
+
+uint16_t boundPort(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return 0;
+  if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+  return ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+}
+
+}  // namespace siphon::source

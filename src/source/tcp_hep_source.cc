@@ -1,0 +1,124 @@
+#include "source/tcp_hep_source.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "source/socket_util.h"
+
+namespace siphon::source {
+namespace {
+
+struct Connection {
+  int fd = -1;
+  std::vector<std::byte> buffer;  // bytes received and not yet framed
+};
+
+// Frames and ingests every whole packet at the front of the buffer. False: framing broke.
+bool drainFrames(Connection& c, HepIngest& ingest) {
+  size_t offset = 0;
+  bool ok = true;
+  while (offset < c.buffer.size()) {
+    std::span<const std::byte> rest(c.buffer.data() + offset, c.buffer.size() - offset);
+    auto len = hep::hep3FrameLength(rest);
+    if (!len.has_value()) {
+      ok = false;
+      break;
+    }
+    if (*len == 0 || *len > rest.size()) break;  // need more bytes
+    ingest.accept(rest.first(*len), /*from_stream=*/true);
+    offset += *len;
+  }
+  c.buffer.erase(c.buffer.begin(), c.buffer.begin() + static_cast<std::ptrdiff_t>(offset));
+  return ok;
+}
+
+// Reads what is available; false when the peer closed or the stream broke.
+bool readConnection(Connection& c, HepIngest& ingest) {
+  std::byte chunk[65536];
+  for (;;) {
+    ssize_t n = ::recv(c.fd, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n > 0) {
+      c.buffer.insert(c.buffer.end(), chunk, chunk + n);
+      if (!drainFrames(c, ingest)) {
+        ingest.stats().drop(core::DropReason::StreamError);
+        return false;
+      }
+      continue;
+    }
+    if (n == 0) return false;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+  }
+}
+
+}  // namespace
+
+TcpHepSource::TcpHepSource(core::Endpoint endpoint, HepIngest& ingest)
+    : endpoint_(std::move(endpoint)), ingest_(ingest) {}
+
+TcpHepSource::~TcpHepSource() { stop(); }
+
+core::Result<void, core::Failure> TcpHepSource::start() {
+  auto fd = bindSocket(endpoint_, SOCK_STREAM, /*reuse_port=*/false);
+  if (!fd.has_value()) return core::unexpected(std::move(fd).error());
+  if (::listen(*fd, 128) != 0) {
+    auto failure = core::Failure{errnoText("listen " + endpoint_.toString()), 1};
+    ::close(*fd);
+    return core::unexpected(std::move(failure));
+  }
+  listen_fd_ = *fd;
+  endpoint_.port = boundPort(listen_fd_);
+  thread_ = std::jthread([this](std::stop_token st) { run(st); });
+  return {};
+}
+
+void TcpHepSource::stop() {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    thread_.join();
+  }
+  if (listen_fd_ >= 0) {
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
+}
+
+void TcpHepSource::run(std::stop_token stop) {
+  std::vector<Connection> conns;
+  std::vector<pollfd> fds;
+  while (!stop.stop_requested()) {
+    fds.clear();
+    fds.push_back({listen_fd_, POLLIN, 0});
+    for (auto& c : conns) fds.push_back({c.fd, POLLIN, 0});
+    int ready = ::poll(fds.data(), fds.size(), 100);
+    if (ready <= 0) continue;
+    // Index 0 is the listener; connections follow in order.
+    for (size_t i = conns.size(); i-- > 0;) {
+      if (fds[i + 1].revents == 0) continue;
+      if (!readConnection(conns[i], ingest_)) {
+        ::close(conns[i].fd);
+        conns.erase(conns.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+    if (fds[0].revents & POLLIN) {
+      int cfd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (cfd >= 0) {
+        if (conns.size() >= kMaxConnections) {
+          ::close(cfd);
+        } else {
+          conns.push_back({cfd, {}});
+        }
+      }
+    }
+  }
+  // Shutdown: take what peers already sent, then close.
+  for (auto& c : conns) {
+    readConnection(c, ingest_);
+    ::close(c.fd);
+  }
+}
+
+}  // namespace siphon::source

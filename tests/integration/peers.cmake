@@ -1,0 +1,16 @@
+# Real-peer integration tests (included from tests/integration/CMakeLists.txt).
+#
+# kamailio_siptrace: Kamailio 5.6 siptrace -> siphon serve over HEP v1/v2/v3 (UDP) and HEPv3/TCP,
+# with sipp calls through the proxy; installs kamailio, sipp, tcpdump and tshark with apt if
+# missing (peers/install-peers.sh: needs root), captures on lo. Label `peers` selects these.
+add_test(NAME kamailio_siptrace
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kamailio_siptrace_test.sh $<TARGET_FILE:siphon>)
+set_tests_properties(kamailio_siptrace PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE)
+
+# serve_cli: `siphon serve -c FILE` with seed keys, driven by the HEP load generator; ctl stats and
+# capture on/off, SIGHUP, SIGTERM, search, bad configuration keys.
+if(TARGET siphon-hep-load)
+  add_test(NAME serve_cli
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/serve_cli_test.sh $<TARGET_FILE:siphon> $<TARGET_FILE:siphon-hep-load>)
+  set_tests_properties(serve_cli PROPERTIES LABELS integration TIMEOUT 300)
+endif()

@@ -1,0 +1,113 @@
+#pragma once
+// Test-only helpers that build frames byte by byte, so each test shows the layout it checks.
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+namespace siphon::net::test {
+
+class Bytes {
+ public:
+  Bytes& u8(uint8_t v) {
+    b_.push_back(static_cast<std::byte>(v));
+    return *this;
+  }
+  Bytes& u16(uint16_t v) { return u8(static_cast<uint8_t>(v >> 8)).u8(static_cast<uint8_t>(v)); }
+  Bytes& u32(uint32_t v) {
+    return u16(static_cast<uint16_t>(v >> 16)).u16(static_cast<uint16_t>(v));
+  }
+  Bytes& u32le(uint32_t v) {
+    for (int i = 0; i < 4; ++i) {
+      u8(static_cast<uint8_t>(v >> (8 * i)));
+    }
+    return *this;
+  }
+  Bytes& zeros(size_t n) {
+    b_.insert(b_.end(), n, std::byte{0});
+    return *this;
+  }
+  Bytes& list(std::initializer_list<uint8_t> v) {
+    for (uint8_t x : v) {
+      u8(x);
+    }
+    return *this;
+  }
+  Bytes& text(std::string_view s) {
+    for (char c : s) {
+      u8(static_cast<uint8_t>(c));
+    }
+    return *this;
+  }
+  Bytes& append(const std::vector<std::byte>& v) {
+    b_.insert(b_.end(), v.begin(), v.end());
+    return *this;
+  }
+  [[nodiscard]] const std::vector<std::byte>& bytes() const { return b_; }
+  [[nodiscard]] size_t size() const { return b_.size(); }
+
+ private:
+  std::vector<std::byte> b_;
+};
+
+/// UDP header + payload.
+inline std::vector<std::byte> udp(uint16_t sport, uint16_t dport, std::string_view payload) {
+  return Bytes()
+      .u16(sport)
+      .u16(dport)
+      .u16(static_cast<uint16_t>(8 + payload.size()))
+      .u16(0)
+      .text(payload)
+      .bytes();
+}
+
+/// TCP header (data offset `words`, options zero-filled) + payload.
+inline std::vector<std::byte> tcp(uint16_t sport, uint16_t dport, std::string_view payload,
+                                  uint8_t words = 5) {
+  Bytes b;
+  b.u16(sport).u16(dport).u32(1000).u32(2000);
+  b.u16(static_cast<uint16_t>((words << 12) | 0x18));  // PSH|ACK
+  b.u16(65535).u16(0).u16(0);
+  if (words > 5) {
+    b.zeros((words - 5) * 4u);
+  }
+  return b.text(payload).bytes();
+}
+
+/// IPv4 header 10.0.0.1 → 10.0.0.2 with `option_words` words of NOP options.
+inline std::vector<std::byte> ipv4(uint8_t proto, const std::vector<std::byte>& l4,
+                                   uint8_t option_words = 0, uint16_t flags_offset = 0) {
+  const uint16_t header = static_cast<uint16_t>(20 + option_words * 4);
+  Bytes b;
+  b.u8(static_cast<uint8_t>(0x40 | (5 + option_words))).u8(0);
+  b.u16(static_cast<uint16_t>(header + l4.size()));
+  b.u16(0x1234).u16(flags_offset).u8(64).u8(proto).u16(0);
+  b.list({10, 0, 0, 1}).list({10, 0, 0, 2});
+  for (int i = 0; i < option_words * 4; ++i) {
+    b.u8(1);  // NOP
+  }
+  return b.append(l4).bytes();
+}
+
+/// IPv6 header 2001:db8::1 → 2001:db8::2; `ext` holds extension headers (already chained by
+/// the caller), `first_nh` names the first of them (or the transport).
+inline std::vector<std::byte> ipv6(uint8_t first_nh, const std::vector<std::byte>& ext_and_l4) {
+  Bytes b;
+  b.u32(0x60000000).u16(static_cast<uint16_t>(ext_and_l4.size())).u8(first_nh).u8(64);
+  b.list({0x20, 0x01, 0x0d, 0xb8}).zeros(11).u8(1);
+  b.list({0x20, 0x01, 0x0d, 0xb8}).zeros(11).u8(2);
+  return b.append(ext_and_l4).bytes();
+}
+
+inline std::vector<std::byte> ethernet(uint16_t ether_type, const std::vector<std::byte>& l3) {
+  return Bytes()
+      .list({0, 1, 2, 3, 4, 5})
+      .list({6, 7, 8, 9, 10, 11})
+      .u16(ether_type)
+      .append(l3)
+      .bytes();
+}
+
+}  // namespace siphon::net::test
