@@ -12,3 +12,4 @@ if(SIPHON_BENCH)
   find_package(benchmark REQUIRED)
 endif()
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # HTTP API and `siphon ctl`
+find_package(OpenSSL 3 REQUIRED)                 # HEP over TLS

@@ -1,5 +1,6 @@
 // The `siphon` command: parses the command line and runs one subcommand (docs/CLI.md).
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <vector>
@@ -7,6 +8,9 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // A peer closing its connection must be a write error on that connection, not a signal that
+  // ends the process (TLS and HTTP clients, TCP senders).
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App root("Siphon: SIP capture and tracing", "siphon");
   root.require_subcommand(1);
   std::vector<siphon::cli::Command> commands = {

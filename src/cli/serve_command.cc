@@ -27,6 +27,8 @@ struct ServeFlags {
   std::optional<int> workers;
   std::optional<std::string> capture_node;
   std::optional<std::string> hep_auth_key;
+  std::optional<std::string> tls_certificate;
+  std::optional<std::string> tls_private_key;
 };
 
 std::string statsLine(const core::IngestStats& s) {
@@ -71,6 +73,8 @@ core::Result<pipeline::CollectorConfig, core::Failure> buildConfig(const ServeFl
   if (flags.workers) config.workers = *flags.workers;
   if (flags.capture_node) config.store.row.capture_node = *flags.capture_node;
   if (flags.hep_auth_key) config.hep_auth_key = *flags.hep_auth_key;
+  if (flags.tls_certificate) config.tls_certificate = *flags.tls_certificate;
+  if (flags.tls_private_key) config.tls_private_key = *flags.tls_private_key;
   return config;
 }
 
@@ -145,6 +149,8 @@ Command addServeCommand(CLI::App& root) {
   c.app->add_option("--capture-node", flags->capture_node, "capture_node: node column prefix");
   c.app->add_option("--hep-auth-key", flags->hep_auth_key,
                     "hep_auth_key: drop packets without this 0x000e value");
+  c.app->add_option("--tls-certificate", flags->tls_certificate, "tls_certificate: PEM for tls: listeners");
+  c.app->add_option("--tls-private-key", flags->tls_private_key, "tls_private_key: PEM key");
   c.run = [flags] { return runServe(*flags); };
   return c;
 }

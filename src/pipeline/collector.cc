@@ -35,8 +35,9 @@ core::Result<void, core::Failure> Collector::start() {
         started = tcp_.back()->start();
         break;
       case core::EndpointProto::Tls:
-        started = core::unexpected(core::Failure{"listen " + ep.toString() +
-                                                     ": TLS is not supported by this version", 2});
+        tls_.push_back(std::make_unique<source::TlsHepSource>(
+            ep, source::TlsOptions{config_.tls_certificate, config_.tls_private_key}, *ingest_));
+        started = tls_.back()->start();
         break;
     }
     if (!started.has_value()) {
@@ -49,10 +50,11 @@ core::Result<void, core::Failure> Collector::start() {
 
 std::vector<core::Endpoint> Collector::listeners() const {
   std::vector<core::Endpoint> out;
-  size_t u = 0, t = 0;
+  size_t u = 0, t = 0, s = 0;
   for (const auto& ep : config_.listen) {
     if (ep.proto == core::EndpointProto::Udp && u < udp_.size()) out.push_back(udp_[u++]->endpoint());
     if (ep.proto == core::EndpointProto::Tcp && t < tcp_.size()) out.push_back(tcp_[t++]->endpoint());
+    if (ep.proto == core::EndpointProto::Tls && s < tls_.size()) out.push_back(tls_[s++]->endpoint());
   }
   return out;
 }
@@ -62,6 +64,7 @@ void Collector::stop() {
   stopped_ = true;
   udp_.clear();  // each source joins its threads after draining its socket
   tcp_.clear();
+  tls_.clear();
   if (sink_) sink_->flushAndStop();
 }
 

@@ -15,6 +15,7 @@
 #include "sink/store_sink.h"
 #include "source/hep_ingest.h"
 #include "source/tcp_hep_source.h"
+#include "source/tls_hep_source.h"
 #include "source/udp_hep_source.h"
 
 namespace siphon::pipeline {
@@ -47,6 +48,7 @@ class Collector {
   std::unique_ptr<source::HepIngest> ingest_;
   std::vector<std::unique_ptr<source::UdpHepSource>> udp_;
   std::vector<std::unique_ptr<source::TcpHepSource>> tcp_;
+  std::vector<std::unique_ptr<source::TlsHepSource>> tls_;
   bool stopped_ = true;
 };
 

@@ -139,6 +139,10 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*cf3) c.store.row.fields.custom_field3_header = **cf3;
   SIPHON_CONFIG_GET(auth, file.getString("hep_auth_key"));
   if (*auth) c.hep_auth_key = **auth;
+  SIPHON_CONFIG_GET(cert, file.getString("tls_certificate"));
+  if (*cert) c.tls_certificate = **cert;
+  SIPHON_CONFIG_GET(private_key, file.getString("tls_private_key"));
+  if (*private_key) c.tls_private_key = **private_key;
   SIPHON_CONFIG_GET(workers, file.getInt("workers", 1, 64));
   if (*workers) c.workers = static_cast<int>(**workers);
   SIPHON_CONFIG_GET(queue, file.getInt("queue_size", 1, 100'000'000));

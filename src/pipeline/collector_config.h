@@ -29,6 +29,8 @@ struct CollectorConfig {
   bool hep_capture_on = true;              ///< hep_capture_on
   int db_insert_mode = 2;                  ///< db_insert_mode: 0/1/2; we always batch (see README)
   std::string hep_auth_key;                ///< hep_auth_key
+  std::string tls_certificate;             ///< tls_certificate: PEM, for tls: listeners
+  std::string tls_private_key;             ///< tls_private_key: PEM
   int workers = 2;                         ///< UDP worker threads per listener
   size_t queue_size = 200'000;             ///< records between sources and the store, at most
   std::vector<CaptureMode> capture_modes;  ///< capture_mode profiles

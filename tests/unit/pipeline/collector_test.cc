@@ -8,12 +8,18 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "core/byte_reader.h"
 #include "hep/hep_encoder.h"
@@ -241,6 +247,78 @@ TEST_F(CollectorTest, StopUnderLoadLosesNothingReceived) {
   query::SearchQuery q;
   q.limit = 1000000;
   EXPECT_EQ(find(q).records.size(), s.stored.load());
+}
+
+// A self-signed certificate and key for 127.0.0.1, written as PEM files into `dir`.
+void writeSelfSignedCert(const std::filesystem::path& dir) {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  X509* x = X509_new();
+  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+  X509_gmtime_adj(X509_getm_notBefore(x), 0);
+  X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+  X509_set_pubkey(x, key);
+  X509_NAME* name = X509_get_subject_name(x);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(x, name);
+  X509_sign(x, key, EVP_sha256());
+  FILE* f = std::fopen((dir / "cert.pem").c_str(), "w");
+  PEM_write_X509(f, x);
+  std::fclose(f);
+  f = std::fopen((dir / "key.pem").c_str(), "w");
+  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(f);
+  X509_free(x);
+  EVP_PKEY_free(key);
+}
+
+TEST_F(CollectorTest, StoresHepOverTls) {
+  writeSelfSignedCert(dir_);
+  config_.listen = {*core::Endpoint::parse("tls:127.0.0.1:0")};
+  config_.tls_certificate = (dir_ / "cert.pem").string();
+  config_.tls_private_key = (dir_ / "key.pem").string();
+  Collector c(config_);
+  auto started = c.start();
+  ASSERT_TRUE(started.has_value()) << started.error().message;
+  auto packets = traffic(300, 3);
+  {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(c.listeners()[0].port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    ASSERT_EQ(SSL_connect(ssl), 1);
+    // Packets written back to back and split at odd places: the stream framing must cope.
+    std::vector<std::byte> stream;
+    for (const auto& p : packets) stream.insert(stream.end(), p.begin(), p.end());
+    for (size_t off = 0; off < stream.size();) {
+      int n = static_cast<int>(std::min<size_t>(777, stream.size() - off));
+      ASSERT_EQ(SSL_write(ssl, stream.data() + off, n), n);
+      off += static_cast<size_t>(n);
+    }
+    SSL_shutdown(ssl);
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    ::close(fd);
+  }
+  waitReceived(c, packets.size());
+  c.stop();
+  EXPECT_EQ(c.stats().stored.load(), packets.size());
+}
+
+TEST_F(CollectorTest, TlsWithoutCertificateFailsStartNamingTheKey) {
+  config_.listen = {*core::Endpoint::parse("tls:127.0.0.1:0")};
+  config_.tls_certificate = (dir_ / "missing.pem").string();
+  config_.tls_private_key = (dir_ / "missing.key").string();
+  Collector c(config_);
+  auto r = c.start();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("tls_certificate"), std::string::npos);
+  EXPECT_EQ(r.error().exit_code, 2);
 }
 
 TEST_F(CollectorTest, BadStorePathFailsStart) {

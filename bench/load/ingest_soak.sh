@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# ingest_soak.sh: the collector's end-to-end ingest on this machine. Starts `siphon serve` on
+# loopback with a fresh store, sends RATE HEPv3 packets/s over UDP for SECONDS with
+# siphon-hep-load (same machine), then reports: sent, received, stored, dropped by reason,
+# kernel UDP receive-buffer drops, peak RSS, bytes on disk per stored message, and how long
+# after the last packet the last call was searchable. Bounded in count and time.
+#
+#   bench/load/ingest_soak.sh BUILD_DIR [RATE=100000] [SECONDS=5]
+set -euo pipefail
+BUILD=${1:?build dir}; RATE=${2:-100000}; SECS=${3:-5}
+SIPHON=$BUILD/src/cli/siphon; LOAD=$BUILD/bench/load/siphon-hep-load
+COUNT=$((RATE * SECS))
+DIR=$(mktemp -d /tmp/siphon-soak.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+HTTP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --db "sqlite:$DIR/soak.db" --http "127.0.0.1:$HTTP" \
+  >"$DIR/serve.out" 2>"$DIR/serve.err" &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
+for _ in $(seq 50); do grep -q "listening on" "$DIR/serve.out" 2>/dev/null && break; sleep 0.1; done
+rcv_errors() { awk '/^Udp:/{getline; print $6}' /proc/net/snmp; }
+before=$(rcv_errors)
+RUN=soak$$
+"$LOAD" --target "udp:127.0.0.1:$PORT" --count "$COUNT" --rate "$RATE" --max-seconds $((SECS * 3 + 10)) \
+  --run-id "$RUN" >"$DIR/load.json"
+t_sent=$(date +%s.%N)
+# The last scenario's Call-ID: searchable when the store has it.
+last=$((COUNT / 4))
+found=""
+for _ in $(seq 200); do
+  if "$SIPHON" search --db "sqlite:$DIR/soak.db" --since -10m --limit 1 --format jsonl 2>/dev/null \
+       | grep -q "$RUN-"; then
+    n=$("$SIPHON" ctl --api "http://127.0.0.1:$HTTP" stats --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stored"]+d["dropped"])')
+    if [ "$n" -ge "$COUNT" ]; then found=$(date +%s.%N); break; fi
+  fi
+  sleep 0.1
+done
+after=$(rcv_errors)
+stats=$("$SIPHON" ctl --api "http://127.0.0.1:$HTTP" stats --format json)
+rss=$(awk '/VmHWM/{print $2}' /proc/$PID/status)
+kill -TERM $PID; wait $PID || true
+trap 'rm -rf "$DIR"' EXIT
+db_bytes=$(du -cb "$DIR"/soak.db* | tail -1 | cut -f1)
+python3 - "$DIR/load.json" "$stats" "$rss" "$db_bytes" "$((after - before))" "$t_sent" "${found:-0}" <<'PY'
+import json, sys
+load = json.load(open(sys.argv[1])); st = json.loads(sys.argv[2])
+rss_kb, db, kdrops, t_sent, t_found = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
+stored = st["stored"]
+print(json.dumps({
+  "offered_rate": load["rate"], "sent": load["sent"], "seconds": load["seconds"],
+  "received": st["received"], "stored": stored, "dropped": st["dropped"],
+  "dropped_by_reason": {k: v for k, v in st["dropped_by_reason"].items() if v},
+  "kernel_udp_rcvbuf_drops": kdrops, "loss": load["sent"] - stored,
+  "peak_rss_mb": round(rss_kb / 1024, 1), "disk_bytes_per_msg": round(db / max(stored, 1), 1),
+  "all_stored_after_s": round(t_found - t_sent, 2) if t_found else None,
+}))
+PY

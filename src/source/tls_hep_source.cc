@@ -1,0 +1,172 @@
+#include "source/tls_hep_source.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <vector>
+
+#include "source/socket_util.h"
+
+namespace siphon::source {
+namespace {
+
+std::string sslError() {
+  unsigned long e = ERR_get_error();
+  if (e == 0) return "unknown TLS error";
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return buf;
+}
+
+SSL_CTX* ctxOf(void* p) { return static_cast<SSL_CTX*>(p); }
+
+}  // namespace
+
+TlsHepSource::TlsHepSource(core::Endpoint endpoint, TlsOptions tls, HepIngest& ingest)
+    : endpoint_(std::move(endpoint)), tls_(std::move(tls)), ingest_(ingest) {}
+
+TlsHepSource::~TlsHepSource() {
+  stop();
+  SSL_CTX_free(ctxOf(ctx_));
+}
+
+core::Result<void, core::Failure> TlsHepSource::start() {
+  if (tls_.certificate.empty() || tls_.private_key.empty()) {
+    return core::unexpected(core::Failure{
+        "listen " + endpoint_.toString() + ": TLS needs tls_certificate and tls_private_key", 2});
+  }
+  // OpenSSL writes to the socket with write(): a peer that already hung up would raise
+  // SIGPIPE and end the whole collector. The write error is handled per connection instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (!ctx) return core::unexpected(core::Failure{"TLS: " + sslError(), 1});
+  ctx_ = ctx;
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  // No TLS 1.3 session tickets: HEP senders only write. A ticket they never read makes their
+  // kernel answer close() with a reset, and a reset discards what we had not read yet.
+  SSL_CTX_set_num_tickets(ctx, 0);
+  if (SSL_CTX_use_certificate_chain_file(ctx, tls_.certificate.c_str()) != 1) {
+    return core::unexpected(core::Failure{"tls_certificate: " + tls_.certificate + ": " + sslError(), 2});
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, tls_.private_key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    return core::unexpected(core::Failure{"tls_private_key: " + tls_.private_key + ": " + sslError(), 2});
+  }
+  auto fd = bindSocket(endpoint_, SOCK_STREAM, /*reuse_port=*/false);
+  if (!fd.has_value()) return core::unexpected(std::move(fd).error());
+  if (::listen(*fd, 128) != 0) {
+    auto failure = core::Failure{errnoText("listen " + endpoint_.toString()), 1};
+    ::close(*fd);
+    return core::unexpected(std::move(failure));
+  }
+  listen_fd_ = *fd;
+  endpoint_.port = boundPort(listen_fd_);
+  acceptor_ = std::jthread([this](std::stop_token st) { acceptLoop(st); });
+  return {};
+}
+
+void TlsHepSource::stop() {
+  if (acceptor_.joinable()) {
+    acceptor_.request_stop();
+    acceptor_.join();
+  }
+  std::list<Connection> conns;
+  {
+    std::lock_guard lock(mu_);
+    conns.swap(connections_);
+  }
+  for (auto& c : conns) c.thread.request_stop();
+  conns.clear();  // joins
+  if (listen_fd_ >= 0) {
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
+}
+
+void TlsHepSource::acceptLoop(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    pollfd p{listen_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    int cfd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (cfd < 0) continue;
+    if (live_.load() >= kMaxConnections) {
+      ::close(cfd);
+      continue;
+    }
+    timeval tv{0, 100'000};  // lets a connection thread notice a stop request
+    ::setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::lock_guard lock(mu_);
+    std::erase_if(connections_, [](const Connection& c) { return c.done->load(); });  // joins
+    ++live_;
+    Connection& c = connections_.emplace_back();
+    c.thread = std::jthread([this, cfd, done = c.done](std::stop_token st) {
+      serve(st, cfd);
+      done->store(true);
+    });
+  }
+}
+
+void TlsHepSource::serve(std::stop_token stop, int fd) {
+  try {  // the one catch-all of this thread: a connection never takes the process down
+    SSL* ssl = SSL_new(ctxOf(ctx_));
+    SSL_set_fd(ssl, fd);
+    bool ok = false;
+    for (int tries = 0; tries < 100 && !stop.stop_requested(); ++tries) {  // <= 10 s handshake
+      int r = SSL_accept(ssl);
+      if (r == 1) {
+        ok = true;
+        break;
+      }
+      int e = SSL_get_error(ssl, r);
+      if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) break;
+    }
+    std::vector<std::byte> buffer;
+    std::byte chunk[16384];
+    bool draining = false;
+    while (ok) {
+      if (stop.stop_requested() && !draining) draining = true;  // read what is there, then close
+      int n = SSL_read(ssl, chunk, sizeof chunk);
+      if (n <= 0) {
+        int e = SSL_get_error(ssl, n);
+        bool timeout = e == SSL_ERROR_WANT_READ || (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK));
+        if (timeout && !draining) {
+          ERR_clear_error();
+          continue;
+        }
+        break;
+      }
+      buffer.insert(buffer.end(), chunk, chunk + n);
+      size_t offset = 0;
+      bool broken = false;
+      while (offset < buffer.size()) {
+        std::span<const std::byte> rest(buffer.data() + offset, buffer.size() - offset);
+        auto len = hep::hep3FrameLength(rest);
+        if (!len.has_value()) {
+          broken = true;
+          break;
+        }
+        if (*len == 0 || *len > rest.size()) break;
+        ingest_.accept(rest.first(*len), /*from_stream=*/true);
+        offset += *len;
+      }
+      buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(offset));
+      if (broken) {
+        ingest_.stats().drop(core::DropReason::StreamError);
+        break;
+      }
+    }
+    SSL_shutdown(ssl);
+    SSL_free(ssl);
+  } catch (const std::exception&) {
+    ingest_.stats().drop(core::DropReason::StreamError);
+  }
+  ::close(fd);
+  --live_;
+}
+
+}  // namespace siphon::source

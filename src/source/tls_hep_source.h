@@ -1,0 +1,60 @@
+#pragma once
+// HEPv3 over TLS (OpenSSL): the TCP framing of tcp_hep_source inside a TLS session. HEP
+// senders keep a few long-lived connections, so each connection gets its own thread with
+// blocking reads (a short receive timeout lets it notice a stop), up to kMaxConnections.
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/endpoint.h"
+#include "core/result.h"
+#include "source/hep_ingest.h"
+
+namespace siphon::source {
+
+struct TlsOptions {
+  std::string certificate;  ///< tls_certificate: PEM file (chain allowed)
+  std::string private_key;  ///< tls_private_key: PEM file
+};
+
+class TlsHepSource {
+ public:
+  static constexpr size_t kMaxConnections = 256;
+
+  TlsHepSource(core::Endpoint endpoint, TlsOptions tls, HepIngest& ingest);
+  ~TlsHepSource();
+  TlsHepSource(const TlsHepSource&) = delete;
+  TlsHepSource& operator=(const TlsHepSource&) = delete;
+
+  /// Loads the certificate and key (errors name the file), binds, listens, starts accepting.
+  [[nodiscard]] core::Result<void, core::Failure> start();
+  /// Stops accepting; each connection reads what is already there, then closes.
+  void stop();
+  [[nodiscard]] const core::Endpoint& endpoint() const { return endpoint_; }
+
+ private:
+  void acceptLoop(std::stop_token stop);
+  void serve(std::stop_token stop, int fd);
+
+  struct Connection {
+    std::shared_ptr<std::atomic<bool>> done = std::make_shared<std::atomic<bool>>(false);
+    std::jthread thread;
+  };
+
+  core::Endpoint endpoint_;
+  TlsOptions tls_;
+  HepIngest& ingest_;
+  void* ctx_ = nullptr;  // SSL_CTX*
+  int listen_fd_ = -1;
+  std::mutex mu_;
+  std::list<Connection> connections_;  ///< guarded by mu_; finished ones are reaped on accept
+  std::atomic<size_t> live_{0};
+  std::jthread acceptor_;
+};
+
+}  // namespace siphon::source
