@@ -17,7 +17,7 @@ packages=(
   libgtest-dev libgmock-dev                      # unit tests
   libbenchmark-dev                               # micro-benchmarks (bench/)
   clang-14 libclang-rt-14-dev                    # libFuzzer builds (fuzz/)
-  tshark                                         # integration tests cross-check captures
+  tshark sqlite3                                  # integration tests: captures, the store view
 )
 
 missing=()

@@ -20,6 +20,19 @@ CREATE TABLE IF NOT EXISTS buckets (
 CREATE TABLE IF NOT EXISTS keys (
   bucket INTEGER NOT NULL, hash INTEGER NOT NULL, block INTEGER NOT NULL,
   PRIMARY KEY (bucket, hash, block)) WITHOUT ROWID;
+-- The familiar tables as views over the blocks; they need the siphon_sqlite extension
+-- (`.load siphon_sqlite` in the sqlite3 shell), which provides siphon_messages.
+CREATE VIEW IF NOT EXISTS sip_capture AS SELECT * FROM siphon_messages
+  WHERE tbl NOT IN ('rtcp_capture', 'report_capture', 'logs_capture');
+CREATE VIEW IF NOT EXISTS rtcp_capture AS SELECT date, micro_ts, correlation_id, source_ip,
+  source_port, destination_ip, destination_port, proto, family, type, node, msg
+  FROM siphon_messages WHERE tbl = 'rtcp_capture';
+CREATE VIEW IF NOT EXISTS report_capture AS SELECT date, micro_ts, correlation_id, source_ip,
+  source_port, destination_ip, destination_port, proto, family, type, node, msg
+  FROM siphon_messages WHERE tbl = 'report_capture';
+CREATE VIEW IF NOT EXISTS logs_capture AS SELECT date, micro_ts, correlation_id, source_ip,
+  source_port, destination_ip, destination_port, proto, family, type, node, msg
+  FROM siphon_messages WHERE tbl = 'logs_capture';
 )sql";
 
 constexpr size_t kMaxBlockRawBytes = 256u << 20;  // refuse to inflate anything larger

@@ -1,0 +1,119 @@
+// The store sink with a real SQLite file: routing to strftime tables, report tables for
+// non-SIP payload types, the node column, and the sip_capture view through siphon_messages.
+
+#include "sink/store_sink.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/byte_reader.h"
+#include "query/search.h"
+#include "sink/sqlite_extension.h"
+
+namespace siphon::sink {
+namespace {
+
+const std::string kInvite =
+    "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\n"
+    "From: \"Alice\" <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>\r\n"
+    "Call-ID: call-1@example.com\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+const std::string kLog = "{\"event\":\"something happened\"}";
+
+core::Capture capture(const std::string& payload, uint8_t payload_type, std::string_view corr) {
+  core::Capture c;
+  c.raw.assign(reinterpret_cast<const std::byte*>(payload.data()),
+               reinterpret_cast<const std::byte*>(payload.data()) + payload.size());
+  c.meta.hep_version = 3;
+  c.meta.ip_proto = 17;
+  c.meta.src_ip = *core::IpAddress::parse("10.0.0.1");
+  c.meta.dst_ip = *core::IpAddress::parse("10.0.0.2");
+  c.meta.src_port = 5060;
+  c.meta.dst_port = 5062;
+  c.meta.ts_sec = 1700000000;  // 2023-11-14 22:13:20 UTC
+  c.meta.capture_id = 7;
+  c.meta.payload_type = payload_type;
+  c.meta.correlation_id = corr;
+  c.meta.payload = c.raw;
+  return c;
+}
+
+class StoreSinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* keep = std::getenv("SIPHON_KEEP_STORE");  // the shell test reads the file
+    path_ = keep ? std::string(keep)
+                 : (std::filesystem::temp_directory_path() /
+                    ("siphon-sink-" + std::to_string(::getpid()) + ".db")).string();
+    std::filesystem::remove(path_);
+  }
+  void TearDown() override {
+    if (!std::getenv("SIPHON_KEEP_STORE")) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+    }
+  }
+  void fill() {
+    core::BoundedQueue<core::Capture> queue(16);
+    core::IngestStats stats;
+    StoreSinkOptions o;
+    o.path = path_;
+    o.row.capture_node = "edge";
+    o.routing = *TableRouting::parse("sip_capture_%Y%m%d", "rand", "call_id");
+    StoreSink sink(o, queue, stats);
+    ASSERT_TRUE(sink.open().has_value());
+    sink.stage(capture(kInvite, 1, ""));
+    sink.stage(capture(kLog, 100, "call-1@example.com"));
+    sink.flushAndStop();
+    EXPECT_EQ(stats.stored.load(), 2u);
+  }
+  std::string path_;
+};
+
+TEST_F(StoreSinkTest, RoutesByStrftimeAndPayloadTypeAndReadsBackThroughTheView) {
+  fill();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  ASSERT_EQ(registerSiphonMessages(db), SQLITE_OK);
+  auto one = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        if (i) out += "|";
+        const auto* t = sqlite3_column_text(st, i);
+        out += t ? reinterpret_cast<const char*>(t) : "NULL";
+      }
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  EXPECT_EQ(one("SELECT tbl, method, from_user, to_user, callid, node, source_ip, destination_port "
+                "FROM sip_capture WHERE callid = 'call-1@example.com'"),
+            "sip_capture_20231114|INVITE|alice|bob|call-1@example.com|edge:7|10.0.0.1|5062");
+  EXPECT_EQ(one("SELECT count(*) FROM sip_capture"), "1");
+  EXPECT_EQ(one("SELECT correlation_id, type, msg FROM logs_capture"),
+            "call-1@example.com|5|" + kLog);
+  EXPECT_EQ(one("SELECT count(*) FROM siphon_messages WHERE correlation_id = 'call-1@example.com'"),
+            "2");
+  sqlite3_close(db);
+}
+
+TEST_F(StoreSinkTest, LogsAreFoundByTheirCorrelationId) {
+  fill();
+  auto store = store::BlockStore::open(path_, {}, true);
+  ASSERT_TRUE(store.has_value());
+  query::SearchQuery q;
+  q.correlation = "call-1@example.com";
+  auto r = query::search(**store, q);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_EQ(r->records.size(), 2u);
+}
+
+}  // namespace
+}  // namespace siphon::sink
