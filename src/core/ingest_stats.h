@@ -37,6 +37,9 @@ struct IngestStats {
   std::atomic<uint64_t> received{0};        ///< packets read from any source
   std::atomic<uint64_t> stored{0};          ///< rows committed to the store
   std::atomic<uint64_t> unparsed_sip{0};    ///< stored raw with a SIP parse error
+  std::atomic<uint64_t> store_batches{0};   ///< store transactions that wrote records
+  std::atomic<uint64_t> store_batch_us{0};  ///< time spent in those transactions, µs
+  std::atomic<uint64_t> store_batch_max_us{0};  ///< the longest one, µs
   std::array<std::atomic<uint64_t>, static_cast<size_t>(DropReason::kCount)> dropped{};
 
   void drop(DropReason r) { dropped[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed); }

@@ -107,9 +107,20 @@ void StoreSink::commitBatch(bool force) {
   auto first_failure = std::chrono::steady_clock::now();
   int failures = 0;
   for (;;) {
+    auto t0 = std::chrono::steady_clock::now();
     auto r = store_->flush(force);
     if (r.has_value()) {
       stats_.stored.fetch_add(*r, std::memory_order_relaxed);
+      if (*r > 0) {
+        auto us = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                            std::chrono::steady_clock::now() - t0)
+                                            .count());
+        stats_.store_batches.fetch_add(1, std::memory_order_relaxed);
+        stats_.store_batch_us.fetch_add(us, std::memory_order_relaxed);
+        if (us > stats_.store_batch_max_us.load(std::memory_order_relaxed)) {
+          stats_.store_batch_max_us.store(us, std::memory_order_relaxed);  // one writer thread
+        }
+      }
       break;
     }
     if (failures == 0) first_failure = std::chrono::steady_clock::now();

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "core/endpoint.h"
@@ -32,6 +34,13 @@ std::string metricsText(const pipeline::Collector& c) {
            std::string(core::dropReasonName(static_cast<core::DropReason>(i))) + "\"} " +
            std::to_string(s.dropped[i].load()) + "\n";
   }
+  out += "# HELP siphon_store_batch_seconds time of the store's write transactions\n"
+         "# TYPE siphon_store_batch_seconds summary\n";
+  out += "siphon_store_batch_seconds_sum " + std::to_string(s.store_batch_us.load() / 1e6) + "\n";
+  out += "siphon_store_batch_seconds_count " + std::to_string(s.store_batches.load()) + "\n";
+  out += "# HELP siphon_store_batch_max_seconds the longest store write transaction\n"
+         "# TYPE siphon_store_batch_max_seconds gauge\n";
+  out += "siphon_store_batch_max_seconds " + std::to_string(s.store_batch_max_us.load() / 1e6) + "\n";
   out += "# HELP siphon_queue_depth records waiting for the store\n# TYPE siphon_queue_depth gauge\n";
   out += "siphon_queue_depth " + std::to_string(c.queueDepth()) + "\n";
   out += "# HELP siphon_capture_on 1 when capture_on and hep_capture_on are both on\n"
@@ -50,7 +59,10 @@ std::string statsJson(const pipeline::Collector& c) {
   nlohmann::json j = {{"received", s.received.load()},   {"stored", s.stored.load()},
                       {"unparsed_sip", s.unparsed_sip.load()}, {"relayed", 0},
                       {"dropped", s.droppedTotal()},    {"dropped_by_reason", dropped},
-                      {"queue_depth", c.queueDepth()}};
+                      {"queue_depth", c.queueDepth()},
+                      {"store_batches", s.store_batches.load()},
+                      {"store_batch_ms_avg", s.store_batches.load() ? s.store_batch_us.load() / 1000.0 / s.store_batches.load() : 0.0},
+                      {"store_batch_ms_max", s.store_batch_max_us.load() / 1000.0}};
   return j.dump();
 }
 
@@ -73,6 +85,11 @@ core::Result<void, core::Failure> ApiServer::start(const std::string& host_port)
   }
   address_ = (ep->ip.isV6() ? "[" + host + "]" : host) + ":" + std::to_string(port);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() does nothing until the listen loop runs: wait for it (bounded), so that
+  // a stop right after start cannot leave the loop running forever.
+  for (int i = 0; i < 500 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   return {};
 }
 

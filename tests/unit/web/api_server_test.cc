@@ -1,0 +1,76 @@
+// The HTTP API over a running collector, on loopback port 0.
+
+#include "web/api_server.h"
+
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+namespace siphon::web {
+namespace {
+
+class ApiServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("siphon-api-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    auto config = pipeline::defaultCollectorConfig();
+    config.listen = {*core::Endpoint::parse("udp:127.0.0.1:0")};
+    config.db_url = "sqlite:" + (dir_ / "api.db").string();
+    collector_ = std::make_unique<pipeline::Collector>(config);
+    ASSERT_TRUE(collector_->start().has_value());
+    api_ = std::make_unique<ApiServer>(*collector_);
+    ASSERT_TRUE(api_->start("127.0.0.1:0").has_value());
+  }
+  void TearDown() override {
+    api_.reset();
+    collector_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<pipeline::Collector> collector_;
+  std::unique_ptr<ApiServer> api_;
+};
+
+TEST_F(ApiServerTest, HealthMetricsAndCaptureSwitch) {
+  httplib::Client client("http://" + api_->address());
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_NE(health->body.find("ok"), std::string::npos);
+
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("siphon_received_total 0"), std::string::npos);
+  EXPECT_NE(metrics->body.find("siphon_dropped_total{reason=\"queue_full\"} 0"), std::string::npos);
+  EXPECT_NE(metrics->body.find("siphon_store_batch_seconds_count"), std::string::npos);
+  EXPECT_NE(metrics->body.find("siphon_capture_on 1"), std::string::npos);
+
+  auto off = client.Post("/api/v1/capture/off");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->body, "{\"capture\":\"off\"}");
+  EXPECT_FALSE(collector_->captureSwitch().capture_on.load());
+  auto check = client.Get("/api/v1/capture");
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->body, "{\"capture\":\"off\"}");
+  ASSERT_TRUE(client.Post("/api/v1/capture/on"));
+  EXPECT_TRUE(collector_->captureSwitch().capture_on.load());
+
+  auto stats = client.Get("/api/v1/stats");
+  ASSERT_TRUE(stats);
+  EXPECT_NE(stats->body.find("\"dropped_by_reason\""), std::string::npos);
+  EXPECT_EQ(client.Get("/nope")->status, 404);
+}
+
+TEST_F(ApiServerTest, BadAddressIsAnError) {
+  ApiServer other(*collector_);
+  auto r = other.start("not-an-address");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().exit_code, 2);
+}
+
+}  // namespace
+}  // namespace siphon::web
