@@ -3,7 +3,9 @@
 // no locale, no signed-char pitfalls. Text parsers use these instead of <cctype>.
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace siphon::core {
@@ -77,5 +79,74 @@ inline constexpr std::array<unsigned char, 256> kToLower = [] {
   }
   return true;
 }
+
+/// Word-at-a-time helpers (SWAR) for hot text scanners. Loads are memcpy of bytes the caller
+/// has checked to be inside its view: nothing here reads past the end (STYLE.md §5).
+namespace swar {
+inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
+inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
+inline constexpr bool kLittleEndian = std::endian::native == std::endian::little;
+
+/// 8 bytes at `p` (all of them must be inside the caller's view).
+[[nodiscard]] inline uint64_t load8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+/// 4 bytes at `p` (all of them must be inside the caller's view).
+[[nodiscard]] inline uint32_t load4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+/// Exact ASCII lower-casing of every byte of `x` (bytes >= 0x80 unchanged).
+template <class W>
+[[nodiscard]] constexpr W lowerAscii(W x) {
+  constexpr W ones = static_cast<W>(kOnes);
+  constexpr W highs = static_cast<W>(kHighs);
+  const W heptets = x & static_cast<W>(~highs);
+  const W ge_a = heptets + static_cast<W>((0x80 - 'A') * ones);      // high bit: byte >= 'A'
+  const W gt_z = heptets + static_cast<W>((0x80 - 'Z' - 1) * ones);  // high bit: byte > 'Z'
+  const W upper = (ge_a ^ gt_z) & ~x & highs;
+  return x | (upper >> 2);
+}
+/// High bit set in each byte of `x` that is zero; exact (no false positives) for every byte.
+[[nodiscard]] constexpr uint64_t zeroBytes(uint64_t x) {
+  return ~(((x & ~kHighs) + ~kHighs) | x | ~kHighs);
+}
+/// High bit set in each byte of `x` equal to `c` (exact).
+[[nodiscard]] constexpr uint64_t bytesEqual(uint64_t x, char c) {
+  return zeroBytes(x ^ (kOnes * static_cast<unsigned char>(c)));
+}
+/// High bit set in each byte of `x` below `n` (n <= 128; exact).
+[[nodiscard]] constexpr uint64_t bytesBelow(uint64_t x, unsigned char n) {
+  return ~(((x & ~kHighs) + kOnes * (0x80 - n)) | x) & kHighs;
+}
+/// Index of the first flagged byte (in memory order) of a non-zero zeroBytes()-style mask.
+[[nodiscard]] inline size_t firstFlagged(uint64_t mask) {
+  return static_cast<size_t>(std::countr_zero(mask)) / 8;  // little-endian only
+}
+/// Offset of the first `c` in [p, p+n), or n when there is none. Reads only those n bytes
+/// (a word at a time while 8 remain); meant for short spans where a memchr call costs more
+/// than the scan.
+[[nodiscard]] inline size_t findByte(const char* p, size_t n, char c) {
+  size_t i = 0;
+  if constexpr (kLittleEndian) {
+    if (n >= 8) {
+      for (; n - i >= 8; i += 8) {
+        if (const uint64_t m = bytesEqual(load8(p + i), c)) return i + firstFlagged(m);
+      }
+      if (i == n) return n;
+      // The last word overlaps bytes already checked (none of them is `c`): [n-8, n).
+      const uint64_t m = bytesEqual(load8(p + n - 8), c);
+      return m != 0 ? n - 8 + firstFlagged(m) : n;
+    }
+  }
+  for (; i < n; ++i) {
+    if (p[i] == c) return i;
+  }
+  return n;
+}
+}  // namespace swar
 
 }  // namespace siphon::core

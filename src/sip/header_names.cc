@@ -88,66 +88,44 @@ constexpr std::array<HeaderId, 26> kCompact = [] {
   return t;
 }();
 
-// Buckets by (length, lower-cased first char) would be a perfect hash; a bucket per length
-// with at most a handful of candidates is as fast for ~50 names and simpler to check.
-constexpr size_t kMaxNameLen = 20;
-constexpr size_t kMaxPerLen = 8;
-struct LenBucket {
-  std::array<uint8_t, kMaxPerLen> ids{};
-  uint8_t count = 0;
-};
-// Lower-cased copies of the names, so a comparison folds only the wire side.
-struct LowerName {
-  std::array<char, kMaxNameLen> chars{};
-};
-constexpr std::array<LowerName, kHeaderIdCount> kLowerNames = [] {
-  std::array<LowerName, kHeaderIdCount> t{};
-  for (size_t i = 0; i < kNames.size(); ++i) {
-    for (size_t k = 0; k < kNames[i].name.size() && k < kMaxNameLen; ++k) {
-      t[i].chars[k] = core::toLowerAscii(kNames[i].name[k]);
-    }
-  }
-  return t;
-}();
-constexpr std::array<LenBucket, kMaxNameLen + 1> kByLen = [] {
-  std::array<LenBucket, kMaxNameLen + 1> t{};
-  for (size_t i = 1; i < kNames.size(); ++i) {
-    auto& b = t[kNames[i].name.size()];
-    b.ids[b.count++] = static_cast<uint8_t>(i);
-  }
-  return t;
-}();
-static_assert([] {
-  for (size_t i = 1; i < kNames.size(); ++i) {
-    if (kNames[i].name.size() > kMaxNameLen || kNames[i].name.size() < 2) return false;
-  }
-  for (const auto& b : kByLen) {
-    if (b.count > kMaxPerLen) return false;
-  }
-  return true;
-}(), "header name table does not fit its buckets");
-
 }  // namespace
 
-HeaderId classifyHeaderName(std::string_view wire_name) {
-  const size_t n = wire_name.size();
-  if (n == 1) {
-    const char c = core::toLowerAscii(wire_name[0]);
-    if (c < 'a' || c > 'z') return HeaderId::Other;
-    return kCompact[static_cast<size_t>(c - 'a')];
+namespace detail {
+
+constexpr std::array<HashedName, 256> kHashedNames = [] {
+  std::array<HashedName, 256> t{};
+  for (size_t i = 1; i < kNames.size(); ++i) {
+    const std::string_view name = kNames[i].name;
+    auto& e = t[hashHeaderName(name.size(), static_cast<unsigned char>(name.front()) | 0x20u,
+                               static_cast<unsigned char>(name.back()) | 0x20u)];
+    e.len = static_cast<uint8_t>(name.size());
+    e.id = kNames[i].id;
+    for (size_t k = 0; k < name.size(); ++k) e.lower[k] = core::toLowerAscii(name[k]);
   }
-  if (n > kMaxNameLen) return HeaderId::Other;
-  const auto& bucket = kByLen[n];
-  const char first = core::toLowerAscii(wire_name[0]);
-  for (uint8_t k = 0; k < bucket.count; ++k) {
-    const auto& lower = kLowerNames[bucket.ids[k]].chars;
-    if (lower[0] != first) continue;
-    size_t i = 1;
-    while (i < n && core::toLowerAscii(wire_name[i]) == lower[i]) ++i;
-    if (i == n) return kNames[bucket.ids[k]].id;
+  return t;
+}();
+
+constexpr std::array<HeaderId, 26> kCompactIds = kCompact;
+
+}  // namespace detail
+
+namespace {
+
+static_assert([] {
+  std::array<bool, 256> used{};
+  for (size_t i = 1; i < kNames.size(); ++i) {
+    const std::string_view name = kNames[i].name;
+    if (name.size() > detail::kMaxHeaderNameLen || name.size() < 2) return false;
+    const size_t h = detail::hashHeaderName(name.size(),
+                                            static_cast<unsigned char>(name.front()) | 0x20u,
+                                            static_cast<unsigned char>(name.back()) | 0x20u);
+    if (used[h]) return false;
+    used[h] = true;
   }
-  return HeaderId::Other;
-}
+  return true;
+}(), "header names collide in the classification hash: change hashHeaderName");
+
+}  // namespace
 
 std::string_view canonicalHeaderName(HeaderId id) {
   const auto i = static_cast<size_t>(id);

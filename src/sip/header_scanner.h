@@ -9,8 +9,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
+#include "core/char_class.h"
 #include "sip/header_names.h"
 
 namespace siphon::sip {
@@ -45,5 +47,76 @@ class HeaderScanner {
   std::string_view text_;
   size_t pos_;
 };
+
+namespace detail {
+
+// Offset of the next '\n' at or after `from`, or npos.
+inline size_t findLf(std::string_view text, size_t from) {
+  if (from >= text.size()) return std::string_view::npos;
+  const void* hit = std::memchr(text.data() + from, '\n', text.size() - from);
+  if (hit == nullptr) return std::string_view::npos;
+  return static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+}
+
+}  // namespace detail
+
+inline ScanStatus HeaderScanner::next(RawHeader& out) {
+  if (pos_ >= text_.size()) return ScanStatus::Unterminated;
+  const size_t begin = pos_;
+  size_t lf = detail::findLf(text_, begin);
+  if (lf == std::string_view::npos) {
+    // Last line without a line end: still a field (so its value is usable), but the section
+    // is unterminated; the next call says so.
+    lf = text_.size();
+  } else {
+    // The empty line ("\r\n" or "\n") ends the section.
+    const size_t len = lf - begin;
+    if (len == 0 || (len == 1 && text_[begin] == '\r')) {
+      pos_ = lf + 1;
+      return ScanStatus::End;
+    }
+    // RFC 3261 §7.3.1 folding: following lines that start with SP/HTAB belong to this field.
+    while (lf + 1 < text_.size() && core::chars::kWsp.contains(text_[lf + 1])) {
+      const size_t more = detail::findLf(text_, lf + 1);
+      if (more == std::string_view::npos) {
+        lf = text_.size();
+        break;
+      }
+      lf = more;
+    }
+  }
+  size_t end = lf;
+  if (end > begin && text_[end - 1] == '\r') --end;
+  pos_ = lf < text_.size() ? lf + 1 : text_.size();
+  const std::string_view field(text_.data() + begin, end - begin);  // begin <= end <= size
+  out.field = field;
+
+  // name = token, then optional LWS (RFC 3261 §7.3.1 "Content-Length   : 150"), then the
+  // first ':'. A name that classifies as a known header is made of token characters by
+  // construction, so only unknown names are checked character by character.
+  const char* const f = field.data();
+  const size_t fn = field.size();
+  const size_t colon = core::swar::findByte(f, fn, ':');
+  if (colon == fn) return ScanStatus::LineWithoutColon;
+  size_t name_len = colon;
+  while (name_len > 0 && core::chars::kLws.contains(f[name_len - 1])) --name_len;
+  if (name_len == 0) return ScanStatus::LineWithoutColon;
+  const std::string_view name(f, name_len);
+  const HeaderId id = classifyHeaderName(name);
+  if (id == HeaderId::Other) {
+    for (size_t k = 0; k < name_len; ++k) {
+      if (!core::chars::kToken.contains(f[k])) return ScanStatus::LineWithoutColon;
+    }
+  }
+  out.name = name;
+  out.id = id;
+  // Value: trim LWS on both sides (folding inside is kept).
+  size_t vb = colon + 1;
+  size_t ve = fn;
+  while (vb < ve && core::chars::kLws.contains(f[vb])) ++vb;
+  while (ve > vb && core::chars::kLws.contains(f[ve - 1])) --ve;
+  out.value = std::string_view(f + vb, ve - vb);
+  return ScanStatus::Header;
+}
 
 }  // namespace siphon::sip

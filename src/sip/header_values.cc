@@ -1,5 +1,7 @@
 #include "sip/header_values.h"
 
+#include <cstring>
+
 #include "core/char_class.h"
 #include "core/text_cursor.h"
 
@@ -36,10 +38,35 @@ size_t skipQuoted(std::string_view text, size_t i) {
 std::optional<std::string_view> HeaderValueSplitter::next() {
   if (done_) return std::nullopt;
   const size_t begin = pos_;
+  const char* const p = text_.data();
+  const size_t n = text_.size();
   size_t i = pos_;
+  // Most values have no comma left at all (one Via, one Contact): then the rest is one value,
+  // whatever quotes and brackets it holds, and one memchr says so.
+  if (i >= n || std::memchr(p + i, ',', n - i) == nullptr) {
+    done_ = true;
+    pos_ = n;
+    return core::trimLws(text_.substr(begin));
+  }
   bool in_angle = false;
-  while (i < text_.size()) {
-    const char c = text_[i];
+  while (i < n) {
+    if constexpr (core::swar::kLittleEndian) {
+      // Skip a word at a time to the next '"', '<', '>' or ',' (the other bytes don't matter).
+      namespace sw = core::swar;
+      constexpr uint64_t kNotBit1 = ~(sw::kOnes * 0x02);
+      while (n - i >= 8) {
+        const uint64_t w = sw::load8(p + i);
+        const uint64_t m = sw::bytesEqual(w, '"') | sw::bytesEqual(w, ',') |
+                           sw::bytesEqual(w & kNotBit1, '<');  // '<' or '>'
+        if (m != 0) {
+          i += sw::firstFlagged(m);
+          break;
+        }
+        i += 8;
+      }
+      if (i >= n) break;
+    }
+    const char c = p[i];
     if (!kSplitSpecial.contains(c)) {
       ++i;
       continue;
@@ -47,7 +74,7 @@ std::optional<std::string_view> HeaderValueSplitter::next() {
     if (c == '"') {
       const size_t after = skipQuoted(text_, i);
       if (after == std::string_view::npos) {
-        i = text_.size();  // unterminated: the rest is one value; its parser reports it
+        i = n;  // unterminated: the rest is one value; its parser reports it
         break;
       }
       i = after;
@@ -59,9 +86,9 @@ std::optional<std::string_view> HeaderValueSplitter::next() {
     ++i;
   }
   std::string_view value = core::trimLws(text_.substr(begin, i - begin));
-  if (i >= text_.size()) {
+  if (i >= n) {
     done_ = true;
-    pos_ = text_.size();
+    pos_ = n;
   } else {
     pos_ = i + 1;
   }
@@ -74,48 +101,87 @@ std::string_view firstListValue(std::string_view text) {
   return v ? *v : std::string_view{};
 }
 
+namespace {
+
+// Offset of the first byte at or after i that ends an unquoted parameter value (n if none).
+// Words without a candidate byte are skipped whole; a candidate is checked exactly.
+size_t paramValueEnd(const char* p, size_t i, size_t n) {
+  for (;;) {
+    if constexpr (core::swar::kLittleEndian) {
+      namespace sw = core::swar;
+      while (n - i >= 8) {
+        const uint64_t w = sw::load8(p + i);
+        // ';' ',' '"' and everything below 0x21 (SP, HTAB, CR, LF and other controls)
+        const uint64_t m = sw::bytesEqual(w, ';') | sw::bytesEqual(w, ',') |
+                           sw::bytesEqual(w, '"') | sw::bytesBelow(w, 0x21);
+        if (m != 0) {
+          i += sw::firstFlagged(m);
+          break;
+        }
+        i += 8;
+      }
+    }
+    if (i >= n) return n;
+    if (kParamValueStop.contains(p[i])) return i;
+    ++i;  // a control character that does not end the value
+    if constexpr (!core::swar::kLittleEndian) {
+      while (i < n && !kParamValueStop.contains(p[i])) ++i;
+      return i;
+    }
+  }
+}
+
+}  // namespace
+
 bool ParamIterator::next(Param& out) {
   if (failed_) return false;
-  core::TextCursor cur(text_);
-  if (!cur.skip(pos_)) return false;
-  cur.skipWhile(kLws);
-  if (cur.empty()) {
-    pos_ = text_.size();
+  const char* const p = text_.data();
+  const size_t n = text_.size();
+  size_t i = pos_;
+  while (i < n && kLws.contains(p[i])) ++i;
+  if (i >= n) {
+    pos_ = n;
     return false;
   }
-  if (!cur.consume(';')) {
+  if (p[i] != ';') {
     failed_ = true;
     return false;
   }
-  cur.skipWhile(kLws);
-  out.name = cur.takeWhile(core::chars::kToken);
-  if (out.name.empty()) {
+  ++i;
+  while (i < n && kLws.contains(p[i])) ++i;
+  const size_t name_begin = i;
+  while (i < n && core::chars::kToken.contains(p[i])) ++i;
+  if (i == name_begin) {
     failed_ = true;  // ";;" or ";=x": RFC 4475 badinv01
     return false;
   }
-  cur.skipWhile(kLws);
+  out.name = std::string_view(p + name_begin, i - name_begin);
+  while (i < n && kLws.contains(p[i])) ++i;
   out.value = {};
   out.has_value = false;
-  if (cur.consume('=')) {
-    cur.skipWhile(kLws);
+  if (i < n && p[i] == '=') {
+    ++i;
+    while (i < n && kLws.contains(p[i])) ++i;
     out.has_value = true;
-    if (cur.peekIs('"')) {
-      const std::string_view rest = cur.rest();
-      const size_t after = skipQuoted(rest, 0);
-      if (after == std::string_view::npos) {
+    if (i < n && p[i] == '"') {
+      const size_t after = skipQuoted(text_, i);
+      if (after == std::string_view::npos || after > n) {
         failed_ = true;
         return false;
       }
-      out.value = *cur.take(after);
+      out.value = std::string_view(p + i, after - i);
+      i = after;
     } else {
-      out.value = cur.takeUntil(kParamValueStop);
-      if (out.value.empty()) {
+      const size_t end = paramValueEnd(p, i, n);
+      if (end == i) {
         failed_ = true;  // "branch=" with nothing after it
         return false;
       }
+      out.value = std::string_view(p + i, end - i);
+      i = end;
     }
   }
-  pos_ = cur.position();
+  pos_ = i;
   return true;
 }
 

@@ -44,7 +44,7 @@ std::optional<SipError> parseBracketed(NameAddr& out, core::TextCursor& cur) {
       (kLws.contains(out.uri_text.front()) || kLws.contains(out.uri_text.back()))) {
     return SipError{SipErrc::BadHeaderValue, "name-addr: LWS inside <>"};
   }
-  if (auto err = parseUriInto(out.uri_text, out.uri)) return err;
+  if (auto err = detail::parseUriFresh(out.uri_text, out.uri)) return err;
   return finishParams(out, cur);
 }
 
@@ -52,6 +52,11 @@ std::optional<SipError> parseBracketed(NameAddr& out, core::TextCursor& cur) {
 
 std::optional<SipError> parseNameAddrInto(std::string_view value, NameAddr& out) {
   out = NameAddr{};
+  return detail::parseNameAddrFresh(value, out);
+}
+
+// `out` is value-initialised: every field not set below stays empty.
+std::optional<SipError> detail::parseNameAddrFresh(std::string_view value, NameAddr& out) {
   const std::string_view v = core::trimLws(value);
   if (v.empty()) return SipError{SipErrc::BadHeaderValue, "name-addr: empty value"};
   if (v.size() == 1 && v[0] == '*') {
@@ -99,13 +104,13 @@ std::optional<SipError> parseNameAddrInto(std::string_view value, NameAddr& out)
   if (out.uri_text.find_first_of("?,") != std::string_view::npos) {
     return SipError{SipErrc::BadHeaderValue, "addr-spec with '?' or ',' must be in <>"};
   }
-  if (auto err = parseUriInto(out.uri_text, out.uri)) return err;
+  if (auto err = detail::parseUriFresh(out.uri_text, out.uri)) return err;
   return finishParams(out, cur);
 }
 
 SipResult<NameAddr> parseNameAddr(std::string_view value) {
   NameAddr out;
-  if (auto err = parseNameAddrInto(value, out)) return core::unexpected(*err);
+  if (auto err = detail::parseNameAddrFresh(value, out)) return core::unexpected(*err);
   return out;
 }
 

@@ -37,4 +37,10 @@ struct NameAddr {
 /// parseNameAddr() into an existing NameAddr (no copy); the error, or nullopt on success.
 [[nodiscard]] std::optional<SipError> parseNameAddrInto(std::string_view value, NameAddr& out);
 
+namespace detail {
+/// parseNameAddrInto() for a NameAddr that is still value-initialised (`NameAddr{}`): skips
+/// the reset.
+[[nodiscard]] std::optional<SipError> parseNameAddrFresh(std::string_view value, NameAddr& out);
+}  // namespace detail
+
 }  // namespace siphon::sip

@@ -15,7 +15,7 @@ namespace {
 std::string_view identityUser(const SipMessage& msg, HeaderId id) {
   if (!msg.hasHeader(id)) return {};
   NameAddr na;
-  if (parseNameAddrInto(firstListValue(msg.header(id)), na)) return {};
+  if (detail::parseNameAddrFresh(firstListValue(msg.header(id)), na)) return {};
   return na.uri.user;
 }
 

@@ -20,6 +20,23 @@ const SipResult<T>& missing(std::optional<SipResult<T>>& cache, std::string_view
   return *cache;
 }
 
+// Parses straight into the cache (no copy of the ~300-byte result): `parse_into(text, T&)`
+// fills a value-initialised T and returns the error or nullopt.
+template <class T, class F>
+const SipResult<T>& fillCache(std::optional<SipResult<T>>& cache, std::string_view text,
+                              F&& parse_into) {
+  cache.emplace(T{});
+  if (auto err = parse_into(text, **cache)) cache.emplace(core::unexpected(*err));
+  return *cache;
+}
+
+std::optional<SipError> cseqInto(std::string_view text, CSeq& out) {
+  auto r = parseCSeq(text);
+  if (!r) return r.error();
+  out = *r;
+  return std::nullopt;
+}
+
 }  // namespace
 
 void SipMessage::setError(SipErrc code, std::string_view detail) {
@@ -32,12 +49,13 @@ void SipMessage::addHeader(const RawHeader& h) {
                static_cast<uint32_t>(h.value.size()), static_cast<uint16_t>(h.name.size()),
                h.id};
   const size_t index = header_count_;
-  if (index < kInlineHeaders) {
+  if (index < kInlineHeaders) [[likely]] {
     inline_[index] = s;
   } else {
     overflow_.push_back(s);
   }
   ++header_count_;
+  other_count_ += h.id == HeaderId::Other;
   auto& first = first_[static_cast<size_t>(h.id)];
   if (first == kNoSlot && index < kNoSlot) first = static_cast<uint16_t>(index);
 }
@@ -136,8 +154,7 @@ HeaderField SipMessage::headerAt(size_t i) const {
 std::string_view SipMessage::header(HeaderId id) const {
   const auto i = static_cast<size_t>(id);
   if (id == HeaderId::Other || i >= kHeaderIdCount || first_[i] == kNoSlot) return {};
-  const Slot& s = slot(first_[i]);
-  return bytes_.substr(s.value_off, s.value_len);
+  return slotValue(slot(first_[i]));
 }
 
 bool SipMessage::hasHeader(HeaderId id) const {
@@ -152,11 +169,12 @@ std::optional<std::string_view> SipMessage::findHeader(std::string_view name) co
     return header(id);
   }
   // Unknown names have no index: compare the length first, then the letters.
+  if (other_count_ == 0) return std::nullopt;
   for (size_t i = 0; i < header_count_; ++i) {
     const Slot& s = slot(i);
     if (s.id == HeaderId::Other && s.name_len == name.size() &&
-        core::equalsIgnoreCase(bytes_.substr(s.name_off, s.name_len), name)) {
-      return bytes_.substr(s.value_off, s.value_len);
+        core::equalsIgnoreCase(std::string_view(bytes_.data() + s.name_off, s.name_len), name)) {
+      return slotValue(s);
     }
   }
   return std::nullopt;
@@ -182,43 +200,41 @@ std::vector<std::string_view> SipMessage::headerValues(std::string_view name) co
 const SipResult<Uri>& SipMessage::requestUriParsed() const {
   if (ruri_) return *ruri_;
   if (!isRequest()) return missing(ruri_, "not a request");
-  ruri_.emplace(parseUri(start_.request_uri));
-  return *ruri_;
+  return fillCache(ruri_, start_.request_uri, detail::parseUriFresh);
 }
 
 const SipResult<NameAddr>& SipMessage::from() const {
   if (from_) return *from_;
   if (!hasHeader(HeaderId::From)) return missing(from_, "From");
-  from_.emplace(parseNameAddr(header(HeaderId::From)));
-  return *from_;
+  return fillCache(from_, header(HeaderId::From), detail::parseNameAddrFresh);
 }
 
 const SipResult<NameAddr>& SipMessage::to() const {
   if (to_) return *to_;
   if (!hasHeader(HeaderId::To)) return missing(to_, "To");
-  to_.emplace(parseNameAddr(header(HeaderId::To)));
-  return *to_;
+  return fillCache(to_, header(HeaderId::To), detail::parseNameAddrFresh);
 }
 
 const SipResult<NameAddr>& SipMessage::contact() const {
   if (contact_) return *contact_;
   if (!hasHeader(HeaderId::Contact)) return missing(contact_, "Contact");
-  contact_.emplace(parseNameAddr(firstListValue(header(HeaderId::Contact))));
-  return *contact_;
+  contact_rest_ = HeaderValueSplitter(header(HeaderId::Contact));
+  const auto first = contact_rest_.next();
+  return fillCache(contact_, first ? *first : std::string_view{}, detail::parseNameAddrFresh);
 }
 
 const SipResult<Via>& SipMessage::topVia() const {
   if (top_via_) return *top_via_;
   if (!hasHeader(HeaderId::Via)) return missing(top_via_, "Via");
-  top_via_.emplace(parseVia(firstListValue(header(HeaderId::Via))));
-  return *top_via_;
+  via_rest_ = HeaderValueSplitter(header(HeaderId::Via));
+  const auto first = via_rest_.next();
+  return fillCache(top_via_, first ? *first : std::string_view{}, detail::parseViaFresh);
 }
 
 const SipResult<CSeq>& SipMessage::cseq() const {
   if (cseq_) return *cseq_;
   if (!hasHeader(HeaderId::CSeq)) return missing(cseq_, "CSeq");
-  cseq_.emplace(parseCSeq(header(HeaderId::CSeq)));
-  return *cseq_;
+  return fillCache(cseq_, header(HeaderId::CSeq), cseqInto);
 }
 
 std::optional<SipError> SipMessage::parseError() const {
@@ -234,17 +250,43 @@ std::optional<SipError> SipMessage::validateValues() const {
   if (const auto& t = to(); !t && t.error().code != SipErrc::MissingHeader) return t.error();
   if (const auto& c = cseq(); !c && c.error().code != SipErrc::MissingHeader) return c.error();
   // List headers: every value of every field (badinv01: ";;,;,," in Via; regbadct: Contact).
-  std::optional<SipError> err;
-  forEachHeaderValue("Via", [&](std::string_view v) {
-    if (err) return;
-    if (auto via = parseVia(v); !via) err = via.error();
-  });
-  if (err) return err;
-  forEachHeaderValue("Contact", [&](std::string_view v) {
-    if (err) return;
-    if (auto na = parseNameAddr(v); !na) err = na.error();
-  });
-  return err;
+  // The first value of the first field is the cached topVia()/contact(); the splitter they
+  // left behind gives the rest of that field, and later fields are split here.
+  if (hasHeader(HeaderId::Via)) {
+    if (const auto& v = topVia(); !v) return v.error();
+    HeaderValueSplitter rest = via_rest_;
+    Via via;
+    while (auto v = rest.next()) {
+      if (auto err = parseViaInto(*v, via)) return err;
+    }
+    const size_t first = first_[static_cast<size_t>(HeaderId::Via)];
+    for (size_t i = first + 1; i < header_count_; ++i) {
+      const Slot& s = slot(i);
+      if (s.id != HeaderId::Via) continue;
+      HeaderValueSplitter split(slotValue(s));
+      while (auto v = split.next()) {
+        if (auto err = parseViaInto(*v, via)) return err;
+      }
+    }
+  }
+  if (hasHeader(HeaderId::Contact)) {
+    if (const auto& c = contact(); !c) return c.error();
+    HeaderValueSplitter rest = contact_rest_;
+    NameAddr na;
+    while (auto v = rest.next()) {
+      if (auto err = parseNameAddrInto(*v, na)) return err;
+    }
+    const size_t first = first_[static_cast<size_t>(HeaderId::Contact)];
+    for (size_t i = first + 1; i < header_count_; ++i) {
+      const Slot& s = slot(i);
+      if (s.id != HeaderId::Contact) continue;
+      HeaderValueSplitter split(slotValue(s));
+      while (auto v = split.next()) {
+        if (auto err = parseNameAddrInto(*v, na)) return err;
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace siphon::sip

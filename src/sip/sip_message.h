@@ -5,8 +5,9 @@
 // never looked at, so the work is split in two (reSIProcate's HeaderFieldValue/LazyParser):
 //
 //  1. parse() makes one pass over the bytes: it parses the start line, finds each header
-//     field with memchr (HeaderScanner), classifies its name with a switch on length and first
-//     character (header_names.h) and records its position in a fixed inline array
+//     field with memchr (HeaderScanner), classifies its name with a perfect hash on length,
+//     first and last letter plus one word-at-a-time comparison (header_names.h) and records its
+//     position in a fixed inline array
 //     (kInlineHeaders slots; more spill into a vector, up to ParseLimits::max_headers). The
 //     first field of each known header is indexed by HeaderId, so header(HeaderId) is one
 //     load. Content-Length (long or compact form) is read with from_chars to bound the body.
@@ -20,7 +21,8 @@
 // available: a message with a bad start line still has its Call-ID, one with a truncated body
 // still has all its headers. Framing problems are found by parse(); parseError() adds the
 // first error of the values a capture server must understand (every Via, From, To, CSeq,
-// every Contact), parsed on its first call.
+// every Contact), parsed on its first call. It shares the caches of the accessors: values
+// extractCaptureFields() already parsed (top Via, first Contact, From, To) are not parsed again.
 //
 // Lifetime. SipMessage does not own its bytes: every view it returns (and every view in the
 // structs it returns) points into the buffer given to parse(), normally the Capture record's
@@ -173,12 +175,15 @@ class SipMessage {
   };
   static constexpr uint16_t kNoSlot = 0xFFFF;
 
-  void addHeader(const RawHeader& h);
+  inline void addHeader(const RawHeader& h);
   void setError(SipErrc code, std::string_view detail);
   [[nodiscard]] const Slot& slot(size_t i) const {
     return i < kInlineHeaders ? inline_[i] : overflow_[i - kInlineHeaders];
   }
   [[nodiscard]] std::optional<SipError> validateValues() const;
+  [[nodiscard]] std::string_view slotValue(const Slot& s) const {
+    return std::string_view(bytes_.data() + s.value_off, s.value_len);
+  }
 
   std::string_view bytes_;
   std::string_view start_line_;
@@ -190,6 +195,7 @@ class SipMessage {
   std::optional<uint64_t> content_length_;
 
   size_t header_count_ = 0;
+  size_t other_count_ = 0;  // fields with HeaderId::Other (findHeader skips its scan when 0)
   std::array<uint16_t, kHeaderIdCount> first_;  // slot index of the first field per id
   std::array<Slot, kInlineHeaders> inline_;     // not value-initialised: written before read
   std::vector<Slot> overflow_;
@@ -201,6 +207,10 @@ class SipMessage {
   mutable std::optional<SipResult<NameAddr>> contact_;
   mutable std::optional<SipResult<Via>> top_via_;
   mutable std::optional<SipResult<CSeq>> cseq_;
+  // Where topVia()/contact() stopped in the first Via/Contact field: parseError() goes on from
+  // there instead of splitting and parsing the first value again.
+  mutable HeaderValueSplitter via_rest_{std::string_view{}};
+  mutable HeaderValueSplitter contact_rest_{std::string_view{}};
 };
 
 }  // namespace siphon::sip

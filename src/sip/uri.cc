@@ -1,6 +1,7 @@
 #include "sip/uri.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "core/char_class.h"
 #include "core/text_cursor.h"
@@ -49,7 +50,11 @@ SipResult<bool> parseHostPortEtc(std::string_view rest, Uri& uri) {
     if (!port) return core::unexpected(port.error());
     uri.port = *port;
   }
-  if (cur.peekIs(';')) uri.params = cur.takeUntil(kHeadersStart);
+  if (cur.peekIs(';')) {
+    const std::string_view after = cur.rest();
+    uri.params = after.substr(0, core::swar::findByte(after.data(), after.size(), '?'));
+    (void)cur.skip(uri.params.size());
+  }
   if (cur.consume('?')) uri.headers = cur.takeRest();
   if (!cur.empty()) return sipError(SipErrc::BadUri, "unexpected character after host");
   return true;
@@ -59,32 +64,72 @@ SipResult<bool> parseHostPortEtc(std::string_view rest, Uri& uri) {
 
 SipResult<Uri> parseUri(std::string_view text) {
   Uri uri;
-  if (auto err = parseUriInto(text, uri)) return core::unexpected(*err);
+  if (auto err = detail::parseUriFresh(text, uri)) return core::unexpected(*err);
   return uri;
 }
 
 std::optional<SipError> parseUriInto(std::string_view text, Uri& uri) {
   uri = Uri{};
+  return detail::parseUriFresh(text, uri);
+}
+
+std::optional<SipError> detail::parseUriFresh(std::string_view text, Uri& uri) {
   uri.text = text;
-  // One pass: reject LWS/control characters and note the first '@' (userinfo end).
+  const char* const p = text.data();
+  const size_t n = text.size();
+  // One pass: reject LWS/control characters and note the first '@' (userinfo end). A word at a
+  // time while 8 bytes remain, then byte by byte; nothing outside `text` is read.
   size_t at = std::string_view::npos;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
+  size_t i = 0;
+  if constexpr (core::swar::kLittleEndian) {
+    namespace sw = core::swar;
+    for (; n - i >= 8; i += 8) {
+      const uint64_t w = sw::load8(p + i);
+      if ((sw::bytesBelow(w, 0x21) | sw::bytesEqual(w, '\x7f')) != 0) {
+        return SipError{SipErrc::BadUri, "LWS or control char in URI"};
+      }
+      if (at == std::string_view::npos) {
+        if (const uint64_t m = sw::bytesEqual(w, '@')) at = i + sw::firstFlagged(m);
+      }
+    }
+  }
+  for (; i < n; ++i) {
+    const char c = p[i];
     if (kNotInUri.contains(c)) return SipError{SipErrc::BadUri, "LWS or control char in URI"};
     if (c == '@' && at == std::string_view::npos) at = i;
   }
-  core::TextCursor cur(text);
-  uri.scheme_text = cur.takeWhile(kSchemeChars);
-  if (uri.scheme_text.empty() || !core::chars::kAlpha.contains(uri.scheme_text[0]) ||
-      !cur.consume(':')) {
-    return SipError{SipErrc::BadUri, "URI without scheme"};
+  // Scheme: the common ones by one 4-byte comparison, others through the generic path.
+  size_t scheme_len = 0;
+  if (n >= 4) {
+    const uint32_t w = core::swar::lowerAscii(core::swar::load4(p));
+    uint32_t sip_colon;
+    uint32_t sips;
+    uint32_t tel_colon;
+    std::memcpy(&sip_colon, "sip:", 4);
+    std::memcpy(&sips, "sips", 4);
+    std::memcpy(&tel_colon, "tel:", 4);
+    if (w == sip_colon) {
+      uri.scheme = UriScheme::Sip;
+      scheme_len = 3;
+    } else if (w == tel_colon) {
+      uri.scheme = UriScheme::Tel;
+      scheme_len = 3;
+    } else if (w == sips && n >= 5 && p[4] == ':') {
+      uri.scheme = UriScheme::Sips;
+      scheme_len = 4;
+    }
   }
-  if (core::equalsIgnoreCase(uri.scheme_text, "sip")) {
-    uri.scheme = UriScheme::Sip;
-  } else if (core::equalsIgnoreCase(uri.scheme_text, "sips")) {
-    uri.scheme = UriScheme::Sips;
-  } else if (core::equalsIgnoreCase(uri.scheme_text, "tel")) {
-    uri.scheme = UriScheme::Tel;
+  core::TextCursor cur(text);
+  if (scheme_len != 0) {
+    uri.scheme_text = text.substr(0, scheme_len);
+    (void)cur.skip(scheme_len + 1);
+  } else {
+    uri.scheme_text = cur.takeWhile(kSchemeChars);
+    if (uri.scheme_text.empty() || !core::chars::kAlpha.contains(uri.scheme_text[0]) ||
+        !cur.consume(':')) {
+      return SipError{SipErrc::BadUri, "URI without scheme"};
+    }
+    // Not "sip:"/"sips:"/"tel:" at the start, so the scheme is none of them.
   }
   std::string_view rest = cur.rest();
   uri.opaque = rest;
@@ -110,9 +155,9 @@ std::optional<SipError> parseUriInto(std::string_view text, Uri& uri) {
     at -= cur.position();  // offset in `rest`
     const std::string_view userinfo = rest.substr(0, at);
     // ':' is not a user character, so the first one starts the password (RFC 4475 intmeth).
-    const size_t colon = userinfo.find(':');
+    const size_t colon = core::swar::findByte(userinfo.data(), userinfo.size(), ':');
     uri.user = userinfo.substr(0, colon);
-    if (colon != std::string_view::npos) uri.password = userinfo.substr(colon + 1);
+    if (colon != userinfo.size()) uri.password = userinfo.substr(colon + 1);
     if (uri.user.empty()) return SipError{SipErrc::BadUri, "empty user before @"};
     rest = rest.substr(at + 1);
   }

@@ -38,4 +38,10 @@ struct Uri {
 /// parseUri() into an existing Uri (no copy of the result); the error, or nullopt on success.
 [[nodiscard]] std::optional<SipError> parseUriInto(std::string_view text, Uri& uri);
 
+namespace detail {
+/// parseUriInto() for a Uri that is still value-initialised (`Uri{}`): skips the reset, which
+/// on the hot path costs as much as the parse itself.
+[[nodiscard]] std::optional<SipError> parseUriFresh(std::string_view text, Uri& uri);
+}  // namespace detail
+
 }  // namespace siphon::sip

@@ -17,30 +17,40 @@ constexpr core::CharClass kIpv6Chars = core::chars::kHexDigit | core::CharClass:
 
 SipResult<Via> parseVia(std::string_view value) {
   Via via;
+  if (auto err = detail::parseViaFresh(value, via)) return core::unexpected(*err);
+  return via;
+}
+
+std::optional<SipError> parseViaInto(std::string_view value, Via& via) {
+  via = Via{};
+  return detail::parseViaFresh(value, via);
+}
+
+std::optional<SipError> detail::parseViaFresh(std::string_view value, Via& via) {
   via.text = core::trimLws(value);
   core::TextCursor cur(via.text);
   via.protocol_name = cur.takeWhile(core::chars::kToken);
   cur.skipWhile(kLws);
   if (via.protocol_name.empty() || !cur.consume('/')) {
-    return sipError(SipErrc::BadHeaderValue, "Via: bad sent-protocol");
+    return SipError{SipErrc::BadHeaderValue, "Via: bad sent-protocol"};
   }
   cur.skipWhile(kLws);
   via.protocol_version = cur.takeWhile(core::chars::kToken);
   cur.skipWhile(kLws);
   if (via.protocol_version.empty() || !cur.consume('/')) {
-    return sipError(SipErrc::BadHeaderValue, "Via: bad sent-protocol");
+    return SipError{SipErrc::BadHeaderValue, "Via: bad sent-protocol"};
   }
   cur.skipWhile(kLws);
   via.transport = cur.takeWhile(core::chars::kToken);
   if (via.transport.empty() || !cur.peekIn(kLws)) {
-    return sipError(SipErrc::BadHeaderValue, "Via: bad transport");
+    return SipError{SipErrc::BadHeaderValue, "Via: bad transport"};
   }
   cur.skipWhile(kLws);
   const size_t host_start = cur.position();
   if (cur.consume('[')) {
     via.host = cur.takeWhile(kIpv6Chars);
     if (via.host.empty() || !cur.consume(']')) {
-      return sipError(SipErrc::BadHeaderValue, "Via: IPv6 reference not closed");
+      return SipError{SipErrc::BadHeaderValue, "Via: IPv6 reference not closed"};
     }
     via.host_is_ipv6 = true;
     via.host_text = cur.since(host_start);
@@ -48,7 +58,7 @@ SipResult<Via> parseVia(std::string_view value) {
     via.host = cur.takeWhile(kHostChars);
     via.host_text = via.host;
   }
-  if (via.host.empty()) return sipError(SipErrc::BadHeaderValue, "Via: empty sent-by host");
+  if (via.host.empty()) return SipError{SipErrc::BadHeaderValue, "Via: empty sent-by host"};
   cur.skipWhile(kLws);
   if (cur.consume(':')) {
     cur.skipWhile(kLws);
@@ -57,7 +67,7 @@ SipResult<Via> parseVia(std::string_view value) {
                                      via.port_text.data() + via.port_text.size(), via.port);
     if (via.port_text.empty() || ec != std::errc{} ||
         ptr != via.port_text.data() + via.port_text.size()) {
-      return sipError(SipErrc::BadHeaderValue, "Via: port is not a 16-bit number");
+      return SipError{SipErrc::BadHeaderValue, "Via: port is not a 16-bit number"};
     }
   }
   via.params = cur.rest();
@@ -73,8 +83,8 @@ SipResult<Via> parseVia(std::string_view value) {
       via.rport = p.value;
     }
   }
-  if (it.failed()) return sipError(SipErrc::BadHeaderValue, "Via: malformed parameter");
-  return via;
+  if (it.failed()) return SipError{SipErrc::BadHeaderValue, "Via: malformed parameter"};
+  return std::nullopt;
 }
 
 }  // namespace siphon::sip

@@ -2,6 +2,7 @@
 // One Via value (RFC 3261 §20.42): sent-protocol, sent-by and parameters.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "sip/sip_error.h"
@@ -28,5 +29,13 @@ struct Via {
 /// Parses one Via value (already split from the list). LWS is allowed around '/', ':' and ';'
 /// and may include folded line ends (RFC 4475 wsinv). Error: BadHeaderValue.
 [[nodiscard]] SipResult<Via> parseVia(std::string_view value);
+
+/// parseVia() into an existing Via (no copy of the result); the error, or nullopt on success.
+[[nodiscard]] std::optional<SipError> parseViaInto(std::string_view value, Via& via);
+
+namespace detail {
+/// parseViaInto() for a Via that is still value-initialised (`Via{}`): skips the reset.
+[[nodiscard]] std::optional<SipError> parseViaFresh(std::string_view value, Via& via);
+}  // namespace detail
 
 }  // namespace siphon::sip

@@ -171,6 +171,37 @@ TEST(SipMessage, LeadingCrlfIsIgnored) {
   EXPECT_EQ(msg.method(), "OPTIONS");
 }
 
+TEST(SipMessage, ValidationAfterCachedAccessorsStillChecksEveryValue) {
+  // topVia()/contact() cache the first value; parseError() must still check the rest of that
+  // field and every later field (badinv01-style values after a good one).
+  const std::string via_bytes = crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1, ;;,\n"
+                                     "Call-ID: x\n\n");
+  auto via_msg = SipMessage::parse(via_bytes);
+  ASSERT_TRUE(via_msg.topVia());
+  ASSERT_TRUE(via_msg.parseError());
+  EXPECT_EQ(via_msg.parseError()->code, SipErrc::BadHeaderValue);
+  const std::string contact_bytes =
+      crlf("REGISTER sip:a@b SIP/2.0\nContact: <sip:a@h>\nCall-ID: x\nm: sip:b@h?x=y\n\n");
+  auto contact_msg = SipMessage::parse(contact_bytes);
+  ASSERT_TRUE(contact_msg.contact());
+  EXPECT_EQ(contact_msg.contact()->uri.user, "a");
+  ASSERT_TRUE(contact_msg.parseError());
+  EXPECT_EQ(contact_msg.parseError()->code, SipErrc::BadHeaderValue);
+}
+
+TEST(SipMessage, HeaderNameWithControlCharacterIsNotAKnownHeader) {
+  // Word-at-a-time name classification must stay exact: CR and 0x10-0x19 are not '-' or digits.
+  const std::string bytes = std::string("BYE sip:a@b SIP/2.0\r\nCall\rID: x\r\nX-RTP-Stat-T\x13") +
+                            "8: y\r\ni: real\r\n\r\n";
+  auto msg = SipMessage::parse(bytes);
+  ASSERT_TRUE(msg.parseError());
+  EXPECT_EQ(msg.parseError()->code, SipErrc::HeaderWithoutColon);
+  EXPECT_EQ(msg.callId(), "real");
+  EXPECT_FALSE(msg.hasHeader(HeaderId::XRtpStatT38));
+  EXPECT_EQ(classifyHeaderName("Call\rID"), HeaderId::Other);
+  EXPECT_EQ(classifyHeaderName("cALL-id"), HeaderId::CallId);
+}
+
 TEST(SipErrc, NamesAreSnakeCase) {
   EXPECT_EQ(sipErrcName(SipErrc::BodyTruncated), "body_truncated");
   EXPECT_EQ(sipErrcName(SipErrc::NoStartLine), "no_start_line");
