@@ -17,6 +17,7 @@ enum class DropReason : uint8_t {
   QueueFull,     ///< the sink's queue was full
   StorageError,  ///< the store refused the row after the configured retries
   StreamError,   ///< a HEP-over-TCP stream broke framing and was closed
+  KernelBuffer,  ///< the kernel dropped datagrams: the socket's receive buffer was full
   kCount,
 };
 
@@ -28,6 +29,7 @@ enum class DropReason : uint8_t {
     case DropReason::QueueFull: return "queue_full";
     case DropReason::StorageError: return "storage_error";
     case DropReason::StreamError: return "stream_error";
+    case DropReason::KernelBuffer: return "kernel_buffer";
     case DropReason::kCount: break;
   }
   return "unknown";
@@ -42,7 +44,9 @@ struct IngestStats {
   std::atomic<uint64_t> store_batch_max_us{0};  ///< the longest one, µs
   std::array<std::atomic<uint64_t>, static_cast<size_t>(DropReason::kCount)> dropped{};
 
-  void drop(DropReason r) { dropped[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed); }
+  void drop(DropReason r, uint64_t n = 1) {
+    dropped[static_cast<size_t>(r)].fetch_add(n, std::memory_order_relaxed);
+  }
   [[nodiscard]] uint64_t droppedTotal() const {
     uint64_t n = 0;
     for (const auto& d : dropped) n += d.load(std::memory_order_relaxed);

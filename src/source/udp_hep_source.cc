@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstring>
 
 #include "source/socket_util.h"
 
@@ -34,6 +35,8 @@ core::Result<void, core::Failure> UdpHepSource::start() {
     if (::setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &kReceiveBuffer, sizeof kReceiveBuffer) != 0) {
       ::setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &kReceiveBuffer, sizeof kReceiveBuffer);
     }
+    int one = 1;
+    ::setsockopt(*fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
     // A short receive timeout lets the worker notice a stop request.
     timeval tv{0, 100'000};
     ::setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -57,31 +60,51 @@ void UdpHepSource::run(std::stop_token stop, int fd) {
   std::vector<std::byte> storage(static_cast<size_t>(kBatch) * kMaxDatagram);
   std::array<iovec, kBatch> iov{};
   std::array<mmsghdr, kBatch> msgs{};
+  // SO_RXQ_OVFL: each datagram carries the socket's count of datagrams the kernel dropped
+  // because the receive buffer was full; the increase is counted as a drop with its reason.
+  struct Control {
+    alignas(cmsghdr) std::byte buf[CMSG_SPACE(sizeof(uint32_t))];
+  };
+  std::array<Control, kBatch> control{};
+  uint32_t kernel_drops_seen = 0;
   for (int i = 0; i < kBatch; ++i) {
     iov[i].iov_base = storage.data() + static_cast<size_t>(i) * kMaxDatagram;
     iov[i].iov_len = kMaxDatagram;
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
   }
+  auto receive = [&](int flags) {
+    for (int i = 0; i < kBatch; ++i) {  // the kernel shrinks msg_controllen on each call
+      msgs[i].msg_hdr.msg_control = control[i].buf;
+      msgs[i].msg_hdr.msg_controllen = sizeof control[i].buf;
+    }
+    int n = ::recvmmsg(fd, msgs.data(), kBatch, flags, nullptr);
+    for (int i = 0; i < n; ++i) {
+      auto* base = static_cast<const std::byte*>(iov[i].iov_base);
+      ingest_.accept({base, msgs[i].msg_len}, /*from_stream=*/false);
+    }
+    if (n > 0) {
+      msghdr& last = msgs[n - 1].msg_hdr;
+      for (cmsghdr* c = CMSG_FIRSTHDR(&last); c != nullptr; c = CMSG_NXTHDR(&last, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+        uint32_t drops = 0;
+        std::memcpy(&drops, CMSG_DATA(c), sizeof drops);
+        if (drops != kernel_drops_seen) {
+          ingest_.stats().drop(core::DropReason::KernelBuffer, drops - kernel_drops_seen);
+          kernel_drops_seen = drops;
+        }
+      }
+    }
+    return n;
+  };
   while (!stop.stop_requested()) {
-    int n = ::recvmmsg(fd, msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
-    if (n < 0) {
+    if (receive(MSG_WAITFORONE) < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
       break;  // socket closed under us: shutting down
     }
-    for (int i = 0; i < n; ++i) {
-      auto* base = static_cast<const std::byte*>(iov[i].iov_base);
-      ingest_.accept({base, msgs[i].msg_len}, /*from_stream=*/false);
-    }
   }
   // Drain what the kernel already holds so that a stop loses nothing that was received.
-  for (;;) {
-    int n = ::recvmmsg(fd, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) break;
-    for (int i = 0; i < n; ++i) {
-      auto* base = static_cast<const std::byte*>(iov[i].iov_base);
-      ingest_.accept({base, msgs[i].msg_len}, /*from_stream=*/false);
-    }
+  while (receive(MSG_DONTWAIT) > 0) {
   }
 }
 
