@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIPHON_TESTS=OFF >/dev/null
-cmake --build build-release -j "$(nproc)" --target siphon
+cmake --build build-release -j "$(nproc)" --target siphon siphon_sqlite
 exec build-release/src/cli/siphon serve "$@"
