@@ -45,6 +45,17 @@ core::Result<int, core::Failure> bindSocket(const core::Endpoint& ep, int type, 
   return fd;
 }
 
+core::Result<int, core::Failure> listenSocket(const core::Endpoint& ep) {
+  auto fd = bindSocket(ep, SOCK_STREAM, /*reuse_port=*/false);
+  if (!fd.has_value()) return fd;
+  if (::listen(*fd, 128) != 0) {
+    auto failure = core::Failure{errnoText("listen " + ep.toString()), 1};
+    ::close(*fd);
+    return core::unexpected(std::move(failure));
+  }
+  return fd;
+}
+
 uint16_t boundPort(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "source/hep_stream_buffer.h"
 #include "source/socket_util.h"
 
 namespace siphon::source {
@@ -14,27 +15,8 @@ namespace {
 
 struct Connection {
   int fd = -1;
-  std::vector<std::byte> buffer;  // bytes received and not yet framed
+  HepStreamBuffer stream;
 };
-
-// Frames and ingests every whole packet at the front of the buffer. False: framing broke.
-bool drainFrames(Connection& c, HepIngest& ingest) {
-  size_t offset = 0;
-  bool ok = true;
-  while (offset < c.buffer.size()) {
-    std::span<const std::byte> rest(c.buffer.data() + offset, c.buffer.size() - offset);
-    auto len = hep::hep3FrameLength(rest);
-    if (!len.has_value()) {
-      ok = false;
-      break;
-    }
-    if (*len == 0 || *len > rest.size()) break;  // need more bytes
-    ingest.accept(rest.first(*len), /*from_stream=*/true);
-    offset += *len;
-  }
-  c.buffer.erase(c.buffer.begin(), c.buffer.begin() + static_cast<std::ptrdiff_t>(offset));
-  return ok;
-}
 
 // Reads what is available; false when the peer closed or the stream broke.
 bool readConnection(Connection& c, HepIngest& ingest) {
@@ -42,11 +24,7 @@ bool readConnection(Connection& c, HepIngest& ingest) {
   for (;;) {
     ssize_t n = ::recv(c.fd, chunk, sizeof chunk, MSG_DONTWAIT);
     if (n > 0) {
-      c.buffer.insert(c.buffer.end(), chunk, chunk + n);
-      if (!drainFrames(c, ingest)) {
-        ingest.stats().drop(core::DropReason::StreamError);
-        return false;
-      }
+      if (!c.stream.feed({chunk, static_cast<size_t>(n)}, ingest)) return false;
       continue;
     }
     if (n == 0) return false;
@@ -62,13 +40,8 @@ TcpHepSource::TcpHepSource(core::Endpoint endpoint, HepIngest& ingest)
 TcpHepSource::~TcpHepSource() { stop(); }
 
 core::Result<void, core::Failure> TcpHepSource::start() {
-  auto fd = bindSocket(endpoint_, SOCK_STREAM, /*reuse_port=*/false);
+  auto fd = listenSocket(endpoint_);
   if (!fd.has_value()) return core::unexpected(std::move(fd).error());
-  if (::listen(*fd, 128) != 0) {
-    auto failure = core::Failure{errnoText("listen " + endpoint_.toString()), 1};
-    ::close(*fd);
-    return core::unexpected(std::move(failure));
-  }
   listen_fd_ = *fd;
   endpoint_.port = boundPort(listen_fd_);
   thread_ = std::jthread([this](std::stop_token st) { run(st); });

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <vector>
 
+#include "source/hep_stream_buffer.h"
 #include "source/socket_util.h"
 
 namespace siphon::source {
@@ -57,13 +58,8 @@ core::Result<void, core::Failure> TlsHepSource::start() {
       SSL_CTX_check_private_key(ctx) != 1) {
     return core::unexpected(core::Failure{"tls_private_key: " + tls_.private_key + ": " + sslError(), 2});
   }
-  auto fd = bindSocket(endpoint_, SOCK_STREAM, /*reuse_port=*/false);
+  auto fd = listenSocket(endpoint_);
   if (!fd.has_value()) return core::unexpected(std::move(fd).error());
-  if (::listen(*fd, 128) != 0) {
-    auto failure = core::Failure{errnoText("listen " + endpoint_.toString()), 1};
-    ::close(*fd);
-    return core::unexpected(std::move(failure));
-  }
   listen_fd_ = *fd;
   endpoint_.port = boundPort(listen_fd_);
   acceptor_ = std::jthread([this](std::stop_token st) { acceptLoop(st); });
@@ -125,7 +121,7 @@ void TlsHepSource::serve(std::stop_token stop, int fd) {
       int e = SSL_get_error(ssl, r);
       if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) break;
     }
-    std::vector<std::byte> buffer;
+    HepStreamBuffer stream;
     std::byte chunk[16384];
     bool draining = false;
     while (ok) {
@@ -133,32 +129,15 @@ void TlsHepSource::serve(std::stop_token stop, int fd) {
       int n = SSL_read(ssl, chunk, sizeof chunk);
       if (n <= 0) {
         int e = SSL_get_error(ssl, n);
-        bool timeout = e == SSL_ERROR_WANT_READ || (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK));
+        bool timeout = e == SSL_ERROR_WANT_READ ||
+                       (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK));
         if (timeout && !draining) {
           ERR_clear_error();
           continue;
         }
         break;
       }
-      buffer.insert(buffer.end(), chunk, chunk + n);
-      size_t offset = 0;
-      bool broken = false;
-      while (offset < buffer.size()) {
-        std::span<const std::byte> rest(buffer.data() + offset, buffer.size() - offset);
-        auto len = hep::hep3FrameLength(rest);
-        if (!len.has_value()) {
-          broken = true;
-          break;
-        }
-        if (*len == 0 || *len > rest.size()) break;
-        ingest_.accept(rest.first(*len), /*from_stream=*/true);
-        offset += *len;
-      }
-      buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(offset));
-      if (broken) {
-        ingest_.stats().drop(core::DropReason::StreamError);
-        break;
-      }
+      if (!stream.feed({chunk, static_cast<size_t>(n)}, ingest_)) break;
     }
     SSL_shutdown(ssl);
     SSL_free(ssl);

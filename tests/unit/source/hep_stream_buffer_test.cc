@@ -1,0 +1,65 @@
+#include "source/hep_stream_buffer.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "core/byte_reader.h"
+#include "hep/hep_encoder.h"
+
+namespace siphon::source {
+namespace {
+
+std::vector<std::byte> packet(const std::string& payload) {
+  core::CaptureMeta m;
+  m.hep_version = 3;
+  m.ip_family = 2;
+  m.ip_proto = 6;
+  m.src_ip = *core::IpAddress::parse("10.0.0.1");
+  m.dst_ip = *core::IpAddress::parse("10.0.0.2");
+  m.src_port = 5060;
+  m.dst_port = 5060;
+  m.ts_sec = 1700000000;
+  m.payload = core::asBytes(payload);
+  std::vector<std::byte> out;
+  EXPECT_TRUE(hep::encodeHep(m, out).has_value());
+  return out;
+}
+
+TEST(HepStreamBuffer, FramesPacketsSplitAnywhereAndSeveralPerRead) {
+  std::string a = "OPTIONS sip:a SIP/2.0\r\n\r\n", b = "SIP/2.0 200 OK\r\n\r\n";
+  std::vector<std::byte> stream;
+  for (int i = 0; i < 3; ++i) {
+    for (const auto& p : {packet(a), packet(b)}) stream.insert(stream.end(), p.begin(), p.end());
+  }
+  for (size_t chunk = 1; chunk <= stream.size(); chunk += 7) {
+    core::BoundedQueue<core::Capture> queue(100);
+    core::IngestStats stats;
+    CaptureSwitch on;
+    HepIngest ingest(queue, stats, on, {});
+    HepStreamBuffer buffer;
+    for (size_t off = 0; off < stream.size(); off += chunk) {
+      size_t n = std::min(chunk, stream.size() - off);
+      ASSERT_TRUE(buffer.feed(std::span<const std::byte>(stream).subspan(off, n), ingest));
+    }
+    EXPECT_EQ(stats.received.load(), 6u) << chunk;
+    EXPECT_EQ(queue.size(), 6u);
+  }
+}
+
+TEST(HepStreamBuffer, GarbageBreaksTheStreamAndIsCounted) {
+  core::BoundedQueue<core::Capture> queue(10);
+  core::IngestStats stats;
+  CaptureSwitch on;
+  HepIngest ingest(queue, stats, on, {});
+  HepStreamBuffer buffer;
+  auto good = packet("OPTIONS sip:a SIP/2.0\r\n\r\n");
+  ASSERT_TRUE(buffer.feed(good, ingest));
+  std::string junk = "GET / HTTP/1.1\r\n\r\n";
+  EXPECT_FALSE(buffer.feed(core::asBytes(junk), ingest));
+  EXPECT_EQ(stats.received.load(), 1u);
+  EXPECT_EQ(stats.dropped[static_cast<size_t>(core::DropReason::StreamError)].load(), 1u);
+}
+
+}  // namespace
+}  // namespace siphon::source
