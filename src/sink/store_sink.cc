@@ -77,10 +77,12 @@ void StoreSink::stage(const core::Capture& capture) {
       add(store::KeyKind::User, user);
     }
     table = router_.route(fields_, meta.microsSinceEpoch());
+    // A correlation id equal to the Call-ID needs no key of its own: the Call-ID key finds it.
+    if (correlation != fields_.callid) add(store::KeyKind::Correlation, correlation);
   } else {
-    table = reportTable(kind);
+    table = reportTable(kind);  // fields_ still views the previous record here: not read
+    add(store::KeyKind::Correlation, correlation);
   }
-  if (correlation != fields_.callid || kind != RowKind::Sip) add(store::KeyKind::Correlation, correlation);
   if (!meta.src_ip.empty()) keys[n++] = store::ipKey(meta.src_ip);
   if (!meta.dst_ip.empty()) keys[n++] = store::ipKey(meta.dst_ip);
   std::string_view node = meta.node_name;
