@@ -17,9 +17,10 @@ constexpr std::array<const char*, 3> kServers = {"Asterisk PBX 20.5.0", "FreeSWI
 std::string sdp(const std::string& ip, int port, uint64_t session) {
   std::string s;
   s += "v=0\r\n";
-  s += "o=- " + std::to_string(session) + " " + std::to_string(session) + " IN IP4 " + ip + "\r\n";
+  const char* family = ip.find(':') == std::string::npos ? " IN IP4 " : " IN IP6 ";
+  s += "o=- " + std::to_string(session) + " " + std::to_string(session) + family + ip + "\r\n";
   s += "s=call\r\n";
-  s += "c=IN IP4 " + ip + "\r\n";
+  s += std::string("c=") + (family + 1) + ip + "\r\n";
   s += "t=0 0\r\n";
   s += "m=audio " + std::to_string(port) + " RTP/AVP 0 8 101\r\n";
   s += "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
@@ -34,6 +35,12 @@ struct Leg {
   const char* server;
 };
 
+// An address as it stands in a SIP URI or Via sent-by: IPv6 references in brackets (RFC 5118).
+std::string hostPort(const std::string& ip, uint16_t port) {
+  std::string host = ip.find(':') == std::string::npos ? ip : "[" + ip + "]";
+  return host + ":" + std::to_string(port);
+}
+
 std::string withBody(std::string head, const std::string& body, const char* content_type) {
   if (!body.empty()) head += std::string("Content-Type: ") + content_type + "\r\n";
   head += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
@@ -43,9 +50,9 @@ std::string withBody(std::string head, const std::string& body, const char* cont
 std::string request(const Leg& l, const char* method, int cseq, const char* cseq_method,
                     bool with_to_tag, const std::string& branch, const std::string& extra,
                     const std::string& body) {
-  std::string via_host = l.caller_ip + ":" + std::to_string(l.caller_port);
-  std::string s = std::string(method) + " sip:" + l.callee + "@" + l.callee_ip + ":" +
-                  std::to_string(l.callee_port) + " SIP/2.0\r\n";
+  std::string via_host = hostPort(l.caller_ip, l.caller_port);
+  std::string s = std::string(method) + " sip:" + l.callee + "@" +
+                  hostPort(l.callee_ip, l.callee_port) + " SIP/2.0\r\n";
   s += "Via: SIP/2.0/UDP " + via_host + ";rport;branch=" + branch + "\r\n";
   s += "Max-Forwards: 70\r\n";
   s += "From: \"" + l.caller + "\" <sip:" + l.caller + "@siphon.test>;tag=" + l.from_tag + "\r\n";
@@ -60,7 +67,7 @@ std::string request(const Leg& l, const char* method, int cseq, const char* cseq
 
 std::string reply(const Leg& l, int code, const char* reason, int cseq, const char* cseq_method,
                   bool with_to_tag, const std::string& branch, const std::string& body) {
-  std::string via_host = l.caller_ip + ":" + std::to_string(l.caller_port);
+  std::string via_host = hostPort(l.caller_ip, l.caller_port);
   std::string s = "SIP/2.0 " + std::to_string(code) + " " + reason + "\r\n";
   s += "Via: SIP/2.0/UDP " + via_host + ";rport=" + std::to_string(l.caller_port) +
        ";branch=" + branch + "\r\n";
@@ -69,7 +76,7 @@ std::string reply(const Leg& l, int code, const char* reason, int cseq, const ch
   s += "Call-ID: " + l.call_id + "\r\n";
   s += "CSeq: " + std::to_string(cseq) + " " + cseq_method + "\r\n";
   if (code >= 200 && code < 300 && std::string_view(cseq_method) == "INVITE") {
-    s += "Contact: <sip:" + l.callee + "@" + l.callee_ip + ":" + std::to_string(l.callee_port) + ">\r\n";
+    s += "Contact: <sip:" + l.callee + "@" + hostPort(l.callee_ip, l.callee_port) + ">\r\n";
   }
   s += std::string("Server: ") + l.server + "\r\n";
   return withBody(s, body, "application/sdp");

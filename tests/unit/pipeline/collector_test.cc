@@ -165,6 +165,24 @@ TEST_F(CollectorTest, StoresEveryPacketOfEveryHepVersionAndTransport) {
   EXPECT_EQ(oldest.meta.ts_sec, 1700000000u);
 }
 
+TEST_F(CollectorTest, Ipv6TrafficIsStoredAndParses) {
+  Collector c(config_);
+  ASSERT_TRUE(c.start().has_value());
+  load::TrafficOptions v6;
+  v6.ipv6 = true;
+  Sender udp(core::EndpointProto::Udp, c.listeners()[0].port);
+  for (const auto& p : traffic(200, 3, v6)) udp.send(p);
+  waitReceived(c, 200);
+  c.stop();
+  EXPECT_EQ(c.stats().stored.load(), 200u);
+  EXPECT_EQ(c.stats().unparsed_sip.load(), 0u);
+  query::SearchQuery q;
+  q.ip = "::1";
+  q.limit = 1000;
+  auto r = find(q);
+  EXPECT_EQ(r.records.size(), 200u);
+}
+
 TEST_F(CollectorTest, CaptureOffStoresNothingAndCountsIt) {
   Collector c(config_);
   ASSERT_TRUE(c.start().has_value());
