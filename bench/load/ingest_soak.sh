@@ -3,7 +3,8 @@
 # loopback with a fresh store, sends RATE HEPv3 packets/s over UDP for SECONDS with
 # siphon-hep-load (same machine), then reports: sent, received, stored, dropped by reason,
 # kernel UDP receive-buffer drops, peak RSS, bytes on disk per stored message, and how long
-# after the last packet the last call was searchable. Bounded in count and time.
+# after the last packet the last call was searchable, and the RSS each second of the load.
+# Bounded in count and time.
 #
 #   bench/load/ingest_soak.sh BUILD_DIR [RATE=100000] [SECONDS=5]
 set -euo pipefail
@@ -21,9 +22,14 @@ for _ in $(seq 50); do grep -q "listening on" "$DIR/serve.out" 2>/dev/null && br
 rcv_errors() { awk '/^Udp:/{getline; print $6}' /proc/net/snmp; }
 before=$(rcv_errors)
 RUN=soak$$
+# RSS once a second while the load runs: memory must stay bounded under overload.
+( while kill -0 $PID 2>/dev/null; do awk '/VmRSS/{printf "%d ", $2/1024}' /proc/$PID/status; sleep 1; done ) \
+  >"$DIR/rss.txt" 2>/dev/null &
+SAMPLER=$!
 "$LOAD" --target "udp:127.0.0.1:$PORT" --count "$COUNT" --rate "$RATE" --max-seconds $((SECS * 3 + 10)) \
   --run-id "$RUN" >"$DIR/load.json"
 t_sent=$(date +%s.%N)
+kill $SAMPLER 2>/dev/null || true
 # The last scenario's Call-ID: searchable when the store has it.
 last=$((COUNT / 4))
 found=""
@@ -41,7 +47,7 @@ rss=$(awk '/VmHWM/{print $2}' /proc/$PID/status)
 kill -TERM $PID; wait $PID || true
 trap 'rm -rf "$DIR"' EXIT
 db_bytes=$(du -cb "$DIR"/soak.db* | tail -1 | cut -f1)
-python3 - "$DIR/load.json" "$stats" "$rss" "$db_bytes" "$((after - before))" "$t_sent" "${found:-0}" <<'PY'
+python3 - "$DIR/load.json" "$stats" "$rss" "$db_bytes" "$((after - before))" "$t_sent" "${found:-0}" "$(cat "$DIR/rss.txt")" <<'PY'
 import json, sys
 load = json.load(open(sys.argv[1])); st = json.loads(sys.argv[2])
 rss_kb, db, kdrops, t_sent, t_found = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
@@ -53,5 +59,6 @@ print(json.dumps({
   "kernel_udp_rcvbuf_drops": kdrops, "loss": load["sent"] - stored,
   "peak_rss_mb": round(rss_kb / 1024, 1), "disk_bytes_per_msg": round(db / max(stored, 1), 1),
   "all_stored_after_s": round(t_found - t_sent, 2) if t_found else None,
+  "rss_mb_each_second": [int(x) for x in sys.argv[8].split()],
 }))
 PY
