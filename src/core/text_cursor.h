@@ -81,6 +81,25 @@ class TextCursor {
     pos_ += n;
     return out;
   }
+  /// With the cursor just after an opening '"': the quoted text up to the closing '"' (both
+  /// consumed), backslash escapes kept as written. nullopt when the string is unterminated.
+  [[nodiscard]] constexpr std::optional<std::string_view> takeQuotedBody() {
+    const size_t start = pos_;
+    while (pos_ < in_.size()) {
+      if (in_[pos_] == '\\') {
+        if (in_.size() - pos_ < 2) return std::nullopt;  // escape cut by the end
+        pos_ += 2;
+        continue;
+      }
+      if (in_[pos_] == '"') {
+        auto body = in_.substr(start, pos_ - start);
+        ++pos_;
+        return body;
+      }
+      ++pos_;
+    }
+    return std::nullopt;
+  }
   /// Consumes everything left.
   constexpr std::string_view takeRest() {
     auto out = in_.substr(pos_);

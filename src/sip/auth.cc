@@ -25,22 +25,9 @@ std::optional<std::string_view> digestUsername(std::string_view credentials) {
     cur.skipWhile(kLws);
     std::string_view value;
     if (cur.consume('"')) {
-      const size_t start = cur.position();
-      bool closed = false;
-      while (auto c = cur.peek()) {
-        if (*c == '\\') {
-          if (!cur.skip(2)) break;
-          continue;
-        }
-        if (*c == '"') {
-          closed = true;
-          break;
-        }
-        (void)cur.skip(1);
-      }
-      if (!closed) return std::nullopt;
-      value = cur.since(start);
-      (void)cur.consume('"');
+      auto quoted = cur.takeQuotedBody();
+      if (!quoted) return std::nullopt;
+      value = *quoted;
     } else {
       value = cur.takeUntil(kAuthValueEnd);
     }

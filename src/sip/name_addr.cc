@@ -66,25 +66,12 @@ std::optional<SipError> detail::parseNameAddrFresh(std::string_view value, NameA
   core::TextCursor cur(v);
   if (cur.peekIs('"')) {
     (void)cur.consume('"');
-    const size_t start = cur.position();
-    bool closed = false;
-    while (auto c = cur.peek()) {
-      if (*c == '\\') {
-        if (!cur.skip(2)) break;
-        continue;
-      }
-      if (*c == '"') {
-        closed = true;
-        break;
-      }
-      (void)cur.skip(1);
-    }
-    if (!closed) {
+    auto quoted = cur.takeQuotedBody();
+    if (!quoted) {
       return SipError{SipErrc::BadHeaderValue, "name-addr: unterminated quoted display name"};
     }
-    out.display_name = cur.since(start);
+    out.display_name = *quoted;
     out.display_name_quoted = true;
-    (void)cur.consume('"');
     cur.skipWhile(kLws);
     if (!cur.peekIs('<')) return SipError{SipErrc::BadHeaderValue, "name-addr: no <uri>"};
     return parseBracketed(out, cur);
