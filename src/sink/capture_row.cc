@@ -33,7 +33,7 @@ RowKindAndType rowKindFor(uint8_t payload_type) {
 
 std::string nodeColumn(const core::CaptureMeta& meta, const CaptureRowOptions& options) {
   if (!meta.node_name.empty()) return std::string(meta.node_name);
-  if (meta.hep_version >= 2 && meta.ts_sec != 0) {
+  if (nodeHasCaptureId(meta)) {
     return options.capture_node + ":" + std::to_string(meta.capture_id);
   }
   return options.capture_node;

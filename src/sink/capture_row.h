@@ -45,6 +45,11 @@ struct RowKindAndType {
 };
 [[nodiscard]] RowKindAndType rowKindFor(uint8_t payload_type);
 
+/// Whether the node column carries the capture id: HEP v2/v3 with a capture time (§2.1).
+[[nodiscard]] inline bool nodeHasCaptureId(const core::CaptureMeta& meta) {
+  return meta.hep_version >= 2 && meta.ts_sec != 0;
+}
+
 /// The node column: the HEP node name when sent, else capture_node[:capture id] (§2.1).
 [[nodiscard]] std::string nodeColumn(const core::CaptureMeta& meta, const CaptureRowOptions& options);
 

@@ -85,19 +85,16 @@ void StoreSink::stage(const core::Capture& capture) {
   }
   if (!meta.src_ip.empty()) keys[n++] = store::ipKey(meta.src_ip);
   if (!meta.dst_ip.empty()) keys[n++] = store::ipKey(meta.dst_ip);
+  // The node column, built once per capture id instead of once per record (hot path).
   std::string_view node = meta.node_name;
-  if (node.empty()) {
+  if (node.empty() && nodeHasCaptureId(meta)) {
     if (node_cache_.empty() || node_cache_id_ != meta.capture_id) {
       node_cache_id_ = meta.capture_id;
-      core::CaptureMeta probe;
-      probe.hep_version = 3;
-      probe.ts_sec = 1;
-      probe.capture_id = meta.capture_id;
-      node_cache_ = nodeColumn(probe, options_.row);
+      node_cache_ = nodeColumn(meta, options_.row);
     }
-    // HEPv1 and timeless packets carry no capture id: plain capture_node (§2.1).
-    node = (meta.hep_version >= 2 && meta.ts_sec != 0) ? std::string_view(node_cache_)
-                                                        : std::string_view(options_.row.capture_node);
+    node = node_cache_;
+  } else if (node.empty()) {
+    node = options_.row.capture_node;
   }
   store_->add(table, meta, node, std::span<const int64_t>(keys.data(), n));
   ++staged_;
