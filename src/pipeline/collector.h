@@ -12,6 +12,7 @@
 #include "core/ingest_stats.h"
 #include "core/result.h"
 #include "pipeline/collector_config.h"
+#include "sink/sink.h"
 #include "sink/store_sink.h"
 #include "source/hep_ingest.h"
 #include "source/tcp_hep_source.h"
@@ -44,7 +45,7 @@ class Collector {
   core::IngestStats stats_;
   source::CaptureSwitch capture_;
   core::BoundedQueue<core::Capture> queue_;
-  std::unique_ptr<sink::StoreSink> sink_;
+  std::unique_ptr<sink::Sink> sink_;
   std::unique_ptr<source::HepIngest> ingest_;
   std::vector<std::unique_ptr<source::UdpHepSource>> udp_;
   std::vector<std::unique_ptr<source::TcpHepSource>> tcp_;

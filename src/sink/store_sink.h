@@ -14,6 +14,7 @@
 #include "core/ingest_stats.h"
 #include "core/result.h"
 #include "sink/capture_row.h"
+#include "sink/sink.h"
 #include "sink/store/block_store.h"
 #include "sink/table_router.h"
 
@@ -30,19 +31,19 @@ struct StoreSinkOptions {
   std::chrono::seconds insert_retry_timeout{60};  ///< insert_retry_timeout (0-300 s)
 };
 
-class StoreSink {
+class StoreSink final : public Sink {
  public:
   StoreSink(StoreSinkOptions options, core::BoundedQueue<core::Capture>& queue,
             core::IngestStats& stats);
-  ~StoreSink();
+  ~StoreSink() override;
   StoreSink(const StoreSink&) = delete;
   StoreSink& operator=(const StoreSink&) = delete;
 
   /// Opens (creating) the store; a path that cannot be opened is an error.
-  [[nodiscard]] core::Result<void, core::Failure> open();
-  void start();
+  [[nodiscard]] core::Result<void, core::Failure> open() override;
+  void start() override;
   /// Call after the sources stopped: closes the queue, writes everything left, joins.
-  void flushAndStop();
+  void flushAndStop() override;
 
   /// Stages one record (parse, route, keys); the batch is written by commitBatch().
   void stage(const core::Capture& capture);
