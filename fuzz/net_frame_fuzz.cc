@@ -1,6 +1,8 @@
-// Fuzzes frame decoding (link layer → VLAN → PPPoE → IPv4/IPv6 → UDP/TCP).
+// Fuzzes frame decoding (link layer → VLAN → PPPoE → IPv4/IPv6 → tunnels (IP-in-IP, GRE,
+// ERSPAN) → UDP/TCP/SCTP), and the SCTP DATA chunk walk over what it finds.
 // Input: the first byte picks the link type (index into kLinkTypes, modulo its size), the rest
-// is the frame. Seeds in corpus/net_frame/ are real frames prefixed that way.
+// is the frame. Seeds in corpus/net_frame/ are real frames prefixed that way, tunnel seeds
+// among them (frames of tests/data/pcap/synthetic__sip_tunnels.pcap and the ERSPAN captures).
 
 #include <array>
 #include <cstddef>
@@ -9,6 +11,7 @@
 
 #include "net/frame_decoder.h"
 #include "net/link_type.h"
+#include "net/sctp.h"
 
 namespace {
 
@@ -38,6 +41,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
     (void)sink;
+    if (p->ip_proto == siphon::net::kIpProtoSctp && !p->isFragment()) {
+      auto chunks = siphon::net::forEachSctpData(p->payload, [&](const auto& chunk) {
+        for (std::byte b : chunk.user_data) {
+          sink = b;
+        }
+      });
+      (void)chunks;
+    }
   }
   return 0;
 }

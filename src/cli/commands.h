@@ -19,5 +19,6 @@ Command addDecodeCommand(CLI::App& root);
 Command addServeCommand(CLI::App& root);
 Command addCtlCommand(CLI::App& root);
 Command addSearchCommand(CLI::App& root);
+Command addAgentCommand(CLI::App& root);
 
 }  // namespace siphon::cli

@@ -1,28 +1,21 @@
 // `siphon decode FILE... [--format jsonl|text]` (docs/CLI.md): every SIP or HEP message in
-// pcap/pcapng files, one record per line on stdout, a summary line on stderr.
-//
-// UDP payloads are classified by content, never by port: HEP first (its magic is exact), then
-// SIP. TCP segments are decoded one by one for now (TODO(agent): stream reassembly), IP
-// fragments are counted and skipped (TODO(agent): IP reassembly).
+// pcap/pcapng files, one record per line on stdout, a summary line on stderr. The frames go
+// through source::FrameRecordExtractor, the same path the agent sends from: IP reassembly,
+// tunnels, TCP stream reassembly (and SIP over WebSocket), SCTP DATA chunks.
 
 #include <cstdint>
 #include <cstdio>
-#include <map>
 #include <memory>
-#include <span>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "core/byte_reader.h"
-#include "core/capture.h"
-#include "hep/hep_decoder.h"
 #include "net/frame_decoder.h"
 #include "sink/record_json.h"
 #include "sink/record_text.h"
-#include "sip/sip_message.h"
+#include "source/frame_record_extractor.h"
 #include "source/pcap_file_source.h"
 
 namespace siphon::cli {
@@ -31,27 +24,19 @@ namespace {
 
 enum class Format { Jsonl, Text };
 
-struct DecodeStats {
-  uint64_t packets = 0;
-  uint64_t records = 0;
-  uint64_t not_sip = 0;
-  uint64_t fragments = 0;
-  uint64_t unsupported = 0;
-  std::map<std::string, uint64_t> errors;  ///< by reason; ordered for a stable summary
-
-  [[nodiscard]] uint64_t skipped() const { return not_sip + fragments + unsupported; }
-  [[nodiscard]] uint64_t errorCount() const {
-    uint64_t n = 0;
-    for (const auto& [reason, count] : errors) {
-      n += count;
-    }
-    return n;
-  }
-};
-
 class Decoder {
  public:
-  explicit Decoder(Format format) : format_(format) {}
+  explicit Decoder(Format format)
+      : format_(format), extractor_({}, [this](const source::ExtractedRecord& r) { emit(r.meta); }) {
+    extractor_.setErrorCallback([this](std::string_view reason, std::string_view detail) {
+      if (reason.starts_with("hep_")) {
+        std::fprintf(stderr, "siphon decode: %s: packet %llu: HEP packet not decoded: %.*s (%.*s)\n",
+                     path_ ? path_->c_str() : "", static_cast<unsigned long long>(index_),
+                     static_cast<int>(reason.size() - 4), reason.data() + 4,
+                     static_cast<int>(detail.size()), detail.data());
+      }
+    });
+  }
 
   /// Decodes every packet of one file; false when the file could not be read to its end.
   bool decodeFile(const std::string& path) {
@@ -65,115 +50,51 @@ class Decoder {
       std::fprintf(stderr, "siphon decode: %s: link type %u is not supported\n", path.c_str(),
                    src.linkType());
     }
+    bool complete = true;
     while (true) {
       auto next = src.next();
       if (!next) {
         std::fprintf(stderr, "siphon decode: %s\n", next.error().message.c_str());
-        return false;
+        complete = false;
+        break;
       }
-      if (!next->has_value()) {
-        return true;
-      }
-      ++stats_.packets;
-      decodePacket(path, src.packetCount(), **next);
+      if (!next->has_value()) break;
+      path_ = &path;
+      index_ = src.packetCount();
+      extractor_.onFrame(**next);
     }
+    extractor_.finish();  // messages still held by TCP streams of this file
+    return complete;
   }
 
-  [[nodiscard]] const DecodeStats& stats() const { return stats_; }
+  [[nodiscard]] std::string summary() const {
+    const auto& c = extractor_.counters();
+    std::string errors;
+    uint64_t error_count = 0;
+    for (const auto& [reason, count] : c.errors) {
+      errors += fmt::format("{}{}: {}", errors.empty() ? "" : ", ", reason, count);
+      error_count += count;
+    }
+    const auto& ip = extractor_.ipStats();
+    uint64_t fragments_lost = ip.timeout + ip.over_budget + ip.overlap + ip.too_large + ip.invalid;
+    if (fragments_lost > 0) {
+      errors += fmt::format("{}ip_fragments_dropped: {}", errors.empty() ? "" : ", ", fragments_lost);
+    }
+    return fmt::format(
+        "decode: {} packets, {} records, skipped: {} (not sip: {}, unsupported: {}), "
+        "fragment: {} (datagrams reassembled: {}), tcp: {} streams not sip, errors: {}{}",
+        c.frames, c.records, c.not_sip + c.unsupported, c.not_sip, c.unsupported, c.fragments,
+        c.reassembled, tcpNotSip(), error_count + fragments_lost,
+        errors.empty() ? "" : fmt::format(" ({})", errors));
+  }
 
  private:
-  void decodePacket(const std::string& path, uint64_t index, const source::RawPacket& pkt) {
-    auto frame = net::decodeFrame(pkt.link_type, pkt.bytes);
-    if (!frame) {
-      if (net::isUnsupported(frame.error().code)) {
-        ++stats_.unsupported;
-      } else {
-        ++stats_.errors[std::string(net::netErrcName(frame.error().code))];
-      }
-      return;
-    }
-    const net::DecodedPacket& p = *frame;
-    if (p.isFragment()) {
-      ++stats_.fragments;
-      return;
-    }
-    if (p.ip_proto == net::kIpProtoUdp) {
-      if (hep::looksLikeHep(p.payload)) {
-        decodeHepPacket(path, index, pkt, p.payload);
-        return;
-      }
-      decodeSipPayload(pkt, p);
-      return;
-    }
-    if (p.ip_proto == net::kIpProtoTcp) {
-      if (p.payload.size() >= 6 && hep::hep3FrameLength(p.payload).has_value()) {
-        decodeHepSegment(path, index, pkt, p.payload);
-        return;
-      }
-      decodeSipPayload(pkt, p);
-      return;
-    }
-    ++stats_.unsupported;
-  }
-
-  // HEPv3 over TCP, one segment at a time: every whole frame in the segment is decoded; a
-  // frame cut by the segment end is counted (stream reassembly comes with the agent).
-  void decodeHepSegment(const std::string& path, uint64_t index, const source::RawPacket& pkt,
-                        std::span<const std::byte> segment) {
-    while (!segment.empty()) {
-      auto len = hep::hep3FrameLength(segment);
-      if (!len.has_value() || *len == 0 || *len > segment.size()) {
-        ++stats_.errors["hep_tcp_frame_split"];
-        return;
-      }
-      decodeHepPacket(path, index, pkt, segment.first(*len));
-      segment = segment.subspan(*len);
-    }
-  }
-
-  void decodeHepPacket(const std::string& path, uint64_t index, const source::RawPacket& pkt,
-                       std::span<const std::byte> packet) {
-    core::CaptureMeta meta;
-    auto info = hep::decodeHep(packet, meta, &inflated_);
-    if (!info) {
-      const hep::HepError& e = info.error();
-      std::string reason = fmt::format("hep_{}", hep::hepErrcName(e.code));
-      std::fprintf(stderr, "siphon decode: %s: packet %llu: HEP packet not decoded: %s (%.*s)\n",
-                   path.c_str(), static_cast<unsigned long long>(index),
-                   std::string(hep::hepErrcName(e.code)).c_str(), static_cast<int>(e.detail.size()),
-                   e.detail.data());
-      ++stats_.errors[reason];
-      return;
-    }
-    if (meta.ts_sec == 0) {  // HEPv1 carries no time: the capture's is the best we have
-      meta.ts_sec = pkt.ts_sec;
-      meta.ts_usec = pkt.tsUsec();
-    }
-    emit(meta);
-  }
-
-  void decodeSipPayload(const source::RawPacket& pkt, const net::DecodedPacket& p) {
-    if (!sip::looksLikeSip(core::asText(p.payload))) {
-      ++stats_.not_sip;
-      return;
-    }
-    core::CaptureMeta meta;
-    meta.hep_version = 0;
-    meta.ip_family = p.family();
-    meta.ip_proto = p.ip_proto;
-    meta.src_ip = p.src;
-    meta.dst_ip = p.dst;
-    meta.src_port = p.src_port;
-    meta.dst_port = p.dst_port;
-    meta.ts_sec = pkt.ts_sec;
-    meta.ts_usec = pkt.tsUsec();
-    meta.payload_type = 1;
-    meta.payload = p.payload;
-    emit(meta);
+  [[nodiscard]] uint64_t tcpNotSip() const {
+    const auto& t = extractor_.tcpStats();
+    return t.streams_not_sip + t.streams_tls + t.streams_http;
   }
 
   void emit(const core::CaptureMeta& meta) {
-    ++stats_.records;
     std::string line =
         format_ == Format::Jsonl ? sink::recordJson(meta).dump() : sink::recordText(meta);
     line += '\n';
@@ -181,21 +102,10 @@ class Decoder {
   }
 
   Format format_;
-  DecodeStats stats_;
-  std::vector<std::byte> inflated_;  ///< reused buffer for compressed HEP payloads
+  source::FrameRecordExtractor extractor_;
+  const std::string* path_ = nullptr;
+  uint64_t index_ = 0;
 };
-
-std::string summary(const DecodeStats& s) {
-  std::string errors;
-  for (const auto& [reason, count] : s.errors) {
-    errors += fmt::format("{}{}: {}", errors.empty() ? "" : ", ", reason, count);
-  }
-  return fmt::format(
-      "decode: {} packets, {} records, skipped: {} (not sip: {}, fragment: {}, unsupported: {}), "
-      "errors: {}{}",
-      s.packets, s.records, s.skipped(), s.not_sip, s.fragments, s.unsupported, s.errorCount(),
-      errors.empty() ? "" : fmt::format(" ({})", errors));
-}
 
 }  // namespace
 
@@ -215,7 +125,7 @@ Command addDecodeCommand(CLI::App& root) {
       all_read = decoder.decodeFile(path) && all_read;
     }
     std::fflush(stdout);
-    std::fprintf(stderr, "%s\n", summary(decoder.stats()).c_str());
+    std::fprintf(stderr, "%s\n", decoder.summary().c_str());
     return all_read ? 0 : 1;
   };
   return c;

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       siphon::cli::addServeCommand(root),
       siphon::cli::addCtlCommand(root),
       siphon::cli::addSearchCommand(root),
+      siphon::cli::addAgentCommand(root),
   };
   try {
     root.parse(argc, argv);

@@ -1,6 +1,11 @@
 #pragma once
 // A bounded multi-producer queue between pipeline stages. A full queue refuses the item and
 // the producer counts the drop: sources are never blocked (ARCHITECTURE.md, Threads).
+//
+// Two bounds: a number of items and, optionally, a number of bytes. Records differ in size by
+// two orders of magnitude (a 300-byte OPTIONS, a 60 KB INVITE with a multipart body), so a
+// count alone does not bound memory under overload; the byte bound does. The producer says
+// what an item weighs; the queue remembers it until the item leaves.
 
 #include <chrono>
 #include <condition_variable>
@@ -14,14 +19,19 @@ namespace siphon::core {
 template <class T>
 class BoundedQueue {
  public:
-  explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
+  /// `byte_capacity` 0: bounded by count only.
+  explicit BoundedQueue(size_t capacity, size_t byte_capacity = 0)
+      : capacity_(capacity), byte_capacity_(byte_capacity) {}
 
-  /// Moves `item` in unless the queue is full or closed; false means the caller drops it.
-  [[nodiscard]] bool tryPush(T&& item) {
+  /// Moves `item` (weighing `bytes`) in unless the queue is full or closed; false means the
+  /// caller drops it.
+  [[nodiscard]] bool tryPush(T&& item, size_t bytes = 0) {
     {
       std::lock_guard lock(mu_);
       if (closed_ || items_.size() >= capacity_) return false;
-      items_.push_back(std::move(item));
+      if (byte_capacity_ != 0 && bytes_ + bytes > byte_capacity_ && !items_.empty()) return false;
+      items_.push_back(Entry{std::move(item), bytes});
+      bytes_ += bytes;
     }
     ready_.notify_one();
     return true;
@@ -34,7 +44,8 @@ class BoundedQueue {
     ready_.wait_for(lock, wait, [&] { return closed_ || !items_.empty(); });
     size_t n = 0;
     while (n < max && !items_.empty()) {
-      out.push_back(std::move(items_.front()));
+      out.push_back(std::move(items_.front().item));
+      bytes_ -= items_.front().bytes;
       items_.pop_front();
       ++n;
     }
@@ -58,13 +69,26 @@ class BoundedQueue {
     std::lock_guard lock(mu_);
     return items_.size();
   }
+  /// Bytes held, as weighed by the producers.
+  [[nodiscard]] size_t bytes() const {
+    std::lock_guard lock(mu_);
+    return bytes_;
+  }
   [[nodiscard]] size_t capacity() const { return capacity_; }
+  [[nodiscard]] size_t byteCapacity() const { return byte_capacity_; }
 
  private:
+  struct Entry {
+    T item;
+    size_t bytes;
+  };
+
   const size_t capacity_;
+  const size_t byte_capacity_;
   mutable std::mutex mu_;
   std::condition_variable ready_;
-  std::deque<T> items_;
+  std::deque<Entry> items_;
+  size_t bytes_ = 0;
   bool closed_ = false;
 };
 

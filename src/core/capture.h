@@ -65,6 +65,12 @@ struct Capture {
   std::vector<std::byte> raw;       ///< the packet as received (HEP packet or SIP datagram)
   std::vector<std::byte> inflated;  ///< the payload after inflating 0x0010, when compressed
   CaptureMeta meta;
+
+  /// The heap bytes this record holds, for memory-bounded queues.
+  [[nodiscard]] size_t footprint() const {
+    return sizeof(Capture) + raw.capacity() + inflated.capacity() +
+           meta.other_chunks.capacity() * sizeof(ChunkView);
+  }
 };
 
 }  // namespace siphon::core

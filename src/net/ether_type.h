@@ -13,6 +13,10 @@ inline constexpr uint16_t kEtherTypeVlan = 0x8100;     ///< IEEE 802.1Q C-tag
 inline constexpr uint16_t kEtherTypeQinQ = 0x88A8;     ///< IEEE 802.1ad S-tag
 inline constexpr uint16_t kEtherTypeQinQOld = 0x9100;  ///< pre-802.1ad vendor S-tag
 inline constexpr uint16_t kEtherTypePppoeSession = 0x8864;
+/// GRE protocol types (they share the EtherType registry, RFC 2784 §2.4).
+inline constexpr uint16_t kEtherTypeTransparentEthernet = 0x6558;  ///< an Ethernet frame follows
+inline constexpr uint16_t kEtherTypeErspanII = 0x88BE;  ///< ERSPAN type I (no GRE S bit) and II
+inline constexpr uint16_t kEtherTypeErspanIII = 0x22EB;
 /// IEEE 802.3: a type field at or below 1500 is a length (LLC frame), not an EtherType.
 inline constexpr uint16_t kEtherTypeMaxLength = 1500;
 

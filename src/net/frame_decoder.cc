@@ -1,11 +1,17 @@
 #include "net/frame_decoder.h"
 
+#include <algorithm>
+
 #include "core/byte_reader.h"
+#include "net/erspan.h"
 #include "net/ethernet.h"
+#include "net/gre.h"
+#include "net/ipip.h"
 #include "net/ipv4.h"
 #include "net/linux_cooked.h"
 #include "net/loopback.h"
 #include "net/pppoe.h"
+#include "net/sctp.h"
 #include "net/tcp.h"
 #include "net/udp.h"
 
@@ -55,23 +61,88 @@ core::Result<EtherPayload, NetError> linkLayer(uint32_t link_type,
   return core::unexpected(NetError{NetErrc::UnsupportedLinkType, "link type"});
 }
 
-core::Result<void, NetError> network(EtherPayload l2, const FrameDecodeOptions& options,
+// Runs one Ethernet-type payload down to the innermost IP packet and its transport header.
+// A loop rather than recursion: each tunnel replaces `next` with what it wraps, and the depth
+// counter (not the stack) bounds the nesting.
+core::Result<void, NetError> network(EtherPayload next, const FrameDecodeOptions& options,
                                      DecodedPacket& out) {
-  SIPHON_ASSIGN_OR_RETURN(VlanTags tags, stripVlanTags(l2, options.max_vlan_tags));
-  out.vlan_depth = tags.depth;
-  out.vlan_id = tags.outer_id;
-  EtherPayload inner = tags.inner;
-  if (inner.ether_type == kEtherTypePppoeSession) {
-    SIPHON_ASSIGN_OR_RETURN(inner, decodePppoeSession(inner.bytes));
+  while (true) {
+    if (next.ether_type == kEtherTypeTransparentEthernet) {
+      SIPHON_ASSIGN_OR_RETURN(next, decodeEthernet(next.bytes));
+    }
+    SIPHON_ASSIGN_OR_RETURN(VlanTags tags, stripVlanTags(next, options.max_vlan_tags));
+    if (out.vlan_depth == 0) {
+      out.vlan_id = tags.outer_id;  // the outermost tag, wherever it was
+    }
+    out.vlan_depth = static_cast<uint8_t>(std::min<size_t>(out.vlan_depth + tags.depth, 255));
+    next = tags.inner;
+    if (next.ether_type == kEtherTypePppoeSession) {
+      SIPHON_ASSIGN_OR_RETURN(next, decodePppoeSession(next.bytes));
+    }
+    // An inner header sets its own fragment fields (IPv6 only when it has a fragment header).
+    out.fragment = Fragment::None;
+    out.fragment_id = 0;
+    out.fragment_offset = 0;
+    out.more_fragments = false;
+    switch (next.ether_type) {
+      case kEtherTypeIpv4:
+        SIPHON_TRY(decodeIpv4(next.bytes, out));
+        break;
+      case kEtherTypeIpv6:
+        SIPHON_TRY(decodeIpv6(next.bytes, out, options.max_ipv6_extension_headers));
+        break;
+      default:
+        // Includes IEEE 802.3 length fields (<= 1500): LLC frames such as STP and CDP.
+        return core::unexpected(NetError{NetErrc::UnsupportedEtherType, "ether type not ip"});
+    }
+    if (out.isFragment()) {
+      return {};  // a fragment's payload is only part of what it carries: reassemble first
+    }
+    Tunnel kind = Tunnel::None;
+    if (auto ipip = ipInIpPayload(out.ip_proto, out.l4)) {
+      kind = Tunnel::IpInIp;
+      next = *ipip;
+    } else if (out.ip_proto == kIpProtoGre) {
+      SIPHON_ASSIGN_OR_RETURN(GreHeader gre, decodeGre(out.l4));
+      if (isErspan(gre.protocol)) {
+        SIPHON_ASSIGN_OR_RETURN(ErspanHeader erspan, decodeErspan(gre));
+        kind = Tunnel::Erspan;
+        next = erspan.inner;
+      } else if (gre.protocol == kEtherTypeIpv4 || gre.protocol == kEtherTypeIpv6 ||
+                 gre.protocol == kEtherTypeTransparentEthernet) {
+        kind = Tunnel::Gre;
+        next = gre.inner();
+      } else {
+        return core::unexpected(NetError{NetErrc::UnsupportedTunnel, "gre payload not ip"});
+      }
+    } else {
+      return {};
+    }
+    if (out.tunnel_depth >= options.max_tunnel_depth) {
+      return core::unexpected(NetError{NetErrc::TooManyTunnels, "tunnels nested too deep"});
+    }
+    if (out.tunnel_depth == 0) {
+      out.outer_tunnel = kind;
+      out.outer_src = out.src;
+      out.outer_dst = out.dst;
+    }
+    ++out.tunnel_depth;
   }
-  switch (inner.ether_type) {
-    case kEtherTypeIpv4:
-      return decodeIpv4(inner.bytes, out);
-    case kEtherTypeIpv6:
-      return decodeIpv6(inner.bytes, out, options.max_ipv6_extension_headers);
+}
+
+core::Result<void, NetError> transport(DecodedPacket& out) {
+  if (out.isFragment()) {
+    return {};  // only the first fragment has a transport header, and never a whole payload
+  }
+  switch (out.ip_proto) {
+    case kIpProtoUdp:
+      return decodeUdp(out.l4, out);
+    case kIpProtoTcp:
+      return decodeTcp(out.l4, out);
+    case kIpProtoSctp:
+      return decodeSctp(out.l4, out);
     default:
-      // Includes IEEE 802.3 length fields (<= 1500): LLC frames such as STP and CDP.
-      return core::unexpected(NetError{NetErrc::UnsupportedEtherType, "ether type not ip"});
+      return {};
   }
 }
 
@@ -100,14 +171,16 @@ core::Result<DecodedPacket, NetError> decodeFrame(uint32_t link_type,
   DecodedPacket out;
   SIPHON_ASSIGN_OR_RETURN(EtherPayload l2, linkLayer(link_type, frame));
   SIPHON_TRY(network(l2, options, out));
-  if (out.isFragment()) {
-    return out;  // only the first fragment has a transport header, and never a whole payload
-  }
-  if (out.ip_proto == kIpProtoUdp) {
-    SIPHON_TRY(decodeUdp(out.l4, out));
-  } else if (out.ip_proto == kIpProtoTcp) {
-    SIPHON_TRY(decodeTcp(out.l4, out));
-  }
+  SIPHON_TRY(transport(out));
+  return out;
+}
+
+core::Result<DecodedPacket, NetError> decodeIpPacket(std::span<const std::byte> packet,
+                                                     const FrameDecodeOptions& options) {
+  DecodedPacket out;
+  SIPHON_ASSIGN_OR_RETURN(EtherPayload l3, raw(packet));
+  SIPHON_TRY(network(l3, options, out));
+  SIPHON_TRY(transport(out));
   return out;
 }
 

@@ -22,13 +22,23 @@ std::string_view netErrcName(NetErrc code) {
       return "bad_udp_header";
     case NetErrc::BadTcpHeader:
       return "bad_tcp_header";
+    case NetErrc::BadGreHeader:
+      return "bad_gre_header";
+    case NetErrc::BadErspanHeader:
+      return "bad_erspan_header";
+    case NetErrc::UnsupportedTunnel:
+      return "unsupported_tunnel";
+    case NetErrc::TooManyTunnels:
+      return "too_many_tunnels";
+    case NetErrc::BadSctpHeader:
+      return "bad_sctp_header";
   }
   return "unknown";
 }
 
 bool isUnsupported(NetErrc code) {
   return code == NetErrc::UnsupportedLinkType || code == NetErrc::UnsupportedEtherType ||
-         code == NetErrc::UnsupportedLinkFamily;
+         code == NetErrc::UnsupportedLinkFamily || code == NetErrc::UnsupportedTunnel;
 }
 
 }  // namespace siphon::net

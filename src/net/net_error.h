@@ -19,6 +19,12 @@ enum class NetErrc : uint8_t {
   TooManyExtensionHeaders,  ///< IPv6 extension-header chain longer than the configured maximum
   BadUdpHeader,             ///< UDP length below 8 or past the IP payload
   BadTcpHeader,             ///< TCP data offset below 5 or past the IP payload
+  BadGreHeader,             ///< GRE routing bit set (RFC 1701 source routes are not decoded)
+  BadErspanHeader,          ///< ERSPAN version does not match the GRE protocol type
+  UnsupportedTunnel,        ///< a tunnel we do not open: GRE version 1 (PPTP), a GRE payload
+                            ///< or ERSPAN frame type that is neither Ethernet nor IP
+  TooManyTunnels,           ///< more nested tunnels than the configured maximum (loop guard)
+  BadSctpHeader,            ///< SCTP chunk length below 4, or a DATA chunk shorter than 16
 };
 
 using NetError = core::ErrorOf<NetErrc>;
@@ -27,6 +33,7 @@ using NetError = core::ErrorOf<NetErrc>;
 [[nodiscard]] std::string_view netErrcName(NetErrc code);
 
 /// True for the "not something we decode" outcomes (skipped), false for malformed input.
+/// TooManyTunnels counts as malformed: honest traffic does not nest tunnels that deep.
 [[nodiscard]] bool isUnsupported(NetErrc code);
 
 }  // namespace siphon::net

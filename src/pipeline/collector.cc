@@ -3,7 +3,7 @@
 namespace siphon::pipeline {
 
 Collector::Collector(CollectorConfig config)
-    : config_(std::move(config)), queue_(config_.queue_size) {
+    : config_(std::move(config)), queue_(config_.queue_size, config_.queue_memory_mb << 20) {
   capture_.capture_on = config_.capture_on;
   capture_.hep_capture_on = config_.hep_capture_on;
 }

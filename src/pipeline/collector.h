@@ -38,6 +38,7 @@ class Collector {
   [[nodiscard]] source::CaptureSwitch& captureSwitch() { return capture_; }
   [[nodiscard]] const core::IngestStats& stats() const { return stats_; }
   [[nodiscard]] size_t queueDepth() const { return queue_.size(); }
+  [[nodiscard]] size_t queueBytes() const { return queue_.bytes(); }
   [[nodiscard]] const CollectorConfig& config() const { return config_; }
 
  private:

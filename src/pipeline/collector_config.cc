@@ -147,6 +147,10 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*workers) c.workers = static_cast<int>(**workers);
   SIPHON_CONFIG_GET(queue, file.getInt("queue_size", 1, 100'000'000));
   if (*queue) c.queue_size = static_cast<size_t>(**queue);
+  SIPHON_CONFIG_GET(queue_mb, file.getInt("queue_memory_mb", 1, 65'536));
+  if (*queue_mb) c.queue_memory_mb = static_cast<size_t>(**queue_mb);
+  SIPHON_CONFIG_GET(cache_mb, file.getInt("store_cache_mb", 2, 65'536));
+  if (*cache_mb) c.store.store.cache_mb = static_cast<int>(**cache_mb);
 
   SIPHON_CONFIG_GET(table, file.getString("table_name"));
   SIPHON_CONFIG_GET(mt_mode, file.getString("mt_mode"));

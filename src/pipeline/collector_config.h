@@ -33,6 +33,8 @@ struct CollectorConfig {
   std::string tls_private_key;             ///< tls_private_key: PEM
   int workers = 2;                         ///< UDP worker threads per listener
   size_t queue_size = 200'000;             ///< records between sources and the store, at most
+  size_t queue_memory_mb = 128;            ///< ... and at most this many MB of them: the bound
+                                           ///< that keeps RSS flat under overload
   std::vector<CaptureMode> capture_modes;  ///< capture_mode profiles
   sink::StoreSinkOptions store;            ///< table_name, mt_mode, hash_source, capture_node,
                                            ///< callid_aleg_header, insert_retries, ...

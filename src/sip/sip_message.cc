@@ -44,6 +44,10 @@ void SipMessage::setError(SipErrc code, std::string_view detail) {
 }
 
 void SipMessage::addHeader(const RawHeader& h) {
+  if (h.name.size() > 0xFFFF) [[unlikely]] {  // Slot::name_len is 16 bits; no real name is
+    setError(SipErrc::TooLarge, "header name over 65535 bytes");
+    return;
+  }
   const Slot s{static_cast<uint32_t>(h.name.data() - bytes_.data()),
                static_cast<uint32_t>(h.value.data() - bytes_.data()),
                static_cast<uint32_t>(h.value.size()), static_cast<uint16_t>(h.name.size()),

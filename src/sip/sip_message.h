@@ -56,7 +56,9 @@ namespace siphon::sip {
 
 /// Per-message bounds on CPU and memory (STYLE.md §5: every length checked against a maximum).
 struct ParseLimits {
-  size_t max_message_bytes = 65535;  ///< bytes beyond this are not parsed (TooLarge)
+  /// Bytes beyond this are not parsed (TooLarge). As large as the stream framer accepts: a
+  /// 64 KB+ body (a MESSAGE, an INVITE with big multipart ISUP/SDP) is real traffic.
+  size_t max_message_bytes = 1u << 20;
   size_t max_headers = 256;          ///< header fields beyond this are not indexed (TooManyHeaders)
 };
 

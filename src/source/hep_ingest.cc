@@ -30,7 +30,8 @@ bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream) {
     capture->meta.ts_sec = static_cast<uint32_t>(us / 1'000'000);
     capture->meta.ts_usec = static_cast<uint32_t>(us % 1'000'000);
   }
-  if (!queue_.tryPush(std::move(*capture))) {
+  const size_t weight = capture->footprint();
+  if (!queue_.tryPush(std::move(*capture), weight)) {
     stats_.drop(core::DropReason::QueueFull);
     return false;
   }

@@ -43,6 +43,9 @@ std::string metricsText(const pipeline::Collector& c) {
   out += "siphon_store_batch_max_seconds " + std::to_string(s.store_batch_max_us.load() / 1e6) + "\n";
   out += "# HELP siphon_queue_depth records waiting for the store\n# TYPE siphon_queue_depth gauge\n";
   out += "siphon_queue_depth " + std::to_string(c.queueDepth()) + "\n";
+  out += "# HELP siphon_queue_bytes bytes of the records waiting for the store\n"
+         "# TYPE siphon_queue_bytes gauge\n";
+  out += "siphon_queue_bytes " + std::to_string(c.queueBytes()) + "\n";
   out += "# HELP siphon_capture_on 1 when capture_on and hep_capture_on are both on\n"
          "# TYPE siphon_capture_on gauge\n";
   out += std::string("siphon_capture_on ") +
@@ -60,6 +63,7 @@ std::string statsJson(const pipeline::Collector& c) {
                       {"unparsed_sip", s.unparsed_sip.load()}, {"relayed", 0},
                       {"dropped", s.droppedTotal()},    {"dropped_by_reason", dropped},
                       {"queue_depth", c.queueDepth()},
+                      {"queue_bytes", c.queueBytes()},
                       {"store_batches", s.store_batches.load()},
                       {"store_batch_ms_avg", s.store_batches.load() ? s.store_batch_us.load() / 1000.0 / s.store_batches.load() : 0.0},
                       {"store_batch_ms_max", s.store_batch_max_us.load() / 1000.0}};

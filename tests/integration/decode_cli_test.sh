@@ -113,13 +113,25 @@ done
 grep -q "fragment: 4" <("$SIPHON" decode "$DATA/heplify__ipv6_udp_fragmented__NOT_SIP.pcap" 2>&1) ||
   fail "fragments are not counted"
 
-# SIP over TCP, one record per segment that starts with a start line (no reassembly yet; in
-# these captures every message sits in one segment, so the counts equal tshark's).
-declare -A TCP_EXPECTED=([suricata-verify__sip-tcp.pcap]=2 [heplify__sip_ipv4_tcp.pcap]=7)
-for f in "${!TCP_EXPECTED[@]}"; do
-  n=$("$SIPHON" decode "$DATA/$f" 2>/dev/null | jq -r 'select(.proto == 2) | .method' | wc -l)
-  [ "$n" -eq "${TCP_EXPECTED[$f]}" ] || fail "$f: $n TCP records, want ${TCP_EXPECTED[$f]}"
+# Reassembly: SIP over TCP (stream reassembly, several messages per segment, one message over
+# many segments, retransmissions), SIP over WebSocket, SCTP with a message split over two DATA
+# chunks, IP fragments, IP-in-IP/GRE/ERSPAN tunnels. Counts are tshark's (MANIFEST.md or
+# tests/data/pcap/SOURCES.md); `proto` 2 is TCP, 5 WS (Kamailio's transport enum).
+declare -A REASSEMBLY_EXPECTED=(
+  [suricata-verify__sip-tcp.pcap]=2 [heplify__sip_ipv4_tcp.pcap]=7
+  [heplify__sip_tcp_websocket.pcap]=39 [heplify__sip_sctp.pcap]=4 [sngrep__ipip.pcap]=4
+  [synthetic__sip_tcp_reassembly.pcap]=9 [synthetic__sip_tunnels.pcap]=10
+  [synthetic__sip_fragments_sctp.pcap]=3)
+for f in "${!REASSEMBLY_EXPECTED[@]}"; do
+  n=$("$SIPHON" decode "$DATA/$f" 2>"$TMP/err.txt" | jq -r 'select(.type == 1 or .type == 2) | .method' | wc -l)
+  [ "$n" -eq "${REASSEMBLY_EXPECTED[$f]}" ] || fail "$f: $n SIP records, tshark counts ${REASSEMBLY_EXPECTED[$f]} ($(cat "$TMP/err.txt"))"
 done
+# Byte-exact across reassembly: the 70,000-byte MESSAGE body comes out whole.
+big=$("$SIPHON" decode "$DATA/synthetic__sip_tcp_reassembly.pcap" 2>/dev/null | jq -r 'select(.method == "MESSAGE") | .msg | length' | sort -n | tail -1)
+[ "${big:-0}" -gt 70000 ] || fail "synthetic__sip_tcp_reassembly.pcap: the 70 KB MESSAGE is not whole ($big)"
+# The fragmented INVITE is reassembled: one record of 3537 bytes.
+len=$("$SIPHON" decode "$DATA/synthetic__sip_fragments_sctp.pcap" 2>/dev/null | jq -r 'select(.method == "INVITE") | .msg | length')
+[ "$len" = 3537 ] || fail "synthetic__sip_fragments_sctp.pcap: reassembled INVITE is $len bytes, want 3537"
 
 # Several files in one run.
 n=$("$SIPHON" decode "$DATA/sipnab__sip-register.pcap" "$DATA/pcapplusplus__sdp.pcap" 2>/dev/null | wc -l)

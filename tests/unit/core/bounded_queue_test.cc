@@ -18,6 +18,21 @@ TEST(BoundedQueue, RefusesWhenFullInsteadOfBlocking) {
   EXPECT_EQ(*out[1], 2);
 }
 
+TEST(BoundedQueue, ByteBoundRefusesHeavyItemsButNeverAnEmptyQueue) {
+  BoundedQueue<int> q(100, 1000);
+  EXPECT_TRUE(q.tryPush(1, 600));
+  EXPECT_FALSE(q.tryPush(2, 500));  // 1100 > 1000
+  EXPECT_TRUE(q.tryPush(3, 400));   // exactly 1000
+  EXPECT_EQ(q.bytes(), 1000u);
+  std::vector<int> out;
+  EXPECT_EQ(q.popBatch(out, 1, std::chrono::milliseconds(0)), 1u);
+  EXPECT_EQ(q.bytes(), 400u);
+  EXPECT_EQ(q.popBatch(out, 1, std::chrono::milliseconds(0)), 1u);
+  // An item heavier than the whole budget still passes an empty queue: it is stored, not lost.
+  EXPECT_TRUE(q.tryPush(4, 5000));
+  EXPECT_FALSE(q.tryPush(5, 1));
+}
+
 TEST(BoundedQueue, CloseWakesConsumerAndDrains) {
   BoundedQueue<int> q(8);
   ASSERT_TRUE(q.tryPush(7));

@@ -1,9 +1,11 @@
 #pragma once
 // Test-only helpers that build frames byte by byte, so each test shows the layout it checks.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -108,6 +110,111 @@ inline std::vector<std::byte> ethernet(uint16_t ether_type, const std::vector<st
       .u16(ether_type)
       .append(l3)
       .bytes();
+}
+
+using Ipv4Addr = std::array<uint8_t, 4>;
+
+/// IPv4 header with chosen addresses, identification and flags/offset field (no options).
+inline std::vector<std::byte> ipv4Between(Ipv4Addr src, Ipv4Addr dst, uint8_t proto,
+                                          const std::vector<std::byte>& l4, uint16_t id = 0x1234,
+                                          uint16_t flags_offset = 0) {
+  Bytes b;
+  b.u8(0x45).u8(0).u16(static_cast<uint16_t>(20 + l4.size()));
+  b.u16(id).u16(flags_offset).u8(64).u8(proto).u16(0);
+  for (uint8_t x : src) {
+    b.u8(x);
+  }
+  for (uint8_t x : dst) {
+    b.u8(x);
+  }
+  return b.append(l4).bytes();
+}
+
+/// IPv6 header 2001:db8::<src_last> → 2001:db8::<dst_last>.
+inline std::vector<std::byte> ipv6Between(uint8_t src_last, uint8_t dst_last, uint8_t first_nh,
+                                          const std::vector<std::byte>& ext_and_l4) {
+  Bytes b;
+  b.u32(0x60000000).u16(static_cast<uint16_t>(ext_and_l4.size())).u8(first_nh).u8(64);
+  b.list({0x20, 0x01, 0x0d, 0xb8}).zeros(11).u8(src_last);
+  b.list({0x20, 0x01, 0x0d, 0xb8}).zeros(11).u8(dst_last);
+  return b.append(ext_and_l4).bytes();
+}
+
+/// IPv6 Fragment header (RFC 8200 §4.5) + fragment data.
+inline std::vector<std::byte> ipv6FragmentHeader(uint8_t next, uint16_t offset_bytes, bool more,
+                                                 uint32_t id, const std::vector<std::byte>& data) {
+  return Bytes()
+      .u8(next)
+      .u8(0)
+      .u16(static_cast<uint16_t>((offset_bytes & 0xFFF8) | (more ? 1 : 0)))
+      .u32(id)
+      .append(data)
+      .bytes();
+}
+
+/// GRE header (RFC 2784/2890) with optional checksum, key and sequence number.
+inline std::vector<std::byte> gre(uint16_t protocol, const std::vector<std::byte>& payload,
+                                  bool checksum = false, std::optional<uint32_t> key = {},
+                                  std::optional<uint32_t> seq = {}) {
+  uint16_t flags = 0;
+  flags |= checksum ? 0x8000 : 0;
+  flags |= key ? 0x2000 : 0;
+  flags |= seq ? 0x1000 : 0;
+  Bytes b;
+  b.u16(flags).u16(protocol);
+  if (checksum) {
+    b.u16(0xBEEF).u16(0);
+  }
+  if (key) {
+    b.u32(*key);
+  }
+  if (seq) {
+    b.u32(*seq);
+  }
+  return b.append(payload).bytes();
+}
+
+/// ERSPAN type II header (version 1): VLAN, session id, index 0; then the Ethernet frame.
+inline std::vector<std::byte> erspanII(uint16_t vlan, uint16_t session,
+                                       const std::vector<std::byte>& frame) {
+  return Bytes()
+      .u32((1u << 28) | (static_cast<uint32_t>(vlan & 0x0FFF) << 16) | (session & 0x03FF))
+      .u32(0)
+      .append(frame)
+      .bytes();
+}
+
+/// ERSPAN type III header (version 2), frame type `ft` (0 Ethernet, 2 IP), with the 8-byte
+/// platform subheader when `subheader`.
+inline std::vector<std::byte> erspanIII(uint16_t vlan, uint16_t session,
+                                        const std::vector<std::byte>& frame, bool subheader,
+                                        uint8_t ft = 0) {
+  Bytes b;
+  b.u32((2u << 28) | (static_cast<uint32_t>(vlan & 0x0FFF) << 16) | (session & 0x03FF));
+  b.u32(0x12345678);  // timestamp
+  b.u32(0x00008000u | (static_cast<uint32_t>(ft & 0x1F) << 10) | (subheader ? 1u : 0u));
+  if (subheader) {
+    b.u32(0xAAAAAAAA).u32(0xBBBBBBBB);
+  }
+  return b.append(frame).bytes();
+}
+
+/// SCTP DATA chunk (RFC 9260 §3.3.1) padded to 4 bytes.
+inline std::vector<std::byte> sctpData(uint32_t tsn, uint32_t ppid, std::string_view data,
+                                       uint8_t flags = 0x03) {
+  Bytes b;
+  b.u8(0).u8(flags).u16(static_cast<uint16_t>(16 + data.size()));
+  b.u32(tsn).u16(0).u16(static_cast<uint16_t>(tsn)).u32(ppid).text(data);
+  while (b.size() % 4 != 0) {
+    b.u8(0);
+  }
+  return b.bytes();
+}
+
+/// SCTP common header + already built chunks.
+inline std::vector<std::byte> sctp(uint16_t sport, uint16_t dport,
+                                   const std::vector<std::byte>& chunks) {
+  return Bytes().u16(sport).u16(dport).u32(0xDEADBEEF).u32(0).append(chunks).bytes();
 }
 
 }  // namespace siphon::net::test

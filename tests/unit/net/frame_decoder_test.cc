@@ -337,12 +337,14 @@ TEST(FrameDecoder, RejectsTcpDataOffsetOutsideBounds) {
 }
 
 TEST(FrameDecoder, PassesOtherIpProtocolsThrough) {
-  auto gre = test::ipv4(47, Bytes().u16(0).u16(0x0800).bytes());
-  auto p = decodeFrame(lt(LinkType::Ipv4), gre);
+  // ICMP echo request; GRE and IP-in-IP are opened now (tunnel_test.cc).
+  auto icmp = test::ipv4(kIpProtoIcmp, Bytes().u8(8).u8(0).u16(0).u32(1).bytes());
+  auto p = decodeFrame(lt(LinkType::Ipv4), icmp);
   ASSERT_TRUE(p.has_value());
-  EXPECT_EQ(p->ip_proto, kIpProtoGre);
-  EXPECT_EQ(p->payload.size(), 4u);
+  EXPECT_EQ(p->ip_proto, kIpProtoIcmp);
+  EXPECT_EQ(p->payload.size(), 8u);
   EXPECT_EQ(p->src_port, 0);
+  EXPECT_EQ(p->tunnel_depth, 0);
 }
 
 /// Every prefix of a frame shorter than its IP packet is Truncated; never a crash or a read

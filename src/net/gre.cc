@@ -1,0 +1,60 @@
+#include "net/gre.h"
+
+#include "core/byte_reader.h"
+
+namespace siphon::net {
+
+namespace {
+// RFC 2784 §2 / RFC 2890 §2: C (checksum present), R (RFC 1701 routing present), K (key
+// present), S (sequence number present), then reserved bits, then a 3-bit version.
+constexpr uint16_t kChecksumBit = 0x8000;
+constexpr uint16_t kRoutingBit = 0x4000;
+constexpr uint16_t kKeyBit = 0x2000;
+constexpr uint16_t kSequenceBit = 0x1000;
+constexpr uint16_t kVersionMask = 0x0007;
+
+NetError truncated(std::string_view why) { return NetError{NetErrc::Truncated, why}; }
+}  // namespace
+
+core::Result<GreHeader, NetError> decodeGre(std::span<const std::byte> bytes) {
+  core::ByteReader r(bytes);
+  auto flags = r.readU16be();
+  auto protocol = r.readU16be();
+  if (!flags || !protocol) {
+    return core::unexpected(truncated("gre header"));
+  }
+  if ((*flags & kVersionMask) != 0) {
+    return core::unexpected(NetError{NetErrc::UnsupportedTunnel, "gre version not 0"});
+  }
+  if ((*flags & kRoutingBit) != 0) {
+    return core::unexpected(NetError{NetErrc::BadGreHeader, "gre routing bit set"});
+  }
+  // Other reserved bits (strict source route, recursion control, flags) are ignored: RFC 2784
+  // §2.5.1 only asks receivers to discard on bits 1-5, and of those only R changes the layout.
+  GreHeader gre;
+  gre.protocol = *protocol;
+  gre.has_checksum = (*flags & kChecksumBit) != 0;
+  gre.has_key = (*flags & kKeyBit) != 0;
+  gre.has_sequence = (*flags & kSequenceBit) != 0;
+  if (gre.has_checksum && !r.skip(4)) {  // checksum + reserved1
+    return core::unexpected(truncated("gre checksum"));
+  }
+  if (gre.has_key) {
+    auto key = r.readU32be();
+    if (!key) {
+      return core::unexpected(truncated("gre key"));
+    }
+    gre.key = *key;
+  }
+  if (gre.has_sequence) {
+    auto seq = r.readU32be();
+    if (!seq) {
+      return core::unexpected(truncated("gre sequence number"));
+    }
+    gre.sequence = *seq;
+  }
+  gre.payload = r.rest();
+  return gre;
+}
+
+}  // namespace siphon::net

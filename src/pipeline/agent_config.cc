@@ -1,0 +1,61 @@
+#include "pipeline/agent_config.h"
+
+namespace siphon::pipeline {
+
+core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, AgentConfig& c) {
+#define SIPHON_CONFIG_GET(lhs, expr) \
+  auto lhs = (expr);                 \
+  if (!lhs.has_value()) return core::unexpected(std::move(lhs).error())
+
+  SIPHON_CONFIG_GET(duplicate_uri, file.getStrings("duplicate_uri"));
+  if (*duplicate_uri) c.hep = **duplicate_uri;
+  SIPHON_CONFIG_GET(hep_mode_on, file.getSwitch("hep_mode_on"));
+  if (*hep_mode_on) c.hep_mode_on = **hep_mode_on;
+  SIPHON_CONFIG_GET(hep_version, file.getInt("hep_version", 1, 3));
+  if (*hep_version) c.encoding.hep_version = static_cast<uint8_t>(**hep_version);
+  SIPHON_CONFIG_GET(capture_id, file.getInt("hep_capture_id", 0, UINT32_MAX));
+  if (*capture_id) c.encoding.hep_capture_id = static_cast<uint32_t>(**capture_id);
+  SIPHON_CONFIG_GET(node, file.getString("hep_node_name"));
+  if (*node) c.encoding.node_name = **node;
+  SIPHON_CONFIG_GET(auth, file.getString("hep_auth_key"));
+  if (*auth) {
+    c.encoding.has_auth_key = true;
+    c.encoding.auth_key = **auth;
+  }
+  SIPHON_CONFIG_GET(xheaders_write, file.getSwitch("xheaders_write"));
+  if (*xheaders_write) c.xheaders_write = **xheaders_write;
+  SIPHON_CONFIG_GET(force_send_sock, file.getString("force_send_sock"));
+  if (*force_send_sock) c.force_send_sock = **force_send_sock;
+  SIPHON_CONFIG_GET(trace_local_ip, file.getString("trace_local_ip"));
+  if (*trace_local_ip) c.trace_local_ip = **trace_local_ip;
+  SIPHON_CONFIG_GET(trace_on, file.getSwitch("trace_on"));
+  if (*trace_on) c.trace_on = **trace_on;
+  SIPHON_CONFIG_GET(to_db, file.getSwitch("trace_to_database"));
+  if (*to_db) c.trace_to_database = **to_db;
+  SIPHON_CONFIG_GET(db_url, file.getString("db_url"));
+  if (*db_url) c.db_url = **db_url;
+  SIPHON_CONFIG_GET(spool, file.getString("hep_spool_dir"));
+  if (*spool) c.spool_dir = **spool;
+  SIPHON_CONFIG_GET(listen, file.getString("raw_socket_listen"));
+  if (*listen) c.raw_socket_listen = **listen;
+  SIPHON_CONFIG_GET(iface, file.getStrings("raw_interface"));
+  if (*iface) c.interfaces = **iface;
+  SIPHON_CONFIG_GET(moni, file.getSwitch("raw_moni_capture_on"));
+  if (*moni) c.raw_moni_capture_on = **moni;
+  SIPHON_CONFIG_GET(ipip, file.getSwitch("raw_ipip_capture_on"));
+  if (*ipip) c.raw_ipip_capture_on = **ipip;
+  SIPHON_CONFIG_GET(bpf, file.getSwitch("raw_moni_bpf_on"));
+  if (*bpf) c.raw_moni_bpf_on = **bpf;
+  SIPHON_CONFIG_GET(promisc, file.getSwitch("promiscuous_on"));
+  if (*promisc) c.promiscuous_on = **promisc;
+  SIPHON_CONFIG_GET(children, file.getInt("raw_sock_children", 1, 64));
+  if (*children) c.raw_sock_children = static_cast<int>(**children);
+  SIPHON_CONFIG_GET(filter, file.getString("filter"));
+  if (*filter) c.filter = **filter;
+  SIPHON_CONFIG_GET(queue, file.getInt("queue_size", 1, 100'000'000));
+  if (*queue) c.queue_size = static_cast<size_t>(**queue);
+#undef SIPHON_CONFIG_GET
+  return file.rejectUnknown();
+}
+
+}  // namespace siphon::pipeline

@@ -1,0 +1,113 @@
+#pragma once
+// FrameRecordExtractor: captured frames in, SIP and HEP records out. The one place where a
+// sniffed frame becomes records, shared by `siphon decode` and `siphon agent` so that both
+// see exactly the same messages.
+//
+//   frame ─ decodeFrame (link, VLAN, PPPoE, tunnels) ─┬─ fragment → IpReassembler → decodeIpPacket
+//                                                     ├─ UDP  → HEP packet | SIP datagram | not SIP
+//                                                     ├─ TCP  → HEPv3 frames of the segment, or
+//                                                     │         SipTcpExtractor (reassembly, WS)
+//                                                     └─ SCTP → DATA chunks (B/E pieces joined)
+//
+// Content decides, never the port: a UDP payload is HEP when its magic says so, SIP when it
+// starts with a SIP start line, otherwise it is counted as not SIP. Ports narrow the search
+// only when the caller sets a port range (raw_socket_listen).
+//
+// Records are handed to a callback with views that are valid only during the call. One
+// extractor per capture thread; it keeps reassembly state between frames.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/capture.h"
+#include "net/decoded_packet.h"
+#include "net/frame_decoder.h"
+#include "net/ip_reassembler.h"
+#include "source/packet_source.h"
+#include "source/sip_tcp_extractor.h"
+
+namespace siphon::source {
+
+struct ExtractedRecord {
+  const core::CaptureMeta& meta;
+  /// The whole HEP packet when the record came out of HEP (its views point into it); empty
+  /// for sniffed SIP, whose payload is meta.payload.
+  std::span<const std::byte> hep_packet;
+};
+
+struct ExtractorCounters {
+  uint64_t frames = 0;
+  uint64_t records = 0;
+  uint64_t not_sip = 0;           ///< UDP/TCP/SCTP payloads that are neither SIP nor HEP
+  uint64_t fragments = 0;         ///< IP fragment frames, given to the reassembler
+  uint64_t reassembled = 0;       ///< IP datagrams made whole from them
+  uint64_t out_of_ports = 0;      ///< outside the configured port range
+  uint64_t unsupported = 0;       ///< link/ether/IP protocols we do not decode (ARP, ICMP...)
+  std::map<std::string, uint64_t> errors;  ///< malformed input, by reason; ordered for output
+};
+
+struct FrameRecordExtractorOptions {
+  net::FrameDecodeOptions frame;
+  net::IpReassemblyLimits ip_reassembly;
+  SipTcpExtractorConfig tcp;
+  bool decode_hep = true;  ///< UDP/TCP payloads that are HEP give their inner records
+  uint16_t port_min = 0;   ///< raw_socket_listen port range; 0-0 = every port
+  uint16_t port_max = 0;
+  size_t max_sctp_message_bytes = 1 << 20;
+};
+
+class FrameRecordExtractor final : private SipStreamSink {
+ public:
+  using RecordCallback = std::function<void(const ExtractedRecord&)>;
+  /// Malformed input: the counted reason and a detail (e.g. which HEP length was wrong).
+  using ErrorCallback = std::function<void(std::string_view reason, std::string_view detail)>;
+
+  FrameRecordExtractor(FrameRecordExtractorOptions options, RecordCallback on_record);
+
+  void setErrorCallback(ErrorCallback on_error) { on_error_ = std::move(on_error); }
+
+  /// One captured frame.
+  void onFrame(const RawPacket& packet);
+  /// One bare IP packet (raw IP-in-IP socket): as a frame of link type RAW.
+  void onIpPacket(std::span<const std::byte> ip_packet, uint32_t ts_sec, uint32_t ts_usec);
+  /// End of input: what the TCP streams still hold, and expired reassembly state.
+  void finish();
+  /// For live capture: expire idle flows and fragments older than the limits at `now_us`.
+  void expire(uint64_t now_us);
+
+  [[nodiscard]] const ExtractorCounters& counters() const { return counters_; }
+  [[nodiscard]] const net::IpReassemblyStats& ipStats() const { return ip_.stats(); }
+  [[nodiscard]] const SipTcpExtractorStats& tcpStats() const { return tcp_.stats(); }
+
+ private:
+  void onDecoded(const net::DecodedPacket& p, uint64_t ts_us);
+  void onUdp(const net::DecodedPacket& p, uint64_t ts_us);
+  void onTcp(const net::DecodedPacket& p, uint64_t ts_us);
+  void onSctp(const net::DecodedPacket& p, uint64_t ts_us);
+  void emitHep(std::span<const std::byte> packet, uint64_t ts_us);
+  void emitSip(const net::DecodedPacket& p, std::span<const std::byte> payload, uint8_t ip_proto,
+               uint64_t ts_us);
+  void onSipMessage(const SipStreamMessage& message) override;
+  void error(std::string_view reason, std::string_view detail = {}) {
+    ++counters_.errors[std::string(reason)];
+    if (on_error_) on_error_(reason, detail);
+  }
+  [[nodiscard]] bool inPortRange(const net::DecodedPacket& p) const;
+
+  FrameRecordExtractorOptions options_;
+  RecordCallback on_record_;
+  ErrorCallback on_error_;
+  net::IpReassembler ip_;
+  SipTcpExtractor tcp_;
+  ExtractorCounters counters_;
+  std::vector<std::byte> inflated_;  ///< reused for compressed HEP payloads
+  /// SCTP messages split over DATA chunks, by (addresses, ports, stream id) until the E piece.
+  std::map<std::string, std::vector<std::byte>> sctp_pieces_;
+  const net::DecodedPacket* current_ = nullptr;  ///< the packet whose TCP events are running
+};
+
+}  // namespace siphon::source

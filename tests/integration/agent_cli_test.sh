@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# `siphon agent --pcap` replaying real captures (tests/data/pcap) as HEP into a real
+# `siphon serve`: every SIP message tshark counts is sent once and stored once, byte-exact,
+# with its original timestamp, addresses and ports; over HEP v3/UDP, v3/TCP and v2/UDP. The
+# NOT_SIP controls send nothing. The summary line counts what was read, sent and skipped.
+#
+# Usage: agent_cli_test.sh SIPHON_BINARY DATA_DIR
+# Every process started here is stopped by PID (trap); every wait is bounded; loopback only.
+set -u
+
+SIPHON=$(realpath "$1")
+DATA=$(realpath "$2")/pcap
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TMP=$(mktemp -d /tmp/siphon-agent-it.XXXXXX)
+SERVE_PID=""
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+cleanup() {
+  if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null; then
+    kill -TERM "$SERVE_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVE_PID" 2>/dev/null
+  fi
+  if [ "$failures" -ne 0 ]; then echo "agent_cli: work directory kept: $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+read -r PORT HTTP < <(python3 "$HERE/peers/siptrace_check.py" free-ports 2)
+API="http://127.0.0.1:$HTTP"
+stored() {
+  "$SIPHON" ctl --api "$API" stats --format json 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["stored"])' 2>/dev/null || echo -1
+}
+wait_stored() {  # wait_stored N: until the collector stored N records (10 s at most)
+  for _ in $(seq 100); do [ "$(stored)" -ge "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
+
+start_serve() {
+  rm -f "$TMP"/c.db*
+  "$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
+    --db "sqlite:$TMP/c.db" --http "127.0.0.1:$HTTP" >"$TMP/serve.out" 2>&1 &
+  SERVE_PID=$!
+  for _ in $(seq 50); do grep -q "listening on" "$TMP/serve.out" 2>/dev/null && return 0; sleep 0.1; done
+  fail "serve did not start: $(cat "$TMP/serve.out")"
+}
+stop_serve() {
+  kill -TERM "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null; SERVE_PID=""
+}
+
+# file -> SIP messages tshark counts (MANIFEST.md, tests/data/pcap/SOURCES.md)
+declare -A EXPECTED=(
+  [sngrep__aaa.pcap]=81 [heplify__sip_tcp_websocket.pcap]=39 [heplify__sip_sctp.pcap]=4
+  [heplify__sip_ipv6_udp.pcap]=6 [heplify__ipip0.pcap]=8 [sngrep__ipip.pcap]=4
+  [synthetic__sip_tcp_reassembly.pcap]=9 [synthetic__sip_tunnels.pcap]=10
+  [synthetic__sip_fragments_sctp.pcap]=3 [sipnab__sip-routing-error.pcapng]=58
+  [pcapplusplus__sip_reqs.pcap]=4)
+
+for target in "udp:127.0.0.1:\$PORT|3" "tcp:127.0.0.1:\$PORT|3" "udp:127.0.0.1:\$PORT|2"; do
+  dest=$(eval echo "${target%|*}"); version=${target#*|}
+  start_serve
+  total=0
+  for f in "${!EXPECTED[@]}"; do
+    want=${EXPECTED[$f]}
+    if ! "$SIPHON" agent --pcap "$DATA/$f" --hep "$dest" --hep-version "$version" --capture-id 77 \
+         2>"$TMP/agent.err"; then
+      fail "$dest v$version $f: exit status $? ($(cat "$TMP/agent.err"))"; continue
+    fi
+    grep -q "^agent: read [0-9]* packets, $want records, sent $want, .* dropped 0" "$TMP/agent.err" ||
+      fail "$dest v$version $f: summary: $(cat "$TMP/agent.err")"
+    if [ "$version" = 2 ] && [ "$f" = synthetic__sip_tcp_reassembly.pcap ]; then
+      grep -q "truncated 1 " "$TMP/agent.err" || fail "v2: the 70 KB message is not counted truncated"
+    fi
+    total=$((total + want))
+  done
+  wait_stored "$total" || fail "$dest v$version: stored $(stored), want $total"
+  [ "$(stored)" -eq "$total" ] || fail "$dest v$version: stored $(stored), want exactly $total"
+  stop_serve
+  # Byte-exact and same metadata as `siphon decode` of the same files.
+  "$SIPHON" search --db "sqlite:$TMP/c.db" --limit 100000 --format jsonl >"$TMP/stored.jsonl" 2>/dev/null
+  for f in "${!EXPECTED[@]}"; do "$SIPHON" decode "$DATA/$f" 2>/dev/null; done >"$TMP/decoded.jsonl"
+  key='[.callid, .micro_ts, .source_ip, .source_port, .destination_ip, .destination_port, (.msg // .msg_b64)] | @json'
+  # HEPv2 has no compressed-payload chunk: the 70 KB MESSAGE goes out truncated (and counted).
+  big='select((.msg // .msg_b64 | length) < 60000)'
+  [ "$version" = 2 ] || big='.'
+  jq -r "$big | $key" "$TMP/stored.jsonl" | sort >"$TMP/a.txt"
+  jq -r "$big | $key" "$TMP/decoded.jsonl" | sort >"$TMP/b.txt"
+  cmp -s "$TMP/a.txt" "$TMP/b.txt" ||
+    fail "$dest v$version: stored records differ from decode: $(diff "$TMP/a.txt" "$TMP/b.txt" | head -4 | cut -c1-300)"
+  [ "$(jq -s '[.[] | select(.capture_id != 77)] | length' "$TMP/stored.jsonl")" -eq 0 ] ||
+    fail "$dest v$version: hep_capture_id not carried"
+done
+
+# NOT_SIP controls: nothing sent, a success.
+for f in suricata-verify__ssdp__NOT_SIP.pcap heplify__ipv6_udp_fragmented__NOT_SIP.pcap \
+         ndpi__4in4tunnel__NOT_SIP.pcap zeek__erspanI__NOT_SIP.pcap zeek__erspanIII__NOT_SIP.pcap; do
+  "$SIPHON" agent --pcap "$DATA/$f" --hep "udp:127.0.0.1:$PORT" 2>"$TMP/agent.err" ||
+    fail "$f: exit status $?"
+  grep -q "records, sent 0," "$TMP/agent.err" || fail "$f: $(cat "$TMP/agent.err")"
+done
+
+# Bad usage: exit 2; a file that is not a capture: exit 1 naming it.
+"$SIPHON" agent --pcap "$DATA/sngrep__aaa.pcap" >/dev/null 2>&1; [ $? -eq 2 ] || fail "no destination: want exit 2"
+"$SIPHON" agent --pcap "$DATA/sngrep__aaa.pcap" --hep "tcp:127.0.0.1:$PORT" --hep-version 2 >/dev/null 2>&1
+[ $? -eq 2 ] || fail "HEPv2 over TCP: want exit 2"
+"$SIPHON" agent --pcap "$DATA/not-a-capture.pcap" --hep "udp:127.0.0.1:$PORT" 2>"$TMP/agent.err"
+[ $? -eq 1 ] || fail "not a capture: want exit 1"
+grep -q "not-a-capture.pcap" "$TMP/agent.err" || fail "not a capture: message: $(cat "$TMP/agent.err")"
+
+[ "$failures" -eq 0 ] && echo "agent_cli_test: all checks passed"
+exit $((failures > 0))
