@@ -9,6 +9,7 @@ packages=(
   zlib1g-dev                                     # HEP 0x0010 compressed payloads
   libsqlite3-dev libzstd-dev libxxhash-dev      # embedded store: SQLite file, zstd blocks, key hashes
   libssl-dev                                     # HEP over TLS
+  libpq-dev                                      # PostgreSQL sink and search (db_url = postgres://)
   nlohmann-json3-dev                             # JSON records and API
   libfmt-dev                                     # formatting
   libcli11-dev                                   # command line
@@ -18,6 +19,7 @@ packages=(
   libbenchmark-dev                               # micro-benchmarks (bench/)
   clang-14 libclang-rt-14-dev                    # libFuzzer builds (fuzz/)
   tshark sqlite3                                  # integration tests: captures, the store view
+  postgresql                                     # integration tests: the PostgreSQL sink
 )
 
 missing=()

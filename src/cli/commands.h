@@ -20,5 +20,7 @@ Command addServeCommand(CLI::App& root);
 Command addCtlCommand(CLI::App& root);
 Command addSearchCommand(CLI::App& root);
 Command addAgentCommand(CLI::App& root);
+Command addFlowCommand(CLI::App& root);
+Command addExportCommand(CLI::App& root);
 
 }  // namespace siphon::cli

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
       siphon::cli::addCtlCommand(root),
       siphon::cli::addSearchCommand(root),
       siphon::cli::addAgentCommand(root),
+      siphon::cli::addFlowCommand(root),
+      siphon::cli::addExportCommand(root),
   };
   try {
     root.parse(argc, argv);

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "core/db_url.h"
+#include "query/postgres_search.h"
 #include "query/search.h"
 #include "sink/record_json.h"
 
@@ -23,9 +25,15 @@ struct SearchFlags {
 };
 
 int runSearch(SearchFlags& f) {
-  if (!f.db.starts_with("sqlite:") || f.db.size() == 7) {
-    std::fprintf(stderr, "siphon search: --db %s: only sqlite:PATH is supported by this version\n",
-                 f.db.c_str());
+  auto url = core::DbUrl::parse(f.db);
+  if (!url.has_value()) {
+    std::fprintf(stderr, "siphon search: --db: %s\n", url.error().message.c_str());
+    return 2;
+  }
+  if (url->scheme != core::DbScheme::Sqlite && url->scheme != core::DbScheme::Postgres) {
+    std::fprintf(stderr,
+                 "siphon search: --db: %s:// is not supported yet (use sqlite: or postgres://)\n",
+                 std::string(url->schemeName()).c_str());
     return 2;
   }
   auto now = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -41,12 +49,17 @@ int runSearch(SearchFlags& f) {
     *out = *t;
   }
   f.q.status = f.status;
-  auto store = store::BlockStore::open(f.db.substr(7), {}, /*read_only=*/true);
-  if (!store.has_value()) {
-    std::fprintf(stderr, "siphon search: %s\n", store.error().message.c_str());
-    return 1;
+  core::Result<query::SearchResult, core::Failure> result = query::SearchResult{};
+  if (url->scheme == core::DbScheme::Postgres) {
+    result = query::searchPostgres(*url, f.q);
+  } else {
+    auto store = store::BlockStore::open(url->path, {}, /*read_only=*/true);
+    if (!store.has_value()) {
+      std::fprintf(stderr, "siphon search: %s\n", store.error().message.c_str());
+      return 1;
+    }
+    result = query::search(**store, f.q);
   }
-  auto result = query::search(**store, f.q);
   if (!result.has_value()) {
     std::fprintf(stderr, "siphon search: %s\n", result.error().message.c_str());
     return 1;
@@ -84,7 +97,7 @@ Command addSearchCommand(CLI::App& root) {
   auto f = std::make_shared<SearchFlags>();
   Command c;
   c.app = root.add_subcommand("search", "Find stored messages");
-  c.app->add_option("--db", f->db, "store URL, e.g. sqlite:siphon.db")->required();
+  c.app->add_option("--db", f->db, "store URL: sqlite:PATH or postgres://user:password@host:port/database")->required();
   c.app->add_option("--call-id", f->q.call_id, "Call-ID");
   c.app->add_option("--correlation", f->q.correlation, "correlation id (HEP 0x0011, else Call-ID)");
   c.app->add_option("--from-user", f->q.from_user, "From user");

@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "core/config_file.h"
+#include "core/db_url.h"
 #include "pipeline/collector.h"
 #include "web/api_server.h"
 
@@ -64,7 +65,7 @@ core::Result<pipeline::CollectorConfig, core::Failure> buildConfig(const ServeFl
     }
   }
   if (!flags.db.empty()) {
-    if (auto p = pipeline::CollectorConfig::sqlitePath(flags.db); !p.has_value()) {
+    if (auto p = core::DbUrl::parse(flags.db); !p.has_value()) {
       return core::unexpected(core::Failure{"--db: " + p.error().message, 2});
     }
     config.db_url = flags.db;
@@ -108,7 +109,8 @@ int runServe(const ServeFlags& flags) {
   }
   for (const auto& ep : collector.listeners()) std::printf("listening on %s\n", ep.toString().c_str());
   if (api.running()) std::printf("http on %s\n", api.address().c_str());
-  std::printf("storing into %s\n", config->db_url.c_str());
+  auto db_url = core::DbUrl::parse(config->db_url);  // checked by buildConfig()
+  std::printf("storing into %s\n", db_url.has_value() ? db_url->redacted().c_str() : "?");
   std::fflush(stdout);
 
   for (;;) {

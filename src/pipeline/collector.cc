@@ -1,5 +1,8 @@
 #include "pipeline/collector.h"
 
+#include "core/db_url.h"
+#include "sink/postgres_sink.h"
+
 namespace siphon::pipeline {
 
 Collector::Collector(CollectorConfig config)
@@ -11,11 +14,20 @@ Collector::Collector(CollectorConfig config)
 Collector::~Collector() { stop(); }
 
 core::Result<void, core::Failure> Collector::start() {
-  auto path = CollectorConfig::sqlitePath(config_.db_url);
-  if (!path.has_value()) return core::unexpected(std::move(path).error());
-  auto store_options = config_.store;
-  store_options.path = *path;
-  sink_ = std::make_unique<sink::StoreSink>(store_options, queue_, stats_);
+  auto url = core::DbUrl::parse(config_.db_url);
+  if (!url.has_value()) return core::unexpected(std::move(url).error());
+  if (url->scheme == core::DbScheme::Sqlite) {
+    auto store_options = config_.store;
+    store_options.path = url->path;
+    sink_ = std::make_unique<sink::StoreSink>(store_options, queue_, stats_);
+  } else if (url->scheme == core::DbScheme::Postgres) {
+    sink_ = std::make_unique<sink::PostgresSink>(
+        sink::PostgresSinkOptions::from(*url, config_.store), queue_, stats_);
+  } else {
+    return core::unexpected(core::Failure{"db_url: " + std::string(url->schemeName()) +
+                                              ":// is not supported yet (use sqlite: or postgres://)",
+                                          2});
+  }
   SIPHON_TRY(sink_->open());
   sink_->start();
   stopped_ = false;

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "core/db_url.h"
+
 namespace siphon::pipeline {
 namespace {
 
@@ -77,6 +79,7 @@ core::Result<CaptureMode, core::Failure> parseCaptureMode(std::string_view text)
   if (!params.count("table_name")) return bad("table_name is required");
   if (!params.count("mt_mode")) return bad("mt_mode is required");
   mode.db_url = params["db_url"];
+  if (auto url = core::DbUrl::parse(mode.db_url); !url.has_value()) return bad(url.error().message);
   auto routing = sink::TableRouting::parse(params["table_name"], params["mt_mode"],
                                            params.count("hash_source") ? params["hash_source"] : "");
   if (!routing.has_value()) return bad(routing.error().message);
@@ -103,7 +106,7 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   SIPHON_CONFIG_GET(db_url, file.getString("db_url"));
   if (*db_url) {
     c.db_url = **db_url;
-    if (auto p = CollectorConfig::sqlitePath(c.db_url); !p.has_value()) {
+    if (auto p = core::DbUrl::parse(c.db_url); !p.has_value()) {
       return core::unexpected(core::Failure{file.name() + ": " + p.error().message, 2});
     }
   }

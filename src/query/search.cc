@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <unordered_map>
+
+#include "core/byte_reader.h"
 
 #include "sink/store/index_key.h"
 
@@ -74,8 +77,31 @@ core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const
     }
     std::sort(ids.begin(), ids.end(), std::greater<>());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (int64_t id : ids) blocks.push_back({id, "", 0, 0, 0});
+    // The time range of each candidate block, so that the newest-first early stop below works
+    // on this path too: a frequent user is in nearly every block of the range, and reading
+    // them all made a 24 h first page take seconds (bench/query_bench.cc).
+    std::unordered_map<int64_t, store::BlockInfo> info_of;
+    if (ids.size() > 1) {
+      auto range = store.blocksInRange(q.since, q.until);
+      if (!range.has_value()) return core::unexpected(std::move(range).error());
+      for (auto& b : *range) info_of.emplace(b.id, std::move(b));
+    }
+    for (int64_t id : ids) {
+      auto it = info_of.find(id);
+      if (it != info_of.end()) {
+        blocks.push_back(it->second);
+      } else if (ids.size() == 1) {
+        blocks.push_back({id, "", 0, 0, 0});
+      }  // else: the block has no record in [since, until] (its key bucket overlapped only)
+    }
+    std::stable_sort(blocks.begin(), blocks.end(), [](const store::BlockInfo& a, const store::BlockInfo& b) {
+      return a.max_ts > b.max_ts;
+    });
   }
+  std::string_view text_filter = !q.call_id.empty()     ? q.call_id
+                                 : !q.from_user.empty() ? q.from_user
+                                 : !q.to_user.empty()   ? q.to_user
+                                                        : q.ruri_user;
 
   sink::CaptureRow row;
   for (const auto& info : blocks) {
@@ -92,6 +118,12 @@ core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const
     for (auto& meta : loaded->records) {
       if (q.since && meta.microsSinceEpoch() < q.since) continue;
       if (q.until && meta.microsSinceEpoch() > q.until) continue;
+      // Call-ID and users are views into the SIP text: a record whose text lacks the value
+      // cannot match, and skipping it avoids building its row (most records of a block).
+      if (!text_filter.empty() && meta.payload_type == 1 &&
+          core::asText(meta.payload).find(text_filter) == std::string_view::npos) {
+        continue;
+      }
       sink::buildCaptureRow(meta, row_options, row);
       if (!matches(q, meta, row)) continue;
       result.records.push_back({bytes, std::move(meta), loaded->info.table});

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/byte_reader.h"
+#include "hep/extra_correlation.h"
 #include "sink/store/index_key.h"
 #include "sip/sip_message.h"
 
@@ -58,7 +59,7 @@ void StoreSink::stage(const core::Capture& capture) {
   // The storage path parses SIP once and keeps to what the table choice and the index keys
   // need; the printable columns (dates, address text) are made only when records are read.
   const auto& meta = capture.meta;
-  std::array<int64_t, 12> keys{};
+  std::array<int64_t, 16> keys{};
   size_t n = 0;
   auto add = [&](store::KeyKind kind, std::string_view v) {
     if (!v.empty() && n < keys.size()) keys[n++] = store::indexKey(kind, v);
@@ -82,6 +83,14 @@ void StoreSink::stage(const core::Capture& capture) {
   } else {
     table = reportTable(kind);  // fields_ still views the previous record here: not read
     add(store::KeyKind::Correlation, correlation);
+  }
+  // OpenSIPS extra correlation (0x0065): each value a Correlation key, so that call assembly
+  // finds the legs a B2BUA, transfer or queue tied together (HEP-AND-MODULES.md §5.4).
+  std::array<std::string_view, hep::kMaxExtraCorrelationValues> extra;
+  size_t n_extra = hep::extraCorrelationValues(meta, extra);
+  for (size_t i = 0; i < n_extra; ++i) {
+    bool is_callid = kind == RowKind::Sip && extra[i] == fields_.callid;  // its key exists
+    if (extra[i] != correlation && !is_callid) add(store::KeyKind::Correlation, extra[i]);
   }
   if (!meta.src_ip.empty()) keys[n++] = store::ipKey(meta.src_ip);
   if (!meta.dst_ip.empty()) keys[n++] = store::ipKey(meta.dst_ip);

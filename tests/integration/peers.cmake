@@ -14,3 +14,20 @@ if(TARGET siphon-hep-load)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/serve_cli_test.sh $<TARGET_FILE:siphon> $<TARGET_FILE:siphon-hep-load>)
   set_tests_properties(serve_cli PROPERTIES LABELS integration TIMEOUT 300)
 endif()
+
+# flow_export: `siphon flow` (text/svg/html) and `siphon export` on calls stored by `siphon serve`
+# (load generator + a four-leg B2BUA call over UDP and TCP); tshark reads the pcap back byte-exact.
+if(TARGET siphon-hep-load)
+  add_test(NAME flow_export
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/flow_export_test.sh $<TARGET_FILE:siphon> $<TARGET_FILE:siphon-hep-load>)
+  set_tests_properties(flow_export PROPERTIES LABELS integration TIMEOUT 300)
+endif()
+
+# postgres_sink: `siphon serve --db postgres://...` into a throw-away PostgreSQL cluster (initdb in a
+# temp dir, loopback, free port), every column checked with psql, the database stopped under a
+# running collector (storage_error drops, reconnect). Installs postgresql with apt if missing;
+# exit 77 (skipped) when it cannot.
+add_test(NAME postgres_sink
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/postgres_sink_test.sh $<TARGET_FILE:siphon>)
+set_tests_properties(postgres_sink PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE
+                     SKIP_RETURN_CODE 77)

@@ -1,0 +1,70 @@
+// `siphon export`: the messages of one call, every leg joined, as a pcap file (docs/CLI.md).
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "query/call_request.h"
+#include "query/pcap_export.h"
+
+namespace siphon::cli {
+namespace {
+
+struct ExportFlags {
+  query::CallRequest req;
+  std::string output;
+};
+
+int runExport(ExportFlags& f) {
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  auto call = query::loadCall(f.req, now);
+  if (!call.has_value()) {
+    std::fprintf(stderr, "siphon export: %s\n", call.error().message.c_str());
+    return call.error().exit_code;
+  }
+  if (call->truncated) std::fprintf(stderr, "siphon export: truncated: %s\n", call->truncated_reason.c_str());
+  query::PcapBuilder pcap;
+  for (const auto& m : call->messages) pcap.add(m.meta);
+  auto w = query::writeFile(f.output, pcap.bytes());
+  if (!w.has_value()) {
+    std::fprintf(stderr, "siphon export: %s\n", w.error().message.c_str());
+    return 1;
+  }
+  const auto& s = pcap.stats();
+  std::fprintf(stderr, "%zu message(s) of %zu leg(s) in %zu frame(s) written to %s\n", s.messages,
+               call->legs.size(), s.frames, f.output.c_str());
+  if (s.udp_as_tcp) {
+    std::fprintf(stderr, "siphon export: %zu UDP message(s) too large for one datagram written as TCP\n",
+                 s.udp_as_tcp);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command addExportCommand(CLI::App& root) {
+  auto f = std::make_shared<ExportFlags>();
+  auto& q = f->req.query;
+  Command c;
+  c.app = root.add_subcommand("export", "The messages of one call as a pcap file");
+  c.app->add_option("--db", f->req.db_url, "store URL, e.g. sqlite:siphon.db")->required();
+  auto* id = c.app->add_option("--call-id", q.call_id, "Call-ID of any leg of the call");
+  auto* corr = c.app->add_option("--correlation", q.correlation,
+                                 "correlation id (HEP 0x0011, callid_aleg, OpenSIPS 0x0065)");
+  id->excludes(corr);
+  c.app->add_option("-o,--output", f->output, "the pcap file to write")->required();
+  c.app->add_option("--since", f->req.since, "RFC 3339 or relative (-15m, -2h, -7d)");
+  c.app->add_option("--until", f->req.until, "RFC 3339 or relative");
+  c.app->add_option("--max-legs", q.max_legs, "Call-IDs joined at most")->check(CLI::Range(1, 100000));
+  c.app->add_option("--max-messages", q.max_messages, "messages at most")->check(CLI::Range(1, 10000000));
+  c.app->add_option("--callid-aleg-header", f->req.callid_aleg_header,
+                    "callid_aleg_header names, ';'-separated (default X-CID)");
+  c.run = [f] { return runExport(*f); };
+  return c;
+}
+
+}  // namespace siphon::cli

@@ -1,0 +1,196 @@
+#include "query/call_assembly.h"
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/byte_reader.h"
+#include "hep/extra_correlation.h"
+#include "sink/store/index_key.h"
+#include "sip/sip_capture_fields.h"
+#include "sip/sip_message.h"
+
+namespace siphon::query {
+namespace {
+
+struct CachedBlock {
+  std::shared_ptr<const std::vector<std::byte>> bytes;
+  std::vector<core::CaptureMeta> records;
+  std::vector<bool> taken;
+  std::string table;
+};
+
+bool hasExtraChunkContaining(const core::CaptureMeta& meta, std::string_view id) {
+  for (const auto& c : meta.other_chunks) {
+    if (c.vendor == 0 && c.type == 0x0065 && core::asText(c.value).find(id) != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Same capture point, addresses and bytes: the identity of a duplicate capture.
+bool sameCapture(const CallMessage& a, const CallMessage& b) {
+  return a.node == b.node && a.meta.src_ip == b.meta.src_ip && a.meta.dst_ip == b.meta.dst_ip &&
+         a.meta.src_port == b.meta.src_port && a.meta.dst_port == b.meta.dst_port &&
+         a.payload() == b.payload();
+}
+
+size_t captureHash(const CallMessage& m) {
+  size_t h = std::hash<std::string_view>{}(m.payload());
+  h ^= std::hash<std::string>{}(m.node) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= (static_cast<size_t>(m.meta.src_port) << 16 | m.meta.dst_port) + (h << 6) + (h >> 2);
+  return h;
+}
+
+// Drops captures of the same message at the same capture point within the window; `in` is in
+// time order, so a duplicate always follows the capture it repeats.
+std::vector<CallMessage> removeDuplicates(std::vector<CallMessage> in, int64_t window_us,
+                                          size_t& duplicates) {
+  std::vector<CallMessage> out;
+  out.reserve(in.size());
+  std::unordered_multimap<size_t, size_t> seen;  // hash -> index in out
+  for (auto& m : in) {
+    size_t h = captureHash(m);
+    bool dup = false;
+    auto [lo, hi] = seen.equal_range(h);
+    for (auto it = lo; it != hi; ++it) {
+      const auto& kept = out[it->second];
+      if (m.micros() - kept.micros() <= window_us && sameCapture(kept, m)) {
+        dup = true;
+        break;
+      }
+    }
+    if (dup) {
+      ++duplicates;
+      continue;
+    }
+    seen.emplace(h, out.size());
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, const CallQuery& q,
+                                                     const sink::CaptureRowOptions& row_options) {
+  if (q.call_id.empty() == q.correlation.empty()) {
+    return core::unexpected(core::Failure{"give exactly one of a Call-ID or a correlation id", 2});
+  }
+  CallResult result;
+  std::deque<std::string> pending{q.call_id.empty() ? q.correlation : q.call_id};
+  std::unordered_set<std::string> seen_ids{pending.front()};
+  std::unordered_map<int64_t, CachedBlock> cache;
+  std::unordered_map<std::string, size_t> leg_of;
+  std::vector<CallMessage> found;
+  sip::SipCaptureFields fields;
+  std::array<std::string_view, hep::kMaxExtraCorrelationValues> extra;
+
+  auto cut = [&](std::string reason) {
+    if (!result.truncated) result.truncated_reason = std::move(reason);
+    result.truncated = true;
+  };
+  auto enqueue = [&](std::string_view id) {
+    if (id.empty()) return;
+    auto [it, inserted] = seen_ids.emplace(id);
+    if (inserted) pending.emplace_back(*it);
+  };
+
+  while (!pending.empty() && found.size() <= q.max_messages) {
+    std::string id = std::move(pending.front());
+    pending.pop_front();
+    ++result.identifiers;
+
+    std::vector<int64_t> block_ids;
+    for (auto kind : {store::KeyKind::CallId, store::KeyKind::CallIdAleg, store::KeyKind::Correlation}) {
+      auto ids = store.blocksForKey(store::indexKey(kind, id), q.since, q.until);
+      if (!ids.has_value()) return core::unexpected(std::move(ids).error());
+      block_ids.insert(block_ids.end(), ids->begin(), ids->end());
+    }
+    std::sort(block_ids.begin(), block_ids.end());
+    block_ids.erase(std::unique(block_ids.begin(), block_ids.end()), block_ids.end());
+
+    for (int64_t block_id : block_ids) {
+      auto it = cache.find(block_id);
+      if (it == cache.end()) {
+        auto loaded = store.loadBlock(block_id);
+        if (!loaded.has_value()) return core::unexpected(std::move(loaded).error());
+        ++result.blocks_read;
+        CachedBlock b;
+        b.bytes = std::make_shared<const std::vector<std::byte>>(std::move(loaded->raw));
+        b.records = std::move(loaded->records);
+        b.taken.assign(b.records.size(), false);
+        b.table = std::move(loaded->info.table);
+        it = cache.emplace(block_id, std::move(b)).first;
+      }
+      CachedBlock& b = it->second;
+      for (size_t i = 0; i < b.records.size() && found.size() <= q.max_messages; ++i) {
+        if (b.taken[i]) continue;
+        const auto& meta = b.records[i];
+        int64_t ts = meta.microsSinceEpoch();
+        if ((q.since && ts < q.since) || (q.until && ts > q.until)) continue;
+        if (sink::rowKindFor(meta.payload_type).kind != sink::RowKind::Sip) continue;
+        // Cheap gate before parsing: the identifier must appear in the message text or in one
+        // of its correlation chunks. Most records of a candidate block belong to other calls.
+        std::string_view text = core::asText(meta.payload);
+        if (text.find(id) == std::string_view::npos && meta.correlation_id != id &&
+            !hasExtraChunkContaining(meta, id)) {
+          continue;
+        }
+        auto msg = sip::SipMessage::parse(text);
+        sip::extractCaptureFields(msg, row_options.fields, fields);
+        size_t n_extra = hep::extraCorrelationValues(meta, extra);
+        bool in_extra = std::find(extra.begin(), extra.begin() + static_cast<ptrdiff_t>(n_extra), id) !=
+                        extra.begin() + static_cast<ptrdiff_t>(n_extra);
+        if (fields.callid != id && fields.callid_aleg != id && meta.correlation_id != id && !in_extra) {
+          continue;  // the text merely mentions the id (or an index hash collision)
+        }
+        auto leg = leg_of.find(std::string(fields.callid));
+        if (leg == leg_of.end()) {
+          if (result.legs.size() >= q.max_legs) {
+            cut("more than " + std::to_string(q.max_legs) + " legs (Call-IDs) are correlated");
+            continue;
+          }
+          leg = leg_of.emplace(std::string(fields.callid), result.legs.size()).first;
+          result.legs.emplace_back(fields.callid);
+        }
+        b.taken[i] = true;
+        CallMessage m;
+        m.block_bytes = b.bytes;
+        m.meta = meta;
+        m.table = b.table;
+        m.callid = fields.callid;
+        m.callid_aleg = fields.callid_aleg;
+        m.correlation_id = meta.correlation_id;
+        for (size_t k = 0; k < n_extra; ++k) m.extra_correlation.emplace_back(extra[k]);
+        m.node = meta.node_name;
+        m.leg = leg->second;
+        m.block_id = block_id;
+        m.record_index = i;
+        enqueue(m.callid);
+        enqueue(m.callid_aleg);
+        enqueue(m.correlation_id);
+        for (const auto& v : m.extra_correlation) enqueue(v);
+        found.push_back(std::move(m));
+      }
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const CallMessage& a, const CallMessage& b) {
+    if (a.micros() != b.micros()) return a.micros() < b.micros();
+    if (a.block_id != b.block_id) return a.block_id < b.block_id;
+    return a.record_index < b.record_index;
+  });
+  // One message more than the limit was collected, to tell "exactly the limit" from "more".
+  if (found.size() > q.max_messages) {
+    found.resize(q.max_messages);
+    cut("more than " + std::to_string(q.max_messages) + " messages (the earliest found are kept)");
+  }
+  result.messages = removeDuplicates(std::move(found), q.duplicate_window_us, result.duplicates);
+  return result;
+}
+
+}  // namespace siphon::query

@@ -1,0 +1,92 @@
+#pragma once
+// Call assembly: every stored SIP message of one call, across all its legs.
+//
+// A call starts from the messages whose Call-ID (or correlation id) is the one asked for, and
+// grows transitively through every identifier a message carries that ties it to other legs:
+//
+//   * its Call-ID,
+//   * its callid_aleg (X-CID or the configured callid_aleg_header names, §2.8): a B2BUA's
+//     B-leg points at its A-leg this way,
+//   * its HEP correlation id (chunk 0x0011) when it differs from the Call-ID (Kamailio
+//     sip_trace's correlation, OpenSIPS trace()'s forced correlation_id, §5.2),
+//   * the values of OpenSIPS's extra correlation chunk 0x0065 (§5.4, hep/extra_correlation.h).
+//
+// An identifier matches a message when it equals any of those four, so the join works in both
+// directions: a leg whose callid_aleg is our Call-ID is found from our Call-ID, and the leg our
+// callid_aleg names is found from that value. Each identifier is looked up once through the
+// store's index (CallId, CallIdAleg and Correlation keys), and every candidate is re-checked on
+// the parsed message, so a hash collision never adds a message.
+//
+// Bounded: a correlation group that keeps growing (a correlation id reused by every call of a
+// test run, a shared B2BUA key) is cut at `max_legs` Call-IDs or `max_messages` messages, and
+// the result says so. Message order is capture time; the same message captured twice at one
+// capture point (same node, addresses and bytes within `duplicate_window_us`) is kept once,
+// while the same message captured at several capture points is kept once per capture point:
+// the ladder shows those as one arrow per hop.
+//
+// Thread-safety: assembleCall() uses the store from the calling thread only; a BlockStore is
+// not shared between threads.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/capture.h"
+#include "core/result.h"
+#include "sink/capture_row.h"
+#include "sink/store/block_store.h"
+
+namespace siphon::query {
+
+struct CallQuery {
+  std::string call_id;      ///< start from this Call-ID, or ...
+  std::string correlation;  ///< ... from this correlation id (0x0011, callid_aleg or 0x0065)
+  int64_t since = 0;        ///< µs since epoch, 0 = open
+  int64_t until = 0;        ///< µs since epoch, 0 = open
+  size_t max_legs = 64;     ///< distinct Call-IDs at most; more cuts the group
+  size_t max_messages = 5000;  ///< messages at most (earliest kept); more cuts the group
+  /// Two captures of the same bytes, addresses and capture point closer than this are one
+  /// message. Well below RFC 3261's T1 (500 ms), so retransmissions are never merged.
+  int64_t duplicate_window_us = 10'000;
+};
+
+/// One message of the call. `meta` views `block_bytes`; the strings are copies.
+struct CallMessage {
+  std::shared_ptr<const std::vector<std::byte>> block_bytes;
+  core::CaptureMeta meta;
+  std::string table;
+  std::string callid;          ///< Call-ID header
+  std::string callid_aleg;     ///< first configured callid_aleg_header present
+  std::string correlation_id;  ///< HEP 0x0011 as sent ("" when absent)
+  std::vector<std::string> extra_correlation;  ///< 0x0065 values
+  std::string node;            ///< the capture point: stored node column
+  size_t leg = 0;              ///< index into CallResult::legs
+  int64_t block_id = 0;        ///< where it is stored (stable tie-break of equal times)
+  size_t record_index = 0;
+
+  [[nodiscard]] int64_t micros() const { return meta.microsSinceEpoch(); }
+  [[nodiscard]] std::string_view payload() const {
+    return {reinterpret_cast<const char*>(meta.payload.data()), meta.payload.size()};
+  }
+};
+
+struct CallResult {
+  std::vector<CallMessage> messages;  ///< capture-time order, duplicates removed
+  std::vector<std::string> legs;      ///< Call-IDs in the order they joined the call
+  bool truncated = false;             ///< the group was cut; `truncated_reason` says why
+  std::string truncated_reason;
+  size_t duplicates = 0;              ///< captures dropped as duplicates
+  size_t blocks_read = 0;
+  size_t identifiers = 0;             ///< identifiers looked up in the index
+};
+
+/// Assembles the call named by `q.call_id` or `q.correlation` (exactly one must be set; a
+/// query with neither gives a Failure with exit code 2). `row_options.fields` must name the
+/// collector's callid_aleg_header list. Store errors give a Failure (exit code 1). A call
+/// with no message is an empty result, not an error.
+[[nodiscard]] core::Result<CallResult, core::Failure> assembleCall(
+    store::BlockStore& store, const CallQuery& q, const sink::CaptureRowOptions& row_options = {});
+
+}  // namespace siphon::query

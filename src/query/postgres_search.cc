@@ -1,0 +1,218 @@
+#include "query/postgres_search.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/byte_order.h"
+#include "core/byte_reader.h"
+#include "sink/postgres_connection.h"
+#include "sink/postgres_schema.h"
+
+namespace siphon::query {
+namespace {
+
+// Column order of the SELECT, with casts to the widths the binary result is read with (a table
+// altered by hand still reads right or fails the query, never misreads).
+constexpr const char* kSelect =
+    "micro_ts::int8, source_ip::text, source_port::int4, destination_ip::text, "
+    "destination_port::int4, family::int4, ip_proto::int4, hep_version::int4, capture_id::int8, "
+    "payload_type::int4, has_auth_key, payload_compressed, keepalive::int4, node::text, "
+    "correlation_id::text, msg, hep_chunks";
+enum Col : int {
+  kMicroTs,
+  kSourceIp,
+  kSourcePort,
+  kDestinationIp,
+  kDestinationPort,
+  kFamily,
+  kIpProto,
+  kHepVersion,
+  kCaptureId,
+  kPayloadType,
+  kHasAuthKey,
+  kCompressed,
+  kKeepalive,
+  kNode,
+  kCorrelation,
+  kMsg,
+  kChunks,
+  kColumnCount
+};
+
+struct Table {
+  std::string name;
+  bool sip = false;
+};
+
+struct Where {
+  std::string sql;
+  std::vector<std::string> params;
+  /// Binds `v` and returns its placeholder ($1, $2, ...).
+  std::string param(std::string v) {
+    params.push_back(std::move(v));
+    return "$" + std::to_string(params.size());
+  }
+  void add(const std::string& clause) {
+    sql += sql.empty() ? " WHERE " : " AND ";
+    sql += clause;
+  }
+};
+
+bool hasSipFilter(const SearchQuery& q) {
+  return !q.call_id.empty() || !q.from_user.empty() || !q.to_user.empty() || !q.ruri_user.empty() ||
+         !q.method.empty() || q.status.has_value();
+}
+
+Where whereFor(const SearchQuery& q, bool sip) {
+  Where w;
+  if (q.since) w.add("micro_ts >= " + w.param(std::to_string(q.since)) + "::int8");
+  if (q.until) w.add("micro_ts <= " + w.param(std::to_string(q.until)) + "::int8");
+  if (!q.correlation.empty()) w.add("correlation_id = " + w.param(q.correlation));
+  if (sip) {
+    if (!q.call_id.empty()) w.add("callid = " + w.param(q.call_id));
+    if (!q.from_user.empty()) w.add("from_user = " + w.param(q.from_user));
+    if (!q.to_user.empty()) w.add("to_user = " + w.param(q.to_user));
+    if (!q.ruri_user.empty()) w.add("ruri_user = " + w.param(q.ruri_user));
+    if (!q.method.empty()) w.add("type = 1 AND method = " + w.param(q.method));
+    // Kamailio's method column holds a reply's status code (§2.4).
+    if (q.status) w.add("type = 2 AND method = " + w.param(std::to_string(*q.status)));
+  }
+  if (!q.ip.empty()) {
+    // Stored as canonical text; an IPv4 address may also have come v4-mapped.
+    auto ip = core::IpAddress::parse(q.ip);
+    std::string text = ip ? ip->unmapped().toString() : q.ip;
+    std::string a = w.param(text);
+    std::string b = w.param(ip && ip->unmapped().isV4() ? "::ffff:" + text : text);
+    w.add("(source_ip IN (" + a + ", " + b + ") OR destination_ip IN (" + a + ", " + b + "))");
+  }
+  if (!q.node.empty()) {
+    // `--node edge1` matches "edge1" and "edge1:2001" (matches() in search.cc).
+    std::string n = w.param(q.node) + "::text";
+    w.add("(node = " + n + " OR left(node, length(" + n + ") + 1) = " + n + " || ':')");
+  }
+  return w;
+}
+
+std::string_view value(PGresult* r, int row, int col) {
+  return {PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col))};
+}
+
+// Binary result values are big-endian and as wide as the SELECT's casts.
+template <class T>
+T integer(PGresult* r, int row, int col) {
+  auto v = value(r, row, col);
+  const auto* p = reinterpret_cast<const std::byte*>(v.data());
+  if constexpr (sizeof(T) == 8) {
+    return v.size() == 8 ? static_cast<T>(core::loadBe64(p)) : 0;
+  } else {
+    return v.size() == 4 ? static_cast<T>(core::loadBe32(p)) : 0;
+  }
+}
+
+core::Result<std::vector<Table>, core::Failure> captureTables(pg_conn* conn) {
+  // Tables (plain or partitioned) of the current schema with the sink's layout.
+  const char* sql =
+      "SELECT c.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid "
+      "AND a.attname = 'callid' AND NOT a.attisdropped) FROM pg_class c "
+      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
+      "AND n.nspname = current_schema() AND EXISTS (SELECT 1 FROM pg_attribute a "
+      "WHERE a.attrelid = c.oid AND a.attname = 'hep_chunks' AND NOT a.attisdropped) "
+      "ORDER BY c.relname";
+  sink::PgResultPtr r(PQexec(conn, sql));
+  if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+    return core::unexpected(core::Failure{"listing tables: " + sink::pgError(conn), 1});
+  }
+  std::vector<Table> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    out.push_back({std::string(value(r.get(), i, 0)), value(r.get(), i, 1) == "t"});
+  }
+  return out;
+}
+
+// One row back into the record the collector stored. Every bytes view points into the
+// returned buffer.
+Found decodeRow(PGresult* r, int i, const std::string& table) {
+  auto msg = value(r, i, kMsg), chunks = value(r, i, kChunks), node = value(r, i, kNode),
+       corr = value(r, i, kCorrelation);
+  auto bytes = std::make_shared<std::vector<std::byte>>(msg.size() + chunks.size() + node.size() +
+                                                        corr.size());
+  std::byte* at = bytes->data();
+  auto put = [&](std::string_view v) {
+    if (!v.empty()) std::memcpy(at, v.data(), v.size());
+    std::span<const std::byte> span(at, v.size());
+    at += v.size();
+    return span;
+  };
+  Found f;
+  f.table = table;
+  auto& m = f.meta;
+  m.payload = put(msg);
+  auto chunk_bytes = put(chunks);
+  m.node_name = core::asText(put(node));
+  m.correlation_id = core::asText(put(corr));
+  if (!sink::decodeHepChunks(chunk_bytes, m.other_chunks)) m.other_chunks.clear();
+  auto micro = integer<int64_t>(r, i, kMicroTs);
+  m.ts_sec = static_cast<uint32_t>(micro / 1'000'000);
+  m.ts_usec = static_cast<uint32_t>(micro % 1'000'000);
+  m.src_ip = core::IpAddress::parse(value(r, i, kSourceIp)).value_or(core::IpAddress{});
+  m.dst_ip = core::IpAddress::parse(value(r, i, kDestinationIp)).value_or(core::IpAddress{});
+  m.src_port = static_cast<uint16_t>(integer<int32_t>(r, i, kSourcePort));
+  m.dst_port = static_cast<uint16_t>(integer<int32_t>(r, i, kDestinationPort));
+  m.ip_family = static_cast<uint8_t>(integer<int32_t>(r, i, kFamily));
+  m.ip_proto = static_cast<uint8_t>(integer<int32_t>(r, i, kIpProto));
+  m.hep_version = static_cast<uint8_t>(integer<int32_t>(r, i, kHepVersion));
+  m.capture_id = static_cast<uint32_t>(integer<int64_t>(r, i, kCaptureId));
+  m.payload_type = static_cast<uint8_t>(integer<int32_t>(r, i, kPayloadType));
+  m.has_auth_key = value(r, i, kHasAuthKey) == std::string_view("\x01", 1);
+  m.payload_compressed = value(r, i, kCompressed) == std::string_view("\x01", 1);
+  m.keepalive = static_cast<uint16_t>(integer<int32_t>(r, i, kKeepalive));
+  f.block_bytes = std::move(bytes);
+  return f;
+}
+
+}  // namespace
+
+core::Result<SearchResult, core::Failure> searchPostgres(
+    const core::DbUrl& url, const SearchQuery& q, const sink::CaptureRowOptions& row_options) {
+  auto conn = sink::connectPostgres(url);
+  if (!conn.has_value()) return core::unexpected(std::move(conn).error());
+  auto tables = captureTables(conn->get());
+  if (!tables.has_value()) return core::unexpected(std::move(tables).error());
+  SearchResult result;
+  sink::CaptureRow row;
+  for (const auto& t : *tables) {
+    if (!t.sip && hasSipFilter(q)) continue;  // report tables have no SIP columns
+    Where w = whereFor(q, t.sip);
+    std::string sql = std::string("SELECT ") + kSelect + " FROM " + sink::quoteIdent(t.name) +
+                      w.sql + " ORDER BY micro_ts DESC LIMIT " + std::to_string(q.limit + 1);
+    std::vector<const char*> values;
+    for (const auto& p : w.params) values.push_back(p.c_str());
+    sink::PgResultPtr r(PQexecParams(conn->get(), sql.c_str(), static_cast<int>(values.size()),
+                                     nullptr, values.data(), nullptr, nullptr, /*binary=*/1));
+    if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQnfields(r.get()) != kColumnCount) {
+      return core::unexpected(
+          core::Failure{"search " + t.name + ": " + sink::pgError(conn->get()), 1});
+    }
+    ++result.blocks_read;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      Found f = decodeRow(r.get(), i, t.name);
+      sink::buildCaptureRow(f.meta, row_options, row);
+      if (matches(q, f.meta, row)) result.records.push_back(std::move(f));
+    }
+  }
+  std::stable_sort(result.records.begin(), result.records.end(),
+                   [](const Found& a, const Found& b) {
+                     return a.meta.microsSinceEpoch() > b.meta.microsSinceEpoch();
+                   });
+  if (result.records.size() > q.limit) {
+    result.records.resize(q.limit);
+    result.truncated = true;
+  }
+  return result;
+}
+
+}  // namespace siphon::query

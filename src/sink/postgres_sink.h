@@ -1,0 +1,134 @@
+#pragma once
+// PostgresSink: the collector's storage stage into PostgreSQL (db_url = postgres://...).
+//
+// One thread drains the queue and owns the one libpq connection. A batch (batch_size records
+// or flush_interval, whichever comes first) is written in one transaction: per target table a
+// multi-row INSERT with bound parameters (at most kMaxParams per statement), so no captured
+// byte is ever part of SQL text. Text columns go as text parameters (repaired to valid UTF-8
+// without NUL bytes when a header was not: PostgreSQL would refuse the whole batch), msg and
+// hep_chunks as binary parameters, byte-exact.
+//
+// Columns are built with buildCaptureRow(), like every other store and printer (capture_row.h);
+// tables come from the TableRouter (table_name, mt_mode, hash_source, strftime at capture time)
+// and are created with their indexes the first time a connection writes to them (see
+// postgres_schema.h).
+//
+// Failures: a batch that fails is retried at once, insert_retries times at most and within
+// insert_retry_timeout (Kamailio's rule, HEP-AND-MODULES.md §2.7), on a fresh connection each
+// time; then its records are counted as dropped with reason storage_error and the next batch
+// connects again. The sink never stops on a database error.
+
+#include <chrono>
+#include <cstddef>
+#include <set>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/bounded_queue.h"
+#include "core/capture.h"
+#include "core/db_url.h"
+#include "core/ingest_stats.h"
+#include "core/result.h"
+#include "sink/capture_row.h"
+#include "sink/postgres_connection.h"
+#include "sink/sink.h"
+#include "sink/store_sink.h"
+#include "sink/table_router.h"
+
+namespace siphon::sink {
+
+struct PostgresSinkOptions {
+  core::DbUrl url;  ///< scheme Postgres
+  TableRouting routing;
+  CaptureRowOptions row;
+  size_t batch_size = 5000;                       ///< records per transaction at most
+  std::chrono::milliseconds flush_interval{200};  ///< a partial batch waits at most this long
+  int insert_retries = 0;                         ///< insert_retries (0-500)
+  std::chrono::seconds insert_retry_timeout{60};  ///< insert_retry_timeout (0-300 s)
+
+  /// The same settings as the embedded store's (the collector keeps one set of keys).
+  [[nodiscard]] static PostgresSinkOptions from(core::DbUrl url, const StoreSinkOptions& store);
+};
+
+/// The rows of one batch for one table, as libpq parameters: values are kept in one buffer
+/// and become pointers only when the statement runs (the buffer moves while it grows).
+class PgRowBuffer {
+ public:
+  explicit PgRowBuffer(RowKind kind);
+  /// Appends one record's parameters. `row` must be buildCaptureRow(meta, ...) of `meta`.
+  void add(const core::CaptureMeta& meta, const CaptureRow& row);
+  [[nodiscard]] RowKind kind() const { return kind_; }
+  [[nodiscard]] size_t rows() const { return rows_; }
+  [[nodiscard]] size_t columns() const { return columns_; }
+  /// Parameter `i` (row-major): value bytes (nullptr for SQL NULL), length, 1 when binary.
+  /// A text value is followed by a NUL byte (not counted in its length), as libpq needs.
+  struct Param {
+    const char* value;
+    int length;
+    int format;
+  };
+  [[nodiscard]] Param param(size_t i) const;
+
+ private:
+  struct Slot {
+    uint32_t offset = 0;
+    uint32_t length = 0;
+    bool null = false;
+    bool binary = false;
+  };
+  void text(std::string_view v);
+  void integer(int64_t v);
+  void boolean(bool v);
+  void bytes(std::span<const std::byte> v);
+  void null();
+
+  RowKind kind_;
+  size_t columns_;
+  size_t rows_ = 0;
+  std::string data_;
+  std::vector<Slot> slots_;
+};
+
+class PostgresSink final : public Sink {
+ public:
+  /// PostgreSQL allows 65535 parameters in one statement.
+  static constexpr size_t kMaxParams = 65535;
+
+  PostgresSink(PostgresSinkOptions options, core::BoundedQueue<core::Capture>& queue,
+               core::IngestStats& stats);
+  ~PostgresSink() override;
+  PostgresSink(const PostgresSink&) = delete;
+  PostgresSink& operator=(const PostgresSink&) = delete;
+
+  /// Connects once: an unreachable server or a refused login is an error at start-up.
+  [[nodiscard]] core::Result<void, core::Failure> open() override;
+  void start() override;
+  /// Call after the sources stopped: closes the queue, writes everything left, joins.
+  void flushAndStop() override;
+
+  /// Writes `batch` in one transaction with insert_retries; counts every record as stored or
+  /// dropped (storage_error). Called on the sink thread (or by a test with no thread running).
+  void writeBatch(std::span<const core::Capture> batch);
+
+ private:
+  void run();
+  /// One attempt: (re)connect if needed, BEGIN, create tables, INSERTs, COMMIT.
+  [[nodiscard]] core::Result<void, core::Failure> tryWrite();
+  [[nodiscard]] core::Result<void, core::Failure> insertRows(const std::string& table,
+                                                             const PgRowBuffer& rows);
+
+  PostgresSinkOptions options_;
+  core::BoundedQueue<core::Capture>& queue_;
+  core::IngestStats& stats_;
+  TableRouter router_;
+  PgConnPtr conn_;
+  std::set<std::string, std::less<>> created_;               ///< tables known to exist (committed)
+  std::vector<std::pair<std::string, PgRowBuffer>> tables_;  ///< the batch, per table
+  CaptureRow row_;
+  bool failing_ = false;  ///< last batch failed: log the recovery once
+  std::thread thread_;
+};
+
+}  // namespace siphon::sink

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# `siphon serve` into a real PostgreSQL server (db_url = postgres://...): a throw-away cluster
+# made here with initdb (password login, loopback, a free port, its socket in the temp dir),
+# HEPv3 over UDP with SIP on two capture days (table_name with strftime), malformed SIP, RTCP and
+# a vendor chunk; every row is checked column by column with psql, msg byte for byte. Then the
+# database is stopped under a running collector: the records are counted as storage_error drops,
+# the collector keeps running, and writes again once the database is back.
+#
+# Usage: postgres_sink_test.sh SIPHON_BINARY
+# Installs postgresql with apt when missing (needs root). Every process started here is stopped
+# by PID (trap); every wait is bounded; loopback only. Exit 77 (skipped) without PostgreSQL.
+set -u
+
+SIPHON=$(realpath "${1:?usage: $0 SIPHON_BINARY}")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CHECK="$HERE/peers/postgres_check.py"
+TMP=$(mktemp -d /tmp/siphon-pg-it.XXXXXX)
+SERVE_PID=""
+PG_PID=""
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_pid() {  # stop_pid PID SIGNAL: signal, wait up to 10 s, then KILL
+  kill -"$2" "$1" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null
+}
+cleanup() {
+  if [ -n "$SERVE_PID" ]; then stop_pid "$SERVE_PID" TERM; wait "$SERVE_PID" 2>/dev/null; fi
+  if [ -n "$PG_PID" ]; then stop_pid "$PG_PID" INT; fi  # SIGINT: the server's fast shutdown
+  if [ "$failures" -ne 0 ] || [ "${KEEP:-0}" = 1 ]; then echo "postgres_sink: work directory kept: $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- PostgreSQL: install if missing, never start the distribution's own cluster ----------------
+if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then echo "SKIP: postgresql is not installed and we are not root"; exit 77; fi
+  mkdir -p /etc/postgresql-common
+  grep -q '^create_main_cluster' /etc/postgresql-common/createcluster.conf 2>/dev/null ||
+    echo "create_main_cluster = false" >>/etc/postgresql-common/createcluster.conf
+  policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=1
+  fi
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >"$TMP/apt.log" 2>&1; then
+    apt-get update -qq >>"$TMP/apt.log" 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >>"$TMP/apt.log" 2>&1
+  fi
+  [ "$policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+    echo "SKIP: could not install postgresql: $(tail -3 "$TMP/apt.log")"
+    exit 77
+  fi
+fi
+BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+read -r PORT HTTP PGPORT < <(python3 "$HERE/peers/siptrace_check.py" free-ports 3)
+API="http://127.0.0.1:$HTTP"
+RUN=pg$$x$RANDOM
+PGDIR=$TMP/pg
+chmod 711 "$TMP"
+mkdir -p "$PGDIR"
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
+# Password login over TCP (scram), so that the URL's user and percent-encoded password are used.
+if ! as_pg "$BIN/initdb" -D "$PGDIR/data" -U postgres -E UTF8 --no-locale --auth-local=trust \
+    --auth-host=scram-sha-256 >"$PGDIR/initdb.log" 2>&1; then
+  fail "initdb: $(tail -5 "$PGDIR/initdb.log")"
+  exit 1
+fi
+pg_start() {
+  # fsync off: a throw-away cluster; durability is not what is tested here.
+  as_pg "$BIN/pg_ctl" -D "$PGDIR/data" -w -t 30 -l "$PGDIR/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories=$PGDIR -c fsync=off" \
+    start >/dev/null || { fail "postgres did not start: $(tail -5 "$PGDIR/server.log")"; return 1; }
+  PG_PID=$(head -1 "$PGDIR/data/postmaster.pid")
+}
+pg_stop() {
+  stop_pid "$PG_PID" INT
+  PG_PID=""
+}
+pg_start || exit 1
+PSQL_ADMIN=("$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGDIR" -p "$PGPORT" -U postgres -d postgres)
+"${PSQL_ADMIN[@]}" -c "CREATE ROLE siphon LOGIN PASSWORD 'p@ss:w/rd'" -c "CREATE DATABASE siphon_it OWNER siphon" \
+  >/dev/null || { fail "could not create the role and database"; exit 1; }
+export PGPASSWORD='p@ss:w/rd'
+PSQL=(timeout 30 "$BIN/psql" -X -q -h 127.0.0.1 -p "$PGPORT" -U siphon -d siphon_it)
+DB_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/siphon_it"
+
+stat() {  # stat KEY: one counter from `siphon ctl stats --format json` (dotted path)
+  timeout 5 "$SIPHON" ctl --api "$API" stats --format json 2>/dev/null | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v.get(k, 0) if isinstance(v, dict) else 0
+print(v)' "$1" 2>/dev/null || echo -1
+}
+wait_stat() {  # wait_stat KEY VALUE SECONDS
+  local i v
+  for i in $(seq $(($3 * 10))); do
+    v=$(stat "$1")
+    [ "$v" = "$2" ] && return 0
+    sleep 0.1
+  done
+  fail "stats $1 is $v after $3 s, want $2"
+  return 1
+}
+serve_start() {  # serve_start NAME
+  cat >"$TMP/$1.toml" <<TOML
+capture_node = "pgit"
+table_name = "sip_capture_%Y%m%d"
+listen = ["udp:127.0.0.1:$PORT"]
+db_url = "$DB_URL"
+http = "127.0.0.1:$HTTP"
+TOML
+  timeout 120 "$SIPHON" serve -c "$TMP/$1.toml" >"$TMP/$1.out" 2>"$TMP/$1.err" &
+  SERVE_PID=$!
+  for _ in $(seq 100); do
+    grep -q '^http on' "$TMP/$1.out" 2>/dev/null && break
+    kill -0 "$SERVE_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q "^listening on udp:127.0.0.1:$PORT" "$TMP/$1.out" ||
+    { fail "serve did not start: $(cat "$TMP/$1.out" "$TMP/$1.err")"; return 1; }
+  grep -q "^storing into postgres://siphon:\*\*\*@127.0.0.1:$PGPORT/siphon_it" "$TMP/$1.out" ||
+    fail "serve does not name the database with the password hidden: $(grep storing "$TMP/$1.out")"
+  ! grep -q 'p%40ss\|p@ss' "$TMP/$1.out" "$TMP/$1.err" || fail "the password appears in serve's output"
+}
+serve_stop() {  # serve_stop NAME: SIGTERM, exit 0 within 10 s
+  kill -TERM "$SERVE_PID"
+  for _ in $(seq 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$SERVE_PID" 2>/dev/null; then
+    fail "serve still running 10 s after SIGTERM"
+  else
+    wait "$SERVE_PID"
+    local rc=$?
+    [ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM: $(cat "$TMP/$1.err")"
+  fi
+  SERVE_PID=""
+}
+
+# ---- 1. every record stored, column by column ----------------------------------------------
+serve_start one || exit 1
+N=400
+sent=$(python3 "$CHECK" send "$PORT" "$RUN" "$N" "$TMP/expected.json") || fail "send failed"
+wait_stat stored "$sent" 20
+serve_stop one
+want="serve: received $sent, stored $sent (unparsed SIP 1), dropped 0"
+grep -qxF "$want" "$TMP/one.err" || fail "stats line: want '$want', got '$(grep '^serve: received' "$TMP/one.err")'"
+python3 "$CHECK" check "$TMP/expected.json" "${PSQL[@]}" || failures=$((failures + 1))
+tables=$("${PSQL[@]}" -At -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
+[ "$tables" = "rtcp_capture,sip_capture_20231114,sip_capture_20231115" ] || fail "tables: $tables"
+counts=$("${PSQL[@]}" -At -c "SELECT (SELECT count(*) FROM sip_capture_20231114) || ',' || (SELECT count(*) FROM sip_capture_20231115) || ',' || (SELECT count(*) FROM rtcp_capture)")
+[ "$counts" = "$((N / 2 + 2)),$((N / 2)),1" ] || fail "row counts per table: $counts, want $((N / 2 + 2)),$((N / 2)),1"
+idx=$("${PSQL[@]}" -At -c "SELECT count(*) FROM pg_indexes WHERE tablename = 'sip_capture_20231114' AND indexdef LIKE '%(callid)%'")
+[ "$idx" = 1 ] || fail "no callid index on sip_capture_20231114"
+
+# ---- search over PostgreSQL: the same filters and output as over the embedded store -----------
+timeout 30 "$SIPHON" search --db "$DB_URL" --call-id "$RUN-3@it.example" --format jsonl >"$TMP/s1.jsonl" 2>"$TMP/s1.err" ||
+  fail "search --call-id: $(cat "$TMP/s1.err")"
+timeout 30 "$SIPHON" search --db "$DB_URL" --correlation "$RUN-rtcp" --format jsonl >"$TMP/s2.jsonl" 2>"$TMP/s2.err" ||
+  fail "search --correlation: $(cat "$TMP/s2.err")"
+timeout 30 "$SIPHON" search --db "$DB_URL" --ip 10.1.0.2 --node pgit --method INVITE --since 2023-11-15T00:00:00Z \
+  --limit 5 >"$TMP/s3.txt" 2>"$TMP/s3.err" || fail "search --ip --node --method --since: $(cat "$TMP/s3.err")"
+python3 - "$TMP" "$RUN" "$TMP/expected.json" <<'PY' || failures=$((failures + 1))
+import base64, json, sys
+tmp, run, expected = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
+bad = []
+s1 = [json.loads(l) for l in open(tmp + "/s1.jsonl") if l.strip()]
+want = next(e for e in expected if e["value"] == run + "-3@it.example")
+if len(s1) != 1:
+    bad.append("--call-id found %d records" % len(s1))
+else:
+    r = s1[0]
+    for k in ("method", "from_user", "to_user", "cseq", "source_ip", "node", "micro_ts"):
+        if str(r.get(k)) != want["cols"][k]:
+            bad.append("--call-id: %s is %r, want %r" % (k, r.get(k), want["cols"][k]))
+    if base64.b64decode(r.get("msg_b64", "")).hex() != want["cols"]["msg"]:
+        bad.append("--call-id: msg_b64 is not the message sent")
+s2 = [json.loads(l) for l in open(tmp + "/s2.jsonl") if l.strip()]
+if len(s2) != 1 or s2[0].get("type") != 3 or s2[0].get("payload_type") != 5:
+    bad.append("--correlation rtcp: %s" % s2)
+rows = [l for l in open(tmp + "/s3.txt") if l.strip()][1:]
+if len(rows) != 5 or any(" INVITE " not in l or "2023-11-15" not in l for l in rows):
+    bad.append("--ip --node --method --since --limit 5: %r" % rows)
+if "more match" not in open(tmp + "/s3.err").read():
+    bad.append("--limit 5 does not say that more match")
+for b in bad: print("FAIL: search: " + b)
+sys.exit(1 if bad else 0)
+PY
+
+# ---- 2. the database stops under a running collector, then comes back ----------------------------
+serve_start two || exit 1
+RUN2=${RUN}b
+python3 "$CHECK" send "$PORT" "${RUN2}u" 10 "$TMP/up.json" >/dev/null
+wait_stat stored 13 20
+pg_stop
+python3 "$CHECK" send "$PORT" "${RUN2}d" 20 "$TMP/down.json" >/dev/null
+wait_stat dropped_by_reason.storage_error 23 20
+kill -0 "$SERVE_PID" 2>/dev/null || fail "serve stopped when the database went away: $(cat "$TMP/two.err")"
+grep -q 'siphon: postgres: .*records dropped' "$TMP/two.err" || fail "no log line for the failed batch: $(cat "$TMP/two.err")"
+pg_start || exit 1
+python3 "$CHECK" send "$PORT" "${RUN2}r" 30 "$TMP/back.json" >/dev/null
+wait_stat stored 46 20
+serve_stop two
+want="serve: received 69, stored 46 (unparsed SIP 3), dropped 23 (storage_error: 23)"
+grep -qxF "$want" "$TMP/two.err" || fail "stats line: want '$want', got '$(grep '^serve: received' "$TMP/two.err")'"
+python3 "$CHECK" check "$TMP/back.json" "${PSQL[@]}" >"$TMP/back.check" || fail "rows after reconnect: $(cat "$TMP/back.check")"
+lost=$("${PSQL[@]}" -At -c "SELECT count(*) FROM sip_capture_20231114 WHERE callid LIKE '${RUN2}d-%'")
+[ "$lost" = 0 ] || fail "$lost records of the dropped batch are in the database"
+
+# ---- 3. a bad or unsupported db_url is refused at start, naming db_url ------------------------------
+out=$(timeout 30 "$SIPHON" serve --db "postgres://u:topsecret@127.0.0.1:0/x" --listen "udp:127.0.0.1:$PORT" --http off 2>&1)
+rc=$?
+[ "$rc" = 2 ] || fail "bad port: exit $rc, want 2 ($out)"
+case "$out" in *db_url*) ;; *) fail "bad db_url message does not name db_url: $out";; esac
+case "$out" in *topsecret*) fail "the password appears in the error: $out";; esac
+out=$(timeout 30 "$SIPHON" serve --db "mysql://u@127.0.0.1/x" --listen "udp:127.0.0.1:$PORT" --http off 2>&1)
+rc=$?
+[ "$rc" = 2 ] || fail "mysql://: exit $rc, want 2 ($out)"
+case "$out" in *"not supported yet"*) ;; *) fail "mysql://: $out";; esac
+
+if [ "$failures" -eq 0 ]; then echo "postgres_sink: all checks passed"; exit 0; fi
+echo "postgres_sink: $failures failure(s)"
+exit 1
