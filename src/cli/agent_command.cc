@@ -2,6 +2,9 @@
 // as HEP to collectors. With --pcap it exits when every record is sent, printing a summary
 // line (read, sent, skipped and dropped by reason) on stderr.
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -11,6 +14,7 @@
 #include "cli/commands.h"
 #include "core/config_file.h"
 #include "pipeline/agent.h"
+#include "web/agent_api_server.h"
 
 namespace siphon::cli {
 namespace {
@@ -26,7 +30,37 @@ struct AgentFlags {
   std::optional<std::string> node;
   std::optional<std::string> db;
   std::optional<std::string> spool_dir;
+  std::string http = "127.0.0.1:9081";
 };
+
+/// Live capture: runs until SIGINT/SIGTERM, with the trace switch and stats on --http.
+int runLive(pipeline::Agent& agent, const std::string& http) {
+  // Signals are taken by sigwait() here only; the capture and sender threads inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (auto r = agent.startLive(); !r) {
+    std::fprintf(stderr, "siphon agent: %s\n", r.error().message.c_str());
+    agent.stop();
+    return r.error().exit_code;
+  }
+  web::AgentApiServer api(agent);
+  if (auto r = api.start(http); !r) {
+    std::fprintf(stderr, "siphon agent: --http %s: %s\n", http.c_str(), r.error().message.c_str());
+    agent.stop();
+    return r.error().exit_code;
+  }
+  std::printf("siphon agent: capturing; control on http://%s\n", api.address().c_str());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  api.stop();
+  agent.stop();
+  std::fprintf(stderr, "%s\n", agent.summaryLine().c_str());
+  return 0;
+}
 
 int runAgent(const AgentFlags& f) {
   pipeline::AgentConfig config;
@@ -53,8 +87,8 @@ int runAgent(const AgentFlags& f) {
     config.trace_to_database = true;
   }
   if (f.spool_dir) config.spool_dir = *f.spool_dir;
-  if (config.pcap_files.empty()) {
-    std::fprintf(stderr, "siphon agent: live capture (--interface) is not available in this build yet; give --pcap FILE\n");
+  if (config.pcap_files.empty() && config.interfaces.empty() && !config.raw_ipip_capture_on) {
+    std::fprintf(stderr, "siphon agent: nothing to capture: give --pcap FILE or --interface IF\n");
     return 2;
   }
 
@@ -63,6 +97,7 @@ int runAgent(const AgentFlags& f) {
     std::fprintf(stderr, "siphon agent: %s\n", r.error().message.c_str());
     return r.error().exit_code;
   }
+  if (config.pcap_files.empty()) return runLive(agent, f.http);
   int status = 0;
   for (const auto& path : config.pcap_files) {
     if (auto r = agent.readFile(path); !r) {
@@ -92,6 +127,8 @@ Command addAgentCommand(CLI::App& root) {
   c.app->add_option("--node", f->node, "HEP node name (chunk 0x0013)");
   c.app->add_option("--db", f->db, "also store into this database (trace_to_database)");
   c.app->add_option("--spool-dir", f->spool_dir, "directory for HEP not yet delivered to tcp:/tls: destinations");
+  c.app->add_option("--http", f->http, "HTTP control address for live capture (ctl trace, stats)")
+      ->capture_default_str();
   c.run = [f] { return runAgent(*f); };
   return c;
 }

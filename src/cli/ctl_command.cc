@@ -46,11 +46,12 @@ std::optional<nlohmann::json> call(const std::string& api, const std::string& me
   return j;
 }
 
-int runCapture(const CtlFlags& f) {
-  auto j = f.capture_action == "check" ? call(f.api, "GET", "/api/v1/capture")
-                                       : call(f.api, "POST", "/api/v1/capture/" + f.capture_action);
+// capture (serve) and trace (agent) are the same kind of switch: GET to check, POST to set.
+int runSwitch(const CtlFlags& f, const std::string& name, const std::string& action) {
+  auto j = action == "check" ? call(f.api, "GET", "/api/v1/" + name)
+                             : call(f.api, "POST", "/api/v1/" + name + "/" + action);
   if (!j) return 1;
-  std::printf("%s\n", j->value("capture", "?").c_str());
+  std::printf("%s\n", j->value(name, "?").c_str());
   return 0;
 }
 
@@ -87,12 +88,9 @@ Command addCtlCommand(CLI::App& root) {
   auto* stats = c.app->add_subcommand("stats", "counters: received, stored, relayed, dropped by reason");
   stats->add_option("--format", flags->format)->check(CLI::IsMember({"text", "json"}));
   c.run = [flags, capture, trace, stats] {
-    if (capture->parsed()) return runCapture(*flags);
+    if (capture->parsed()) return runSwitch(*flags, "capture", flags->capture_action);
     if (stats->parsed()) return runStats(*flags);
-    if (trace->parsed()) {
-      std::fprintf(stderr, "siphon ctl trace: the agent is not part of this version yet\n");
-      return 1;
-    }
+    if (trace->parsed()) return runSwitch(*flags, "trace", flags->trace_action);
     return 2;
   };
   return c;

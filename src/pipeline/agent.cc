@@ -1,6 +1,8 @@
 #include "pipeline/agent.h"
 
 #include <chrono>
+#include <cstdio>
+#include <functional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -9,6 +11,9 @@
 #include "hep/hep_decoder.h"
 #include "sink/sip_duplicate_sink.h"
 #include "sink/store_sink.h"
+#include "source/ipip_raw_source.h"
+#include "source/listen_range.h"
+#include "source/live_pcap_source.h"
 #include "source/pcap_file_source.h"
 
 namespace siphon::pipeline {
@@ -29,6 +34,16 @@ core::Result<core::Capture, core::Failure> captureOf(const source::ExtractedReco
   c.meta.payload = c.raw;
   return c;
 }
+
+/// One live source with its own extractor (reassembly state is per capture thread).
+struct Agent::LiveCapture {
+  std::string name;
+  std::unique_ptr<source::PacketSource> source;
+  std::unique_ptr<source::FrameRecordExtractor> extractor;
+  std::function<uint64_t()> kernel_drops;  ///< read on the capture thread
+  std::atomic<uint64_t> kernel_dropped{0};
+  std::thread thread;
+};
 
 Agent::Agent(AgentConfig config)
     : config_(std::move(config)),
@@ -86,45 +101,134 @@ core::Result<void, core::Failure> Agent::start() {
     SIPHON_TRY(store_->open());
     store_->start();
   }
-  source::FrameRecordExtractorOptions eo;
+  auto options = extractorOptions();
+  if (!config_.raw_socket_listen.empty()) {
+    auto range = source::parseListenRange(config_.raw_socket_listen);
+    if (!range) return core::unexpected(std::move(range).error());
+  }
   extractor_ = std::make_unique<source::FrameRecordExtractor>(
-      eo, [this](const source::ExtractedRecord& r) { onRecord(r); });
+      options, [this](const source::ExtractedRecord& r) { onRecord(r, false); });
   started_ = true;
   return {};
 }
 
-void Agent::push(core::BoundedQueue<core::Capture>& queue, core::Capture&& capture) {
-  // Offline replay: wait for room (bounded in time per record so a dead sender cannot hang
-  // the agent forever; what still finds no room is sent by nobody and counted by the sink's
-  // queue_full... here: counted as not queued).
-  for (int i = 0; i < 10'000; ++i) {
-    if (queue.tryPush(std::move(capture))) {
-      ++summary_.queued;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+source::FrameRecordExtractorOptions Agent::extractorOptions() const {
+  source::FrameRecordExtractorOptions o;
+  if (auto range = source::parseListenRange(config_.raw_socket_listen); range && range->hasPorts()) {
+    o.port_min = range->port_min;  // raw_socket_listen's ports narrow SIP in both raw modes
+    o.port_max = range->port_max;
   }
+  return o;
 }
 
-void Agent::onRecord(const source::ExtractedRecord& record) {
-  ++summary_.records;
+core::Result<void, core::Failure> Agent::startLive() {
+  auto range = source::parseListenRange(config_.raw_socket_listen);
+  if (!range) return core::unexpected(std::move(range).error());
+  std::string filter = config_.filter;
+  if (filter.empty() && config_.raw_moni_bpf_on && range->hasPorts()) {
+    filter = source::portRangeBpf(range->port_min, range->port_max);
+  }
+  for (const auto& name : config_.interfaces) {
+    source::LivePcapOptions o;
+    o.interface = name;
+    o.promiscuous = config_.promiscuous_on;
+    o.filter = filter;
+    auto src = source::LivePcapSource::open(o);
+    if (!src) return core::unexpected(std::move(src).error());
+    auto live = std::make_unique<LiveCapture>();
+    live->name = name;
+    auto* raw = src->get();
+    live->kernel_drops = [raw] {
+      auto st = raw->stats();
+      return st ? uint64_t{st->dropped} + st->if_dropped : 0;
+    };
+    live->source = std::move(*src);
+    live_.push_back(std::move(live));
+  }
+  if (config_.raw_ipip_capture_on) {
+    source::IpipRawOptions o;
+    o.listen = range->address;
+    if (!config_.interfaces.empty()) o.interface = config_.interfaces.front();
+    auto src = source::IpipRawSource::open(o);
+    if (!src) return core::unexpected(std::move(src).error());
+    auto live = std::make_unique<LiveCapture>();
+    live->name = "ipip";
+    live->source = std::move(*src);
+    live_.push_back(std::move(live));
+  }
+  if (live_.empty()) {
+    return core::unexpected(core::Failure{"agent: no live source: give --interface IF or raw_ipip_capture_on", 2});
+  }
+  for (auto& live : live_) {
+    live->extractor = std::make_unique<source::FrameRecordExtractor>(
+        extractorOptions(), [this](const source::ExtractedRecord& r) { onRecord(r, true); });
+    live->thread = std::thread([this, l = live.get()] { captureLoop(*l); });
+  }
+  return {};
+}
+
+void Agent::captureLoop(LiveCapture& live) {
+  auto last_expire = std::chrono::steady_clock::now();
+  for (;;) {
+    auto next = live.source->next();
+    if (!next) {
+      std::fprintf(stderr, "siphon agent: %s: %s\n", live.name.c_str(), next.error().message.c_str());
+      break;
+    }
+    if (!next->has_value()) break;  // stopped
+    const source::RawPacket& p = **next;
+    if (!p.idle) live.extractor->onFrame(p);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_expire > std::chrono::seconds(1)) {  // idle TCP flows, stale fragments
+      last_expire = now;
+      auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+      live.extractor->expire(static_cast<uint64_t>(us));
+      if (live.kernel_drops) live.kernel_dropped = live.kernel_drops();
+    }
+  }
+  live.extractor->finish();
+  if (live.kernel_drops) live.kernel_dropped = live.kernel_drops();
+}
+
+bool Agent::push(core::BoundedQueue<core::Capture>& queue, core::Capture&& capture, bool live) {
+  if (live) {
+    if (queue.tryPush(std::move(capture))) return true;
+    queue_full_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  // Offline replay waits for room: a file is replayed whole. Bounded (10 s per record) so a
+  // sender that never drains cannot hang the agent; such a record is counted not_queued.
+  for (int i = 0; i < 10'000; ++i) {
+    if (queue.tryPush(std::move(capture))) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+void Agent::onRecord(const source::ExtractedRecord& record, bool live) {
+  records_.fetch_add(1, std::memory_order_relaxed);
   if (!trace_on_.load(std::memory_order_relaxed)) {
-    ++summary_.trace_off;
+    trace_off_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   auto capture = captureOf(record);
   if (!capture) return;
   if (store_) {
     auto copy = captureOf(record);
-    if (copy) push(store_queue_, std::move(*copy));
+    if (copy) push(store_queue_, std::move(*copy), live);
   }
-  if (out_) push(out_queue_, std::move(*capture));
+  if (out_) {
+    if (push(out_queue_, std::move(*capture), live)) queued_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    queued_.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
   auto opened = source::PcapFileSource::open(path);
   if (!opened) return core::unexpected(std::move(opened).error());
-  ++summary_.files;
+  ++files_;
   for (;;) {
     auto next = (*opened)->next();
     if (!next) {
@@ -141,18 +245,41 @@ core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
 void Agent::stop() {
   if (!started_) return;
   started_ = false;
+  for (auto& live : live_) live->source->stop();  // wakes next(): the loop ends
+  for (auto& live : live_) {
+    if (live->thread.joinable()) live->thread.join();
+  }
   if (out_) out_->flushAndStop();
   if (store_) store_->flushAndStop();
 }
 
 AgentSummary Agent::summary() const {
-  AgentSummary s = summary_;
-  if (extractor_) {
-    s.extractor = extractor_->counters();
-    const auto& ip = extractor_->ipStats();
-    s.ip_fragments_dropped = ip.timeout + ip.over_budget + ip.overlap + ip.too_large + ip.invalid;
-    const auto& t = extractor_->tcpStats();
-    s.tcp_streams_not_sip = t.streams_not_sip + t.streams_tls + t.streams_http;
+  AgentSummary s;
+  s.files = files_;
+  s.records = records_.load();
+  s.queued = queued_.load();
+  s.trace_off = trace_off_.load();
+  s.queue_full = queue_full_.load();
+  // Extractor counters belong to their capture threads: exact once they stopped.
+  auto add = [&s](const source::FrameRecordExtractor& ex) {
+    const auto& c = ex.counters();
+    s.extractor.frames += c.frames;
+    s.extractor.records += c.records;
+    s.extractor.not_sip += c.not_sip;
+    s.extractor.fragments += c.fragments;
+    s.extractor.reassembled += c.reassembled;
+    s.extractor.out_of_ports += c.out_of_ports;
+    s.extractor.unsupported += c.unsupported;
+    for (const auto& [k, v] : c.errors) s.extractor.errors[k] += v;
+    const auto& ip = ex.ipStats();
+    s.ip_fragments_dropped += ip.timeout + ip.over_budget + ip.overlap + ip.too_large + ip.invalid;
+    const auto& t = ex.tcpStats();
+    s.tcp_streams_not_sip += t.streams_not_sip + t.streams_tls + t.streams_http;
+  };
+  if (extractor_) add(*extractor_);
+  for (const auto& live : live_) {
+    if (live->extractor && !live->thread.joinable()) add(*live->extractor);
+    s.kernel_dropped += live->kernel_dropped.load();
   }
   return s;
 }
@@ -181,7 +308,9 @@ std::string Agent::summaryLine() const {
       add(sink::sipDuplicateDropName(static_cast<sink::SipDuplicateDrop>(i)), dup->stats().dropped[i].load());
     }
   }
-  add("not_queued", s.records - s.trace_off - s.queued);
+  add("queue_full", s.queue_full);
+  add("not_queued", s.records - s.trace_off - s.queued - s.queue_full);
+  add("kernel", s.kernel_dropped);
   add("trace_off", s.trace_off);
   add("ip_fragments", s.ip_fragments_dropped);
   for (const auto& [reason, n] : c.errors) add(reason, n);

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/bounded_queue.h"
@@ -27,6 +29,8 @@ struct AgentSummary {
   uint64_t records = 0;       ///< SIP/HEP records found
   uint64_t queued = 0;        ///< records handed to the senders
   uint64_t trace_off = 0;     ///< records not sent because trace_on was off
+  uint64_t queue_full = 0;    ///< live capture: records dropped because the senders lagged
+  uint64_t kernel_dropped = 0;  ///< live capture: what libpcap says the kernel dropped
   source::ExtractorCounters extractor;
   uint64_t ip_fragments_dropped = 0;
   uint64_t tcp_streams_not_sip = 0;
@@ -44,6 +48,9 @@ class Agent {
   [[nodiscard]] core::Result<void, core::Failure> start();
   /// Reads one capture file to its end; records wait for room in the queue (never dropped).
   [[nodiscard]] core::Result<void, core::Failure> readFile(const std::string& path);
+  /// Opens the live sources (interfaces, the raw IP-in-IP socket) and captures on one thread
+  /// each until stop(). A full queue is counted (queue_full): live traffic cannot wait.
+  [[nodiscard]] core::Result<void, core::Failure> startLive();
   /// Sends or spools everything queued and stops the senders.
   void stop();
 
@@ -56,8 +63,11 @@ class Agent {
   [[nodiscard]] std::string summaryLine() const;
 
  private:
-  void onRecord(const source::ExtractedRecord& record);
-  void push(core::BoundedQueue<core::Capture>& queue, core::Capture&& capture);
+  struct LiveCapture;
+  void onRecord(const source::ExtractedRecord& record, bool live);
+  bool push(core::BoundedQueue<core::Capture>& queue, core::Capture&& capture, bool live);
+  void captureLoop(LiveCapture& live);
+  [[nodiscard]] source::FrameRecordExtractorOptions extractorOptions() const;
 
   AgentConfig config_;
   std::atomic<bool> trace_on_{true};
@@ -67,8 +77,10 @@ class Agent {
   sink::HepOutSink* hep_ = nullptr;  ///< out_ when it is the HEP sender
   std::unique_ptr<sink::Sink> out_;
   std::unique_ptr<sink::Sink> store_;
-  std::unique_ptr<source::FrameRecordExtractor> extractor_;
-  AgentSummary summary_;
+  std::unique_ptr<source::FrameRecordExtractor> extractor_;  ///< offline files
+  std::vector<std::unique_ptr<LiveCapture>> live_;
+  uint64_t files_ = 0;
+  std::atomic<uint64_t> records_{0}, queued_{0}, trace_off_{0}, queue_full_{0};
   bool started_ = false;
 };
 

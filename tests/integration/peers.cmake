@@ -31,3 +31,9 @@ add_test(NAME postgres_sink
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/postgres_sink_test.sh $<TARGET_FILE:siphon>)
 set_tests_properties(postgres_sink PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE
                      SKIP_RETURN_CODE 77)
+
+# agent_live: `siphon agent --interface` on a veth pair in a namespace the test makes (root),
+# HEP into `siphon serve`, `siphon ctl trace on|off|check` and stats, SIGTERM summary.
+add_test(NAME agent_live
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/agent_live_test.sh $<TARGET_FILE:siphon>)
+set_tests_properties(agent_live PROPERTIES LABELS "integration;peers" TIMEOUT 180)

@@ -1,0 +1,35 @@
+#include "web/http_listen.h"
+
+#include <httplib.h>
+
+#include <chrono>
+
+#include "core/endpoint.h"
+
+namespace siphon::web {
+
+bool isLoopbackClient(const std::string& addr) {
+  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
+}
+
+core::Result<std::string, core::Failure> listenInBackground(httplib::Server& server,
+                                                            const std::string& host_port,
+                                                            std::thread& thread) {
+  auto ep = core::Endpoint::parse("tcp:" + host_port);
+  if (!ep.has_value()) return core::unexpected(core::Failure{ep.error().message, 2});
+  std::string host = ep->ip.toString();
+  int port = ep->port;
+  if (port == 0) {
+    port = server.bind_to_any_port(host);
+    if (port <= 0) return core::unexpected(core::Failure{"cannot bind " + host_port, 1});
+  } else if (!server.bind_to_port(host, port)) {
+    return core::unexpected(core::Failure{"cannot bind " + host_port, 1});
+  }
+  thread = std::thread([&server] { server.listen_after_bind(); });
+  for (int i = 0; i < 500 && !server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return (ep->ip.isV6() ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace siphon::web
