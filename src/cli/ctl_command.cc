@@ -1,9 +1,11 @@
 // `siphon ctl`: runtime control of a running `siphon serve` over its HTTP API (docs/CLI.md):
-// capture on|off|check (the seeds' sipcapture.status) and stats.
+// capture on|off|check (the seeds' sipcapture.status) and stats. With --token (or the
+// SIPHON_API_TOKEN environment variable) every request carries `Authorization: Bearer TOKEN`.
 
 #include <httplib.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -16,17 +18,20 @@ namespace {
 
 struct CtlFlags {
   std::string api = "http://127.0.0.1:9080";
+  std::string token;  ///< --token, else SIPHON_API_TOKEN, else none
   std::string capture_action;
   std::string trace_action;
   std::string format = "text";
 };
 
 // GET or POST `path`; prints an error and returns nullopt when the server can't be reached.
-std::optional<nlohmann::json> call(const std::string& api, const std::string& method,
+std::optional<nlohmann::json> call(const CtlFlags& f, const std::string& method,
                                    const std::string& path) {
+  const std::string& api = f.api;
   httplib::Client client(api);
   client.set_connection_timeout(5);
   client.set_read_timeout(10);
+  if (!f.token.empty()) client.set_bearer_token_auth(f.token);
   auto res = method == "POST" ? client.Post(path.c_str()) : client.Get(path.c_str());
   if (!res) {
     std::fprintf(stderr, "siphon ctl: cannot reach %s: %s\n", api.c_str(),
@@ -48,15 +53,15 @@ std::optional<nlohmann::json> call(const std::string& api, const std::string& me
 
 // capture (serve) and trace (agent) are the same kind of switch: GET to check, POST to set.
 int runSwitch(const CtlFlags& f, const std::string& name, const std::string& action) {
-  auto j = action == "check" ? call(f.api, "GET", "/api/v1/" + name)
-                             : call(f.api, "POST", "/api/v1/" + name + "/" + action);
+  auto j = action == "check" ? call(f, "GET", "/api/v1/" + name)
+                             : call(f, "POST", "/api/v1/" + name + "/" + action);
   if (!j) return 1;
   std::printf("%s\n", j->value(name, "?").c_str());
   return 0;
 }
 
 int runStats(const CtlFlags& f) {
-  auto j = call(f.api, "GET", "/api/v1/stats");
+  auto j = call(f, "GET", "/api/v1/stats");
   if (!j) return 1;
   if (f.format == "json") {
     std::printf("%s\n", j->dump().c_str());
@@ -80,6 +85,8 @@ Command addCtlCommand(CLI::App& root) {
   Command c;
   c.app = root.add_subcommand("ctl", "Control a running serve or agent");
   c.app->add_option("--api", flags->api, "HTTP API of the running process")->capture_default_str();
+  c.app->add_option("--token", flags->token,
+                    "API token (api_admin_tokens for capture; default $SIPHON_API_TOKEN)");
   c.app->require_subcommand(1);
   auto* capture = c.app->add_subcommand("capture", "capture on|off|check");
   capture->add_option("ACTION", flags->capture_action)->required()->check(CLI::IsMember({"on", "off", "check"}));
@@ -88,6 +95,10 @@ Command addCtlCommand(CLI::App& root) {
   auto* stats = c.app->add_subcommand("stats", "counters: received, stored, relayed, dropped by reason");
   stats->add_option("--format", flags->format)->check(CLI::IsMember({"text", "json"}));
   c.run = [flags, capture, trace, stats] {
+    if (flags->token.empty()) {
+      // The environment keeps the token out of `ps` and shell history.
+      if (const char* env = std::getenv("SIPHON_API_TOKEN")) flags->token = env;
+    }
     if (capture->parsed()) return runSwitch(*flags, "capture", flags->capture_action);
     if (stats->parsed()) return runStats(*flags);
     if (trace->parsed()) return runSwitch(*flags, "trace", flags->trace_action);

@@ -99,7 +99,9 @@ int runServe(const ServeFlags& flags) {
     std::fprintf(stderr, "siphon serve: %s\n", r.error().message.c_str());
     return r.error().exit_code;
   }
-  web::ApiServer api(collector);
+  web::ApiOptions api_options;
+  api_options.tokens = {config->api_read_tokens, config->api_admin_tokens};
+  web::ApiServer api(collector, std::move(api_options));
   if (!config->http.empty() && config->http != "off") {
     if (auto r = api.start(config->http); !r.has_value()) {
       std::fprintf(stderr, "siphon serve: --http: %s\n", r.error().message.c_str());

@@ -21,6 +21,8 @@ struct Endpoint {
   [[nodiscard]] static Result<Endpoint, Failure> parse(std::string_view text);
   /// Back to the written form, e.g. "tcp:[::1]:9060".
   [[nodiscard]] std::string toString() const;
+
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
 [[nodiscard]] std::string_view endpointProtoName(EndpointProto p);

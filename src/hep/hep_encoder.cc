@@ -3,6 +3,7 @@
 
 #include "hep/hep_encoder.h"
 
+#include <cstring>
 #include <limits>
 
 #include "core/byte_order.h"
@@ -22,16 +23,27 @@ core::Unexpected<HepError> unencodable(std::string_view why) {
   return core::unexpected(HepError{HepErrc::Unencodable, why});
 }
 
-// Appends raw bytes; the caller checks the total size once at the end.
+// Appends raw bytes; the caller checks the total size once at the end. Small writes (chunk
+// headers, fixed-size values, addresses) collect in a stack buffer and reach `out` in one
+// insert, so that a packet costs a few vector operations rather than one per field; call
+// flush() before looking at `out`.
 class Writer {
  public:
   explicit Writer(std::vector<std::byte>& out) : out_(out) {}
-  void bytes(std::span<const std::byte> b) { out_.insert(out_.end(), b.begin(), b.end()); }
-  void u8(uint8_t v) { out_.push_back(std::byte{v}); }
-  void be16(uint16_t v) { put(v, &core::storeBe16); }
-  void be32(uint32_t v) { put(v, &core::storeBe32); }
-  void le16(uint16_t v) { put(v, &core::storeLe16); }
-  void le32(uint32_t v) { put(v, &core::storeLe32); }
+  void bytes(std::span<const std::byte> b) {
+    if (b.size() <= sizeof(pending_) - pending_len_) {
+      std::memcpy(pending_ + pending_len_, b.data(), b.size());
+      pending_len_ += b.size();
+      return;
+    }
+    flush();
+    out_.insert(out_.end(), b.begin(), b.end());
+  }
+  void u8(uint8_t v) { *room(1) = std::byte{v}; }
+  void be16(uint16_t v) { core::storeBe16(room(2), v); }
+  void be32(uint32_t v) { core::storeBe32(room(4), v); }
+  void le16(uint16_t v) { core::storeLe16(room(2), v); }
+  void le32(uint32_t v) { core::storeLe32(room(4), v); }
 
   /// A generic or vendor chunk. A value too long for a 16-bit length is flagged, not cut.
   void chunk(uint16_t vendor, uint16_t type, std::span<const std::byte> value) {
@@ -45,27 +57,45 @@ class Writer {
     bytes(value);
   }
   void chunk(ChunkType type, std::span<const std::byte> value) { chunk(0, wire(type), value); }
-  void chunkU8(ChunkType type, uint8_t v) { chunkFixed(type, v, &Writer::u8); }
-  void chunkU16(ChunkType type, uint16_t v) { chunkFixed(type, v, &Writer::be16); }
-  void chunkU32(ChunkType type, uint32_t v) { chunkFixed(type, v, &Writer::be32); }
+  void chunkU8(ChunkType type, uint8_t v) {
+    fixedChunkHeader(type, sizeof v);
+    u8(v);
+  }
+  void chunkU16(ChunkType type, uint16_t v) {
+    fixedChunkHeader(type, sizeof v);
+    be16(v);
+  }
+  void chunkU32(ChunkType type, uint32_t v) {
+    fixedChunkHeader(type, sizeof v);
+    be32(v);
+  }
 
+  /// Moves the buffered small writes into `out`.
+  void flush() {
+    out_.insert(out_.end(), pending_, pending_ + pending_len_);
+    pending_len_ = 0;
+  }
+  /// Bytes written so far, buffered ones included.
+  [[nodiscard]] size_t size() const { return out_.size() + pending_len_; }
   [[nodiscard]] bool overflow() const { return overflow_; }
 
  private:
-  template <class T>
-  void put(T v, void (*store)(std::byte*, T)) {
-    const size_t at = out_.size();
-    out_.resize(at + sizeof(T));
-    store(out_.data() + at, v);
+  // The next `n` (at most sizeof(pending_)) buffered bytes, for the caller to fill.
+  std::byte* room(size_t n) {
+    if (sizeof(pending_) - pending_len_ < n) flush();
+    std::byte* p = pending_ + pending_len_;
+    pending_len_ += n;
+    return p;
   }
-  template <class T>
-  void chunkFixed(ChunkType type, T v, void (Writer::*write)(T)) {
+  void fixedChunkHeader(ChunkType type, size_t value_bytes) {
     be16(0);
     be16(wire(type));
-    be16(static_cast<uint16_t>(kChunkHeaderBytes + sizeof(T)));
-    (this->*write)(v);
+    be16(static_cast<uint16_t>(kChunkHeaderBytes + value_bytes));
   }
 
+  // Room for every fixed field of a v3 packet (about 130 bytes) in one piece.
+  std::byte pending_[256];
+  size_t pending_len_ = 0;
   std::vector<std::byte>& out_;
   bool overflow_ = false;
 };
@@ -132,7 +162,7 @@ core::Result<size_t, HepError> encodeV3(const core::CaptureMeta& meta, std::vect
   if (meta.keepalive != 0) w.chunkU16(ChunkType::KeepAlive, meta.keepalive);
   for (const auto& c : meta.other_chunks) w.chunk(c.vendor, c.type, c.value);
 
-  const size_t before_payload = out.size();
+  const size_t before_payload = w.size();
   bool wrote_payload = false;
   if (compress) {
     // gzip into a side buffer; on failure, or when it does not fit, send 0x000f (OpenSIPS).
@@ -144,6 +174,7 @@ core::Result<size_t, HepError> encodeV3(const core::CaptureMeta& meta, std::vect
     }
   }
   if (!wrote_payload) w.chunk(ChunkType::Payload, meta.payload);
+  w.flush();
 
   const size_t total = out.size() - start;
   if (w.overflow() || total > kMaxHep3Bytes) {
@@ -186,6 +217,7 @@ core::Result<size_t, HepError> encodeV12(const core::CaptureMeta& meta, std::vec
     w.be16(0);
   }
   w.bytes(meta.payload);
+  w.flush();
   return out.size() - start;
 }
 

@@ -5,50 +5,111 @@
 
 namespace siphon::pipeline {
 
-Collector::Collector(CollectorConfig config)
-    : config_(std::move(config)), queue_(config_.queue_size, config_.queue_memory_mb << 20) {
+class Collector::RuleSelector final : public source::LaneSelector {
+ public:
+  explicit RuleSelector(process::CaptureRules rules) : rules_(std::move(rules)) {}
+  [[nodiscard]] size_t lane(const core::CaptureMeta& meta, size_t listener) const override {
+    return rules_.lane(meta, listener);
+  }
+
+ private:
+  process::CaptureRules rules_;
+};
+
+Collector::Collector(CollectorConfig config) : config_(std::move(config)) {
   capture_.capture_on = config_.capture_on;
   capture_.hep_capture_on = config_.hep_capture_on;
 }
 
 Collector::~Collector() { stop(); }
 
-core::Result<void, core::Failure> Collector::start() {
-  auto url = core::DbUrl::parse(config_.db_url);
+size_t Collector::queueDepth() const {
+  size_t n = 0;
+  for (const auto& lane : lanes_) n += lane.queue->size();
+  return n;
+}
+
+size_t Collector::queueBytes() const {
+  size_t n = 0;
+  for (const auto& lane : lanes_) n += lane.queue->bytes();
+  return n;
+}
+
+core::Result<std::unique_ptr<sink::Sink>, core::Failure> Collector::makeSink(
+    const std::string& db_url, const sink::StoreSinkOptions& store,
+    core::BoundedQueue<core::Capture>& queue) {
+  auto url = core::DbUrl::parse(db_url);
   if (!url.has_value()) return core::unexpected(std::move(url).error());
   if (url->scheme == core::DbScheme::Sqlite) {
-    auto store_options = config_.store;
+    auto store_options = store;
     store_options.path = url->path;
-    sink_ = std::make_unique<sink::StoreSink>(store_options, queue_, stats_);
-  } else if (url->scheme == core::DbScheme::Postgres) {
-    sink_ = std::make_unique<sink::PostgresSink>(
-        sink::PostgresSinkOptions::from(*url, config_.store), queue_, stats_);
-  } else {
-    return core::unexpected(core::Failure{"db_url: " + std::string(url->schemeName()) +
-                                              ":// is not supported yet (use sqlite: or postgres://)",
-                                          2});
+    return std::unique_ptr<sink::Sink>(std::make_unique<sink::StoreSink>(store_options, queue, stats_));
   }
-  SIPHON_TRY(sink_->open());
-  sink_->start();
-  stopped_ = false;
+  if (url->scheme == core::DbScheme::Postgres) {
+    return std::unique_ptr<sink::Sink>(std::make_unique<sink::PostgresSink>(
+        sink::PostgresSinkOptions::from(*url, store), queue, stats_));
+  }
+  return core::unexpected(core::Failure{"db_url: " + std::string(url->schemeName()) +
+                                            ":// is not supported yet (use sqlite: or postgres://)",
+                                        2});
+}
+
+core::Result<void, core::Failure> Collector::start() {
+  auto rules = config_.captureRules();
+  if (!rules.has_value()) return core::unexpected(std::move(rules).error());
+  // The memory bound is shared: each lane gets its part of queue_memory_mb.
+  const size_t lane_count = 1 + (rules->empty() ? 0 : config_.capture_modes.size());
+  const size_t lane_bytes = (config_.queue_memory_mb << 20) / lane_count;
+  for (size_t i = 0; i < lane_count; ++i) {
+    Lane lane;
+    lane.queue = std::make_unique<core::BoundedQueue<core::Capture>>(config_.queue_size, lane_bytes);
+    auto store = config_.store;
+    std::string db_url = config_.db_url;
+    if (i > 0) {
+      const CaptureMode& mode = config_.capture_modes[i - 1];
+      store.routing = mode.routing;
+      if (!mode.db_url.empty()) db_url = mode.db_url;
+    }
+    auto made = makeSink(db_url, store, *lane.queue);
+    if (!made.has_value()) {
+      stop();
+      return core::unexpected(core::Failure{
+          (i == 0 ? std::string() : "capture_mode " + config_.capture_modes[i - 1].name + ": ") +
+              made.error().message,
+          made.error().exit_code});
+    }
+    lane.sink = std::move(*made);
+    if (auto opened = lane.sink->open(); !opened.has_value()) {
+      stop();
+      return opened;
+    }
+    lane.sink->start();
+    lanes_.push_back(std::move(lane));
+    stopped_ = false;
+  }
+  selector_ = std::make_unique<RuleSelector>(std::move(*rules));
+  std::vector<core::BoundedQueue<core::Capture>*> queues;
+  for (auto& lane : lanes_) queues.push_back(lane.queue.get());
 
   source::HepIngestOptions ingest_options;
   ingest_options.auth_key = config_.hep_auth_key;
-  ingest_ = std::make_unique<source::HepIngest>(queue_, stats_, capture_, ingest_options);
   for (const auto& ep : config_.listen) {
+    ingest_.push_back(std::make_unique<source::HepIngest>(queues, selector_.get(), ingest_.size(),
+                                                          stats_, capture_, ingest_options));
+    source::HepIngest& ingest = *ingest_.back();
     core::Result<void, core::Failure> started;
     switch (ep.proto) {
       case core::EndpointProto::Udp:
-        udp_.push_back(std::make_unique<source::UdpHepSource>(ep, config_.workers, *ingest_));
+        udp_.push_back(std::make_unique<source::UdpHepSource>(ep, config_.workers, ingest));
         started = udp_.back()->start();
         break;
       case core::EndpointProto::Tcp:
-        tcp_.push_back(std::make_unique<source::TcpHepSource>(ep, *ingest_));
+        tcp_.push_back(std::make_unique<source::TcpHepSource>(ep, ingest));
         started = tcp_.back()->start();
         break;
       case core::EndpointProto::Tls:
         tls_.push_back(std::make_unique<source::TlsHepSource>(
-            ep, source::TlsOptions{config_.tls_certificate, config_.tls_private_key}, *ingest_));
+            ep, source::TlsOptions{config_.tls_certificate, config_.tls_private_key}, ingest));
         started = tls_.back()->start();
         break;
     }
@@ -77,7 +138,7 @@ void Collector::stop() {
   udp_.clear();  // each source joins its threads after draining its socket
   tcp_.clear();
   tls_.clear();
-  if (sink_) sink_->flushAndStop();
+  for (auto& lane : lanes_) lane.sink->flushAndStop();
 }
 
 }  // namespace siphon::pipeline

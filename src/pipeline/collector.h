@@ -37,17 +37,29 @@ class Collector {
   [[nodiscard]] std::vector<core::Endpoint> listeners() const;
   [[nodiscard]] source::CaptureSwitch& captureSwitch() { return capture_; }
   [[nodiscard]] const core::IngestStats& stats() const { return stats_; }
-  [[nodiscard]] size_t queueDepth() const { return queue_.size(); }
-  [[nodiscard]] size_t queueBytes() const { return queue_.bytes(); }
+  /// Records waiting for storage, over every lane.
+  [[nodiscard]] size_t queueDepth() const;
+  [[nodiscard]] size_t queueBytes() const;
   [[nodiscard]] const CollectorConfig& config() const { return config_; }
 
  private:
   CollectorConfig config_;
   core::IngestStats stats_;
   source::CaptureSwitch capture_;
-  core::BoundedQueue<core::Capture> queue_;
-  std::unique_ptr<sink::Sink> sink_;
-  std::unique_ptr<source::HepIngest> ingest_;
+  /// A storage lane: its queue and its sink. Lane 0 is db_url/table_name; lane i+1 is the
+  /// capture_mode i, chosen per record by the capture_mode_rule list.
+  struct Lane {
+    std::unique_ptr<core::BoundedQueue<core::Capture>> queue;
+    std::unique_ptr<sink::Sink> sink;
+  };
+  class RuleSelector;
+  [[nodiscard]] core::Result<std::unique_ptr<sink::Sink>, core::Failure> makeSink(
+      const std::string& db_url, const sink::StoreSinkOptions& store,
+      core::BoundedQueue<core::Capture>& queue);
+
+  std::vector<Lane> lanes_;
+  std::unique_ptr<RuleSelector> selector_;
+  std::vector<std::unique_ptr<source::HepIngest>> ingest_;  ///< one per listener
   std::vector<std::unique_ptr<source::UdpHepSource>> udp_;
   std::vector<std::unique_ptr<source::TcpHepSource>> tcp_;
   std::vector<std::unique_ptr<source::TlsHepSource>> tls_;

@@ -30,6 +30,24 @@ core::Result<std::vector<std::string>, core::Failure> splitHeaderList(const std:
   return names;
 }
 
+// An API token travels in an Authorization header or a URL: visible ASCII, no spaces, and
+// long enough not to be guessed by trying.
+core::Result<void, core::Failure> checkApiTokens(const std::string& key,
+                                                 const std::vector<std::string>& tokens) {
+  for (const auto& t : tokens) {
+    if (t.size() < 16 || t.size() > 256) {
+      return core::unexpected(core::Failure{key + ": a token must have 16 to 256 characters", 2});
+    }
+    for (char ch : t) {
+      if (ch <= ' ' || ch > '~') {
+        return core::unexpected(
+            core::Failure{key + ": a token must be printable ASCII without spaces", 2});
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 CollectorConfig defaultCollectorConfig() {
@@ -45,6 +63,18 @@ core::Result<std::string, core::Failure> CollectorConfig::sqlitePath(const std::
         "db_url: '" + db_url + "': only sqlite:PATH is supported by this version", 2});
   }
   return db_url.substr(kScheme.size());
+}
+
+core::Result<process::CaptureRules, core::Failure> CollectorConfig::captureRules() const {
+  std::vector<std::string> names;
+  for (const auto& m : capture_modes) names.push_back(m.name);
+  std::vector<process::CaptureRule> parsed;
+  for (const auto& text : capture_mode_rules) {
+    auto rule = process::parseCaptureRule(text, listen, names);
+    if (!rule.has_value()) return core::unexpected(std::move(rule).error());
+    parsed.push_back(std::move(*rule));
+  }
+  return process::CaptureRules(std::move(parsed));
 }
 
 core::Result<CaptureMode, core::Failure> parseCaptureMode(std::string_view text) {
@@ -176,6 +206,13 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
       c.capture_modes.push_back(std::move(*mode));
     }
   }
+  SIPHON_CONFIG_GET(rules, file.getStrings("capture_mode_rule"));
+  if (*rules) {
+    c.capture_mode_rules = **rules;
+    if (auto checked = c.captureRules(); !checked.has_value()) {
+      return core::unexpected(core::Failure{file.name() + ": " + checked.error().message, 2});
+    }
+  }
   // Keys of the raw capture modes belong to the agent's capture sources (a later issue).
   for (const char* key : {"raw_ipip_capture_on", "raw_moni_capture_on", "raw_socket_listen",
                           "raw_interface", "raw_sock_children", "promiscuous_on",
@@ -186,6 +223,15 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
       return core::unexpected(
           core::Failure{file.name() + ": " + key + ": raw capture is not supported by serve yet", 2});
     }
+  }
+  for (auto [key, out] : {std::pair{"api_read_tokens", &c.api_read_tokens},
+                          std::pair{"api_admin_tokens", &c.api_admin_tokens}}) {
+    SIPHON_CONFIG_GET(tokens, file.getStrings(key));
+    if (!*tokens) continue;
+    if (auto ok = checkApiTokens(key, **tokens); !ok.has_value()) {
+      return core::unexpected(core::Failure{file.name() + ": " + ok.error().message, 2});
+    }
+    *out = std::move(**tokens);
   }
 #undef SIPHON_CONFIG_GET
   return file.rejectUnknown();

@@ -10,6 +10,7 @@
 #include "core/config_file.h"
 #include "core/endpoint.h"
 #include "core/result.h"
+#include "process/capture_rules.h"
 #include "sink/store_sink.h"
 
 namespace siphon::pipeline {
@@ -36,9 +37,17 @@ struct CollectorConfig {
   size_t queue_memory_mb = 128;            ///< ... and at most this many MB of them: the bound
                                            ///< that keeps RSS flat under overload
   std::vector<CaptureMode> capture_modes;  ///< capture_mode profiles
+  /// capture_mode_rule: "CONDITION;... => MODE", first match wins (process/capture_rules.h)
+  std::vector<std::string> capture_mode_rules;
   sink::StoreSinkOptions store;            ///< table_name, mt_mode, hash_source, capture_node,
                                            ///< callid_aleg_header, insert_retries, ...
+  /// api_read_tokens / api_admin_tokens: HTTP API bearer tokens (search and export / every
+  /// route). Both empty: the API serves loopback clients only, without a token.
+  std::vector<std::string> api_read_tokens;
+  std::vector<std::string> api_admin_tokens;
 
+  /// The capture_mode_rule values resolved against `listen` and `capture_modes`.
+  [[nodiscard]] core::Result<process::CaptureRules, core::Failure> captureRules() const;
   /// The store path of an sqlite: db_url; error for other schemes (not supported yet).
   [[nodiscard]] static core::Result<std::string, core::Failure> sqlitePath(const std::string& db_url);
 };

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/byte_reader.h"
+#include "sip/sip_message.h"
 
 #include "sink/store/index_key.h"
 
@@ -29,6 +30,22 @@ std::vector<int64_t> startKeys(const SearchQuery& q) {
     if (auto ip = core::IpAddress::parse(q.ip)) return {store::ipKey(*ip)};
   }
   return {};
+}
+
+// Every `header=NAME:VALUE` filter: some field NAME holds VALUE. The message is parsed only
+// when there is such a filter (the columns of `row` do not keep other headers).
+bool headersMatch(const SearchQuery& q, const core::CaptureMeta& meta) {
+  if (q.headers.empty()) return true;
+  if (meta.payload_type != 1) return false;
+  auto msg = sip::SipMessage::parse(core::asText(meta.payload));
+  for (const auto& [name, value] : q.headers) {
+    bool found = false;
+    msg.forEachHeaderField(name, [&](std::string_view field) {
+      found = found || field.find(value) != std::string_view::npos;
+    });
+    if (!found) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -56,7 +73,10 @@ bool matches(const SearchQuery& q, const core::CaptureMeta& meta, const sink::Ca
       !(row.node.starts_with(q.node) && row.node.size() > q.node.size() && row.node[q.node.size()] == ':')) {
     return false;
   }
-  return true;
+  if (!q.custom_field1.empty() && row.sip.custom_field1 != q.custom_field1) return false;
+  if (!q.custom_field2.empty() && row.sip.custom_field2 != q.custom_field2) return false;
+  if (!q.custom_field3.empty() && row.sip.custom_field3 != q.custom_field3) return false;
+  return headersMatch(q, meta);
 }
 
 core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const SearchQuery& q,
@@ -102,11 +122,15 @@ core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const
                                  : !q.from_user.empty() ? q.from_user
                                  : !q.to_user.empty()   ? q.to_user
                                                         : q.ruri_user;
+  // A header's value is in the SIP text too: the same cheap skip for header-only searches.
+  if (text_filter.empty() && !q.headers.empty()) text_filter = q.headers.front().second;
+  // The first `offset` matches are skipped at the end: keep them until then.
+  const size_t keep = q.limit > SIZE_MAX - q.offset ? SIZE_MAX : q.offset + q.limit;
 
   sink::CaptureRow row;
   for (const auto& info : blocks) {
     // Newest first: once `limit` records are kept, an older block cannot displace any.
-    if (result.records.size() >= q.limit && info.max_ts != 0 &&
+    if (result.records.size() >= keep && info.max_ts != 0 &&
         info.max_ts < result.records.back().meta.microsSinceEpoch()) {
       result.truncated = true;
       break;
@@ -115,7 +139,8 @@ core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const
     if (!loaded.has_value()) return core::unexpected(std::move(loaded).error());
     ++result.blocks_read;
     auto bytes = std::make_shared<const std::vector<std::byte>>(std::move(loaded->raw));
-    for (auto& meta : loaded->records) {
+    for (size_t index = 0; index < loaded->records.size(); ++index) {
+      auto& meta = loaded->records[index];
       if (q.since && meta.microsSinceEpoch() < q.since) continue;
       if (q.until && meta.microsSinceEpoch() > q.until) continue;
       // Call-ID and users are views into the SIP text: a record whose text lacks the value
@@ -126,16 +151,19 @@ core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const
       }
       sink::buildCaptureRow(meta, row_options, row);
       if (!matches(q, meta, row)) continue;
-      result.records.push_back({bytes, std::move(meta), loaded->info.table});
+      result.records.push_back({bytes, std::move(meta), loaded->info.table, info.id, index});
     }
     std::stable_sort(result.records.begin(), result.records.end(), [](const Found& a, const Found& b) {
       return a.meta.microsSinceEpoch() > b.meta.microsSinceEpoch();
     });
-    if (result.records.size() > q.limit) {
-      result.records.resize(q.limit);
+    if (result.records.size() > keep) {
+      result.records.resize(keep);
       result.truncated = true;
     }
   }
+  result.records.erase(result.records.begin(),
+                       result.records.begin() +
+                           static_cast<std::ptrdiff_t>(std::min(q.offset, result.records.size())));
   return result;
 }
 

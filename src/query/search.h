@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/capture.h"
@@ -22,6 +24,14 @@ struct SearchQuery {
   int64_t since = 0;          ///< µs since epoch, 0 = open
   int64_t until = 0;          ///< µs since epoch, 0 = open
   size_t limit = 100;
+  /// Newest matches skipped before the `limit` returned ones (pagination: page N of size L is
+  /// offset N*L). The skipped records are still read, so cost grows with the offset.
+  size_t offset = 0;
+  /// `NAME:VALUE` filters (HTTP API `header=`): for each, some header field named NAME
+  /// (case-insensitive, long or compact form) must contain VALUE (case-sensitive substring).
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// custom_field1..3 columns (configured custom_fieldN_header): exact values, "" = any.
+  std::string custom_field1, custom_field2, custom_field3;
 };
 
 /// One found message: the decoded record plus its columns. `meta` views `block_bytes`.
@@ -29,11 +39,16 @@ struct Found {
   std::shared_ptr<const std::vector<std::byte>> block_bytes;
   core::CaptureMeta meta;
   std::string table;
+  /// Where the record is stored in the embedded store: BlockStore::loadBlock(block_id)
+  /// .records[record_index] is this record (a block keeps its id and record order when it is
+  /// rewritten or sealed). 0 for stores without blocks (PostgreSQL).
+  int64_t block_id = 0;
+  size_t record_index = 0;
 };
 
 struct SearchResult {
-  std::vector<Found> records;  ///< newest first
-  bool truncated = false;      ///< more records matched than `limit`
+  std::vector<Found> records;  ///< newest first, after skipping `offset`
+  bool truncated = false;      ///< more records matched than `offset + limit`
   size_t blocks_read = 0;
 };
 
@@ -41,7 +56,7 @@ struct SearchResult {
 [[nodiscard]] core::Result<SearchResult, core::Failure> search(
     store::BlockStore& store, const SearchQuery& q, const sink::CaptureRowOptions& row_options = {});
 
-/// True when the record matches every filter of `q` (time, columns).
+/// True when the record matches every filter of `q` (time, columns, headers).
 [[nodiscard]] bool matches(const SearchQuery& q, const core::CaptureMeta& meta,
                            const sink::CaptureRow& row);
 

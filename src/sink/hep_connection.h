@@ -41,6 +41,11 @@ class HepConnection {
   /// Writes one whole packet. On a stream error the connection is closed (connected() turns
   /// false); the caller keeps the packet. `error` receives the reason.
   [[nodiscard]] bool send(std::span<const std::byte> packet, std::string& error);
+  /// UDP only: sends each of `packets` as one datagram, many per system call (sendmmsg).
+  /// Returns how many leading packets went out; when fewer than all, the next one failed and
+  /// `error` says why (the socket stays usable, as after a failed send()).
+  [[nodiscard]] size_t sendDatagrams(std::span<const std::span<const std::byte>> packets,
+                                     std::string& error);
   /// Stream connections: false (and closed) when the collector hung up. UDP: always true.
   [[nodiscard]] bool checkAlive();
   /// Drops the connection at once (an error path).

@@ -8,8 +8,8 @@
 namespace siphon::sink {
 namespace {
 
-core::CaptureMeta metaToSend(const core::Capture& record, const HepOutEncoding& enc) {
-  core::CaptureMeta meta = record.meta;  // views keep pointing into `record`
+core::CaptureMeta metaToSend(const core::CaptureMeta& record, const HepOutEncoding& enc) {
+  core::CaptureMeta meta = record;  // views keep pointing into the record's bytes
   const bool relayed = meta.hep_version != 0;
   if (!relayed) meta.capture_id = enc.hep_capture_id;
   if (!relayed || meta.node_name.empty()) meta.node_name = enc.node_name;
@@ -34,6 +34,12 @@ core::CaptureMeta metaToSend(const core::Capture& record, const HepOutEncoding& 
 }  // namespace
 
 core::Result<PayloadFit, hep::HepError> encodeForSend(const core::Capture& record,
+                                                      const HepOutEncoding& encoding,
+                                                      std::vector<std::byte>& out) {
+  return encodeForSend(record.meta, encoding, out);
+}
+
+core::Result<PayloadFit, hep::HepError> encodeForSend(const core::CaptureMeta& record,
                                                       const HepOutEncoding& encoding,
                                                       std::vector<std::byte>& out) {
   out.clear();

@@ -41,5 +41,10 @@ enum class PayloadFit : uint8_t {
 [[nodiscard]] core::Result<PayloadFit, hep::HepError> encodeForSend(const core::Capture& record,
                                                                    const HepOutEncoding& encoding,
                                                                    std::vector<std::byte>& out);
+/// The same from a record's metadata alone, whose views need only live during the call: the
+/// agent encodes an extracted record this way without copying it first.
+[[nodiscard]] core::Result<PayloadFit, hep::HepError> encodeForSend(const core::CaptureMeta& record,
+                                                                   const HepOutEncoding& encoding,
+                                                                   std::vector<std::byte>& out);
 
 }  // namespace siphon::sink

@@ -17,6 +17,8 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kReplayPerTurn = 2048;
 // How long the thread waits for records when nothing else is due.
 constexpr std::chrono::milliseconds kIdleWait{100};
+// Encode buffers above this size are freed after their batch.
+constexpr size_t kKeptPacketBytes = 16 * 1024;
 // A UDP datagram over IPv4 carries at most 65535 - 20 (IP) - 8 (UDP) bytes.
 constexpr size_t kMaxUdpPacketBytes = 65507;
 
@@ -143,24 +145,11 @@ void HepOutSink::updatePending() {
 
 void HepOutSink::run(std::stop_token /*stop: flushAndStop() closes the queue instead*/) {
   std::vector<core::Capture> batch;
-  std::vector<std::byte> packet;
   batch.reserve(options_.batch);
   for (;;) {
     try {
       queue_.popBatch(batch, options_.batch, nextWait());
-      // After the wait, right before writing: a collector that left meanwhile is noticed
-      // now, so the batch goes to the spool instead of into a dead stream.
-      for (auto& d : destinations_) service(*d, /*final_attempt=*/false);
-      for (const auto& record : batch) {
-        auto fit = encodeForSend(record, options_.encoding, packet);
-        if (!fit.has_value()) {
-          stats_.drop(HepOutDrop::Unencodable);
-          continue;
-        }
-        if (*fit == PayloadFit::Compressed) stats_.compressed.fetch_add(1, std::memory_order_relaxed);
-        if (*fit == PayloadFit::Truncated) stats_.truncated.fetch_add(1, std::memory_order_relaxed);
-        for (auto& d : destinations_) deliver(*d, packet);
-      }
+      sendBatch(batch);
     } catch (const std::exception& e) {  // the one catch-all of this thread: report, go on
       std::fprintf(stderr, "siphon: hep out: %s\n", e.what());
     }
@@ -174,6 +163,58 @@ void HepOutSink::run(std::stop_token /*stop: flushAndStop() closes the queue ins
     d->connection->closeGracefully();
   }
   updatePending();
+}
+
+void HepOutSink::sendBatch(std::span<const core::Capture> records) {
+  // After the wait, right before writing: a collector that left meanwhile is noticed now, so
+  // the batch goes to the spool instead of into a dead stream.
+  for (auto& d : destinations_) service(*d, /*final_attempt=*/false);
+  // Encode the whole batch first (each record into its own reused buffer), then hand it to
+  // each destination: UDP takes it in a few sendmmsg calls.
+  if (packets_.size() < records.size()) packets_.resize(records.size());
+  encoded_.clear();
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto fit = encodeForSend(records[i], options_.encoding, packets_[i]);
+    if (!fit.has_value()) {
+      stats_.drop(HepOutDrop::Unencodable);
+      continue;
+    }
+    if (*fit == PayloadFit::Compressed) stats_.compressed.fetch_add(1, std::memory_order_relaxed);
+    if (*fit == PayloadFit::Truncated) stats_.truncated.fetch_add(1, std::memory_order_relaxed);
+    encoded_.emplace_back(packets_[i]);
+  }
+  for (auto& d : destinations_) {
+    if (!d->connection->isStream()) {
+      deliverDatagrams(*d, encoded_);
+      continue;
+    }
+    for (const auto& packet : encoded_) deliver(*d, packet);
+  }
+  // Keep the buffers of ordinary messages for the next batch, not those a rare huge one grew
+  // (a batch of 64 KB records would otherwise pin 16 MB).
+  for (auto& p : packets_) {
+    if (p.capacity() > kKeptPacketBytes) p = std::vector<std::byte>();
+  }
+}
+
+void HepOutSink::deliverDatagrams(Destination& d,
+                                  std::span<const std::span<const std::byte>> packets) {
+  std::string error;
+  while (!packets.empty()) {
+    const size_t n = d.connection->sendDatagrams(packets, error);
+    stats_.sent.fetch_add(n, std::memory_order_relaxed);
+    packets = packets.subspan(n);
+    if (packets.empty()) return;
+    // packets[0] failed: the one more try that deliver() gives a datagram, then the rest.
+    stats_.udp_send_errors.fetch_add(1, std::memory_order_relaxed);
+    if (d.connection->send(packets.front(), error)) {
+      stats_.sent.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      stats_.udp_send_errors.fetch_add(1, std::memory_order_relaxed);
+      stats_.drop(HepOutDrop::UdpSendError);
+    }
+    packets = packets.subspan(1);
+  }
 }
 
 std::chrono::milliseconds HepOutSink::nextWait() const {
@@ -190,18 +231,6 @@ std::chrono::milliseconds HepOutSink::nextWait() const {
 
 void HepOutSink::deliver(Destination& d, std::span<const std::byte> packet) {
   HepConnection& c = *d.connection;
-  if (!c.isStream()) {
-    std::string error;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (c.send(packet, error)) {
-        stats_.sent.fetch_add(1, std::memory_order_relaxed);
-        return;
-      }
-      stats_.udp_send_errors.fetch_add(1, std::memory_order_relaxed);
-    }
-    stats_.drop(HepOutDrop::UdpSendError);
-    return;
-  }
   // Streams keep the order: while anything is spooled, new packets queue behind it.
   if (c.connected() && (!d.spool || d.spool->empty())) {
     std::string error;

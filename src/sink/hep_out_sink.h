@@ -7,8 +7,9 @@
 // Design.
 //  - One thread drains a core::BoundedQueue<core::Capture>. Producers push with offer(),
 //    which counts a full queue as a drop; sources are never blocked.
-//  - UDP destinations get one datagram per packet. A send error (ECONNREFUSED from an earlier
-//    datagram's ICMP, ...) is counted, the packet tried once more, then dropped and counted.
+//  - UDP destinations get one datagram per packet, a batch's datagrams handed to the kernel
+//    together (sendmmsg). A send error (ECONNREFUSED from an earlier datagram's ICMP, ...) is
+//    counted, the packet tried once more, then dropped and counted.
 //  - TCP/TLS destinations keep one long-lived stream. When it breaks, or the collector is not
 //    there, packets go to that destination's on-disk HepSpool (hep_spool.h) and the sink
 //    reconnects with exponential backoff (reconnect_min → reconnect_max). Once connected the
@@ -31,6 +32,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -112,6 +114,10 @@ class HepOutSink final : public Sink {
 
   /// Pushes a record for sending; false (counted as queue_full) when the queue is full.
   bool offer(core::Capture&& record);
+  /// Encodes `records` and sends them to every destination, as the sink thread does with each
+  /// batch it takes from the queue. For callers that run the sink on their own thread (the
+  /// agent benchmark): only when start() was not called.
+  void sendBatch(std::span<const core::Capture> records);
 
   [[nodiscard]] const HepOutStats& stats() const { return stats_; }
   /// Packets waiting in all spools (owner thread after flushAndStop(), else approximate).
@@ -121,7 +127,8 @@ class HepOutSink final : public Sink {
   struct Destination;
 
   void run(std::stop_token stop);
-  void deliver(Destination& d, std::span<const std::byte> packet);
+  void deliver(Destination& d, std::span<const std::byte> packet);  // stream destinations
+  void deliverDatagrams(Destination& d, std::span<const std::span<const std::byte>> packets);
   void spool(Destination& d, std::span<const std::byte> packet);
   void service(Destination& d, bool final_attempt);
   void tryConnect(Destination& d, bool ignore_backoff);
@@ -134,6 +141,8 @@ class HepOutSink final : public Sink {
   std::vector<std::unique_ptr<Destination>> destinations_;
   HepOutStats stats_;
   std::atomic<uint64_t> spool_pending_{0};
+  std::vector<std::vector<std::byte>> packets_;     ///< one per record of a batch, reused
+  std::vector<std::span<const std::byte>> encoded_;  ///< the batch's packets that encoded
   std::jthread thread_;
   bool opened_ = false;
 };

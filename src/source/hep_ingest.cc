@@ -31,7 +31,9 @@ bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream) {
     capture->meta.ts_usec = static_cast<uint32_t>(us % 1'000'000);
   }
   const size_t weight = capture->footprint();
-  if (!queue_.tryPush(std::move(*capture), weight)) {
+  size_t lane = selector_ ? selector_->lane(capture->meta, listener_) : 0;
+  if (lane >= lanes_.size()) lane = 0;
+  if (!lanes_[lane]->tryPush(std::move(*capture), weight)) {
     stats_.drop(core::DropReason::QueueFull);
     return false;
   }

@@ -29,11 +29,25 @@ struct CaptureSwitch {
   }
 };
 
+/// Picks the queue (storage lane) of a record: capture_mode rules (pipeline/process). Lane 0 is
+/// the default storage.
+class LaneSelector {
+ public:
+  virtual ~LaneSelector() = default;
+  [[nodiscard]] virtual size_t lane(const core::CaptureMeta& meta, size_t listener) const = 0;
+};
+
 class HepIngest {
  public:
   HepIngest(core::BoundedQueue<core::Capture>& queue, core::IngestStats& stats,
             const CaptureSwitch& capture, HepIngestOptions options)
-      : queue_(queue), stats_(stats), capture_(capture), options_(std::move(options)) {}
+      : lanes_{&queue}, stats_(stats), capture_(capture), options_(std::move(options)) {}
+  /// Several lanes: `selector` picks one per record; `listener` is this ingest's listener.
+  HepIngest(std::vector<core::BoundedQueue<core::Capture>*> lanes, const LaneSelector* selector,
+            size_t listener, core::IngestStats& stats, const CaptureSwitch& capture,
+            HepIngestOptions options)
+      : lanes_(std::move(lanes)), selector_(selector), listener_(listener), stats_(stats),
+        capture_(capture), options_(std::move(options)) {}
 
   /// Decodes one packet (copied) and queues it; returns false when it was dropped.
   bool accept(std::span<const std::byte> packet, bool from_stream);
@@ -42,7 +56,9 @@ class HepIngest {
   [[nodiscard]] core::IngestStats& stats() { return stats_; }
 
  private:
-  core::BoundedQueue<core::Capture>& queue_;
+  std::vector<core::BoundedQueue<core::Capture>*> lanes_;  ///< never empty
+  const LaneSelector* selector_ = nullptr;
+  size_t listener_ = 0;
   core::IngestStats& stats_;
   const CaptureSwitch& capture_;
   HepIngestOptions options_;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "web/api_auth.h"
 #include "web/http_listen.h"
 
 namespace siphon::web {

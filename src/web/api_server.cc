@@ -2,20 +2,19 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
 
 #include "core/endpoint.h"
+#include "web/call_routes.h"
+#include "web/http_listen.h"
+#include "web/http_reply.h"
+#include "web/search_routes.h"
+#include "web/store_access.h"
 
 namespace siphon::web {
-namespace {
-
-bool isLoopbackClient(const std::string& addr) {
-  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
-}
-
-}  // namespace
 
 std::string metricsText(const pipeline::Collector& c) {
   const auto& s = c.stats();
@@ -70,30 +69,24 @@ std::string statsJson(const pipeline::Collector& c) {
   return j.dump();
 }
 
-ApiServer::ApiServer(pipeline::Collector& collector) : collector_(collector) {}
+ApiServer::ApiServer(pipeline::Collector& collector, ApiOptions options)
+    : collector_(collector),
+      options_(std::move(options)),
+      auth_(options_.tokens),
+      store_(std::make_unique<StoreAccess>(collector.config().db_url, collector.config().store.row)) {
+  if (!options_.static_files) options_.static_files = staticFileTable(embeddedUiFiles());
+}
 
 ApiServer::~ApiServer() { stop(); }
 
 core::Result<void, core::Failure> ApiServer::start(const std::string& host_port) {
-  auto ep = core::Endpoint::parse("tcp:" + host_port);
-  if (!ep.has_value()) return core::unexpected(core::Failure{ep.error().message, 2});
   server_ = std::make_unique<httplib::Server>();
+  const size_t threads = std::max<size_t>(options_.threads, 1);
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   routes();
-  std::string host = ep->ip.toString();
-  int port = ep->port;
-  if (port == 0) {
-    port = server_->bind_to_any_port(host);
-    if (port <= 0) return core::unexpected(core::Failure{"cannot bind " + host_port, 1});
-  } else if (!server_->bind_to_port(host, port)) {
-    return core::unexpected(core::Failure{"cannot bind " + host_port, 1});
-  }
-  address_ = (ep->ip.isV6() ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // httplib's stop() does nothing until the listen loop runs: wait for it (bounded), so that
-  // a stop right after start cannot leave the loop running forever.
-  for (int i = 0; i < 500 && !server_->is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  auto bound = listenInBackground(*server_, host_port, thread_);
+  if (!bound) return core::unexpected(std::move(bound).error());
+  address_ = *bound;
   return {};
 }
 
@@ -104,11 +97,14 @@ void ApiServer::stop() {
 
 void ApiServer::routes() {
   auto& s = *server_;
-  // No token support yet: every route is loopback-only (the HTTP API issue adds tokens).
-  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (isLoopbackClient(req.remote_addr)) return httplib::Server::HandlerResponse::Unhandled;
-    res.status = 403;
-    res.set_content("{\"error\":\"loopback clients only\"}", "application/json");
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    std::string query_token = req.has_param("token") ? req.get_param_value("token") : "";
+    auto decision = auth_.authorize({req.method, req.path, req.remote_addr,
+                                     req.get_header_value("Authorization"), query_token});
+    if (decision.status == 0) return httplib::Server::HandlerResponse::Unhandled;
+    // RFC 6750 §3: a 401 names the scheme the client should use.
+    if (decision.status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"siphon\"");
+    replyError(res, decision.status, decision.error);
     return httplib::Server::HandlerResponse::Handled;
   });
   s.Get("/health", [](const httplib::Request&, httplib::Response& res) {
@@ -127,6 +123,23 @@ void ApiServer::routes() {
   s.Post(R"(/api/v1/capture/(on|off))", [this, state](const httplib::Request& req, httplib::Response& res) {
     collector_.captureSwitch().capture_on = req.matches[1] == "on";
     res.set_content(std::string("{\"capture\":\"") + state() + "\"}", "application/json");
+  });
+  addSearchRoutes(s, *store_);
+  addCallRoutes(s, *store_);
+  staticRoutes();
+}
+
+void ApiServer::staticRoutes() {
+  auto serve = [this](const std::string& path, httplib::Response& res) {
+    auto file = options_.static_files(path);
+    if (!file) return replyError(res, 404, "not found");
+    res.set_content(file->bytes.data(), file->bytes.size(), std::string(file->content_type));
+  };
+  server_->Get("/", [serve](const httplib::Request&, httplib::Response& res) {
+    serve("/index.html", res);
+  });
+  server_->Get(R"(/ui/.*|/favicon\.ico)", [serve](const httplib::Request& req, httplib::Response& res) {
+    serve(req.path, res);
   });
 }
 

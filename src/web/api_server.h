@@ -1,7 +1,9 @@
 #pragma once
-// The HTTP side of `siphon serve`: /health, Prometheus /metrics, and the JSON control API that
-// `siphon ctl` calls (the seeds' sipcapture.status on|off|check and MI sip_capture).
-// Without a configured token only loopback clients are served.
+// The HTTP side of `siphon serve` (notes/api_contract.md): /health, Prometheus /metrics, the
+// JSON control API that `siphon ctl` calls (the seeds' sipcapture.status on|off|check and MI
+// sip_capture), search and message routes (search_routes.h), call, ladder and export routes
+// (call_routes.h) over the collector's store, and the web UI's static files (static_files.h).
+// Access: api_auth.h (no token configured: loopback clients only).
 
 #include <memory>
 #include <string>
@@ -9,6 +11,8 @@
 
 #include "core/result.h"
 #include "pipeline/collector.h"
+#include "web/api_auth.h"
+#include "web/static_files.h"
 
 namespace httplib {
 class Server;
@@ -16,9 +20,20 @@ class Server;
 
 namespace siphon::web {
 
+class StoreAccess;
+
+struct ApiOptions {
+  ApiTokens tokens;  ///< api_read_tokens / api_admin_tokens; both empty = loopback only
+  /// The UI's files; empty = embeddedUiFiles().
+  StaticFileLookup static_files;
+  /// Request-handling threads (cpp-httplib's pool); a browser keeps up to 6 connections open.
+  size_t threads = 8;
+};
+
 class ApiServer {
  public:
-  explicit ApiServer(pipeline::Collector& collector);
+  /// Searches the store of `collector.config()` (db_url, row options) while it runs.
+  explicit ApiServer(pipeline::Collector& collector, ApiOptions options = {});
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -32,8 +47,12 @@ class ApiServer {
 
  private:
   void routes();
+  void staticRoutes();
 
   pipeline::Collector& collector_;
+  ApiOptions options_;
+  ApiAuth auth_;
+  std::unique_ptr<StoreAccess> store_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::string address_;

@@ -8,10 +8,6 @@
 
 namespace siphon::web {
 
-bool isLoopbackClient(const std::string& addr) {
-  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
-}
-
 core::Result<std::string, core::Failure> listenInBackground(httplib::Server& server,
                                                             const std::string& host_port,
                                                             std::thread& thread) {

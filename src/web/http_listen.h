@@ -1,6 +1,6 @@
 #pragma once
-// What every HTTP server of ours does the same way: bind HOST:PORT (port 0 = any free port),
-// serve on a thread, and refuse clients that are not on loopback when no token guards it.
+// What every HTTP server of ours does the same way: bind HOST:PORT (port 0 = any free port) and
+// serve on a thread (ApiServer for `serve`, AgentApiServer for `agent`).
 
 #include <string>
 #include <thread>
@@ -9,13 +9,9 @@
 
 namespace httplib {
 class Server;
-struct Request;
-struct Response;
 }  // namespace httplib
 
 namespace siphon::web {
-
-[[nodiscard]] bool isLoopbackClient(const std::string& remote_addr);
 
 /// Binds `server` to `host_port` and runs its listen loop on `thread`; returns "HOST:PORT" as
 /// bound. Waits (bounded) until the loop runs, so that a stop right after start cannot leave it

@@ -37,3 +37,32 @@ set_tests_properties(postgres_sink PROPERTIES LABELS "integration;peers" TIMEOUT
 add_test(NAME agent_live
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/agent_live_test.sh $<TARGET_FILE:siphon>)
 set_tests_properties(agent_live PROPERTIES LABELS "integration;peers" TIMEOUT 180)
+
+# web_ui: the web UI served by `siphon serve` (embedded in the binary), driven in headless Chromium
+# (Debian's chromium, installed with apt if missing) by playwright-core (npm ci in web_ui/): search,
+# token prompt, call page ladder, message panel with SDP, pcap download read back by tshark, stats.
+# Exit 77 (skipped) when node, chromium or tshark cannot be had.
+if(TARGET siphon-hep-load)
+  add_test(NAME web_ui
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/web_ui_test.sh $<TARGET_FILE:siphon> $<TARGET_FILE:siphon-hep-load>)
+  set_tests_properties(web_ui PROPERTIES LABELS "integration;peers" TIMEOUT 300 SKIP_RETURN_CODE 77)
+endif()
+
+# kamailio_sipcapture: `siphon agent --pcap` replays tests/data captures as HEP v1/v2/v3 over UDP and
+# HEPv3 over TCP into Kamailio 5.6 sipcapture (SQLite); every stored row is compared with `siphon
+# decode` (payload byte-exact, addresses, ports, micro_ts, node). Installs kamailio,
+# kamailio-sqlite-modules and sqlite3 with apt if missing; exit 77 (skipped) when it cannot.
+add_test(NAME kamailio_sipcapture
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/kamailio_sipcapture_test.sh $<TARGET_FILE:siphon>
+          ${PROJECT_SOURCE_DIR}/tests/data)
+set_tests_properties(kamailio_sipcapture PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE
+                     SKIP_RETURN_CODE 77)
+
+# sngrep_hep: the same replays as HEPv3 and HEPv2 into `sngrep -N -L` (sngrep 1.6); the pcap it saves
+# must hold every message (Call-ID, CSeq, payload, time, addresses, ports). Installs sngrep and
+# tshark with apt if missing; exit 77 (skipped) when it cannot.
+add_test(NAME sngrep_hep
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/sngrep_hep_test.sh $<TARGET_FILE:siphon>
+          ${PROJECT_SOURCE_DIR}/tests/data)
+set_tests_properties(sngrep_hep PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE
+                     SKIP_RETURN_CODE 77)

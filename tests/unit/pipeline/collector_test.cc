@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <filesystem>
 #include <thread>
 
@@ -345,6 +346,63 @@ TEST_F(CollectorTest, BadStorePathFailsStart) {
   auto r = c.start();
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("/nonexistent-dir/x/siphon.db"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace siphon::pipeline
+
+namespace siphon::pipeline {
+namespace {
+
+// capture_mode profiles chosen by capture_mode_rule: by HEP capture id, and by listener.
+TEST_F(CollectorTest, CaptureModeRulesRouteRecordsToTheirProfiles) {
+  auto m1 = parseCaptureMode("m1=>db_url=sqlite:" + (dir_ / "m1.db").string() +
+                             ";table_name=mode1_capture;mt_mode=rand");
+  auto m2 = parseCaptureMode("m2=>db_url=sqlite:" + (dir_ / "m2.db").string() + ";table_name=a|b;mt_mode=hash;hash_source=call_id");
+  ASSERT_TRUE(m1.has_value() && m2.has_value());
+  config_.capture_modes = {*m1, *m2};
+  config_.capture_mode_rules = {"capture_id=7001 => m1", "listen=tcp:127.0.0.1:0 => m2"};
+  Collector c(config_);
+  ASSERT_TRUE(c.start().has_value());
+  Sender udp(core::EndpointProto::Udp, c.listeners()[0].port);
+  Sender tcp(core::EndpointProto::Tcp, c.listeners()[1].port);
+  load::TrafficOptions to_m1;
+  to_m1.capture_id = 7001;
+  for (const auto& p : traffic(40, 3, to_m1)) udp.send(p);  // rule 1
+  for (const auto& p : traffic(30, 3)) udp.send(p);         // no rule: default store
+  for (const auto& p : traffic(20, 3)) tcp.send(p);         // rule 2 (capture id 2001)
+  waitReceived(c, 90);
+  c.stop();
+  ASSERT_EQ(c.stats().stored.load(), 90u);
+  auto count = [&](const std::string& file) {
+    auto store = store::BlockStore::open((dir_ / file).string(), {}, true);
+    EXPECT_TRUE(store.has_value());
+    if (!store.has_value()) return std::map<std::string, size_t>{};
+    query::SearchQuery q;
+    q.limit = 1000;
+    auto r = query::search(**store, q);
+    EXPECT_TRUE(r.has_value());
+    std::map<std::string, size_t> tables;
+    for (const auto& f : r->records) ++tables[f.table];
+    return tables;
+  };
+  auto d = count("siphon.db");
+  EXPECT_EQ(d["sip_capture"], 30u);
+  EXPECT_EQ(d.size(), 1u);
+  auto a = count("m1.db");
+  EXPECT_EQ(a["mode1_capture"], 40u);
+  EXPECT_EQ(a.size(), 1u);
+  auto b = count("m2.db");
+  EXPECT_EQ(b["a"] + b["b"], 20u);
+}
+
+TEST_F(CollectorTest, CaptureModeRuleNamingAnUnknownModeFailsStart) {
+  config_.capture_mode_rules = {"capture_id=1 => nope"};
+  Collector c(config_);
+  auto r = c.start();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("capture_mode_rule"), std::string::npos);
+  EXPECT_EQ(r.error().exit_code, 2);
 }
 
 }  // namespace

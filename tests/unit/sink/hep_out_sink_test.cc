@@ -535,6 +535,67 @@ TEST_F(HepOutSinkTest, UdpSendErrorsAreCounted) {
   EXPECT_GT(sink.stats().udp_send_errors.load(), 0u);
 }
 
+TEST_F(HepOutSinkTest, SendBatchOnTheCallersThreadSendsEveryDatagramInOrder) {
+  // More records than one sendmmsg call takes (64), to a socket read after the batch.
+  int rx = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(rx, 0);
+  const int rcvbuf = 4 << 20;
+  ::setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(rx, reinterpret_cast<sockaddr*>(&a), len), 0);
+  ASSERT_EQ(::getsockname(rx, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  constexpr uint32_t kRecords = 150;
+  core::BoundedQueue<core::Capture> queue(10);
+  HepOutSink sink(options("udp:127.0.0.1:" + std::to_string(ntohs(a.sin_port)), 3), queue);
+  ASSERT_TRUE(sink.open().has_value());
+  std::vector<core::Capture> batch;
+  for (uint32_t i = 0; i < kRecords; ++i) {
+    batch.push_back(sniffed(sipMessage("b-" + std::to_string(i)), i));
+  }
+  sink.sendBatch(batch);
+  EXPECT_EQ(sink.stats().sent.load(), kRecords);
+  EXPECT_EQ(sink.stats().udp_send_errors.load(), 0u);
+
+  const timeval tv{2, 0};
+  ::setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::vector<std::byte> buf(70000);
+  for (uint32_t i = 0; i < kRecords; ++i) {
+    const ssize_t n = ::recv(rx, buf.data(), buf.size(), 0);
+    ASSERT_GT(n, 0) << "datagram " << i;
+    core::CaptureMeta meta;
+    ASSERT_TRUE(hep::decodeHep(std::span<const std::byte>(buf).first(static_cast<size_t>(n)), meta,
+                               nullptr).has_value());
+    EXPECT_EQ(meta.ts_sec, 1700000000 + i);
+    const std::string call_id = "Call-ID: b-" + std::to_string(i) + "\r\n";
+    EXPECT_NE(core::asText(meta.payload).find(call_id), std::string_view::npos);
+  }
+  ::close(rx);
+}
+
+TEST_F(HepOutSinkTest, SendBatchToARefusingPortAccountsForEveryRecord) {
+  // ECONNREFUSED comes back for some datagrams (after the ICMP); each record is either sent
+  // or dropped as udp_send_error, never lost without a counter.
+  const uint16_t port = unusedTcpPort();
+  core::BoundedQueue<core::Capture> queue(10);
+  HepOutSink sink(options("udp:127.0.0.1:" + std::to_string(port), 3), queue);
+  ASSERT_TRUE(sink.open().has_value());
+  uint64_t offered = 0;
+  for (uint32_t round = 0; round < 50 && sink.stats().udp_send_errors.load() == 0; ++round) {
+    std::vector<core::Capture> batch;
+    for (uint32_t i = 0; i < 100; ++i) {
+      batch.push_back(sniffed(sipMessage("r-" + std::to_string(i)), i));
+    }
+    sink.sendBatch(batch);
+    offered += batch.size();
+    std::this_thread::sleep_for(2ms);
+  }
+  EXPECT_GT(sink.stats().udp_send_errors.load(), 0u);
+  EXPECT_EQ(sink.stats().sent.load() + sink.stats().droppedBy(HepOutDrop::UdpSendError), offered);
+}
+
 TEST_F(HepOutSinkTest, ConfigurationErrors) {
   core::BoundedQueue<core::Capture> queue(10);
   auto expectConfigError = [&](HepOutOptions o, std::string_view text) {

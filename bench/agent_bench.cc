@@ -1,0 +1,269 @@
+// The capture agent's per-packet CPU cost (issue 4's goal: pcap replay to HEP at >= 1,000,000
+// packets/s per core through decode, reassembly and HEP encode). Captures are loaded into
+// memory first, so file reading is not measured; everything runs in one thread.
+//
+//   Extract    frame → decodeFrame → IP reassembly → UDP / TCP (SipTcpExtractor) / SCTP
+//              → record callback
+//   Encode     Extract + HEPv3 encode of each record into a reused buffer (encodeForSend)
+//   Agent      Extract + captureOf() owning copy + bounded queue + HepOutSink (encode, one UDP
+//              datagram per record to a loopback socket that nobody reads)
+//
+// One benchmark iteration replays a whole capture and ends it with finish() (as the agent does
+// per file), so TCP streams and fragments start afresh on the next pass. items_per_second is
+// frames (packets) per second on one core; `goal_ratio` is that divided by 1,000,000;
+// `records_per_pass` is the SIP/HEP records one pass yields.
+//
+//   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIPHON_BENCH=ON
+//   ninja -C build-bench agent_bench && build-bench/bench/agent_bench
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/bounded_queue.h"
+#include "core/byte_order.h"
+#include "core/capture.h"
+#include "core/endpoint.h"
+#include "load/sip_traffic.h"
+#include "net/link_type.h"
+#include "pipeline/agent.h"
+#include "sink/hep_out_encoder.h"
+#include "sink/hep_out_sink.h"
+#include "source/frame_record_extractor.h"
+#include "source/pcap_file_source.h"
+
+namespace {
+
+using siphon::core::Capture;
+using siphon::source::ExtractedRecord;
+using siphon::source::FrameRecordExtractor;
+using siphon::source::RawPacket;
+
+constexpr double kGoalPacketsPerSecond = 1'000'000;
+
+// A capture held in memory: the frames' bytes and RawPackets viewing them.
+struct Replay {
+  std::vector<std::vector<std::byte>> bytes;
+  std::vector<RawPacket> frames;
+};
+
+[[noreturn]] void die(const std::string& why) {
+  std::fprintf(stderr, "agent_bench: %s\n", why.c_str());
+  std::exit(1);
+}
+
+void finishViews(Replay& r) {
+  for (size_t i = 0; i < r.frames.size(); ++i) r.frames[i].bytes = r.bytes[i];
+}
+
+Replay loadCapture(const std::string& name) {
+  auto opened =
+      siphon::source::PcapFileSource::open(std::string(SIPHON_TEST_DATA_DIR) + "/pcap/" + name);
+  if (!opened) die(opened.error().message);
+  Replay r;
+  for (;;) {
+    auto next = (*opened)->next();
+    if (!next) die(next.error().message);
+    if (!next->has_value()) break;
+    const RawPacket& p = **next;
+    r.bytes.emplace_back(p.bytes.begin(), p.bytes.end());
+    r.frames.push_back(p);
+  }
+  finishViews(r);
+  return r;
+}
+
+// Ethernet II / IPv4 (checksummed, DF) / UDP (no checksum) around one SIP message.
+std::vector<std::byte> udpFrame(const siphon::load::TrafficMessage& m, uint16_t ip_id) {
+  const size_t ip_len = 20 + 8 + m.payload.size();
+  std::vector<std::byte> f(14 + ip_len);
+  std::byte* p = f.data();
+  const uint8_t macs[12] = {0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01};
+  std::memcpy(p, macs, sizeof macs);
+  siphon::core::storeBe16(p + 12, 0x0800);
+  std::byte* ip = p + 14;
+  ip[0] = std::byte{0x45};
+  siphon::core::storeBe16(ip + 2, static_cast<uint16_t>(ip_len));
+  siphon::core::storeBe16(ip + 4, ip_id);
+  siphon::core::storeBe16(ip + 6, 0x4000);
+  ip[8] = std::byte{64};
+  ip[9] = std::byte{17};
+  std::memcpy(ip + 12, m.src.bytes().data(), 4);
+  std::memcpy(ip + 16, m.dst.bytes().data(), 4);
+  uint32_t sum = 0;
+  for (size_t i = 0; i < 20; i += 2) {
+    sum += (static_cast<uint32_t>(ip[i]) << 8) | static_cast<uint32_t>(ip[i + 1]);
+  }
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  siphon::core::storeBe16(ip + 10, static_cast<uint16_t>(~sum));
+  std::byte* udp = ip + 20;
+  siphon::core::storeBe16(udp, m.src_port);
+  siphon::core::storeBe16(udp + 2, m.dst_port);
+  siphon::core::storeBe16(udp + 4, static_cast<uint16_t>(8 + m.payload.size()));
+  std::memcpy(udp + 8, m.payload.data(), m.payload.size());
+  return f;
+}
+
+// The load generator's mix (calls with SDP, registrations, OPTIONS): every frame is SIP.
+Replay syntheticSipUdp(size_t n) {
+  siphon::load::SipTraffic gen(siphon::load::TrafficOptions{});
+  std::vector<siphon::load::TrafficMessage> msgs;
+  Replay r;
+  while (r.frames.size() < n) {
+    msgs.clear();
+    gen.nextScenario(msgs);
+    for (const auto& m : msgs) {
+      if (r.frames.size() == n) break;
+      r.bytes.push_back(udpFrame(m, static_cast<uint16_t>(r.frames.size())));
+      RawPacket p;
+      p.ts_sec = 1700000000 + static_cast<uint32_t>(r.frames.size() / 1000);
+      p.ts_nsec = static_cast<uint32_t>(r.frames.size() % 1000) * 1000'000;
+      p.link_type = static_cast<uint32_t>(siphon::net::LinkType::Ethernet);
+      p.wire_length = static_cast<uint32_t>(r.bytes.back().size());
+      r.frames.push_back(p);
+    }
+  }
+  finishViews(r);
+  return r;
+}
+
+const Replay& capture(int which) {
+  static const Replay kAaa = loadCapture("sngrep__aaa.pcap");
+  static const Replay kSipUdp = loadCapture("sipnab__sip-routing-error.pcapng");
+  static const Replay kTcp = loadCapture("synthetic__sip_tcp_reassembly.pcap");
+  static const Replay kSynthetic = syntheticSipUdp(4096);
+  switch (which) {
+    case 0: return kAaa;
+    case 1: return kSipUdp;
+    case 2: return kTcp;
+    default: return kSynthetic;
+  }
+}
+
+const char* captureName(int which) {
+  switch (which) {
+    case 0: return "aaa_lan_691f_81sip";
+    case 1: return "sip_udp_58f";
+    case 2: return "tcp_reassembly_72f";
+    default: return "synthetic_sip_udp_4096f";
+  }
+}
+
+// Replays `r` once per iteration through `extractor` and sets the per-packet figures.
+void replay(benchmark::State& state, const Replay& r, FrameRecordExtractor& extractor,
+            uint64_t& records) {
+  for (auto _ : state) {
+    for (const auto& f : r.frames) extractor.onFrame(f);
+    extractor.finish();
+  }
+  const auto passes = static_cast<double>(state.iterations());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * r.frames.size()));
+  state.counters["records_per_pass"] = static_cast<double>(records) / passes;
+  state.counters["goal_ratio"] =
+      benchmark::Counter(static_cast<double>(r.frames.size()) / kGoalPacketsPerSecond,
+                         benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(captureName(static_cast<int>(state.range(0))));
+}
+
+void BM_Extract(benchmark::State& state) {
+  const Replay& r = capture(static_cast<int>(state.range(0)));
+  uint64_t records = 0;
+  FrameRecordExtractor extractor({}, [&](const ExtractedRecord& rec) {
+    ++records;
+    benchmark::DoNotOptimize(rec.meta.payload.data());
+  });
+  replay(state, r, extractor, records);
+}
+
+void BM_ExtractEncode(benchmark::State& state) {
+  const Replay& r = capture(static_cast<int>(state.range(0)));
+  siphon::sink::HepOutEncoding encoding;
+  encoding.node_name = "agent-1";
+  std::vector<std::byte> packet;
+  uint64_t records = 0;
+  FrameRecordExtractor extractor({}, [&](const ExtractedRecord& rec) {
+    ++records;
+    auto fit = siphon::sink::encodeForSend(rec.meta, encoding, packet);
+    benchmark::DoNotOptimize(fit);
+    benchmark::DoNotOptimize(packet.data());
+  });
+  replay(state, r, extractor, records);
+}
+
+// A UDP socket on loopback that is never read: the kernel drops what does not fit its buffer.
+class DeadEnd {
+ public:
+  DeadEnd() {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      die("cannot bind a loopback UDP socket");
+    }
+    port_ = ntohs(a.sin_port);
+  }
+  ~DeadEnd() { ::close(fd_); }
+  DeadEnd(const DeadEnd&) = delete;
+  DeadEnd& operator=(const DeadEnd&) = delete;
+  [[nodiscard]] uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+void BM_Agent(benchmark::State& state) {
+  const Replay& r = capture(static_cast<int>(state.range(0)));
+  DeadEnd dead_end;
+  siphon::sink::HepOutOptions o;
+  o.destinations = {
+      *siphon::core::Endpoint::parse("udp:127.0.0.1:" + std::to_string(dead_end.port()))};
+  o.encoding.node_name = "agent-1";
+  siphon::core::BoundedQueue<Capture> queue(o.batch);
+  siphon::sink::HepOutSink sink(o, queue);
+  if (!sink.open()) die("cannot open the HEP sink");
+  // The sink's thread is not started: the replay thread sends each full batch itself.
+  std::vector<Capture> batch;
+  batch.reserve(o.batch);
+  auto sendQueued = [&] {
+    queue.popBatch(batch, o.batch, std::chrono::milliseconds(0));
+    sink.sendBatch(batch);
+    batch.clear();
+  };
+  uint64_t records = 0;
+  FrameRecordExtractor extractor({}, [&](const ExtractedRecord& rec) {
+    ++records;
+    auto copy = siphon::pipeline::captureOf(rec);
+    if (!copy) return;
+    const size_t bytes = copy->footprint();
+    if (!queue.tryPush(std::move(*copy), bytes)) die("queue full");
+    if (queue.size() == o.batch) sendQueued();
+  });
+  replay(state, r, extractor, records);
+  sendQueued();
+  state.counters["sent"] = static_cast<double>(sink.stats().sent.load());
+  state.counters["udp_send_errors"] = static_cast<double>(sink.stats().udp_send_errors.load());
+}
+
+void captures(benchmark::internal::Benchmark* b) {
+  for (int i = 0; i < 4; ++i) b->Arg(i);
+}
+
+BENCHMARK(BM_Extract)->Apply(captures);
+BENCHMARK(BM_ExtractEncode)->Apply(captures);
+BENCHMARK(BM_Agent)->Apply(captures);
+
+}  // namespace

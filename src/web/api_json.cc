@@ -1,0 +1,82 @@
+#include "web/api_json.h"
+
+#include "sink/record_json.h"
+#include "web/message_id.h"
+
+namespace siphon::web {
+
+nlohmann::ordered_json recordWithId(const core::CaptureMeta& meta, const std::string& id,
+                                    bool with_message, const sink::CaptureRowOptions& options) {
+  nlohmann::ordered_json out;
+  out["id"] = id;
+  auto record = sink::recordJson(meta, options);
+  for (auto& [key, value] : record.items()) {
+    if (!with_message && (key == "msg" || key == "msg_b64")) continue;
+    out[key] = std::move(value);
+  }
+  return out;
+}
+
+nlohmann::ordered_json callJson(const query::CallResult& call, const std::string& call_id,
+                                const sink::CaptureRowOptions& options) {
+  std::vector<size_t> per_leg(call.legs.size(), 0);
+  auto messages = nlohmann::ordered_json::array();
+  for (const auto& m : call.messages) {
+    if (m.leg < per_leg.size()) ++per_leg[m.leg];
+    messages.push_back(recordWithId(m.meta, messageId(m.block_id, m.record_index), true, options));
+  }
+  auto legs = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < call.legs.size(); ++i) {
+    legs.push_back({{"call_id", call.legs[i]}, {"messages", per_leg[i]}});
+  }
+  nlohmann::ordered_json out;
+  out["call_id"] = call_id;
+  out["legs"] = std::move(legs);
+  out["truncated"] = call.truncated;
+  out["truncated_reason"] = call.truncated_reason;
+  out["messages"] = std::move(messages);
+  return out;
+}
+
+nlohmann::ordered_json ladderJson(const query::Ladder& ladder, const query::CallResult& call) {
+  auto columns = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < ladder.columns.size(); ++i) {
+    columns.push_back({{"index", i},
+                       {"label", ladder.columns[i].address},
+                       {"node", ladder.columns[i].label}});
+  }
+  auto arrows = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < ladder.arrows.size(); ++i) {
+    const auto& a = ladder.arrows[i];
+    std::string id;
+    if (a.message < call.messages.size()) {
+      const auto& m = call.messages[a.message];
+      id = messageId(m.block_id, m.record_index);
+    }
+    nlohmann::ordered_json arrow;
+    arrow["index"] = i;
+    arrow["from"] = a.from;
+    arrow["to"] = a.to;
+    arrow["micro_ts"] = a.ts_us;
+    arrow["delta_prev_us"] = a.delta_prev_us;
+    arrow["delta_first_us"] = a.delta_first_us;
+    arrow["label"] = a.label;
+    arrow["cseq"] = a.cseq;
+    arrow["leg"] = a.leg;
+    arrow["transaction"] = a.transaction;
+    arrow["retransmission"] = a.retransmission;
+    arrow["message_id"] = id;
+    arrow["nodes"] = a.capture_points;
+    arrow["has_sdp"] = a.has_sdp;
+    arrows.push_back(std::move(arrow));
+  }
+  nlohmann::ordered_json out;
+  out["columns"] = std::move(columns);
+  out["arrows"] = std::move(arrows);
+  out["legs"] = ladder.legs;
+  out["truncated"] = ladder.truncated;
+  out["truncated_reason"] = ladder.truncated_reason;
+  return out;
+}
+
+}  // namespace siphon::web

@@ -1,0 +1,178 @@
+// The search page: a form whose state lives in the URL hash (#/search?from_user=...&offset=50),
+// so that back/forward and bookmarks work, and a results table paginated with the API's
+// offset/limit/more.
+
+import {getJson} from './api.js';
+import {h, clear, showStatus, shortDate, endpoint} from './dom.js';
+
+const TEXT_FIELDS = [
+  ['call_id', 'Call-ID', 'a84b4c76e66710@pc33'],
+  ['correlation', 'Correlation', 'X-CID / HEP correlation id'],
+  ['from_user', 'From user', 'alice'],
+  ['to_user', 'To user', 'bob'],
+  ['ruri_user', 'R-URI user', '+15551234'],
+  ['method', 'Method', 'INVITE'],
+  ['status', 'Status', '486'],
+  ['ip', 'IP', '10.0.0.1'],
+  ['node', 'Node', 'capture node name'],
+];
+const CUSTOM_FIELDS = ['custom_field1', 'custom_field2', 'custom_field3'];
+const PRESETS = [['15 min', '-15m'], ['1 h', '-1h'], ['24 h', '-24h'], ['7 d', '-7d']];
+const LIMITS = [25, 50, 100, 200];
+const DEFAULT_LIMIT = 50;
+
+/** The search parameters the API takes, read from the hash's query. */
+function searchParams(query) {
+  const p = {};
+  for (const [key] of [...TEXT_FIELDS, ['since'], ['until']]) p[key] = query.get(key) || '';
+  for (const key of CUSTOM_FIELDS) p[key] = query.get(key) || '';
+  p.header = query.getAll('header').filter(Boolean);
+  p.limit = Number(query.get('limit')) || DEFAULT_LIMIT;
+  p.offset = Math.max(0, Number(query.get('offset')) || 0);
+  return p;
+}
+
+function toHash(params) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (v !== '' && v !== null && v !== undefined) q.append(key, String(v));
+    }
+  }
+  return `#/search?${q.toString()}`;
+}
+
+function field(name, label, value, placeholder) {
+  return h('label', {class: 'field'}, h('span', {}, label),
+           h('input', {type: 'text', name, value, placeholder, autocomplete: 'off', spellcheck: 'false'}));
+}
+
+function buildForm(params) {
+  const since = field('since', 'Since', params.since, '-1h or 2024-05-01T10:00:00Z');
+  const until = field('until', 'Until', params.until, 'now');
+  const presets = h('div', {class: 'presets'}, 'Last:',
+    PRESETS.map(([label, value]) => h('button', {
+      type: 'button', class: params.since === value && !params.until ? 'preset active' : 'preset',
+      dataset: {since: value},
+      onclick: (e) => {
+        form.elements.since.value = value;
+        form.elements.until.value = '';
+        form.requestSubmit();
+        e.preventDefault();
+      },
+    }, label)));
+  const headers = h('label', {class: 'field wide'}, h('span', {}, 'Headers (NAME:VALUE, one per line)'),
+    h('textarea', {name: 'header', rows: 2, placeholder: 'User-Agent:friendly-scanner', spellcheck: 'false'}));
+  headers.querySelector('textarea').value = params.header.join('\n');
+  const custom = h('details', {class: 'more', open: CUSTOM_FIELDS.some((k) => params[k])},
+    h('summary', {}, 'Custom fields'),
+    h('div', {class: 'grid'}, CUSTOM_FIELDS.map((k, i) => field(k, `Custom field ${i + 1}`, params[k], ''))));
+  const limit = h('label', {class: 'field narrow'}, h('span', {}, 'Rows'),
+    h('select', {name: 'limit'}, LIMITS.map((n) => h('option', {value: n, selected: n === params.limit}, String(n)))));
+
+  const form = h('form', {id: 'search-form', class: 'search-form', autocomplete: 'off'},
+    h('div', {class: 'time-row'}, since, until, presets),
+    h('div', {class: 'grid'}, TEXT_FIELDS.map(([k, label, ph]) => field(k, label, params[k], ph)), limit),
+    headers, custom,
+    h('div', {class: 'buttons'},
+      h('button', {type: 'submit', id: 'search-button', class: 'primary'}, 'Search'),
+      h('button', {type: 'reset', onclick: (e) => { e.preventDefault(); location.hash = '#/search'; }}, 'Clear')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const next = {};
+    for (const [key] of [['since'], ['until'], ...TEXT_FIELDS]) next[key] = form.elements[key].value.trim();
+    for (const key of CUSTOM_FIELDS) next[key] = form.elements[key].value.trim();
+    next.header = form.elements.header.value.split('\n').map((s) => s.trim()).filter(Boolean);
+    next.limit = form.elements.limit.value;
+    next.offset = 0;
+    const bad = next.header.find((x) => !/^[^:\s]+\s*:/.test(x));
+    if (bad) {
+      showStatus(`Header filter "${bad}" is not NAME:VALUE`);
+      return;
+    }
+    const target = toHash(next);
+    // Same search again (e.g. "Search" to refresh): the hash does not change, so run it here.
+    if (location.hash === target) {
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } else {
+      location.hash = target;
+    }
+  });
+  return form;
+}
+
+function callLink(record) {
+  const q = new URLSearchParams({call_id: record.callid || ''});
+  return `#/call?${q.toString()}`;
+}
+
+function methodCell(r) {
+  const reply = /^\d{3}$/.test(r.method || '');
+  const text = reply ? `${r.method} ${r.reply_reason || ''}`.trim() : (r.method || r.cseq || '?');
+  let cls = 'm-request';
+  if (reply) cls = `m-reply m-${r.method[0]}xx`;
+  if (r.parse_error) cls += ' m-unparsed';
+  return h('td', {class: `method ${cls}`, title: r.cseq ? `CSeq ${r.cseq}` : null}, text);
+}
+
+function resultsTable(records) {
+  const body = h('tbody', {}, records.map((r) => {
+    const href = callLink(r);
+    const row = h('tr', {class: 'result', tabindex: 0, dataset: {callId: r.callid || '', id: r.id || ''}},
+      h('td', {class: 'when'}, shortDate(r.date)),
+      methodCell(r),
+      h('td', {}, r.from_user || ''),
+      h('td', {}, r.to_user || r.ruri_user || ''),
+      h('td', {class: 'callid'}, h('a', {href}, r.callid || '(none)')),
+      h('td', {class: 'hops'}, `${endpoint(r.source_ip, r.source_port)} \u2192 ${endpoint(r.destination_ip, r.destination_port)}`),
+      h('td', {}, r.node || ''));
+    const open = () => { location.hash = href; };
+    row.addEventListener('click', (e) => { if (!e.target.closest('a')) open(); });
+    row.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+    return row;
+  }));
+  return h('table', {id: 'results', class: 'results'},
+    h('thead', {}, h('tr', {}, ['Time (UTC)', 'Method / status', 'From', 'To', 'Call-ID', 'Source \u2192 destination', 'Node']
+      .map((t) => h('th', {}, t)))),
+    body);
+}
+
+function pager(params, count, more, top) {
+  const go = (offset) => { location.hash = toHash({...params, offset}); };
+  const first = count ? params.offset + 1 : 0;
+  return h('div', {class: 'pager'},
+    h('button', {type: 'button', id: top ? 'prev-page' : null, disabled: params.offset === 0,
+                 onclick: () => go(Math.max(0, params.offset - params.limit))}, '\u2190 Newer'),
+    h('span', {class: 'range'}, count ? `${first}\u2013${params.offset + count}` : 'no rows'),
+    h('button', {type: 'button', id: top ? 'next-page' : null, disabled: !more,
+                 onclick: () => go(params.offset + params.limit)}, 'Older \u2192'));
+}
+
+export function renderSearch(root, query) {
+  const params = searchParams(query);
+  const results = h('section', {id: 'search-results', 'aria-live': 'polite'});
+  clear(root).append(h('h1', {}, 'Search'), buildForm(params), results);
+  if ([...query.keys()].length === 0) {
+    results.append(h('p', {class: 'hint'}, 'Pick a time range or a filter and press Search. Newest messages come first.'));
+    return null;
+  }
+  const controller = new AbortController();
+  results.append(h('p', {class: 'hint'}, 'Searching\u2026'));
+  const apiParams = {...params};
+  getJson('/api/v1/search', apiParams, {signal: controller.signal}).then((answer) => {
+    const records = Array.isArray(answer.records) ? answer.records : [];
+    showStatus('');
+    clear(results);
+    if (!records.length && params.offset === 0) {
+      results.append(h('p', {class: 'hint', id: 'no-results'}, 'Nothing found.'));
+      return;
+    }
+    results.append(pager(params, records.length, Boolean(answer.more), true), resultsTable(records),
+                   pager(params, records.length, Boolean(answer.more), false));
+  }).catch((err) => {
+    if (err.name === 'AbortError') return;
+    clear(results);
+    showStatus(err.message);
+  });
+  return () => controller.abort();
+}

@@ -1,0 +1,232 @@
+// End-to-end test of the Siphon web UI in headless Chromium (Debian's /usr/bin/chromium driven by
+// playwright-core; no browser download). Started by ../web_ui_test.sh against a real
+// `siphon serve` holding real calls. Environment:
+//   SIPHON_URL     http://127.0.0.1:PORT of `siphon serve --http`
+//   SIPHON_TOKEN   the api_read_tokens value the server was given ("" = none configured)
+//   SIPHON_XSS_CALL  Call-ID of a stored call whose INVITE carries markup in a header
+//   OUT_DIR        where the screenshot and the downloaded pcap go
+//   CHROMIUM       the browser (default /usr/bin/chromium)
+// Steps: pick a whole 7-message call through the API; in the browser search by its From user
+// (answering the token prompt when the server asks), then by its Call-ID; open the call; the
+// ladder has one arrow per message of GET /api/v1/call; clicking the INVITE shows its Call-ID
+// and SDP in the side panel; the pcap download starts with the pcap magic and tshark reads the
+// same number of SIP messages; the stats page shows live counters; message text with markup
+// stays text. Prints FAIL lines and exits 1 on any failure; every wait is bounded.
+
+import {execFileSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {chromium} from 'playwright-core';
+
+const BASE = process.env.SIPHON_URL;
+const TOKEN = process.env.SIPHON_TOKEN || '';
+const XSS_CALL = process.env.SIPHON_XSS_CALL || '';
+const OUT = process.env.OUT_DIR || '/tmp';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const WAIT = 15000;  // ms, per UI step
+
+let failures = 0;
+const fail = (msg) => { failures += 1; console.log(`FAIL: ${msg}`); };
+const check = (cond, msg) => { if (!cond) fail(msg); return cond; };
+
+async function api(pathAndQuery) {
+  const headers = TOKEN ? {Authorization: `Bearer ${TOKEN}`} : {};
+  const res = await fetch(BASE + pathAndQuery, {headers, signal: AbortSignal.timeout(10000)});
+  if (!res.ok) throw new Error(`${pathAndQuery}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** A stored call with all 7 messages (INVITE 100 180 200 ACK BYE 200) from the load generator. */
+async function pickCall() {
+  const found = await api('/api/v1/search?method=INVITE&since=-1h&limit=100');
+  for (const r of found.records || []) {
+    if (!r.callid || r.callid === XSS_CALL || !r.from_user) continue;
+    const call = await api(`/api/v1/call?call_id=${encodeURIComponent(r.callid)}`);
+    if ((call.messages || []).length === 7) return {record: r, call};
+  }
+  throw new Error('no 7-message call stored');
+}
+
+function pcapMagicOk(buf) {
+  if (buf.length < 24) return false;
+  const m = buf.readUInt32LE(0);
+  // classic pcap, µs or ns timestamps, either byte order
+  return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(m);
+}
+
+async function main() {
+  const {record, call} = await pickCall();
+  const callId = record.callid;
+  const user = record.from_user;
+  const messageCount = call.messages.length;
+  const invite = call.messages.find((m) => m.method === 'INVITE');
+  console.log(`web_ui: call ${callId} (from ${user}), ${messageCount} messages`);
+
+  const browser = await chromium.launch({executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: 30000});
+  const summary = {};
+  try {
+    const context = await browser.newContext({acceptDownloads: true, viewport: {width: 1500, height: 950}});
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    // The first API request answers 401 (that is what opens the token prompt); Chromium logs it.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 401/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
+    });
+    const external = [];
+    page.on('request', (r) => { if (!r.url().startsWith(BASE) && !r.url().startsWith('data:')) external.push(r.url()); });
+
+    // ---- search by user (token prompt first when the server has tokens) ----------------------
+    await page.goto(`${BASE}/`, {waitUntil: 'load'});
+    await page.waitForSelector('#search-form');
+    await page.fill('#search-form input[name=from_user]', user);
+    await page.click('#search-form button.preset[data-since="-1h"]');  // a preset submits
+    if (TOKEN) {
+      await page.waitForSelector('#token-dialog[open]');
+      await page.fill('#token-input', TOKEN);
+      await page.click('#token-save');
+      check(await page.evaluate(() => localStorage.getItem('siphon.api_token')) === TOKEN,
+            'the token was not kept in localStorage');
+    }
+    await page.waitForSelector('#results tbody tr.result');
+    const rows = await page.$$eval('#results tbody tr.result', (trs) => trs.map((tr) => ({
+      callId: tr.dataset.callId, cells: [...tr.cells].map((td) => td.textContent)})));
+    check(rows.length > 0, 'search by From user shows no rows');
+    check(rows.every((r) => r.cells[2] === user), `rows of another From user: ${JSON.stringify(rows.slice(0, 3))}`);
+    check(rows.some((r) => r.callId === callId), `the call ${callId} is not among the user's rows`);
+    summary.userRows = rows.length;
+    check(page.url().includes('from_user=') && page.url().includes('since=-1h'), `hash does not hold the search: ${page.url()}`);
+
+    // ---- everything of the last hour, 25 rows a page: next and previous pages -----------------
+    await page.fill('#search-form input[name=from_user]', '');
+    await page.selectOption('#search-form select[name=limit]', '25');
+    await page.click('#search-button');
+    await page.waitForFunction(() => document.querySelector('.pager .range')?.textContent === '1\u201325');
+    check(await page.$$eval('#results tbody tr.result', (t) => t.length) === 25, 'first page is not 25 rows');
+    const firstPageTop = await page.$eval('#results tbody tr.result', (tr) => tr.dataset.id);
+    check(await page.isEnabled('#next-page') && !(await page.isEnabled('#prev-page')), 'pager buttons on page 1');
+    await page.click('#next-page');
+    await page.waitForFunction(() => document.querySelector('.pager .range')?.textContent === '26\u201350');
+    check(await page.$eval('#results tbody tr.result', (tr) => tr.dataset.id) !== firstPageTop, 'page 2 repeats page 1');
+    check(page.url().includes('offset=25'), `page 2 URL: ${page.url()}`);
+    await page.click('#prev-page');
+    await page.waitForFunction(() => document.querySelector('.pager .range')?.textContent === '1\u201325');
+    check(await page.$eval('#results tbody tr.result', (tr) => tr.dataset.id) === firstPageTop, 'back on page 1, other rows');
+
+    // ---- search by Call-ID: exactly this call's messages ------------------------------------
+    await page.selectOption('#search-form select[name=limit]', '50');
+    await page.fill('#search-form input[name=call_id]', callId);
+    await page.click('#search-button');
+    await page.waitForFunction((cid) => {
+      const trs = [...document.querySelectorAll('#results tbody tr.result')];
+      return trs.length > 0 && trs.every((tr) => tr.dataset.callId === cid);
+    }, callId);
+    const cidRows = await page.$$eval('#results tbody tr.result', (trs) => trs.map((tr) => tr.cells[1].textContent));
+    check(cidRows.length === messageCount, `search by Call-ID shows ${cidRows.length} rows, want ${messageCount}`);
+    check(cidRows.includes('INVITE') && cidRows.some((t) => t.startsWith('200')), `methods: ${cidRows}`);
+
+    // ---- the call page -----------------------------------------------------------------------
+    await page.click(`#results tbody tr.result[data-call-id="${callId}"] td.callid a`);
+    await page.waitForSelector('#ladder svg g.arrow');
+    check(page.url().includes('#/call?call_id='), `call page URL: ${page.url()}`);
+    const arrows = await page.$$eval('#ladder svg g.arrow', (gs) => gs.map((g) => ({
+      index: g.dataset.index, label: (g.querySelector('text.label') || {}).textContent || ''})));
+    check(arrows.length === messageCount, `ladder has ${arrows.length} arrows, the API ${messageCount} messages`);
+    const columns = await page.$$eval('#ladder svg g.column text.host', (ts) => ts.map((t) => t.textContent));
+    check(columns.length === 2, `ladder columns: ${columns}`);
+    const legs = await page.$$eval('#legs li', (lis) => lis.map((li) => li.textContent));
+    check(legs.length === 1 && legs[0].includes(callId), `legs: ${legs}`);
+    const summaryText = await page.textContent('#call-summary');
+    check(summaryText.startsWith(`${messageCount} message(s), ${messageCount} arrow(s), 1 leg(s)`), `summary: ${summaryText}`);
+
+    // ---- click the INVITE: its text in the panel, SDP in its own block ------------------------
+    const inviteArrow = arrows.findIndex((a) => a.label.startsWith('INVITE'));
+    check(inviteArrow === 0, `the first arrow is ${arrows[0] && arrows[0].label}`);
+    await page.click(`#arrow-${Math.max(inviteArrow, 0)} text.label`);
+    await page.waitForSelector('#message-panel:not([hidden]) pre.sip-head');
+    const head = await page.textContent('#message-panel pre.sip-head');
+    check(head.startsWith('INVITE sip:'), `panel start line: ${head.slice(0, 60)}`);
+    const facts = await page.textContent('#message-panel dl.facts');
+    check(facts.includes('TransportUDP') && facts.includes(`Call-ID${callId}`), `panel facts: ${facts}`);
+    check(head.includes(`Call-ID: ${callId}`), 'panel lacks the Call-ID header');
+    const sdp = await page.textContent('#message-panel pre.sdp').catch(() => '');
+    check(/^m=audio \d+ RTP\/AVP/m.test(sdp), `panel SDP block: ${sdp.slice(0, 120)}`);
+    check(await page.$$eval('#message-panel pre.sdp .sdp-m, #message-panel pre.sdp .sdp-c, #message-panel pre.sdp .sdp-a',
+                            (s) => s.length) >= 3, 'SDP m=/c=/a= lines are not marked');
+    check(invite && invite.msg && head.includes(invite.msg.split('\r\n')[0]), 'panel text is not the stored INVITE');
+    check(await page.$eval('#arrow-0', (g) => g.classList.contains('selected')), 'the clicked arrow is not selected');
+    summary.panelStart = head.split('\n')[0];
+    summary.sdpLine = (sdp.match(/^m=.*$/m) || [''])[0];
+
+    const shot = path.join(OUT, 'call-page.png');
+    await page.screenshot({path: shot, fullPage: true});
+    summary.screenshot = shot;
+    summary.columns = columns;
+    summary.labels = arrows.map((a) => a.label);
+
+    // ---- click another arrow: the panel follows ------------------------------------------------
+    await page.click(`#arrow-${messageCount - 1} text.label`);
+    await page.waitForFunction(() => document.querySelector('#message-panel pre.sip-head')?.textContent.startsWith('SIP/2.0 200'));
+
+    // ---- Download pcap -----------------------------------------------------------------------
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-pcap')]);
+    const pcapPath = path.join(OUT, 'ui-download.pcap');
+    await download.saveAs(pcapPath);
+    check(download.suggestedFilename().endsWith('.pcap'), `download name ${download.suggestedFilename()}`);
+    const pcap = readFileSync(pcapPath);
+    check(pcapMagicOk(pcap), `download does not start with the pcap magic: ${pcap.subarray(0, 4).toString('hex')}`);
+    const tshark = execFileSync('tshark', ['-r', pcapPath, '-Y', 'sip', '-T', 'fields', '-e', 'sip.Call-ID'],
+                                {encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'ignore']});
+    const tsharkIds = tshark.split('\n').filter(Boolean);
+    check(tsharkIds.length === messageCount, `tshark reads ${tsharkIds.length} SIP messages, want ${messageCount}`);
+    check(tsharkIds.every((id) => id === callId), `tshark Call-IDs: ${[...new Set(tsharkIds)]}`);
+    summary.pcapBytes = pcap.length;
+    summary.tsharkSip = tsharkIds.length;
+
+    // ---- markup in a message stays text -------------------------------------------------------
+    if (XSS_CALL) {
+      await page.goto(`${BASE}/#/call?call_id=${encodeURIComponent(XSS_CALL)}`);
+      await page.waitForSelector('#ladder svg g.arrow');
+      await page.click('#arrow-0 text.label');
+      await page.waitForSelector('#message-panel:not([hidden]) pre.sip-head');
+      const text = await page.textContent('#message-panel pre.sip-head');
+      check(text.includes('<img src=x onerror='), 'the markup header is not shown as text');
+      check(await page.$$eval('#message-panel img, #message-panel script, #ladder img', (x) => x.length) === 0,
+            'message text became elements');
+      check(await page.evaluate(() => window.__siphonXss === undefined), 'script from a message ran');
+    }
+
+    // ---- stats page ---------------------------------------------------------------------------
+    await page.click('nav a[data-route="/stats"]');
+    await page.waitForSelector('#stats-table tr[data-key="received"]');
+    const received = await page.textContent('#stats-table tr[data-key="received"] td.num');
+    check(Number(received.replace(/,/g, '')) > 0, `stats received = ${received}`);
+    await page.waitForFunction(() => /Updated/.test(document.getElementById('stats-updated')?.textContent || ''));
+    summary.received = received;
+
+    check(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+    check(external.length === 0, `requests outside the server: ${external.join(' ')}`);
+  } finally {
+    await browser.close();
+  }
+
+  console.log(`web_ui: the call page (screenshot ${summary.screenshot}) shows Call-ID ${callId} with ` +
+    `${messageCount} message(s) in 1 leg; the ladder has ${summary.columns.length} host columns ` +
+    `(${summary.columns.join(' and ')}) and ${summary.labels.length} arrows (${summary.labels.join(', ')}), ` +
+    `each with its capture time and delta on the left; the INVITE arrow is selected and the side panel shows ` +
+    `"${summary.panelStart}" with its headers and a yellow SDP block whose "${summary.sdpLine}" line is marked; ` +
+    `the "Download pcap" button gave ${summary.pcapBytes} bytes in which tshark reads ${summary.tsharkSip} SIP messages; ` +
+    `the user search listed ${summary.userRows} row(s) and the stats page counts ${summary.received} received.`);
+}
+
+try {
+  await main();
+} catch (e) {
+  fail(e && e.stack || String(e));
+}
+if (failures) {
+  console.log(`web_ui: ${failures} failure(s)`);
+  process.exit(1);
+}
+console.log('web_ui: browser checks passed');
