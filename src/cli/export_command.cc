@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/call_options.h"
 #include "cli/commands.h"
 #include "query/call_request.h"
 #include "query/pcap_export.h"
@@ -48,21 +49,10 @@ int runExport(ExportFlags& f) {
 
 Command addExportCommand(CLI::App& root) {
   auto f = std::make_shared<ExportFlags>();
-  auto& q = f->req.query;
   Command c;
   c.app = root.add_subcommand("export", "The messages of one call as a pcap file");
-  c.app->add_option("--db", f->req.db_url, "store URL, e.g. sqlite:siphon.db")->required();
-  auto* id = c.app->add_option("--call-id", q.call_id, "Call-ID of any leg of the call");
-  auto* corr = c.app->add_option("--correlation", q.correlation,
-                                 "correlation id (HEP 0x0011, callid_aleg, OpenSIPS 0x0065)");
-  id->excludes(corr);
+  addCallRequestOptions(*c.app, f->req);
   c.app->add_option("-o,--output", f->output, "the pcap file to write")->required();
-  c.app->add_option("--since", f->req.since, "RFC 3339 or relative (-15m, -2h, -7d)");
-  c.app->add_option("--until", f->req.until, "RFC 3339 or relative");
-  c.app->add_option("--max-legs", q.max_legs, "Call-IDs joined at most")->check(CLI::Range(1, 100000));
-  c.app->add_option("--max-messages", q.max_messages, "messages at most")->check(CLI::Range(1, 10000000));
-  c.app->add_option("--callid-aleg-header", f->req.callid_aleg_header,
-                    "callid_aleg_header names, ';'-separated (default X-CID)");
   c.run = [f] { return runExport(*f); };
   return c;
 }

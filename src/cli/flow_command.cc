@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/call_options.h"
 #include "cli/commands.h"
 #include "core/byte_reader.h"
 #include "query/call_request.h"
@@ -61,20 +62,9 @@ int runFlow(FlowFlags& f) {
 
 Command addFlowCommand(CLI::App& root) {
   auto f = std::make_shared<FlowFlags>();
-  auto& q = f->req.query;
   Command c;
   c.app = root.add_subcommand("flow", "Ladder diagram of one call, every leg joined");
-  c.app->add_option("--db", f->req.db_url, "store URL, e.g. sqlite:siphon.db")->required();
-  auto* id = c.app->add_option("--call-id", q.call_id, "Call-ID of any leg of the call");
-  auto* corr = c.app->add_option("--correlation", q.correlation,
-                                 "correlation id (HEP 0x0011, callid_aleg, OpenSIPS 0x0065)");
-  id->excludes(corr);
-  c.app->add_option("--since", f->req.since, "RFC 3339 or relative (-15m, -2h, -7d)");
-  c.app->add_option("--until", f->req.until, "RFC 3339 or relative");
-  c.app->add_option("--max-legs", q.max_legs, "Call-IDs joined at most")->check(CLI::Range(1, 100000));
-  c.app->add_option("--max-messages", q.max_messages, "messages at most")->check(CLI::Range(1, 10000000));
-  c.app->add_option("--callid-aleg-header", f->req.callid_aleg_header,
-                    "callid_aleg_header names, ';'-separated (default X-CID)");
+  addCallRequestOptions(*c.app, f->req);
   c.app->add_option("--format", f->format, "text, svg or html")->check(CLI::IsMember({"text", "svg", "html"}));
   c.app->add_option("-o,--output", f->output, "output file (default: standard output)");
   c.app->add_option("--width", f->width, "text: terminal columns")->check(CLI::Range(40, 1000));

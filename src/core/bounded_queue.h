@@ -52,6 +52,19 @@ class BoundedQueue {
     return n;
   }
 
+  /// A sink's batch: waits up to `interval` for a first item, then keeps taking items while
+  /// they come, until `max` or until `interval` has passed since the first. Returns the count.
+  size_t popBatchFilling(std::vector<T>& out, size_t max, std::chrono::milliseconds interval) {
+    size_t n = popBatch(out, max, interval);
+    auto deadline = std::chrono::steady_clock::now() + interval;
+    while (n > 0 && n < max && std::chrono::steady_clock::now() < deadline) {
+      size_t more = popBatch(out, max - n, std::chrono::milliseconds(20));
+      if (more == 0) break;
+      n += more;
+    }
+    return n;
+  }
+
   /// No more pushes; consumers drain what is left.
   void close() {
     {

@@ -18,6 +18,7 @@ enum class DropReason : uint8_t {
   StorageError,  ///< the store refused the row after the configured retries
   StreamError,   ///< a HEP-over-TCP stream broke framing and was closed
   KernelBuffer,  ///< the kernel dropped datagrams: the socket's receive buffer was full
+  NoXHeaders,    ///< xheaders_read: a plain SIP datagram without valid X-Siptrace-* headers
   kCount,
 };
 
@@ -30,6 +31,7 @@ enum class DropReason : uint8_t {
     case DropReason::StorageError: return "storage_error";
     case DropReason::StreamError: return "stream_error";
     case DropReason::KernelBuffer: return "kernel_buffer";
+    case DropReason::NoXHeaders: return "no_xheaders";
     case DropReason::kCount: break;
   }
   return "unknown";

@@ -1,9 +1,60 @@
 #include "pipeline/collector.h"
 
+#include <chrono>
+
+#include "core/byte_reader.h"
 #include "core/db_url.h"
+#include "sink/xheaders.h"
 #include "sink/postgres_sink.h"
 
 namespace siphon::pipeline {
+
+namespace {
+
+/// xheaders_read (siptrace seed): a plain SIP copy from a Kamailio with xheaders_write=1 and
+/// hep_mode_on=0. The X-Siptrace-* headers give the original addresses, time and direction;
+/// they are removed from the stored message. Without them the packet is dropped.
+std::optional<core::Capture> readXHeaderCopy(std::span<const std::byte> packet) {
+  auto read = sink::readXHeaders(core::asText(packet));
+  if (!read) return std::nullopt;
+  core::Capture c;
+  const std::string& msg = read->message;
+  c.raw.assign(reinterpret_cast<const std::byte*>(msg.data()),
+               reinterpret_cast<const std::byte*>(msg.data()) + msg.size());
+  auto& m = c.meta;
+  m.hep_version = 0;
+  m.ip_family = read->from.ip.isV6() ? 10 : 2;
+  switch (read->from.proto) {
+    case core::Transport::Tcp:
+    case core::Transport::Tls:
+    case core::Transport::Ws:
+    case core::Transport::Wss:
+      m.ip_proto = 6;
+      break;
+    case core::Transport::Sctp:
+      m.ip_proto = 132;
+      break;
+    default:
+      m.ip_proto = 17;
+  }
+  m.src_ip = read->from.ip;
+  m.src_port = read->from.port;
+  m.dst_ip = read->to.ip;
+  m.dst_port = read->to.port;
+  m.ts_sec = read->values.ts_sec;
+  m.ts_usec = read->values.ts_usec;
+  if (m.ts_sec == 0) {  // no time given: the arrival time, as for HEPv1
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::system_clock::now().time_since_epoch()).count();
+    m.ts_sec = static_cast<uint32_t>(us / 1'000'000);
+    m.ts_usec = static_cast<uint32_t>(us % 1'000'000);
+  }
+  m.payload_type = 1;
+  m.payload = c.raw;
+  return c;
+}
+
+}  // namespace
 
 class Collector::RuleSelector final : public source::LaneSelector {
  public:
@@ -93,6 +144,7 @@ core::Result<void, core::Failure> Collector::start() {
 
   source::HepIngestOptions ingest_options;
   ingest_options.auth_key = config_.hep_auth_key;
+  if (config_.xheaders_read) ingest_options.plain_sip = readXHeaderCopy;
   for (const auto& ep : config_.listen) {
     ingest_.push_back(std::make_unique<source::HepIngest>(queues, selector_.get(), ingest_.size(),
                                                           stats_, capture_, ingest_options));

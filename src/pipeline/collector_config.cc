@@ -170,6 +170,8 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*cf2) c.store.row.fields.custom_field2_header = **cf2;
   SIPHON_CONFIG_GET(cf3, file.getString("custom_field3_header"));
   if (*cf3) c.store.row.fields.custom_field3_header = **cf3;
+  SIPHON_CONFIG_GET(xheaders_read, file.getSwitch("xheaders_read"));
+  if (*xheaders_read) c.xheaders_read = **xheaders_read;
   SIPHON_CONFIG_GET(auth, file.getString("hep_auth_key"));
   if (*auth) c.hep_auth_key = **auth;
   SIPHON_CONFIG_GET(cert, file.getString("tls_certificate"));

@@ -30,6 +30,7 @@ struct CollectorConfig {
   bool hep_capture_on = true;              ///< hep_capture_on
   int db_insert_mode = 2;                  ///< db_insert_mode: 0/1/2; we always batch (see README)
   std::string hep_auth_key;                ///< hep_auth_key
+  bool xheaders_read = false;              ///< xheaders_read: plain SIP with X-Siptrace-* on UDP
   std::string tls_certificate;             ///< tls_certificate: PEM, for tls: listeners
   std::string tls_private_key;             ///< tls_private_key: PEM
   int workers = 2;                         ///< UDP worker threads per listener

@@ -63,4 +63,18 @@ void buildCaptureRow(const core::CaptureMeta& meta, const CaptureRowOptions& opt
   if (row.correlation_id.empty()) row.correlation_id = row.sip.callid;
 }
 
+std::string_view reportTableName(RowKind kind) {
+  switch (kind) {
+    case RowKind::Rtcp:
+      return "rtcp_capture";
+    case RowKind::Report:
+      return "report_capture";
+    case RowKind::Log:
+      return "logs_capture";
+    case RowKind::Sip:
+      break;
+  }
+  return "sip_capture";
+}
+
 }  // namespace siphon::sink

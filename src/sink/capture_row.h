@@ -44,6 +44,9 @@ struct RowKindAndType {
   int type;
 };
 [[nodiscard]] RowKindAndType rowKindFor(uint8_t payload_type);
+/// The table of a non-SIP family (rtcp_capture, report_capture, logs_capture), as OpenSIPS and
+/// Homer name them; "sip_capture" for SIP (whose table comes from table_name routing).
+[[nodiscard]] std::string_view reportTableName(RowKind kind);
 
 /// Whether the node column carries the capture id: HEP v2/v3 with a capture time (§2.1).
 [[nodiscard]] inline bool nodeHasCaptureId(const core::CaptureMeta& meta) {

@@ -112,20 +112,6 @@ std::span<const std::string_view> postgresColumns(RowKind kind) {
   return kReportNames;
 }
 
-std::string_view reportTableName(RowKind kind) {
-  switch (kind) {
-    case RowKind::Rtcp:
-      return "rtcp_capture";
-    case RowKind::Report:
-      return "report_capture";
-    case RowKind::Log:
-      return "logs_capture";
-    case RowKind::Sip:
-      break;
-  }
-  return "sip_capture";
-}
-
 std::vector<std::string> postgresCreateTable(std::string_view table, RowKind kind) {
   std::span<const Column> cols =
       kind == RowKind::Sip ? std::span<const Column>(kSip) : std::span<const Column>(kReport);

@@ -27,8 +27,6 @@ namespace siphon::sink {
 /// the others).
 [[nodiscard]] std::vector<std::string> postgresCreateTable(std::string_view table, RowKind kind);
 
-/// The table of a non-SIP record (§2.2: literal names, no strftime).
-[[nodiscard]] std::string_view reportTableName(RowKind kind);
 
 /// Appends CaptureMeta::other_chunks in HEPv3 chunk layout; chunks whose value does not fit a
 /// 16-bit length are left out (a decoder never produces them).

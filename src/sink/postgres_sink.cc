@@ -337,16 +337,7 @@ void PostgresSink::run() {
   std::vector<core::Capture> batch;
   batch.reserve(options_.batch_size);
   for (;;) {
-    queue_.popBatch(batch, options_.batch_size, options_.flush_interval);
-    auto deadline = std::chrono::steady_clock::now() + options_.flush_interval;
-    // Let a batch fill up while records keep coming, up to its size or the flush interval.
-    while (!batch.empty() && batch.size() < options_.batch_size &&
-           std::chrono::steady_clock::now() < deadline) {
-      if (queue_.popBatch(batch, options_.batch_size - batch.size(),
-                          std::chrono::milliseconds(20)) == 0) {
-        break;
-      }
-    }
+    queue_.popBatchFilling(batch, options_.batch_size, options_.flush_interval);
     if (!batch.empty()) {
       try {
         writeBatch(batch);

@@ -10,24 +10,6 @@
 #include "sip/sip_message.h"
 
 namespace siphon::sink {
-namespace {
-
-std::string_view reportTable(RowKind kind) {
-  switch (kind) {
-    case RowKind::Rtcp:
-      return "rtcp_capture";
-    case RowKind::Report:
-      return "report_capture";
-    case RowKind::Log:
-      return "logs_capture";
-    case RowKind::Sip:
-      break;
-  }
-  return "sip_capture";
-}
-
-}  // namespace
-
 StoreSink::StoreSink(StoreSinkOptions options, core::BoundedQueue<core::Capture>& queue,
                      core::IngestStats& stats)
     : options_(std::move(options)), queue_(queue), stats_(stats), router_(options_.routing) {}
@@ -81,7 +63,7 @@ void StoreSink::stage(const core::Capture& capture) {
     // A correlation id equal to the Call-ID needs no key of its own: the Call-ID key finds it.
     if (correlation != fields_.callid) add(store::KeyKind::Correlation, correlation);
   } else {
-    table = reportTable(kind);  // fields_ still views the previous record here: not read
+    table = reportTableName(kind);  // fields_ still views the previous record here: not read
     add(store::KeyKind::Correlation, correlation);
   }
   // OpenSIPS extra correlation (0x0065): each value a Correlation key, so that call assembly
@@ -151,16 +133,7 @@ void StoreSink::run() {
   std::vector<core::Capture> batch;
   batch.reserve(options_.batch_size);
   for (;;) {
-    queue_.popBatch(batch, options_.batch_size, options_.flush_interval);
-    auto deadline = std::chrono::steady_clock::now() + options_.flush_interval;
-    // Let a batch fill up while records keep coming, up to its size or the flush interval.
-    while (!batch.empty() && batch.size() < options_.batch_size &&
-           std::chrono::steady_clock::now() < deadline) {
-      if (queue_.popBatch(batch, options_.batch_size - batch.size(),
-                          std::chrono::milliseconds(20)) == 0) {
-        break;
-      }
-    }
+    queue_.popBatchFilling(batch, options_.batch_size, options_.flush_interval);
     if (!batch.empty()) {
       try {
         for (const auto& c : batch) stage(c);

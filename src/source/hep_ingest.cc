@@ -10,6 +10,14 @@ bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream) {
     stats_.drop(core::DropReason::CaptureOff);
     return false;
   }
+  if (options_.plain_sip && !from_stream && !hep::looksLikeHep(packet)) {
+    auto plain = options_.plain_sip(packet);
+    if (!plain) {
+      stats_.drop(core::DropReason::NoXHeaders);  // Kamailio: neither stored nor relayed
+      return false;
+    }
+    return push(std::move(*plain));
+  }
   hep::DecodeOptions decode = options_.decode;
   if (from_stream) decode.accept_v1_v2 = false;  // only "HEP3" frames a stream (§1.1)
   auto capture = hep::decodeHepCapture(std::vector<std::byte>(packet.begin(), packet.end()), decode);
@@ -30,10 +38,14 @@ bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream) {
     capture->meta.ts_sec = static_cast<uint32_t>(us / 1'000'000);
     capture->meta.ts_usec = static_cast<uint32_t>(us % 1'000'000);
   }
-  const size_t weight = capture->footprint();
-  size_t lane = selector_ ? selector_->lane(capture->meta, listener_) : 0;
+  return push(std::move(*capture));
+}
+
+bool HepIngest::push(core::Capture&& capture) {
+  const size_t weight = capture.footprint();
+  size_t lane = selector_ ? selector_->lane(capture.meta, listener_) : 0;
   if (lane >= lanes_.size()) lane = 0;
-  if (!lanes_[lane]->tryPush(std::move(*capture), weight)) {
+  if (!lanes_[lane]->tryPush(std::move(capture), weight)) {
     stats_.drop(core::DropReason::QueueFull);
     return false;
   }

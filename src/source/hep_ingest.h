@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,9 +17,14 @@
 
 namespace siphon::source {
 
+/// Makes a record of a datagram that is not HEP (xheaders_read: plain SIP carrying
+/// X-Siptrace-* headers); an empty result drops it.
+using PlainSipReader = std::function<std::optional<core::Capture>(std::span<const std::byte>)>;
+
 struct HepIngestOptions {
   hep::DecodeOptions decode;
   std::string auth_key;  ///< hep_auth_key: when set, packets must carry this 0x000e value
+  PlainSipReader plain_sip;  ///< set with xheaders_read: UDP datagrams that are not HEP
 };
 
 /// capture_on / hep_capture_on at run time (`siphon ctl capture on|off`).
@@ -56,6 +63,8 @@ class HepIngest {
   [[nodiscard]] core::IngestStats& stats() { return stats_; }
 
  private:
+  bool push(core::Capture&& capture);
+
   std::vector<core::BoundedQueue<core::Capture>*> lanes_;  ///< never empty
   const LaneSelector* selector_ = nullptr;
   size_t listener_ = 0;

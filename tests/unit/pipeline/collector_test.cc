@@ -26,6 +26,7 @@
 #include "hep/hep_encoder.h"
 #include "load/sip_traffic.h"
 #include "query/search.h"
+#include "sink/xheaders.h"
 
 namespace siphon::pipeline {
 namespace {
@@ -403,6 +404,56 @@ TEST_F(CollectorTest, CaptureModeRuleNamingAnUnknownModeFailsStart) {
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("capture_mode_rule"), std::string::npos);
   EXPECT_EQ(r.error().exit_code, 2);
+}
+
+}  // namespace
+}  // namespace siphon::pipeline
+
+namespace siphon::pipeline {
+namespace {
+
+// xheaders_read: plain SIP copies with X-Siptrace-* headers are stored with the addresses,
+// time and transport the headers give, the headers removed; without them: dropped, counted.
+TEST_F(CollectorTest, XHeadersReadStoresPlainSipCopiesAndDropsTheRest) {
+  config_.xheaders_read = true;
+  Collector c(config_);
+  ASSERT_TRUE(c.start().has_value());
+  Sender udp(core::EndpointProto::Udp, c.listeners()[0].port);
+  const std::string sip =
+      "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.1.1.1:5060;branch=z9hG4bKx1\r\n"
+      "From: <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: xh-1@test\r\n"
+      "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+  sink::XHeaderValues v;
+  v.fromip = "tcp:10.1.1.1:5060";
+  v.toip = "tcp:10.2.2.2:5080";
+  v.ts_sec = 1700000123;
+  v.ts_usec = 456;
+  v.method = "INVITE";
+  v.dir = "in";
+  auto with = sink::writeXHeaders(sip, v);
+  ASSERT_TRUE(with.has_value());
+  auto bytes = [](const std::string& s) {
+    auto b = core::asBytes(s);
+    return Packet(b.begin(), b.end());
+  };
+  udp.send(bytes(*with));
+  udp.send(bytes(sip));  // no X-Siptrace headers
+  for (const auto& p : traffic(5, 3)) udp.send(p);  // HEP still works beside it
+  waitReceived(c, 7);
+  c.stop();
+  EXPECT_EQ(c.stats().stored.load(), 6u);
+  EXPECT_EQ(c.stats().dropped[static_cast<size_t>(core::DropReason::NoXHeaders)].load(), 1u);
+  query::SearchQuery q;
+  q.call_id = "xh-1@test";
+  auto r = find(q);
+  ASSERT_EQ(r.records.size(), 1u);
+  const auto& m = r.records[0].meta;
+  EXPECT_EQ(core::asText(m.payload), sip);  // the headers are gone, the rest byte-exact
+  EXPECT_EQ(m.src_ip.toString(), "10.1.1.1");
+  EXPECT_EQ(m.dst_port, 5080);
+  EXPECT_EQ(m.ip_proto, 6);
+  EXPECT_EQ(m.ts_sec, 1700000123u);
+  EXPECT_EQ(m.ts_usec, 456u);
 }
 
 }  // namespace
