@@ -51,6 +51,7 @@ class Decoder {
                    src.linkType());
     }
     bool complete = true;
+    path_ = &path;
     while (true) {
       auto next = src.next();
       if (!next) {
@@ -59,7 +60,6 @@ class Decoder {
         break;
       }
       if (!next->has_value()) break;
-      path_ = &path;
       index_ = src.packetCount();
       extractor_.onFrame(**next);
     }

@@ -7,12 +7,11 @@
 
 #include <fmt/format.h>
 
-#include "pipeline/collector_config.h"
+#include "core/db_url.h"
 #include "hep/hep_decoder.h"
 #include "sink/sip_duplicate_sink.h"
 #include "sink/store_sink.h"
 #include "source/ipip_raw_source.h"
-#include "source/listen_range.h"
 #include "source/live_pcap_source.h"
 #include "source/pcap_file_source.h"
 
@@ -55,6 +54,10 @@ Agent::Agent(AgentConfig config)
 Agent::~Agent() { stop(); }
 
 core::Result<void, core::Failure> Agent::start() {
+  // raw_socket_listen first: a bad value must stop start-up before any sender runs.
+  auto range = source::parseListenRange(config_.raw_socket_listen);
+  if (!range) return core::unexpected(std::move(range).error());
+  listen_range_ = *range;
   if (config_.hep.empty() && !config_.trace_to_database) {
     return core::unexpected(core::Failure{"agent: no destination: give --hep ADDR (duplicate_uri) or --db URL", 2});
   }
@@ -93,40 +96,36 @@ core::Result<void, core::Failure> Agent::start() {
     out_->start();
   }
   if (config_.trace_to_database) {
-    auto path = CollectorConfig::sqlitePath(config_.db_url.empty() ? "sqlite:siphon.db" : config_.db_url);
-    if (!path) return core::unexpected(std::move(path).error());
+    auto url = core::DbUrl::parse(config_.db_url.empty() ? "sqlite:siphon.db" : config_.db_url);
+    if (!url) return core::unexpected(std::move(url).error());
+    if (url->scheme != core::DbScheme::Sqlite) {
+      return core::unexpected(core::Failure{"db_url: the agent stores into sqlite:PATH only", 2});
+    }
     sink::StoreSinkOptions o;
-    o.path = *path;
+    o.path = url->path;
     store_ = std::make_unique<sink::StoreSink>(std::move(o), store_queue_, store_stats_);
     SIPHON_TRY(store_->open());
     store_->start();
   }
-  auto options = extractorOptions();
-  if (!config_.raw_socket_listen.empty()) {
-    auto range = source::parseListenRange(config_.raw_socket_listen);
-    if (!range) return core::unexpected(std::move(range).error());
-  }
   extractor_ = std::make_unique<source::FrameRecordExtractor>(
-      options, [this](const source::ExtractedRecord& r) { onRecord(r, false); });
+      extractorOptions(), [this](const source::ExtractedRecord& r) { onRecord(r, false); });
   started_ = true;
   return {};
 }
 
 source::FrameRecordExtractorOptions Agent::extractorOptions() const {
   source::FrameRecordExtractorOptions o;
-  if (auto range = source::parseListenRange(config_.raw_socket_listen); range && range->hasPorts()) {
-    o.port_min = range->port_min;  // raw_socket_listen's ports narrow SIP in both raw modes
-    o.port_max = range->port_max;
+  if (listen_range_.hasPorts()) {
+    o.port_min = listen_range_.port_min;  // raw_socket_listen's ports narrow SIP in both raw modes
+    o.port_max = listen_range_.port_max;
   }
   return o;
 }
 
 core::Result<void, core::Failure> Agent::startLive() {
-  auto range = source::parseListenRange(config_.raw_socket_listen);
-  if (!range) return core::unexpected(std::move(range).error());
   std::string filter = config_.filter;
-  if (filter.empty() && config_.raw_moni_bpf_on && range->hasPorts()) {
-    filter = source::portRangeBpf(range->port_min, range->port_max);
+  if (filter.empty() && config_.raw_moni_bpf_on && listen_range_.hasPorts()) {
+    filter = source::portRangeBpf(listen_range_.port_min, listen_range_.port_max);
   }
   for (const auto& name : config_.interfaces) {
     source::LivePcapOptions o;
@@ -147,7 +146,7 @@ core::Result<void, core::Failure> Agent::startLive() {
   }
   if (config_.raw_ipip_capture_on) {
     source::IpipRawOptions o;
-    o.listen = range->address;
+    o.listen = listen_range_.address;
     if (!config_.interfaces.empty()) o.interface = config_.interfaces.front();
     auto src = source::IpipRawSource::open(o);
     if (!src) return core::unexpected(std::move(src).error());

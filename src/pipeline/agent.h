@@ -21,6 +21,7 @@
 #include "sink/hep_out_sink.h"
 #include "sink/sink.h"
 #include "source/frame_record_extractor.h"
+#include "source/listen_range.h"
 
 namespace siphon::pipeline {
 
@@ -71,6 +72,7 @@ class Agent {
 
   AgentConfig config_;
   std::atomic<bool> trace_on_{true};
+  source::ListenRange listen_range_;  ///< raw_socket_listen, parsed by start()
   core::BoundedQueue<core::Capture> out_queue_;
   core::BoundedQueue<core::Capture> store_queue_;
   core::IngestStats store_stats_;

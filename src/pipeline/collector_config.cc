@@ -13,23 +13,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-core::Result<std::vector<std::string>, core::Failure> splitHeaderList(const std::string& key,
-                                                                     std::string_view value) {
-  std::vector<std::string> names;
-  size_t start = 0;
-  while (start <= value.size()) {
-    size_t end = value.find(';', start);
-    if (end == std::string_view::npos) end = value.size();
-    auto name = trim(value.substr(start, end - start));
-    if (!name.empty()) names.emplace_back(name);
-    start = end + 1;
-  }
-  if (names.size() > 16) {
-    return core::unexpected(core::Failure{key + ": at most 16 header names", 2});
-  }
-  return names;
-}
-
 // An API token travels in an Authorization header or a URL: visible ASCII, no spaces, and
 // long enough not to be guessed by trying.
 core::Result<void, core::Failure> checkApiTokens(const std::string& key,
@@ -54,15 +37,6 @@ CollectorConfig defaultCollectorConfig() {
   CollectorConfig c;
   c.listen = {*core::Endpoint::parse("udp:0.0.0.0:9060"), *core::Endpoint::parse("tcp:0.0.0.0:9060")};
   return c;
-}
-
-core::Result<std::string, core::Failure> CollectorConfig::sqlitePath(const std::string& db_url) {
-  constexpr std::string_view kScheme = "sqlite:";
-  if (!db_url.starts_with(kScheme) || db_url.size() == kScheme.size()) {
-    return core::unexpected(core::Failure{
-        "db_url: '" + db_url + "': only sqlite:PATH is supported by this version", 2});
-  }
-  return db_url.substr(kScheme.size());
 }
 
 core::Result<process::CaptureRules, core::Failure> CollectorConfig::captureRules() const {
@@ -158,7 +132,7 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*node) c.store.row.capture_node = **node;
   SIPHON_CONFIG_GET(aleg, file.getString("callid_aleg_header"));
   if (*aleg) {
-    auto names = splitHeaderList("callid_aleg_header", **aleg);
+    auto names = sip::splitHeaderNames("callid_aleg_header", **aleg);
     if (!names.has_value()) {
       return core::unexpected(core::Failure{file.name() + ": " + names.error().message, 2});
     }

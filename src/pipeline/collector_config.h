@@ -49,8 +49,6 @@ struct CollectorConfig {
 
   /// The capture_mode_rule values resolved against `listen` and `capture_modes`.
   [[nodiscard]] core::Result<process::CaptureRules, core::Failure> captureRules() const;
-  /// The store path of an sqlite: db_url; error for other schemes (not supported yet).
-  [[nodiscard]] static core::Result<std::string, core::Failure> sqlitePath(const std::string& db_url);
 };
 
 /// Defaults with no file.

@@ -1,16 +1,16 @@
 #include "query/call_request.h"
 
-#include <algorithm>
-
+#include "core/db_url.h"
 #include "query/search.h"
 
 namespace siphon::query {
 
 core::Result<CallResult, core::Failure> loadCall(const CallRequest& request, int64_t now_us) {
-  const std::string& url = request.db_url;
-  if (!url.starts_with("sqlite:") || url.size() == 7) {
-    return core::unexpected(
-        core::Failure{"--db " + url + ": only sqlite:PATH is supported by this version", 2});
+  auto url = core::DbUrl::parse(request.db_url);
+  if (!url.has_value()) return core::unexpected(core::Failure{"--db: " + url.error().message, 2});
+  if (url->scheme != core::DbScheme::Sqlite) {
+    return core::unexpected(core::Failure{
+        "--db " + url->redacted() + ": only sqlite:PATH is supported by this version", 2});
   }
   CallQuery q = request.query;
   if (q.call_id.empty() == q.correlation.empty()) {
@@ -23,14 +23,10 @@ core::Result<CallResult, core::Failure> loadCall(const CallRequest& request, int
     *out = *t;
   }
   sink::CaptureRowOptions row;
-  row.fields.callid_aleg_headers.clear();
-  const std::string& names = request.callid_aleg_header;
-  for (size_t start = 0; start <= names.size();) {  // "X-CID;X-Leg": empty items skipped (§2.8)
-    size_t end = std::min(names.find(';', start), names.size());
-    if (end > start) row.fields.callid_aleg_headers.push_back(names.substr(start, end - start));
-    start = end + 1;
-  }
-  auto store = store::BlockStore::open(url.substr(7), {}, /*read_only=*/true);
+  auto names = sip::splitHeaderNames("--callid-aleg-header", request.callid_aleg_header);
+  if (!names.has_value()) return core::unexpected(std::move(names).error());
+  row.fields.callid_aleg_headers = std::move(*names);
+  auto store = store::BlockStore::open(url->path, {}, /*read_only=*/true);
   if (!store.has_value()) return core::unexpected(std::move(store).error());
   auto call = assembleCall(**store, q, row);
   if (!call.has_value()) return call;

@@ -1,5 +1,6 @@
 #include "sip/sip_capture_fields.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/char_class.h"
@@ -50,6 +51,25 @@ std::string_view namedHeader(const SipMessage& msg, std::string_view name) {
 }
 
 }  // namespace
+
+core::Result<std::vector<std::string>, core::Failure> splitHeaderNames(std::string_view key,
+                                                                       std::string_view value) {
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = std::min(value.find(';', start), value.size());
+    std::string_view name = value.substr(start, end - start);
+    while (!name.empty() && blank(name.front())) name.remove_prefix(1);
+    while (!name.empty() && blank(name.back())) name.remove_suffix(1);
+    if (!name.empty()) names.emplace_back(name);
+    start = end + 1;
+  }
+  if (names.size() > 16) {
+    return core::unexpected(core::Failure{std::string(key) + ": at most 16 header names", 2});
+  }
+  return names;
+}
 
 void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
                           SipCaptureFields& out) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.h"
+
 #include "sip/sip_error.h"
 
 namespace siphon::sip {
@@ -22,6 +24,11 @@ struct FieldOptions {
   std::string custom_field2_header = "IP";
   std::string custom_field3_header = "Port";
 };
+
+/// Parses a `callid_aleg_header` value: header names separated by ';', blanks trimmed, empty
+/// items skipped, at most 16 names (§2.8). Errors name `key` (exit status 2).
+[[nodiscard]] core::Result<std::vector<std::string>, core::Failure> splitHeaderNames(
+    std::string_view key, std::string_view value);
 
 struct SipCaptureFields {
   uint8_t type = 0;                 ///< 1 request, 2 reply, 0 not parsed
