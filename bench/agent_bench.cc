@@ -3,10 +3,12 @@
 // memory first, so file reading is not measured; everything runs in one thread.
 //
 //   Extract    frame → decodeFrame → IP reassembly → UDP / TCP (SipTcpExtractor) / SCTP
-//              → record callback
+//              → an owned record, decoded once (HEP found in the capture included)
 //   Encode     Extract + HEPv3 encode of each record into a reused buffer (encodeForSend)
-//   Agent      Extract + captureOf() owning copy + bounded queue + HepOutSink (encode, one UDP
-//              datagram per record to a loopback socket that nobody reads)
+//   Agent      Extract + what the agent's pipeline does per record (the trace_on processor,
+//              the frozen shared record, the lane's byte-bounded queue) + HepOutSink::write
+//              (encode, one UDP datagram per record to a loopback socket that nobody reads);
+//              the lane's hand-over to its own thread is left out, as before
 //
 // One benchmark iteration replays a whole capture and ends it with finish() (as the agent does
 // per file), so TCP streams and fragments start afresh on the next pass. items_per_second is
@@ -31,21 +33,22 @@
 #include <vector>
 
 #include "core/bounded_queue.h"
+#include "process/capture_switch.h"
+#include "record/record.h"
 #include "core/byte_order.h"
 #include "core/capture.h"
 #include "core/endpoint.h"
-#include "load/sip_traffic.h"
+#include "hep/hep_encoder.h"
+#include "support/sip_traffic.h"
 #include "net/link_type.h"
-#include "pipeline/agent.h"
-#include "sink/hep_out_encoder.h"
-#include "sink/hep_out_sink.h"
+#include "sink/hep_out/hep_out_encoder.h"
+#include "sink/hep_out/hep_out_sink.h"
 #include "source/frame_record_extractor.h"
 #include "source/pcap_file_source.h"
 
 namespace {
 
 using siphon::core::Capture;
-using siphon::source::ExtractedRecord;
 using siphon::source::FrameRecordExtractor;
 using siphon::source::RawPacket;
 
@@ -137,16 +140,53 @@ Replay syntheticSipUdp(size_t n) {
   return r;
 }
 
+// The same mix sent as HEPv3 over UDP to port 9060 (a capture taken in front of a collector):
+// the agent's HEP-in-pcap path, where each record is decoded from the frame.
+Replay syntheticHepUdp(size_t n) {
+  siphon::load::SipTraffic gen(siphon::load::TrafficOptions{});
+  std::vector<siphon::load::TrafficMessage> msgs;
+  Replay r;
+  siphon::core::CaptureMeta meta;
+  while (r.frames.size() < n) {
+    msgs.clear();
+    gen.nextScenario(msgs);
+    for (const auto& m : msgs) {
+      if (r.frames.size() == n) break;
+      const auto i = static_cast<uint32_t>(r.frames.size());
+      gen.toMeta(m, meta, 1700000000 + i / 1000, (i % 1000) * 1000);
+      std::vector<std::byte> hep;
+      if (!siphon::hep::encodeHep(meta, hep).has_value()) die("cannot encode HEP");
+      siphon::load::TrafficMessage outer;
+      outer.payload.assign(reinterpret_cast<const char*>(hep.data()), hep.size());
+      outer.src = *siphon::core::IpAddress::parse("127.0.2.1");
+      outer.dst = *siphon::core::IpAddress::parse("127.0.2.2");
+      outer.src_port = 40000;
+      outer.dst_port = 9060;
+      r.bytes.push_back(udpFrame(outer, static_cast<uint16_t>(i)));
+      RawPacket p;
+      p.ts_sec = 1700000000 + i / 1000;
+      p.ts_nsec = (i % 1000) * 1000'000;
+      p.link_type = static_cast<uint32_t>(siphon::net::LinkType::Ethernet);
+      p.wire_length = static_cast<uint32_t>(r.bytes.back().size());
+      r.frames.push_back(p);
+    }
+  }
+  finishViews(r);
+  return r;
+}
+
 const Replay& capture(int which) {
   static const Replay kAaa = loadCapture("sngrep__aaa.pcap");
   static const Replay kSipUdp = loadCapture("sipnab__sip-routing-error.pcapng");
   static const Replay kTcp = loadCapture("synthetic__sip_tcp_reassembly.pcap");
   static const Replay kSynthetic = syntheticSipUdp(4096);
+  static const Replay kHep = syntheticHepUdp(4096);
   switch (which) {
     case 0: return kAaa;
     case 1: return kSipUdp;
     case 2: return kTcp;
-    default: return kSynthetic;
+    case 3: return kSynthetic;
+    default: return kHep;
   }
 }
 
@@ -155,7 +195,8 @@ const char* captureName(int which) {
     case 0: return "aaa_lan_691f_81sip";
     case 1: return "sip_udp_58f";
     case 2: return "tcp_reassembly_72f";
-    default: return "synthetic_sip_udp_4096f";
+    case 3: return "synthetic_sip_udp_4096f";
+    default: return "synthetic_hep3_udp_4096f";
   }
 }
 
@@ -178,7 +219,7 @@ void replay(benchmark::State& state, const Replay& r, FrameRecordExtractor& extr
 void BM_Extract(benchmark::State& state) {
   const Replay& r = capture(static_cast<int>(state.range(0)));
   uint64_t records = 0;
-  FrameRecordExtractor extractor({}, [&](const ExtractedRecord& rec) {
+  FrameRecordExtractor extractor({}, [&](Capture&& rec) {
     ++records;
     benchmark::DoNotOptimize(rec.meta.payload.data());
   });
@@ -191,9 +232,9 @@ void BM_ExtractEncode(benchmark::State& state) {
   encoding.node_name = "agent-1";
   std::vector<std::byte> packet;
   uint64_t records = 0;
-  FrameRecordExtractor extractor({}, [&](const ExtractedRecord& rec) {
+  FrameRecordExtractor extractor({}, [&](Capture&& rec) {
     ++records;
-    auto fit = siphon::sink::encodeForSend(rec.meta, encoding, packet);
+    auto fit = siphon::sink::encodeForSend(rec, encoding, packet);
     benchmark::DoNotOptimize(fit);
     benchmark::DoNotOptimize(packet.data());
   });
@@ -232,34 +273,41 @@ void BM_Agent(benchmark::State& state) {
   o.destinations = {
       *siphon::core::Endpoint::parse("udp:127.0.0.1:" + std::to_string(dead_end.port()))};
   o.encoding.node_name = "agent-1";
-  siphon::core::BoundedQueue<Capture> queue(o.batch);
-  siphon::sink::HepOutSink sink(o, queue);
+  const size_t batch_size = o.batch;
+  siphon::sink::HepOutSink sink(o);
   if (!sink.open()) die("cannot open the HEP sink");
-  // The sink's thread is not started: the replay thread sends each full batch itself.
-  std::vector<Capture> batch;
-  batch.reserve(o.batch);
-  auto sendQueued = [&] {
-    queue.popBatch(batch, o.batch, std::chrono::milliseconds(0));
-    sink.sendBatch(batch);
+  siphon::process::CaptureSwitch trace;
+  siphon::process::CaptureSwitchProcessor trace_on(
+      trace, siphon::process::CaptureSwitchProcessor::Kind::Trace);
+  siphon::core::BoundedQueue<siphon::record::RecordPtr> queue(batch_size, 128u << 20);
+  // The lane's thread is not started: the replay thread writes each full batch itself.
+  std::vector<siphon::record::RecordPtr> batch;
+  batch.reserve(batch_size);
+  auto writeQueued = [&] {
+    queue.popBatch(batch, batch_size, std::chrono::milliseconds(0));
+    sink.write(batch);
     batch.clear();
   };
   uint64_t records = 0;
-  FrameRecordExtractor extractor({}, [&](const ExtractedRecord& rec) {
+  FrameRecordExtractor extractor({}, [&](Capture&& c) {
     ++records;
-    auto copy = siphon::pipeline::captureOf(rec);
-    if (!copy) return;
-    const size_t bytes = copy->footprint();
-    if (!queue.tryPush(std::move(*copy), bytes)) die("queue full");
-    if (queue.size() == o.batch) sendQueued();
+    siphon::record::Record rec(std::move(c));
+    if (trace_on.process(rec) == siphon::process::Verdict::Drop) return;
+    auto shared = siphon::record::share(std::move(rec));
+    const size_t bytes = shared->footprint();
+    if (!queue.tryPush(std::move(shared), bytes)) die("queue full");
+    if (queue.size() == batch_size) writeQueued();
   });
   replay(state, r, extractor, records);
-  sendQueued();
-  state.counters["sent"] = static_cast<double>(sink.stats().sent.load());
-  state.counters["udp_send_errors"] = static_cast<double>(sink.stats().udp_send_errors.load());
+  writeQueued();
+  using siphon::sink::HepOutCount;
+  state.counters["sent"] = static_cast<double>(sink.stats().countOf(HepOutCount::Sent));
+  state.counters["udp_send_errors"] =
+      static_cast<double>(sink.stats().countOf(HepOutCount::UdpSendErrors));
 }
 
 void captures(benchmark::internal::Benchmark* b) {
-  for (int i = 0; i < 4; ++i) b->Arg(i);
+  for (int i = 0; i < 5; ++i) b->Arg(i);
 }
 
 BENCHMARK(BM_Extract)->Apply(captures);

@@ -11,7 +11,7 @@
 #include "core/byte_reader.h"
 #include "hep/hep_decoder.h"
 #include "hep/hep_encoder.h"
-#include "load/sip_traffic.h"
+#include "support/sip_traffic.h"
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_message.h"
 

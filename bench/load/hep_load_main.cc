@@ -20,7 +20,7 @@
 
 #include "core/endpoint.h"
 #include "hep/hep_encoder.h"
-#include "load/sip_traffic.h"
+#include "support/sip_traffic.h"
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include "cli/commands.h"
 #include "core/config_file.h"
 #include "pipeline/agent.h"
-#include "web/agent_api_server.h"
+#include "web/api_server.h"
 
 namespace siphon::cli {
 namespace {
@@ -46,7 +46,7 @@ int runLive(pipeline::Agent& agent, const std::string& http) {
     agent.stop();
     return r.error().exit_code;
   }
-  web::AgentApiServer api(agent);
+  web::ApiServer api(agent.pipeline());  // no tokens: loopback clients only
   if (auto r = api.start(http); !r) {
     std::fprintf(stderr, "siphon agent: --http %s: %s\n", http.c_str(), r.error().message.c_str());
     agent.stop();

@@ -75,6 +75,17 @@ int runStats(const CtlFlags& f) {
       std::printf("dropped.%-6s %s\n", reason.c_str(), n.dump().c_str());
     }
   }
+  // Every stage in the one shape: what it did, then what it dropped by reason.
+  if (j->contains("stages") && (*j)["stages"].is_array()) {
+    for (const auto& st : (*j)["stages"]) {
+      std::string line = st.value("kind", "?") + " " + st.value("stage", "?") + ":";
+      for (const auto& [name, n] : st["counts"].items()) line += " " + name + "=" + n.dump();
+      std::string drops;
+      for (const auto& [reason, n] : st["dropped"].items()) drops += " " + reason + "=" + n.dump();
+      if (!drops.empty()) line += "; dropped" + drops;
+      std::printf("%s\n", line.c_str());
+    }
+  }
   return 0;
 }
 

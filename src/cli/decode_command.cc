@@ -13,8 +13,8 @@
 
 #include "cli/commands.h"
 #include "net/frame_decoder.h"
-#include "sink/record_json.h"
-#include "sink/record_text.h"
+#include "record/record_json.h"
+#include "record/record_text.h"
 #include "source/frame_record_extractor.h"
 #include "source/pcap_file_source.h"
 
@@ -27,7 +27,7 @@ enum class Format { Jsonl, Text };
 class Decoder {
  public:
   explicit Decoder(Format format)
-      : format_(format), extractor_({}, [this](const source::ExtractedRecord& r) { emit(r.meta); }) {
+      : format_(format), extractor_({}, [this](core::Capture&& c) { emit(c.meta); }) {
     extractor_.setErrorCallback([this](std::string_view reason, std::string_view detail) {
       if (reason.starts_with("hep_")) {
         std::fprintf(stderr, "siphon decode: %s: packet %llu: HEP packet not decoded: %.*s (%.*s)\n",
@@ -71,32 +71,29 @@ class Decoder {
     const auto& c = extractor_.counters();
     std::string errors;
     uint64_t error_count = 0;
-    for (const auto& [reason, count] : c.errors) {
+    for (const auto& [reason, count] : extractor_.errors()) {
       errors += fmt::format("{}{}: {}", errors.empty() ? "" : ", ", reason, count);
       error_count += count;
     }
-    const auto& ip = extractor_.ipStats();
-    uint64_t fragments_lost = ip.timeout + ip.over_budget + ip.overlap + ip.too_large + ip.invalid;
+    const uint64_t fragments_lost = c.ip_fragments_dropped;
     if (fragments_lost > 0) {
       errors += fmt::format("{}ip_fragments_dropped: {}", errors.empty() ? "" : ", ", fragments_lost);
     }
     return fmt::format(
         "decode: {} packets, {} records, skipped: {} (not sip: {}, unsupported: {}), "
         "fragment: {} (datagrams reassembled: {}), tcp: {} streams not sip, errors: {}{}",
-        c.frames, c.records, c.not_sip + c.unsupported, c.not_sip, c.unsupported, c.fragments,
-        c.reassembled, tcpNotSip(), error_count + fragments_lost,
+        c.frames.get(), c.records.get(), c.not_sip + c.unsupported, c.not_sip.get(),
+        c.unsupported.get(), c.fragments.get(), c.reassembled.get(), c.tcp_streams_not_sip.get(),
+        error_count + fragments_lost,
         errors.empty() ? "" : fmt::format(" ({})", errors));
   }
 
  private:
-  [[nodiscard]] uint64_t tcpNotSip() const {
-    const auto& t = extractor_.tcpStats();
-    return t.streams_not_sip + t.streams_tls + t.streams_http;
-  }
-
   void emit(const core::CaptureMeta& meta) {
-    std::string line =
-        format_ == Format::Jsonl ? sink::recordJson(meta).dump() : sink::recordText(meta);
+    record::ParsedSip sip;
+    record::parseSip(meta, {}, sip);
+    std::string line = format_ == Format::Jsonl ? record::recordJson(meta, sip).dump()
+                                                : record::recordText(meta, sip);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);
   }

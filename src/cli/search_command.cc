@@ -11,7 +11,7 @@
 #include "core/db_url.h"
 #include "query/postgres_search.h"
 #include "query/search.h"
-#include "sink/record_json.h"
+#include "record/record_json.h"
 
 namespace siphon::cli {
 namespace {
@@ -65,25 +65,26 @@ int runSearch(SearchFlags& f) {
     return 1;
   }
   if (f.format == "jsonl") {
-    for (const auto& r : result->records) std::printf("%s\n", sink::recordJson(r.meta).dump().c_str());
+    for (const auto& r : result->records) std::printf("%s\n", record::recordJson(r.meta, r.sip).dump().c_str());
   } else if (f.format == "json") {
     auto arr = nlohmann::ordered_json::array();
-    for (const auto& r : result->records) arr.push_back(sink::recordJson(r.meta));
+    for (const auto& r : result->records) arr.push_back(record::recordJson(r.meta, r.sip));
     std::printf("%s\n", arr.dump(2).c_str());
   } else {
     std::printf("%-27s %-9s %-16s %-16s %-22s %-22s %s\n", "date", "method", "from_user", "to_user",
                 "source", "destination", "callid");
-    sink::CaptureRow row;
+    record::CaptureRow row;
     for (const auto& r : result->records) {
-      sink::buildCaptureRow(r.meta, {}, row);
+      record::buildCaptureRow(r.meta, r.sip, {}, row);
+      const auto& fields = row.sip();
       std::string src = row.source_ip + ":" + std::to_string(row.source_port);
       std::string dst = row.destination_ip + ":" + std::to_string(row.destination_port);
-      std::string method = row.parse_error ? "(unparsed)" : std::string(row.sip.method);
+      std::string method = row.parseError() ? "(unparsed)" : std::string(fields.method);
       std::printf("%-27s %-9s %-16.*s %-16.*s %-22s %-22s %.*s\n",
-                  sink::formatRfc3339Micros(row.micro_ts).c_str(), method.c_str(),
-                  static_cast<int>(row.sip.from_user.size()), row.sip.from_user.data(),
-                  static_cast<int>(row.sip.to_user.size()), row.sip.to_user.data(), src.c_str(),
-                  dst.c_str(), static_cast<int>(row.sip.callid.size()), row.sip.callid.data());
+                  record::formatRfc3339Micros(row.micro_ts).c_str(), method.c_str(),
+                  static_cast<int>(fields.from_user.size()), fields.from_user.data(),
+                  static_cast<int>(fields.to_user.size()), fields.to_user.data(), src.c_str(),
+                  dst.c_str(), static_cast<int>(fields.callid.size()), fields.callid.data());
     }
     std::fprintf(stderr, "%zu record(s)%s\n", result->records.size(),
                  result->truncated ? " (more match: raise --limit)" : "");

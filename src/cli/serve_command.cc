@@ -32,19 +32,17 @@ struct ServeFlags {
   std::optional<std::string> tls_private_key;
 };
 
-std::string statsLine(const core::IngestStats& s) {
+std::string statsLine(const pipeline::PipelineTotals& s) {
   std::string drops;
-  for (size_t i = 0; i < s.dropped.size(); ++i) {
-    uint64_t n = s.dropped[i].load();
+  for (const auto& [reason, n] : s.drops) {
     if (n == 0) continue;
     drops += drops.empty() ? " (" : ", ";
-    drops += std::string(core::dropReasonName(static_cast<core::DropReason>(i))) + ": " +
-             std::to_string(n);
+    drops += reason + ": " + std::to_string(n);
   }
   if (!drops.empty()) drops += ")";
-  return "serve: received " + std::to_string(s.received.load()) + ", stored " +
-         std::to_string(s.stored.load()) + " (unparsed SIP " + std::to_string(s.unparsed_sip.load()) +
-         "), dropped " + std::to_string(s.droppedTotal()) + drops;
+  return "serve: received " + std::to_string(s.received) + ", stored " + std::to_string(s.stored) +
+         " (unparsed SIP " + std::to_string(s.unparsed_sip) + "), dropped " +
+         std::to_string(s.droppedTotal()) + drops;
 }
 
 core::Result<pipeline::CollectorConfig, core::Failure> buildConfig(const ServeFlags& flags) {
@@ -101,7 +99,7 @@ int runServe(const ServeFlags& flags) {
   }
   web::ApiOptions api_options;
   api_options.tokens = {config->api_read_tokens, config->api_admin_tokens};
-  web::ApiServer api(collector, std::move(api_options));
+  web::ApiServer api(collector.pipeline(), std::move(api_options));
   if (!config->http.empty() && config->http != "off") {
     if (auto r = api.start(config->http); !r.has_value()) {
       std::fprintf(stderr, "siphon serve: --http: %s\n", r.error().message.c_str());

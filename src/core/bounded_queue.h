@@ -38,10 +38,11 @@ class BoundedQueue {
   }
 
   /// Moves up to `max` items into `out`. Waits up to `wait` for the first one; returns the
-  /// number moved (0 on timeout, or when closed and drained).
+  /// number moved (0 on timeout, on interrupt(), or when closed and drained).
   size_t popBatch(std::vector<T>& out, size_t max, std::chrono::milliseconds wait) {
     std::unique_lock lock(mu_);
-    ready_.wait_for(lock, wait, [&] { return closed_ || !items_.empty(); });
+    ready_.wait_for(lock, wait, [&] { return closed_ || interrupted_ || !items_.empty(); });
+    interrupted_ = false;
     size_t n = 0;
     while (n < max && !items_.empty()) {
       out.push_back(std::move(items_.front().item));
@@ -63,6 +64,16 @@ class BoundedQueue {
       n += more;
     }
     return n;
+  }
+
+  /// Ends the consumer's current (or next) wait at once, as if it had timed out: the owner
+  /// asks the consumer thread to look at something else (a sync request).
+  void interrupt() {
+    {
+      std::lock_guard lock(mu_);
+      interrupted_ = true;
+    }
+    ready_.notify_all();
   }
 
   /// No more pushes; consumers drain what is left.
@@ -103,6 +114,7 @@ class BoundedQueue {
   std::deque<Entry> items_;
   size_t bytes_ = 0;
   bool closed_ = false;
+  bool interrupted_ = false;
 };
 
 }  // namespace siphon::core

@@ -20,4 +20,22 @@ Transport CaptureMeta::transport() const {
   }
 }
 
+Capture sniffedCapture(const Flow& flow, int64_t ts_us, std::vector<std::byte> payload) {
+  Capture c;
+  c.raw = std::move(payload);
+  auto& m = c.meta;
+  m.hep_version = 0;
+  m.ip_family = flow.src.isV6() ? 10 : 2;
+  m.ip_proto = flow.ip_proto;
+  m.src_ip = flow.src;
+  m.dst_ip = flow.dst;
+  m.src_port = flow.src_port;
+  m.dst_port = flow.dst_port;
+  m.ts_sec = static_cast<uint32_t>(ts_us / 1'000'000);
+  m.ts_usec = static_cast<uint32_t>(ts_us % 1'000'000);
+  m.payload_type = 1;
+  m.payload = c.raw;
+  return c;
+}
+
 }  // namespace siphon::core

@@ -54,7 +54,7 @@ struct CaptureMeta {
   [[nodiscard]] Transport transport() const;
 };
 
-/// The owning record: the bytes as received, plus the decoded metadata that views them.
+/// The owning capture: the bytes as received, plus the decoded metadata that views them.
 struct Capture {
   Capture() = default;
   Capture(const Capture&) = delete;
@@ -72,5 +72,17 @@ struct Capture {
            meta.other_chunks.capacity() * sizeof(ChunkView);
   }
 };
+
+/// The addresses of a message seen on the wire (or named by X-Siptrace-* headers).
+struct Flow {
+  IpAddress src, dst;
+  uint16_t src_port = 0, dst_port = 0;
+  uint8_t ip_proto = 17;  ///< 17 UDP, 6 TCP (also TLS/WS carried on it), 132 SCTP
+};
+
+/// A SIP message seen on the wire rather than out of HEP (hep_version 0, payload type SIP),
+/// owning `payload`. `ts_us` is the capture time; 0 leaves it unset for the arrival-time
+/// processor, as for a HEPv1 packet.
+[[nodiscard]] Capture sniffedCapture(const Flow& flow, int64_t ts_us, std::vector<std::byte> payload);
 
 }  // namespace siphon::core

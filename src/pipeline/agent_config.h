@@ -14,7 +14,7 @@
 #include "core/config_file.h"
 #include "core/endpoint.h"
 #include "core/result.h"
-#include "sink/hep_out_encoder.h"
+#include "sink/hep_out/hep_out_encoder.h"
 
 namespace siphon::pipeline {
 

@@ -1,69 +1,67 @@
 #pragma once
-// The collector preset of the pipeline (`siphon serve`): HEP sources → bounded queue →
-// store sink, with the capture switch and the counters. Tests drive it in process; the CLI
-// only adds flags, signals and printing.
+// The collector configuration of the pipeline (`siphon serve`):
+//
+//   HEP listeners (udp/tcp/tls) → capture_on → hep_auth_key → xheaders_read → arrival time
+//     → SIP parse → capture_mode_rule lane choice → table routing → storage lanes
+//
+// Lane 0 stores into db_url/table_name; each capture_mode has a lane of its own when
+// capture_mode_rule is set. Tests drive it in process; the CLI only adds flags, signals and
+// printing.
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/bounded_queue.h"
-#include "core/capture.h"
-#include "core/ingest_stats.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "pipeline/collector_config.h"
-#include "sink/sink.h"
-#include "sink/store_sink.h"
-#include "source/hep_ingest.h"
-#include "source/tcp_hep_source.h"
-#include "source/tls_hep_source.h"
-#include "source/udp_hep_source.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/pipeline_totals.h"
+#include "process/capture_switch.h"
 
 namespace siphon::pipeline {
 
 class Collector {
  public:
-  explicit Collector(CollectorConfig config);
+  /// `clock` must outlive the collector.
+  explicit Collector(CollectorConfig config, const core::Clock& clock = core::systemClock());
   ~Collector();
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
 
-  /// Opens the store, starts the sink, binds every listener. On error nothing keeps running.
+  /// Builds the pipeline, opens the stores, binds every listener. On error nothing keeps
+  /// running.
   [[nodiscard]] core::Result<void, core::Failure> start();
   /// Stops the sources (each drains what the kernel holds), writes everything queued, closes.
   void stop();
+  /// What was received so far is written (Pipeline::sync).
+  void sync() { pipeline_.sync(); }
 
   /// The listeners as bound (port 0 replaced by the real port), in configuration order.
   [[nodiscard]] std::vector<core::Endpoint> listeners() const;
-  [[nodiscard]] source::CaptureSwitch& captureSwitch() { return capture_; }
-  [[nodiscard]] const core::IngestStats& stats() const { return stats_; }
+  [[nodiscard]] process::CaptureSwitch& captureSwitch() { return capture_; }
+  /// Received, stored, dropped by reason: the sums over the stages.
+  [[nodiscard]] PipelineTotals stats() const { return PipelineTotals::of(pipeline_.snapshot()); }
   /// Records waiting for storage, over every lane.
-  [[nodiscard]] size_t queueDepth() const;
-  [[nodiscard]] size_t queueBytes() const;
+  [[nodiscard]] size_t queueDepth() const { return pipeline_.queueDepth(); }
+  [[nodiscard]] size_t queueBytes() const { return pipeline_.queueBytes(); }
   [[nodiscard]] const CollectorConfig& config() const { return config_; }
+  [[nodiscard]] Pipeline& pipeline() { return pipeline_; }
+  [[nodiscard]] const Pipeline& pipeline() const { return pipeline_; }
 
  private:
-  CollectorConfig config_;
-  core::IngestStats stats_;
-  source::CaptureSwitch capture_;
-  /// A storage lane: its queue and its sink. Lane 0 is db_url/table_name; lane i+1 is the
-  /// capture_mode i, chosen per record by the capture_mode_rule list.
-  struct Lane {
-    std::unique_ptr<core::BoundedQueue<core::Capture>> queue;
-    std::unique_ptr<sink::Sink> sink;
-  };
-  class RuleSelector;
-  [[nodiscard]] core::Result<std::unique_ptr<sink::Sink>, core::Failure> makeSink(
-      const std::string& db_url, const sink::StoreSinkOptions& store,
-      core::BoundedQueue<core::Capture>& queue);
+  [[nodiscard]] core::Result<void, core::Failure> build();
 
-  std::vector<Lane> lanes_;
-  std::unique_ptr<RuleSelector> selector_;
-  std::vector<std::unique_ptr<source::HepIngest>> ingest_;  ///< one per listener
-  std::vector<std::unique_ptr<source::UdpHepSource>> udp_;
-  std::vector<std::unique_ptr<source::TcpHepSource>> tcp_;
-  std::vector<std::unique_ptr<source::TlsHepSource>> tls_;
-  bool stopped_ = true;
+  CollectorConfig config_;
+  const core::Clock& clock_;
+  process::CaptureSwitch capture_;
+  Pipeline pipeline_;
+  bool built_ = false;
 };
+
+/// The storage sink of a db_url: the embedded store (sqlite:) or PostgreSQL (postgres://);
+/// other schemes are refused (exit code 2).
+[[nodiscard]] core::Result<sink::SinkPtr, core::Failure> makeStorageSink(
+    const std::string& db_url, const sink::StoreSinkOptions& store, const core::Clock& clock);
 
 }  // namespace siphon::pipeline

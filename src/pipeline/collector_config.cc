@@ -84,7 +84,7 @@ core::Result<CaptureMode, core::Failure> parseCaptureMode(std::string_view text)
   if (!params.count("mt_mode")) return bad("mt_mode is required");
   mode.db_url = params["db_url"];
   if (auto url = core::DbUrl::parse(mode.db_url); !url.has_value()) return bad(url.error().message);
-  auto routing = sink::TableRouting::parse(params["table_name"], params["mt_mode"],
+  auto routing = process::TableRouting::parse(params["table_name"], params["mt_mode"],
                                            params.count("hash_source") ? params["hash_source"] : "");
   if (!routing.has_value()) return bad(routing.error().message);
   mode.routing = std::move(*routing);
@@ -165,7 +165,7 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   SIPHON_CONFIG_GET(mt_mode, file.getString("mt_mode"));
   SIPHON_CONFIG_GET(hash_source, file.getString("hash_source"));
   if (*table || *mt_mode || *hash_source) {
-    auto routing = sink::TableRouting::parse(table->value_or("sip_capture"),
+    auto routing = process::TableRouting::parse(table->value_or("sip_capture"),
                                              mt_mode->value_or("rand"), hash_source->value_or("call_id"));
     if (!routing.has_value()) {
       return core::unexpected(core::Failure{file.name() + ": " + routing.error().message, 2});

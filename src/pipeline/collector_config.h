@@ -19,7 +19,7 @@ namespace siphon::pipeline {
 struct CaptureMode {
   std::string name;
   std::string db_url;
-  sink::TableRouting routing;
+  process::TableRouting routing;
 };
 
 struct CollectorConfig {

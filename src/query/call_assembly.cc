@@ -9,9 +9,7 @@
 
 #include "core/byte_reader.h"
 #include "hep/extra_correlation.h"
-#include "sink/store/index_key.h"
-#include "sip/sip_capture_fields.h"
-#include "sip/sip_message.h"
+#include "store/index_key.h"
 
 namespace siphon::query {
 namespace {
@@ -77,7 +75,7 @@ std::vector<CallMessage> removeDuplicates(std::vector<CallMessage> in, int64_t w
 }  // namespace
 
 core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, const CallQuery& q,
-                                                     const sink::CaptureRowOptions& row_options) {
+                                                     const record::CaptureRowOptions& row_options) {
   if (q.call_id.empty() == q.correlation.empty()) {
     return core::unexpected(core::Failure{"give exactly one of a Call-ID or a correlation id", 2});
   }
@@ -87,7 +85,7 @@ core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, c
   std::unordered_map<int64_t, CachedBlock> cache;
   std::unordered_map<std::string, size_t> leg_of;
   std::vector<CallMessage> found;
-  sip::SipCaptureFields fields;
+  record::ParsedSip sip;
   std::array<std::string_view, hep::kMaxExtraCorrelationValues> extra;
 
   auto cut = [&](std::string reason) {
@@ -133,7 +131,7 @@ core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, c
         const auto& meta = b.records[i];
         int64_t ts = meta.microsSinceEpoch();
         if ((q.since && ts < q.since) || (q.until && ts > q.until)) continue;
-        if (sink::rowKindFor(meta.payload_type).kind != sink::RowKind::Sip) continue;
+        if (record::rowKindFor(meta.payload_type).kind != record::RowKind::Sip) continue;
         // Cheap gate before parsing: the identifier must appear in the message text or in one
         // of its correlation chunks. Most records of a candidate block belong to other calls.
         std::string_view text = core::asText(meta.payload);
@@ -141,8 +139,8 @@ core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, c
             !hasExtraChunkContaining(meta, id)) {
           continue;
         }
-        auto msg = sip::SipMessage::parse(text);
-        sip::extractCaptureFields(msg, row_options.fields, fields);
+        record::parseSip(meta, row_options.fields, sip);
+        const auto& fields = sip.fields;
         size_t n_extra = hep::extraCorrelationValues(meta, extra);
         bool in_extra = std::find(extra.begin(), extra.begin() + static_cast<ptrdiff_t>(n_extra), id) !=
                         extra.begin() + static_cast<ptrdiff_t>(n_extra);
@@ -162,6 +160,7 @@ core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, c
         CallMessage m;
         m.block_bytes = b.bytes;
         m.meta = meta;
+        m.sip = sip;
         m.table = b.table;
         m.callid = fields.callid;
         m.callid_aleg = fields.callid_aleg;

@@ -35,8 +35,9 @@
 
 #include "core/capture.h"
 #include "core/result.h"
-#include "sink/capture_row.h"
-#include "sink/store/block_store.h"
+#include "record/capture_row.h"
+#include "record/parsed_sip.h"
+#include "store/block_store.h"
 
 namespace siphon::query {
 
@@ -52,10 +53,12 @@ struct CallQuery {
   int64_t duplicate_window_us = 10'000;
 };
 
-/// One message of the call. `meta` views `block_bytes`; the strings are copies.
+/// One message of the call, parsed once: the ladder, the JSON records and the text export read
+/// `sip`. `meta` and `sip` view `block_bytes`; the strings are copies.
 struct CallMessage {
   std::shared_ptr<const std::vector<std::byte>> block_bytes;
   core::CaptureMeta meta;
+  record::ParsedSip sip;
   std::string table;
   std::string callid;          ///< Call-ID header
   std::string callid_aleg;     ///< first configured callid_aleg_header present
@@ -87,6 +90,6 @@ struct CallResult {
 /// collector's callid_aleg_header list. Store errors give a Failure (exit code 1). A call
 /// with no message is an empty result, not an error.
 [[nodiscard]] core::Result<CallResult, core::Failure> assembleCall(
-    store::BlockStore& store, const CallQuery& q, const sink::CaptureRowOptions& row_options = {});
+    store::BlockStore& store, const CallQuery& q, const record::CaptureRowOptions& row_options = {});
 
 }  // namespace siphon::query

@@ -22,7 +22,7 @@ core::Result<CallResult, core::Failure> loadCall(const CallRequest& request, int
     if (!t.has_value()) return core::unexpected(std::move(t).error());
     *out = *t;
   }
-  sink::CaptureRowOptions row;
+  record::CaptureRowOptions row;
   auto names = sip::splitHeaderNames("--callid-aleg-header", request.callid_aleg_header);
   if (!names.has_value()) return core::unexpected(std::move(names).error());
   row.fields.callid_aleg_headers = std::move(*names);

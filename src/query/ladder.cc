@@ -10,7 +10,7 @@
 #include <unordered_map>
 
 #include "core/byte_reader.h"
-#include "sip/sip_message.h"
+#include "sip/cseq.h"
 
 namespace siphon::query {
 namespace {
@@ -37,25 +37,26 @@ struct MessageFacts {
   bool has_sdp = false;
 };
 
+// From the message's one parse (call assembly made it).
 MessageFacts factsOf(const CallMessage& m) {
   MessageFacts f;
-  auto msg = sip::SipMessage::parse(m.payload());
-  if (msg.isRequest()) {
+  const sip::SipCaptureFields& c = m.sip.fields;
+  if (c.type == 1) {
     f.is_request = true;
-    f.label = msg.method();
-  } else if (msg.isResponse()) {
-    f.status = msg.statusCode();
+    f.label = c.method;
+  } else if (c.type == 2) {
+    f.status = c.status_code;
     f.label = std::to_string(f.status);
-    if (!msg.reasonPhrase().empty()) f.label += " " + std::string(msg.reasonPhrase());
+    if (!c.reply_reason.empty()) f.label += " " + std::string(c.reply_reason);
   } else {
     f.label = "(unparsed)";
   }
-  f.cseq = msg.header(sip::HeaderId::CSeq);
-  if (const auto& c = msg.cseq(); c.has_value()) f.cseq_method = c->method;
-  if (const auto& v = msg.topVia(); v.has_value()) f.branch = v->branch;
-  std::string_view ct = msg.header(sip::HeaderId::ContentType);
+  f.cseq = c.cseq;
+  if (auto cseq = sip::parseCSeq(c.cseq); cseq.has_value()) f.cseq_method = cseq->method;
+  f.branch = c.via_1_branch;
+  std::string_view ct = c.content_type;
   f.has_sdp = containsNoCase(ct, "application/sdp") ||
-              (containsNoCase(ct, "multipart/") && containsNoCase(msg.body(), "application/sdp"));
+              (containsNoCase(ct, "multipart/") && containsNoCase(m.sip.body, "application/sdp"));
   return f;
 }
 

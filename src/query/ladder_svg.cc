@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "sink/utf8.h"
+#include "record/utf8.h"
 
 namespace siphon::query {
 namespace {
@@ -109,7 +109,7 @@ std::string svgBody(const Ladder& ladder, const CallResult& call) {
 }  // namespace
 
 std::string xmlEscape(std::string_view text) {
-  bool utf8 = sink::isValidUtf8(text);
+  bool utf8 = record::isValidUtf8(text);
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (char ch : text) {

@@ -9,8 +9,8 @@
 
 #include "core/byte_order.h"
 #include "core/byte_reader.h"
-#include "sink/postgres_connection.h"
-#include "sink/postgres_schema.h"
+#include "sink/postgres/postgres_connection.h"
+#include "sink/postgres/postgres_schema.h"
 
 namespace siphon::query {
 namespace {
@@ -177,13 +177,12 @@ Found decodeRow(PGresult* r, int i, const std::string& table) {
 }  // namespace
 
 core::Result<SearchResult, core::Failure> searchPostgres(
-    const core::DbUrl& url, const SearchQuery& q, const sink::CaptureRowOptions& row_options) {
+    const core::DbUrl& url, const SearchQuery& q, const record::CaptureRowOptions& row_options) {
   auto conn = sink::connectPostgres(url);
   if (!conn.has_value()) return core::unexpected(std::move(conn).error());
   auto tables = captureTables(conn->get());
   if (!tables.has_value()) return core::unexpected(std::move(tables).error());
   SearchResult result;
-  sink::CaptureRow row;
   for (const auto& t : *tables) {
     if (!t.sip && hasSipFilter(q)) continue;  // report tables have no SIP columns
     Where w = whereFor(q, t.sip);
@@ -200,8 +199,8 @@ core::Result<SearchResult, core::Failure> searchPostgres(
     ++result.blocks_read;
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       Found f = decodeRow(r.get(), i, t.name);
-      sink::buildCaptureRow(f.meta, row_options, row);
-      if (matches(q, f.meta, row)) result.records.push_back(std::move(f));
+      record::parseSip(f.meta, row_options.fields, f.sip);
+      if (matches(q, f.meta, f.sip, row_options)) result.records.push_back(std::move(f));
     }
   }
   std::stable_sort(result.records.begin(), result.records.end(),

@@ -12,7 +12,7 @@
 #include "core/db_url.h"
 #include "core/result.h"
 #include "query/search.h"
-#include "sink/capture_row.h"
+#include "record/capture_row.h"
 
 namespace siphon::query {
 
@@ -20,6 +20,7 @@ namespace siphon::query {
 /// failed, a query that failed (message from the server). Each Found's `block_bytes` owns the
 /// bytes (msg, chunks, node, correlation id) its `meta` views.
 [[nodiscard]] core::Result<SearchResult, core::Failure> searchPostgres(
-    const core::DbUrl& url, const SearchQuery& q, const sink::CaptureRowOptions& row_options = {});
+    const core::DbUrl& url, const SearchQuery& q,
+    const record::CaptureRowOptions& row_options = {});
 
 }  // namespace siphon::query

@@ -9,7 +9,7 @@
 #include "core/byte_reader.h"
 #include "sip/sip_message.h"
 
-#include "sink/store/index_key.h"
+#include "store/index_key.h"
 
 namespace siphon::query {
 namespace {
@@ -32,15 +32,17 @@ std::vector<int64_t> startKeys(const SearchQuery& q) {
   return {};
 }
 
-// Every `header=NAME:VALUE` filter: some field NAME holds VALUE. The message is parsed only
-// when there is such a filter (the columns of `row` do not keep other headers).
+// Every `header=NAME:VALUE` filter: some field NAME holds VALUE. The message's headers are
+// scanned only when there is such a filter (the parsed columns do not keep other headers).
 bool headersMatch(const SearchQuery& q, const core::CaptureMeta& meta) {
   if (q.headers.empty()) return true;
   if (meta.payload_type != 1) return false;
   auto msg = sip::SipMessage::parse(core::asText(meta.payload));
-  for (const auto& [name, value] : q.headers) {
+  for (const auto& header : q.headers) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const std::string& value = header.second;
     bool found = false;
-    msg.forEachHeaderField(name, [&](std::string_view field) {
+    msg.forEachHeaderField(header.first, [&](std::string_view field) {
       found = found || field.find(value) != std::string_view::npos;
     });
     if (!found) return false;
@@ -50,17 +52,19 @@ bool headersMatch(const SearchQuery& q, const core::CaptureMeta& meta) {
 
 }  // namespace
 
-bool matches(const SearchQuery& q, const core::CaptureMeta& meta, const sink::CaptureRow& row) {
+bool matches(const SearchQuery& q, const core::CaptureMeta& meta, const record::ParsedSip& sip,
+             const record::CaptureRowOptions& row_options) {
   int64_t ts = meta.microsSinceEpoch();
   if (q.since && ts < q.since) return false;
   if (q.until && ts > q.until) return false;
-  if (!q.call_id.empty() && row.sip.callid != q.call_id) return false;
-  if (!q.correlation.empty() && row.correlation_id != q.correlation) return false;
-  if (!q.from_user.empty() && row.sip.from_user != q.from_user) return false;
-  if (!q.to_user.empty() && row.sip.to_user != q.to_user) return false;
-  if (!q.ruri_user.empty() && row.sip.ruri_user != q.ruri_user) return false;
-  if (!q.method.empty() && (row.sip.type != 1 || row.sip.method != q.method)) return false;
-  if (q.status && (row.sip.type != 2 || row.sip.status_code != *q.status)) return false;
+  const auto& f = sip.fields;
+  if (!q.call_id.empty() && f.callid != q.call_id) return false;
+  if (!q.correlation.empty() && sip.correlation_id != q.correlation) return false;
+  if (!q.from_user.empty() && f.from_user != q.from_user) return false;
+  if (!q.to_user.empty() && f.to_user != q.to_user) return false;
+  if (!q.ruri_user.empty() && f.ruri_user != q.ruri_user) return false;
+  if (!q.method.empty() && (f.type != 1 || f.method != q.method)) return false;
+  if (q.status && (f.type != 2 || f.status_code != *q.status)) return false;
   if (!q.ip.empty()) {
     auto ip = core::IpAddress::parse(q.ip);
     if (!ip || (meta.src_ip.unmapped() != ip->unmapped() && meta.dst_ip.unmapped() != ip->unmapped())) {
@@ -69,18 +73,21 @@ bool matches(const SearchQuery& q, const core::CaptureMeta& meta, const sink::Ca
   }
   // A node is written capture_node:capture_id (Kamailio's form): `--node edge1` matches
   // both "edge1" and "edge1:2001"; "edge1:2001" matches only itself.
-  if (!q.node.empty() && row.node != q.node &&
-      !(row.node.starts_with(q.node) && row.node.size() > q.node.size() && row.node[q.node.size()] == ':')) {
-    return false;
+  if (!q.node.empty()) {
+    const std::string node = record::nodeColumn(meta, row_options);
+    if (node != q.node &&
+        !(node.starts_with(q.node) && node.size() > q.node.size() && node[q.node.size()] == ':')) {
+      return false;
+    }
   }
-  if (!q.custom_field1.empty() && row.sip.custom_field1 != q.custom_field1) return false;
-  if (!q.custom_field2.empty() && row.sip.custom_field2 != q.custom_field2) return false;
-  if (!q.custom_field3.empty() && row.sip.custom_field3 != q.custom_field3) return false;
+  if (!q.custom_field1.empty() && f.custom_field1 != q.custom_field1) return false;
+  if (!q.custom_field2.empty() && f.custom_field2 != q.custom_field2) return false;
+  if (!q.custom_field3.empty() && f.custom_field3 != q.custom_field3) return false;
   return headersMatch(q, meta);
 }
 
 core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const SearchQuery& q,
-                                                 const sink::CaptureRowOptions& row_options) {
+                                                 const record::CaptureRowOptions& row_options) {
   SearchResult result;
   std::vector<store::BlockInfo> blocks;
   auto keys = startKeys(q);
@@ -127,7 +134,7 @@ core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const
   // The first `offset` matches are skipped at the end: keep them until then.
   const size_t keep = q.limit > SIZE_MAX - q.offset ? SIZE_MAX : q.offset + q.limit;
 
-  sink::CaptureRow row;
+  record::ParsedSip sip;
   for (const auto& info : blocks) {
     // Newest first: once `limit` records are kept, an older block cannot displace any.
     if (result.records.size() >= keep && info.max_ts != 0 &&
@@ -149,9 +156,9 @@ core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const
           core::asText(meta.payload).find(text_filter) == std::string_view::npos) {
         continue;
       }
-      sink::buildCaptureRow(meta, row_options, row);
-      if (!matches(q, meta, row)) continue;
-      result.records.push_back({bytes, std::move(meta), loaded->info.table, info.id, index});
+      record::parseSip(meta, row_options.fields, sip);
+      if (!matches(q, meta, sip, row_options)) continue;
+      result.records.push_back({bytes, std::move(meta), sip, loaded->info.table, info.id, index});
     }
     std::stable_sort(result.records.begin(), result.records.end(), [](const Found& a, const Found& b) {
       return a.meta.microsSinceEpoch() > b.meta.microsSinceEpoch();

@@ -13,8 +13,9 @@
 
 #include "core/capture.h"
 #include "core/result.h"
-#include "sink/capture_row.h"
-#include "sink/store/block_store.h"
+#include "record/capture_row.h"
+#include "record/parsed_sip.h"
+#include "store/block_store.h"
 
 namespace siphon::query {
 
@@ -34,10 +35,12 @@ struct SearchQuery {
   std::string custom_field1, custom_field2, custom_field3;
 };
 
-/// One found message: the decoded record plus its columns. `meta` views `block_bytes`.
+/// One found message: the decoded record and its one SIP parse. `meta` and `sip` view
+/// `block_bytes`.
 struct Found {
   std::shared_ptr<const std::vector<std::byte>> block_bytes;
   core::CaptureMeta meta;
+  record::ParsedSip sip;
   std::string table;
   /// Where the record is stored in the embedded store: BlockStore::loadBlock(block_id)
   /// .records[record_index] is this record (a block keeps its id and record order when it is
@@ -54,11 +57,12 @@ struct SearchResult {
 
 /// Runs `q` against `store`. `row_options` must match the collector's (callid_aleg_header, ...).
 [[nodiscard]] core::Result<SearchResult, core::Failure> search(
-    store::BlockStore& store, const SearchQuery& q, const sink::CaptureRowOptions& row_options = {});
+    store::BlockStore& store, const SearchQuery& q, const record::CaptureRowOptions& row_options = {});
 
-/// True when the record matches every filter of `q` (time, columns, headers).
+/// True when the record matches every filter of `q` (time, columns, headers). `sip` is the
+/// record's parse; `row_options` gives its node column.
 [[nodiscard]] bool matches(const SearchQuery& q, const core::CaptureMeta& meta,
-                           const sink::CaptureRow& row);
+                           const record::ParsedSip& sip, const record::CaptureRowOptions& row_options);
 
 /// TIME of the CLI: RFC 3339 ("2026-11-22T10:00:00Z", fraction and offset allowed) or relative
 /// to `now_us` ("-15m", "-2h", "-7d", "-30s"). Returns µs since epoch.

@@ -1,22 +1,77 @@
 #pragma once
-// Sink: the storage stage's interface (ARCHITECTURE.md "sinks"). A sink drains the collector's
-// bounded queue on its own thread, batches, writes, and counts every record it takes as
-// stored or dropped with a reason. Implementations: StoreSink (the embedded block store),
-// PostgresSink. The collector picks one from db_url.
+// Sink: where records end up (docs/ARCHITECTURE.md "sinks"): the embedded store, PostgreSQL,
+// HEP out (= relay), the plain-SIP duplicate. A sink is the writing half of a pipeline lane
+// (pipeline/lane.h); the lane owns the queue, the thread and the lifecycle, so that every sink
+// is started, batched, flushed and stopped the same way:
+//
+//   owner thread   open()            connect / create what is missing; an error stops start-up
+//   lane thread    write(batch)      the records the lane took from its queue, in order
+//                  tick()            nothing arrived within idleWait(): periodic work (seal an
+//                                    old block, reconnect, replay a spool)
+//                  close()           the queue is closed and drained: write what is held, let go
+//                  writeFailed(...)  write() threw: count the batch as lost, get back into a
+//                                    state where the next write() can work
+//
+// A sink only reads records: they are shared with the other lanes. It counts every record it
+// is given as written (its own counts, e.g. "stored", "sent") or dropped with a reason, in
+// stats(), the one shape of counters every stage has (core/stage_counters.h).
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
 
 #include "core/result.h"
+#include "core/stage_counters.h"
+#include "record/record.h"
 
 namespace siphon::sink {
+
+/// How the lane batches for a sink.
+struct SinkTiming {
+  size_t batch = 5000;  ///< records per write() at most
+  /// A first record is waited for this long; with `fill`, more are then taken until `batch` or
+  /// until this much time has passed since the first (a store's transaction); without, the
+  /// batch is what is there (a sender that should not delay packets).
+  std::chrono::milliseconds interval{200};
+  bool fill = true;
+};
 
 class Sink {
  public:
   virtual ~Sink() = default;
-  /// Connects / opens (creating what is missing); a target that cannot be used is an error.
+  Sink(const Sink&) = delete;
+  Sink& operator=(const Sink&) = delete;
+
+  /// Connects / opens, creating what is missing. Exit code 2 for a configuration error.
   [[nodiscard]] virtual core::Result<void, core::Failure> open() = 0;
-  /// Starts the sink's thread; it takes records from the queue until flushAndStop().
-  virtual void start() = 0;
-  /// Call after the sources stopped: closes the queue, writes everything left, joins.
-  virtual void flushAndStop() = 0;
+  /// Writes one batch (lane thread). Records not written are counted as dropped by reason.
+  virtual void write(std::span<const record::RecordPtr> batch) = 0;
+  /// Periodic work while no record arrives (lane thread).
+  virtual void tick() {}
+  /// After the last write(): writes or spools what the sink still holds, closes (lane thread,
+  /// or the owner's when the lane never started).
+  virtual void close() = 0;
+  /// write() threw `what` (out of memory, a library's exception): counts the batch (and
+  /// whatever the sink held of earlier batches) as dropped and resets. Never throws.
+  virtual void writeFailed(std::span<const record::RecordPtr> batch,
+                           std::string_view what) noexcept = 0;
+
+  [[nodiscard]] virtual SinkTiming timing() const { return {}; }
+  /// How long the lane waits for a record before tick(); timing().interval by default.
+  [[nodiscard]] virtual std::chrono::milliseconds idleWait() const { return timing().interval; }
+  /// Whether write() reads Record::sip: the preset then puts the SIP parse in the chain.
+  [[nodiscard]] virtual bool needsSipParse() const { return false; }
+
+  [[nodiscard]] const core::StageCounters& stats() const { return counters_; }
+
+ protected:
+  Sink(std::string name, core::CounterNames names) : counters_(std::move(name), "sink", names) {}
+  core::StageCounters counters_;
 };
+
+using SinkPtr = std::unique_ptr<Sink>;
 
 }  // namespace siphon::sink

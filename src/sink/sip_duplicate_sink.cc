@@ -11,8 +11,8 @@
 #include <exception>
 
 #include "core/byte_reader.h"
-#include "sink/hep_socket.h"
-#include "sink/xheaders.h"
+#include "sink/hep_out/hep_socket.h"
+#include "sip/xheaders.h"
 
 namespace siphon::sink {
 namespace {
@@ -26,19 +26,13 @@ core::Unexpected<core::Failure> bad(std::string_view key, std::string_view text,
       std::string(key) + ": bad address '" + std::string(text) + "': " + std::string(why), 2});
 }
 
-}  // namespace
+constexpr std::string_view kCounts[] = {"sent", "send_errors"};
+constexpr std::string_view kDrops[] = {"not_sip", "xheaders", "too_large", "send_error",
+                                       "internal_error"};
+static_assert(std::size(kCounts) == static_cast<size_t>(SipDuplicateCount::kCount));
+static_assert(std::size(kDrops) == static_cast<size_t>(SipDuplicateDrop::kCount));
 
-std::string_view sipDuplicateDropName(SipDuplicateDrop r) {
-  switch (r) {
-    case SipDuplicateDrop::QueueFull: return "queue_full";
-    case SipDuplicateDrop::NotSip: return "not_sip";
-    case SipDuplicateDrop::XHeaders: return "xheaders";
-    case SipDuplicateDrop::TooLarge: return "too_large";
-    case SipDuplicateDrop::SendError: return "send_error";
-    case SipDuplicateDrop::kCount: break;
-  }
-  return "unknown";
-}
+}  // namespace
 
 core::Result<core::Endpoint, core::Failure> parseDuplicateTarget(std::string_view text,
                                                                 std::string_view key,
@@ -83,13 +77,25 @@ core::Result<core::Endpoint, core::Failure> parseDuplicateTarget(std::string_vie
   return ep;
 }
 
-SipDuplicateSink::SipDuplicateSink(SipDuplicateOptions options,
-                                   core::BoundedQueue<core::Capture>& queue)
-    : options_(std::move(options)), queue_(queue) {}
+SipDuplicateSink::SipDuplicateSink(SipDuplicateOptions options)
+    : Sink("sip_duplicate " + options.duplicate_uri, {kCounts, kDrops}),
+      options_(std::move(options)) {}
 
-SipDuplicateSink::~SipDuplicateSink() {
-  flushAndStop();
+SipDuplicateSink::~SipDuplicateSink() { close(); }
+
+void SipDuplicateSink::close() {
   if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+void SipDuplicateSink::write(std::span<const record::RecordPtr> batch) {
+  for (const auto& r : batch) send(r->capture);
+}
+
+void SipDuplicateSink::writeFailed(std::span<const record::RecordPtr> batch,
+                                   std::string_view what) noexcept {
+  std::fprintf(stderr, "siphon: sip duplicate: %.*s\n", static_cast<int>(what.size()), what.data());
+  counters_.drop(SipDuplicateDrop::InternalError, batch.size());
 }
 
 core::Result<void, core::Failure> SipDuplicateSink::open() {
@@ -141,27 +147,10 @@ core::Endpoint SipDuplicateSink::localEndpoint() const {
   return ep;
 }
 
-void SipDuplicateSink::start() {
-  if (fd_ < 0 || thread_.joinable()) return;
-  thread_ = std::jthread([this] { run(); });
-}
-
-void SipDuplicateSink::flushAndStop() {
-  queue_.close();
-  if (thread_.joinable()) thread_.join();
-}
-
-bool SipDuplicateSink::offer(core::Capture&& record) {
-  const size_t bytes = record.footprint();
-  if (queue_.tryPush(std::move(record), bytes)) return true;
-  stats_.drop(SipDuplicateDrop::QueueFull);
-  return false;
-}
-
 void SipDuplicateSink::send(const core::Capture& record) {
   const auto& meta = record.meta;
   if (meta.payload_type != 1) {
-    stats_.drop(SipDuplicateDrop::NotSip);
+    counters_.drop(SipDuplicateDrop::NotSip);
     return;
   }
   std::string with_headers;
@@ -169,17 +158,17 @@ void SipDuplicateSink::send(const core::Capture& record) {
   if (options_.xheaders_write) {
     const bool outgoing = std::find(options_.local_ips.begin(), options_.local_ips.end(),
                                     meta.src_ip) != options_.local_ips.end();
-    auto written = writeXHeaders(datagram,
-                                 xheaderValuesOf(meta, outgoing, options_.trace_local_ip));
+    auto written = sip::writeXHeaders(datagram,
+                                 sip::xheaderValuesOf(meta, outgoing, options_.trace_local_ip));
     if (!written) {
-      stats_.drop(SipDuplicateDrop::XHeaders);
+      counters_.drop(SipDuplicateDrop::XHeaders);
       return;
     }
     with_headers = std::move(*written);
     datagram = with_headers;
   }
   if (datagram.size() > kMaxDatagramBytes) {
-    stats_.drop(SipDuplicateDrop::TooLarge);
+    counters_.drop(SipDuplicateDrop::TooLarge);
     return;
   }
   // A connected UDP socket reports the ICMP error of an earlier datagram on a later send,
@@ -187,27 +176,12 @@ void SipDuplicateSink::send(const core::Capture& record) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (::send(fd_, datagram.data(), datagram.size(), MSG_NOSIGNAL) ==
         static_cast<ssize_t>(datagram.size())) {
-      stats_.sent.fetch_add(1, std::memory_order_relaxed);
+      counters_.count(SipDuplicateCount::Sent);
       return;
     }
-    stats_.send_errors.fetch_add(1, std::memory_order_relaxed);
+    counters_.count(SipDuplicateCount::SendErrors);
   }
-  stats_.drop(SipDuplicateDrop::SendError);
-}
-
-void SipDuplicateSink::run() {
-  std::vector<core::Capture> batch;
-  batch.reserve(options_.batch);
-  for (;;) {
-    queue_.popBatch(batch, options_.batch, std::chrono::milliseconds(100));
-    try {
-      for (const auto& record : batch) send(record);
-    } catch (const std::exception& e) {  // the one catch-all of this thread: report, go on
-      std::fprintf(stderr, "siphon: sip duplicate: %s\n", e.what());
-    }
-    batch.clear();
-    if (queue_.closedAndEmpty()) break;
-  }
+  counters_.drop(SipDuplicateDrop::SendError);
 }
 
 }  // namespace siphon::sink

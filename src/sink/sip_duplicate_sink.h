@@ -5,7 +5,8 @@
 // xheaders_write the X-Siptrace-* headers (xheaders.h) carry the original addresses, time,
 // method and direction. Non-SIP records (payload type ≠ 1) are skipped and counted.
 //
-// Threads: one sink thread drains the queue; offer() from any thread.
+// It is the sink of a pipeline lane (sink.h): open() on the owner's thread, the rest on the
+// lane's.
 
 #include <array>
 #include <atomic>
@@ -13,10 +14,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
-#include "core/bounded_queue.h"
 #include "core/capture.h"
 #include "core/endpoint.h"
 #include "core/ip_address.h"
@@ -43,58 +42,45 @@ struct SipDuplicateOptions {
 [[nodiscard]] core::Result<core::Endpoint, core::Failure> parseDuplicateTarget(
     std::string_view text, std::string_view key, uint16_t default_port);
 
+enum class SipDuplicateCount : uint8_t {
+  Sent,
+  SendErrors,  ///< failed sends (each try)
+  kCount,
+};
+
 enum class SipDuplicateDrop : uint8_t {
-  QueueFull,    ///< offer() found the queue full
   NotSip,       ///< payload type other than SIP
   XHeaders,     ///< xheaders_write could not add the headers (Kamailio then sends nothing)
   TooLarge,     ///< the message does not fit one UDP datagram
   SendError,    ///< the send failed twice (ECONNREFUSED, ...)
+  InternalError,  ///< sending threw (out of memory): the batch is lost
   kCount,
-};
-
-[[nodiscard]] std::string_view sipDuplicateDropName(SipDuplicateDrop r);
-
-struct SipDuplicateStats {
-  std::atomic<uint64_t> sent{0};
-  std::atomic<uint64_t> send_errors{0};  ///< failed sends (each try)
-  std::array<std::atomic<uint64_t>, static_cast<size_t>(SipDuplicateDrop::kCount)> dropped{};
-
-  void drop(SipDuplicateDrop r) { dropped[static_cast<size_t>(r)].fetch_add(1); }
-  [[nodiscard]] uint64_t droppedBy(SipDuplicateDrop r) const {
-    return dropped[static_cast<size_t>(r)].load();
-  }
 };
 
 class SipDuplicateSink final : public Sink {
  public:
-  /// `queue` must outlive the sink; the sink closes it in flushAndStop().
-  SipDuplicateSink(SipDuplicateOptions options, core::BoundedQueue<core::Capture>& queue);
+  explicit SipDuplicateSink(SipDuplicateOptions options);
   ~SipDuplicateSink() override;
-  SipDuplicateSink(const SipDuplicateSink&) = delete;
-  SipDuplicateSink& operator=(const SipDuplicateSink&) = delete;
 
   /// Parses duplicate_uri / force_send_sock (exit code 2 naming the key), binds and connects
   /// the UDP socket (a force_send_sock address this host does not have fails here).
   [[nodiscard]] core::Result<void, core::Failure> open() override;
-  void start() override;
-  void flushAndStop() override;
+  void write(std::span<const record::RecordPtr> batch) override;
+  void close() override;
+  void writeFailed(std::span<const record::RecordPtr> batch, std::string_view what) noexcept override;
+  [[nodiscard]] SinkTiming timing() const override {
+    return {options_.batch, std::chrono::milliseconds(100), /*fill=*/false};
+  }
 
-  bool offer(core::Capture&& record);
-  /// Sends one record now, on the caller's thread (what the sink thread does per record).
+  /// Sends one record now, on the caller's thread (what write() does per record).
   void send(const core::Capture& record);
 
-  [[nodiscard]] const SipDuplicateStats& stats() const { return stats_; }
   /// The address the socket is bound to (after open()).
   [[nodiscard]] core::Endpoint localEndpoint() const;
 
  private:
-  void run();
-
   SipDuplicateOptions options_;
-  core::BoundedQueue<core::Capture>& queue_;
-  SipDuplicateStats stats_;
   int fd_ = -1;
-  std::jthread thread_;
 };
 
 }  // namespace siphon::sink

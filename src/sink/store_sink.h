@@ -1,70 +1,81 @@
 #pragma once
-// The collector's storage stage: records from the queue into the embedded block store, on the
-// sink's own thread (the SQLite connection never leaves it). Each batch is one transaction.
-// SIP is parsed here, once per record, for the table choice and the index keys.
+// StoreSink: records into the embedded block store (db_url = sqlite:PATH), on its lane's
+// thread (the SQLite connection never leaves it). Each write() stages a batch — table, node
+// column and index keys from the record's one SIP parse — and commits what is due in one
+// transaction; the store decides by the injected clock when an open block is due
+// (open_block_write_interval) or old enough to seal (block_max_age).
+//
+// Failures: a commit that fails is retried at once, insert_retries times at most and within
+// insert_retry_timeout (Kamailio's rule, HEP-AND-MODULES.md §2.7); then the records it held
+// are counted as dropped (storage_error) and forgotten, so that nothing counted as dropped
+// appears later.
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <thread>
 
-#include "core/bounded_queue.h"
-#include "core/capture.h"
-#include "core/ingest_stats.h"
+#include "core/clock.h"
 #include "core/result.h"
-#include "sink/capture_row.h"
+#include "process/table_router.h"
+#include "record/capture_row.h"
 #include "sink/sink.h"
-#include "sink/store/block_store.h"
-#include "sink/table_router.h"
+#include "store/block_store.h"
 
 namespace siphon::sink {
 
+/// A storage profile (db_url's sink settings): the embedded store's and PostgreSQL's share it.
 struct StoreSinkOptions {
   std::string path = "siphon.db";
   store::StoreOptions store;
-  TableRouting routing;
-  CaptureRowOptions row;
+  /// table_name / mt_mode / hash_source. The sink writes the table each record carries; the
+  /// pipeline's table-routing processor chooses it from this (process/table_routing.h).
+  process::TableRouting routing;
+  record::CaptureRowOptions row;                  ///< capture_node, SIP field headers
   size_t batch_size = 5000;                       ///< records per transaction at most
   std::chrono::milliseconds flush_interval{200};  ///< a partial batch waits at most this long
   int insert_retries = 0;                         ///< insert_retries (0-500)
   std::chrono::seconds insert_retry_timeout{60};  ///< insert_retry_timeout (0-300 s)
 };
 
+/// What a storage sink (embedded or PostgreSQL) counts.
+enum class StoreCount : uint8_t { Stored, Batches, BatchUs, BatchMaxUs, kCount };
+enum class StoreDrop : uint8_t { StorageError, kCount };
+/// The names of those counts and drops.
+[[nodiscard]] core::CounterNames storeCounterNames();
+
 class StoreSink final : public Sink {
  public:
-  StoreSink(StoreSinkOptions options, core::BoundedQueue<core::Capture>& queue,
-            core::IngestStats& stats);
+  /// `clock` must outlive the sink.
+  explicit StoreSink(StoreSinkOptions options, const core::Clock& clock = core::systemClock());
   ~StoreSink() override;
-  StoreSink(const StoreSink&) = delete;
-  StoreSink& operator=(const StoreSink&) = delete;
 
   /// Opens (creating) the store; a path that cannot be opened is an error.
   [[nodiscard]] core::Result<void, core::Failure> open() override;
-  void start() override;
-  /// Call after the sources stopped: closes the queue, writes everything left, joins.
-  void flushAndStop() override;
+  void write(std::span<const record::RecordPtr> batch) override;
+  /// Commits open blocks that became due while nothing arrived.
+  void tick() override { commitBatch(); }
+  /// Commits and seals everything, closes the file (readers may open it right after).
+  void close() override;
+  void writeFailed(std::span<const record::RecordPtr> batch,
+                   std::string_view what) noexcept override;
+  [[nodiscard]] SinkTiming timing() const override;
+  [[nodiscard]] bool needsSipParse() const override { return true; }
 
-  /// Stages one record (parse, route, keys); the batch is written by commitBatch().
-  void stage(const core::Capture& capture);
+  /// Stages one record (table, node, keys); the batch is written by commitBatch(). The record
+  /// must have been through the SIP parse (Record::parsed).
+  void stage(const record::Record& r);
   /// Writes what is due (everything when `force`), with insert_retries; counts the records
   /// written as stored and, when the store keeps failing, the unwritten ones as dropped.
   void commitBatch(bool force = false);
 
  private:
-  void run();
-
   StoreSinkOptions options_;
-  core::BoundedQueue<core::Capture>& queue_;
-  core::IngestStats& stats_;
+  const core::Clock& clock_;
   std::unique_ptr<store::BlockStore> store_;
-  TableRouter router_;
-  sip::SipCaptureFields fields_;
+  process::TableNames tables_;
   uint32_t node_cache_id_ = 0;  ///< capture id `node_cache_` was built for
   std::string node_cache_;      ///< capture_node:capture_id, rebuilt only when the id changes
-  size_t staged_ = 0;
-  uint64_t staged_unparsed_ = 0;
-  std::thread thread_;
 };
 
 }  // namespace siphon::sink

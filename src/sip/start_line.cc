@@ -27,6 +27,20 @@ bool isSipVersion(std::string_view v) {
          core::swar::lowerAscii(core::swar::load4(v.data() + 3)) == tail;
 }
 
+// The shape of a SIP-Version of any number (RFC 3261 §25.1: "SIP/" 1*DIGIT "." 1*DIGIT),
+// for the classification gate: a capture tool keeps "SIP/7.0" and flags it, it does not call
+// it "not SIP".
+bool isSipVersionShaped(std::string_view v) {
+  if (v.size() < 7 || !core::equalsIgnoreCase(v.substr(0, 4), "SIP/")) return false;
+  size_t i = 4;
+  const size_t major = i;
+  while (i < v.size() && core::chars::kDigit.contains(v[i])) ++i;
+  if (i == major || i >= v.size() || v[i] != '.') return false;
+  const size_t minor = ++i;
+  while (i < v.size() && core::chars::kDigit.contains(v[i])) ++i;
+  return i > minor && i == v.size();
+}
+
 bool isSipVersionPrefix(std::string_view line) {
   return line.size() >= kSipVersion.size() &&
          isSipVersion(line.substr(0, kSipVersion.size()));
@@ -125,14 +139,68 @@ bool looksLikeSipStartLine(std::string_view line) {
   return tail[0] == ' ' && isSipVersion(tail.substr(1));
 }
 
-bool looksLikeSip(std::string_view bytes) {
+namespace {
+
+// A start line of SIP's shape that the strict gate refuses: another version number
+// ("SIP/7.0 200 OK", "OPTIONS sip:x SIP/7.0", RFC 4475 §3.1.2.16) or whitespace after the
+// version (a request line with trailing SP/HTAB). Such a line alone proves little; the caller
+// asks for a header line after it as well.
+bool looksLikeLooseSipStartLine(std::string_view line) {
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  const size_t first_sp = line.find(' ');
+  if (first_sp == std::string_view::npos) return false;
+  if (isSipVersionShaped(line.substr(0, first_sp))) {
+    // "SIP/x.y NNN ..."
+    std::string_view rest = line.substr(first_sp + 1);
+    if (rest.size() < 3) return false;
+    for (size_t i = 0; i < 3; ++i) {
+      if (!core::chars::kDigit.contains(rest[i])) return false;
+    }
+    return rest.size() == 3 || rest[3] == ' ';
+  }
+  // "METHOD SP uri SP SIP/x.y"
+  if (first_sp == 0 || first_sp > kMaxGateMethodLen) return false;
+  for (size_t i = 0; i < first_sp; ++i) {
+    if (!core::chars::kToken.contains(line[i])) return false;
+  }
+  const size_t last_sp = line.rfind(' ');
+  return last_sp > first_sp + 1 && isSipVersionShaped(line.substr(last_sp + 1));
+}
+
+// "token *WSP ':'": the start of a header field line (RFC 3261 §7.3.1), compact forms included.
+bool looksLikeHeaderLine(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && i <= kMaxGateMethodLen && core::chars::kToken.contains(line[i])) ++i;
+  if (i == 0) return false;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i < line.size() && line[i] == ':';
+}
+
+// The line at `bytes` up to LF, without CR.
+std::string_view firstLine(std::string_view bytes, size_t* next) {
   const void* nl = bytes.empty() ? nullptr : std::memchr(bytes.data(), '\n', bytes.size());
   std::string_view line = bytes;
+  *next = bytes.size();
   if (nl != nullptr) {
-    line = bytes.substr(0, static_cast<size_t>(static_cast<const char*>(nl) - bytes.data()));
+    const auto at = static_cast<size_t>(static_cast<const char*>(nl) - bytes.data());
+    line = bytes.substr(0, at);
+    *next = at + 1;
   }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return looksLikeSipStartLine(line);
+  return line;
+}
+
+}  // namespace
+
+bool looksLikeSip(std::string_view bytes) {
+  size_t next = 0;
+  const std::string_view line = firstLine(bytes, &next);
+  if (looksLikeSipStartLine(line)) return true;
+  // Content decides, not a version number: a SIP-shaped first line followed by a header line
+  // is SIP, malformed or not, and is kept (the parse flags it).
+  if (!looksLikeLooseSipStartLine(line)) return false;
+  size_t after = 0;
+  return looksLikeHeaderLine(firstLine(bytes.substr(next), &after));
 }
 
 }  // namespace siphon::sip

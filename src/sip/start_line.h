@@ -27,8 +27,11 @@ struct StartLine {
 [[nodiscard]] SipResult<StartLine> parseStartLine(std::string_view line);
 
 /// Cheap classification gate: true when `bytes` start with a SIP request line
-/// ("METHOD SP ... SP SIP/2.0") or status line ("SIP/2.0 NNN"). Rejects HTTP/SSDP
-/// ("NOTIFY * HTTP/1.1"), short keep-alives and CRLF pings. Reads only the first line.
+/// ("METHOD SP ... SP SIP/2.0") or status line ("SIP/2.0 NNN"), or with a line of that shape
+/// that is malformed — another version ("SIP/7.0"), whitespace after the version — followed by
+/// a header line ("Name: ..."): those are SIP a capture tool keeps, and the parse flags.
+/// Rejects HTTP/SSDP ("NOTIFY * HTTP/1.1"), short keep-alives and CRLF pings. Reads at most
+/// the first two lines.
 [[nodiscard]] bool looksLikeSip(std::string_view bytes);
 
 /// True when `line` (without line end) is a plausible SIP start line; what looksLikeSip()

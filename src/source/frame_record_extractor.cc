@@ -24,6 +24,10 @@ void setTime(core::CaptureMeta& meta, uint64_t ts_us) {
   meta.ts_usec = static_cast<uint32_t>(ts_us % 1'000'000);
 }
 
+std::vector<std::byte> copyOf(std::span<const std::byte> bytes) {
+  return std::vector<std::byte>(bytes.begin(), bytes.end());
+}
+
 }  // namespace
 
 FrameRecordExtractor::FrameRecordExtractor(FrameRecordExtractorOptions options,
@@ -32,6 +36,41 @@ FrameRecordExtractor::FrameRecordExtractor(FrameRecordExtractorOptions options,
       on_record_(std::move(on_record)),
       ip_(options_.ip_reassembly),
       tcp_(options_.tcp) {}
+
+void FrameRecordExtractor::error(std::string_view reason, std::string_view detail) {
+  {
+    std::lock_guard lock(errors_mu_);
+    ++errors_[std::string(reason)];
+  }
+  if (on_error_) on_error_(reason, detail);
+}
+
+std::map<std::string, uint64_t> FrameRecordExtractor::errors() const {
+  std::lock_guard lock(errors_mu_);
+  return errors_;
+}
+
+void FrameRecordExtractor::publishReassemblyStats() {
+  const auto& ip = ip_.stats();
+  counters_.ip_fragments_dropped.set(ip.timeout + ip.over_budget + ip.overlap + ip.too_large +
+                                     ip.invalid);
+  const auto& t = tcp_.stats();
+  counters_.tcp_streams_not_sip.set(t.streams_not_sip + t.streams_tls + t.streams_http);
+}
+
+core::StageSnapshot FrameRecordExtractor::snapshot(std::string stage) const {
+  core::StageSnapshot s;
+  s.stage = std::move(stage);
+  s.kind = "source";
+  const auto& c = counters_;
+  s.counts = {{"frames", c.frames},           {"received", c.records},
+              {"not_sip", c.not_sip},         {"fragments", c.fragments},
+              {"reassembled", c.reassembled}, {"out_of_ports", c.out_of_ports},
+              {"unsupported", c.unsupported}, {"tcp_streams_not_sip", c.tcp_streams_not_sip}};
+  for (auto& [reason, n] : errors()) s.drops.emplace_back(reason, n);
+  s.drops.emplace_back("ip_fragments", c.ip_fragments_dropped);
+  return s;
+}
 
 void FrameRecordExtractor::onFrame(const RawPacket& packet) {
   ++counters_.frames;
@@ -177,59 +216,44 @@ void FrameRecordExtractor::onSctp(const net::DecodedPacket& p, uint64_t ts_us) {
 }
 
 void FrameRecordExtractor::emitHep(std::span<const std::byte> packet, uint64_t ts_us) {
-  core::CaptureMeta meta;
-  auto info = hep::decodeHep(packet, meta, &inflated_);
-  if (!info) {
-    error(fmt::format("hep_{}", hep::hepErrcName(info.error().code)), info.error().detail);
+  // Decoded once, from the copy the record owns: its views point into that copy.
+  auto capture = hep::decodeHepCapture(copyOf(packet));
+  if (!capture) {
+    error(fmt::format("hep_{}", hep::hepErrcName(capture.error().code)), capture.error().detail);
     return;
   }
-  if (meta.ts_sec == 0) setTime(meta, ts_us);  // HEPv1 carries no time: the capture's is best
+  // HEPv1 carries no time: the capture's is best.
+  if (capture->meta.ts_sec == 0) setTime(capture->meta, ts_us);
   ++counters_.records;
-  on_record_(ExtractedRecord{meta, packet});
+  on_record_(std::move(*capture));
 }
 
 void FrameRecordExtractor::emitSip(const net::DecodedPacket& p, std::span<const std::byte> payload,
                                    uint8_t ip_proto, uint64_t ts_us) {
-  core::CaptureMeta meta;
-  meta.hep_version = 0;
-  meta.ip_family = p.family();
-  meta.ip_proto = ip_proto;
-  meta.src_ip = p.src;
-  meta.dst_ip = p.dst;
-  meta.src_port = p.src_port;
-  meta.dst_port = p.dst_port;
-  setTime(meta, ts_us);
-  meta.payload_type = 1;
-  meta.payload = payload;
+  core::Flow flow{p.src, p.dst, p.src_port, p.dst_port, ip_proto};
   ++counters_.records;
-  on_record_(ExtractedRecord{meta, {}});
+  on_record_(core::sniffedCapture(flow, static_cast<int64_t>(ts_us), copyOf(payload)));
 }
 
 void FrameRecordExtractor::onSipMessage(const SipStreamMessage& message) {
-  core::CaptureMeta meta;
-  meta.hep_version = 0;
-  meta.ip_family = message.flow->src.isV6() ? 10 : 2;
-  meta.ip_proto = net::kIpProtoTcp;
-  meta.src_ip = message.flow->src;
-  meta.dst_ip = message.flow->dst;
-  meta.src_port = message.flow->src_port;
-  meta.dst_port = message.flow->dst_port;
-  setTime(meta, message.ts_us);
-  meta.payload_type = 1;
-  meta.payload = core::asBytes(message.bytes);
+  const auto& f = *message.flow;
+  core::Flow flow{f.src, f.dst, f.src_port, f.dst_port, net::kIpProtoTcp};
   ++counters_.records;
-  on_record_(ExtractedRecord{meta, {}});
+  on_record_(core::sniffedCapture(flow, static_cast<int64_t>(message.ts_us),
+                                  copyOf(core::asBytes(message.bytes))));
 }
 
 void FrameRecordExtractor::finish() {
   tcp_.flush(*this);
   (void)ip_.expire(std::chrono::nanoseconds::max());
   sctp_pieces_.clear();
+  publishReassemblyStats();
 }
 
 void FrameRecordExtractor::expire(uint64_t now_us) {
   tcp_.expireIdle(now_us, *this);
   (void)ip_.expire(asNanos(now_us));
+  publishReassemblyStats();
 }
 
 }  // namespace siphon::source

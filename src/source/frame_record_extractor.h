@@ -13,17 +13,23 @@
 // starts with a SIP start line, otherwise it is counted as not SIP. Ports narrow the search
 // only when the caller sets a port range (raw_socket_listen).
 //
-// Records are handed to a callback with views that are valid only during the call. One
-// extractor per capture thread; it keeps reassembly state between frames.
+// Each record is handed to a callback as an owning Capture, decoded once: a HEP packet is
+// copied out of the frame and decoded into views of that copy (no second decode downstream),
+// a sniffed message gets its payload copied. One extractor per capture thread; it keeps
+// reassembly state between frames. Its counters are written by that thread and may be read
+// by any (snapshot()); the reassemblers' own figures are published at expire() and finish().
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/capture.h"
+#include "core/relaxed_counter.h"
+#include "core/stage_counters.h"
 #include "net/decoded_packet.h"
 #include "net/frame_decoder.h"
 #include "net/ip_reassembler.h"
@@ -32,22 +38,17 @@
 
 namespace siphon::source {
 
-struct ExtractedRecord {
-  const core::CaptureMeta& meta;
-  /// The whole HEP packet when the record came out of HEP (its views point into it); empty
-  /// for sniffed SIP, whose payload is meta.payload.
-  std::span<const std::byte> hep_packet;
-};
-
 struct ExtractorCounters {
-  uint64_t frames = 0;
-  uint64_t records = 0;
-  uint64_t not_sip = 0;           ///< UDP/TCP/SCTP payloads that are neither SIP nor HEP
-  uint64_t fragments = 0;         ///< IP fragment frames, given to the reassembler
-  uint64_t reassembled = 0;       ///< IP datagrams made whole from them
-  uint64_t out_of_ports = 0;      ///< outside the configured port range
-  uint64_t unsupported = 0;       ///< link/ether/IP protocols we do not decode (ARP, ICMP...)
-  std::map<std::string, uint64_t> errors;  ///< malformed input, by reason; ordered for output
+  core::RelaxedCounter frames;
+  core::RelaxedCounter records;
+  core::RelaxedCounter not_sip;       ///< UDP/TCP/SCTP payloads that are neither SIP nor HEP
+  core::RelaxedCounter fragments;     ///< IP fragment frames, given to the reassembler
+  core::RelaxedCounter reassembled;   ///< IP datagrams made whole from them
+  core::RelaxedCounter out_of_ports;  ///< outside the configured port range
+  core::RelaxedCounter unsupported;   ///< link/ether/IP protocols we do not decode (ARP, ICMP...)
+  /// Published from the reassemblers at expire() and finish():
+  core::RelaxedCounter ip_fragments_dropped;  ///< fragments never made whole, all reasons
+  core::RelaxedCounter tcp_streams_not_sip;   ///< TCP streams found not to carry SIP (TLS, HTTP..)
 };
 
 struct FrameRecordExtractorOptions {
@@ -62,7 +63,8 @@ struct FrameRecordExtractorOptions {
 
 class FrameRecordExtractor final : private SipStreamSink {
  public:
-  using RecordCallback = std::function<void(const ExtractedRecord&)>;
+  /// Receives each record, owned; called on the extractor's thread.
+  using RecordCallback = std::function<void(core::Capture&&)>;
   /// Malformed input: the counted reason and a detail (e.g. which HEP length was wrong).
   using ErrorCallback = std::function<void(std::string_view reason, std::string_view detail)>;
 
@@ -80,6 +82,12 @@ class FrameRecordExtractor final : private SipStreamSink {
   void expire(uint64_t now_us);
 
   [[nodiscard]] const ExtractorCounters& counters() const { return counters_; }
+  /// Malformed input by reason, ordered for output (any thread).
+  [[nodiscard]] std::map<std::string, uint64_t> errors() const;
+  /// The counters in the stages' shape (any thread): counts frames, received (records),
+  /// not_sip, fragments, reassembled, out_of_ports, unsupported, tcp_streams_not_sip; drops
+  /// every malformed-input reason and ip_fragments.
+  [[nodiscard]] core::StageSnapshot snapshot(std::string stage) const;
   [[nodiscard]] const net::IpReassemblyStats& ipStats() const { return ip_.stats(); }
   [[nodiscard]] const SipTcpExtractorStats& tcpStats() const { return tcp_.stats(); }
 
@@ -92,10 +100,8 @@ class FrameRecordExtractor final : private SipStreamSink {
   void emitSip(const net::DecodedPacket& p, std::span<const std::byte> payload, uint8_t ip_proto,
                uint64_t ts_us);
   void onSipMessage(const SipStreamMessage& message) override;
-  void error(std::string_view reason, std::string_view detail = {}) {
-    ++counters_.errors[std::string(reason)];
-    if (on_error_) on_error_(reason, detail);
-  }
+  void error(std::string_view reason, std::string_view detail = {});
+  void publishReassemblyStats();
   [[nodiscard]] bool inPortRange(const net::DecodedPacket& p) const;
 
   FrameRecordExtractorOptions options_;
@@ -104,7 +110,8 @@ class FrameRecordExtractor final : private SipStreamSink {
   net::IpReassembler ip_;
   SipTcpExtractor tcp_;
   ExtractorCounters counters_;
-  std::vector<std::byte> inflated_;  ///< reused for compressed HEP payloads
+  mutable std::mutex errors_mu_;  ///< malformed input is rare: a lock per error costs nothing
+  std::map<std::string, uint64_t> errors_;
   /// SCTP messages split over DATA chunks, by (addresses, ports, stream id) until the E piece.
   std::map<std::string, std::vector<std::byte>> sctp_pieces_;
   const net::DecodedPacket* current_ = nullptr;  ///< the packet whose TCP events are running

@@ -1,76 +1,59 @@
 #pragma once
-// The step every HEP source shares: bytes of one packet in, a Capture on the queue out — or a
-// counted drop with its reason. Never throws, never blocks.
+// The decode step every HEP listener shares: the bytes of one packet in, one record decoded
+// once into the pipeline out — or a counted drop with its reason. Never throws, never blocks
+// (the pipeline's lanes drop when full). Safe to call from several threads at once (the UDP
+// workers of one listener share it): its counters are atomics, its options immutable.
+//
+// What is decided about a record after decoding (capture switch, auth key, arrival time,
+// X-Siptrace headers, SIP parse, lanes, table) is the processors' work, not this step's.
 
-#include <atomic>
 #include <cstddef>
-#include <functional>
-#include <optional>
+#include <cstdint>
 #include <span>
 #include <string>
-#include <vector>
 
-#include "core/bounded_queue.h"
-#include "core/capture.h"
-#include "core/ingest_stats.h"
+#include "core/stage_counters.h"
 #include "hep/hep_decoder.h"
+#include "source/ingress.h"
 
 namespace siphon::source {
 
-/// Makes a record of a datagram that is not HEP (xheaders_read: plain SIP carrying
-/// X-Siptrace-* headers); an empty result drops it.
-using PlainSipReader = std::function<std::optional<core::Capture>(std::span<const std::byte>)>;
-
 struct HepIngestOptions {
   hep::DecodeOptions decode;
-  std::string auth_key;  ///< hep_auth_key: when set, packets must carry this 0x000e value
-  PlainSipReader plain_sip;  ///< set with xheaders_read: UDP datagrams that are not HEP
+  /// xheaders_read: a UDP datagram that is not HEP becomes a record that is not HEP either
+  /// (hep_version 0, the datagram as payload) for the X-Siptrace reader, instead of bad_hep.
+  bool plain_sip = false;
 };
 
-/// capture_on / hep_capture_on at run time (`siphon ctl capture on|off`).
-struct CaptureSwitch {
-  std::atomic<bool> capture_on{true};
-  std::atomic<bool> hep_capture_on{true};
-  [[nodiscard]] bool accepting() const {
-    return capture_on.load(std::memory_order_relaxed) && hep_capture_on.load(std::memory_order_relaxed);
-  }
-};
-
-/// Picks the queue (storage lane) of a record: capture_mode rules (pipeline/process). Lane 0 is
-/// the default storage.
-class LaneSelector {
- public:
-  virtual ~LaneSelector() = default;
-  [[nodiscard]] virtual size_t lane(const core::CaptureMeta& meta, size_t listener) const = 0;
+/// The listener's counters: packets received, and those lost by reason.
+enum class HepIngestCount : uint8_t { Received, kCount };
+enum class HepIngestDrop : uint8_t {
+  BadHep,        ///< the packet did not decode as HEP
+  StreamError,   ///< a HEP-over-TCP/TLS stream broke framing and was closed
+  KernelBuffer,  ///< the kernel dropped datagrams: the socket's receive buffer was full
+  kCount,
 };
 
 class HepIngest {
  public:
-  HepIngest(core::BoundedQueue<core::Capture>& queue, core::IngestStats& stats,
-            const CaptureSwitch& capture, HepIngestOptions options)
-      : lanes_{&queue}, stats_(stats), capture_(capture), options_(std::move(options)) {}
-  /// Several lanes: `selector` picks one per record; `listener` is this ingest's listener.
-  HepIngest(std::vector<core::BoundedQueue<core::Capture>*> lanes, const LaneSelector* selector,
-            size_t listener, core::IngestStats& stats, const CaptureSwitch& capture,
-            HepIngestOptions options)
-      : lanes_(std::move(lanes)), selector_(selector), listener_(listener), stats_(stats),
-        capture_(capture), options_(std::move(options)) {}
+  /// `name` is the listener ("udp:0.0.0.0:9060"); `source` its index, which records carry
+  /// (Record::source) for rules that match on the listener.
+  HepIngest(std::string name, uint16_t source, Ingress& ingress, HepIngestOptions options);
 
-  /// Decodes one packet (copied) and queues it; returns false when it was dropped.
+  /// Decodes one packet (copied into the record) and pushes it; false when it was dropped.
   bool accept(std::span<const std::byte> packet, bool from_stream);
+  /// A stream broke framing (counted stream_error; the caller closes it).
+  void streamBroken() { counters_.drop(HepIngestDrop::StreamError); }
+  /// The kernel dropped `n` datagrams of this listener.
+  void kernelDropped(uint64_t n) { counters_.drop(HepIngestDrop::KernelBuffer, n); }
 
-  [[nodiscard]] const HepIngestOptions& options() const { return options_; }
-  [[nodiscard]] core::IngestStats& stats() { return stats_; }
+  [[nodiscard]] const core::StageCounters& stats() const { return counters_; }
 
  private:
-  bool push(core::Capture&& capture);
-
-  std::vector<core::BoundedQueue<core::Capture>*> lanes_;  ///< never empty
-  const LaneSelector* selector_ = nullptr;
-  size_t listener_ = 0;
-  core::IngestStats& stats_;
-  const CaptureSwitch& capture_;
+  uint16_t source_;
+  Ingress& ingress_;
   HepIngestOptions options_;
+  core::StageCounters counters_;
 };
 
 }  // namespace siphon::source

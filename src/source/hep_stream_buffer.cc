@@ -18,7 +18,7 @@ bool HepStreamBuffer::feed(std::span<const std::byte> bytes, HepIngest& ingest) 
     offset += *len;
   }
   buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(offset));
-  if (!ok) ingest.stats().drop(core::DropReason::StreamError);
+  if (!ok) ingest.streamBroken();
   return ok;
 }
 

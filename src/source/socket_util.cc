@@ -28,25 +28,42 @@ socklen_t toSockaddr(const core::Endpoint& ep, sockaddr_storage& ss) {
 
 std::string errnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-core::Result<int, core::Failure> bindSocket(const core::Endpoint& ep, int type, bool reuse_port) {
+core::Result<int, core::Failure> bindSocket(const core::Endpoint& ep, int type,
+                                            AddressSharing sharing) {
   int family = ep.ip.isV6() ? AF_INET6 : AF_INET;
   int fd = ::socket(family, type | SOCK_CLOEXEC, 0);
   if (fd < 0) return core::unexpected(core::Failure{errnoText("socket"), 1});
   int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (reuse_port) ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (sharing == AddressSharing::ListenReuse) {
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  }
+  if (sharing == AddressSharing::PortGroup) {
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  }
   sockaddr_storage ss;
   socklen_t len = toSockaddr(ep, ss);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    auto failure = core::Failure{errnoText("bind " + ep.toString()), 1};
+    const bool in_use = errno == EADDRINUSE;
+    auto failure = core::Failure{
+        in_use ? "bind " + ep.toString() + ": address in use (another process holds it)"
+               : errnoText("bind " + ep.toString()),
+        1};
     ::close(fd);
     return core::unexpected(std::move(failure));
   }
   return fd;
 }
 
+core::Result<uint16_t, core::Failure> claimUdpPort(const core::Endpoint& ep) {
+  auto fd = bindSocket(ep, SOCK_DGRAM, AddressSharing::Exclusive);
+  if (!fd.has_value()) return core::unexpected(std::move(fd).error());
+  const uint16_t port = boundPort(*fd);
+  ::close(*fd);
+  return port;
+}
+
 core::Result<int, core::Failure> listenSocket(const core::Endpoint& ep) {
-  auto fd = bindSocket(ep, SOCK_STREAM, /*reuse_port=*/false);
+  auto fd = bindSocket(ep, SOCK_STREAM, AddressSharing::ListenReuse);
   if (!fd.has_value()) return fd;
   if (::listen(*fd, 128) != 0) {
     auto failure = core::Failure{errnoText("listen " + ep.toString()), 1};

@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include <cstdint>
 #include <string>
 
 #include "core/endpoint.h"
@@ -12,9 +13,23 @@ namespace siphon::source {
 
 /// Fills `ss` from an endpoint; returns the address length.
 socklen_t toSockaddr(const core::Endpoint& ep, sockaddr_storage& ss);
-/// Opens, configures and binds a socket for `ep` (SO_REUSEADDR, optionally SO_REUSEPORT).
+/// How a bound address may be shared.
+enum class AddressSharing : uint8_t {
+  Exclusive,  ///< nothing else may bind it (no SO_REUSEADDR / SO_REUSEPORT)
+  ListenReuse,  ///< TCP listeners: SO_REUSEADDR, so a restart binds past TIME_WAIT sockets
+  PortGroup,  ///< SO_REUSEPORT only: this process's UDP workers share the port
+};
+
+/// Opens, configures and binds a socket for `ep`. An address another socket holds is an
+/// error whose message says "address in use".
 [[nodiscard]] core::Result<int, core::Failure> bindSocket(const core::Endpoint& ep, int type,
-                                                         bool reuse_port);
+                                                         AddressSharing sharing);
+/// Proves that no other socket holds UDP `ep` (an exclusive bind, released at once) and
+/// returns the port (the kernel's choice for port 0). Linux lets any process of the same user
+/// join an SO_REUSEPORT group, so the workers' group is only formed on a port found free this
+/// way: a second collector started on the same port fails here instead of silently taking
+/// part of the first one's traffic.
+[[nodiscard]] core::Result<uint16_t, core::Failure> claimUdpPort(const core::Endpoint& ep);
 /// A bound, listening TCP socket for `ep`.
 [[nodiscard]] core::Result<int, core::Failure> listenSocket(const core::Endpoint& ep);
 /// The port a bound socket got (for port 0).

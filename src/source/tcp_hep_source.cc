@@ -34,10 +34,17 @@ bool readConnection(Connection& c, HepIngest& ingest) {
 
 }  // namespace
 
-TcpHepSource::TcpHepSource(core::Endpoint endpoint, HepIngest& ingest)
-    : endpoint_(std::move(endpoint)), ingest_(ingest) {}
+TcpHepSource::TcpHepSource(core::Endpoint endpoint, uint16_t index, Ingress& ingress,
+                           HepIngestOptions options)
+    : endpoint_(std::move(endpoint)),
+      ingest_(endpoint_.toString(), index, ingress, std::move(options)) {}
 
 TcpHepSource::~TcpHepSource() { stop(); }
+
+void TcpHepSource::snapshot(std::vector<core::StageSnapshot>& out) const {
+  out.push_back(ingest_.stats().snapshot());
+  out.back().stage = endpoint_.toString();  // with the port bound for port 0
+}
 
 core::Result<void, core::Failure> TcpHepSource::start() {
   auto fd = listenSocket(endpoint_);

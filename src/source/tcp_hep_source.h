@@ -9,29 +9,31 @@
 #include "core/endpoint.h"
 #include "core/result.h"
 #include "source/hep_ingest.h"
+#include "source/source.h"
 
 namespace siphon::source {
 
-class TcpHepSource {
+class TcpHepSource final : public Source {
  public:
   static constexpr size_t kMaxConnections = 1024;
 
-  TcpHepSource(core::Endpoint endpoint, HepIngest& ingest);
-  ~TcpHepSource();
+  /// `index` is the listener's position in the configuration (Record::source).
+  TcpHepSource(core::Endpoint endpoint, uint16_t index, Ingress& ingress, HepIngestOptions options);
+  ~TcpHepSource() override;
   TcpHepSource(const TcpHepSource&) = delete;
   TcpHepSource& operator=(const TcpHepSource&) = delete;
 
-  [[nodiscard]] core::Result<void, core::Failure> start();
+  [[nodiscard]] core::Result<void, core::Failure> start() override;
   /// Stops accepting, reads what connections already sent, closes them.
-  void stop();
-  [[nodiscard]] uint16_t port() const { return endpoint_.port; }
-  [[nodiscard]] const core::Endpoint& endpoint() const { return endpoint_; }
+  void stop() override;
+  void snapshot(std::vector<core::StageSnapshot>& out) const override;
+  [[nodiscard]] std::optional<core::Endpoint> endpoint() const override { return endpoint_; }
 
  private:
   void run(std::stop_token stop);
 
   core::Endpoint endpoint_;
-  HepIngest& ingest_;
+  HepIngest ingest_;
   int listen_fd_ = -1;
   std::jthread thread_;
 };

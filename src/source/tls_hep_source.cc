@@ -28,8 +28,16 @@ SSL_CTX* ctxOf(void* p) { return static_cast<SSL_CTX*>(p); }
 
 }  // namespace
 
-TlsHepSource::TlsHepSource(core::Endpoint endpoint, TlsOptions tls, HepIngest& ingest)
-    : endpoint_(std::move(endpoint)), tls_(std::move(tls)), ingest_(ingest) {}
+TlsHepSource::TlsHepSource(core::Endpoint endpoint, TlsOptions tls, uint16_t index,
+                           Ingress& ingress, HepIngestOptions options)
+    : endpoint_(std::move(endpoint)),
+      tls_(std::move(tls)),
+      ingest_(endpoint_.toString(), index, ingress, std::move(options)) {}
+
+void TlsHepSource::snapshot(std::vector<core::StageSnapshot>& out) const {
+  out.push_back(ingest_.stats().snapshot());
+  out.back().stage = endpoint_.toString();  // with the port bound for port 0
+}
 
 TlsHepSource::~TlsHepSource() {
   stop();
@@ -142,7 +150,7 @@ void TlsHepSource::serve(std::stop_token stop, int fd) {
     SSL_shutdown(ssl);
     SSL_free(ssl);
   } catch (const std::exception&) {
-    ingest_.stats().drop(core::DropReason::StreamError);
+    ingest_.streamBroken();
   }
   ::close(fd);
   --live_;

@@ -14,6 +14,7 @@
 #include "core/endpoint.h"
 #include "core/result.h"
 #include "source/hep_ingest.h"
+#include "source/source.h"
 
 namespace siphon::source {
 
@@ -22,20 +23,23 @@ struct TlsOptions {
   std::string private_key;  ///< tls_private_key: PEM file
 };
 
-class TlsHepSource {
+class TlsHepSource final : public Source {
  public:
   static constexpr size_t kMaxConnections = 256;
 
-  TlsHepSource(core::Endpoint endpoint, TlsOptions tls, HepIngest& ingest);
-  ~TlsHepSource();
+  /// `index` is the listener's position in the configuration (Record::source).
+  TlsHepSource(core::Endpoint endpoint, TlsOptions tls, uint16_t index, Ingress& ingress,
+               HepIngestOptions options);
+  ~TlsHepSource() override;
   TlsHepSource(const TlsHepSource&) = delete;
   TlsHepSource& operator=(const TlsHepSource&) = delete;
 
   /// Loads the certificate and key (errors name the file), binds, listens, starts accepting.
-  [[nodiscard]] core::Result<void, core::Failure> start();
+  [[nodiscard]] core::Result<void, core::Failure> start() override;
   /// Stops accepting; each connection reads what is already there, then closes.
-  void stop();
-  [[nodiscard]] const core::Endpoint& endpoint() const { return endpoint_; }
+  void stop() override;
+  void snapshot(std::vector<core::StageSnapshot>& out) const override;
+  [[nodiscard]] std::optional<core::Endpoint> endpoint() const override { return endpoint_; }
 
  private:
   void acceptLoop(std::stop_token stop);
@@ -48,7 +52,7 @@ class TlsHepSource {
 
   core::Endpoint endpoint_;
   TlsOptions tls_;
-  HepIngest& ingest_;
+  HepIngest ingest_;
   void* ctx_ = nullptr;  // SSL_CTX*
   int listen_fd_ = -1;
   std::mutex mu_;

@@ -19,14 +19,25 @@ constexpr int kReceiveBuffer = 64 << 20;      // absorbs bursts while a worker i
 
 }  // namespace
 
-UdpHepSource::UdpHepSource(core::Endpoint endpoint, int workers, HepIngest& ingest)
-    : endpoint_(std::move(endpoint)), workers_(workers < 1 ? 1 : workers), ingest_(ingest) {}
+UdpHepSource::UdpHepSource(core::Endpoint endpoint, int workers, uint16_t index, Ingress& ingress,
+                           HepIngestOptions options)
+    : endpoint_(std::move(endpoint)),
+      workers_(workers < 1 ? 1 : workers),
+      ingest_(endpoint_.toString(), index, ingress, std::move(options)) {}
 
 UdpHepSource::~UdpHepSource() { stop(); }
 
+void UdpHepSource::snapshot(std::vector<core::StageSnapshot>& out) const {
+  out.push_back(ingest_.stats().snapshot());
+  out.back().stage = endpoint_.toString();  // with the port bound for port 0
+}
+
 core::Result<void, core::Failure> UdpHepSource::start() {
+  auto port = claimUdpPort(endpoint_);
+  if (!port.has_value()) return core::unexpected(std::move(port).error());
+  endpoint_.port = *port;
   for (int i = 0; i < workers_; ++i) {
-    auto fd = bindSocket(endpoint_, SOCK_DGRAM, /*reuse_port=*/true);
+    auto fd = bindSocket(endpoint_, SOCK_DGRAM, AddressSharing::PortGroup);
     if (!fd.has_value()) {
       stop();
       return core::unexpected(std::move(fd).error());
@@ -40,7 +51,6 @@ core::Result<void, core::Failure> UdpHepSource::start() {
     // A short receive timeout lets the worker notice a stop request.
     timeval tv{0, 100'000};
     ::setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (i == 0) endpoint_.port = boundPort(*fd);  // port 0: the others join the chosen port
     fds_.push_back(*fd);
   }
   for (int fd : fds_) {
@@ -90,7 +100,7 @@ void UdpHepSource::run(std::stop_token stop, int fd) {
         uint32_t drops = 0;
         std::memcpy(&drops, CMSG_DATA(c), sizeof drops);
         if (drops != kernel_drops_seen) {
-          ingest_.stats().drop(core::DropReason::KernelBuffer, drops - kernel_drops_seen);
+          ingest_.kernelDropped(drops - kernel_drops_seen);
           kernel_drops_seen = drops;
         }
       }

@@ -13,10 +13,11 @@ std::array<unsigned char, 32> digestOf(std::string_view text) {
 }
 
 bool isAdminOnly(std::string_view method, std::string_view path) {
-  // Reading is GET (HEAD is GET without a body); the capture switch, even its state, is
-  // control: the contract lists GET /api/v1/capture with the admin routes.
+  // Reading is GET (HEAD is GET without a body); the capture and trace switches, even their
+  // state, are control: the contract lists GET /api/v1/capture with the admin routes.
   if (method != "GET" && method != "HEAD") return true;
-  return path == "/api/v1/capture" || path.starts_with("/api/v1/capture/");
+  return path == "/api/v1/capture" || path.starts_with("/api/v1/capture/") ||
+         path == "/api/v1/trace" || path.starts_with("/api/v1/trace/");
 }
 
 }  // namespace

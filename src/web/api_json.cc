@@ -1,15 +1,16 @@
 #include "web/api_json.h"
 
-#include "sink/record_json.h"
+#include "record/record_json.h"
 #include "web/message_id.h"
 
 namespace siphon::web {
 
-nlohmann::ordered_json recordWithId(const core::CaptureMeta& meta, const std::string& id,
-                                    bool with_message, const sink::CaptureRowOptions& options) {
+nlohmann::ordered_json recordWithId(const core::CaptureMeta& meta, const record::ParsedSip& sip,
+                                    const std::string& id, bool with_message,
+                                    const record::CaptureRowOptions& options) {
   nlohmann::ordered_json out;
   out["id"] = id;
-  auto record = sink::recordJson(meta, options);
+  auto record = record::recordJson(meta, sip, options);
   for (auto& [key, value] : record.items()) {
     if (!with_message && (key == "msg" || key == "msg_b64")) continue;
     out[key] = std::move(value);
@@ -18,12 +19,13 @@ nlohmann::ordered_json recordWithId(const core::CaptureMeta& meta, const std::st
 }
 
 nlohmann::ordered_json callJson(const query::CallResult& call, const std::string& call_id,
-                                const sink::CaptureRowOptions& options) {
+                                const record::CaptureRowOptions& options) {
   std::vector<size_t> per_leg(call.legs.size(), 0);
   auto messages = nlohmann::ordered_json::array();
   for (const auto& m : call.messages) {
     if (m.leg < per_leg.size()) ++per_leg[m.leg];
-    messages.push_back(recordWithId(m.meta, messageId(m.block_id, m.record_index), true, options));
+    messages.push_back(
+        recordWithId(m.meta, m.sip, messageId(m.block_id, m.record_index), true, options));
   }
   auto legs = nlohmann::ordered_json::array();
   for (size_t i = 0; i < call.legs.size(); ++i) {

@@ -12,68 +12,16 @@
 #include "web/http_listen.h"
 #include "web/http_reply.h"
 #include "web/search_routes.h"
+#include "web/stats_text.h"
 #include "web/store_access.h"
 
 namespace siphon::web {
 
-std::string metricsText(const pipeline::Collector& c) {
-  const auto& s = c.stats();
-  std::string out;
-  auto counter = [&](const char* name, const char* help, uint64_t v) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
-           " " + std::to_string(v) + "\n";
-  };
-  counter("siphon_received_total", "HEP packets read from any source", s.received.load());
-  counter("siphon_stored_total", "records committed to the store", s.stored.load());
-  counter("siphon_unparsed_sip_total", "records stored raw with a SIP parse error",
-          s.unparsed_sip.load());
-  out += "# HELP siphon_dropped_total packets dropped, by reason\n# TYPE siphon_dropped_total counter\n";
-  for (size_t i = 0; i < s.dropped.size(); ++i) {
-    out += "siphon_dropped_total{reason=\"" +
-           std::string(core::dropReasonName(static_cast<core::DropReason>(i))) + "\"} " +
-           std::to_string(s.dropped[i].load()) + "\n";
+ApiServer::ApiServer(pipeline::Pipeline& pipeline, ApiOptions options)
+    : pipeline_(pipeline), options_(std::move(options)), auth_(options_.tokens) {
+  if (const auto& store = pipeline_.queryableStore()) {
+    store_ = std::make_unique<StoreAccess>(store->db_url, store->row);
   }
-  out += "# HELP siphon_store_batch_seconds time of the store's write transactions\n"
-         "# TYPE siphon_store_batch_seconds summary\n";
-  out += "siphon_store_batch_seconds_sum " + std::to_string(s.store_batch_us.load() / 1e6) + "\n";
-  out += "siphon_store_batch_seconds_count " + std::to_string(s.store_batches.load()) + "\n";
-  out += "# HELP siphon_store_batch_max_seconds the longest store write transaction\n"
-         "# TYPE siphon_store_batch_max_seconds gauge\n";
-  out += "siphon_store_batch_max_seconds " + std::to_string(s.store_batch_max_us.load() / 1e6) + "\n";
-  out += "# HELP siphon_queue_depth records waiting for the store\n# TYPE siphon_queue_depth gauge\n";
-  out += "siphon_queue_depth " + std::to_string(c.queueDepth()) + "\n";
-  out += "# HELP siphon_queue_bytes bytes of the records waiting for the store\n"
-         "# TYPE siphon_queue_bytes gauge\n";
-  out += "siphon_queue_bytes " + std::to_string(c.queueBytes()) + "\n";
-  out += "# HELP siphon_capture_on 1 when capture_on and hep_capture_on are both on\n"
-         "# TYPE siphon_capture_on gauge\n";
-  out += std::string("siphon_capture_on ") +
-         (const_cast<pipeline::Collector&>(c).captureSwitch().accepting() ? "1" : "0") + "\n";
-  return out;
-}
-
-std::string statsJson(const pipeline::Collector& c) {
-  const auto& s = c.stats();
-  nlohmann::json dropped = nlohmann::json::object();
-  for (size_t i = 0; i < s.dropped.size(); ++i) {
-    dropped[std::string(core::dropReasonName(static_cast<core::DropReason>(i)))] = s.dropped[i].load();
-  }
-  nlohmann::json j = {{"received", s.received.load()},   {"stored", s.stored.load()},
-                      {"unparsed_sip", s.unparsed_sip.load()}, {"relayed", 0},
-                      {"dropped", s.droppedTotal()},    {"dropped_by_reason", dropped},
-                      {"queue_depth", c.queueDepth()},
-                      {"queue_bytes", c.queueBytes()},
-                      {"store_batches", s.store_batches.load()},
-                      {"store_batch_ms_avg", s.store_batches.load() ? s.store_batch_us.load() / 1000.0 / s.store_batches.load() : 0.0},
-                      {"store_batch_ms_max", s.store_batch_max_us.load() / 1000.0}};
-  return j.dump();
-}
-
-ApiServer::ApiServer(pipeline::Collector& collector, ApiOptions options)
-    : collector_(collector),
-      options_(std::move(options)),
-      auth_(options_.tokens),
-      store_(std::make_unique<StoreAccess>(collector.config().db_url, collector.config().store.row)) {
   if (!options_.static_files) options_.static_files = staticFileTable(embeddedUiFiles());
 }
 
@@ -111,22 +59,36 @@ void ApiServer::routes() {
     res.set_content("{\"status\":\"ok\"}", "application/json");
   });
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metricsText(collector_), "text/plain; version=0.0.4");
+    res.set_content(metricsText(pipeline_), "text/plain; version=0.0.4");
   });
   s.Get("/api/v1/stats", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(statsJson(collector_), "application/json");
+    res.set_content(statsJson(pipeline_), "application/json");
   });
-  auto state = [this] { return collector_.captureSwitch().capture_on.load() ? "on" : "off"; };
-  s.Get("/api/v1/capture", [state](const httplib::Request&, httplib::Response& res) {
-    res.set_content(std::string("{\"capture\":\"") + state() + "\"}", "application/json");
+  for (const char* name : {"capture", "trace"}) {
+    if (auto* state = pipeline_.findSwitch(name)) switchRoutes(name, *state);
+  }
+  if (store_) {
+    addSearchRoutes(s, *store_);
+    addCallRoutes(s, *store_);
+    staticRoutes();
+  }
+}
+
+void ApiServer::switchRoutes(const std::string& name, process::CaptureSwitch& state) {
+  // GET checks, POST sets: `siphon ctl capture|trace on|off|check`. The switch's first flag is
+  // the one the control sets (capture_on, trace_on); hep_capture_on stays as configured.
+  auto reply = [name, &state](httplib::Response& res) {
+    const bool on = state.capture_on.load();
+    res.set_content("{\"" + name + "\":\"" + (on ? "on" : "off") + "\"}", "application/json");
+  };
+  server_->Get("/api/v1/" + name, [reply](const httplib::Request&, httplib::Response& res) {
+    reply(res);
   });
-  s.Post(R"(/api/v1/capture/(on|off))", [this, state](const httplib::Request& req, httplib::Response& res) {
-    collector_.captureSwitch().capture_on = req.matches[1] == "on";
-    res.set_content(std::string("{\"capture\":\"") + state() + "\"}", "application/json");
-  });
-  addSearchRoutes(s, *store_);
-  addCallRoutes(s, *store_);
-  staticRoutes();
+  server_->Post("/api/v1/" + name + "/(on|off)",
+                [reply, &state](const httplib::Request& req, httplib::Response& res) {
+                  state.capture_on = req.matches[1] == "on";
+                  reply(res);
+                });
 }
 
 void ApiServer::staticRoutes() {

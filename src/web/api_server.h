@@ -1,8 +1,13 @@
 #pragma once
-// The HTTP side of `siphon serve` (notes/api_contract.md): /health, Prometheus /metrics, the
-// JSON control API that `siphon ctl` calls (the seeds' sipcapture.status on|off|check and MI
-// sip_capture), search and message routes (search_routes.h), call, ladder and export routes
-// (call_routes.h) over the collector's store, and the web UI's static files (static_files.h).
+// The HTTP side of a running pipeline, `siphon serve` and `siphon agent` alike
+// (notes/api_contract.md). It offers the routes of what the pipeline holds:
+//
+//   always             /health, Prometheus /metrics, /api/v1/stats (stats_text.h)
+//   a capture switch   /api/v1/capture[/on|/off]  (the seeds' sipcapture.status, MI sip_capture)
+//   a trace switch     /api/v1/trace[/on|/off]    (siptrace.status, MI sip_trace)
+//   a queryable store  search and message routes (search_routes.h), call, ladder and export
+//                      routes (call_routes.h), and the web UI's static files (static_files.h)
+//
 // Access: api_auth.h (no token configured: loopback clients only).
 
 #include <memory>
@@ -10,7 +15,7 @@
 #include <thread>
 
 #include "core/result.h"
-#include "pipeline/collector.h"
+#include "pipeline/pipeline.h"
 #include "web/api_auth.h"
 #include "web/static_files.h"
 
@@ -32,8 +37,8 @@ struct ApiOptions {
 
 class ApiServer {
  public:
-  /// Searches the store of `collector.config()` (db_url, row options) while it runs.
-  explicit ApiServer(pipeline::Collector& collector, ApiOptions options = {});
+  /// Serves `pipeline` (which must outlive the server) while it runs.
+  explicit ApiServer(pipeline::Pipeline& pipeline, ApiOptions options = {});
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -47,9 +52,10 @@ class ApiServer {
 
  private:
   void routes();
+  void switchRoutes(const std::string& name, process::CaptureSwitch& state);
   void staticRoutes();
 
-  pipeline::Collector& collector_;
+  pipeline::Pipeline& pipeline_;
   ApiOptions options_;
   ApiAuth auth_;
   std::unique_ptr<StoreAccess> store_;
@@ -57,10 +63,5 @@ class ApiServer {
   std::thread thread_;
   std::string address_;
 };
-
-/// The counters in Prometheus text format.
-[[nodiscard]] std::string metricsText(const pipeline::Collector& collector);
-/// The counters as one JSON object.
-[[nodiscard]] std::string statsJson(const pipeline::Collector& collector);
 
 }  // namespace siphon::web

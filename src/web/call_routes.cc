@@ -6,7 +6,7 @@
 #include "query/ladder.h"
 #include "query/ladder_svg.h"
 #include "query/pcap_export.h"
-#include "sink/record_text.h"
+#include "record/record_text.h"
 #include "web/api_json.h"
 #include "web/http_reply.h"
 #include "web/request_params.h"
@@ -80,10 +80,10 @@ void pcapRoute(const httplib::Request&, httplib::Response& res, const query::Cal
 
 // Each message: its one-line summary (time, src -> dst, transport, method, Call-ID), the text
 // as captured, a blank line.
-std::string callText(const query::CallResult& call, const sink::CaptureRowOptions& options) {
+std::string callText(const query::CallResult& call) {
   std::string out;
   for (const auto& m : call.messages) {
-    out += sink::recordText(m.meta, options);
+    out += record::recordText(m.meta, m.sip);
     out += "\n";
     out += m.payload();
     if (!out.ends_with('\n')) out += '\n';
@@ -112,7 +112,7 @@ void addCallRoutes(httplib::Server& server, const StoreAccess& store) {
     withCall(store, req, res, {},
              [&store](const httplib::Request&, httplib::Response& r, const query::CallQuery&,
                       const query::CallResult& call) {
-               r.set_content(callText(call, store.rowOptions()), "text/plain; charset=utf-8");
+               r.set_content(callText(call), "text/plain; charset=utf-8");
              });
   });
 }

@@ -1,6 +1,6 @@
 #pragma once
 // What every HTTP server of ours does the same way: bind HOST:PORT (port 0 = any free port) and
-// serve on a thread (ApiServer for `serve`, AgentApiServer for `agent`).
+// serve on a thread.
 
 #include <string>
 #include <thread>

@@ -37,7 +37,7 @@ void search(const StoreAccess& store, const httplib::Request& req, httplib::Resp
   auto out = nlohmann::ordered_json::array();
   for (const auto& f : records) {
     std::string id = f.block_id ? messageId(f.block_id, f.record_index) : "";
-    out.push_back(recordWithId(f.meta, id, /*with_message=*/false, store.rowOptions()));
+    out.push_back(recordWithId(f.meta, f.sip, id, /*with_message=*/false, store.rowOptions()));
   }
   nlohmann::ordered_json body;
   body["records"] = std::move(out);
@@ -61,8 +61,11 @@ void message(const StoreAccess& store, const httplib::Request& req, httplib::Res
     return replyError(res, missing ? 404 : 500, missing ? "no such message" : block.error().message);
   }
   if (ref->index >= block->records.size()) return replyError(res, 404, "no such message");
-  replyJson(res, recordWithId(block->records[ref->index], req.matches[1].str(),
-                              /*with_message=*/true, store.rowOptions()));
+  const auto& meta = block->records[ref->index];
+  record::ParsedSip sip;
+  record::parseSip(meta, store.rowOptions().fields, sip);
+  replyJson(res, recordWithId(meta, sip, req.matches[1].str(), /*with_message=*/true,
+                              store.rowOptions()));
 }
 
 }  // namespace

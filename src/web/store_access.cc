@@ -4,7 +4,7 @@
 
 namespace siphon::web {
 
-StoreAccess::StoreAccess(std::string db_url, sink::CaptureRowOptions row)
+StoreAccess::StoreAccess(std::string db_url, record::CaptureRowOptions row)
     : db_url_(std::move(db_url)), row_(std::move(row)) {
   auto url = core::DbUrl::parse(db_url_);
   if (url.has_value() && url->scheme == core::DbScheme::Sqlite) {

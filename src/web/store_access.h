@@ -10,8 +10,8 @@
 #include "core/db_url.h"
 #include "core/result.h"
 #include "query/search.h"
-#include "sink/capture_row.h"
-#include "sink/store/block_store.h"
+#include "record/capture_row.h"
+#include "store/block_store.h"
 
 namespace siphon::web {
 
@@ -19,11 +19,11 @@ class StoreAccess {
  public:
   /// `db_url` is the collector's db_url; `row` its capture_node, callid_aleg_header and
   /// custom_field headers, so records read back get the columns they were stored with.
-  StoreAccess(std::string db_url, sink::CaptureRowOptions row);
+  StoreAccess(std::string db_url, record::CaptureRowOptions row);
 
   /// True for sqlite: (blocks, message ids, calls); false for postgres:// and others.
   [[nodiscard]] bool embedded() const { return embedded_; }
-  [[nodiscard]] const sink::CaptureRowOptions& rowOptions() const { return row_; }
+  [[nodiscard]] const record::CaptureRowOptions& rowOptions() const { return row_; }
 
   /// A read-only connection for this request. Errors: not the embedded store, file missing.
   [[nodiscard]] core::Result<std::unique_ptr<store::BlockStore>, core::Failure> open() const;
@@ -34,7 +34,7 @@ class StoreAccess {
 
  private:
   std::string db_url_;
-  sink::CaptureRowOptions row_;
+  record::CaptureRowOptions row_;
   bool embedded_ = false;
   std::string sqlite_path_;
 };

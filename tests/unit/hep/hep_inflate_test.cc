@@ -7,7 +7,7 @@
 #include "hep/hep_decoder.h"
 #include "hep/hep_encoder.h"
 #include "hep/hep_inflate.h"
-#include "hep_test_support.h"
+#include "support/hep_bytes.h"
 
 namespace siphon::hep {
 namespace {

@@ -9,7 +9,7 @@
 #include "core/byte_order.h"
 #include "hep/hep_decoder.h"
 #include "hep/hep_encoder.h"
-#include "hep_test_support.h"
+#include "support/hep_bytes.h"
 
 namespace siphon::hep {
 namespace {

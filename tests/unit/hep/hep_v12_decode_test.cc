@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "hep/hep_decoder.h"
-#include "hep_test_support.h"
-#include "hep_test_vectors.h"
+#include "support/hep_bytes.h"
+#include "support/hep_vectors.h"
 
 namespace siphon::hep {
 namespace {

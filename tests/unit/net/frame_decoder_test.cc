@@ -6,7 +6,7 @@
 
 #include "core/byte_reader.h"
 #include "net/link_type.h"
-#include "unit/net/frame_builder.h"
+#include "support/frame_builder.h"
 
 namespace siphon::net {
 namespace {

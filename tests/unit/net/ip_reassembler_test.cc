@@ -11,7 +11,7 @@
 #include "core/byte_order.h"
 #include "core/byte_reader.h"
 #include "net/frame_decoder.h"
-#include "unit/net/frame_builder.h"
+#include "support/frame_builder.h"
 
 namespace siphon::net {
 namespace {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/byte_reader.h"
-#include "unit/net/frame_builder.h"
+#include "support/frame_builder.h"
 
 namespace siphon::net {
 namespace {

@@ -8,7 +8,7 @@
 #include "core/byte_reader.h"
 #include "net/frame_decoder.h"
 #include "net/link_type.h"
-#include "unit/net/frame_builder.h"
+#include "support/frame_builder.h"
 
 namespace siphon::net {
 namespace {

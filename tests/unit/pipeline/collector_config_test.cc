@@ -42,8 +42,8 @@ listen = ["udp:127.0.0.1:9061"]
   ASSERT_TRUE(c.has_value()) << c.error().message;
   EXPECT_EQ(c->db_url, "sqlite:/tmp/x.db");
   ASSERT_EQ(c->store.routing.tables.size(), 2u);
-  EXPECT_EQ(c->store.routing.mt_mode, sink::MtMode::Hash);
-  EXPECT_EQ(c->store.routing.hash_source, sink::HashSource::FromUser);
+  EXPECT_EQ(c->store.routing.mt_mode, process::MtMode::Hash);
+  EXPECT_EQ(c->store.routing.hash_source, process::HashSource::FromUser);
   EXPECT_FALSE(c->capture_on);
   EXPECT_EQ(c->store.row.capture_node, "edge-7");
   EXPECT_EQ(c->store.insert_retries, 10);
@@ -52,8 +52,8 @@ listen = ["udp:127.0.0.1:9061"]
   EXPECT_EQ(c->store.batch_size, 2000u);
   ASSERT_EQ(c->capture_modes.size(), 1u);
   EXPECT_EQ(c->capture_modes[0].name, "cm1");
-  EXPECT_EQ(c->capture_modes[0].routing.mt_mode, sink::MtMode::RoundRobin);
-  EXPECT_EQ(c->capture_modes[0].routing.hash_source, sink::HashSource::ToUser);
+  EXPECT_EQ(c->capture_modes[0].routing.mt_mode, process::MtMode::RoundRobin);
+  EXPECT_EQ(c->capture_modes[0].routing.hash_source, process::HashSource::ToUser);
   ASSERT_EQ(c->listen.size(), 1u);
 }
 

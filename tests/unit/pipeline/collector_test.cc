@@ -17,16 +17,14 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include "core/byte_reader.h"
 #include "hep/hep_encoder.h"
-#include "load/sip_traffic.h"
+#include "support/sip_traffic.h"
+#include "support/tls_certificate.h"
 #include "query/search.h"
-#include "sink/xheaders.h"
+#include "sip/xheaders.h"
 
 namespace siphon::pipeline {
 namespace {
@@ -102,7 +100,7 @@ class CollectorTest : public ::testing::Test {
   // Waits (bounded) until the collector has received `n` packets.
   void waitReceived(const Collector& c, uint64_t n) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (c.stats().received.load() < n && std::chrono::steady_clock::now() < deadline) {
+    while (c.stats().received < n && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
@@ -144,8 +142,8 @@ TEST_F(CollectorTest, StoresEveryPacketOfEveryHepVersionAndTransport) {
   }
   waitReceived(c, sent);
   c.stop();
-  EXPECT_EQ(c.stats().received.load(), sent);
-  EXPECT_EQ(c.stats().stored.load(), sent);
+  EXPECT_EQ(c.stats().received, sent);
+  EXPECT_EQ(c.stats().stored, sent);
   EXPECT_EQ(c.stats().droppedTotal(), 0u);
 
   // A whole call comes back by Call-ID, with addresses, ports and times as sent (the first
@@ -176,8 +174,8 @@ TEST_F(CollectorTest, Ipv6TrafficIsStoredAndParses) {
   for (const auto& p : traffic(200, 3, v6)) udp.send(p);
   waitReceived(c, 200);
   c.stop();
-  EXPECT_EQ(c.stats().stored.load(), 200u);
-  EXPECT_EQ(c.stats().unparsed_sip.load(), 0u);
+  EXPECT_EQ(c.stats().stored, 200u);
+  EXPECT_EQ(c.stats().unparsed_sip, 0u);
   query::SearchQuery q;
   q.ip = "::1";
   q.limit = 1000;
@@ -193,8 +191,8 @@ TEST_F(CollectorTest, CaptureOffStoresNothingAndCountsIt) {
   for (const auto& p : traffic(50, 3)) udp.send(p);
   waitReceived(c, 50);
   c.stop();
-  EXPECT_EQ(c.stats().stored.load(), 0u);
-  EXPECT_EQ(c.stats().dropped[static_cast<size_t>(core::DropReason::CaptureOff)].load(), 50u);
+  EXPECT_EQ(c.stats().stored, 0u);
+  EXPECT_EQ(c.stats().dropped("capture_off"), 50u);
 }
 
 TEST_F(CollectorTest, BrokenHepIsCountedAndBrokenSipIsStoredRaw) {
@@ -225,9 +223,9 @@ TEST_F(CollectorTest, BrokenHepIsCountedAndBrokenSipIsStoredRaw) {
   udp.send(p);
   waitReceived(c, 3);
   c.stop();
-  EXPECT_EQ(c.stats().dropped[static_cast<size_t>(core::DropReason::BadHep)].load(), 2u);
-  EXPECT_EQ(c.stats().stored.load(), 1u);
-  EXPECT_EQ(c.stats().unparsed_sip.load(), 1u);
+  EXPECT_EQ(c.stats().dropped("bad_hep"), 2u);
+  EXPECT_EQ(c.stats().stored, 1u);
+  EXPECT_EQ(c.stats().unparsed_sip, 1u);
   query::SearchQuery q;
   q.correlation = "broken-1";
   auto r = find(q);
@@ -249,8 +247,8 @@ TEST_F(CollectorTest, AuthKeyMismatchIsDropped) {
   for (const auto& p : traffic(5, 3)) udp.send(p);  // no key at all
   waitReceived(c, 35);
   c.stop();
-  EXPECT_EQ(c.stats().stored.load(), 20u);
-  EXPECT_EQ(c.stats().dropped[static_cast<size_t>(core::DropReason::AuthKey)].load(), 15u);
+  EXPECT_EQ(c.stats().stored, 20u);
+  EXPECT_EQ(c.stats().dropped("auth_key"), 15u);
 }
 
 TEST_F(CollectorTest, StopUnderLoadLosesNothingReceived) {
@@ -260,40 +258,17 @@ TEST_F(CollectorTest, StopUnderLoadLosesNothingReceived) {
   Sender udp(core::EndpointProto::Udp, c.listeners()[0].port);
   for (const auto& p : packets) udp.send(p);
   c.stop();  // at once: whatever was received must be stored or counted
-  const auto& s = c.stats();
-  EXPECT_GT(s.received.load(), 0u);
-  EXPECT_EQ(s.received.load(), s.stored.load() + s.droppedTotal());
-  EXPECT_EQ(s.dropped[static_cast<size_t>(core::DropReason::QueueFull)].load(), 0u);
+  const auto s = c.stats();
+  EXPECT_GT(s.received, 0u);
+  EXPECT_EQ(s.received, s.stored + s.droppedTotal());
+  EXPECT_EQ(s.dropped("queue_full"), 0u);
   query::SearchQuery q;
   q.limit = 1000000;
-  EXPECT_EQ(find(q).records.size(), s.stored.load());
-}
-
-// A self-signed certificate and key for 127.0.0.1, written as PEM files into `dir`.
-void writeSelfSignedCert(const std::filesystem::path& dir) {
-  EVP_PKEY* key = EVP_RSA_gen(2048);
-  X509* x = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-  X509_gmtime_adj(X509_getm_notBefore(x), 0);
-  X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-  X509_set_pubkey(x, key);
-  X509_NAME* name = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
-  X509_set_issuer_name(x, name);
-  X509_sign(x, key, EVP_sha256());
-  FILE* f = std::fopen((dir / "cert.pem").c_str(), "w");
-  PEM_write_X509(f, x);
-  std::fclose(f);
-  f = std::fopen((dir / "key.pem").c_str(), "w");
-  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(f);
-  X509_free(x);
-  EVP_PKEY_free(key);
+  EXPECT_EQ(find(q).records.size(), s.stored);
 }
 
 TEST_F(CollectorTest, StoresHepOverTls) {
-  writeSelfSignedCert(dir_);
+  support::writeSelfSignedCert(dir_);
   config_.listen = {*core::Endpoint::parse("tls:127.0.0.1:0")};
   config_.tls_certificate = (dir_ / "cert.pem").string();
   config_.tls_private_key = (dir_ / "key.pem").string();
@@ -327,7 +302,7 @@ TEST_F(CollectorTest, StoresHepOverTls) {
   }
   waitReceived(c, packets.size());
   c.stop();
-  EXPECT_EQ(c.stats().stored.load(), packets.size());
+  EXPECT_EQ(c.stats().stored, packets.size());
 }
 
 TEST_F(CollectorTest, TlsWithoutCertificateFailsStartNamingTheKey) {
@@ -339,6 +314,29 @@ TEST_F(CollectorTest, TlsWithoutCertificateFailsStartNamingTheKey) {
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("tls_certificate"), std::string::npos);
   EXPECT_EQ(r.error().exit_code, 2);
+}
+
+// Issue 9: a second `siphon serve` on the ports a running collector holds must not start (its
+// UDP workers would have joined the first one's SO_REUSEPORT group and taken part of its
+// traffic); it fails with "address in use", and the first keeps everything.
+TEST_F(CollectorTest, ASecondCollectorOnTheSamePortsFailsToStart) {
+  Collector first(config_);
+  ASSERT_TRUE(first.start().has_value());
+  for (const auto& ep : first.listeners()) {
+    auto second_config = config_;
+    second_config.db_url = "sqlite:" + (dir_ / "second.db").string();
+    second_config.listen = {ep};
+    Collector second(second_config);
+    auto r = second.start();
+    ASSERT_FALSE(r.has_value()) << ep.toString();
+    EXPECT_NE(r.error().message.find("address in use"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().exit_code, 0);
+  }
+  Sender udp(core::EndpointProto::Udp, first.listeners()[0].port);
+  for (const auto& p : traffic(100, 3)) udp.send(p);
+  waitReceived(first, 100);
+  first.stop();
+  EXPECT_EQ(first.stats().stored, 100u);
 }
 
 TEST_F(CollectorTest, BadStorePathFailsStart) {
@@ -374,7 +372,7 @@ TEST_F(CollectorTest, CaptureModeRulesRouteRecordsToTheirProfiles) {
   for (const auto& p : traffic(20, 3)) tcp.send(p);         // rule 2 (capture id 2001)
   waitReceived(c, 90);
   c.stop();
-  ASSERT_EQ(c.stats().stored.load(), 90u);
+  ASSERT_EQ(c.stats().stored, 90u);
   auto count = [&](const std::string& file) {
     auto store = store::BlockStore::open((dir_ / file).string(), {}, true);
     EXPECT_TRUE(store.has_value());
@@ -423,14 +421,14 @@ TEST_F(CollectorTest, XHeadersReadStoresPlainSipCopiesAndDropsTheRest) {
       "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.1.1.1:5060;branch=z9hG4bKx1\r\n"
       "From: <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: xh-1@test\r\n"
       "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
-  sink::XHeaderValues v;
+  sip::XHeaderValues v;
   v.fromip = "tcp:10.1.1.1:5060";
   v.toip = "tcp:10.2.2.2:5080";
   v.ts_sec = 1700000123;
   v.ts_usec = 456;
   v.method = "INVITE";
   v.dir = "in";
-  auto with = sink::writeXHeaders(sip, v);
+  auto with = sip::writeXHeaders(sip, v);
   ASSERT_TRUE(with.has_value());
   auto bytes = [](const std::string& s) {
     auto b = core::asBytes(s);
@@ -441,8 +439,8 @@ TEST_F(CollectorTest, XHeadersReadStoresPlainSipCopiesAndDropsTheRest) {
   for (const auto& p : traffic(5, 3)) udp.send(p);  // HEP still works beside it
   waitReceived(c, 7);
   c.stop();
-  EXPECT_EQ(c.stats().stored.load(), 6u);
-  EXPECT_EQ(c.stats().dropped[static_cast<size_t>(core::DropReason::NoXHeaders)].load(), 1u);
+  EXPECT_EQ(c.stats().stored, 6u);
+  EXPECT_EQ(c.stats().dropped("no_xheaders"), 1u);
   query::SearchQuery q;
   q.call_id = "xh-1@test";
   auto r = find(q);

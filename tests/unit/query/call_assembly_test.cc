@@ -70,7 +70,7 @@ TEST(CallAssembly, ConfiguredAlegHeaderList) {
   auto s = store.open();
   CallQuery q;
   q.call_id = "a@x";
-  sink::CaptureRowOptions row;
+  record::CaptureRowOptions row;
   row.fields.callid_aleg_headers = {"X-CID", "X-Leg"};
   auto r = assembleCall(*s, q, row);
   ASSERT_TRUE(r.has_value());

@@ -24,6 +24,7 @@ struct Fixture {
     for (auto& c : captures) {
       CallMessage cm;
       cm.meta = c.meta;
+      record::parseSip(cm.meta, {}, cm.sip);  // as assembleCall does, once
       cm.node = std::string(c.meta.node_name);
       call.messages.push_back(std::move(cm));
     }

@@ -24,6 +24,7 @@ struct FakeCall {
     for (size_t i = 0; i < captures.size(); ++i) {
       CallMessage cm;
       cm.meta = captures[i].meta;
+      record::parseSip(cm.meta, {}, cm.sip);  // as assembleCall does, once
       cm.node = std::string(cm.meta.node_name);
       auto text = cm.payload();
       auto at = text.find("Call-ID: ");

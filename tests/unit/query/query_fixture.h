@@ -10,11 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "core/bounded_queue.h"
 #include "core/byte_reader.h"
 #include "core/capture.h"
 #include "query/call_assembly.h"
 #include "sink/store_sink.h"
+#include "support/records.h"
+#include "support/temp_dir.h"
 
 namespace siphon::query::testing {
 
@@ -70,58 +71,33 @@ inline std::vector<Msg> basicCall(const std::string& callid, const std::string& 
 
 /// A record owning its bytes: payload, correlation, extra chunk and node live in `raw`.
 inline core::Capture toCapture(const Msg& m) {
-  core::Capture c;
-  std::string all = m.payload + m.correlation + m.extra + m.node;
-  c.raw.assign(reinterpret_cast<const std::byte*>(all.data()),
-               reinterpret_cast<const std::byte*>(all.data()) + all.size());
-  size_t at = 0;
-  auto take = [&](size_t n) {
-    auto s = std::span<const std::byte>(c.raw).subspan(at, n);
-    at += n;
-    return s;
-  };
-  c.meta.hep_version = 3;
-  c.meta.ip_family = m.src.find(':') == std::string::npos ? 2 : 10;
-  c.meta.ip_proto = m.ip_proto;
-  c.meta.src_ip = *core::IpAddress::parse(m.src);
-  c.meta.dst_ip = *core::IpAddress::parse(m.dst);
-  c.meta.src_port = m.sport;
-  c.meta.dst_port = m.dport;
-  c.meta.ts_sec = static_cast<uint32_t>(m.ts_us / 1'000'000);
-  c.meta.ts_usec = static_cast<uint32_t>(m.ts_us % 1'000'000);
-  c.meta.capture_id = 2001;
-  c.meta.payload_type = 1;
-  c.meta.payload = take(m.payload.size());
-  c.meta.correlation_id = core::asText(take(m.correlation.size()));
-  auto extra = take(m.extra.size());
-  if (!m.extra.empty()) c.meta.other_chunks.push_back({0, 0x0065, extra});
-  c.meta.node_name = core::asText(take(m.node.size()));
-  return c;
+  siphon::support::CaptureSpec spec;
+  spec.src = m.src;
+  spec.dst = m.dst;
+  spec.sport = m.sport;
+  spec.dport = m.dport;
+  spec.ts_us = m.ts_us;
+  spec.capture_id = 2001;
+  spec.ip_proto = m.ip_proto;
+  spec.correlation = m.correlation;
+  spec.extra_correlation = m.extra;
+  spec.node = m.node;
+  return siphon::support::makeCapture(m.payload, spec);
 }
 
-/// A fresh store file in the temp folder, removed at the end.
+/// A fresh store file in its own temporary directory, removed at the end.
 class TempStore {
  public:
-  TempStore() {
-    static std::atomic<int> n{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("siphon-query-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".db"))
-                .string();
-    std::filesystem::remove(path_);
-  }
-  ~TempStore() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-  }
+  TempStore() : path_((dir_ / "siphon.db").string()) {}
   /// Writes the messages through the store sink (index keys as the collector makes them).
   void write(const std::vector<Msg>& msgs) {
-    core::BoundedQueue<core::Capture> queue(4);
-    core::IngestStats stats;
     sink::StoreSinkOptions o;
     o.path = path_;
-    sink::StoreSink sink(o, queue, stats);
+    sink::StoreSink sink(o);
     ASSERT_TRUE(sink.open().has_value());
-    for (const auto& m : msgs) sink.stage(toCapture(m));
-    sink.flushAndStop();
+    siphon::support::RecordMaker records;
+    for (const auto& m : msgs) sink.stage(*records.make(toCapture(m)));
+    sink.close();
   }
   std::unique_ptr<store::BlockStore> open() {
     auto s = store::BlockStore::open(path_, {}, /*read_only=*/true);
@@ -131,6 +107,7 @@ class TempStore {
   const std::string& path() const { return path_; }
 
  private:
+  siphon::support::TempDir dir_{"query"};
   std::string path_;
 };
 

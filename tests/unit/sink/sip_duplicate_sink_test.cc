@@ -12,10 +12,13 @@
 #include <gtest/gtest.h>
 
 #include "core/byte_reader.h"
-#include "sink/xheaders.h"
+#include "sip/xheaders.h"
+#include "support/sink_lane.h"
 
 namespace siphon::sink {
 namespace {
+
+using SinkLane = support::SinkLane<SipDuplicateSink>;
 
 // A UDP socket on 127.0.0.1 with a kernel-chosen port and a bounded receive.
 class UdpReceiver {
@@ -76,39 +79,35 @@ core::Capture record(const std::string& sip, uint8_t payload_type = 1) {
 }
 
 // A free UDP port on 127.0.0.1 (bound, read, released).
-uint16_t freeUdpPort() {
-  UdpReceiver r;
-  return r.port();
-}
-
 TEST(SipDuplicateSinkTest, SendsTheMessageUnchangedFromTheForcedSocket) {
   UdpReceiver rx;
-  const uint16_t from = freeUdpPort();
-  core::BoundedQueue<core::Capture> queue(10);
+  // A port no other process can take: held on 127.0.0.1 by `placeholder`, so 127.0.0.2 with
+  // the same port is free for the forced socket (no bind, release and hope).
+  UdpReceiver placeholder;
+  const uint16_t from = placeholder.port();
   SipDuplicateOptions o;
   o.duplicate_uri = "sip:127.0.0.1:" + std::to_string(rx.port()) + ";transport=tcp";
-  o.force_send_sock = "sip:127.0.0.1:" + std::to_string(from);
-  SipDuplicateSink sink(o, queue);
+  o.force_send_sock = "sip:127.0.0.2:" + std::to_string(from);
+  SinkLane sink(o);
   auto opened = sink.open();
   ASSERT_TRUE(opened.has_value()) << opened.error().message;
-  EXPECT_EQ(sink.localEndpoint().port, from);
+  EXPECT_EQ(sink.sink().localEndpoint().port, from);
   sink.start();
   ASSERT_TRUE(sink.offer(record(kBye)));
   uint16_t got_from = 0;
   EXPECT_EQ(rx.receive(&got_from), kBye);
   EXPECT_EQ(got_from, from);
   sink.flushAndStop();
-  EXPECT_EQ(sink.stats().sent.load(), 1u);
+  EXPECT_EQ(sink.stats().countOf(SipDuplicateCount::Sent), 1u);
 }
 
 TEST(SipDuplicateSinkTest, XHeadersWriteAddsExactlyKamailiosLines) {
   UdpReceiver rx;
-  core::BoundedQueue<core::Capture> queue(10);
   SipDuplicateOptions o;
   o.duplicate_uri = "udp:127.0.0.1:" + std::to_string(rx.port());
   o.xheaders_write = true;
   o.local_ips = {*core::IpAddress::parse("192.0.2.10")};  // we sent it: dir out
-  SipDuplicateSink sink(o, queue);
+  SinkLane sink(o);
   ASSERT_TRUE(sink.open().has_value());
   sink.start();
   ASSERT_TRUE(sink.offer(record(kBye)));
@@ -127,7 +126,7 @@ TEST(SipDuplicateSinkTest, XHeadersWriteAddsExactlyKamailiosLines) {
   const std::string got = rx.receive();
   EXPECT_EQ(got, expected);
   // The receiving tracer (xheaders_read) gets the original message and metadata back.
-  auto read = readXHeaders(got);
+  auto read = sip::readXHeaders(got);
   ASSERT_TRUE(read.has_value());
   EXPECT_EQ(read->message, kBye);
   EXPECT_TRUE(read->outgoing);
@@ -139,17 +138,16 @@ TEST(SipDuplicateSinkTest, XHeadersWriteAddsExactlyKamailiosLines) {
 
 TEST(SipDuplicateSinkTest, NonSipAndUnwritableRecordsAreCounted) {
   UdpReceiver rx;
-  core::BoundedQueue<core::Capture> queue(10);
   SipDuplicateOptions o;
   o.duplicate_uri = "127.0.0.1:" + std::to_string(rx.port());
   o.xheaders_write = true;
-  SipDuplicateSink sink(o, queue);
+  SipDuplicateSink sink(o);
   ASSERT_TRUE(sink.open().has_value());
   sink.send(record("{\"log\":1}", 100));
   sink.send(record("not sip and no header end"));
   EXPECT_EQ(sink.stats().droppedBy(SipDuplicateDrop::NotSip), 1u);
   EXPECT_EQ(sink.stats().droppedBy(SipDuplicateDrop::XHeaders), 1u);
-  EXPECT_EQ(sink.stats().sent.load(), 0u);
+  EXPECT_EQ(sink.stats().countOf(SipDuplicateCount::Sent), 0u);
 }
 
 TEST(SipDuplicateSinkTest, ParsesDuplicateUriForms) {
@@ -174,13 +172,12 @@ TEST(SipDuplicateSinkTest, ParsesDuplicateUriForms) {
 }
 
 TEST(SipDuplicateSinkTest, OpenNamesTheBadKey) {
-  core::BoundedQueue<core::Capture> queue(10);
   SipDuplicateOptions o;
-  SipDuplicateSink none(o, queue);
+  SipDuplicateSink none(o);
   EXPECT_NE(none.open().error().message.find("duplicate_uri"), std::string::npos);
   o.duplicate_uri = "sip:127.0.0.1:5060";
   o.force_send_sock = "sip:192.0.2.99:5060";  // not an address of this host
-  SipDuplicateSink forced(o, queue);
+  SipDuplicateSink forced(o);
   auto r = forced.open();
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("force_send_sock"), std::string::npos);

@@ -14,7 +14,10 @@
 
 #include "core/byte_reader.h"
 #include "query/search.h"
-#include "sink/sqlite_extension.h"
+#include "store/sqlite_extension.h"
+#include "support/fake_clock.h"
+#include "support/records.h"
+#include "support/sink_lane.h"
 
 namespace siphon::sink {
 namespace {
@@ -25,21 +28,10 @@ const std::string kInvite =
     "Call-ID: call-1@example.com\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
 const std::string kLog = "{\"event\":\"something happened\"}";
 
-core::Capture capture(const std::string& payload, uint8_t payload_type, std::string_view corr) {
-  core::Capture c;
-  c.raw.assign(reinterpret_cast<const std::byte*>(payload.data()),
-               reinterpret_cast<const std::byte*>(payload.data()) + payload.size());
-  c.meta.hep_version = 3;
-  c.meta.ip_proto = 17;
-  c.meta.src_ip = *core::IpAddress::parse("10.0.0.1");
-  c.meta.dst_ip = *core::IpAddress::parse("10.0.0.2");
-  c.meta.src_port = 5060;
-  c.meta.dst_port = 5062;
-  c.meta.ts_sec = 1700000000;  // 2023-11-14 22:13:20 UTC
-  c.meta.capture_id = 7;
-  c.meta.payload_type = payload_type;
-  c.meta.correlation_id = corr;
-  c.meta.payload = c.raw;
+support::CaptureSpec spec(uint8_t payload_type, std::string_view corr) {
+  support::CaptureSpec c;
+  c.payload_type = payload_type;
+  c.correlation = std::string(corr);
   return c;
 }
 
@@ -58,18 +50,16 @@ class StoreSinkTest : public ::testing::Test {
     }
   }
   void fill() {
-    core::BoundedQueue<core::Capture> queue(16);
-    core::IngestStats stats;
     StoreSinkOptions o;
     o.path = path_;
     o.row.capture_node = "edge";
-    o.routing = *TableRouting::parse("sip_capture_%Y%m%d", "rand", "call_id");
-    StoreSink sink(o, queue, stats);
+    support::RecordMaker records(*process::TableRouting::parse("sip_capture_%Y%m%d", "rand", "call_id"));
+    StoreSink sink(o);
     ASSERT_TRUE(sink.open().has_value());
-    sink.stage(capture(kInvite, 1, ""));
-    sink.stage(capture(kLog, 100, "call-1@example.com"));
-    sink.flushAndStop();
-    EXPECT_EQ(stats.stored.load(), 2u);
+    sink.stage(*records.make(kInvite, spec(1, "")));
+    sink.stage(*records.make(kLog, spec(100, "call-1@example.com")));
+    sink.close();
+    EXPECT_EQ(sink.stats().countOf(StoreCount::Stored), 2u);
   }
   std::string path_;
 };
@@ -78,7 +68,7 @@ TEST_F(StoreSinkTest, RoutesByStrftimeAndPayloadTypeAndReadsBackThroughTheView) 
   fill();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  ASSERT_EQ(registerSiphonMessages(db), SQLITE_OK);
+  ASSERT_EQ(store::registerSiphonMessages(db), SQLITE_OK);
   auto one = [&](const char* sql) {
     sqlite3_stmt* st = nullptr;
     EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
@@ -113,6 +103,31 @@ TEST_F(StoreSinkTest, LogsAreFoundByTheirCorrelationId) {
   auto r = query::search(**store, q);
   ASSERT_TRUE(r.has_value());
   ASSERT_EQ(r->records.size(), 2u);
+}
+
+// The store decides by the injected clock when an open block is due: in a lane, records are
+// staged at once and written only once the clock passes open_block_write_interval; no test
+// waits for a real second.
+TEST_F(StoreSinkTest, OpenBlocksAreWrittenWhenTheClockSaysTheyAreDue) {
+  support::FakeClock clock;
+  StoreSinkOptions o;
+  o.path = path_;
+  o.store.open_block_write_interval = std::chrono::seconds(1);
+  support::SinkLane<StoreSink> lane(o, clock);
+  ASSERT_TRUE(lane.open().has_value());
+  lane.start();
+  support::RecordMaker records;
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(lane.offer(records.make(kInvite, spec(1, ""))));
+  lane.sync();
+  EXPECT_EQ(lane.stats().countOf(StoreCount::Stored), 0u) << "staged, not due";
+  clock.advance(std::chrono::milliseconds(999));
+  lane.sync();
+  EXPECT_EQ(lane.stats().countOf(StoreCount::Stored), 0u);
+  clock.advance(std::chrono::milliseconds(1));
+  lane.sync();
+  EXPECT_EQ(lane.stats().countOf(StoreCount::Stored), 10u);
+  lane.flushAndStop();
+  EXPECT_EQ(lane.laneStats().countOf(pipeline::LaneCount::Queued), 10u);
 }
 
 }  // namespace

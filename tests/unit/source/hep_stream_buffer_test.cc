@@ -6,6 +6,7 @@
 
 #include "core/byte_reader.h"
 #include "hep/hep_encoder.h"
+#include "support/collecting_ingress.h"
 
 namespace siphon::source {
 namespace {
@@ -33,32 +34,28 @@ TEST(HepStreamBuffer, FramesPacketsSplitAnywhereAndSeveralPerRead) {
     for (const auto& p : {packet(a), packet(b)}) stream.insert(stream.end(), p.begin(), p.end());
   }
   for (size_t chunk = 1; chunk <= stream.size(); chunk += 7) {
-    core::BoundedQueue<core::Capture> queue(100);
-    core::IngestStats stats;
-    CaptureSwitch on;
-    HepIngest ingest(queue, stats, on, {});
+    support::CollectingIngress records;
+    HepIngest ingest("tcp:127.0.0.1:9060", 0, records, {});
     HepStreamBuffer buffer;
     for (size_t off = 0; off < stream.size(); off += chunk) {
       size_t n = std::min(chunk, stream.size() - off);
       ASSERT_TRUE(buffer.feed(std::span<const std::byte>(stream).subspan(off, n), ingest));
     }
-    EXPECT_EQ(stats.received.load(), 6u) << chunk;
-    EXPECT_EQ(queue.size(), 6u);
+    EXPECT_EQ(ingest.stats().countOf(HepIngestCount::Received), 6u) << chunk;
+    EXPECT_EQ(records.size(), 6u);
   }
 }
 
 TEST(HepStreamBuffer, GarbageBreaksTheStreamAndIsCounted) {
-  core::BoundedQueue<core::Capture> queue(10);
-  core::IngestStats stats;
-  CaptureSwitch on;
-  HepIngest ingest(queue, stats, on, {});
+  support::CollectingIngress records;
+  HepIngest ingest("tcp:127.0.0.1:9060", 0, records, {});
   HepStreamBuffer buffer;
   auto good = packet("OPTIONS sip:a SIP/2.0\r\n\r\n");
   ASSERT_TRUE(buffer.feed(good, ingest));
   std::string junk = "GET / HTTP/1.1\r\n\r\n";
   EXPECT_FALSE(buffer.feed(core::asBytes(junk), ingest));
-  EXPECT_EQ(stats.received.load(), 1u);
-  EXPECT_EQ(stats.dropped[static_cast<size_t>(core::DropReason::StreamError)].load(), 1u);
+  EXPECT_EQ(ingest.stats().countOf(HepIngestCount::Received), 1u);
+  EXPECT_EQ(ingest.stats().droppedBy(HepIngestDrop::StreamError), 1u);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "sink/store/block_codec.h"
+#include "store/block_codec.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "sink/store/block_store.h"
+#include "store/block_store.h"
 
 #include <unistd.h>
 
@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "core/byte_reader.h"
-#include "sink/store/index_key.h"
+#include "store/index_key.h"
 
 namespace siphon::store {
 namespace {

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/agent.h"
+#include "pipeline/collector.h"
+
 namespace siphon::web {
 namespace {
 
@@ -22,7 +25,7 @@ class ApiServerTest : public ::testing::Test {
     config.db_url = "sqlite:" + (dir_ / "api.db").string();
     collector_ = std::make_unique<pipeline::Collector>(config);
     ASSERT_TRUE(collector_->start().has_value());
-    api_ = std::make_unique<ApiServer>(*collector_);
+    api_ = std::make_unique<ApiServer>(collector_->pipeline());
     ASSERT_TRUE(api_->start("127.0.0.1:0").has_value());
   }
   void TearDown() override {
@@ -66,10 +69,37 @@ TEST_F(ApiServerTest, HealthMetricsAndCaptureSwitch) {
 }
 
 TEST_F(ApiServerTest, BadAddressIsAnError) {
-  ApiServer other(*collector_);
+  ApiServer other(collector_->pipeline());
   auto r = other.start("not-an-address");
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().exit_code, 2);
+}
+
+// The same server over an agent's pipeline offers what that pipeline holds: the trace switch
+// and the counters, no capture switch and no store routes (the agent stores nothing here).
+TEST(ApiServerOverAgent, OffersTheTraceSwitchAndStatsOnly) {
+  pipeline::AgentConfig config;
+  config.hep = {"udp:127.0.0.1:9"};  // discard port: nothing is sent in this test
+  pipeline::Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ApiServer api(agent.pipeline());
+  ASSERT_TRUE(api.start("127.0.0.1:0").has_value());
+  httplib::Client client("http://" + api.address());
+  auto off = client.Post("/api/v1/trace/off");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->body, "{\"trace\":\"off\"}");
+  EXPECT_FALSE(agent.traceOn().load());
+  auto stats = client.Get("/api/v1/stats");
+  ASSERT_TRUE(stats);
+  EXPECT_NE(stats->body.find("\"trace\":\"off\""), std::string::npos);
+  EXPECT_NE(stats->body.find("\"stages\""), std::string::npos);
+  EXPECT_EQ(client.Get("/api/v1/capture")->status, 404);
+  EXPECT_EQ(client.Get("/api/v1/search")->status, 404);
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("siphon_trace_on 0"), std::string::npos);
+  api.stop();
+  agent.stop();
 }
 
 }  // namespace

@@ -1,0 +1,145 @@
+#include "record/capture_columns.h"
+
+#include <array>
+
+#include "sip/sip_error.h"
+
+namespace siphon::record {
+namespace {
+
+using Fields = sip::SipCaptureFields;
+using core::CaptureMeta;
+
+// Value readers, one per kind of source.
+template <std::string_view Fields::*F>
+ColumnValue sipText(const CaptureMeta&, const CaptureRow& r) {
+  return {r.sip().*F};
+}
+template <uint16_t Fields::*F>
+ColumnValue sipPort(const CaptureMeta&, const CaptureRow& r) {
+  return {{}, r.sip().*F};
+}
+ColumnValue empty(const CaptureMeta&, const CaptureRow&) { return {}; }
+ColumnValue microTs(const CaptureMeta&, const CaptureRow& r) { return {{}, r.micro_ts}; }
+ColumnValue sourceIp(const CaptureMeta&, const CaptureRow& r) { return {r.source_ip}; }
+ColumnValue sourcePort(const CaptureMeta&, const CaptureRow& r) { return {{}, r.source_port}; }
+ColumnValue destinationIp(const CaptureMeta&, const CaptureRow& r) { return {r.destination_ip}; }
+ColumnValue destinationPort(const CaptureMeta&, const CaptureRow& r) {
+  return {{}, r.destination_port};
+}
+ColumnValue correlationId(const CaptureMeta&, const CaptureRow& r) { return {r.correlationId()}; }
+ColumnValue proto(const CaptureMeta&, const CaptureRow& r) { return {{}, r.proto}; }
+ColumnValue family(const CaptureMeta&, const CaptureRow& r) { return {{}, r.family}; }
+ColumnValue type(const CaptureMeta&, const CaptureRow& r) { return {{}, r.type()}; }
+ColumnValue node(const CaptureMeta&, const CaptureRow& r) { return {r.node}; }
+ColumnValue parseError(const CaptureMeta&, const CaptureRow& r) {
+  if (!r.parseError()) return {{}, 0, true};
+  return {sip::sipErrcName(*r.parseError())};
+}
+ColumnValue hepVersion(const CaptureMeta& m, const CaptureRow&) { return {{}, m.hep_version}; }
+ColumnValue ipProto(const CaptureMeta& m, const CaptureRow&) { return {{}, m.ip_proto}; }
+ColumnValue captureId(const CaptureMeta& m, const CaptureRow&) { return {{}, m.capture_id}; }
+ColumnValue payloadType(const CaptureMeta& m, const CaptureRow&) { return {{}, m.payload_type}; }
+// The auth key itself is a credential: only its presence is kept, everywhere.
+ColumnValue hasAuthKey(const CaptureMeta& m, const CaptureRow&) { return {{}, m.has_auth_key}; }
+ColumnValue payloadCompressed(const CaptureMeta& m, const CaptureRow&) {
+  return {{}, m.payload_compressed};
+}
+ColumnValue keepalive(const CaptureMeta& m, const CaptureRow&) { return {{}, m.keepalive}; }
+
+constexpr uint8_t kPgSql = kInPostgres | kInSqliteView;  // not in JSON records
+constexpr std::string_view kText = "TEXT NOT NULL";
+constexpr std::string_view kInt = "INTEGER NOT NULL";
+
+constexpr std::array<CaptureColumn, 53> kSip = {{
+    {"date", ColumnType::Timestamp, "TIMESTAMP WITHOUT TIME ZONE NOT NULL", kEverywhere, microTs},
+    {"micro_ts", ColumnType::Integer, "BIGINT NOT NULL", kEverywhere, microTs},
+    {"method", ColumnType::Text, kText, kEverywhere, sipText<&Fields::method>},
+    {"reply_reason", ColumnType::Text, kText, kEverywhere, sipText<&Fields::reply_reason>},
+    {"ruri", ColumnType::Text, kText, kEverywhere, sipText<&Fields::ruri>},
+    {"ruri_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::ruri_user>},
+    {"ruri_domain", ColumnType::Text, kText, kEverywhere, sipText<&Fields::ruri_domain>},
+    {"from_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::from_user>},
+    {"from_domain", ColumnType::Text, kText, kEverywhere, sipText<&Fields::from_domain>},
+    {"from_tag", ColumnType::Text, kText, kEverywhere, sipText<&Fields::from_tag>},
+    {"to_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::to_user>},
+    {"to_domain", ColumnType::Text, kText, kEverywhere, sipText<&Fields::to_domain>},
+    {"to_tag", ColumnType::Text, kText, kEverywhere, sipText<&Fields::to_tag>},
+    {"pid_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::pid_user>},
+    {"contact_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::contact_user>},
+    {"auth_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::auth_user>},
+    {"callid", ColumnType::Text, kText, kEverywhere, sipText<&Fields::callid>},
+    {"callid_aleg", ColumnType::Text, kText, kEverywhere, sipText<&Fields::callid_aleg>},
+    {"via_1", ColumnType::Text, kText, kEverywhere, sipText<&Fields::via_1>},
+    {"via_1_branch", ColumnType::Text, kText, kEverywhere, sipText<&Fields::via_1_branch>},
+    {"cseq", ColumnType::Text, kText, kEverywhere, sipText<&Fields::cseq>},
+    {"diversion", ColumnType::Text, kText, kEverywhere, sipText<&Fields::diversion>},
+    {"reason", ColumnType::Text, kText, kEverywhere, sipText<&Fields::reason>},
+    {"content_type", ColumnType::Text, kText, kEverywhere, sipText<&Fields::content_type>},
+    // Kamailio never fills `auth` (§2.4); the column exists for tools that select it.
+    {"auth", ColumnType::Text, kText, kPgSql, empty},
+    {"user_agent", ColumnType::Text, kText, kEverywhere, sipText<&Fields::user_agent>},
+    {"source_ip", ColumnType::Text, kText, kEverywhere, sourceIp},
+    {"source_port", ColumnType::Integer, kInt, kEverywhere, sourcePort},
+    {"destination_ip", ColumnType::Text, kText, kEverywhere, destinationIp},
+    {"destination_port", ColumnType::Integer, kInt, kEverywhere, destinationPort},
+    {"contact_ip", ColumnType::Text, kText, kEverywhere, sipText<&Fields::contact_ip>},
+    {"contact_port", ColumnType::Integer, kInt, kEverywhere, sipPort<&Fields::contact_port>},
+    {"originator_ip", ColumnType::Text, kText, kEverywhere, sipText<&Fields::originator_ip>},
+    {"originator_port", ColumnType::Integer, kInt, kEverywhere, sipPort<&Fields::originator_port>},
+    {"correlation_id", ColumnType::Text, kText, kEverywhere, correlationId},
+    {"custom_field1", ColumnType::Text, kText, kEverywhere, sipText<&Fields::custom_field1>},
+    {"custom_field2", ColumnType::Text, kText, kEverywhere, sipText<&Fields::custom_field2>},
+    {"custom_field3", ColumnType::Text, kText, kEverywhere, sipText<&Fields::custom_field3>},
+    {"proto", ColumnType::Integer, kInt, kEverywhere, proto},
+    {"family", ColumnType::Integer, kInt, kEverywhere, family},
+    {"rtp_stat", ColumnType::Text, kText, kEverywhere, sipText<&Fields::rtp_stat>},
+    {"type", ColumnType::Integer, kInt, kEverywhere, type},
+    {"node", ColumnType::Text, kText, kEverywhere, node},
+    {"msg", ColumnType::Payload, "BYTEA NOT NULL", kEverywhere, empty},
+    // Siphon: NULL when the payload parsed as SIP, else the SipErrc name.
+    {"parse_error", ColumnType::OptionalText, "TEXT", kEverywhere, parseError},
+    {"hep_version", ColumnType::Integer, "SMALLINT NOT NULL", kEverywhere, hepVersion},
+    {"ip_proto", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, ipProto},
+    {"capture_id", ColumnType::Integer, "BIGINT NOT NULL", kEverywhere, captureId},
+    {"payload_type", ColumnType::Integer, "SMALLINT NOT NULL", kEverywhere, payloadType},
+    {"has_auth_key", ColumnType::Boolean, "BOOLEAN NOT NULL", kInPostgres | kInJson, hasAuthKey},
+    {"payload_compressed", ColumnType::Boolean, "BOOLEAN NOT NULL", kInPostgres, payloadCompressed},
+    {"keepalive", ColumnType::Integer, kInt, kInPostgres, keepalive},
+    {"hep_chunks", ColumnType::Chunks, "BYTEA NOT NULL", kInPostgres | kInJson, empty, "chunks"},
+}};
+
+// The report tables have no SIP columns; they are written to PostgreSQL only (the embedded
+// store keeps every kind in its blocks and shows them through views).
+constexpr std::array<CaptureColumn, 20> kReport = {{
+    {"date", ColumnType::Timestamp, "TIMESTAMP WITHOUT TIME ZONE NOT NULL", kInPostgres, microTs},
+    {"micro_ts", ColumnType::Integer, "BIGINT NOT NULL", kInPostgres, microTs},
+    {"correlation_id", ColumnType::Text, kText, kInPostgres, correlationId},
+    {"source_ip", ColumnType::Text, kText, kInPostgres, sourceIp},
+    {"source_port", ColumnType::Integer, kInt, kInPostgres, sourcePort},
+    {"destination_ip", ColumnType::Text, kText, kInPostgres, destinationIp},
+    {"destination_port", ColumnType::Integer, kInt, kInPostgres, destinationPort},
+    {"proto", ColumnType::Integer, kInt, kInPostgres, proto},
+    {"family", ColumnType::Integer, kInt, kInPostgres, family},
+    {"type", ColumnType::Integer, kInt, kInPostgres, type},
+    {"node", ColumnType::Text, kText, kInPostgres, node},
+    {"msg", ColumnType::Payload, "BYTEA NOT NULL", kInPostgres, empty},
+    {"hep_version", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, hepVersion},
+    {"ip_proto", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, ipProto},
+    {"capture_id", ColumnType::Integer, "BIGINT NOT NULL", kInPostgres, captureId},
+    {"payload_type", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, payloadType},
+    {"has_auth_key", ColumnType::Boolean, "BOOLEAN NOT NULL", kInPostgres, hasAuthKey},
+    {"payload_compressed", ColumnType::Boolean, "BOOLEAN NOT NULL", kInPostgres, payloadCompressed},
+    {"keepalive", ColumnType::Integer, kInt, kInPostgres, keepalive},
+    {"hep_chunks", ColumnType::Chunks, "BYTEA NOT NULL", kInPostgres, empty},
+}};
+
+}  // namespace
+
+std::span<const CaptureColumn> sipCaptureColumns() { return kSip; }
+std::span<const CaptureColumn> reportCaptureColumns() { return kReport; }
+std::span<const CaptureColumn> captureColumns(RowKind kind) {
+  return kind == RowKind::Sip ? sipCaptureColumns() : reportCaptureColumns();
+}
+
+}  // namespace siphon::record

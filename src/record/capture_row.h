@@ -1,0 +1,62 @@
+#pragma once
+// CaptureRow: one captured message as the columns of Kamailio's sip_capture table
+// (docs/HEP-AND-MODULES.md §2.3-§2.4): the record's one SIP parse (ParsedSip) plus the columns
+// derived from its HEP metadata (addresses as text, transport, family, node). Every store and
+// every printer of records starts here, and the column list itself is capture_columns.h, so a
+// column is filled the same way everywhere.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/capture.h"
+#include "record/parsed_sip.h"
+#include "sip/sip_capture_fields.h"
+#include "sip/sip_error.h"
+
+namespace siphon::record {
+
+struct CaptureRowOptions {
+  std::string capture_node = "homer01";  ///< capture_node: node column prefix (Kamailio default)
+  sip::FieldOptions fields;              ///< callid_aleg_header, custom field headers
+};
+
+struct CaptureRow {
+  const ParsedSip* parsed = nullptr;  ///< the record's SIP parse; never null once built
+  int64_t micro_ts = 0;
+  std::string source_ip, destination_ip;
+  uint16_t source_port = 0, destination_port = 0;
+  int proto = 0;   ///< Kamailio transport enum (1 UDP ... 6 WSS)
+  int family = 0;  ///< 2 or 10
+  std::string node;
+
+  [[nodiscard]] const sip::SipCaptureFields& sip() const { return parsed->fields; }
+  [[nodiscard]] RowKind kind() const { return parsed->kind; }
+  /// SIP: 1 request, 2 reply, 0 unparsed; others per §2.2.
+  [[nodiscard]] int type() const { return parsed->type; }
+  /// HEP 0x0011, else the Call-ID.
+  [[nodiscard]] std::string_view correlationId() const { return parsed->correlation_id; }
+  [[nodiscard]] const std::optional<sip::SipErrc>& parseError() const {
+    return parsed->parse_error;
+  }
+};
+
+/// Whether the node column carries the capture id: HEP v2/v3 with a capture time (§2.1).
+[[nodiscard]] inline bool nodeHasCaptureId(const core::CaptureMeta& meta) {
+  return meta.hep_version >= 2 && meta.ts_sec != 0;
+}
+
+/// The node column: the HEP node name when sent, else capture_node[:capture id] (§2.1).
+[[nodiscard]] std::string nodeColumn(const core::CaptureMeta& meta,
+                                     const CaptureRowOptions& options);
+
+/// Fills `row` from the record and its parse. `meta.payload` and `parsed` must stay alive while
+/// `row` is used.
+void buildCaptureRow(const core::CaptureMeta& meta, const ParsedSip& parsed,
+                     const CaptureRowOptions& options, CaptureRow& row);
+
+/// "YYYY-MM-DD HH:MM:SS" of a Unix time, UTC.
+[[nodiscard]] std::string formatSqlDate(int64_t unix_seconds);
+
+}  // namespace siphon::record

@@ -1,0 +1,56 @@
+#include "record/parsed_sip.h"
+
+#include "core/byte_reader.h"
+#include "sip/sip_message.h"
+
+namespace siphon::record {
+
+RowKindAndType rowKindFor(uint8_t payload_type) {
+  switch (payload_type) {
+    case 5:
+      return {RowKind::Rtcp, 3};
+    case 32:
+      return {RowKind::Report, 2};
+    case 99:
+      return {RowKind::Report, 4};
+    case 100:
+      return {RowKind::Log, 5};
+    default:
+      return {RowKind::Sip, 0};
+  }
+}
+
+std::string_view reportTableName(RowKind kind) {
+  switch (kind) {
+    case RowKind::Rtcp:
+      return "rtcp_capture";
+    case RowKind::Report:
+      return "report_capture";
+    case RowKind::Log:
+      return "logs_capture";
+    case RowKind::Sip:
+      break;
+  }
+  return "sip_capture";
+}
+
+void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out) {
+  auto [kind, type] = rowKindFor(meta.payload_type);
+  out.kind = kind;
+  out.type = type;
+  out.parse_error.reset();
+  out.correlation_id = meta.correlation_id;
+  out.body = {};
+  if (kind != RowKind::Sip) {  // non-SIP payload types go to their own tables (§2.2)
+    out.fields = sip::SipCaptureFields{};
+    return;
+  }
+  auto msg = sip::SipMessage::parse(core::asText(meta.payload));
+  sip::extractCaptureFields(msg, options, out.fields);
+  if (auto err = msg.parseError()) out.parse_error = err->code;
+  out.type = out.fields.type;
+  out.body = msg.body();
+  if (out.correlation_id.empty()) out.correlation_id = out.fields.callid;
+}
+
+}  // namespace siphon::record

@@ -1,0 +1,52 @@
+#pragma once
+// ParsedSip: what the one SIP parse of a record yields (docs/ARCHITECTURE.md: "the SIP parse
+// is done once per record and shared"). On the write path the SIP-parse processor fills it
+// before the record is shared with the lanes; on the read path call assembly and search fill
+// it once per message read back. Stores, printers, the ladder and the search filters only read
+// it.
+//
+// Every view points into the record's payload (CaptureMeta::payload), so a ParsedSip is valid
+// exactly as long as those bytes are.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/capture.h"
+#include "sip/sip_capture_fields.h"
+#include "sip/sip_error.h"
+
+namespace siphon::record {
+
+/// Which table family a record belongs to, by HEP payload type (§2.2).
+enum class RowKind : uint8_t { Sip, Rtcp, Report, Log };
+
+/// The table family and `type` column of a HEP payload type (§2.2): SIP is type 0 here
+/// (its type comes from the parsed start line).
+struct RowKindAndType {
+  RowKind kind;
+  int type;
+};
+[[nodiscard]] RowKindAndType rowKindFor(uint8_t payload_type);
+
+/// The table of a non-SIP family (rtcp_capture, report_capture, logs_capture), as OpenSIPS and
+/// Homer name them; "sip_capture" for SIP (whose table comes from table_name routing).
+[[nodiscard]] std::string_view reportTableName(RowKind kind);
+
+struct ParsedSip {
+  RowKind kind = RowKind::Sip;
+  int type = 0;                  ///< sip_capture `type`: SIP 1 request, 2 reply, 0 unparsed
+  sip::SipCaptureFields fields;  ///< empty for the non-SIP kinds
+  std::optional<sip::SipErrc> parse_error;  ///< a SIP payload that did not parse
+  std::string_view correlation_id;          ///< HEP 0x0011, else (SIP) the Call-ID
+  std::string_view body;                    ///< the SIP message body (after the empty line)
+
+  [[nodiscard]] bool isSip() const { return kind == RowKind::Sip; }
+};
+
+/// Parses `meta.payload` once, as its payload type says: SIP payloads into every sip_capture
+/// field (as far as a malformed message allows), other kinds only into kind/type/correlation.
+/// Never fails: a payload that is not valid SIP gets `parse_error` and keeps its bytes.
+void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out);
+
+}  // namespace siphon::record

@@ -1,0 +1,69 @@
+#include "sink/postgres/postgres_schema.h"
+
+#include "core/byte_reader.h"
+#include "record/capture_columns.h"
+#include "sink/postgres/postgres_connection.h"
+
+namespace siphon::sink {
+
+std::vector<std::string_view> postgresColumns(record::RowKind kind) {
+  std::vector<std::string_view> names;
+  for (const auto& c : record::captureColumns(kind)) {
+    if (c.in(record::kInPostgres)) names.push_back(c.name);
+  }
+  return names;
+}
+
+std::vector<std::string> postgresCreateTable(std::string_view table, record::RowKind kind) {
+  std::string t = quoteIdent(table);
+  // Kamailio's key is (id, date), so that the table can be range-partitioned by date.
+  std::string create = "CREATE TABLE IF NOT EXISTS " + t + " (id BIGSERIAL NOT NULL";
+  for (const auto& c : record::captureColumns(kind)) {
+    if (!c.in(record::kInPostgres)) continue;
+    create += ", ";
+    create += c.name;
+    create += ' ';
+    create += c.postgres_type;
+  }
+  create += ", PRIMARY KEY (id, date))";
+  std::vector<std::string> out = {create};
+  std::vector<std::string_view> indexed = {"date", "correlation_id"};
+  if (kind == record::RowKind::Sip) {
+    indexed.insert(indexed.end(), {"callid", "ruri_user", "from_user", "to_user"});
+  }
+  for (auto col : indexed) {
+    // Index names longer than 63 bytes are cut by the server; a cut name that another table
+    // already uses only skips the index (IF NOT EXISTS), it never fails the insert.
+    out.push_back("CREATE INDEX IF NOT EXISTS " +
+                  quoteIdent(std::string(table) + "_" + std::string(col) + "_idx") + " ON " + t +
+                  " (" + std::string(col) + ")");
+  }
+  return out;
+}
+
+void encodeHepChunks(std::span<const core::ChunkView> chunks, std::string& out) {
+  for (const auto& c : chunks) {
+    if (c.value.size() > 0xFFFF - 6) continue;
+    // HEPv3: chunk length includes the 6-byte chunk header.
+    auto len = static_cast<uint16_t>(c.value.size() + 6);
+    for (uint16_t v : {c.vendor, c.type, len}) {
+      out += static_cast<char>(v >> 8);
+      out += static_cast<char>(v & 0xFF);
+    }
+    out.append(reinterpret_cast<const char*>(c.value.data()), c.value.size());
+  }
+}
+
+bool decodeHepChunks(std::span<const std::byte> bytes, std::vector<core::ChunkView>& out) {
+  core::ByteReader r(bytes);
+  while (r.remaining() > 0) {
+    auto vendor = r.readU16be(), type = r.readU16be(), len = r.readU16be();
+    if (!vendor || !type || !len || *len < 6) return false;
+    auto value = r.take(*len - 6u);
+    if (!value) return false;
+    out.push_back({*vendor, *type, *value});
+  }
+  return true;
+}
+
+}  // namespace siphon::sink

@@ -1,0 +1,227 @@
+#include "store/block_codec.h"
+
+#include <zstd.h>
+
+#include <cstring>
+
+#include "core/byte_reader.h"
+
+namespace siphon::store {
+namespace {
+
+constexpr std::byte kMagic[4] = {std::byte{'S'}, std::byte{'P'}, std::byte{'B'}, std::byte{'1'}};
+constexpr size_t kMaxRecordsPerBlock = 1u << 20;
+
+void putVarint(std::vector<std::byte>& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<std::byte>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<std::byte>(v));
+}
+
+void putBytes(std::vector<std::byte>& out, std::span<const std::byte> b) {
+  putVarint(out, b.size());
+  out.insert(out.end(), b.begin(), b.end());
+}
+
+void putText(std::vector<std::byte>& out, std::string_view s) { putBytes(out, core::asBytes(s)); }
+
+std::optional<uint64_t> getVarint(core::ByteReader& r) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    auto b = r.readU8();
+    if (!b) return std::nullopt;
+    v |= static_cast<uint64_t>(*b & 0x7f) << shift;
+    if ((*b & 0x80) == 0) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::span<const std::byte>> getBytes(core::ByteReader& r) {
+  auto n = getVarint(r);
+  if (!n) return std::nullopt;
+  return r.take(*n);
+}
+
+// Flags byte of a record.
+constexpr uint8_t kHasAuthKey = 1;
+constexpr uint8_t kCompressed = 2;
+
+}  // namespace
+
+void BlockBuilder::add(const core::CaptureMeta& m, std::string_view node) {
+  if (count_ == 0) {
+    // Growing by doubling would copy a block's bytes about twice more and fault in fresh
+    // pages each time; one reservation per block avoids both.
+    meta_.reserve(64 * 1024);
+    payloads_.reserve(1024 * 1024);
+  }
+  ++count_;
+  putVarint(meta_, static_cast<uint64_t>(m.microsSinceEpoch()));
+  uint8_t fixed[5] = {m.hep_version, m.ip_family, m.ip_proto, m.payload_type,
+                      static_cast<uint8_t>((m.has_auth_key ? kHasAuthKey : 0) |
+                                           (m.payload_compressed ? kCompressed : 0))};
+  meta_.insert(meta_.end(), reinterpret_cast<const std::byte*>(fixed),
+               reinterpret_cast<const std::byte*>(fixed) + sizeof fixed);
+  putBytes(meta_, m.src_ip.bytes());
+  putBytes(meta_, m.dst_ip.bytes());
+  putVarint(meta_, m.src_port);
+  putVarint(meta_, m.dst_port);
+  putVarint(meta_, m.capture_id);
+  putVarint(meta_, m.keepalive);
+  putText(meta_, node);
+  putText(meta_, m.correlation_id);
+  // The auth key itself is a credential: we keep only whether one was sent.
+  putVarint(meta_, m.other_chunks.size());
+  for (const auto& c : m.other_chunks) {
+    putVarint(meta_, c.vendor);
+    putVarint(meta_, c.type);
+    putBytes(meta_, c.value);
+  }
+  putVarint(meta_, m.payload.size());
+  payloads_.insert(payloads_.end(), m.payload.begin(), m.payload.end());
+}
+
+std::vector<std::byte> BlockBuilder::header() const {
+  std::vector<std::byte> out(std::begin(kMagic), std::end(kMagic));
+  putVarint(out, count_);
+  return out;
+}
+
+std::vector<std::byte> BlockBuilder::finish() const {
+  std::vector<std::byte> out = header();
+  out.reserve(out.size() + meta_.size() + payloads_.size());
+  out.insert(out.end(), meta_.begin(), meta_.end());
+  out.insert(out.end(), payloads_.begin(), payloads_.end());
+  return out;
+}
+
+void BlockBuilder::clear() {
+  count_ = 0;
+  meta_.clear();
+  payloads_.clear();
+}
+
+core::Result<std::vector<core::CaptureMeta>, BlockError> decodeBlock(std::span<const std::byte> block) {
+  auto fail = [](BlockErrc c, std::string_view why) { return core::unexpected(BlockError{c, why}); };
+  core::ByteReader r(block);
+  auto magic = r.take(4);
+  if (!magic || std::memcmp(magic->data(), kMagic, 4) != 0) return fail(BlockErrc::BadMagic, "magic");
+  auto count = getVarint(r);
+  if (!count || *count > kMaxRecordsPerBlock) return fail(BlockErrc::BadValue, "record count");
+  std::vector<core::CaptureMeta> records(*count);
+  std::vector<size_t> payload_sizes(*count);
+  for (size_t i = 0; i < *count; ++i) {
+    auto& m = records[i];
+    auto ts = getVarint(r);
+    auto fixed = r.take(5);
+    if (!ts || !fixed) return fail(BlockErrc::Truncated, "record header");
+    m.ts_sec = static_cast<uint32_t>(*ts / 1'000'000);
+    m.ts_usec = static_cast<uint32_t>(*ts % 1'000'000);
+    m.hep_version = static_cast<uint8_t>((*fixed)[0]);
+    m.ip_family = static_cast<uint8_t>((*fixed)[1]);
+    m.ip_proto = static_cast<uint8_t>((*fixed)[2]);
+    m.payload_type = static_cast<uint8_t>((*fixed)[3]);
+    auto flags = static_cast<uint8_t>((*fixed)[4]);
+    m.has_auth_key = (flags & kHasAuthKey) != 0;
+    m.payload_compressed = (flags & kCompressed) != 0;
+    for (core::IpAddress* ip : {&m.src_ip, &m.dst_ip}) {
+      auto b = getBytes(r);
+      if (!b) return fail(BlockErrc::Truncated, "address");
+      if (b->size() == 4) {
+        *ip = core::IpAddress::v4(std::span<const std::byte, 4>(b->data(), 4));
+      } else if (b->size() == 16) {
+        *ip = core::IpAddress::v6(std::span<const std::byte, 16>(b->data(), 16));
+      } else if (!b->empty()) {
+        return fail(BlockErrc::BadValue, "address length");
+      }
+    }
+    auto sport = getVarint(r), dport = getVarint(r), capid = getVarint(r), keep = getVarint(r);
+    auto node = getBytes(r), corr = getBytes(r);
+    auto nchunks = getVarint(r);
+    if (!sport || !dport || !capid || !keep || !node || !corr || !nchunks) {
+      return fail(BlockErrc::Truncated, "record fields");
+    }
+    if (*sport > 0xffff || *dport > 0xffff || *capid > 0xffffffffu || *keep > 0xffff ||
+        *nchunks > r.remaining()) {
+      return fail(BlockErrc::BadValue, "record field range");
+    }
+    m.src_port = static_cast<uint16_t>(*sport);
+    m.dst_port = static_cast<uint16_t>(*dport);
+    m.capture_id = static_cast<uint32_t>(*capid);
+    m.keepalive = static_cast<uint16_t>(*keep);
+    m.node_name = core::asText(*node);
+    m.correlation_id = core::asText(*corr);
+    for (uint64_t c = 0; c < *nchunks; ++c) {
+      auto vendor = getVarint(r), type = getVarint(r);
+      auto value = getBytes(r);
+      if (!vendor || !type || !value || *vendor > 0xffff || *type > 0xffff) {
+        return fail(BlockErrc::Truncated, "chunk");
+      }
+      m.other_chunks.push_back(
+          {static_cast<uint16_t>(*vendor), static_cast<uint16_t>(*type), *value});
+    }
+    auto psize = getVarint(r);
+    if (!psize) return fail(BlockErrc::Truncated, "payload size");
+    payload_sizes[i] = *psize;
+  }
+  for (size_t i = 0; i < *count; ++i) {
+    auto p = r.take(payload_sizes[i]);
+    if (!p) return fail(BlockErrc::Truncated, "payload");
+    records[i].payload = *p;
+  }
+  return records;
+}
+
+std::vector<std::byte> compressBlock(std::span<const std::byte> raw, int level) {
+  std::vector<std::byte> out(ZSTD_compressBound(raw.size()));
+  size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), level);
+  if (ZSTD_isError(n)) return {};  // cannot happen with a bound-sized buffer
+  out.resize(n);
+  return out;
+}
+
+BlockCompressor::BlockCompressor(int level) : cctx_(ZSTD_createCCtx()), level_(level) {}
+
+BlockCompressor::~BlockCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
+
+std::span<const std::byte> BlockCompressor::compress(const BlockBuilder& block) {
+  auto* cctx = static_cast<ZSTD_CCtx*>(cctx_);
+  auto header = block.header();
+  last_raw_ = header.size() + block.meta_.size() + block.payloads_.size();
+  ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level_);
+  // The content size goes into the frame header, so that decompression can size its buffer.
+  ZSTD_CCtx_setPledgedSrcSize(cctx, last_raw_);
+  out_.resize(ZSTD_compressBound(last_raw_));
+  ZSTD_outBuffer out{out_.data(), out_.size(), 0};
+  const std::span<const std::byte> parts[] = {header, block.meta_, block.payloads_};
+  for (size_t i = 0; i < 3; ++i) {
+    ZSTD_inBuffer in{parts[i].data(), parts[i].size(), 0};
+    ZSTD_EndDirective mode = i == 2 ? ZSTD_e_end : ZSTD_e_continue;
+    for (;;) {
+      size_t left = ZSTD_compressStream2(cctx, &out, &in, mode);
+      if (ZSTD_isError(left)) return {};  // cannot happen with a bound-sized buffer
+      if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) break;
+    }
+  }
+  return {out_.data(), out.pos};
+}
+
+core::Result<std::vector<std::byte>, BlockError> decompressBlock(std::span<const std::byte> compressed,
+                                                                size_t max_bytes) {
+  unsigned long long size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return core::unexpected(BlockError{BlockErrc::Decompress, "not a zstd frame"});
+  }
+  if (size > max_bytes) return core::unexpected(BlockError{BlockErrc::TooLarge, "block size"});
+  std::vector<std::byte> out(size);
+  size_t n = ZSTD_decompress(out.data(), out.size(), compressed.data(), compressed.size());
+  if (ZSTD_isError(n) || n != size) {
+    return core::unexpected(BlockError{BlockErrc::Decompress, "corrupt zstd frame"});
+  }
+  return out;
+}
+
+}  // namespace siphon::store

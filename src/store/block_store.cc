@@ -1,0 +1,387 @@
+#include "store/block_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace siphon::store {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS siphon_meta (key TEXT PRIMARY KEY, value TEXT);
+INSERT OR IGNORE INTO siphon_meta VALUES ('format', 'siphon-blocks-1');
+CREATE TABLE IF NOT EXISTS blocks (
+  id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, min_ts INTEGER NOT NULL, max_ts INTEGER NOT NULL,
+  count INTEGER NOT NULL, raw_bytes INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS blocks_time ON blocks (max_ts, min_ts);
+CREATE TABLE IF NOT EXISTS buckets (
+  id INTEGER PRIMARY KEY, min_ts INTEGER NOT NULL, max_ts INTEGER NOT NULL, keys INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS keys (
+  bucket INTEGER NOT NULL, hash INTEGER NOT NULL, block INTEGER NOT NULL,
+  PRIMARY KEY (bucket, hash, block)) WITHOUT ROWID;
+-- The familiar tables as views over the blocks; they need the siphon_sqlite extension
+-- (`.load siphon_sqlite` in the sqlite3 shell), which provides siphon_messages.
+CREATE VIEW IF NOT EXISTS sip_capture AS SELECT * FROM siphon_messages
+  WHERE tbl NOT IN ('rtcp_capture', 'report_capture', 'logs_capture');
+CREATE VIEW IF NOT EXISTS rtcp_capture AS SELECT date, micro_ts, correlation_id, source_ip,
+  source_port, destination_ip, destination_port, proto, family, type, node, msg
+  FROM siphon_messages WHERE tbl = 'rtcp_capture';
+CREATE VIEW IF NOT EXISTS report_capture AS SELECT date, micro_ts, correlation_id, source_ip,
+  source_port, destination_ip, destination_port, proto, family, type, node, msg
+  FROM siphon_messages WHERE tbl = 'report_capture';
+CREATE VIEW IF NOT EXISTS logs_capture AS SELECT date, micro_ts, correlation_id, source_ip,
+  source_port, destination_ip, destination_port, proto, family, type, node, msg
+  FROM siphon_messages WHERE tbl = 'logs_capture';
+)sql";
+
+constexpr size_t kMaxBlockRawBytes = 256u << 20;  // refuse to inflate anything larger
+
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* st) : st_(st) {}
+  ~Statement() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt* get() const { return st_; }
+
+ private:
+  sqlite3_stmt* st_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(const std::string& path,
+                                                                          const StoreOptions& options,
+                                                                          bool read_only) {
+  if (read_only && !std::filesystem::exists(path)) {
+    return core::unexpected(core::Failure{"sqlite:" + path + ": no such store", 1});
+  }
+  sqlite3* db = nullptr;
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return core::unexpected(core::Failure{"sqlite:" + path + ": " + msg, 1});
+  }
+  std::unique_ptr<BlockStore> store(new BlockStore(db, options, read_only));
+  sqlite3_busy_timeout(db, 5000);
+  std::string pragmas = "PRAGMA cache_size=-" + std::to_string(options.cache_mb * 1024) + ";";
+  if (!read_only) pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+  SIPHON_TRY(store->exec(pragmas.c_str()));
+  if (!read_only) SIPHON_TRY(store->exec(kSchema));
+  SIPHON_TRY(store->prepareStatements());
+  if (!read_only) SIPHON_TRY(store->startBucket());
+  return store;
+}
+
+BlockStore::BlockStore(sqlite3* db, StoreOptions options, bool read_only)
+    : db_(db), options_(options), read_only_(read_only), compressor_(options.zstd_level) {}
+
+BlockStore::~BlockStore() {
+  if (!read_only_) (void)close();
+  for (auto* st : {insert_block_, update_block_, insert_key_, update_bucket_, select_keys_,
+                   select_buckets_, select_block_, select_range_}) {
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db_);
+}
+
+core::Failure BlockStore::failure(const std::string& what) const {
+  return core::Failure{what + ": " + sqlite3_errmsg(db_), 1};
+}
+
+core::Result<void, core::Failure> BlockStore::exec(const char* sql) {
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return core::unexpected(failure("sqlite"));
+  }
+  return {};
+}
+
+core::Result<void, core::Failure> BlockStore::prepareStatements() {
+  struct Spec {
+    sqlite3_stmt** st;
+    const char* sql;
+    bool write;
+  };
+  const Spec specs[] = {
+      {&insert_block_,
+       "INSERT INTO blocks (tbl, min_ts, max_ts, count, raw_bytes, data) VALUES (?,?,?,?,?,?)", true},
+      {&update_block_,
+       "UPDATE blocks SET min_ts=?, max_ts=?, count=?, raw_bytes=?, data=? WHERE id=?", true},
+      {&insert_key_, "INSERT OR IGNORE INTO keys (bucket, hash, block) VALUES (?,?,?)", true},
+      {&update_bucket_, "UPDATE buckets SET min_ts=?, max_ts=?, keys=? WHERE id=?", true},
+      {&select_keys_, "SELECT block FROM keys WHERE bucket=? AND hash=?", false},
+      {&select_buckets_, "SELECT id FROM buckets WHERE max_ts >= ? AND min_ts <= ? ORDER BY id",
+       false},
+      {&select_block_, "SELECT tbl, min_ts, max_ts, count, data FROM blocks WHERE id=?", false},
+      {&select_range_,
+       "SELECT id, tbl, min_ts, max_ts, count FROM blocks WHERE max_ts >= ? AND min_ts <= ? "
+       "ORDER BY min_ts DESC",
+       false},
+  };
+  for (const auto& s : specs) {
+    if (s.write && read_only_) continue;
+    if (sqlite3_prepare_v3(db_, s.sql, -1, SQLITE_PREPARE_PERSISTENT, s.st, nullptr) != SQLITE_OK) {
+      return core::unexpected(failure("prepare"));
+    }
+  }
+  return {};
+}
+
+core::Result<void, core::Failure> BlockStore::startBucket() {
+  // Starts empty (min > max) so that any first record sets both ends.
+  if (sqlite3_exec(db_, "INSERT INTO buckets (min_ts, max_ts, keys) VALUES (9223372036854775807, 0, 0)",
+                   nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return core::unexpected(failure("new bucket"));
+  }
+  bucket_ = sqlite3_last_insert_rowid(db_);
+  bucket_key_count_ = 0;
+  bucket_min_ts_ = INT64_MAX;
+  bucket_max_ts_ = 0;
+  // Keys already written for open blocks belong to the old bucket: write them again here,
+  // so that each bucket's time range covers every record its keys can lead to.
+  for (auto& [table, b] : open_) {
+    b.keys_pending.insert(b.keys_pending.end(), b.keys_written.begin(), b.keys_written.end());
+    b.keys_written.clear();
+  }
+  return {};
+}
+
+void BlockStore::add(std::string_view table, const core::CaptureMeta& meta,
+                     std::string_view node, std::span<const int64_t> keys) {
+  auto it = open_.find(table);
+  if (it == open_.end()) it = open_.emplace(std::string(table), OpenBlock{}).first;
+  OpenBlock& b = it->second;
+  int64_t ts = meta.microsSinceEpoch();
+  if (b.builder.count() == 0) {
+    b.opened = clock().steadyNow();
+    b.last_write = b.opened;  // its first write is due one interval after it opened
+    b.min_ts = b.max_ts = ts;
+  }
+  b.min_ts = std::min(b.min_ts, ts);
+  b.max_ts = std::max(b.max_ts, ts);
+  bucket_min_ts_ = std::min(bucket_min_ts_, ts);
+  bucket_max_ts_ = std::max(bucket_max_ts_, ts);
+  b.builder.add(meta, node);
+  b.keys_pending.insert(b.keys_pending.end(), keys.begin(), keys.end());
+  if (b.builder.count() >= options_.block_records || b.builder.rawBytes() >= options_.block_raw_bytes) {
+    sealed_.emplace_back(it->first, std::move(b));
+    open_.erase(it);
+  }
+}
+
+core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& table, OpenBlock& b) {
+  if (b.builder.count() == b.written && b.keys_pending.empty()) return {};
+  auto compressed = compressor_.compress(b.builder);
+  const auto raw_size = static_cast<int64_t>(compressor_.lastRawSize());
+  if (b.id == 0) {
+    Statement st(insert_block_);
+    sqlite3_bind_text(st.get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(st.get(), 2, b.min_ts);
+    sqlite3_bind_int64(st.get(), 3, b.max_ts);
+    sqlite3_bind_int64(st.get(), 4, static_cast<int64_t>(b.builder.count()));
+    sqlite3_bind_int64(st.get(), 5, raw_size);
+    sqlite3_bind_blob(st.get(), 6, compressed.data(), static_cast<int>(compressed.size()), SQLITE_STATIC);
+    if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("insert block"));
+    b.id = sqlite3_last_insert_rowid(db_);
+  } else {
+    Statement st(update_block_);
+    sqlite3_bind_int64(st.get(), 1, b.min_ts);
+    sqlite3_bind_int64(st.get(), 2, b.max_ts);
+    sqlite3_bind_int64(st.get(), 3, static_cast<int64_t>(b.builder.count()));
+    sqlite3_bind_int64(st.get(), 4, raw_size);
+    sqlite3_bind_blob(st.get(), 5, compressed.data(), static_cast<int>(compressed.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(st.get(), 6, b.id);
+    if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("update block"));
+  }
+  b.written = b.builder.count();
+  // Sorted keys land next to each other in the B-tree: fewer pages touched per batch.
+  std::sort(b.keys_pending.begin(), b.keys_pending.end());
+  b.keys_pending.erase(std::unique(b.keys_pending.begin(), b.keys_pending.end()), b.keys_pending.end());
+  for (int64_t key : b.keys_pending) {
+    if (!b.keys_written.insert(key).second) continue;
+    Statement st(insert_key_);
+    sqlite3_bind_int64(st.get(), 1, bucket_);
+    sqlite3_bind_int64(st.get(), 2, key);
+    sqlite3_bind_int64(st.get(), 3, b.id);
+    if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("insert key"));
+    ++bucket_key_count_;
+  }
+  b.keys_pending.clear();
+  return {};
+}
+
+size_t BlockStore::pendingRecords() const {
+  size_t n = 0;
+  for (const auto& [table, b] : sealed_) n += b.builder.count() - b.written;
+  for (const auto& [table, b] : open_) n += b.builder.count() - b.written;
+  return n;
+}
+
+core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
+  if (read_only_) return size_t{0};
+  auto now = clock().steadyNow();
+  auto due = [&](const OpenBlock& b) {
+    bool has_new = b.builder.count() > b.written || !b.keys_pending.empty();
+    return has_new && (force || now - b.last_write >= options_.open_block_write_interval);
+  };
+  size_t records = 0;
+  for (auto& [table, b] : sealed_) records += b.builder.count() - b.written;
+  bool any_open = false;
+  for (auto& [table, b] : open_) {
+    if (!due(b)) continue;
+    any_open = true;
+    records += b.builder.count() - b.written;
+  }
+  if (sealed_.empty() && !any_open) {
+    std::erase_if(open_, [&](const auto& kv) {
+      return kv.second.builder.count() == kv.second.written && now - kv.second.opened >= options_.block_max_age;
+    });
+    return size_t{0};
+  }
+  SIPHON_TRY(exec("BEGIN"));
+  auto body = [&]() -> core::Result<void, core::Failure> {
+    for (auto& [table, b] : sealed_) SIPHON_TRY(writeBlock(table, b));
+    for (auto& [table, b] : open_) {
+      if (!due(b)) continue;
+      SIPHON_TRY(writeBlock(table, b));
+      b.last_write = now;
+    }
+    Statement st(update_bucket_);
+    sqlite3_bind_int64(st.get(), 1, bucket_min_ts_);
+    sqlite3_bind_int64(st.get(), 2, bucket_max_ts_);
+    sqlite3_bind_int64(st.get(), 3, static_cast<int64_t>(bucket_key_count_));
+    sqlite3_bind_int64(st.get(), 4, bucket_);
+    if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("update bucket"));
+    return {};
+  };
+  if (auto r = body(); !r.has_value()) {
+    (void)exec("ROLLBACK");
+    return core::unexpected(std::move(r).error());
+  }
+  SIPHON_TRY(exec("COMMIT"));
+  sealed_.clear();
+  // Old open blocks are sealed once everything in them is written.
+  std::erase_if(open_, [&](const auto& kv) {
+    return kv.second.builder.count() == kv.second.written && now - kv.second.opened >= options_.block_max_age;
+  });
+  if (bucket_key_count_ >= options_.bucket_keys) SIPHON_TRY(startBucket());
+  return records;
+}
+
+void BlockStore::discardUnwritten() {
+  sealed_.clear();
+  open_.clear();
+}
+
+core::Result<size_t, core::Failure> BlockStore::close() {
+  if (read_only_) return size_t{0};
+  auto r = flush(/*force=*/true);
+  open_.clear();
+  return r;
+}
+
+core::Result<std::vector<int64_t>, core::Failure> BlockStore::blocksForKey(int64_t key, int64_t since,
+                                                                           int64_t until) {
+  std::vector<int64_t> buckets;
+  {
+    Statement st(select_buckets_);
+    sqlite3_bind_int64(st.get(), 1, since);
+    sqlite3_bind_int64(st.get(), 2, until > 0 ? until : INT64_MAX);
+    while (sqlite3_step(st.get()) == SQLITE_ROW) buckets.push_back(sqlite3_column_int64(st.get(), 0));
+  }
+  std::vector<int64_t> blocks;
+  for (int64_t bucket : buckets) {
+    Statement st(select_keys_);
+    sqlite3_bind_int64(st.get(), 1, bucket);
+    sqlite3_bind_int64(st.get(), 2, key);
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) blocks.push_back(sqlite3_column_int64(st.get(), 0));
+    if (rc != SQLITE_DONE) return core::unexpected(failure("key lookup"));
+  }
+  std::sort(blocks.begin(), blocks.end());
+  blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+  return blocks;
+}
+
+core::Result<std::vector<BlockInfo>, core::Failure> BlockStore::blocksInRange(int64_t since,
+                                                                             int64_t until) {
+  std::vector<BlockInfo> out;
+  Statement st(select_range_);
+  sqlite3_bind_int64(st.get(), 1, since);
+  sqlite3_bind_int64(st.get(), 2, until > 0 ? until : INT64_MAX);
+  int rc;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    BlockInfo b;
+    b.id = sqlite3_column_int64(st.get(), 0);
+    b.table = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 1));
+    b.min_ts = sqlite3_column_int64(st.get(), 2);
+    b.max_ts = sqlite3_column_int64(st.get(), 3);
+    b.count = sqlite3_column_int64(st.get(), 4);
+    out.push_back(std::move(b));
+  }
+  if (rc != SQLITE_DONE) return core::unexpected(failure("block range"));
+  return out;
+}
+
+core::Result<LoadedBlock, core::Failure> BlockStore::loadBlock(int64_t id) {
+  LoadedBlock out;
+  {
+    Statement st(select_block_);
+    sqlite3_bind_int64(st.get(), 1, id);
+    if (sqlite3_step(st.get()) != SQLITE_ROW) {
+      return core::unexpected(core::Failure{"block " + std::to_string(id) + " not found", 1});
+    }
+    out.info.id = id;
+    out.info.table = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
+    out.info.min_ts = sqlite3_column_int64(st.get(), 1);
+    out.info.max_ts = sqlite3_column_int64(st.get(), 2);
+    out.info.count = sqlite3_column_int64(st.get(), 3);
+    auto* data = static_cast<const std::byte*>(sqlite3_column_blob(st.get(), 4));
+    auto size = static_cast<size_t>(sqlite3_column_bytes(st.get(), 4));
+    auto raw = decompressBlock({data, size}, kMaxBlockRawBytes);
+    if (!raw.has_value()) {
+      return core::unexpected(core::Failure{"block " + std::to_string(id) + ": " +
+                                                std::string(raw.error().detail), 1});
+    }
+    out.raw = std::move(*raw);
+  }
+  auto records = decodeBlock(out.raw);
+  if (!records.has_value()) {
+    return core::unexpected(core::Failure{"block " + std::to_string(id) + ": " +
+                                              std::string(records.error().detail), 1});
+  }
+  out.records = std::move(*records);
+  return out;
+}
+
+core::Result<StoreStats, core::Failure> BlockStore::stats() {
+  StoreStats s;
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "SELECT (SELECT count(*) FROM blocks), (SELECT coalesce(sum(count),0) FROM blocks), "
+      "(SELECT coalesce(sum(keys),0) FROM buckets), (SELECT coalesce(sum(length(data)),0) FROM blocks), "
+      "(SELECT coalesce(sum(raw_bytes),0) FROM blocks)";
+  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) return core::unexpected(failure("stats"));
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    s.blocks = sqlite3_column_int64(st, 0);
+    s.records = sqlite3_column_int64(st, 1);
+    s.keys = sqlite3_column_int64(st, 2);
+    s.compressed_bytes = sqlite3_column_int64(st, 3);
+    s.raw_bytes = sqlite3_column_int64(st, 4);
+  }
+  sqlite3_finalize(st);
+  const char* file = sqlite3_db_filename(db_, "main");
+  std::error_code ec;
+  if (file && *file) {
+    auto size = std::filesystem::file_size(file, ec);
+    if (!ec) s.file_bytes = static_cast<int64_t>(size);
+  }
+  return s;
+}
+
+}  // namespace siphon::store

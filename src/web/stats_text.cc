@@ -1,0 +1,137 @@
+#include "web/stats_text.h"
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/pipeline_totals.h"
+
+namespace siphon::web {
+namespace {
+
+// Prometheus label values: backslash, double quote and newline are escaped (exposition
+// format 0.0.4).
+std::string label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+struct BatchFigures {
+  uint64_t batches = 0, total_us = 0, max_us = 0;
+};
+
+BatchFigures batchFigures(std::span<const core::StageSnapshot> stages) {
+  BatchFigures b;
+  for (const auto& s : stages) {
+    if (s.kind != "sink") continue;
+    b.batches += s.count("batches");
+    b.total_us += s.count("batch_us");
+    b.max_us = std::max(b.max_us, s.count("batch_max_us"));
+  }
+  return b;
+}
+
+const char* onOff(const process::CaptureSwitch& s) { return s.accepting() ? "on" : "off"; }
+
+}  // namespace
+
+std::string statsJson(const pipeline::Pipeline& p) {
+  const auto stages = p.snapshot();
+  const auto totals = pipeline::PipelineTotals::of(stages);
+  const auto batch = batchFigures(stages);
+  nlohmann::json dropped = nlohmann::json::object();
+  for (const auto& [reason, n] : totals.drops) dropped[reason] = n;
+  nlohmann::json j = {
+      {"received", totals.received},
+      {"stored", totals.stored},
+      {"unparsed_sip", totals.unparsed_sip},
+      {"relayed", totals.relayed},
+      {"dropped", totals.droppedTotal()},
+      {"dropped_by_reason", dropped},
+      {"queued", core::sumCount(stages, "lane", "queued")},
+      {"queue_depth", p.queueDepth()},
+      {"queue_bytes", p.queueBytes()},
+      {"store_batches", batch.batches},
+      {"store_batch_ms_avg",
+       batch.batches ? batch.total_us / 1000.0 / static_cast<double>(batch.batches) : 0.0},
+      {"store_batch_ms_max", batch.max_us / 1000.0}};
+  for (const char* name : {"capture", "trace"}) {
+    if (const auto* s = p.findSwitch(name)) j[name] = onOff(*s);
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& s : stages) {
+    nlohmann::json counts = nlohmann::json::object(), drops = nlohmann::json::object();
+    for (const auto& [n, v] : s.counts) counts[n] = v;
+    for (const auto& [n, v] : s.drops) drops[n] = v;
+    list.push_back({{"stage", s.stage}, {"kind", s.kind}, {"counts", counts}, {"dropped", drops}});
+  }
+  j["stages"] = std::move(list);
+  return j.dump();
+}
+
+std::string metricsText(const pipeline::Pipeline& p) {
+  const auto stages = p.snapshot();
+  const auto totals = pipeline::PipelineTotals::of(stages);
+  const auto batch = batchFigures(stages);
+  std::string out;
+  auto metric = [&](const char* name, const char* type, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  };
+  auto line = [&](const std::string& name, auto v) {
+    out += name + " " + std::to_string(v) + "\n";
+  };
+  metric("siphon_received_total", "counter", "packets or records that came in from any source");
+  line("siphon_received_total", totals.received);
+  metric("siphon_stored_total", "counter", "records committed to a store");
+  line("siphon_stored_total", totals.stored);
+  metric("siphon_relayed_total", "counter", "packets sent on (HEP out, plain SIP copies)");
+  line("siphon_relayed_total", totals.relayed);
+  metric("siphon_unparsed_sip_total", "counter", "records stored raw with a SIP parse error");
+  line("siphon_unparsed_sip_total", totals.unparsed_sip);
+  metric("siphon_dropped_total", "counter", "records dropped, by reason");
+  for (const auto& [reason, n] : totals.drops) {
+    line("siphon_dropped_total{reason=\"" + label(reason) + "\"}", n);
+  }
+  metric("siphon_store_batch_seconds", "summary", "time of the stores' write transactions");
+  line("siphon_store_batch_seconds_sum", batch.total_us / 1e6);
+  line("siphon_store_batch_seconds_count", batch.batches);
+  metric("siphon_store_batch_max_seconds", "gauge", "the longest store write transaction");
+  line("siphon_store_batch_max_seconds", batch.max_us / 1e6);
+  metric("siphon_queue_depth", "gauge", "records waiting in the lanes' queues");
+  line("siphon_queue_depth", p.queueDepth());
+  metric("siphon_queue_bytes", "gauge", "bytes of the records waiting in the lanes' queues");
+  line("siphon_queue_bytes", p.queueBytes());
+  if (const auto* s = p.findSwitch("capture")) {
+    metric("siphon_capture_on", "gauge", "1 when capture_on and hep_capture_on are both on");
+    line("siphon_capture_on", s->accepting() ? 1 : 0);
+  }
+  if (const auto* s = p.findSwitch("trace")) {
+    metric("siphon_trace_on", "gauge", "1 when trace_on is on");
+    line("siphon_trace_on", s->accepting() ? 1 : 0);
+  }
+  metric("siphon_stage_total", "counter", "what each stage did, by counter");
+  for (const auto& s : stages) {
+    for (const auto& [n, v] : s.counts) {
+      line("siphon_stage_total{stage=\"" + label(s.stage) + "\",kind=\"" + s.kind +
+               "\",counter=\"" + n + "\"}",
+           v);
+    }
+  }
+  metric("siphon_stage_dropped_total", "counter", "what each stage dropped, by reason");
+  for (const auto& s : stages) {
+    for (const auto& [n, v] : s.drops) {
+      line("siphon_stage_dropped_total{stage=\"" + label(s.stage) + "\",kind=\"" + s.kind +
+               "\",reason=\"" + label(n) + "\"}",
+           v);
+    }
+  }
+  return out;
+}
+
+}  // namespace siphon::web

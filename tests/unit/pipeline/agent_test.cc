@@ -1,0 +1,157 @@
+// The agent's pipeline in process: pcap files through the extractor into HEP out and/or the
+// embedded store (trace_to_database), fan-out of one record to both, trace_on, and the summary
+// line made of the stages' counters. A real collector receives the HEP on loopback port 0.
+
+#include "pipeline/agent.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "pipeline/collector.h"
+#include "query/search.h"
+#include "support/temp_dir.h"
+#include "support/wait.h"
+
+namespace siphon::pipeline {
+namespace {
+
+std::string capture(const std::string& name) {
+  return std::string(SIPHON_TEST_DATA_DIR) + "/pcap/" + name;
+}
+
+size_t storedIn(const std::filesystem::path& db) {
+  auto store = store::BlockStore::open(db.string(), {}, /*read_only=*/true);
+  EXPECT_TRUE(store.has_value());
+  if (!store.has_value()) return 0;
+  query::SearchQuery q;
+  q.limit = 100000;
+  auto r = query::search(**store, q);
+  EXPECT_TRUE(r.has_value());
+  return r.has_value() ? r->records.size() : 0;
+}
+
+class AgentTest : public ::testing::Test {
+ protected:
+  support::TempDir dir_{"agent"};
+};
+
+TEST_F(AgentTest, TraceToDatabaseStoresEveryRecordOfAFile) {
+  AgentConfig config;
+  config.trace_to_database = true;
+  config.db_url = "sqlite:" + (dir_ / "agent.db").string();
+  Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ASSERT_TRUE(agent.readFile(capture("sngrep__aaa.pcap")).has_value());
+  agent.stop();
+  EXPECT_EQ(storedIn(dir_ / "agent.db"), 81u);
+  const std::string line = agent.summaryLine();
+  EXPECT_TRUE(line.starts_with("agent: read 691 packets, 81 records, sent 0,")) << line;
+  EXPECT_NE(line.find("dropped 0"), std::string::npos) << line;
+  EXPECT_TRUE(line.ends_with(", stored 81")) << line;
+}
+
+TEST_F(AgentTest, OneRecordGoesToHepOutAndTheStoreAlike) {
+  CollectorConfig cc = defaultCollectorConfig();
+  cc.listen = {*core::Endpoint::parse("udp:127.0.0.1:0")};
+  cc.db_url = "sqlite:" + (dir_ / "collector.db").string();
+  Collector collector(cc);
+  ASSERT_TRUE(collector.start().has_value());
+
+  AgentConfig config;
+  config.hep = {collector.listeners()[0].toString()};
+  config.trace_to_database = true;
+  config.db_url = "sqlite:" + (dir_ / "agent.db").string();
+  Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ASSERT_TRUE(agent.readFile(capture("sngrep__aaa.pcap")).has_value());
+  agent.stop();
+  EXPECT_TRUE(support::waitFor([&] { return collector.stats().received >= 81; }));
+  collector.stop();
+  EXPECT_EQ(collector.stats().stored, 81u);
+  EXPECT_EQ(storedIn(dir_ / "agent.db"), 81u);
+  auto totals = PipelineTotals::of(agent.pipeline().snapshot());
+  EXPECT_EQ(totals.received, 81u);
+  EXPECT_EQ(totals.relayed, 81u);
+  EXPECT_EQ(totals.stored, 81u);
+  EXPECT_EQ(totals.droppedTotal(), 0u);
+  EXPECT_TRUE(agent.summaryLine().starts_with("agent: read 691 packets, 81 records, sent 81,"))
+      << agent.summaryLine();
+}
+
+TEST_F(AgentTest, HepFoundInACaptureIsRelayedWithItsOwnFields) {
+  CollectorConfig cc = defaultCollectorConfig();
+  cc.listen = {*core::Endpoint::parse("udp:127.0.0.1:0")};
+  cc.db_url = "sqlite:" + (dir_ / "collector.db").string();
+  Collector collector(cc);
+  ASSERT_TRUE(collector.start().has_value());
+  AgentConfig config;
+  config.hep = {collector.listeners()[0].toString()};
+  Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ASSERT_TRUE(agent.readFile(capture("hep-wireshark__hep.pcap")).has_value());
+  agent.stop();
+  const auto sent = PipelineTotals::of(agent.pipeline().snapshot()).relayed;
+  ASSERT_GT(sent, 0u);
+  EXPECT_TRUE(support::waitFor([&] { return collector.stats().received >= sent; }));
+  collector.stop();
+  EXPECT_EQ(collector.stats().stored, sent);
+}
+
+TEST_F(AgentTest, TraceOffDropsEveryRecordAndCountsIt) {
+  AgentConfig config;
+  config.trace_to_database = true;
+  config.db_url = "sqlite:" + (dir_ / "agent.db").string();
+  config.trace_on = false;
+  Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ASSERT_TRUE(agent.readFile(capture("sngrep__aaa.pcap")).has_value());
+  agent.traceOn() = true;
+  ASSERT_TRUE(agent.readFile(capture("sngrep__aaa.pcap")).has_value());
+  agent.stop();
+  auto totals = PipelineTotals::of(agent.pipeline().snapshot());
+  EXPECT_EQ(totals.received, 162u);
+  EXPECT_EQ(totals.dropped("trace_off"), 81u);
+  EXPECT_EQ(totals.stored, 81u);
+  EXPECT_NE(agent.summaryLine().find("trace_off: 81"), std::string::npos) << agent.summaryLine();
+}
+
+TEST_F(AgentTest, ConfigurationErrorsStopStartUp) {
+  {
+    Agent agent(AgentConfig{});  // neither --hep nor --db
+    auto r = agent.start();
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().exit_code, 2);
+    EXPECT_NE(r.error().message.find("no destination"), std::string::npos);
+  }
+  {
+    AgentConfig two;
+    two.hep_mode_on = false;
+    two.hep = {"udp:127.0.0.1:9", "udp:127.0.0.1:10"};
+    Agent agent(two);
+    auto r = agent.start();
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("exactly one address"), std::string::npos);
+  }
+  {
+    AgentConfig pg;
+    pg.trace_to_database = true;
+    pg.db_url = "postgres://u:p@127.0.0.1:1/db";
+    Agent agent(pg);
+    auto r = agent.start();
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("sqlite:PATH only"), std::string::npos);
+  }
+  {
+    AgentConfig bad;
+    bad.hep = {"udp:127.0.0.1:9"};
+    bad.raw_socket_listen = "not-an-address";
+    Agent agent(bad);
+    auto r = agent.start();
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().exit_code, 2);
+  }
+}
+
+}  // namespace
+}  // namespace siphon::pipeline
