@@ -99,6 +99,16 @@ for f in suricata-verify__ssdp__NOT_SIP.pcap heplify__ipv6_udp_fragmented__NOT_S
   grep -q "records, sent 0," "$TMP/agent.err" || fail "$f: $(cat "$TMP/agent.err")"
 done
 
+# Issue 9: malformed SIP (SIP/7.0, trailing whitespace after the version) is captured and
+# stored raw with its parse_error, not skipped as "not SIP"; what is not SIP stays counted.
+REG=$(dirname "$DATA")/regressions
+"$SIPHON" agent --pcap "$REG/issue-9-sip-by-content.pcap" --db "sqlite:$TMP/reg.db" 2>"$TMP/agent.err" ||
+  fail "issue 9 capture: exit status $?"
+grep -q "^agent: read 5 packets, 3 records, sent 0, skipped 2 (not sip: 2,.* dropped 0, stored 3$" \
+  "$TMP/agent.err" || fail "issue 9 capture: summary: $(cat "$TMP/agent.err")"
+got=$("$SIPHON" search --db "sqlite:$TMP/reg.db" --format jsonl 2>/dev/null | jq -r '.parse_error' | sort | tr '\n' ' ')
+[ "$got" = "bad_start_line bad_version bad_version " ] || fail "issue 9 capture: stored parse errors '$got'"
+
 # Bad usage: exit 2; a file that is not a capture: exit 1 naming it.
 "$SIPHON" agent --pcap "$DATA/sngrep__aaa.pcap" >/dev/null 2>&1; [ $? -eq 2 ] || fail "no destination: want exit 2"
 "$SIPHON" agent --pcap "$DATA/sngrep__aaa.pcap" --hep "tcp:127.0.0.1:$PORT" --hep-version 2 >/dev/null 2>&1

@@ -156,6 +156,18 @@ rc=$?
 rc=$?
 [ $rc -eq 2 ] || fail "no FILE: exit status $rc, want 2"
 
+# Issue 9: SIP is decided by content, not by a version number. A SIP/7.0 request, a SIP/7.0
+# reply and a request line with trailing whitespace are kept, raw, with their parse_error; an
+# SSDP NOTIFY and a SIP-shaped line without any header line stay "not SIP", counted.
+REG=$(dirname "$DATA")/regressions
+"$SIPHON" decode "$REG/issue-9-sip-by-content.pcap" >"$TMP/reg.jsonl" 2>"$TMP/reg.err" ||
+  fail "issue 9 capture: exit status $?"
+got=$(jq -r '[.callid, .parse_error] | join(" ")' "$TMP/reg.jsonl" | tr '\n' '|')
+want="31417@c.example.com bad_version|31418@c.example.com bad_version|3291342@host1.example.com bad_start_line|"
+[ "$got" = "$want" ] || fail "issue 9 capture: records '$got', want '$want'"
+grep -q "^decode: 5 packets, 3 records, skipped: 2 (not sip: 2," "$TMP/reg.err" ||
+  fail "issue 9 capture: summary: $(cat "$TMP/reg.err")"
+
 if [ $failures -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1
