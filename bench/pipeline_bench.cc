@@ -106,10 +106,10 @@ void BM_CollectorChain_Mix(benchmark::State& state) {
     const auto& p = pkts[i];
     if (++i == pkts.size()) i = 0;
     auto decoded = siphon::hep::decodeHepCapture(std::vector<std::byte>(p.begin(), p.end()));
-    siphon::record::Record r(std::move(*decoded));
-    r.lanes.set(0);
-    for (auto* proc : chain) (void)proc->process(r);
-    auto shared = siphon::record::share(std::move(r));
+    siphon::record::RecordBox r = siphon::record::makeRecord(std::move(*decoded));
+    r->lanes.set(0);
+    for (auto* proc : chain) (void)proc->process(*r);
+    siphon::record::RecordPtr shared = std::move(r);
     benchmark::DoNotOptimize(shared.get());
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));

@@ -8,3 +8,9 @@ if("source" IN_LIST SIPHON_AREAS)
   siphon_add_fuzzer(NAME tcp_reassembly
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tcp_reassembly_fuzz.cc LIBS siphon::source)
 endif()
+# HEP over TCP/TLS: the stream buffer and the decode step, with the balance of every stream
+# (received = pushed + dropped) checked.
+if("source" IN_LIST SIPHON_AREAS)
+  siphon_add_fuzzer(NAME hep_stream
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/hep_stream_fuzz.cc LIBS siphon::source)
+endif()

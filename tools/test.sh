@@ -4,6 +4,9 @@
 #                and check-headers (every header compiles on its own)
 #   build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer: every test but the real-peer
 #                one (Kamailio/sipp run their own code; our side of it is covered in Release)
+#   build-fuzz/  the README's fuzz configuration (clang-14, libFuzzer, ASan+UBSan): every target
+#                built, so the documented command cannot rot, and each fuzzer replays its
+#                corpus and regressions once
 # Used by README.md and .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +28,16 @@ echo "== sanitizer build (address,undefined) + tests"
 configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DSIPHON_SANITIZE=address,undefined
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 600 -LE peers
+
+echo "== fuzz build (clang-14, libFuzzer, the README's command) + corpus replay"
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DSIPHON_WERROR=ON -DSIPHON_FUZZ=ON \
+  -DSIPHON_SANITIZE=address,undefined -DSIPHON_TESTS=OFF >/dev/null
+cmake --build build-fuzz -j "$jobs"
+for fuzzer in build-fuzz/fuzz/*_fuzz; do
+  name=$(basename "$fuzzer" _fuzz)
+  dirs=(fuzz/corpus/"$name")
+  [ -d fuzz/regressions/"$name" ] && dirs+=(fuzz/regressions/"$name")
+  # -runs=0: run every input once and stop (the corpus is left as it is).
+  "$fuzzer" -runs=0 "${dirs[@]}" >/dev/null 2>&1 || { echo "fuzz replay failed: $name"; exit 1; }
+done
+echo "fuzz replay: $(ls build-fuzz/fuzz/*_fuzz | wc -l) fuzzers"

@@ -75,6 +75,11 @@ int runStats(const CtlFlags& f) {
       std::printf("dropped.%-6s %s\n", reason.c_str(), n.dump().c_str());
     }
   }
+  if (j->contains("memory")) {
+    for (const auto& [part, n] : (*j)["memory"].items()) {
+      std::printf("memory.%-17s %s\n", part.c_str(), n.dump().c_str());
+    }
+  }
   // Every stage in the one shape: what it did, then what it dropped by reason.
   if (j->contains("stages") && (*j)["stages"].is_array()) {
     for (const auto& st : (*j)["stages"]) {

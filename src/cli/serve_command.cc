@@ -4,6 +4,9 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+
+#include <algorithm>
 
 #include <cstdio>
 #include <memory>
@@ -43,6 +46,18 @@ std::string statsLine(const pipeline::PipelineTotals& s) {
   return "serve: received " + std::to_string(s.received) + ", stored " + std::to_string(s.stored) +
          " (unparsed SIP " + std::to_string(s.unparsed_sip) + "), dropped " +
          std::to_string(s.droppedTotal()) + drops;
+}
+
+// A TCP listener holds up to 1,024 connections and TLS 256 more, each a descriptor, beside the
+// sockets, the store and the HTTP API: the usual soft limit of 1,024 would refuse connections
+// before our own limits do. Raised to the hard limit (at most 65,536), as far as allowed.
+void raiseFileLimit() {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return;
+  const rlim_t want = std::min<rlim_t>(r.rlim_max, 65536);
+  if (r.rlim_cur >= want) return;
+  r.rlim_cur = want;
+  (void)::setrlimit(RLIMIT_NOFILE, &r);
 }
 
 core::Result<pipeline::CollectorConfig, core::Failure> buildConfig(const ServeFlags& flags) {
@@ -92,6 +107,7 @@ int runServe(const ServeFlags& flags) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  raiseFileLimit();
   pipeline::Collector collector(*config);
   if (auto r = collector.start(); !r.has_value()) {
     std::fprintf(stderr, "siphon serve: %s\n", r.error().message.c_str());

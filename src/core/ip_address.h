@@ -35,6 +35,8 @@ class IpAddress {
   [[nodiscard]] std::string toString() const;
 
   friend bool operator==(const IpAddress&, const IpAddress&) = default;
+  /// An order for maps (by version, then bytes); no meaning beyond that.
+  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
 
  private:
   std::array<std::byte, 16> b_{};

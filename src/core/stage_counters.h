@@ -59,6 +59,11 @@ class StageCounters {
   void drop(E reason, uint64_t n = 1) {
     drops_[index(reason)].fetch_add(n, std::memory_order_relaxed);
   }
+  /// Sets a count that is a level rather than a sum (a gauge, e.g. bytes held). One writer.
+  template <class E>
+  void set(E which, uint64_t v) {
+    counts_[index(which)].store(v, std::memory_order_relaxed);
+  }
   /// Raises a count to `v` if it is lower (a maximum, e.g. the longest batch). One writer.
   template <class E>
   void raise(E which, uint64_t v) {

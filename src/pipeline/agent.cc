@@ -96,7 +96,7 @@ core::Result<void, core::Failure> Agent::start() {
   pipeline_.addSwitch("trace", &trace_);
   pipeline_.addReporter(this);
   files_ = std::make_unique<source::FrameRecordExtractor>(extractorOptions(), [this](core::Capture&& c) {
-    pipeline_.push(record::Record(std::move(c)), source::PushPolicy::WaitForRoom);
+    pipeline_.push(record::makeRecord(std::move(c)), source::PushPolicy::WaitForRoom);
   });
   SIPHON_TRY(pipeline_.start());
   started_ = true;

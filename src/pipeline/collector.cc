@@ -99,13 +99,17 @@ core::Result<void, core::Failure> Collector::build() {
                                                                    pipeline_, ingest));
         break;
       case core::EndpointProto::Tcp:
-        (void)pipeline_.addSource(std::make_unique<source::TcpHepSource>(ep, index, pipeline_, ingest));
+        (void)pipeline_.addSource(std::make_unique<source::TcpHepSource>(
+            ep, index, pipeline_, ingest, config_.stream_limits, clock_));
         break;
-      case core::EndpointProto::Tls:
+      case core::EndpointProto::Tls: {
+        auto limits = config_.stream_limits;
+        limits.max_connections = std::min(limits.max_connections, source::TlsHepSource::kMaxConnections);
         (void)pipeline_.addSource(std::make_unique<source::TlsHepSource>(
             ep, source::TlsOptions{config_.tls_certificate, config_.tls_private_key}, index,
-            pipeline_, ingest));
+            pipeline_, ingest, limits, clock_));
         break;
+      }
     }
   }
   pipeline_.addSwitch("capture", &capture_);

@@ -154,6 +154,12 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*private_key) c.tls_private_key = **private_key;
   SIPHON_CONFIG_GET(workers, file.getInt("workers", 1, 64));
   if (*workers) c.workers = static_cast<int>(**workers);
+  SIPHON_CONFIG_GET(idle, file.getInt("tcp_idle_timeout", 1, 86'400));
+  if (*idle) c.stream_limits.idle_timeout = std::chrono::seconds(**idle);
+  SIPHON_CONFIG_GET(per_source, file.getInt("tcp_max_connections_per_source", 1, 1024));
+  if (*per_source) c.stream_limits.max_per_source = static_cast<size_t>(**per_source);
+  SIPHON_CONFIG_GET(handshake, file.getInt("tls_handshake_timeout", 1, 300));
+  if (*handshake) c.stream_limits.handshake_timeout = std::chrono::seconds(**handshake);
   SIPHON_CONFIG_GET(queue, file.getInt("queue_size", 1, 100'000'000));
   if (*queue) c.queue_size = static_cast<size_t>(**queue);
   SIPHON_CONFIG_GET(queue_mb, file.getInt("queue_memory_mb", 1, 65'536));

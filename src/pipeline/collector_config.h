@@ -11,6 +11,7 @@
 #include "core/endpoint.h"
 #include "core/result.h"
 #include "process/capture_rules.h"
+#include "source/connection_table.h"
 #include "sink/store_sink.h"
 
 namespace siphon::pipeline {
@@ -34,6 +35,9 @@ struct CollectorConfig {
   std::string tls_certificate;             ///< tls_certificate: PEM, for tls: listeners
   std::string tls_private_key;             ///< tls_private_key: PEM
   int workers = 2;                         ///< UDP worker threads per listener
+  /// tcp_idle_timeout, tcp_max_connections_per_source, tls_handshake_timeout: the slots of
+  /// the TCP and TLS listeners (source/connection_table.h).
+  source::StreamLimits stream_limits;
   size_t queue_size = 200'000;             ///< records between sources and the store, at most
   size_t queue_memory_mb = 128;            ///< ... and at most this many MB of them: the bound
                                            ///< that keeps RSS flat under overload

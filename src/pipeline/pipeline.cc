@@ -82,7 +82,8 @@ void Pipeline::sync() {
   for (auto& lane : lanes_) lane->sync();
 }
 
-bool Pipeline::push(record::Record&& r, source::PushPolicy policy) {
+bool Pipeline::push(record::RecordBox box, source::PushPolicy policy) {
+  record::Record& r = *box;
   r.lanes = default_lanes_;
   for (auto& p : processors_) {
     if (p->process(r) == process::Verdict::Drop) return false;
@@ -93,8 +94,8 @@ bool Pipeline::push(record::Record&& r, source::PushPolicy policy) {
   }
   // Every lane but the last gets a copy of the pointer; the last takes it.
   size_t remaining = r.lanes.count();
-  record::LaneSet lanes = r.lanes;
-  record::RecordPtr shared = record::share(std::move(r));
+  const record::LaneSet lanes = r.lanes;
+  record::RecordPtr shared = std::move(box);  // frozen: from here on the record is only read
   bool taken = false;
   for (size_t i = 0; i < lanes_.size() && remaining > 0; ++i) {
     if (!lanes.test(i)) continue;

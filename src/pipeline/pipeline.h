@@ -87,7 +87,7 @@ class Pipeline final : public source::Ingress {
   void sync();
 
   /// The chain, then the lanes named by the record (Ingress).
-  bool push(record::Record&& r, source::PushPolicy policy) override;
+  bool push(record::RecordBox r, source::PushPolicy policy) override;
 
   // ---- what it holds ----
   /// Every stage's counters: sources, processors, lanes, sinks, reporters, in that order.

@@ -1,9 +1,9 @@
 #pragma once
 // The SIP parse: the one place on the write path where a record's payload is parsed
 // (record::parseSip). It fills Record::sip once; the lane choice, table routing, the stores and
-// any later processor (tracer, routing rules) read that parse. Counts every record parsed, and
-// those stored raw because they did not parse as SIP (unparsed_sip): a capture tool keeps
-// them, marked with their parse_error.
+// any later processor (tracer, routing rules) read that parse. Counts the records kept raw
+// because they did not parse as SIP (unparsed_sip): a capture tool keeps them, marked with
+// their parse_error.
 
 #include "process/processor.h"
 #include "sip/sip_capture_fields.h"

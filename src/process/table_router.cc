@@ -115,18 +115,25 @@ std::string_view TableRouter::route(const sip::SipCaptureFields& fields) const {
 }
 
 std::string_view TableNames::expand(std::string_view pattern, int64_t micro_ts) {
-  if (pattern.find('%') == std::string_view::npos) return pattern;
+  const int64_t second = micro_ts / 1'000'000;
+  // Patterns are views of the routers' own strings: the same pattern has the same address.
+  if (pattern.data() == last_pattern_.data() && pattern.size() == last_pattern_.size() &&
+      second == last_second_) {
+    return last_name_;
+  }
+  last_pattern_ = pattern;
+  last_second_ = second;
+  if (pattern.find('%') == std::string_view::npos) return last_name_ = pattern;
   Expanded* e = nullptr;
   for (auto& c : cache_) {
     if (c.pattern == pattern) e = &c;
   }
   if (!e) e = &cache_.emplace_back(Expanded{std::string(pattern), -1, {}});
-  const int64_t second = micro_ts / 1'000'000;
   if (e->second != second) {
     e->second = second;
     e->name = expandTableName(pattern, second);
   }
-  return e->name;
+  return last_name_ = e->name;
 }
 
 std::string expandTableName(std::string_view pattern, int64_t unix_seconds) {

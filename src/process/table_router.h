@@ -67,6 +67,10 @@ class TableNames {
     std::string name;
   };
   std::vector<Expanded> cache_;  ///< one entry per pattern seen (a handful)
+  /// The last answer: consecutive records nearly always share their pattern and second.
+  std::string_view last_pattern_;
+  int64_t last_second_ = -1;
+  std::string_view last_name_;
 };
 
 }  // namespace siphon::process

@@ -1,15 +1,10 @@
 #include "process/table_routing.h"
 
 namespace siphon::process {
-namespace {
-
-enum class Count : uint8_t { Routed };
-constexpr std::string_view kCounts[] = {"routed"};
-
-}  // namespace
+namespace {}  // namespace
 
 TableRoutingProcessor::TableRoutingProcessor(std::vector<LaneRouting> lanes)
-    : Processor("table_name", {kCounts, {}}) {
+    : Processor("table_name", {}) {
   for (auto& l : lanes) routes_.emplace_back(l.lane, std::move(l.routing));
 }
 
@@ -21,7 +16,6 @@ Verdict TableRoutingProcessor::process(record::Record& r) {
     // mt_mode=hash reads the parse; without one (no SIP-parse processor) the fields are empty.
     r.table = kind == record::RowKind::Sip ? route.router.route(r.sip.fields)
                                            : record::reportTableName(kind);
-    counters_.count(Count::Routed);
     return Verdict::Keep;
   }
   return Verdict::Keep;

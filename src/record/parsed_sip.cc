@@ -5,21 +5,6 @@
 
 namespace siphon::record {
 
-RowKindAndType rowKindFor(uint8_t payload_type) {
-  switch (payload_type) {
-    case 5:
-      return {RowKind::Rtcp, 3};
-    case 32:
-      return {RowKind::Report, 2};
-    case 99:
-      return {RowKind::Report, 4};
-    case 100:
-      return {RowKind::Log, 5};
-    default:
-      return {RowKind::Sip, 0};
-  }
-}
-
 std::string_view reportTableName(RowKind kind) {
   switch (kind) {
     case RowKind::Rtcp:

@@ -27,7 +27,20 @@ struct RowKindAndType {
   RowKind kind;
   int type;
 };
-[[nodiscard]] RowKindAndType rowKindFor(uint8_t payload_type);
+[[nodiscard]] constexpr RowKindAndType rowKindFor(uint8_t payload_type) {
+  switch (payload_type) {
+    case 5:
+      return {RowKind::Rtcp, 3};
+    case 32:
+      return {RowKind::Report, 2};
+    case 99:
+      return {RowKind::Report, 4};
+    case 100:
+      return {RowKind::Log, 5};
+    default:
+      return {RowKind::Sip, 0};
+  }
+}
 
 /// The table of a non-SIP family (rtcp_capture, report_capture, logs_capture), as OpenSIPS and
 /// Homer name them; "sip_capture" for SIP (whose table comes from table_name routing).

@@ -2,6 +2,6 @@
 
 namespace siphon::record {
 
-RecordPtr share(Record&& r) { return std::make_shared<const Record>(std::move(r)); }
+RecordBox makeRecord(core::Capture&& c) { return std::make_shared<Record>(std::move(c)); }
 
 }  // namespace siphon::record

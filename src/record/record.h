@@ -10,6 +10,10 @@
 //   lanes       receive it frozen, as a RecordPtr (shared_ptr<const Record>): fan-out to
 //               several lanes shares one record and copies no byte of it. A sink only reads.
 //
+// A record is built where it will live: the source makes it in its shared allocation
+// (makeRecord, a RecordBox the processors write through), and freezing it for the lanes is a
+// pointer conversion, not a copy of its kilobyte.
+//
 // Lifetime of the views: `sip` views capture.meta.payload and `table` views a string owned by
 // the table-routing processor, which the pipeline keeps alive until every lane has stopped.
 // Moving a Record keeps its views valid (the byte vectors move their heap buffers).
@@ -31,7 +35,7 @@ using LaneSet = std::bitset<kMaxLanes>;
 
 struct Record {
   Record() = default;
-  explicit Record(core::Capture c) : capture(std::move(c)) {}
+  explicit Record(core::Capture&& c) : capture(std::move(c)) {}
   Record(const Record&) = delete;
   Record& operator=(const Record&) = delete;
   Record(Record&&) noexcept = default;
@@ -52,8 +56,10 @@ struct Record {
 };
 
 using RecordPtr = std::shared_ptr<const Record>;
+/// A record the processors may still write (one thread owns it); converts to RecordPtr.
+using RecordBox = std::shared_ptr<Record>;
 
-/// Freezes `r` for the lanes: one allocation, no byte copied.
-[[nodiscard]] RecordPtr share(Record&& r);
+/// A new record holding `c`, in the allocation the lanes will share.
+[[nodiscard]] RecordBox makeRecord(core::Capture&& c);
 
 }  // namespace siphon::record

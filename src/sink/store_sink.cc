@@ -10,7 +10,8 @@
 namespace siphon::sink {
 namespace {
 
-constexpr std::string_view kCounts[] = {"stored", "batches", "batch_us", "batch_max_us"};
+constexpr std::string_view kCounts[] = {"stored", "batches", "batch_us", "batch_max_us",
+                                        "cache_bytes"};
 constexpr std::string_view kDrops[] = {"storage_error"};
 static_assert(std::size(kCounts) == static_cast<size_t>(StoreCount::kCount));
 static_assert(std::size(kDrops) == static_cast<size_t>(StoreDrop::kCount));
@@ -128,6 +129,7 @@ void StoreSink::commitBatch(bool force) {
         counters_.count(StoreCount::Batches);
         counters_.count(StoreCount::BatchUs, us);
         counters_.raise(StoreCount::BatchMaxUs, us);
+        counters_.set(StoreCount::CacheBytes, store_->cacheBytes());
       }
       break;
     }

@@ -39,7 +39,9 @@ struct StoreSinkOptions {
 };
 
 /// What a storage sink (embedded or PostgreSQL) counts.
-enum class StoreCount : uint8_t { Stored, Batches, BatchUs, BatchMaxUs, kCount };
+/// CacheBytes is a level, not a sum: the embedded store's SQLite page cache after its last
+/// commit (part of the collector's steady memory, with the lanes' queues).
+enum class StoreCount : uint8_t { Stored, Batches, BatchUs, BatchMaxUs, CacheBytes, kCount };
 enum class StoreDrop : uint8_t { StorageError, kCount };
 /// The names of those counts and drops.
 [[nodiscard]] core::CounterNames storeCounterNames();

@@ -5,8 +5,9 @@
 namespace siphon::source {
 namespace {
 
-constexpr std::string_view kCounts[] = {"received"};
-constexpr std::string_view kDrops[] = {"bad_hep", "stream_error", "kernel_buffer"};
+constexpr std::string_view kCounts[] = {"received",    "connections",     "tcp_refused_limit",
+                                        "tcp_evicted", "tcp_idle_closed", "tls_handshake_timeout"};
+constexpr std::string_view kDrops[] = {"bad_hep", "stream_error", "stream_cut", "kernel_buffer"};
 static_assert(std::size(kCounts) == static_cast<size_t>(HepIngestCount::kCount));
 static_assert(std::size(kDrops) == static_cast<size_t>(HepIngestDrop::kCount));
 
@@ -21,10 +22,10 @@ HepIngest::HepIngest(std::string name, uint16_t source, Ingress& ingress, HepIng
 bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream) {
   counters_.count(HepIngestCount::Received);
   std::vector<std::byte> bytes(packet.begin(), packet.end());
-  record::Record r;
+  record::RecordBox r;
   if (options_.plain_sip && !from_stream && !hep::looksLikeHep(packet)) {
     // The X-Siptrace reader (a processor) gives it its addresses and time, or drops it.
-    r.capture = core::sniffedCapture({}, 0, std::move(bytes));
+    r = record::makeRecord(core::sniffedCapture({}, 0, std::move(bytes)));
   } else {
     hep::DecodeOptions decode = options_.decode;
     if (from_stream) decode.accept_v1_v2 = false;  // only "HEP3" frames a stream (§1.1)
@@ -33,9 +34,9 @@ bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream) {
       counters_.drop(HepIngestDrop::BadHep);
       return false;
     }
-    r.capture = std::move(*capture);
+    r = record::makeRecord(std::move(*capture));
   }
-  r.source = source_;
+  r->source = source_;
   return ingress_.push(std::move(r), PushPolicy::DropWhenFull);
 }
 

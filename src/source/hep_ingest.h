@@ -25,11 +25,21 @@ struct HepIngestOptions {
   bool plain_sip = false;
 };
 
-/// The listener's counters: packets received, and those lost by reason.
-enum class HepIngestCount : uint8_t { Received, kCount };
+/// The listener's counters: packets received (every one is then pushed or dropped with a
+/// reason, so received = pushed + dropped), and what happened to stream connections.
+enum class HepIngestCount : uint8_t {
+  Received,
+  Connections,       ///< stream connections accepted
+  RefusedLimit,      ///< tcp_refused_limit: refused, the sender or the listener was at its limit
+  Evicted,           ///< tcp_evicted: an idle connection closed to make room for a new one
+  IdleClosed,        ///< tcp_idle_closed: closed after tcp_idle_timeout without a byte
+  HandshakeTimeout,  ///< tls_handshake_timeout: closed before its TLS handshake finished
+  kCount,
+};
 enum class HepIngestDrop : uint8_t {
   BadHep,        ///< the packet did not decode as HEP
-  StreamError,   ///< a HEP-over-TCP/TLS stream broke framing and was closed
+  StreamError,   ///< a HEP-over-TCP/TLS stream broke framing (bad magic or length): closed
+  StreamCut,     ///< a stream ended in the middle of a packet: the partial packet is lost
   KernelBuffer,  ///< the kernel dropped datagrams: the socket's receive buffer was full
   kCount,
 };
@@ -42,8 +52,19 @@ class HepIngest {
 
   /// Decodes one packet (copied into the record) and pushes it; false when it was dropped.
   bool accept(std::span<const std::byte> packet, bool from_stream);
-  /// A stream broke framing (counted stream_error; the caller closes it).
-  void streamBroken() { counters_.drop(HepIngestDrop::StreamError); }
+  /// A stream broke framing: what followed the last whole packet is one packet received and
+  /// dropped (stream_error); the caller closes the connection.
+  void streamBroken() {
+    counters_.count(HepIngestCount::Received);
+    counters_.drop(HepIngestDrop::StreamError);
+  }
+  /// A stream ended with part of a packet: one packet received and dropped (stream_cut).
+  void streamCut() {
+    counters_.count(HepIngestCount::Received);
+    counters_.drop(HepIngestDrop::StreamCut);
+  }
+  /// A connection event of a stream listener.
+  void connection(HepIngestCount event) { counters_.count(event); }
   /// The kernel dropped `n` datagrams of this listener.
   void kernelDropped(uint64_t n) { counters_.drop(HepIngestDrop::KernelBuffer, n); }
 

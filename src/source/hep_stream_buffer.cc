@@ -18,8 +18,16 @@ bool HepStreamBuffer::feed(std::span<const std::byte> bytes, HepIngest& ingest) 
     offset += *len;
   }
   buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(offset));
-  if (!ok) ingest.streamBroken();
+  if (!ok) {
+    ingest.streamBroken();
+    buffer_.clear();  // counted: what followed the last whole packet is gone
+  }
   return ok;
+}
+
+void HepStreamBuffer::finish(HepIngest& ingest) {
+  if (!buffer_.empty()) ingest.streamCut();
+  buffer_.clear();
 }
 
 }  // namespace siphon::source

@@ -15,6 +15,9 @@ class HepStreamBuffer {
   /// Appends `bytes` and ingests every whole packet. False when the framing broke (bad magic
   /// or length): the caller closes the connection; the drop is already counted.
   [[nodiscard]] bool feed(std::span<const std::byte> bytes, HepIngest& ingest);
+  /// The stream ended (either side closed it, or the framing broke): a partial packet still
+  /// held is counted as received and dropped (stream_cut), so that every stream balances.
+  void finish(HepIngest& ingest);
 
  private:
   std::vector<std::byte> buffer_;  ///< received, not yet a whole packet

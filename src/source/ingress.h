@@ -18,9 +18,9 @@ enum class PushPolicy : uint8_t {
 class Ingress {
  public:
   virtual ~Ingress() = default;
-  /// Takes `r` through the pipeline. False when no lane took it (dropped by a processor or
-  /// by every lane; each counted where it happened).
-  virtual bool push(record::Record&& r, PushPolicy policy) = 0;
+  /// Takes `r` through the pipeline (the caller lets go of it). False when no lane took it
+  /// (dropped by a processor or by every lane; each counted where it happened).
+  virtual bool push(record::RecordBox r, PushPolicy policy) = 0;
 };
 
 }  // namespace siphon::source

@@ -15,7 +15,7 @@ LiveCaptureSource::LiveCaptureSource(std::string name, std::unique_ptr<PacketSou
       ingress_(ingress),
       clock_(clock),
       extractor_(std::move(options), [this](core::Capture&& c) {
-        ingress_.push(record::Record(std::move(c)), PushPolicy::DropWhenFull);
+        ingress_.push(record::makeRecord(std::move(c)), PushPolicy::DropWhenFull);
       }) {}
 
 LiveCaptureSource::~LiveCaptureSource() { stop(); }

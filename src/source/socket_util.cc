@@ -1,5 +1,6 @@
 #include "source/socket_util.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
@@ -65,13 +66,28 @@ core::Result<uint16_t, core::Failure> claimUdpPort(const core::Endpoint& ep) {
 core::Result<int, core::Failure> listenSocket(const core::Endpoint& ep) {
   auto fd = bindSocket(ep, SOCK_STREAM, AddressSharing::ListenReuse);
   if (!fd.has_value()) return fd;
-  if (::listen(*fd, 128) != 0) {
+  if (::listen(*fd, SOMAXCONN) != 0) {
     auto failure = core::Failure{errnoText("listen " + ep.toString()), 1};
     ::close(*fd);
     return core::unexpected(std::move(failure));
   }
   return fd;
 }
+
+core::IpAddress addressOf(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET6) {
+    sockaddr_in6 a;
+    std::memcpy(&a, &ss, sizeof a);
+    return core::IpAddress::v6(
+        std::span<const std::byte, 16>(reinterpret_cast<const std::byte*>(&a.sin6_addr), 16));
+  }
+  sockaddr_in a;
+  std::memcpy(&a, &ss, sizeof a);
+  return core::IpAddress::v4(
+      std::span<const std::byte, 4>(reinterpret_cast<const std::byte*>(&a.sin_addr), 4));
+}
+
+void setNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
 uint16_t boundPort(int fd) {
   sockaddr_storage ss{};

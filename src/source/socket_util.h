@@ -30,7 +30,12 @@ enum class AddressSharing : uint8_t {
 /// way: a second collector started on the same port fails here instead of silently taking
 /// part of the first one's traffic.
 [[nodiscard]] core::Result<uint16_t, core::Failure> claimUdpPort(const core::Endpoint& ep);
-/// A bound, listening TCP socket for `ep`.
+/// The IP address of a socket address (IPv4 or IPv6).
+[[nodiscard]] core::IpAddress addressOf(const sockaddr_storage& ss);
+/// Sets O_NONBLOCK.
+void setNonBlocking(int fd);
+/// A bound, listening TCP socket for `ep` (backlog SOMAXCONN: a burst of senders connecting
+/// at once is queued by the kernel, not refused).
 [[nodiscard]] core::Result<int, core::Failure> listenSocket(const core::Endpoint& ep);
 /// The port a bound socket got (for port 0).
 [[nodiscard]] uint16_t boundPort(int fd);

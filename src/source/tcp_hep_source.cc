@@ -1,9 +1,11 @@
 #include "source/tcp_hep_source.h"
 
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <vector>
 
@@ -13,8 +15,12 @@
 namespace siphon::source {
 namespace {
 
+constexpr int kAcceptPerTurn = 64;  // bounded work per loop turn (STYLE.md §6)
+
 struct Connection {
   int fd = -1;
+  ConnectionTable::Id id = 0;
+  core::IpAddress peer;
   HepStreamBuffer stream;
 };
 
@@ -32,12 +38,20 @@ bool readConnection(Connection& c, HepIngest& ingest) {
   }
 }
 
+StreamLimits bounded(StreamLimits limits) {
+  limits.max_connections = std::min(limits.max_connections, TcpHepSource::kMaxConnections);
+  return limits;
+}
+
 }  // namespace
 
 TcpHepSource::TcpHepSource(core::Endpoint endpoint, uint16_t index, Ingress& ingress,
-                           HepIngestOptions options)
+                           HepIngestOptions options, StreamLimits limits, const core::Clock& clock)
     : endpoint_(std::move(endpoint)),
-      ingest_(endpoint_.toString(), index, ingress, std::move(options)) {}
+      ingest_(endpoint_.toString(), index, ingress, std::move(options)),
+      table_(bounded(limits), clock),
+      refused_log_(endpoint_.toString() + ": connection refused at the connection limit", clock),
+      closed_log_(endpoint_.toString() + ": idle connection closed", clock) {}
 
 TcpHepSource::~TcpHepSource() { stop(); }
 
@@ -51,6 +65,7 @@ core::Result<void, core::Failure> TcpHepSource::start() {
   if (!fd.has_value()) return core::unexpected(std::move(fd).error());
   listen_fd_ = *fd;
   endpoint_.port = boundPort(listen_fd_);
+  setNonBlocking(listen_fd_);  // each turn accepts until the backlog is empty
   thread_ = std::jthread([this](std::stop_token st) { run(st); });
   return {};
 }
@@ -69,35 +84,66 @@ void TcpHepSource::stop() {
 void TcpHepSource::run(std::stop_token stop) {
   std::vector<Connection> conns;
   std::vector<pollfd> fds;
+  // Closes conns[i]: whatever it held of a packet is counted, its slot is freed (if the table
+  // has not freed it already, for an eviction or an idle timeout).
+  auto close = [&](size_t i) {
+    conns[i].stream.finish(ingest_);
+    ::close(conns[i].fd);
+    table_.remove(conns[i].id);
+    conns.erase(conns.begin() + static_cast<std::ptrdiff_t>(i));
+  };
+  auto closeById = [&](ConnectionTable::Id id, HepIngestCount why) {
+    for (size_t i = 0; i < conns.size(); ++i) {
+      if (conns[i].id != id) continue;
+      const std::string peer = conns[i].peer.toString();
+      close(i);
+      ingest_.connection(why);
+      closed_log_.event(peer);
+      return;
+    }
+  };
   while (!stop.stop_requested()) {
     fds.clear();
     fds.push_back({listen_fd_, POLLIN, 0});
     for (auto& c : conns) fds.push_back({c.fd, POLLIN, 0});
     int ready = ::poll(fds.data(), fds.size(), 100);
-    if (ready <= 0) continue;
     // Index 0 is the listener; connections follow in order.
-    for (size_t i = conns.size(); i-- > 0;) {
-      if (fds[i + 1].revents == 0) continue;
-      if (!readConnection(conns[i], ingest_)) {
-        ::close(conns[i].fd);
-        conns.erase(conns.begin() + static_cast<std::ptrdiff_t>(i));
+    if (ready > 0) {
+      for (size_t i = conns.size(); i-- > 0;) {
+        if (fds[i + 1].revents == 0) continue;
+        table_.touch(conns[i].id);
+        if (!readConnection(conns[i], ingest_)) close(i);
       }
     }
-    if (fds[0].revents & POLLIN) {
-      int cfd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (cfd >= 0) {
-        if (conns.size() >= kMaxConnections) {
+    if (ready > 0 && (fds[0].revents & POLLIN)) {
+      for (int n = 0; n < kAcceptPerTurn; ++n) {
+        sockaddr_storage ss{};
+        socklen_t len = sizeof ss;
+        int cfd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len,
+                            SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (cfd < 0) break;
+        const core::IpAddress peer = addressOf(ss);
+        auto admitted = table_.admit(peer);
+        if (admitted.evicted) closeById(*admitted.evicted, HepIngestCount::Evicted);
+        if (!admitted.id) {
           ::close(cfd);
-        } else {
-          conns.push_back({cfd, {}});
+          ingest_.connection(HepIngestCount::RefusedLimit);
+          refused_log_.event(peer.toString());
+          continue;
         }
+        table_.handshakeDone(*admitted.id);  // TCP has no handshake of ours to wait for
+        ingest_.connection(HepIngestCount::Connections);
+        conns.push_back({cfd, *admitted.id, peer, {}});
       }
     }
+    for (auto id : table_.expire().idle) closeById(id, HepIngestCount::IdleClosed);
   }
   // Shutdown: take what peers already sent, then close.
   for (auto& c : conns) {
     readConnection(c, ingest_);
+    c.stream.finish(ingest_);
     ::close(c.fd);
+    table_.remove(c.id);
   }
 }
 

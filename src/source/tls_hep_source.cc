@@ -29,10 +29,26 @@ SSL_CTX* ctxOf(void* p) { return static_cast<SSL_CTX*>(p); }
 }  // namespace
 
 TlsHepSource::TlsHepSource(core::Endpoint endpoint, TlsOptions tls, uint16_t index,
-                           Ingress& ingress, HepIngestOptions options)
+                           Ingress& ingress, HepIngestOptions options, StreamLimits limits,
+                           const core::Clock& clock)
     : endpoint_(std::move(endpoint)),
       tls_(std::move(tls)),
-      ingest_(endpoint_.toString(), index, ingress, std::move(options)) {}
+      ingest_(endpoint_.toString(), index, ingress, std::move(options)),
+      table_(limits, clock),
+      refused_log_(endpoint_.toString() + ": connection refused at the connection limit", clock),
+      closed_log_(endpoint_.toString() + ": connection closed (idle, evicted or handshake timeout)",
+                  clock) {}
+
+void TlsHepSource::end(ConnectionTable::Id id, HepIngestCount why) {
+  std::lock_guard lock(mu_);
+  for (auto& c : connections_) {
+    if (c.id != id) continue;
+    c.thread.request_stop();  // its loop notices within one receive timeout (100 ms)
+    ingest_.connection(why);
+    closed_log_.event("connection " + std::to_string(id));
+    return;
+  }
+}
 
 void TlsHepSource::snapshot(std::vector<core::StageSnapshot>& out) const {
   out.push_back(ingest_.stats().snapshot());
@@ -95,41 +111,58 @@ void TlsHepSource::stop() {
 void TlsHepSource::acceptLoop(std::stop_token stop) {
   while (!stop.stop_requested()) {
     pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    int cfd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    const bool ready = ::poll(&p, 1, 100) > 0;
+    auto expired = table_.expire();
+    for (auto id : expired.idle) end(id, HepIngestCount::IdleClosed);
+    for (auto id : expired.handshake) end(id, HepIngestCount::HandshakeTimeout);
+    if (!ready) continue;
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    int cfd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
     if (cfd < 0) continue;
-    if (live_.load() >= kMaxConnections) {
+    const core::IpAddress peer = addressOf(ss);
+    auto admitted = table_.admit(peer);
+    if (admitted.evicted) end(*admitted.evicted, HepIngestCount::Evicted);
+    if (!admitted.id) {
       ::close(cfd);
+      ingest_.connection(HepIngestCount::RefusedLimit);
+      refused_log_.event(peer.toString());
       continue;
     }
+    ingest_.connection(HepIngestCount::Connections);
     timeval tv{0, 100'000};  // lets a connection thread notice a stop request
     ::setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     std::lock_guard lock(mu_);
     std::erase_if(connections_, [](const Connection& c) { return c.done->load(); });  // joins
-    ++live_;
     Connection& c = connections_.emplace_back();
-    c.thread = std::jthread([this, cfd, done = c.done](std::stop_token st) {
-      serve(st, cfd);
+    c.id = *admitted.id;
+    c.thread = std::jthread([this, cfd, id = c.id, done = c.done](std::stop_token st) {
+      serve(st, cfd, id);
       done->store(true);
     });
   }
 }
 
-void TlsHepSource::serve(std::stop_token stop, int fd) {
+void TlsHepSource::serve(std::stop_token stop, int fd, ConnectionTable::Id id) {
+  HepStreamBuffer stream;
   try {  // the one catch-all of this thread: a connection never takes the process down
     SSL* ssl = SSL_new(ctxOf(ctx_));
     SSL_set_fd(ssl, fd);
     bool ok = false;
-    for (int tries = 0; tries < 100 && !stop.stop_requested(); ++tries) {  // <= 10 s handshake
+    // Until the handshake is done, or the acceptor ends it (tls_handshake_timeout, eviction).
+    while (!stop.stop_requested()) {
       int r = SSL_accept(ssl);
       if (r == 1) {
         ok = true;
+        table_.handshakeDone(id);
         break;
       }
       int e = SSL_get_error(ssl, r);
-      if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) break;
+      const bool timeout = e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ||
+                           (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK));
+      if (!timeout) break;
+      ERR_clear_error();
     }
-    HepStreamBuffer stream;
     std::byte chunk[16384];
     bool draining = false;
     while (ok) {
@@ -145,6 +178,7 @@ void TlsHepSource::serve(std::stop_token stop, int fd) {
         }
         break;
       }
+      table_.touch(id);
       if (!stream.feed({chunk, static_cast<size_t>(n)}, ingest_)) break;
     }
     SSL_shutdown(ssl);
@@ -152,8 +186,9 @@ void TlsHepSource::serve(std::stop_token stop, int fd) {
   } catch (const std::exception&) {
     ingest_.streamBroken();
   }
+  stream.finish(ingest_);
   ::close(fd);
-  --live_;
+  table_.remove(id);
 }
 
 }  // namespace siphon::source

@@ -20,12 +20,44 @@ void putVarint(std::vector<std::byte>& out, uint64_t v) {
   out.push_back(static_cast<std::byte>(v));
 }
 
-void putBytes(std::vector<std::byte>& out, std::span<const std::byte> b) {
-  putVarint(out, b.size());
-  out.insert(out.end(), b.begin(), b.end());
-}
 
-void putText(std::vector<std::byte>& out, std::string_view s) { putBytes(out, core::asBytes(s)); }
+// A record's metadata written straight into the block's buffer: the buffer is grown once by
+// an upper bound, written through a pointer and cut to what was written. A vector push_back
+// per byte (capacity check, size update each time) cost more than the rest of the encoding.
+class RecordWriter {
+ public:
+  RecordWriter(std::vector<std::byte>& out, size_t bound) : out_(out), start_(out.size()) {
+    out_.resize(start_ + bound);
+    at_ = out_.data() + start_;
+  }
+  ~RecordWriter() { out_.resize(static_cast<size_t>(at_ - out_.data())); }
+  RecordWriter(const RecordWriter&) = delete;
+  RecordWriter& operator=(const RecordWriter&) = delete;
+
+  /// At most kMaxVarint bytes.
+  void varint(uint64_t v) {
+    while (v >= 0x80) {
+      *at_++ = static_cast<std::byte>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *at_++ = static_cast<std::byte>(v);
+  }
+  void byte(uint8_t v) { *at_++ = static_cast<std::byte>(v); }
+  /// kMaxVarint + b.size() bytes at most.
+  void bytes(std::span<const std::byte> b) {
+    varint(b.size());
+    if (!b.empty()) std::memcpy(at_, b.data(), b.size());
+    at_ += b.size();
+  }
+
+  static constexpr size_t kMaxVarint = 10;
+
+ private:
+  std::vector<std::byte>& out_;
+  size_t start_;
+  std::byte* at_;
+};
+
 
 std::optional<uint64_t> getVarint(core::ByteReader& r) {
   uint64_t v = 0;
@@ -58,28 +90,35 @@ void BlockBuilder::add(const core::CaptureMeta& m, std::string_view node) {
     payloads_.reserve(1024 * 1024);
   }
   ++count_;
-  putVarint(meta_, static_cast<uint64_t>(m.microsSinceEpoch()));
-  uint8_t fixed[5] = {m.hep_version, m.ip_family, m.ip_proto, m.payload_type,
-                      static_cast<uint8_t>((m.has_auth_key ? kHasAuthKey : 0) |
-                                           (m.payload_compressed ? kCompressed : 0))};
-  meta_.insert(meta_.end(), reinterpret_cast<const std::byte*>(fixed),
-               reinterpret_cast<const std::byte*>(fixed) + sizeof fixed);
-  putBytes(meta_, m.src_ip.bytes());
-  putBytes(meta_, m.dst_ip.bytes());
-  putVarint(meta_, m.src_port);
-  putVarint(meta_, m.dst_port);
-  putVarint(meta_, m.capture_id);
-  putVarint(meta_, m.keepalive);
-  putText(meta_, node);
-  putText(meta_, m.correlation_id);
+  // The bound: every varint at its longest, every byte string with its length.
+  constexpr size_t kV = RecordWriter::kMaxVarint;
+  size_t bound = kV + 5 + 2 * (kV + 16) + 4 * kV + (kV + node.size()) +
+                 (kV + m.correlation_id.size()) + kV + kV;
+  for (const auto& c : m.other_chunks) bound += 3 * kV + c.value.size();
+  RecordWriter w(meta_, bound);
+  w.varint(static_cast<uint64_t>(m.microsSinceEpoch()));
+  w.byte(m.hep_version);
+  w.byte(m.ip_family);
+  w.byte(m.ip_proto);
+  w.byte(m.payload_type);
+  w.byte(static_cast<uint8_t>((m.has_auth_key ? kHasAuthKey : 0) |
+                              (m.payload_compressed ? kCompressed : 0)));
+  w.bytes(m.src_ip.bytes());  // IpAddress::bytes() is 0, 4 or 16 bytes
+  w.bytes(m.dst_ip.bytes());
+  w.varint(m.src_port);
+  w.varint(m.dst_port);
+  w.varint(m.capture_id);
+  w.varint(m.keepalive);
+  w.bytes(core::asBytes(node));
+  w.bytes(core::asBytes(m.correlation_id));
   // The auth key itself is a credential: we keep only whether one was sent.
-  putVarint(meta_, m.other_chunks.size());
+  w.varint(m.other_chunks.size());
   for (const auto& c : m.other_chunks) {
-    putVarint(meta_, c.vendor);
-    putVarint(meta_, c.type);
-    putBytes(meta_, c.value);
+    w.varint(c.vendor);
+    w.varint(c.type);
+    w.bytes(c.value);
   }
-  putVarint(meta_, m.payload.size());
+  w.varint(m.payload.size());
   payloads_.insert(payloads_.end(), m.payload.begin(), m.payload.end());
 }
 

@@ -90,6 +90,12 @@ BlockStore::~BlockStore() {
   sqlite3_close(db_);
 }
 
+size_t BlockStore::cacheBytes() const {
+  int current = 0, highwater = 0;
+  sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_USED, &current, &highwater, 0);
+  return current < 0 ? 0 : static_cast<size_t>(current);
+}
+
 core::Failure BlockStore::failure(const std::string& what) const {
   return core::Failure{what + ": " + sqlite3_errmsg(db_), 1};
 }

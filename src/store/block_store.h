@@ -111,6 +111,8 @@ class BlockStore {
                                                                                   int64_t until);
   [[nodiscard]] core::Result<LoadedBlock, core::Failure> loadBlock(int64_t id);
   [[nodiscard]] core::Result<StoreStats, core::Failure> stats();
+  /// Bytes SQLite's page cache holds for this connection now (the cache_mb it may grow to).
+  [[nodiscard]] size_t cacheBytes() const;
 
  private:
   struct OpenBlock {

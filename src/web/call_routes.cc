@@ -110,8 +110,8 @@ void addCallRoutes(httplib::Server& server, const StoreAccess& store) {
   });
   server.Get("/api/v1/call/export.txt", [&store](const httplib::Request& req, httplib::Response& res) {
     withCall(store, req, res, {},
-             [&store](const httplib::Request&, httplib::Response& r, const query::CallQuery&,
-                      const query::CallResult& call) {
+             [](const httplib::Request&, httplib::Response& r, const query::CallQuery&,
+                const query::CallResult& call) {
                r.set_content(callText(call), "text/plain; charset=utf-8");
              });
   });

@@ -1,5 +1,9 @@
 #include "web/stats_text.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "pipeline/pipeline_totals.h"
@@ -39,6 +43,29 @@ BatchFigures batchFigures(std::span<const core::StageSnapshot> stages) {
 
 const char* onOff(const process::CaptureSwitch& s) { return s.accepting() ? "on" : "off"; }
 
+// The steady-state memory of a collector is the lanes' queues (queue_memory_mb at most) plus
+// the store's page cache (store_cache_mb at most) plus a fixed part (code, threads' stacks,
+// socket buffers, the HTTP server): rss = queue + store_cache + other.
+struct Memory {
+  uint64_t rss = 0, queue = 0, store_cache = 0, other = 0;
+};
+
+Memory memoryOf(const pipeline::Pipeline& p, std::span<const core::StageSnapshot> stages) {
+  Memory m;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    unsigned long size = 0, resident = 0;
+    if (std::fscanf(f, "%lu %lu", &size, &resident) == 2) {
+      m.rss = static_cast<uint64_t>(resident) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    }
+    std::fclose(f);
+  }
+  m.queue = p.queueBytes();
+  m.store_cache = core::sumCount(stages, "sink", "cache_bytes");
+  const uint64_t known = m.queue + m.store_cache;
+  m.other = m.rss > known ? m.rss - known : 0;
+  return m;
+}
+
 }  // namespace
 
 std::string statsJson(const pipeline::Pipeline& p) {
@@ -64,6 +91,11 @@ std::string statsJson(const pipeline::Pipeline& p) {
   for (const char* name : {"capture", "trace"}) {
     if (const auto* s = p.findSwitch(name)) j[name] = onOff(*s);
   }
+  const Memory mem = memoryOf(p, stages);
+  j["memory"] = {{"rss_bytes", mem.rss},
+                 {"queue_bytes", mem.queue},
+                 {"store_cache_bytes", mem.store_cache},
+                 {"other_bytes", mem.other}};
   nlohmann::json list = nlohmann::json::array();
   for (const auto& s : stages) {
     nlohmann::json counts = nlohmann::json::object(), drops = nlohmann::json::object();
@@ -107,6 +139,13 @@ std::string metricsText(const pipeline::Pipeline& p) {
   line("siphon_queue_depth", p.queueDepth());
   metric("siphon_queue_bytes", "gauge", "bytes of the records waiting in the lanes' queues");
   line("siphon_queue_bytes", p.queueBytes());
+  const Memory mem = memoryOf(p, stages);
+  metric("siphon_memory_bytes", "gauge",
+         "resident memory: the lanes' queues, the store's page cache, and the rest");
+  line("siphon_memory_bytes{part=\"rss\"}", mem.rss);
+  line("siphon_memory_bytes{part=\"queue\"}", mem.queue);
+  line("siphon_memory_bytes{part=\"store_cache\"}", mem.store_cache);
+  line("siphon_memory_bytes{part=\"other\"}", mem.other);
   if (const auto* s = p.findSwitch("capture")) {
     metric("siphon_capture_on", "gauge", "1 when capture_on and hep_capture_on are both on");
     line("siphon_capture_on", s->accepting() ? 1 : 0);

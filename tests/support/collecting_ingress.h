@@ -12,7 +12,7 @@ namespace siphon::support {
 
 class CollectingIngress final : public source::Ingress {
  public:
-  bool push(record::Record&& r, source::PushPolicy policy) override {
+  bool push(record::RecordBox r, source::PushPolicy policy) override {
     std::lock_guard lock(mu_);
     policies_.push_back(policy);
     records_.push_back(std::move(r));
@@ -23,7 +23,7 @@ class CollectingIngress final : public source::Ingress {
     return records_.size();
   }
   /// The records so far (moved out).
-  [[nodiscard]] std::vector<record::Record> take() {
+  [[nodiscard]] std::vector<record::RecordBox> take() {
     std::lock_guard lock(mu_);
     return std::move(records_);
   }
@@ -34,7 +34,7 @@ class CollectingIngress final : public source::Ingress {
 
  private:
   mutable std::mutex mu_;
-  std::vector<record::Record> records_;
+  std::vector<record::RecordBox> records_;
   std::vector<source::PushPolicy> policies_;
 };
 

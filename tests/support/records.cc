@@ -49,10 +49,10 @@ void RecordMaker::process(record::Record& r) {
   (void)tables_.process(r);
 }
 
-record::RecordPtr RecordMaker::make(core::Capture c) {
-  record::Record r(std::move(c));
-  process(r);
-  return record::share(std::move(r));
+record::RecordPtr RecordMaker::make(core::Capture&& c) {
+  record::RecordBox r = record::makeRecord(std::move(c));
+  process(*r);
+  return r;
 }
 
 }  // namespace siphon::support

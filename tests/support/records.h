@@ -44,7 +44,7 @@ class RecordMaker {
  public:
   explicit RecordMaker(process::TableRouting routing = {}, sip::FieldOptions fields = {});
   /// The capture through the SIP parse and table routing, frozen as the lanes receive it.
-  [[nodiscard]] record::RecordPtr make(core::Capture c);
+  [[nodiscard]] record::RecordPtr make(core::Capture&& c);
   [[nodiscard]] record::RecordPtr make(std::string_view payload, const CaptureSpec& spec = {}) {
     return make(makeCapture(payload, spec));
   }

@@ -22,7 +22,7 @@ class SinkLane {
   [[nodiscard]] auto open() { return sink_->open(); }
   void start() { lane_.start(); }
   /// A record as it left a source (no processor ran).
-  bool offer(core::Capture c) { return offer(record::share(record::Record(std::move(c)))); }
+  bool offer(core::Capture c) { return offer(record::makeRecord(std::move(c))); }
   /// A record as the processors left it (support::RecordMaker).
   bool offer(record::RecordPtr r) {
     return lane_.push(std::move(r), source::PushPolicy::DropWhenFull);

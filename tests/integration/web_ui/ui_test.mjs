@@ -86,8 +86,11 @@ async function main() {
       await page.waitForSelector('#token-dialog[open]');
       await page.fill('#token-input', TOKEN);
       await page.click('#token-save');
-      check(await page.evaluate(() => localStorage.getItem('siphon.api_token')) === TOKEN,
-            'the token was not kept in localStorage');
+      // The dialog's close handler stores the token: wait (bounded) for it rather than racing it.
+      const kept = await page.waitForFunction(
+          (t) => localStorage.getItem('siphon.api_token') === t, TOKEN, {timeout: 5000})
+          .then(() => true, () => false);
+      check(kept, 'the token was not kept in localStorage');
     }
     await page.waitForSelector('#results tbody tr.result');
     const rows = await page.$$eval('#results tbody tr.result', (trs) => trs.map((tr) => ({

@@ -3,7 +3,9 @@
 
 #include "pipeline/collector.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,7 +23,9 @@
 
 #include "core/byte_reader.h"
 #include "hep/hep_encoder.h"
+#include "support/fake_clock.h"
 #include "support/sip_traffic.h"
+#include "support/wait.h"
 #include "support/tls_certificate.h"
 #include "query/search.h"
 #include "sip/xheaders.h"
@@ -337,6 +341,152 @@ TEST_F(CollectorTest, ASecondCollectorOnTheSamePortsFailsToStart) {
   waitReceived(first, 100);
   first.stop();
   EXPECT_EQ(first.stats().stored, 100u);
+}
+
+// The counts of the collector's first source (its only listener in these tests).
+core::StageSnapshot listenerStage(const Collector& c) {
+  for (const auto& s : c.pipeline().snapshot()) {
+    if (s.kind == "source") return s;
+  }
+  return {};
+}
+
+// A TCP connection from `from` (a loopback address) to 127.0.0.1:`port`; -1 on failure.
+int connectFrom(const char* from, uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  ::inet_pton(AF_INET, from, &local.sin_addr);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// 2,000 idle connections need file descriptors beyond the usual 1,024 (ours plus the
+// collector's, in one process).
+bool raiseFileLimit(rlim_t want) {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return false;
+  if (r.rlim_cur >= want) return true;
+  r.rlim_cur = std::min(want, r.rlim_max);
+  return ::setrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur >= want;
+}
+
+// Issue 15: 1,024 idle TCP connections filled every slot and locked every later sender out,
+// uncounted. Now a sender is held to tcp_max_connections_per_source, newcomers evict the
+// oldest idle connection, idle ones are closed after tcp_idle_timeout, and every refusal and
+// close is counted by reason.
+TEST_F(CollectorTest, IdleTcpConnectionsCannotLockSendersOut) {
+  if (!raiseFileLimit(4500)) GTEST_SKIP() << "needs 4,500 file descriptors";
+  support::FakeClock clock;
+  config_.listen = {*core::Endpoint::parse("tcp:127.0.0.1:0")};
+  Collector c(config_, clock);
+  ASSERT_TRUE(c.start().has_value());
+  const uint16_t port = c.listeners()[0].port;
+  const size_t per_source = config_.stream_limits.max_per_source;  // 256 by default
+
+  std::vector<int> idle;
+  for (int i = 0; i < 2000; ++i) {
+    int fd = connectFrom("127.0.0.1", port);
+    ASSERT_GE(fd, 0) << "connection " << i;
+    idle.push_back(fd);
+  }
+  auto count = [&](std::string_view name) { return listenerStage(c).count(name); };
+  ASSERT_TRUE(support::waitFor(
+      [&] { return count("connections") + count("tcp_refused_limit") == 2000; }));
+  EXPECT_EQ(count("connections"), per_source);
+  EXPECT_EQ(count("tcp_refused_limit"), 2000 - per_source) << "none was idle long enough to evict";
+
+  {  // A new sender still gets its messages stored.
+    int fd = connectFrom("127.0.0.2", port);
+    ASSERT_GE(fd, 0);
+    Packet stream;
+    for (const auto& p : traffic(100, 3)) stream.insert(stream.end(), p.begin(), p.end());
+    ASSERT_EQ(::send(fd, stream.data(), stream.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(stream.size()));
+    waitReceived(c, 100);
+    ::close(fd);
+  }
+  // Once they have been idle a while, newcomers of the same sender take the oldest slots.
+  clock.advance(std::chrono::seconds(2));
+  for (int i = 0; i < 10; ++i) {
+    int fd = connectFrom("127.0.0.1", port);
+    ASSERT_GE(fd, 0);
+    idle.push_back(fd);
+  }
+  ASSERT_TRUE(support::waitFor([&] { return count("tcp_evicted") == 10; }));
+  // After tcp_idle_timeout every idle connection is closed.
+  clock.advance(config_.stream_limits.idle_timeout);
+  ASSERT_TRUE(support::waitFor([&] { return count("tcp_idle_closed") == per_source; }));
+  for (int fd : idle) ::close(fd);
+  c.stop();
+  const auto s = c.stats();
+  EXPECT_EQ(s.stored, 100u);
+  EXPECT_EQ(s.received, s.stored + s.droppedTotal());
+  EXPECT_EQ(count("connections"), per_source + 1 + 10);
+}
+
+// Issue 15: a TLS client that never finishes its handshake held a slot; it is closed after
+// tls_handshake_timeout (counted), and senders that finish theirs are served as before.
+TEST_F(CollectorTest, ATlsClientThatStopsMidHandshakeIsTimedOut) {
+  support::writeSelfSignedCert(dir_);
+  support::FakeClock clock;
+  config_.listen = {*core::Endpoint::parse("tls:127.0.0.1:0")};
+  config_.tls_certificate = (dir_ / "cert.pem").string();
+  config_.tls_private_key = (dir_ / "key.pem").string();
+  Collector c(config_, clock);
+  ASSERT_TRUE(c.start().has_value());
+  const uint16_t port = c.listeners()[0].port;
+  int stuck = connectFrom("127.0.0.1", port);
+  ASSERT_GE(stuck, 0);
+  const char partial_hello[] = {0x16, 0x03, 0x01};  // a record header, then silence
+  ASSERT_EQ(::send(stuck, partial_hello, sizeof partial_hello, MSG_NOSIGNAL), 3);
+  auto count = [&](std::string_view name) { return listenerStage(c).count(name); };
+  ASSERT_TRUE(support::waitFor([&] { return count("connections") == 1; }));
+  clock.advance(config_.stream_limits.handshake_timeout);
+  ASSERT_TRUE(support::waitFor([&] { return count("tls_handshake_timeout") == 1; }));
+  timeval tv{5, 0};
+  ::setsockopt(stuck, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[64];
+  EXPECT_LE(::recv(stuck, buf, sizeof buf, 0), 0) << "the collector closed it";
+  ::close(stuck);
+  c.stop();
+  EXPECT_EQ(c.stats().received, 0u);
+}
+
+// Issue 15: TCP streams cut in the middle of a packet, or broken by garbage, balance:
+// received = stored + dropped, by reason.
+TEST_F(CollectorTest, TcpStreamsCutOrBrokenBalanceTheirCounts) {
+  config_.listen = {*core::Endpoint::parse("tcp:127.0.0.1:0")};
+  Collector c(config_);
+  ASSERT_TRUE(c.start().has_value());
+  const uint16_t port = c.listeners()[0].port;
+  auto packets = traffic(20, 3);
+  {
+    Sender cut(core::EndpointProto::Tcp, port);  // 9 packets and half of the 10th
+    for (size_t i = 0; i < 9; ++i) cut.send(packets[i]);
+    cut.send(Packet(packets[9].begin(), packets[9].begin() + packets[9].size() / 2));
+  }
+  {
+    Sender broken(core::EndpointProto::Tcp, port);  // 10 packets, then not HEP at all
+    for (size_t i = 10; i < 20; ++i) broken.send(packets[i]);
+    broken.send(Packet(64, std::byte{'x'}));
+  }
+  waitReceived(c, 21);
+  c.stop();
+  const auto s = c.stats();
+  EXPECT_EQ(s.stored, 19u);
+  EXPECT_EQ(s.dropped("stream_cut"), 1u);
+  EXPECT_EQ(s.dropped("stream_error"), 1u);
+  EXPECT_EQ(s.received, 21u);
+  EXPECT_EQ(s.received, s.stored + s.droppedTotal());
 }
 
 TEST_F(CollectorTest, BadStorePathFailsStart) {

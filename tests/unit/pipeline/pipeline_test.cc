@@ -99,8 +99,8 @@ class ToLaneOne final : public process::Processor {
   }
 };
 
-record::Record recordOf(std::string_view payload) {
-  return record::Record(support::makeCapture(payload));
+record::RecordBox recordOf(std::string_view payload) {
+  return record::makeRecord(support::makeCapture(payload));
 }
 
 TEST(Pipeline, FanOutSharesOneRecordAndCopiesNoPayload) {
@@ -238,10 +238,10 @@ TEST(Lane, OfflineInputWaitsForRoomThenGivesUpCounted) {
   lane.start();
   s->gate(true);
   // The first goes to the (gated) sink, the second fills the queue, the third waits and fails.
-  EXPECT_TRUE(lane.push(record::share(recordOf(kSip)), source::PushPolicy::WaitForRoom));
+  EXPECT_TRUE(lane.push(recordOf(kSip), source::PushPolicy::WaitForRoom));
   while (lane.depth() != 0) std::this_thread::yield();  // the lane thread took it to the gate
-  EXPECT_TRUE(lane.push(record::share(recordOf(kSip)), source::PushPolicy::WaitForRoom));
-  EXPECT_FALSE(lane.push(record::share(recordOf(kSip)), source::PushPolicy::WaitForRoom));
+  EXPECT_TRUE(lane.push(recordOf(kSip), source::PushPolicy::WaitForRoom));
+  EXPECT_FALSE(lane.push(recordOf(kSip), source::PushPolicy::WaitForRoom));
   EXPECT_EQ(lane.stats().droppedBy(LaneDrop::NotQueued), 1u);
   s->gate(false);
   lane.stop();

@@ -47,9 +47,9 @@ TEST(HepIngest, DecodesEachVersionOnceIntoARecordThatOwnsItsBytes) {
   ASSERT_EQ(records.size(), 3u);
   for (size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i];
-    EXPECT_EQ(r.meta().hep_version, i + 1);
-    EXPECT_EQ(core::asText(r.meta().payload), kSip);
-    EXPECT_EQ(r.source, 3) << "the listener's index travels with the record";
+    EXPECT_EQ(r->meta().hep_version, i + 1);
+    EXPECT_EQ(core::asText(r->meta().payload), kSip);
+    EXPECT_EQ(r->source, 3) << "the listener's index travels with the record";
   }
   EXPECT_EQ(ingest.stats().countOf(HepIngestCount::Received), 3u);
   for (auto p : pushed.policies()) EXPECT_EQ(p, PushPolicy::DropWhenFull);
@@ -83,9 +83,9 @@ TEST(HepIngest, PlainSipDatagramsBecomeNonHepRecordsWhenAsked) {
   EXPECT_FALSE(ingest.accept(core::asBytes(kSip), /*from_stream=*/true));  // never on a stream
   auto records = pushed.take();
   ASSERT_EQ(records.size(), 1u);
-  EXPECT_EQ(records[0].meta().hep_version, 0);
-  EXPECT_EQ(records[0].meta().ts_sec, 0u) << "no time: the arrival-time processor stamps it";
-  EXPECT_EQ(core::asText(records[0].meta().payload), kSip);
+  EXPECT_EQ(records[0]->meta().hep_version, 0);
+  EXPECT_EQ(records[0]->meta().ts_sec, 0u) << "no time: the arrival-time processor stamps it";
+  EXPECT_EQ(core::asText(records[0]->meta().payload), kSip);
 }
 
 TEST(HepIngest, StreamAndKernelLossesAreCountedByReason) {

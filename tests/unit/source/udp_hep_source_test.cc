@@ -63,7 +63,7 @@ TEST(UdpHepSource, EveryDatagramBecomesOneRecordOfItsListener) {
   ASSERT_EQ(stages.size(), 1u);
   EXPECT_EQ(stages[0].stage, "udp:127.0.0.1:" + std::to_string(port));
   EXPECT_EQ(stages[0].count("received"), 200u);
-  for (const auto& r : pushed.take()) EXPECT_EQ(r.source, 1);
+  for (const auto& r : pushed.take()) EXPECT_EQ(r->source, 1);
 }
 
 // Issue 9: a second collector started on a port the first one holds joined the first one's

@@ -79,7 +79,7 @@ core::Capture sniffed(const std::string& sip, uint32_t seq, const std::string& c
 // The records a lane hands the sink, from captures.
 std::vector<record::RecordPtr> recordsOf(std::vector<core::Capture> captures) {
   std::vector<record::RecordPtr> out;
-  for (auto& c : captures) out.push_back(record::share(record::Record(std::move(c))));
+  for (auto& c : captures) out.push_back(record::makeRecord(std::move(c)));
   return out;
 }
 

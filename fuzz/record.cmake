@@ -1,0 +1,3 @@
+# Records as columns, JSON and text: any payload through the one SIP parse (src/record).
+siphon_add_fuzzer(NAME record_json
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/record_json_fuzz.cc LIBS siphon::record)
