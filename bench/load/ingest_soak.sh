@@ -6,15 +6,19 @@
 # after the last packet the last call was searchable, and the RSS each second of the load.
 # Bounded in count and time.
 #
-#   bench/load/ingest_soak.sh BUILD_DIR [RATE=100000] [SECONDS=5]
+# The memory the collector reports (ctl stats: queue, store page cache, the rest) is sampled
+# when the load ends, at its highest. CONFIG is an optional `siphon serve -c` file (e.g.
+# store_cache_mb = 2).
+#
+#   bench/load/ingest_soak.sh BUILD_DIR [RATE=100000] [SECONDS=5] [CONFIG]
 set -euo pipefail
-BUILD=${1:?build dir}; RATE=${2:-100000}; SECS=${3:-5}
+BUILD=${1:?build dir}; RATE=${2:-100000}; SECS=${3:-5}; CONFIG=${4:-}
 SIPHON=$BUILD/src/cli/siphon; LOAD=$BUILD/bench/load/siphon-hep-load
 COUNT=$((RATE * SECS))
 DIR=$(mktemp -d /tmp/siphon-soak.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 HTTP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --db "sqlite:$DIR/soak.db" --http "127.0.0.1:$HTTP" \
+"$SIPHON" serve ${CONFIG:+-c "$CONFIG"} --listen "udp:127.0.0.1:$PORT" --db "sqlite:$DIR/soak.db" --http "127.0.0.1:$HTTP" \
   >"$DIR/serve.out" 2>"$DIR/serve.err" &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
@@ -30,6 +34,7 @@ SAMPLER=$!
   --run-id "$RUN" >"$DIR/load.json"
 t_sent=$(date +%s.%N)
 kill $SAMPLER 2>/dev/null || true
+at_end=$("$SIPHON" ctl --api "http://127.0.0.1:$HTTP" stats --format json)
 # The last scenario's Call-ID: searchable when the store has it.
 last=$((COUNT / 4))
 found=""
@@ -47,9 +52,10 @@ rss=$(awk '/VmHWM/{print $2}' /proc/$PID/status)
 kill -TERM $PID; wait $PID || true
 trap 'rm -rf "$DIR"' EXIT
 db_bytes=$(du -cb "$DIR"/soak.db* | tail -1 | cut -f1)
-python3 - "$DIR/load.json" "$stats" "$rss" "$db_bytes" "$((after - before))" "$t_sent" "${found:-0}" "$(cat "$DIR/rss.txt")" <<'PY'
+python3 - "$DIR/load.json" "$stats" "$rss" "$db_bytes" "$((after - before))" "$t_sent" "${found:-0}" "$(cat "$DIR/rss.txt")" "$at_end" <<'PY'
 import json, sys
 load = json.load(open(sys.argv[1])); st = json.loads(sys.argv[2])
+mem = json.loads(sys.argv[9]).get("memory", {})
 rss_kb, db, kdrops, t_sent, t_found = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
 stored = st["stored"]
 print(json.dumps({
@@ -60,5 +66,6 @@ print(json.dumps({
   "peak_rss_mb": round(rss_kb / 1024, 1), "disk_bytes_per_msg": round(db / max(stored, 1), 1),
   "all_stored_after_s": round(t_found - t_sent, 2) if t_found else None,
   "rss_mb_each_second": [int(x) for x in sys.argv[8].split()],
+  "memory_mb_at_end_of_load": {k.replace("_bytes", ""): round(v / 2**20, 1) for k, v in mem.items()},
 }))
 PY

@@ -32,6 +32,7 @@ class BoundedQueue {
       if (byte_capacity_ != 0 && bytes_ + bytes > byte_capacity_ && !items_.empty()) return false;
       items_.push_back(Entry{std::move(item), bytes});
       bytes_ += bytes;
+      if (bytes_ > peak_bytes_) peak_bytes_ = bytes_;
     }
     ready_.notify_one();
     return true;
@@ -98,6 +99,11 @@ class BoundedQueue {
     std::lock_guard lock(mu_);
     return bytes_;
   }
+  /// The most bytes held at once so far: the heap the allocator keeps after they left.
+  [[nodiscard]] size_t peakBytes() const {
+    std::lock_guard lock(mu_);
+    return peak_bytes_;
+  }
   [[nodiscard]] size_t capacity() const { return capacity_; }
   [[nodiscard]] size_t byteCapacity() const { return byte_capacity_; }
 
@@ -113,6 +119,7 @@ class BoundedQueue {
   std::condition_variable ready_;
   std::deque<Entry> items_;
   size_t bytes_ = 0;
+  size_t peak_bytes_ = 0;
   bool closed_ = false;
   bool interrupted_ = false;
 };

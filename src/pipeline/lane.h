@@ -63,6 +63,7 @@ class Lane {
   [[nodiscard]] const core::StageCounters& stats() const { return counters_; }
   [[nodiscard]] size_t depth() const { return queue_.size(); }
   [[nodiscard]] size_t bytes() const { return queue_.bytes(); }
+  [[nodiscard]] size_t peakBytes() const { return queue_.peakBytes(); }
 
  private:
   void run();

@@ -124,6 +124,12 @@ size_t Pipeline::queueDepth() const {
   return n;
 }
 
+size_t Pipeline::queuePeakBytes() const {
+  size_t n = 0;
+  for (const auto& lane : lanes_) n += lane->peakBytes();
+  return n;
+}
+
 size_t Pipeline::queueBytes() const {
   size_t n = 0;
   for (const auto& lane : lanes_) n += lane->bytes();

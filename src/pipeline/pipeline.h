@@ -97,6 +97,8 @@ class Pipeline final : public source::Ingress {
   [[nodiscard]] Lane& lane(size_t i) { return *lanes_[i]; }
   [[nodiscard]] size_t queueDepth() const;
   [[nodiscard]] size_t queueBytes() const;
+  /// The lanes' byte high-water marks, summed.
+  [[nodiscard]] size_t queuePeakBytes() const;
   /// The switch named `name`, or null.
   [[nodiscard]] process::CaptureSwitch* findSwitch(std::string_view name) const;
   [[nodiscard]] const std::optional<QueryableStore>& queryableStore() const { return store_; }

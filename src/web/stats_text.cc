@@ -45,9 +45,11 @@ const char* onOff(const process::CaptureSwitch& s) { return s.accepting() ? "on"
 
 // The steady-state memory of a collector is the lanes' queues (queue_memory_mb at most) plus
 // the store's page cache (store_cache_mb at most) plus a fixed part (code, threads' stacks,
-// socket buffers, the HTTP server): rss = queue + store_cache + other.
+// socket buffers, the HTTP server). The allocator keeps the heap the queues held at their
+// fullest, so it is their high-water mark that stays resident:
+// rss = queue_peak + store_cache + other.
 struct Memory {
-  uint64_t rss = 0, queue = 0, store_cache = 0, other = 0;
+  uint64_t rss = 0, queue = 0, queue_peak = 0, store_cache = 0, other = 0;
 };
 
 Memory memoryOf(const pipeline::Pipeline& p, std::span<const core::StageSnapshot> stages) {
@@ -60,8 +62,9 @@ Memory memoryOf(const pipeline::Pipeline& p, std::span<const core::StageSnapshot
     std::fclose(f);
   }
   m.queue = p.queueBytes();
+  m.queue_peak = p.queuePeakBytes();
   m.store_cache = core::sumCount(stages, "sink", "cache_bytes");
-  const uint64_t known = m.queue + m.store_cache;
+  const uint64_t known = m.queue_peak + m.store_cache;
   m.other = m.rss > known ? m.rss - known : 0;
   return m;
 }
@@ -94,6 +97,7 @@ std::string statsJson(const pipeline::Pipeline& p) {
   const Memory mem = memoryOf(p, stages);
   j["memory"] = {{"rss_bytes", mem.rss},
                  {"queue_bytes", mem.queue},
+                 {"queue_peak_bytes", mem.queue_peak},
                  {"store_cache_bytes", mem.store_cache},
                  {"other_bytes", mem.other}};
   nlohmann::json list = nlohmann::json::array();
@@ -144,6 +148,7 @@ std::string metricsText(const pipeline::Pipeline& p) {
          "resident memory: the lanes' queues, the store's page cache, and the rest");
   line("siphon_memory_bytes{part=\"rss\"}", mem.rss);
   line("siphon_memory_bytes{part=\"queue\"}", mem.queue);
+  line("siphon_memory_bytes{part=\"queue_peak\"}", mem.queue_peak);
   line("siphon_memory_bytes{part=\"store_cache\"}", mem.store_cache);
   line("siphon_memory_bytes{part=\"other\"}", mem.other);
   if (const auto* s = p.findSwitch("capture")) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "pipeline/agent.h"
 #include "pipeline/collector.h"
@@ -65,6 +66,15 @@ TEST_F(ApiServerTest, HealthMetricsAndCaptureSwitch) {
   auto stats = client.Get("/api/v1/stats");
   ASSERT_TRUE(stats);
   EXPECT_NE(stats->body.find("\"dropped_by_reason\""), std::string::npos);
+  // Issue 15: the parts of the resident memory, and every stage in the one shape.
+  auto j = nlohmann::json::parse(stats->body);
+  for (const char* part :
+       {"rss_bytes", "queue_bytes", "queue_peak_bytes", "store_cache_bytes", "other_bytes"}) {
+    EXPECT_TRUE(j["memory"].contains(part)) << part;
+  }
+  EXPECT_GT(j["memory"]["rss_bytes"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(j["stages"].is_array());
+  EXPECT_NE(metrics->body.find("siphon_memory_bytes{part=\"store_cache\"}"), std::string::npos);
   EXPECT_EQ(client.Get("/nope")->status, 404);
 }
 
