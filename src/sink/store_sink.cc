@@ -20,6 +20,18 @@ static_assert(std::size(kDrops) == static_cast<size_t>(StoreDrop::kCount));
 
 core::CounterNames storeCounterNames() { return {kCounts, kDrops}; }
 
+void countCommit(core::StageCounters& counters, uint64_t records,
+                 std::chrono::steady_clock::time_point started) {
+  counters.count(StoreCount::Stored, records);
+  if (records == 0) return;
+  const auto us = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                            std::chrono::steady_clock::now() - started)
+                                            .count());
+  counters.count(StoreCount::Batches);
+  counters.count(StoreCount::BatchUs, us);
+  counters.raise(StoreCount::BatchMaxUs, us);
+}
+
 StoreSink::StoreSink(StoreSinkOptions options, const core::Clock& clock)
     : Sink("store sqlite:" + options.path, storeCounterNames()),
       options_(std::move(options)),
@@ -118,19 +130,11 @@ void StoreSink::commitBatch(bool force) {
   auto first_failure = clock_.steadyNow();
   int failures = 0;
   for (;;) {
-    auto t0 = std::chrono::steady_clock::now();  // a duration measured, not a decision made
+    const auto t0 = std::chrono::steady_clock::now();
     auto r = store_->flush(force);
     if (r.has_value()) {
-      counters_.count(StoreCount::Stored, *r);
-      if (*r > 0) {
-        auto us = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                            std::chrono::steady_clock::now() - t0)
-                                            .count());
-        counters_.count(StoreCount::Batches);
-        counters_.count(StoreCount::BatchUs, us);
-        counters_.raise(StoreCount::BatchMaxUs, us);
-        counters_.set(StoreCount::CacheBytes, store_->cacheBytes());
-      }
+      countCommit(counters_, *r, t0);
+      if (*r > 0) counters_.set(StoreCount::CacheBytes, store_->cacheBytes());
       break;
     }
     if (failures == 0) first_failure = clock_.steadyNow();

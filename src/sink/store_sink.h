@@ -45,6 +45,10 @@ enum class StoreCount : uint8_t { Stored, Batches, BatchUs, BatchMaxUs, CacheByt
 enum class StoreDrop : uint8_t { StorageError, kCount };
 /// The names of those counts and drops.
 [[nodiscard]] core::CounterNames storeCounterNames();
+/// Counts a committed transaction of `records` (none: nothing but the stored count) that
+/// started at `started` (steady clock: a duration measured, not a decision made by time).
+void countCommit(core::StageCounters& counters, uint64_t records,
+                 std::chrono::steady_clock::time_point started);
 
 class StoreSink final : public Sink {
  public:

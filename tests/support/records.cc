@@ -1,6 +1,7 @@
 #include "support/records.h"
 
 #include "core/byte_reader.h"
+#include "hep/hep_encoder.h"
 
 namespace siphon::support {
 
@@ -38,6 +39,17 @@ core::Capture makeCapture(std::string_view payload, const CaptureSpec& spec) {
     m.other_chunks.push_back({chunk.vendor, chunk.type, take(chunk.value.size())});
   }
   return c;
+}
+
+std::vector<std::byte> hepPacket(std::string_view payload, const CaptureSpec& spec,
+                                 uint8_t version) {
+  core::Capture c = makeCapture(payload, spec);
+  c.meta.hep_version = version;
+  hep::EncodeOptions o;
+  o.version = version;
+  std::vector<std::byte> out;
+  if (!hep::encodeHep(c.meta, out, o).has_value()) out.clear();  // the caller's test fails on it
+  return out;
 }
 
 RecordMaker::RecordMaker(process::TableRouting routing, sip::FieldOptions fields)

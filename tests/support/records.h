@@ -39,6 +39,11 @@ struct CaptureSpec {
 /// A capture owning its bytes: the payload and every string of `spec` live in `raw`.
 [[nodiscard]] core::Capture makeCapture(std::string_view payload, const CaptureSpec& spec = {});
 
+/// `payload` encoded as one HEP packet of `version` with what `spec` describes (HEPv1 carries
+/// no time, capture id or chunks).
+[[nodiscard]] std::vector<std::byte> hepPacket(std::string_view payload,
+                                               const CaptureSpec& spec = {}, uint8_t version = 3);
+
 /// Records as the collector's processors make them, for one storage lane (lane 0).
 class RecordMaker {
  public:

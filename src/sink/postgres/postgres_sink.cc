@@ -269,16 +269,10 @@ void PostgresSink::write(std::span<const record::RecordPtr> batch) {
   auto first_failure = clock_.steadyNow();
   int failures = 0;
   for (;;) {
-    auto t0 = std::chrono::steady_clock::now();  // a duration measured, not a decision made
+    const auto t0 = std::chrono::steady_clock::now();
     auto r = tryWrite();
     if (r.has_value()) {
-      counters_.count(StoreCount::Stored, batch.size());
-      auto us = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                          std::chrono::steady_clock::now() - t0)
-                                          .count());
-      counters_.count(StoreCount::Batches);
-      counters_.count(StoreCount::BatchUs, us);
-      counters_.raise(StoreCount::BatchMaxUs, us);
+      countCommit(counters_, batch.size(), t0);
       if (failing_) std::fprintf(stderr, "siphon: postgres: writing again\n");
       failing_ = false;
       break;

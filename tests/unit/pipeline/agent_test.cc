@@ -33,6 +33,16 @@ size_t storedIn(const std::filesystem::path& db) {
 
 class AgentTest : public ::testing::Test {
  protected:
+  // A collector on loopback UDP port 0 storing into the test's directory; null if it failed.
+  std::unique_ptr<Collector> startCollector() {
+    CollectorConfig cc = defaultCollectorConfig();
+    cc.listen = {*core::Endpoint::parse("udp:127.0.0.1:0")};
+    cc.db_url = "sqlite:" + (dir_ / "collector.db").string();
+    auto c = std::make_unique<Collector>(cc);
+    if (!c->start().has_value()) return nullptr;
+    return c;
+  }
+
   support::TempDir dir_{"agent"};
 };
 
@@ -52,11 +62,9 @@ TEST_F(AgentTest, TraceToDatabaseStoresEveryRecordOfAFile) {
 }
 
 TEST_F(AgentTest, OneRecordGoesToHepOutAndTheStoreAlike) {
-  CollectorConfig cc = defaultCollectorConfig();
-  cc.listen = {*core::Endpoint::parse("udp:127.0.0.1:0")};
-  cc.db_url = "sqlite:" + (dir_ / "collector.db").string();
-  Collector collector(cc);
-  ASSERT_TRUE(collector.start().has_value());
+  auto started = startCollector();
+  ASSERT_TRUE(started);
+  Collector& collector = *started;
 
   AgentConfig config;
   config.hep = {collector.listeners()[0].toString()};
@@ -80,11 +88,9 @@ TEST_F(AgentTest, OneRecordGoesToHepOutAndTheStoreAlike) {
 }
 
 TEST_F(AgentTest, HepFoundInACaptureIsRelayedWithItsOwnFields) {
-  CollectorConfig cc = defaultCollectorConfig();
-  cc.listen = {*core::Endpoint::parse("udp:127.0.0.1:0")};
-  cc.db_url = "sqlite:" + (dir_ / "collector.db").string();
-  Collector collector(cc);
-  ASSERT_TRUE(collector.start().has_value());
+  auto started = startCollector();
+  ASSERT_TRUE(started);
+  Collector& collector = *started;
   AgentConfig config;
   config.hep = {collector.listeners()[0].toString()};
   Agent agent(config);

@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "core/byte_reader.h"
-#include "hep/hep_encoder.h"
 #include "net/link_type.h"
 #include "record/parsed_sip.h"
 #include "source/pcap_file_source.h"
 #include "support/frame_builder.h"
+#include "support/records.h"
 
 namespace siphon::source {
 namespace {
@@ -79,22 +79,17 @@ TEST(FrameRecordExtractor, SniffedSipOwnsItsPayloadWithAddressesAndCaptureTime) 
 }
 
 TEST(FrameRecordExtractor, HepInACaptureIsDecodedOnceIntoTheRecordsOwnBytes) {
-  core::CaptureMeta meta;
-  meta.hep_version = 3;
-  meta.ip_family = 2;
-  meta.ip_proto = 17;
-  meta.src_ip = *core::IpAddress::parse("192.0.2.1");
-  meta.dst_ip = *core::IpAddress::parse("192.0.2.2");
-  meta.src_port = 5061;
-  meta.dst_port = 5062;
-  meta.ts_sec = 1600000000;
-  meta.ts_usec = 7;
-  meta.capture_id = 2001;
-  meta.correlation_id = "corr-hep";
-  meta.node_name = "edge-9";
-  meta.payload = core::asBytes(kOptions);
-  std::vector<std::byte> hep;
-  ASSERT_TRUE(hep::encodeHep(meta, hep).has_value());
+  support::CaptureSpec spec;
+  spec.src = "192.0.2.1";
+  spec.dst = "192.0.2.2";
+  spec.sport = 5061;
+  spec.dport = 5062;
+  spec.ts_us = 1'600'000'000'000'007;
+  spec.capture_id = 2001;
+  spec.correlation = "corr-hep";
+  spec.node = "edge-9";
+  const auto hep = support::hepPacket(kOptions, spec);
+  ASSERT_FALSE(hep.empty());
   Collected c;
   {
     Frame f = udpFrame(40000, 9060, core::asText(hep));
@@ -115,19 +110,8 @@ TEST(FrameRecordExtractor, HepInACaptureIsDecodedOnceIntoTheRecordsOwnBytes) {
 }
 
 TEST(FrameRecordExtractor, HepV1WithoutTimeGetsTheFramesCaptureTime) {
-  core::CaptureMeta meta;
-  meta.hep_version = 1;
-  meta.ip_family = 2;
-  meta.ip_proto = 17;
-  meta.src_ip = *core::IpAddress::parse("192.0.2.1");
-  meta.dst_ip = *core::IpAddress::parse("192.0.2.2");
-  meta.src_port = 5060;
-  meta.dst_port = 5060;
-  meta.payload = core::asBytes(kOptions);
-  std::vector<std::byte> hep;
-  hep::EncodeOptions v1;
-  v1.version = 1;
-  ASSERT_TRUE(hep::encodeHep(meta, hep, v1).has_value());
+  const auto hep = support::hepPacket(kOptions, {}, /*version=*/1);
+  ASSERT_FALSE(hep.empty());
   Collected c;
   Frame f = udpFrame(40000, 9060, core::asText(hep));
   c.extractor.onFrame(f.packet(1700000123, 456));

@@ -9,31 +9,15 @@
 #include <vector>
 
 #include "core/byte_reader.h"
-#include "hep/hep_encoder.h"
 #include "support/collecting_ingress.h"
+#include "support/records.h"
 
 namespace siphon::source {
 namespace {
 
 const std::string kSip = "OPTIONS sip:a@example.com SIP/2.0\r\nCall-ID: in-1\r\n\r\n";
 
-std::vector<std::byte> hepPacket(uint8_t version) {
-  core::CaptureMeta m;
-  m.hep_version = version;
-  m.ip_family = 2;
-  m.ip_proto = 17;
-  m.src_ip = *core::IpAddress::parse("10.0.0.1");
-  m.dst_ip = *core::IpAddress::parse("10.0.0.2");
-  m.src_port = 5060;
-  m.dst_port = 5060;
-  m.ts_sec = version == 1 ? 0 : 1700000000;
-  m.payload = core::asBytes(kSip);
-  hep::EncodeOptions o;
-  o.version = version;
-  std::vector<std::byte> out;
-  EXPECT_TRUE(hep::encodeHep(m, out, o).has_value());
-  return out;
-}
+std::vector<std::byte> hepPacket(uint8_t version) { return support::hepPacket(kSip, {}, version); }
 
 TEST(HepIngest, DecodesEachVersionOnceIntoARecordThatOwnsItsBytes) {
   support::CollectingIngress pushed;

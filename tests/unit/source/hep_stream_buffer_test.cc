@@ -5,26 +5,16 @@
 #include <gtest/gtest.h>
 
 #include "core/byte_reader.h"
-#include "hep/hep_encoder.h"
 #include "support/collecting_ingress.h"
+#include "support/records.h"
 
 namespace siphon::source {
 namespace {
 
 std::vector<std::byte> packet(const std::string& payload) {
-  core::CaptureMeta m;
-  m.hep_version = 3;
-  m.ip_family = 2;
-  m.ip_proto = 6;
-  m.src_ip = *core::IpAddress::parse("10.0.0.1");
-  m.dst_ip = *core::IpAddress::parse("10.0.0.2");
-  m.src_port = 5060;
-  m.dst_port = 5060;
-  m.ts_sec = 1700000000;
-  m.payload = core::asBytes(payload);
-  std::vector<std::byte> out;
-  EXPECT_TRUE(hep::encodeHep(m, out).has_value());
-  return out;
+  support::CaptureSpec tcp;
+  tcp.ip_proto = 6;
+  return support::hepPacket(payload, tcp);
 }
 
 TEST(HepStreamBuffer, FramesPacketsSplitAnywhereAndSeveralPerRead) {

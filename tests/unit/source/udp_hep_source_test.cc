@@ -13,28 +13,17 @@
 #include <vector>
 
 #include "core/byte_reader.h"
-#include "hep/hep_encoder.h"
 #include "support/collecting_ingress.h"
+#include "support/records.h"
 #include "support/wait.h"
 
 namespace siphon::source {
 namespace {
 
 std::vector<std::byte> hepPacket(int i) {
-  static const std::string kSip = "OPTIONS sip:a@example.com SIP/2.0\r\nCall-ID: udp\r\n\r\n";
-  core::CaptureMeta m;
-  m.hep_version = 3;
-  m.ip_family = 2;
-  m.ip_proto = 17;
-  m.src_ip = *core::IpAddress::parse("10.0.0.1");
-  m.dst_ip = *core::IpAddress::parse("10.0.0.2");
-  m.src_port = static_cast<uint16_t>(5000 + i);
-  m.dst_port = 5060;
-  m.ts_sec = 1700000000;
-  m.payload = core::asBytes(kSip);
-  std::vector<std::byte> out;
-  EXPECT_TRUE(hep::encodeHep(m, out).has_value());
-  return out;
+  support::CaptureSpec spec;
+  spec.sport = static_cast<uint16_t>(5000 + i);
+  return support::hepPacket("OPTIONS sip:a@example.com SIP/2.0\r\nCall-ID: udp\r\n\r\n", spec);
 }
 
 void sendTo(uint16_t port, const std::vector<std::byte>& p) {

@@ -46,6 +46,17 @@ core::Capture capture(const std::string& payload, uint8_t payload_type) {
   return c;
 }
 
+// Appends the record's row to `b` as PostgresSink::write does: the one parse, the columns.
+// Returns the row kind the parse found.
+RowKind addRow(PgRowBuffer& b, const core::CaptureMeta& meta) {
+  record::ParsedSip sip;
+  record::parseSip(meta, {}, sip);
+  CaptureRow row;
+  buildCaptureRow(meta, sip, {}, row);
+  b.add(meta, row);
+  return row.kind();
+}
+
 std::string paramText(const PgRowBuffer& b, size_t i) {
   auto p = b.param(i);
   return p.value ? std::string(p.value, static_cast<size_t>(p.length)) : "<null>";
@@ -63,12 +74,8 @@ size_t columnIndex(RowKind kind, std::string_view name) {
 TEST(PgRowBuffer, SipRowHasEveryColumnInOrder) {
   const std::string& payload = kInvite;
   auto c = capture(payload, 1);
-  CaptureRow row;
-  record::ParsedSip sip;
-  record::parseSip(c.meta, {}, sip);
-  buildCaptureRow(c.meta, sip, {}, row);
   PgRowBuffer b(RowKind::Sip);
-  b.add(c.meta, row);
+  ASSERT_EQ(addRow(b, c.meta), RowKind::Sip);
   ASSERT_EQ(b.rows(), 1u);
   ASSERT_EQ(b.columns(), postgresColumns(RowKind::Sip).size());
   auto at = [&](std::string_view col) { return paramText(b, columnIndex(RowKind::Sip, col)); };
@@ -103,12 +110,8 @@ TEST(PgRowBuffer, EveryTextParameterIsValidUtf8WithoutNul) {
       "Content-Type: application/sdp\r\nContent-Length: 8\r\n\r\nv=0\r\n\x00\xff\r\n"s;
   for (const std::string& payload : {invite, "NOT SIP AT ALL \xff\xfe\r\n\r\nx"s}) {
     auto c = capture(payload, 1);
-    CaptureRow row;
-    record::ParsedSip sip;
-    record::parseSip(c.meta, {}, sip);
-    buildCaptureRow(c.meta, sip, {}, row);
     PgRowBuffer b(RowKind::Sip);
-    b.add(c.meta, row);
+    ASSERT_EQ(addRow(b, c.meta), RowKind::Sip);
     auto names = postgresColumns(RowKind::Sip);
     for (size_t i = 0; i < b.columns(); ++i) {
       auto p = b.param(i);
@@ -124,12 +127,8 @@ TEST(PgRowBuffer, EveryTextParameterIsValidUtf8WithoutNul) {
 
 TEST(PgRowBuffer, UnparsedSipNamesTheError) {
   auto c = capture("this is not SIP\r\n\r\n", 1);
-  CaptureRow row;
-  record::ParsedSip sip;
-  record::parseSip(c.meta, {}, sip);
-  buildCaptureRow(c.meta, sip, {}, row);
   PgRowBuffer b(RowKind::Sip);
-  b.add(c.meta, row);
+  ASSERT_EQ(addRow(b, c.meta), RowKind::Sip);
   EXPECT_NE(paramText(b, columnIndex(RowKind::Sip, "parse_error")), "<null>");
   EXPECT_EQ(paramText(b, columnIndex(RowKind::Sip, "type")), "0");
 }
@@ -139,20 +138,15 @@ TEST(PgRowBuffer, RtcpRowHasTheReportColumns) {
   c.meta.correlation_id = "corr-1";
   const std::byte v[] = {std::byte{1}, std::byte{2}};
   c.meta.other_chunks.push_back({0x0000, 0x0020, v});
-  CaptureRow row;
-  record::ParsedSip sip;
-  record::parseSip(c.meta, {}, sip);
-  buildCaptureRow(c.meta, sip, {}, row);
-  ASSERT_EQ(row.kind(), RowKind::Rtcp);
   PgRowBuffer b(RowKind::Rtcp);
-  b.add(c.meta, row);
+  ASSERT_EQ(addRow(b, c.meta), RowKind::Rtcp);
   ASSERT_EQ(b.columns(), postgresColumns(RowKind::Rtcp).size());
   EXPECT_EQ(paramText(b, columnIndex(RowKind::Rtcp, "correlation_id")), "corr-1");
   EXPECT_EQ(paramText(b, columnIndex(RowKind::Rtcp, "type")), "3");
   EXPECT_EQ(paramText(b, columnIndex(RowKind::Rtcp, "payload_type")), "5");
   EXPECT_EQ(paramText(b, columnIndex(RowKind::Rtcp, "hep_chunks")),
             std::string("\x00\x00\x00\x20\x00\x08\x01\x02", 8));
-  EXPECT_EQ(reportTableName(row.kind()), "rtcp_capture");
+  EXPECT_EQ(reportTableName(RowKind::Rtcp), "rtcp_capture");
 }
 
 TEST(PgRowBuffer, ManyRowsKeepTheirOwnValues) {
@@ -160,11 +154,7 @@ TEST(PgRowBuffer, ManyRowsKeepTheirOwnValues) {
   std::vector<core::Capture> cs;
   for (int i = 0; i < 300; ++i) {
     cs.push_back(capture(kInvite.substr(0, 20) + std::to_string(i), 1));
-    CaptureRow row;
-    record::ParsedSip sip;
-    record::parseSip(cs.back().meta, {}, sip);
-    buildCaptureRow(cs.back().meta, sip, {}, row);
-    b.add(cs.back().meta, row);
+    (void)addRow(b, cs.back().meta);
   }
   size_t msg = columnIndex(RowKind::Sip, "msg");
   for (size_t i = 0; i < 300; ++i) {
