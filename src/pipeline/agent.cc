@@ -113,7 +113,10 @@ source::FrameRecordExtractorOptions Agent::extractorOptions() const {
 }
 
 void Agent::snapshot(std::vector<core::StageSnapshot>& out) const {
-  if (files_) out.push_back(files_->snapshot("pcap files"));
+  // The offline reader is a stage once a file was read (a live agent reads none).
+  if (files_ && files_read_.load(std::memory_order_relaxed) > 0) {
+    out.push_back(files_->snapshot("pcap files"));
+  }
 }
 
 core::Result<void, core::Failure> Agent::startLive() {
@@ -156,6 +159,7 @@ core::Result<void, core::Failure> Agent::startLive() {
 core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
   auto opened = source::PcapFileSource::open(path);
   if (!opened) return core::unexpected(std::move(opened).error());
+  files_read_.fetch_add(1, std::memory_order_relaxed);
   for (;;) {
     auto next = (*opened)->next();
     if (!next) {

@@ -65,6 +65,7 @@ class Agent final : private StageReporter {
   source::ListenRange listen_range_;  ///< raw_socket_listen, parsed by start()
   Pipeline pipeline_;
   std::unique_ptr<source::FrameRecordExtractor> files_;  ///< offline files, read by readFile()
+  std::atomic<uint64_t> files_read_{0};
   bool started_ = false;
 };
 
