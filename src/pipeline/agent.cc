@@ -24,6 +24,15 @@ Agent::Agent(AgentConfig config, const core::Clock& clock)
 
 Agent::~Agent() { stop(); }
 
+sink::SinkPtr Agent::sipDuplicate(const std::string& uri) const {
+  sink::SipDuplicateOptions o;
+  o.duplicate_uri = uri;
+  o.force_send_sock = config_.force_send_sock;
+  o.xheaders_write = config_.xheaders_write;
+  o.trace_local_ip = config_.trace_local_ip;
+  return std::make_unique<sink::SipDuplicateSink>(std::move(o));
+}
+
 core::Result<void, core::Failure> Agent::addOutputs() {
   LaneOptions lane;
   lane.capacity = config_.queue_size;
@@ -50,15 +59,14 @@ core::Result<void, core::Failure> Agent::addOutputs() {
       if (config_.hep.size() != 1) {
         return core::unexpected(core::Failure{"duplicate_uri: hep_mode_on=0 sends plain SIP to exactly one address", 2});
       }
-      sink::SipDuplicateOptions o;
-      o.duplicate_uri = config_.hep.front();
-      o.force_send_sock = config_.force_send_sock;
-      o.xheaders_write = config_.xheaders_write;
-      o.trace_local_ip = config_.trace_local_ip;
-      out = std::make_unique<sink::SipDuplicateSink>(std::move(o));
+      out = sipDuplicate(config_.hep.front());
     }
     SIPHON_TRY(pipeline_.addLane(config_.hep_mode_on ? "hep out" : "sip duplicate", std::move(out),
                                  lane, /*by_default=*/true));
+  }
+  if (!config_.sip_duplicate_uri.empty()) {  // a plain copy beside the HEP (or a second one)
+    SIPHON_TRY(pipeline_.addLane("sip duplicate", sipDuplicate(config_.sip_duplicate_uri), lane,
+                                 /*by_default=*/true));
   }
   if (config_.trace_to_database) {
     const std::string db_url = config_.db_url.empty() ? "sqlite:siphon.db" : config_.db_url;
@@ -86,7 +94,7 @@ core::Result<void, core::Failure> Agent::start() {
   auto range = source::parseListenRange(config_.raw_socket_listen);
   if (!range) return core::unexpected(std::move(range).error());
   listen_range_ = *range;
-  if (config_.hep.empty() && !config_.trace_to_database) {
+  if (config_.hep.empty() && config_.sip_duplicate_uri.empty() && !config_.trace_to_database) {
     return core::unexpected(core::Failure{"agent: no destination: give --hep ADDR (duplicate_uri) or --db URL", 2});
   }
   // trace_on first: a record the switch drops is neither parsed nor queued.

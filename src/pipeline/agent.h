@@ -4,8 +4,9 @@
 //   pcap files | live interfaces | the raw IP-in-IP socket   (FrameRecordExtractor: tunnels,
 //     → trace_on                                              IP and TCP reassembly, HEP found
 //     [→ SIP parse → table routing]   with trace_to_database  in the capture decoded once)
-//     → lanes: HEP out (hep_mode_on=1) or the plain-SIP duplicate (hep_mode_on=0), and/or the
-//       embedded store (trace_to_database)
+//     → lanes: HEP out (hep_mode_on=1) or the plain-SIP duplicate (hep_mode_on=0), a plain-SIP
+//       duplicate beside the HEP (sip_duplicate_uri), and/or the embedded store
+//       (trace_to_database): any mix, every lane sharing the same records
 //
 // Offline input waits for room in the lanes (a file is replayed whole); live input cannot
 // wait and a full lane counts queue_full. Tests drive it in process; the CLI adds flags and the
@@ -22,6 +23,7 @@
 #include "pipeline/agent_config.h"
 #include "pipeline/pipeline.h"
 #include "process/capture_switch.h"
+#include "sink/sink.h"
 #include "source/frame_record_extractor.h"
 #include "source/listen_range.h"
 
@@ -57,6 +59,7 @@ class Agent final : private StageReporter {
  private:
   void snapshot(std::vector<core::StageSnapshot>& out) const override;
   [[nodiscard]] core::Result<void, core::Failure> addOutputs();
+  [[nodiscard]] sink::SinkPtr sipDuplicate(const std::string& uri) const;
   [[nodiscard]] source::FrameRecordExtractorOptions extractorOptions() const;
 
   AgentConfig config_;

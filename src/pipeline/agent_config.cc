@@ -9,6 +9,8 @@ core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, A
 
   SIPHON_CONFIG_GET(duplicate_uri, file.getStrings("duplicate_uri"));
   if (*duplicate_uri) c.hep = **duplicate_uri;
+  SIPHON_CONFIG_GET(sip_duplicate, file.getString("sip_duplicate_uri"));
+  if (*sip_duplicate) c.sip_duplicate_uri = **sip_duplicate;
   SIPHON_CONFIG_GET(hep_mode_on, file.getSwitch("hep_mode_on"));
   if (*hep_mode_on) c.hep_mode_on = **hep_mode_on;
   SIPHON_CONFIG_GET(hep_version, file.getInt("hep_version", 1, 3));

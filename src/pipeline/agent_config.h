@@ -25,6 +25,9 @@ struct AgentConfig {
   std::vector<std::string> hep;          ///< --hep / duplicate_uri: where HEP goes
   sink::HepOutEncoding encoding;         ///< hep_version, hep_capture_id, node name, auth key
   bool hep_mode_on = true;               ///< hep_mode_on: 0 sends plain SIP to duplicate_uri
+  /// sip_duplicate_uri (Siphon's): a plain-SIP copy as well, beside HEP to duplicate_uri; it
+  /// takes xheaders_write, force_send_sock and trace_local_ip like the hep_mode_on=0 copy.
+  std::string sip_duplicate_uri;
   bool xheaders_write = false;           ///< xheaders_write (plain SIP mode)
   std::string force_send_sock;           ///< force_send_sock (plain SIP mode)
   std::string trace_local_ip;            ///< trace_local_ip

@@ -4,6 +4,11 @@
 
 #include "pipeline/agent.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -85,6 +90,53 @@ TEST_F(AgentTest, OneRecordGoesToHepOutAndTheStoreAlike) {
   EXPECT_EQ(totals.droppedTotal(), 0u);
   EXPECT_TRUE(agent.summaryLine().starts_with("agent: read 691 packets, 81 records, sent 81,"))
       << agent.summaryLine();
+}
+
+// Any mix of sinks: HEP to a collector, a plain-SIP copy with X-Siptrace headers to another
+// tracer, and the agent's own store, all from one read of the file and one record each.
+TEST_F(AgentTest, HepOutAPlainSipCopyAndTheStoreTogether) {
+  auto started = startCollector();
+  ASSERT_TRUE(started);
+  Collector& collector = *started;
+  int rx = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  const int rcvbuf = 4 << 20;
+  ::setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  ASSERT_EQ(::bind(rx, reinterpret_cast<sockaddr*>(&a), len), 0);
+  ASSERT_EQ(::getsockname(rx, reinterpret_cast<sockaddr*>(&a), &len), 0);
+
+  AgentConfig config;
+  config.hep = {collector.listeners()[0].toString()};
+  config.sip_duplicate_uri = "udp:127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  config.xheaders_write = true;
+  config.trace_to_database = true;
+  config.db_url = "sqlite:" + (dir_ / "agent.db").string();
+  Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ASSERT_TRUE(agent.readFile(capture("sngrep__aaa.pcap")).has_value());
+  agent.stop();
+
+  size_t copies = 0;
+  const timeval tv{2, 0};
+  ::setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::vector<char> buf(70000);
+  while (copies < 81 && ::recv(rx, buf.data(), buf.size(), 0) > 0) {
+    ++copies;
+    EXPECT_NE(std::string_view(buf.data(), buf.size()).find("X-Siptrace-Fromip: "),
+              std::string_view::npos);
+  }
+  ::close(rx);
+  EXPECT_EQ(copies, 81u);
+  EXPECT_TRUE(support::waitFor([&] { return collector.stats().received >= 81; }));
+  collector.stop();
+  EXPECT_EQ(collector.stats().stored, 81u);
+  EXPECT_EQ(storedIn(dir_ / "agent.db"), 81u);
+  auto totals = PipelineTotals::of(agent.pipeline().snapshot());
+  EXPECT_EQ(totals.relayed, 162u) << "81 as HEP, 81 as plain SIP";
+  EXPECT_EQ(totals.droppedTotal(), 0u);
 }
 
 TEST_F(AgentTest, HepFoundInACaptureIsRelayedWithItsOwnFields) {
