@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   app.add_option("--users", traffic.users, "user pool size");
   app.add_option("--node-name", traffic.node_name, "HEP node name chunk");
   app.add_option("--auth-key", traffic.auth_key, "HEP auth key chunk");
+  app.add_option("--capture-id", traffic.capture_id, "HEP capture agent id (0x000c)");
   app.add_flag("--correlation-callid", traffic.correlation_callid, "0x0011 = Call-ID");
   app.add_flag("--ipv6", traffic.ipv6, "inner addresses ::1");
   CLI11_PARSE(app, argc, argv);

@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <forward_list>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +49,13 @@ struct CaptureMeta {
   std::string_view node_name;       ///< 0x0013
   std::span<const std::byte> payload;  ///< the captured message (0x000f, or inflated 0x0010)
   std::vector<ChunkView> other_chunks;  ///< every chunk not stored in a field above, in order
+  /// Generic chunks 0x0001-0x000c a routing rule deleted (hep_del): bit N is chunk N. Their
+  /// fields keep a value (0, empty) for the stores; the encoder leaves the chunks out.
+  uint16_t omitted = 0;
+
+  [[nodiscard]] bool isOmitted(uint16_t type) const {
+    return type < 16 && (omitted & (1u << type)) != 0;
+  }
 
   [[nodiscard]] int64_t microsSinceEpoch() const {
     return static_cast<int64_t>(ts_sec) * 1'000'000 + ts_usec;
@@ -65,6 +74,15 @@ struct Capture {
   std::vector<std::byte> raw;       ///< the packet as received (HEP packet or SIP datagram)
   std::vector<std::byte> inflated;  ///< the payload after inflating 0x0010, when compressed
   CaptureMeta meta;
+  /// Values a routing rule wrote (hep_set, templates), which views in `meta` point into. A
+  /// list: adding a value moves none of the others, and an empty list costs no allocation.
+  std::forward_list<std::string> edits;
+
+  /// Keeps `value` with the record and returns a view of the kept copy.
+  std::string_view keep(std::string value) {
+    edits.push_front(std::move(value));
+    return edits.front();
+  }
 
   /// The heap bytes this record holds, for memory-bounded queues.
   [[nodiscard]] size_t footprint() const {

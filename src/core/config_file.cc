@@ -103,6 +103,33 @@ Result<std::optional<std::vector<std::string>>, Failure> ConfigFile::getStrings(
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
+Result<std::vector<ConfigFile>, Failure> ConfigFile::getTables(const std::string& key) {
+  used_.insert(key);
+  std::vector<ConfigFile> out;
+  const auto* v = lookup(doc_->root, key);
+  if (!v) return out;
+  if (!v->is_array()) return unexpected(bad(key, "expected tables ([[" + key + "]])"));
+  size_t n = 0;
+  for (const auto& item : v->as_array()) {
+    ++n;
+    if (!item.is_table()) return unexpected(bad(key, "expected tables ([[" + key + "]])"));
+    auto doc = std::make_unique<Doc>();
+    doc->root = item;
+    out.push_back(ConfigFile(std::move(doc), name_ + ": " + key + " #" + std::to_string(n)));
+  }
+  return out;
+}
+
+Result<std::optional<ConfigFile>, Failure> ConfigFile::getTable(const std::string& key) {
+  used_.insert(key);
+  const auto* v = lookup(doc_->root, key);
+  if (!v) return std::optional<ConfigFile>();
+  if (!v->is_table()) return unexpected(bad(key, "expected a table"));
+  auto doc = std::make_unique<Doc>();
+  doc->root = *v;
+  return std::optional<ConfigFile>(ConfigFile(std::move(doc), name_ + ": " + key));
+}
+
 Result<void, Failure> ConfigFile::rejectUnknown() const {
   for (const auto& [key, value] : doc_->root.as_table()) {
     if (!used_.count(key)) return unexpected(Failure{name_ + ": unknown key '" + key + "'", 2});

@@ -36,6 +36,12 @@ class ConfigFile {
   /// An array of strings, or one string (kept as a one-element list).
   [[nodiscard]] Result<std::optional<std::vector<std::string>>, Failure> getStrings(
       const std::string& key);
+  /// An array of tables (`[[route]]`): one ConfigFile per table, in file order, each named
+  /// "FILE: KEY #N" so that its own errors say which table is wrong. Absent: an empty list.
+  [[nodiscard]] Result<std::vector<ConfigFile>, Failure> getTables(const std::string& key);
+  /// One table (an inline table `{ a = 1 }` or a `[key]` section) as its own ConfigFile.
+  [[nodiscard]] Result<std::optional<ConfigFile>, Failure> getTable(const std::string& key);
+
   /// Error naming the first key that no getter asked for.
   [[nodiscard]] Result<void, Failure> rejectUnknown() const;
 

@@ -145,17 +145,20 @@ core::Result<size_t, HepError> encodeV3(const core::CaptureMeta& meta, std::vect
   w.bytes(std::as_bytes(std::span{"HEP3", 4}));
   w.be16(0);  // total length, patched below
 
+  // A chunk a routing rule deleted (hep_del) is left out; without deletions every fixed
+  // chunk is written, which is the common case and one test of `omitted`.
+  auto keep = [&](ChunkType t) { return meta.omitted == 0 || !meta.isOmitted(wire(t)); };
   const uint8_t family = familyForV3(meta);
-  if (family != 0) w.chunkU8(ChunkType::IpFamily, family);
-  w.chunkU8(ChunkType::IpProto, meta.ip_proto);
+  if (family != 0 && keep(ChunkType::IpFamily)) w.chunkU8(ChunkType::IpFamily, family);
+  if (keep(ChunkType::IpProto)) w.chunkU8(ChunkType::IpProto, meta.ip_proto);
   writeAddressChunk(w, meta.src_ip, ChunkType::SrcIpv4, ChunkType::SrcIpv6);
   writeAddressChunk(w, meta.dst_ip, ChunkType::DstIpv4, ChunkType::DstIpv6);
-  w.chunkU16(ChunkType::SrcPort, meta.src_port);
-  w.chunkU16(ChunkType::DstPort, meta.dst_port);
-  w.chunkU32(ChunkType::TimestampSec, meta.ts_sec);
-  w.chunkU32(ChunkType::TimestampUsec, meta.ts_usec);
-  w.chunkU8(ChunkType::PayloadType, meta.payload_type);
-  w.chunkU32(ChunkType::CaptureId, meta.capture_id);
+  if (keep(ChunkType::SrcPort)) w.chunkU16(ChunkType::SrcPort, meta.src_port);
+  if (keep(ChunkType::DstPort)) w.chunkU16(ChunkType::DstPort, meta.dst_port);
+  if (keep(ChunkType::TimestampSec)) w.chunkU32(ChunkType::TimestampSec, meta.ts_sec);
+  if (keep(ChunkType::TimestampUsec)) w.chunkU32(ChunkType::TimestampUsec, meta.ts_usec);
+  if (keep(ChunkType::PayloadType)) w.chunkU8(ChunkType::PayloadType, meta.payload_type);
+  if (keep(ChunkType::CaptureId)) w.chunkU32(ChunkType::CaptureId, meta.capture_id);
   if (!meta.correlation_id.empty()) w.chunk(ChunkType::CorrelationId, core::asBytes(meta.correlation_id));
   if (meta.has_auth_key) w.chunk(ChunkType::AuthKey, core::asBytes(meta.auth_key));
   if (!meta.node_name.empty()) w.chunk(ChunkType::NodeName, core::asBytes(meta.node_name));

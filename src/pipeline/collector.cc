@@ -1,12 +1,17 @@
 #include "pipeline/collector.h"
 
+#include <algorithm>
+#include <random>
+
 #include "core/db_url.h"
 #include "process/arrival_time.h"
 #include "process/auth_key.h"
-#include "process/lane_choice.h"
 #include "process/sip_parse.h"
 #include "process/table_routing.h"
 #include "process/xsiptrace_read.h"
+#include "route/relay_guard.h"
+#include "route/route_processor.h"
+#include "sink/hep_out/hep_out_sink.h"
 #include "sink/postgres/postgres_sink.h"
 #include "sink/store_sink.h"
 #include "source/tcp_hep_source.h"
@@ -14,6 +19,29 @@
 #include "source/udp_hep_source.h"
 
 namespace siphon::pipeline {
+namespace {
+
+// A relay id for this run when relay_id is not configured: random, so that two collectors on
+// one host (or restored from one image) do not take each other's packets for loops.
+uint32_t randomRelayId() {
+  std::random_device rd;
+  uint32_t id = 0;
+  while (id == 0) id = rd();
+  return id;
+}
+
+// Relay destinations in the order the rules name them, each once.
+std::vector<core::Endpoint> relayDestinations(const std::vector<route::RouteRule>& rules) {
+  std::vector<core::Endpoint> out;
+  for (const auto& r : rules) {
+    for (const auto& ep : r.actions.relay) {
+      if (std::find(out.begin(), out.end(), ep) == out.end()) out.push_back(ep);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db_url,
                                                            const sink::StoreSinkOptions& store,
@@ -43,17 +71,23 @@ Collector::Collector(CollectorConfig config, const core::Clock& clock)
 Collector::~Collector() { stop(); }
 
 core::Result<void, core::Failure> Collector::build() {
-  auto rules = config_.captureRules();
+  auto rules = config_.routeRules();
   if (!rules.has_value()) return core::unexpected(std::move(rules).error());
-  // Storage lanes: 0 is db_url / table_name, then one per capture_mode (used by the rules).
-  // The memory bound is shared: each lane gets its part of queue_memory_mb.
-  const size_t lane_count = 1 + (rules->empty() ? 0 : config_.capture_modes.size());
+  const bool uses_modes = std::any_of(rules->begin(), rules->end(), [](const route::RouteRule& r) {
+    return r.actions.capture_mode.has_value();
+  });
+  const std::vector<core::Endpoint> relays = relayDestinations(*rules);
+  // Storage lanes: 0 is db_url / table_name, then one per capture_mode (used by the rules),
+  // then one relay lane per destination. The memory bound is shared: each lane gets its part
+  // of queue_memory_mb.
+  const size_t storage_count = 1 + (uses_modes ? config_.capture_modes.size() : 0);
+  const size_t lane_count = storage_count + relays.size();
   LaneOptions lane_options;
   lane_options.capacity = config_.queue_size;
   lane_options.byte_capacity = (config_.queue_memory_mb << 20) / lane_count;
   std::vector<size_t> lanes;
   std::vector<process::TableRoutingProcessor::LaneRouting> routing;
-  for (size_t i = 0; i < lane_count; ++i) {
+  for (size_t i = 0; i < storage_count; ++i) {
     auto store = config_.store;
     std::string db_url = config_.db_url;
     std::string prefix;
@@ -74,6 +108,30 @@ core::Result<void, core::Failure> Collector::build() {
     lanes.push_back(*lane);
     routing.push_back({*lane, store.routing});
   }
+  route::RouteLanes route_lanes;
+  route_lanes.storage = lanes;
+  for (const auto& m : config_.capture_modes) route_lanes.capture_modes.push_back(m.name);
+  relay_id_ = config_.relay_id != 0 ? config_.relay_id : randomRelayId();
+  for (const auto& ep : relays) {
+    sink::HepOutOptions out;
+    out.destinations = {ep};
+    out.encoding.hep_version = config_.relay_hep_version;
+    out.encoding.relay_id = relay_id_;
+    out.encoding.max_packet_bytes = ep.proto == core::EndpointProto::Udp ? 65507 : 65535;
+    if (!config_.relay_spool_dir.empty()) out.spool_dir = config_.relay_spool_dir;
+    out.spool_max_bytes = config_.relay_spool_max_mb << 20;
+    auto lane = pipeline_.addLane("relay " + ep.toString(),
+                                  std::make_unique<sink::HepOutSink>(std::move(out), clock_),
+                                  lane_options, /*by_default=*/false);
+    if (!lane.has_value()) return core::unexpected(std::move(lane).error());
+    route_lanes.relays.emplace_back(ep, *lane);
+  }
+  std::vector<route::RouteRule> hep_rules, sip_rules;
+  for (auto& r : *rules) (r.name.empty() ? sip_rules : hep_rules).push_back(std::move(r));
+
+  if (!relays.empty()) {
+    pipeline_.addProcessor(std::make_unique<route::RelayGuardProcessor>(relay_id_, config_.relay_max_hops));
+  }
 
   pipeline_.addProcessor(std::make_unique<process::CaptureSwitchProcessor>(
       capture_, process::CaptureSwitchProcessor::Kind::Capture));
@@ -82,9 +140,14 @@ core::Result<void, core::Failure> Collector::build() {
   }
   if (config_.xheaders_read) pipeline_.addProcessor(std::make_unique<process::XSiptraceReadProcessor>());
   pipeline_.addProcessor(std::make_unique<process::ArrivalTimeProcessor>(clock_));
+  if (!hep_rules.empty()) {
+    pipeline_.addProcessor(std::make_unique<route::RouteProcessor>(
+        route::RouteProcessor::Phase::Hep, std::move(hep_rules), route_lanes, config_.listen));
+  }
   pipeline_.addProcessor(std::make_unique<process::SipParseProcessor>(config_.store.row.fields));
-  if (!rules->empty()) {
-    pipeline_.addProcessor(std::make_unique<process::LaneChoiceProcessor>(std::move(*rules), lanes));
+  if (!sip_rules.empty()) {
+    pipeline_.addProcessor(std::make_unique<route::RouteProcessor>(
+        route::RouteProcessor::Phase::Sip, std::move(sip_rules), route_lanes, config_.listen));
   }
   pipeline_.addProcessor(std::make_unique<process::TableRoutingProcessor>(std::move(routing)));
 

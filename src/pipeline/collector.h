@@ -1,12 +1,13 @@
 #pragma once
 // The collector configuration of the pipeline (`siphon serve`):
 //
-//   HEP listeners (udp/tcp/tls) → capture_on → hep_auth_key → xheaders_read → arrival time
-//     → SIP parse → capture_mode_rule lane choice → table routing → storage lanes
+//   HEP listeners (udp/tcp/tls) → [relay loop guard] → capture_on → hep_auth_key
+//     → xheaders_read → arrival time → [named hep_route rules] → SIP parse → [routing rules,
+//     capture_mode_rule among them] → table routing → storage lanes, relay lanes
 //
-// Lane 0 stores into db_url/table_name; each capture_mode has a lane of its own when
-// capture_mode_rule is set. Tests drive it in process; the CLI only adds flags, signals and
-// printing.
+// Lane 0 stores into db_url/table_name; each capture_mode has a lane of its own when a rule
+// names one; each relay destination has a lane (a HEP-out sink with its queue and spool). Tests
+// drive it in process; the CLI only adds flags, signals and printing.
 
 #include <memory>
 #include <string>
@@ -48,6 +49,8 @@ class Collector {
   [[nodiscard]] const CollectorConfig& config() const { return config_; }
   [[nodiscard]] Pipeline& pipeline() { return pipeline_; }
   [[nodiscard]] const Pipeline& pipeline() const { return pipeline_; }
+  /// The relay id in use (relay_id, or the random one of this run); 0 before start.
+  [[nodiscard]] uint32_t relayId() const { return relay_id_; }
 
  private:
   [[nodiscard]] core::Result<void, core::Failure> build();
@@ -56,6 +59,7 @@ class Collector {
   const core::Clock& clock_;
   process::CaptureSwitch capture_;
   Pipeline pipeline_;
+  uint32_t relay_id_ = 0;  ///< on the relay path of what this collector relays
   bool built_ = false;
 };
 

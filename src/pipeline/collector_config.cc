@@ -39,16 +39,29 @@ CollectorConfig defaultCollectorConfig() {
   return c;
 }
 
-core::Result<process::CaptureRules, core::Failure> CollectorConfig::captureRules() const {
-  std::vector<std::string> names;
-  for (const auto& m : capture_modes) names.push_back(m.name);
-  std::vector<process::CaptureRule> parsed;
-  for (const auto& text : capture_mode_rules) {
-    auto rule = process::parseCaptureRule(text, listen, names);
+route::RuleScope CollectorConfig::ruleScope() const {
+  route::RuleScope scope;
+  scope.listeners = &listen;
+  for (const auto& m : capture_modes) scope.capture_modes.push_back(m.name);
+  scope.hep_route = hep_route;
+  return scope;
+}
+
+core::Result<std::vector<route::RouteRule>, core::Failure> CollectorConfig::routeRules() const {
+  std::vector<route::RouteRule> rules = routes;
+  SIPHON_TRY(route::resolveListeners(rules, listen));
+  const route::RuleScope scope = ruleScope();
+  for (size_t i = 0; i < capture_mode_rules.size(); ++i) {
+    auto rule = route::parseCaptureModeRule(capture_mode_rules[i],
+                                            "capture_mode_rule #" + std::to_string(i + 1), scope);
     if (!rule.has_value()) return core::unexpected(std::move(rule).error());
-    parsed.push_back(std::move(*rule));
+    rules.push_back(std::move(*rule));
   }
-  return process::CaptureRules(std::move(parsed));
+  if (hep_route.mode == route::HepRoute::Mode::None && !rules.empty()) {
+    return core::unexpected(core::Failure{
+        "hep_route = \"none\" runs no rules: remove the [[route]] tables and capture_mode_rule, or the key", 2});
+  }
+  return rules;
 }
 
 core::Result<CaptureMode, core::Failure> parseCaptureMode(std::string_view text) {
@@ -188,12 +201,42 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
       c.capture_modes.push_back(std::move(*mode));
     }
   }
-  SIPHON_CONFIG_GET(rules, file.getStrings("capture_mode_rule"));
-  if (*rules) {
-    c.capture_mode_rules = **rules;
-    if (auto checked = c.captureRules(); !checked.has_value()) {
-      return core::unexpected(core::Failure{file.name() + ": " + checked.error().message, 2});
+  SIPHON_CONFIG_GET(hep_route, file.getString("hep_route"));
+  if (*hep_route) {
+    auto parsed = route::HepRoute::parse(**hep_route);
+    if (!parsed.has_value()) return core::unexpected(core::Failure{file.name() + ": hep_route: " + parsed.error().message, 2});
+    c.hep_route = std::move(*parsed);
+  }
+  {
+    auto tables = file.getTables("route");
+    if (!tables.has_value()) return core::unexpected(std::move(tables).error());
+    const route::RuleScope scope = c.ruleScope();
+    c.routes.clear();
+    for (size_t i = 0; i < tables->size(); ++i) {
+      auto rule = route::parseRouteTable((*tables)[i], (*tables)[i].name(), scope);
+      if (!rule.has_value()) return core::unexpected(std::move(rule).error());
+      c.routes.push_back(std::move(*rule));
     }
+  }
+  SIPHON_CONFIG_GET(rules, file.getStrings("capture_mode_rule"));
+  if (*rules) c.capture_mode_rules = **rules;
+  if (auto checked = c.routeRules(); !checked.has_value()) {
+    return core::unexpected(core::Failure{file.name() + ": " + checked.error().message, 2});
+  }
+  SIPHON_CONFIG_GET(relay_version, file.getInt("relay_hep_version", 1, 3));
+  if (*relay_version) c.relay_hep_version = static_cast<uint8_t>(**relay_version);
+  SIPHON_CONFIG_GET(relay_id, file.getInt("relay_id", 1, UINT32_MAX));
+  if (*relay_id) c.relay_id = static_cast<uint32_t>(**relay_id);
+  SIPHON_CONFIG_GET(max_hops, file.getInt("relay_max_hops", 1, 32));
+  if (*max_hops) c.relay_max_hops = static_cast<size_t>(**max_hops);
+  SIPHON_CONFIG_GET(spool_dir, file.getString("relay_spool_dir"));
+  if (*spool_dir) c.relay_spool_dir = **spool_dir;
+  SIPHON_CONFIG_GET(spool_mb, file.getInt("relay_spool_max_mb", 1, 1'048'576));
+  if (*spool_mb) c.relay_spool_max_mb = static_cast<uint64_t>(**spool_mb);
+  SIPHON_CONFIG_GET(homer5, file.getSwitch("homer5_on"));
+  if (*homer5 && !**homer5) {
+    return core::unexpected(core::Failure{
+        file.name() + ": homer5_on = 0: the Homer-6 report columns are not supported yet (use 1)", 2});
   }
   // Keys of the raw capture modes belong to the agent's capture sources (a later issue).
   for (const char* key : {"raw_ipip_capture_on", "raw_moni_capture_on", "raw_socket_listen",

@@ -10,7 +10,8 @@
 #include "core/config_file.h"
 #include "core/endpoint.h"
 #include "core/result.h"
-#include "process/capture_rules.h"
+#include "route/route_config.h"
+#include "route/route_rule.h"
 #include "source/connection_table.h"
 #include "sink/store_sink.h"
 
@@ -42,8 +43,18 @@ struct CollectorConfig {
   size_t queue_memory_mb = 128;            ///< ... and at most this many MB of them: the bound
                                            ///< that keeps RSS flat under overload
   std::vector<CaptureMode> capture_modes;  ///< capture_mode profiles
-  /// capture_mode_rule: "CONDITION;... => MODE", first match wins (process/capture_rules.h)
+  /// capture_mode_rule: "CONDITION;... => MODE", first match wins; each becomes a routing
+  /// rule with a capture_mode action, after the `[[route]]` rules (route/route_config.h).
   std::vector<std::string> capture_mode_rules;
+  route::HepRoute hep_route;               ///< hep_route: none | sip (default) | NAME
+  std::vector<route::RouteRule> routes;    ///< [[route]] tables, in file order
+  /// hep_relay: relay lanes send HEPv3 by default, whatever version came in, so that the relay
+  /// path (loop guard) rides along; 1 or 2 for receivers that take nothing else (no loop guard).
+  uint8_t relay_hep_version = 3;
+  uint32_t relay_id = 0;                   ///< relay_id: this collector's id on relay paths; 0 random
+  size_t relay_max_hops = 8;               ///< relay_max_hops: longer relay paths are dropped
+  std::string relay_spool_dir = "relay-spool";  ///< relay_spool_dir: per destination; "" none
+  uint64_t relay_spool_max_mb = 256;       ///< relay_spool_max_mb: per destination
   sink::StoreSinkOptions store;            ///< table_name, mt_mode, hash_source, capture_node,
                                            ///< callid_aleg_header, insert_retries, ...
   /// api_read_tokens / api_admin_tokens: HTTP API bearer tokens (search and export / every
@@ -51,8 +62,11 @@ struct CollectorConfig {
   std::vector<std::string> api_read_tokens;
   std::vector<std::string> api_admin_tokens;
 
-  /// The capture_mode_rule values resolved against `listen` and `capture_modes`.
-  [[nodiscard]] core::Result<process::CaptureRules, core::Failure> captureRules() const;
+  /// Every routing rule in order: the [[route]] tables, then the capture_mode_rule values,
+  /// resolved against `listen` and `capture_modes`.
+  [[nodiscard]] core::Result<std::vector<route::RouteRule>, core::Failure> routeRules() const;
+  /// The rule scope of this configuration (listeners, capture modes, hep_route).
+  [[nodiscard]] route::RuleScope ruleScope() const;
 };
 
 /// Defaults with no file.

@@ -14,6 +14,7 @@ SipParseProcessor::SipParseProcessor(sip::FieldOptions fields)
     : Processor("sip_parse", {kCounts, {}}), fields_(std::move(fields)) {}
 
 Verdict SipParseProcessor::process(record::Record& r) {
+  if (r.skip_sip_parse) return Verdict::Keep;  // relayed only: no lane reads the parse
   record::parseSip(r.meta(), fields_, r.sip);
   r.parsed = true;
   if (r.sip.parse_error) counters_.count(Count::Unparsed);

@@ -1,6 +1,7 @@
 #include "record/parsed_sip.h"
 
 #include "core/byte_reader.h"
+#include "hep/siphon_chunks.h"
 #include "sip/sip_message.h"
 
 namespace siphon::record {
@@ -36,6 +37,16 @@ void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, P
   out.type = out.fields.type;
   out.body = msg.body();
   if (out.correlation_id.empty()) out.correlation_id = out.fields.callid;
+  applyCustomFieldChunks(meta, out.fields);
+}
+
+void applyCustomFieldChunks(const core::CaptureMeta& meta, sip::SipCaptureFields& fields) {
+  if (meta.other_chunks.empty()) return;
+  std::string_view* targets[] = {&fields.custom_field1, &fields.custom_field2,
+                                 &fields.custom_field3};
+  for (int n = 1; n <= 3; ++n) {
+    if (auto v = hep::customFieldChunk(meta, n)) *targets[n - 1] = *v;
+  }
 }
 
 }  // namespace siphon::record

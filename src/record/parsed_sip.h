@@ -62,4 +62,9 @@ struct ParsedSip {
 /// Never fails: a payload that is not valid SIP gets `parse_error` and keeps its bytes.
 void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out);
 
+/// custom_field1..3 a routing rule set (Siphon chunks, hep/siphon_chunks.h) in place of the
+/// custom_field headers' values. parseSip applies them; a rule that sets one after the parse
+/// applies them again.
+void applyCustomFieldChunks(const core::CaptureMeta& meta, sip::SipCaptureFields& fields);
+
 }  // namespace siphon::record

@@ -19,7 +19,7 @@ HepIngest::HepIngest(std::string name, uint16_t source, Ingress& ingress, HepIng
       options_(std::move(options)),
       counters_(std::move(name), "source", {kCounts, kDrops}) {}
 
-bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream) {
+bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream, const Peer& peer) {
   counters_.count(HepIngestCount::Received);
   std::vector<std::byte> bytes(packet.begin(), packet.end());
   record::RecordBox r;
@@ -37,6 +37,8 @@ bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream) {
     r = record::makeRecord(std::move(*capture));
   }
   r->source = source_;
+  r->peer_ip = peer.ip;
+  r->peer_port = peer.port;
   return ingress_.push(std::move(r), PushPolicy::DropWhenFull);
 }
 

@@ -18,6 +18,12 @@
 
 namespace siphon::source {
 
+/// Who sent a packet: the agent (or relaying collector) at the other end of the socket.
+struct Peer {
+  core::IpAddress ip;
+  uint16_t port = 0;
+};
+
 struct HepIngestOptions {
   hep::DecodeOptions decode;
   /// xheaders_read: a UDP datagram that is not HEP becomes a record that is not HEP either
@@ -51,7 +57,7 @@ class HepIngest {
   HepIngest(std::string name, uint16_t source, Ingress& ingress, HepIngestOptions options);
 
   /// Decodes one packet (copied into the record) and pushes it; false when it was dropped.
-  bool accept(std::span<const std::byte> packet, bool from_stream);
+  bool accept(std::span<const std::byte> packet, bool from_stream, const Peer& peer = {});
   /// A stream broke framing: what followed the last whole packet is one packet received and
   /// dropped (stream_error); the caller closes the connection.
   void streamBroken() {

@@ -14,7 +14,7 @@ bool HepStreamBuffer::feed(std::span<const std::byte> bytes, HepIngest& ingest) 
       break;
     }
     if (*len == 0 || *len > rest.size()) break;  // need more bytes
-    ingest.accept(rest.first(*len), /*from_stream=*/true);
+    ingest.accept(rest.first(*len), /*from_stream=*/true, peer_);
     offset += *len;
   }
   buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(offset));

@@ -12,6 +12,9 @@ namespace siphon::source {
 
 class HepStreamBuffer {
  public:
+  HepStreamBuffer() = default;
+  explicit HepStreamBuffer(Peer peer) : peer_(std::move(peer)) {}
+
   /// Appends `bytes` and ingests every whole packet. False when the framing broke (bad magic
   /// or length): the caller closes the connection; the drop is already counted.
   [[nodiscard]] bool feed(std::span<const std::byte> bytes, HepIngest& ingest);
@@ -21,6 +24,7 @@ class HepStreamBuffer {
 
  private:
   std::vector<std::byte> buffer_;  ///< received, not yet a whole packet
+  Peer peer_;                      ///< the other end, which every packet's record names
 };
 
 }  // namespace siphon::source

@@ -74,6 +74,17 @@ core::Result<int, core::Failure> listenSocket(const core::Endpoint& ep) {
   return fd;
 }
 
+uint16_t portOf(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET6) {
+    sockaddr_in6 a;
+    std::memcpy(&a, &ss, sizeof a);
+    return ntohs(a.sin6_port);
+  }
+  sockaddr_in a;
+  std::memcpy(&a, &ss, sizeof a);
+  return ntohs(a.sin_port);
+}
+
 core::IpAddress addressOf(const sockaddr_storage& ss) {
   if (ss.ss_family == AF_INET6) {
     sockaddr_in6 a;

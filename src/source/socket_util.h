@@ -32,6 +32,8 @@ enum class AddressSharing : uint8_t {
 [[nodiscard]] core::Result<uint16_t, core::Failure> claimUdpPort(const core::Endpoint& ep);
 /// The IP address of a socket address (IPv4 or IPv6).
 [[nodiscard]] core::IpAddress addressOf(const sockaddr_storage& ss);
+/// The port of a socket address (IPv4 or IPv6), host order.
+[[nodiscard]] uint16_t portOf(const sockaddr_storage& ss);
 /// Sets O_NONBLOCK.
 void setNonBlocking(int fd);
 /// A bound, listening TCP socket for `ep` (backlog SOMAXCONN: a burst of senders connecting

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <vector>
 
 #include "source/hep_stream_buffer.h"
@@ -16,6 +17,8 @@ namespace siphon::source {
 namespace {
 
 constexpr int kAcceptPerTurn = 64;  // bounded work per loop turn (STYLE.md §6)
+// How long a stopping listener keeps reading senders that have not closed their side yet.
+constexpr std::chrono::milliseconds kShutdownGrace{2000};
 
 struct Connection {
   int fd = -1;
@@ -133,12 +136,25 @@ void TcpHepSource::run(std::stop_token stop) {
         }
         table_.handshakeDone(*admitted.id);  // TCP has no handshake of ours to wait for
         ingest_.connection(HepIngestCount::Connections);
-        conns.push_back({cfd, *admitted.id, peer, {}});
+        conns.push_back({cfd, *admitted.id, peer, HepStreamBuffer(Peer{peer, portOf(ss)})});
       }
     }
     for (auto id : table_.expire().idle) closeById(id, HepIngestCount::IdleClosed);
   }
-  // Shutdown: take what peers already sent, then close.
+  // Shutdown without losing what senders are writing: half-close each connection (our FIN
+  // tells a sender to stop and to keep, or spool, what it has not written yet; ours does,
+  // sink/hep_out), then read until every sender closed its side or the grace time ran out.
+  // Closing at once would reset the connections and lose what sat in the kernel's buffers.
+  for (auto& c : conns) ::shutdown(c.fd, SHUT_WR);
+  const auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  while (!conns.empty() && std::chrono::steady_clock::now() < deadline) {
+    fds.clear();
+    for (auto& c : conns) fds.push_back({c.fd, POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+    for (size_t i = conns.size(); i-- > 0;) {
+      if (fds[i].revents != 0 && !readConnection(conns[i], ingest_)) close(i);
+    }
+  }
   for (auto& c : conns) {
     readConnection(c, ingest_);
     c.stream.finish(ingest_);

@@ -144,7 +144,13 @@ void TlsHepSource::acceptLoop(std::stop_token stop) {
 }
 
 void TlsHepSource::serve(std::stop_token stop, int fd, ConnectionTable::Id id) {
-  HepStreamBuffer stream;
+  sockaddr_storage peer{};
+  socklen_t peer_len = sizeof peer;
+  Peer from;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0) {
+    from = {addressOf(peer), portOf(peer)};
+  }
+  HepStreamBuffer stream(from);
   try {  // the one catch-all of this thread: a connection never takes the process down
     SSL* ssl = SSL_new(ctxOf(ctx_));
     SSL_set_fd(ssl, fd);

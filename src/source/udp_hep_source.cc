@@ -76,6 +76,7 @@ void UdpHepSource::run(std::stop_token stop, int fd) {
     alignas(cmsghdr) std::byte buf[CMSG_SPACE(sizeof(uint32_t))];
   };
   std::array<Control, kBatch> control{};
+  std::array<sockaddr_storage, kBatch> senders{};
   uint32_t kernel_drops_seen = 0;
   for (int i = 0; i < kBatch; ++i) {
     iov[i].iov_base = storage.data() + static_cast<size_t>(i) * kMaxDatagram;
@@ -87,11 +88,14 @@ void UdpHepSource::run(std::stop_token stop, int fd) {
     for (int i = 0; i < kBatch; ++i) {  // the kernel shrinks msg_controllen on each call
       msgs[i].msg_hdr.msg_control = control[i].buf;
       msgs[i].msg_hdr.msg_controllen = sizeof control[i].buf;
+      msgs[i].msg_hdr.msg_name = &senders[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof senders[i];
     }
     int n = ::recvmmsg(fd, msgs.data(), kBatch, flags, nullptr);
     for (int i = 0; i < n; ++i) {
       auto* base = static_cast<const std::byte*>(iov[i].iov_base);
-      ingest_.accept({base, msgs[i].msg_len}, /*from_stream=*/false);
+      ingest_.accept({base, msgs[i].msg_len}, /*from_stream=*/false,
+                     Peer{addressOf(senders[i]), portOf(senders[i])});
     }
     if (n > 0) {
       msghdr& last = msgs[n - 1].msg_hdr;

@@ -1,12 +1,39 @@
 #include "sink/hep_out/hep_out_encoder.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
+#include "core/byte_order.h"
 #include "hep/hep_encoder.h"
+#include "hep/siphon_chunks.h"
 
 namespace siphon::sink {
 namespace {
+
+// The longest relay path a relay writes: the loop guard drops packets with more hops long
+// before (relay_max_hops), so this only bounds a path nobody checked.
+constexpr size_t kMaxRelayPath = 64;
+using RelayPathBuffer = std::array<std::byte, 4 * kMaxRelayPath>;
+
+// The relay path with `id` appended, written into `buffer`, in place of the record's.
+void appendRelayHop(core::CaptureMeta& meta, uint32_t id, RelayPathBuffer& buffer) {
+  size_t used = 0;
+  auto it = std::find_if(meta.other_chunks.begin(), meta.other_chunks.end(), [](const core::ChunkView& c) {
+    return c.vendor == hep::kSiphonVendor && c.type == hep::kRelayPathChunk;
+  });
+  if (it != meta.other_chunks.end()) {
+    used = std::min(it->value.size() / 4 * 4, buffer.size() - 4);
+    std::copy_n(it->value.begin(), used, buffer.begin());
+  }
+  core::storeBe32(buffer.data() + used, id);
+  const std::span<const std::byte> path(buffer.data(), used + 4);
+  if (it != meta.other_chunks.end()) {
+    it->value = path;
+  } else {
+    meta.other_chunks.push_back({hep::kSiphonVendor, hep::kRelayPathChunk, path});
+  }
+}
 
 core::CaptureMeta metaToSend(const core::CaptureMeta& record, const HepOutEncoding& enc) {
   core::CaptureMeta meta = record;  // views keep pointing into the record's bytes
@@ -44,6 +71,8 @@ core::Result<PayloadFit, hep::HepError> encodeForSend(const core::CaptureMeta& r
                                                       std::vector<std::byte>& out) {
   out.clear();
   core::CaptureMeta meta = metaToSend(record, encoding);
+  RelayPathBuffer path;
+  if (encoding.relay_id) appendRelayHop(meta, *encoding.relay_id, path);
   hep::EncodeOptions options;
   options.version = encoding.hep_version;
 

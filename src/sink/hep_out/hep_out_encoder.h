@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct HepOutEncoding {
   /// Largest packet to produce: 65535 (HEP's 16-bit length) for streams; a UDP datagram over
   /// IPv4 holds at most 65507 bytes.
   size_t max_packet_bytes = 65535;
+  /// A relay lane (hep_relay, route/): the record goes out as it is, with the edits the rules
+  /// made, and this collector's relay id appended to its relay path (hep/siphon_chunks.h), so
+  /// that the loop guard of every Siphon downstream can recognise it.
+  std::optional<uint32_t> relay_id;
 };
 
 /// How the payload went out.

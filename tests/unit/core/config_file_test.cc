@@ -47,5 +47,29 @@ TEST(ConfigFile, SyntaxErrorNamesTheFile) {
   EXPECT_NE(missing.error().message.find("/nonexistent/siphon.toml"), std::string::npos);
 }
 
+TEST(ConfigFile, TablesAreConfigFilesOfTheirOwnNamedByPosition) {
+  auto cfg = ConfigFile::parse(
+      "capture_on = 1\n[[route]]\nname = \"a\"\nreport = { table = \"t\" }\n[[route]]\ntypo = 1\n",
+      "r.toml");
+  ASSERT_TRUE(cfg.has_value());
+  auto tables = cfg->getTables("route");
+  ASSERT_TRUE(tables.has_value());
+  ASSERT_EQ(tables->size(), 2u);
+  EXPECT_EQ((*tables)[0].name(), "r.toml: route #1");
+  EXPECT_EQ((*tables)[0].getString("name")->value(), "a");
+  auto inner = (*tables)[0].getTable("report");
+  ASSERT_TRUE(inner.has_value() && inner->has_value());
+  EXPECT_EQ((**inner).getString("table")->value(), "t");
+  EXPECT_TRUE((*tables)[0].rejectUnknown().has_value());
+  auto unknown = (*tables)[1].rejectUnknown();
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().message.find("route #2"), std::string::npos) << unknown.error().message;
+  EXPECT_NE(unknown.error().message.find("typo"), std::string::npos);
+  EXPECT_TRUE(cfg->getTables("absent")->empty());
+  EXPECT_FALSE(cfg->getTables("capture_on").has_value()) << "a number is not a list of tables";
+  (void)cfg->getSwitch("capture_on");
+  EXPECT_TRUE(cfg->rejectUnknown().has_value());
+}
+
 }  // namespace
 }  // namespace siphon::core

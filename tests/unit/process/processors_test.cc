@@ -10,7 +10,6 @@
 #include "process/arrival_time.h"
 #include "process/auth_key.h"
 #include "process/capture_switch.h"
-#include "process/lane_choice.h"
 #include "process/sip_parse.h"
 #include "process/table_routing.h"
 #include "process/xsiptrace_read.h"
@@ -121,25 +120,6 @@ TEST(SipParseProcessor, FillsTheParseOnceAndCountsTheUnparsed) {
   auto s = parse.stats().snapshot();
   EXPECT_EQ(s.count("unparsed_sip"), 1u);
   EXPECT_TRUE(parse.parsesSip());
-}
-
-TEST(LaneChoiceProcessor, MovesAMatchingRecordFromTheDefaultLaneToItsModesLane) {
-  std::vector<core::Endpoint> listeners = {*core::Endpoint::parse("udp:0.0.0.0:9060")};
-  auto rule = parseCaptureRule("capture_id=2001 => east", listeners, {"east"});
-  ASSERT_TRUE(rule.has_value());
-  LaneChoiceProcessor choice(CaptureRules({*rule}), {0, 3});
-  support::CaptureSpec east;
-  east.capture_id = 2001;
-  auto r = recordOf(kInvite, east);
-  r.lanes.set(0).set(5);  // the default store and, say, a relay
-  EXPECT_EQ(choice.process(r), Verdict::Keep);
-  EXPECT_FALSE(r.lanes.test(0));
-  EXPECT_TRUE(r.lanes.test(3));
-  EXPECT_TRUE(r.lanes.test(5)) << "lanes the rule does not concern stay";
-  auto other = recordOf(kInvite);
-  other.lanes.set(0);
-  EXPECT_EQ(choice.process(other), Verdict::Keep);
-  EXPECT_TRUE(other.lanes.test(0));
 }
 
 TEST(TableRoutingProcessor, PicksTheLanesTableAndTheReportTablesByPayloadType) {

@@ -1,0 +1,74 @@
+#include "route/route_rule.h"
+
+#include <algorithm>
+
+#include "core/byte_reader.h"
+#include "sip/sip_message.h"
+
+namespace siphon::route {
+namespace {
+
+bool equalsNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return (x | 0x20) == (y | 0x20);
+         });
+}
+
+}  // namespace
+
+bool TextTest::holds(const std::optional<std::string_view>& v) const {
+  if (!v) return false;
+  switch (op) {
+    case Op::Present:
+      return true;
+    case Op::Equal:
+      return *v == value;
+    case Op::Regex:
+      return std::regex_search(v->begin(), v->end(), re);
+  }
+  return false;
+}
+
+bool RouteRule::matches(const RouteContext& ctx) const {
+  const record::Record& r = *ctx.record;
+  const core::CaptureMeta& m = r.meta();
+  const RouteMatch& w = match;
+  if (w.hep_version && m.hep_version != *w.hep_version) return false;
+  if (w.payload_type && m.payload_type != *w.payload_type) return false;
+  if (w.capture_id && (m.capture_id != *w.capture_id || m.isOmitted(0x000c))) return false;
+  if (w.node && m.node_name != *w.node) return false;
+  if (w.listener && r.source != *w.listener) return false;
+  if (w.sender && !w.sender->matches(r.peer_ip, r.peer_port)) return false;
+  for (const auto& c : w.chunks) {
+    auto text = hep::chunkText(m, c.id);
+    std::optional<std::string_view> view;
+    if (text) view = *text;
+    if (!c.test.holds(view)) return false;
+  }
+  if (!w.readsSip()) return true;
+  if (!r.parsed || !r.sip.isSip()) return false;
+  const auto& f = r.sip.fields;
+  if (!w.methods.empty()) {
+    if (f.type != 1) return false;
+    if (std::none_of(w.methods.begin(), w.methods.end(),
+                     [&](const std::string& x) { return equalsNoCase(x, f.method); })) {
+      return false;
+    }
+  }
+  if (w.status) {
+    if (f.type != 2) return false;
+    if (w.status_class ? f.status_code / 100 != *w.status : f.status_code != *w.status)
+      return false;
+  }
+  if (w.from_user && f.from_user != *w.from_user) return false;
+  if (w.to_user && f.to_user != *w.to_user) return false;
+  if (w.ruri_user && f.ruri_user != *w.ruri_user) return false;
+  if (w.header) {
+    // The one parse kept no header index: parse again, only for rules that need a header.
+    auto msg = sip::SipMessage::parse(core::asText(m.payload));
+    if (!w.header->test.holds(msg.findHeader(w.header->name))) return false;
+  }
+  return true;
+}
+
+}  // namespace siphon::route
