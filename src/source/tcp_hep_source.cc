@@ -19,6 +19,7 @@ namespace {
 constexpr int kAcceptPerTurn = 64;  // bounded work per loop turn (STYLE.md §6)
 // How long a stopping listener keeps reading senders that have not closed their side yet.
 constexpr std::chrono::milliseconds kShutdownGrace{2000};
+constexpr std::chrono::milliseconds kShutdownQuiet{250};
 
 struct Connection {
   int fd = -1;
@@ -145,12 +146,14 @@ void TcpHepSource::run(std::stop_token stop) {
   // tells a sender to stop and to keep, or spool, what it has not written yet; ours does,
   // sink/hep_out), then read until every sender closed its side or the grace time ran out.
   // Closing at once would reset the connections and lose what sat in the kernel's buffers.
+  // A sender that stays silent that long after our FIN has nothing more to say (or does not
+  // listen): waiting on it would only delay the stop.
   for (auto& c : conns) ::shutdown(c.fd, SHUT_WR);
   const auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
   while (!conns.empty() && std::chrono::steady_clock::now() < deadline) {
     fds.clear();
     for (auto& c : conns) fds.push_back({c.fd, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+    if (::poll(fds.data(), fds.size(), static_cast<int>(kShutdownQuiet.count())) <= 0) break;
     for (size_t i = conns.size(); i-- > 0;) {
       if (fds[i].revents != 0 && !readConnection(conns[i], ingest_)) close(i);
     }

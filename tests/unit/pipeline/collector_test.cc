@@ -24,6 +24,7 @@
 #include "core/byte_reader.h"
 #include "hep/hep_encoder.h"
 #include "support/fake_clock.h"
+#include "support/loopback_sender.h"
 #include "support/sip_traffic.h"
 #include "support/wait.h"
 #include "support/tls_certificate.h"
@@ -35,32 +36,7 @@ namespace {
 
 using Packet = std::vector<std::byte>;
 
-// Sends datagrams or a stream to a loopback port; closes on destruction.
-class Sender {
- public:
-  Sender(core::EndpointProto proto, uint16_t port) {
-    fd_ = ::socket(AF_INET, proto == core::EndpointProto::Udp ? SOCK_DGRAM : SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  }
-  ~Sender() { ::close(fd_); }
-  bool connected() const { return connected_; }
-  void send(const Packet& p) {
-    size_t off = 0;
-    while (off < p.size()) {
-      ssize_t n = ::send(fd_, p.data() + off, p.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return;
-      off += static_cast<size_t>(n);
-    }
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
+using Sender = support::LoopbackSender;
 
 class CollectorTest : public ::testing::Test {
  protected:
