@@ -138,6 +138,15 @@ core::Result<size_t, HepError> encodeV3(const core::CaptureMeta& meta, std::vect
   for (const auto& c : meta.other_chunks) {
     if (clashesWithField(c)) return unencodable("other_chunks holds a chunk that has a field");
   }
+  // Kamailio's minimum for SIP (§1.9 rule 6), which our decoder applies too: a routing rule
+  // that deleted an address or a port of a SIP packet makes it one that no receiver takes.
+  // A packet without 0x000b is SIP to a receiver.
+  const bool sip = meta.payload_type == 1 || meta.isOmitted(wire(ChunkType::PayloadType));
+  if (sip &&
+      (meta.src_ip.empty() || meta.dst_ip.empty() ||
+       (meta.omitted != 0 && (meta.isOmitted(wire(ChunkType::SrcPort)) || meta.isOmitted(wire(ChunkType::DstPort)))))) {
+    return unencodable("HEPv3 SIP packet without addresses or ports");
+  }
   const size_t start = out.size();
   out.reserve(start + 160 + meta.payload.size() + meta.auth_key.size() +
               meta.correlation_id.size() + meta.node_name.size());
