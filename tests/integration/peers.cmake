@@ -66,3 +66,14 @@ add_test(NAME sngrep_hep
           ${PROJECT_SOURCE_DIR}/tests/data)
 set_tests_properties(sngrep_hep PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE
                      SKIP_RETURN_CODE 77)
+
+# hep_route: routing rules between real processes: `siphon serve` A relays with chunk edits to B
+# and to Kamailio 5.6 sipcapture (installed with apt if missing; its checks are skipped without
+# it), B stopped and restarted mid-stream loses and doubles nothing, two collectors relaying to
+# each other, a named hep_route with report_capture read back with the sqlite3 shell.
+if(TARGET siphon-hep-load)
+  add_test(NAME hep_route
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/hep_route_test.sh $<TARGET_FILE:siphon>
+            $<TARGET_FILE:siphon-hep-load> $<TARGET_FILE:siphon_sqlite>)
+  set_tests_properties(hep_route PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE)
+endif()

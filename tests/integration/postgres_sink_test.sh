@@ -106,13 +106,14 @@ wait_stat() {  # wait_stat KEY VALUE SECONDS
   fail "stats $1 is $v after $3 s, want $2"
   return 1
 }
-serve_start() {  # serve_start NAME
+serve_start() {  # serve_start NAME [MORE-TOML]
   cat >"$TMP/$1.toml" <<TOML
 capture_node = "pgit"
 table_name = "sip_capture_%Y%m%d"
 listen = ["udp:127.0.0.1:$PORT"]
 db_url = "$DB_URL"
 http = "127.0.0.1:$HTTP"
+${2:-}
 TOML
   timeout 120 "$SIPHON" serve -c "$TMP/$1.toml" >"$TMP/$1.out" 2>"$TMP/$1.err" &
   SERVE_PID=$!
@@ -210,7 +211,34 @@ python3 "$CHECK" check "$TMP/back.json" "${PSQL[@]}" >"$TMP/back.check" || fail 
 lost=$("${PSQL[@]}" -At -c "SELECT count(*) FROM sip_capture_20231114 WHERE callid LIKE '${RUN2}d-%'")
 [ "$lost" = 0 ] || fail "$lost records of the dropped batch are in the database"
 
-# ---- 3. a bad or unsupported db_url is refused at start, naming db_url ------------------------------
+# ---- 3. routing into PostgreSQL: a named hep_route reports RTCP, splits SIP by capture id --------
+# hep-wireshark__hep.pcap: 8 HEPv3 packets of capture agent 2001 (6 SIP, 1 RTCP, 1 log), relayed by
+# the agent with their own chunks. Rules see only the HEP chunks (no SIP parse before them).
+serve_start three '
+hep_route = "split"
+[[route]]
+name = "split"
+payload_type = "rtcp"
+report_capture = { correlation = "rtcp-$hep(correlation_id)", table = "rtcp_capture" }
+[[route]]
+name = "split"
+capture_id = 2001
+payload_type = 1
+table = "sip_capture_agent2001"
+custom_field1 = "$hep_net(proto_id)"
+resume_sip = true' || exit 1
+"$SIPHON" agent --pcap "$HERE/../data/pcap/hep-wireshark__hep.pcap" --hep "udp:127.0.0.1:$PORT" \
+  >/dev/null 2>"$TMP/agent3.err" || fail "agent: $(cat "$TMP/agent3.err")"
+wait_stat stored 8 20
+serve_stop three
+split=$("${PSQL[@]}" -At -c "SELECT count(*) || ',' || min(custom_field1) FROM sip_capture_agent2001")
+[ "$split" = "6,udp" ] || fail "sip_capture_agent2001: $split, want 6 rows with custom_field1 udp"
+report=$("${PSQL[@]}" -At -c "SELECT count(*) FROM rtcp_capture WHERE correlation_id LIKE 'rtcp-%'")
+[ "$report" = 1 ] || fail "rtcp_capture: $report rows with the report_capture correlation, want 1"
+logs=$("${PSQL[@]}" -At -c "SELECT count(*) FROM logs_capture")
+[ "$logs" = 1 ] || fail "logs_capture: $logs rows, want 1 (no rule: stored as without rules)"
+
+# ---- 4. a bad or unsupported db_url is refused at start, naming db_url ------------------------------
 out=$(timeout 30 "$SIPHON" serve --db "postgres://u:topsecret@127.0.0.1:0/x" --listen "udp:127.0.0.1:$PORT" --http off 2>&1)
 rc=$?
 [ "$rc" = 2 ] || fail "bad port: exit $rc, want 2 ($out)"
