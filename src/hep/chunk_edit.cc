@@ -410,64 +410,76 @@ core::Result<void, EditErrc> deleteChunk(core::Capture& c, ChunkId id) {
   return {};
 }
 
-std::optional<std::string> chunkText(const core::CaptureMeta& m, ChunkId id) {
+std::optional<std::string_view> chunkTextView(const core::CaptureMeta& m, ChunkId id,
+                                              std::string& scratch) {
+  auto formatted = [&](std::string v) -> std::optional<std::string_view> {
+    scratch = std::move(v);
+    return std::string_view(scratch);
+  };
   if (isGeneric(id) && hasField(id.type)) {
     if (id.type <= 0x000c && m.isOmitted(id.type)) return std::nullopt;
     const bool v1 = m.hep_version == 1;
     switch (id.type) {
       case 0x0001:
         if (m.ip_family == 0) return std::nullopt;
-        if (m.ip_family == detail::kFamilyIpv4) return "AF_INET";
-        if (detail::isIpv6Family(m.ip_family)) return "AF_INET6";
-        return std::to_string(m.ip_family);
+        if (m.ip_family == detail::kFamilyIpv4) return std::string_view("AF_INET");
+        if (detail::isIpv6Family(m.ip_family)) return std::string_view("AF_INET6");
+        return formatted(std::to_string(m.ip_family));
       case 0x0002:
-        return valueName(kProtoNames, m.ip_proto);
+        return formatted(valueName(kProtoNames, m.ip_proto));
       case 0x0003:
       case 0x0005:
         if (m.src_ip.empty()) return std::nullopt;
-        return m.src_ip.toString();
+        return formatted(m.src_ip.toString());
       case 0x0004:
       case 0x0006:
         if (m.dst_ip.empty()) return std::nullopt;
-        return m.dst_ip.toString();
+        return formatted(m.dst_ip.toString());
       case 0x0007:
-        return std::to_string(m.src_port);
+        return formatted(std::to_string(m.src_port));
       case 0x0008:
-        return std::to_string(m.dst_port);
+        return formatted(std::to_string(m.dst_port));
       case 0x0009:
         if (v1) return std::nullopt;
-        return std::to_string(m.ts_sec);
+        return formatted(std::to_string(m.ts_sec));
       case 0x000a:
         if (v1) return std::nullopt;
-        return std::to_string(m.ts_usec);
+        return formatted(std::to_string(m.ts_usec));
       case 0x000b:
-        return valueName(kPayloadTypeNames, m.payload_type);
+        return formatted(valueName(kPayloadTypeNames, m.payload_type));
       case 0x000c:
         if (v1) return std::nullopt;
-        return std::to_string(m.capture_id);
+        return formatted(std::to_string(m.capture_id));
       case 0x000d:
         if (m.keepalive == 0) return std::nullopt;
-        return std::to_string(m.keepalive);
+        return formatted(std::to_string(m.keepalive));
       case 0x000e:
         if (!m.has_auth_key) return std::nullopt;
-        return std::string(m.auth_key);
+        return m.auth_key;
       case 0x000f:
       case 0x0010:
-        return std::string(textOf(m.payload));
+        return textOf(m.payload);
       case 0x0011:
         if (m.correlation_id.empty()) return std::nullopt;
-        return std::string(m.correlation_id);
+        return m.correlation_id;
       case 0x0013:
         if (m.node_name.empty()) return std::nullopt;
-        return std::string(m.node_name);
+        return m.node_name;
       default:
         return std::nullopt;
     }
   }
   for (const auto& c : m.other_chunks) {
-    if (c.vendor == id.vendor && c.type == id.type) return listChunkText(id, c.value);
+    if (c.vendor == id.vendor && c.type == id.type) return formatted(listChunkText(id, c.value));
   }
   return std::nullopt;
+}
+
+std::optional<std::string> chunkText(const core::CaptureMeta& m, ChunkId id) {
+  std::string scratch;
+  auto v = chunkTextView(m, id, scratch);
+  if (!v) return std::nullopt;
+  return std::string(*v);
 }
 
 }  // namespace siphon::hep

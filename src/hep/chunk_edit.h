@@ -66,5 +66,9 @@ enum class EditErrc : uint8_t {
 /// hep_get: the chunk's value as text (formatted as above); nothing when the packet lacks it.
 /// Works on every record version (v1/v2 have the fixed chunks).
 [[nodiscard]] std::optional<std::string> chunkText(const core::CaptureMeta& meta, ChunkId id);
+/// The same without allocating for text chunks: a view of the record's bytes, or of `scratch`
+/// for the formatted ones (numbers, addresses, names), valid until `scratch` changes.
+[[nodiscard]] std::optional<std::string_view> chunkTextView(const core::CaptureMeta& meta,
+                                                            ChunkId id, std::string& scratch);
 
 }  // namespace siphon::hep

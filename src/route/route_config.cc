@@ -88,6 +88,19 @@ core::Result<TextTest, core::Failure> RuleReader::textTest(std::string_view key,
     return test;
   }
   test.op = TextTest::Op::Regex;
+  // "^abc" then anything: every match starts with "abc" (a quantifier would make the last
+  // character optional, so it is left out of the prefix).
+  // An alternation anywhere may not start with it: no prefix then.
+  if (test.value.starts_with("^") && test.value.find('|') == std::string::npos) {
+    static constexpr std::string_view kMeta = "\\^$.|?*+()[]{}";
+    size_t i = 1;
+    while (i < test.value.size() && kMeta.find(test.value[i]) == std::string_view::npos) ++i;
+    size_t end = i;
+    if (i < test.value.size() &&
+        std::string_view("?*{").find(test.value[i]) != std::string_view::npos && end > 1)
+      --end;
+    test.anchored_prefix = test.value.substr(1, end - 1);
+  }
   try {  // std::regex reports a bad pattern by exception: converted here, at start-up
     test.re = std::regex(test.value, std::regex::ECMAScript | std::regex::optimize);
   } catch (const std::regex_error& e) {

@@ -29,6 +29,7 @@ struct TextTest {
   Op op = Op::Present;
   std::string value;
   std::regex re;
+  std::string anchored_prefix;  ///< "^abc..." patterns: the literal text every match starts with
 
   [[nodiscard]] bool holds(const std::optional<std::string_view>& v) const;
 };

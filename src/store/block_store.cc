@@ -22,8 +22,13 @@ CREATE TABLE IF NOT EXISTS keys (
   PRIMARY KEY (bucket, hash, block)) WITHOUT ROWID;
 -- The familiar tables as views over the blocks; they need the siphon_sqlite extension
 -- (`.load siphon_sqlite` in the sqlite3 shell), which provides siphon_messages.
-CREATE VIEW IF NOT EXISTS sip_capture AS SELECT * FROM siphon_messages
-  WHERE tbl NOT IN ('rtcp_capture', 'report_capture', 'logs_capture');
+-- Rebuilt on every open, so that a store made by an older version gets today's definition:
+-- report rows a routing rule put in a table of its own (report_capture) are not SIP rows
+-- (the payload types of the report families: record::rowKindFor).
+DROP VIEW IF EXISTS sip_capture;
+CREATE VIEW sip_capture AS SELECT * FROM siphon_messages
+  WHERE tbl NOT IN ('rtcp_capture', 'report_capture', 'logs_capture')
+    AND payload_type NOT IN (5, 32, 99, 100);
 CREATE VIEW IF NOT EXISTS rtcp_capture AS SELECT date, micro_ts, correlation_id, source_ip,
   source_port, destination_ip, destination_port, proto, family, type, node, msg
   FROM siphon_messages WHERE tbl = 'rtcp_capture';

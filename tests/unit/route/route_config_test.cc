@@ -148,6 +148,24 @@ TEST(RouteConfig, NamedRoutesSeeOnlyHepChunks) {
   EXPECT_NE(none.error().message.find("none"), std::string::npos);
 }
 
+TEST(RouteConfig, AnchoredRegexesGetALiteralPrefixThatNeverRejectsAMatch) {
+  struct Case {
+    const char* re;
+    const char* prefix;
+    const char* matching;
+  };
+  const Case cases[] = {{"^abc", "abc", "abcdef"}, {"^ab?c", "a", "ac"}, {"^abc+", "abc", "abccc"},
+                        {"^a|b", "", "b"},         {"abc", "", "xabc"},  {"^ab*", "a", "a"},
+                        {"^x\\.y", "x", "x.y"},    {"^a{0,2}b", "", "b"}};
+  for (const auto& c : cases) {
+    auto r = rule(std::string("chunk = '0x0011~") + c.re + "'\n");
+    ASSERT_TRUE(r.has_value()) << c.re << ": " << r.error().message;
+    const TextTest& t = r->match.chunks[0].test;
+    EXPECT_EQ(t.anchored_prefix, c.prefix) << c.re;
+    EXPECT_TRUE(t.holds(std::string_view(c.matching))) << c.re << " on " << c.matching;
+  }
+}
+
 TEST(RouteConfig, HepRouteValues) {
   EXPECT_EQ(HepRoute::parse("NONE")->mode, HepRoute::Mode::None);
   EXPECT_EQ(HepRoute::parse("sip")->mode, HepRoute::Mode::Sip);
