@@ -1,6 +1,6 @@
 #include "core/address_match.h"
 
-#include <charconv>
+#include "core/number_text.h"
 
 namespace siphon::core {
 namespace {
@@ -17,10 +17,9 @@ bool prefixEqual(std::span<const std::byte> a, std::span<const std::byte> b, uns
 
 template <class T>
 bool parseNumber(std::string_view s, T max, T& out) {
-  unsigned long v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v > max) return false;
-  out = static_cast<T>(v);
+  auto v = parseUnsigned(s, max);
+  if (!v) return false;
+  out = static_cast<T>(*v);
   return true;
 }
 

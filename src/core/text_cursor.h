@@ -112,6 +112,13 @@ class TextCursor {
   size_t pos_ = 0;
 };
 
+/// `s` without leading and trailing blanks (SP, HTAB): configuration values.
+[[nodiscard]] constexpr std::string_view trimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 /// `s` without leading and trailing LWS (SP, HTAB, CR, LF of folded lines).
 [[nodiscard]] constexpr std::string_view trimLws(std::string_view s) {
   size_t b = 0;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 
 #include "core/byte_order.h"
 #include "core/byte_reader.h"
+#include "core/number_text.h"
 #include "hep/hep_chunk_types.h"
 #include "hep/hep_decode_parts.h"
 
@@ -50,16 +50,7 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
 }
 
 std::optional<uint64_t> parseUnsigned(std::string_view text, uint64_t max) {
-  int base = 10;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    base = 16;
-    text.remove_prefix(2);
-  }
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v, base);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v > max)
-    return std::nullopt;
-  return v;
+  return core::parseUnsigned(text, max, /*allow_hex=*/true);
 }
 
 std::optional<uint8_t> namedValue(std::span<const NamedValue> names, std::string_view text,

@@ -4,18 +4,14 @@
 
 #include <ctime>
 
+#include "core/text_cursor.h"
+
 namespace siphon::process {
 namespace {
 
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Kamailio hashes the Call-ID without leading whitespace and up to the first whitespace.
 std::string_view callIdHashInput(std::string_view callid) {
-  callid = trimmed(callid);
+  callid = core::trimBlanks(callid);
   auto ws = callid.find_first_of(" \t\r\n");
   return ws == std::string_view::npos ? callid : callid.substr(0, ws);
 }
@@ -39,7 +35,7 @@ core::Result<TableRouting, core::Failure> TableRouting::parse(std::string_view t
   while (start <= table_name.size()) {
     size_t end = table_name.find('|', start);
     if (end == std::string_view::npos) end = table_name.size();
-    auto name = trimmed(table_name.substr(start, end - start));
+    auto name = core::trimBlanks(table_name.substr(start, end - start));
     if (!name.empty()) r.tables.emplace_back(name);
     start = end + 1;
   }

@@ -2,24 +2,20 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+
+#include "core/number_text.h"
+#include "core/text_cursor.h"
 
 namespace siphon::route {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using core::trimBlanks;
 
 template <class T>
 bool parseNumber(std::string_view text, T max, T& out) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v > max)
-    return false;
-  out = static_cast<T>(v);
+  auto v = core::parseUnsigned(text, max);
+  if (!v) return false;
+  out = static_cast<T>(*v);
   return true;
 }
 
@@ -56,7 +52,7 @@ class RuleReader {
   core::Result<Template, core::Failure> value(std::string_view key, std::string_view text) const;
   core::Result<hep::ChunkId, core::Failure> chunkId(std::string_view key,
                                                     std::string_view text) const {
-    auto id = hep::parseChunkId(trim(text));
+    auto id = hep::parseChunkId(trimBlanks(text));
     if (!id.has_value()) return core::unexpected(bad(key, id.error()));
     return *id;
   }
@@ -79,7 +75,7 @@ core::Result<TextTest, core::Failure> RuleReader::textTest(std::string_view key,
                                                            std::string& name) const {
   TextTest test;
   const size_t at = text.find_first_of("=~");
-  name = std::string(trim(text.substr(0, at)));
+  name = std::string(trimBlanks(text.substr(0, at)));
   if (name.empty()) return core::unexpected(bad(key, "'" + std::string(text) + "': empty name"));
   if (at == std::string_view::npos) return test;
   test.value = std::string(text.substr(at + 1));
@@ -199,7 +195,7 @@ core::Result<void, core::Failure> RuleReader::readActions(RouteRule& rule) {
       return core::unexpected(bad("get_chunk", "'" + text + "': expected ID=FIELD"));
     auto id = chunkId("get_chunk", std::string_view(text).substr(0, eq));
     if (!id.has_value()) return core::unexpected(std::move(id).error());
-    const std::string_view target = trim(std::string_view(text).substr(eq + 1));
+    const std::string_view target = trimBlanks(std::string_view(text).substr(eq + 1));
     GetTarget where;
     if (target == "custom_field1") {
       where = GetTarget::CustomField1;
@@ -399,7 +395,7 @@ core::Result<RouteRule, core::Failure> parseCaptureModeRule(std::string_view tex
   if (arrow == std::string_view::npos) return bad("expected CONDITION;... => MODE");
   RouteRule rule;
   rule.label = std::move(label);
-  const std::string mode(trim(text.substr(arrow + 2)));
+  const std::string mode(trimBlanks(text.substr(arrow + 2)));
   const auto& modes = scope.capture_modes;
   if (std::find(modes.begin(), modes.end(), mode) == modes.end()) {
     return bad("no capture_mode is named '" + mode + "'");
@@ -409,13 +405,13 @@ core::Result<RouteRule, core::Failure> parseCaptureModeRule(std::string_view tex
   size_t count = 0;
   while (!conditions.empty()) {
     auto semi = conditions.find(';');
-    auto item = trim(conditions.substr(0, semi));
+    auto item = trimBlanks(conditions.substr(0, semi));
     conditions = semi == std::string_view::npos ? std::string_view{} : conditions.substr(semi + 1);
     if (item.empty()) continue;
     auto eq = item.find('=');
     if (eq == std::string_view::npos) return bad("condition without '='");
-    auto key = trim(item.substr(0, eq));
-    auto value = trim(item.substr(eq + 1));
+    auto key = trimBlanks(item.substr(0, eq));
+    auto value = trimBlanks(item.substr(eq + 1));
     ++count;
     if (key == "capture_id") {
       uint32_t v = 0;
