@@ -6,6 +6,7 @@
 
 #include "core/byte_order.h"
 #include "core/byte_reader.h"
+#include "core/char_class.h"
 #include "core/number_text.h"
 #include "hep/hep_chunk_types.h"
 #include "hep/hep_decode_parts.h"
@@ -42,13 +43,6 @@ constexpr std::array kPayloadTypeNames = {
     NamedValue{"RTCP", 5}, NamedValue{"MGCP", 6}, NamedValue{"MEGACO", 7}, NamedValue{"M2UA", 8},
     NamedValue{"M3UA", 9}, NamedValue{"IAX", 10}, NamedValue{"H322", 11},  NamedValue{"H321", 12}};
 
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::optional<uint64_t> parseUnsigned(std::string_view text, uint64_t max) {
   return core::parseUnsigned(text, max, /*allow_hex=*/true);
 }
@@ -56,10 +50,10 @@ std::optional<uint64_t> parseUnsigned(std::string_view text, uint64_t max) {
 std::optional<uint8_t> namedValue(std::span<const NamedValue> names, std::string_view text,
                                   bool ws_prefix) {
   for (const auto& n : names) {
-    if (equalsNoCase(n.name, text)) return n.value;
+    if (core::equalsIgnoreCase(n.name, text)) return n.value;
   }
   // OpenSIPS maps any text starting "ws" (WS, WSS) to WebSocket.
-  if (ws_prefix && text.size() >= 2 && equalsNoCase(text.substr(0, 2), "ws")) return 50;
+  if (ws_prefix && text.size() >= 2 && core::equalsIgnoreCase(text.substr(0, 2), "ws")) return 50;
   if (auto v = parseUnsigned(text, 255)) return static_cast<uint8_t>(*v);
   return std::nullopt;
 }

@@ -1,8 +1,8 @@
 #include "route/route_config.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "core/char_class.h"
 #include "core/number_text.h"
 #include "core/text_cursor.h"
 
@@ -28,10 +28,8 @@ std::optional<uint8_t> payloadTypeByName(std::string_view s) {
   static constexpr Named kNames[] = {{"sip", 1},       {"xmpp", 2}, {"sdp", 3},    {"rtp", 4},
                                      {"rtcp", 5},      {"mgcp", 6}, {"megaco", 7}, {"qos", 32},
                                      {"sip_json", 50}, {"dns", 53}, {"log", 100}};
-  std::string lower(s);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& n : kNames) {
-    if (n.name == lower) return n.value;
+    if (core::equalsIgnoreCase(n.name, s)) return n.value;
   }
   return std::nullopt;
 }
@@ -350,11 +348,9 @@ core::Result<RouteRule, core::Failure> RuleReader::read() {
 
 core::Result<HepRoute, core::Failure> HepRoute::parse(std::string_view text) {
   HepRoute r;
-  std::string lower(text);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "none") {
+  if (core::equalsIgnoreCase(text, "none")) {
     r.mode = Mode::None;
-  } else if (lower == "sip" || lower.empty()) {
+  } else if (core::equalsIgnoreCase(text, "sip") || text.empty()) {
     r.mode = Mode::Sip;
   } else {
     r.mode = Mode::Named;

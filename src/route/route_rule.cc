@@ -3,18 +3,10 @@
 #include <algorithm>
 
 #include "core/byte_reader.h"
+#include "core/char_class.h"
 #include "sip/sip_message.h"
 
 namespace siphon::route {
-namespace {
-
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20);
-         });
-}
-
-}  // namespace
 
 bool TextTest::holds(const std::optional<std::string_view>& v) const {
   if (!v) return false;
@@ -53,7 +45,7 @@ bool RouteRule::matches(const RouteContext& ctx) const {
   if (!w.methods.empty()) {
     if (f.type != 1) return false;
     if (std::none_of(w.methods.begin(), w.methods.end(),
-                     [&](const std::string& x) { return equalsNoCase(x, f.method); })) {
+                     [&](const std::string& x) { return core::equalsIgnoreCase(x, f.method); })) {
       return false;
     }
   }
