@@ -1,5 +1,7 @@
 #include "hep/siphon_chunks.h"
 
+#include <span>
+
 #include "core/byte_order.h"
 
 namespace siphon::hep {
@@ -34,11 +36,27 @@ RelayPathCheck checkRelayPath(const core::CaptureMeta& meta, uint32_t id) {
   return check;
 }
 
-std::optional<std::string_view> customFieldChunk(const core::CaptureMeta& meta, int n) {
-  if (n < 1 || n > 3) return std::nullopt;
-  const auto* c = findChunk(meta, static_cast<uint16_t>(kCustomField1Chunk + n - 1));
+std::optional<std::string_view> siphonChunkText(const core::CaptureMeta& meta, uint16_t type) {
+  const auto* c = findChunk(meta, type);
   if (c == nullptr) return std::nullopt;
   return std::string_view(reinterpret_cast<const char*>(c->value.data()), c->value.size());
+}
+
+void setSiphonChunk(core::Capture& c, uint16_t type, std::string value) {
+  const std::string_view kept = c.keep(std::move(value));
+  const auto bytes = std::as_bytes(std::span(kept.data(), kept.size()));
+  for (auto& chunk : c.meta.other_chunks) {
+    if (chunk.vendor == kSiphonVendor && chunk.type == type) {
+      chunk.value = bytes;
+      return;
+    }
+  }
+  c.meta.other_chunks.push_back({kSiphonVendor, type, bytes});
+}
+
+std::optional<std::string_view> customFieldChunk(const core::CaptureMeta& meta, int n) {
+  if (n < 1 || n > 3) return std::nullopt;
+  return siphonChunkText(meta, static_cast<uint16_t>(kCustomField1Chunk + n - 1));
 }
 
 }  // namespace siphon::hep

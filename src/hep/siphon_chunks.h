@@ -11,10 +11,15 @@
 //   0x5350:0x0002-0x0004  custom_field1..3 set by a routing rule (custom_fieldN = ...):
 //                  stored in the custom_field columns in place of the header's value, and
 //                  relayed, so that the next collector stores them too.
+//   0x5350:0x0005  capture ip: the local address (text) the HEP packet of a report row
+//                  arrived on, stamped by the collector in Homer-6 mode (homer5_on = 0) for
+//                  the capture_ip column. Relayed like any chunk; the next collector in
+//                  Homer-6 mode writes its own address over it.
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +30,7 @@ namespace siphon::hep {
 inline constexpr uint16_t kSiphonVendor = 0x5350;
 inline constexpr uint16_t kRelayPathChunk = 0x0001;
 inline constexpr uint16_t kCustomField1Chunk = 0x0002;  ///< 0x0003, 0x0004: fields 2 and 3
+inline constexpr uint16_t kCaptureIpChunk = 0x0005;
 
 /// The relay path a record carries (empty when it has none). A malformed path (a length that
 /// is not a multiple of 4) reads as the whole ids it holds.
@@ -35,6 +41,13 @@ struct RelayPathCheck {
   size_t hops = 0;
 };
 [[nodiscard]] RelayPathCheck checkRelayPath(const core::CaptureMeta& meta, uint32_t id);
+
+/// The value of Siphon chunk `type` as text, if the record carries one.
+[[nodiscard]] std::optional<std::string_view> siphonChunkText(const core::CaptureMeta& meta,
+                                                              uint16_t type);
+/// Writes Siphon chunk `type` (replacing the one the record carries); the value is kept in
+/// `c.edits`.
+void setSiphonChunk(core::Capture& c, uint16_t type, std::string value);
 
 /// custom_field`n` (1-3) set by a routing rule, if the record carries one.
 [[nodiscard]] std::optional<std::string_view> customFieldChunk(const core::CaptureMeta& meta,

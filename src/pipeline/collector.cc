@@ -7,6 +7,7 @@
 #include "process/arrival_time.h"
 #include "process/auth_key.h"
 #include "process/sip_parse.h"
+#include "process/report_capture_ip.h"
 #include "process/table_routing.h"
 #include "process/xsiptrace_read.h"
 #include "route/relay_guard.h"
@@ -28,6 +29,19 @@ uint32_t randomRelayId() {
   uint32_t id = 0;
   while (id == 0) id = rd();
   return id;
+}
+
+// The tables report_capture rules store into, for the embedded store's report views; a name
+// with a strftime suffix has no one table to show.
+std::vector<std::string> reportTables(const std::vector<route::RouteRule>& rules) {
+  std::vector<std::string> out;
+  for (const auto& r : rules) {
+    if (!r.actions.report) continue;
+    const std::string& t = r.actions.report->table;
+    if (t.find('%') != std::string::npos) continue;
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  return out;
 }
 
 // Relay destinations in the order the rules name them, each once.
@@ -87,8 +101,10 @@ core::Result<void, core::Failure> Collector::build() {
   lane_options.byte_capacity = (config_.queue_memory_mb << 20) / lane_count;
   std::vector<size_t> lanes;
   std::vector<process::TableRoutingProcessor::LaneRouting> routing;
+  const std::vector<std::string> report_tables = reportTables(*rules);
   for (size_t i = 0; i < storage_count; ++i) {
     auto store = config_.store;
+    store.store.report_tables = report_tables;
     std::string db_url = config_.db_url;
     std::string prefix;
     if (i > 0) {
@@ -148,6 +164,9 @@ core::Result<void, core::Failure> Collector::build() {
   if (!sip_rules.empty()) {
     pipeline_.addProcessor(std::make_unique<route::RouteProcessor>(
         route::RouteProcessor::Phase::Sip, std::move(sip_rules), route_lanes, config_.listen));
+  }
+  if (config_.store.row.homer6_reports) {
+    pipeline_.addProcessor(std::make_unique<process::ReportCaptureIpProcessor>());
   }
   pipeline_.addProcessor(std::make_unique<process::TableRoutingProcessor>(std::move(routing)));
 

@@ -234,9 +234,11 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   SIPHON_CONFIG_GET(spool_mb, file.getInt("relay_spool_max_mb", 1, 1'048'576));
   if (*spool_mb) c.relay_spool_max_mb = static_cast<uint64_t>(**spool_mb);
   SIPHON_CONFIG_GET(homer5, file.getSwitch("homer5_on"));
+  // homer5_on = 0: report rows get OpenSIPS's Homer-6 columns (§3.4), in PostgreSQL and in
+  // the embedded store's report views.
   if (*homer5 && !**homer5) {
-    return core::unexpected(core::Failure{
-        file.name() + ": homer5_on = 0: the Homer-6 report columns are not supported yet (use 1)", 2});
+    c.store.row.homer6_reports = true;
+    c.store.store.homer6_reports = true;
   }
   // Keys of the raw capture modes belong to the agent's capture sources (a later issue).
   for (const char* key : {"raw_ipip_capture_on", "raw_moni_capture_on", "raw_socket_listen",

@@ -16,6 +16,7 @@ SipParseProcessor::SipParseProcessor(sip::FieldOptions fields)
 Verdict SipParseProcessor::process(record::Record& r) {
   if (r.skip_sip_parse) return Verdict::Keep;  // relayed only: no lane reads the parse
   record::parseSip(r.meta(), fields_, r.sip);
+  if (r.report_row) record::makeReportRow(r.meta().payload_type, r.sip);
   r.parsed = true;
   if (r.sip.parse_error) counters_.count(Count::Unparsed);
   return Verdict::Keep;

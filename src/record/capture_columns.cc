@@ -46,29 +46,41 @@ ColumnValue payloadCompressed(const CaptureMeta& m, const CaptureRow&) {
   return {{}, m.payload_compressed};
 }
 ColumnValue keepalive(const CaptureMeta& m, const CaptureRow&) { return {{}, m.keepalive}; }
+// Homer-6 report values (§3.4).
+ColumnValue tsu(const CaptureMeta& m, const CaptureRow&) { return {{}, m.ts_usec}; }
+ColumnValue captureIp(const CaptureMeta&, const CaptureRow& r) { return {r.capture_ip}; }
+ColumnValue extraCorrelation(const CaptureMeta&, const CaptureRow& r) {
+  return {r.extra_correlation};
+}
+ColumnValue event(const CaptureMeta&, const CaptureRow& r) { return {r.event}; }
+ColumnValue reportNode(const CaptureMeta&, const CaptureRow& r) { return {r.report_node}; }
+ColumnValue payloadLen(const CaptureMeta& m, const CaptureRow&) {
+  return {{}, static_cast<int64_t>(m.payload.size())};
+}
 
 constexpr uint8_t kPgSql = kInPostgres | kInSqliteView;  // not in JSON records
 constexpr std::string_view kText = "TEXT NOT NULL";
 constexpr std::string_view kInt = "INTEGER NOT NULL";
 
 constexpr std::array<CaptureColumn, 53> kSip = {{
-    {"date", ColumnType::Timestamp, "TIMESTAMP WITHOUT TIME ZONE NOT NULL", kEverywhere, microTs},
+    {"date", ColumnType::Timestamp, "TIMESTAMP WITHOUT TIME ZONE NOT NULL", kEverywhere | kIndexed,
+     microTs},
     {"micro_ts", ColumnType::Integer, "BIGINT NOT NULL", kEverywhere, microTs},
     {"method", ColumnType::Text, kText, kEverywhere, sipText<&Fields::method>},
     {"reply_reason", ColumnType::Text, kText, kEverywhere, sipText<&Fields::reply_reason>},
     {"ruri", ColumnType::Text, kText, kEverywhere, sipText<&Fields::ruri>},
-    {"ruri_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::ruri_user>},
+    {"ruri_user", ColumnType::Text, kText, kEverywhere | kIndexed, sipText<&Fields::ruri_user>},
     {"ruri_domain", ColumnType::Text, kText, kEverywhere, sipText<&Fields::ruri_domain>},
-    {"from_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::from_user>},
+    {"from_user", ColumnType::Text, kText, kEverywhere | kIndexed, sipText<&Fields::from_user>},
     {"from_domain", ColumnType::Text, kText, kEverywhere, sipText<&Fields::from_domain>},
     {"from_tag", ColumnType::Text, kText, kEverywhere, sipText<&Fields::from_tag>},
-    {"to_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::to_user>},
+    {"to_user", ColumnType::Text, kText, kEverywhere | kIndexed, sipText<&Fields::to_user>},
     {"to_domain", ColumnType::Text, kText, kEverywhere, sipText<&Fields::to_domain>},
     {"to_tag", ColumnType::Text, kText, kEverywhere, sipText<&Fields::to_tag>},
     {"pid_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::pid_user>},
     {"contact_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::contact_user>},
     {"auth_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::auth_user>},
-    {"callid", ColumnType::Text, kText, kEverywhere, sipText<&Fields::callid>},
+    {"callid", ColumnType::Text, kText, kEverywhere | kIndexed, sipText<&Fields::callid>},
     {"callid_aleg", ColumnType::Text, kText, kEverywhere, sipText<&Fields::callid_aleg>},
     {"via_1", ColumnType::Text, kText, kEverywhere, sipText<&Fields::via_1>},
     {"via_1_branch", ColumnType::Text, kText, kEverywhere, sipText<&Fields::via_1_branch>},
@@ -87,7 +99,7 @@ constexpr std::array<CaptureColumn, 53> kSip = {{
     {"contact_port", ColumnType::Integer, kInt, kEverywhere, sipPort<&Fields::contact_port>},
     {"originator_ip", ColumnType::Text, kText, kEverywhere, sipText<&Fields::originator_ip>},
     {"originator_port", ColumnType::Integer, kInt, kEverywhere, sipPort<&Fields::originator_port>},
-    {"correlation_id", ColumnType::Text, kText, kEverywhere, correlationId},
+    {"correlation_id", ColumnType::Text, kText, kEverywhere | kIndexed, correlationId},
     {"custom_field1", ColumnType::Text, kText, kEverywhere, sipText<&Fields::custom_field1>},
     {"custom_field2", ColumnType::Text, kText, kEverywhere, sipText<&Fields::custom_field2>},
     {"custom_field3", ColumnType::Text, kText, kEverywhere, sipText<&Fields::custom_field3>},
@@ -109,21 +121,23 @@ constexpr std::array<CaptureColumn, 53> kSip = {{
     {"hep_chunks", ColumnType::Chunks, "BYTEA NOT NULL", kInPostgres | kInJson, empty, "chunks"},
 }};
 
-// The report tables have no SIP columns; they are written to PostgreSQL only (the embedded
-// store keeps every kind in its blocks and shows them through views).
+// The report tables have no SIP columns. PostgreSQL gets every column; the embedded store
+// keeps every kind in its blocks and shows the Kamailio/OpenSIPS columns through views.
+constexpr uint8_t kReportView = kInPostgres | kInSqliteView;
 constexpr std::array<CaptureColumn, 20> kReport = {{
-    {"date", ColumnType::Timestamp, "TIMESTAMP WITHOUT TIME ZONE NOT NULL", kInPostgres, microTs},
-    {"micro_ts", ColumnType::Integer, "BIGINT NOT NULL", kInPostgres, microTs},
-    {"correlation_id", ColumnType::Text, kText, kInPostgres, correlationId},
-    {"source_ip", ColumnType::Text, kText, kInPostgres, sourceIp},
-    {"source_port", ColumnType::Integer, kInt, kInPostgres, sourcePort},
-    {"destination_ip", ColumnType::Text, kText, kInPostgres, destinationIp},
-    {"destination_port", ColumnType::Integer, kInt, kInPostgres, destinationPort},
-    {"proto", ColumnType::Integer, kInt, kInPostgres, proto},
-    {"family", ColumnType::Integer, kInt, kInPostgres, family},
-    {"type", ColumnType::Integer, kInt, kInPostgres, type},
-    {"node", ColumnType::Text, kText, kInPostgres, node},
-    {"msg", ColumnType::Payload, "BYTEA NOT NULL", kInPostgres, empty},
+    {"date", ColumnType::Timestamp, "TIMESTAMP WITHOUT TIME ZONE NOT NULL", kReportView | kIndexed,
+     microTs},
+    {"micro_ts", ColumnType::Integer, "BIGINT NOT NULL", kReportView, microTs},
+    {"correlation_id", ColumnType::Text, kText, kReportView | kIndexed, correlationId},
+    {"source_ip", ColumnType::Text, kText, kReportView, sourceIp},
+    {"source_port", ColumnType::Integer, kInt, kReportView, sourcePort},
+    {"destination_ip", ColumnType::Text, kText, kReportView, destinationIp},
+    {"destination_port", ColumnType::Integer, kInt, kReportView, destinationPort},
+    {"proto", ColumnType::Integer, kInt, kReportView, proto},
+    {"family", ColumnType::Integer, kInt, kReportView, family},
+    {"type", ColumnType::Integer, kInt, kReportView, type},
+    {"node", ColumnType::Text, kText, kReportView, node},
+    {"msg", ColumnType::Payload, "BYTEA NOT NULL", kReportView, empty},
     {"hep_version", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, hepVersion},
     {"ip_proto", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, ipProto},
     {"capture_id", ColumnType::Integer, "BIGINT NOT NULL", kInPostgres, captureId},
@@ -134,12 +148,80 @@ constexpr std::array<CaptureColumn, 20> kReport = {{
     {"hep_chunks", ColumnType::Chunks, "BYTEA NOT NULL", kInPostgres, empty},
 }};
 
+// Homer-6 mode (homer5_on = 0): OpenSIPS's sql/report6capture.sql columns, in its INSERT
+// order, then gid (the template's, never written), then Siphon's (capt_id already holds the
+// capture id). The script's correlation argument is transaction_id; correlation_id is the
+// extra-correlation JSON (chunk 0x0065) as sent.
+constexpr std::array<CaptureColumn, 25> kReport6 = {{
+    {"tss",
+     ColumnType::Timestamp,
+     "TIMESTAMP WITHOUT TIME ZONE NOT NULL",
+     kReportView | kIndexed,
+     microTs,
+     {},
+     "date"},
+    {"tsu", ColumnType::Integer, "BIGINT NOT NULL", kReportView, tsu, {}, "micro_ts % 1000000"},
+    {"transaction_id",
+     ColumnType::Text,
+     kText,
+     kReportView | kIndexed,
+     correlationId,
+     {},
+     "correlation_id"},
+    {"correlation_id",
+     ColumnType::Text,
+     kText,
+     kReportView,
+     extraCorrelation,
+     {},
+     "extra_correlation"},
+    {"source_ip", ColumnType::Text, kText, kReportView, sourceIp},
+    {"source_port", ColumnType::Integer, kInt, kReportView, sourcePort},
+    {"destination_ip", ColumnType::Text, kText, kReportView, destinationIp},
+    {"destination_port", ColumnType::Integer, kInt, kReportView, destinationPort},
+    {"capture_ip", ColumnType::Text, kText, kReportView, captureIp},
+    {"proto", ColumnType::Integer, kInt, kReportView, proto},
+    {"family", ColumnType::Integer, kInt, kReportView, family},
+    {"type", ColumnType::Integer, kInt, kReportView, type},
+    {"capt_id", ColumnType::Integer, "BIGINT NOT NULL", kReportView, captureId, {}, "capture_id"},
+    // The embedded store keeps the node it computed when writing (the Homer-6 one in this mode).
+    {"node", ColumnType::Text, kText, kReportView, reportNode},
+    {"event", ColumnType::Text, kText, kReportView, event},
+    {"payload_len", ColumnType::Integer, kInt, kReportView, payloadLen, {}, "length(msg)"},
+    {"data", ColumnType::Payload, "BYTEA NOT NULL", kReportView, empty, {}, "msg"},
+    {"gid", ColumnType::Integer, "INTEGER NOT NULL DEFAULT 10", kPostgresDefault, empty},
+    {"hep_version", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, hepVersion},
+    {"ip_proto", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, ipProto},
+    {"payload_type", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, payloadType},
+    {"has_auth_key", ColumnType::Boolean, "BOOLEAN NOT NULL", kInPostgres, hasAuthKey},
+    {"payload_compressed", ColumnType::Boolean, "BOOLEAN NOT NULL", kInPostgres, payloadCompressed},
+    {"keepalive", ColumnType::Integer, kInt, kInPostgres, keepalive},
+    {"hep_chunks", ColumnType::Chunks, "BYTEA NOT NULL", kInPostgres, empty},
+}};
+
+// siphon_messages columns that no sip_capture view shows; only the report views read them.
+constexpr std::array<CaptureColumn, 3> kStoreOnly = {{
+    {"extra_correlation", ColumnType::Text, kText, 0, extraCorrelation},
+    {"capture_ip", ColumnType::Text, kText, 0, captureIp},
+    {"event", ColumnType::Text, kText, 0, event},
+}};
+
 }  // namespace
 
 std::span<const CaptureColumn> sipCaptureColumns() { return kSip; }
 std::span<const CaptureColumn> reportCaptureColumns() { return kReport; }
-std::span<const CaptureColumn> captureColumns(RowKind kind) {
-  return kind == RowKind::Sip ? sipCaptureColumns() : reportCaptureColumns();
+std::span<const CaptureColumn> homer6ReportColumns() { return kReport6; }
+std::span<const CaptureColumn> storeOnlyColumns() { return kStoreOnly; }
+std::span<const CaptureColumn> captureColumns(ColumnSet set) {
+  switch (set) {
+    case ColumnSet::Sip:
+      return kSip;
+    case ColumnSet::Homer5Report:
+      return kReport;
+    case ColumnSet::Homer6Report:
+      return kReport6;
+  }
+  return kSip;
 }
 
 }  // namespace siphon::record

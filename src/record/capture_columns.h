@@ -28,11 +28,26 @@ enum class ColumnType : uint8_t {
 
 /// Where a column appears (bit set).
 enum ColumnUse : uint8_t {
-  kInPostgres = 1 << 0,
-  kInJson = 1 << 1,
-  kInSqliteView = 1 << 2,
+  kInPostgres = 1 << 0,    ///< created and written by the PostgreSQL sink
+  kInJson = 1 << 1,        ///< in JSON records
+  kInSqliteView = 1 << 2,  ///< in the embedded store's view of the table
   kEverywhere = kInPostgres | kInJson | kInSqliteView,
+  kPostgresDefault = 1 << 3,  ///< created with its DEFAULT, never written (Homer-6's gid)
+  kIndexed = 1 << 4,          ///< PostgreSQL creates an index on it
 };
+
+/// The column sets of the tables the stores write (§2.3, §3.4).
+enum class ColumnSet : uint8_t {
+  Sip,           ///< sip_capture
+  Homer5Report,  ///< rtcp_capture / report_capture / logs_capture, homer5_on = 1 (12 columns)
+  Homer6Report,  ///< the same tables with homer5_on = 0 (OpenSIPS's 17 columns)
+};
+/// The set a record's table uses: SIP rows sip_capture's, the others the report set chosen
+/// by homer5_on.
+[[nodiscard]] constexpr ColumnSet columnSetFor(RowKind kind, bool homer6_reports) {
+  if (kind == RowKind::Sip) return ColumnSet::Sip;
+  return homer6_reports ? ColumnSet::Homer6Report : ColumnSet::Homer5Report;
+}
 
 /// One column's value for one record. Payload and Chunks columns carry nothing here: their
 /// consumers read CaptureMeta directly (they are encoded differently by each).
@@ -49,16 +64,27 @@ struct CaptureColumn {
   uint8_t uses;                    ///< ColumnUse bits
   ColumnValue (*value)(const core::CaptureMeta& meta, const CaptureRow& row);
   std::string_view json_name = {};  ///< when the JSON key differs from `name`
+  /// Report views of the embedded store: the siphon_messages column (or SQL expression over
+  /// its columns) this column is read from, when not the one of the same name.
+  std::string_view store_source = {};
 
   [[nodiscard]] bool in(ColumnUse use) const { return (uses & use) != 0; }
   [[nodiscard]] std::string_view jsonName() const { return json_name.empty() ? name : json_name; }
+  [[nodiscard]] std::string_view storeSource() const {
+    return store_source.empty() ? name : store_source;
+  }
 };
 
 /// sip_capture: Kamailio's 44 columns, then Siphon's.
 [[nodiscard]] std::span<const CaptureColumn> sipCaptureColumns();
 /// rtcp_capture / report_capture / logs_capture: Kamailio's 12 columns, then Siphon's.
 [[nodiscard]] std::span<const CaptureColumn> reportCaptureColumns();
-/// The columns of a record kind's table.
-[[nodiscard]] std::span<const CaptureColumn> captureColumns(RowKind kind);
+/// The same tables in Homer-6 mode: OpenSIPS's 17 columns and gid, then Siphon's.
+[[nodiscard]] std::span<const CaptureColumn> homer6ReportColumns();
+/// What the embedded store's siphon_messages table has beyond the sip_capture view columns:
+/// the values only the report views read (capture_ip, extra correlation, event).
+[[nodiscard]] std::span<const CaptureColumn> storeOnlyColumns();
+/// The columns of a set.
+[[nodiscard]] std::span<const CaptureColumn> captureColumns(ColumnSet set);
 
 }  // namespace siphon::record

@@ -2,6 +2,9 @@
 
 #include <ctime>
 
+#include "hep/siphon_chunks.h"
+#include "record/json_event.h"
+
 namespace siphon::record {
 
 std::string formatSqlDate(int64_t unix_seconds) {
@@ -21,6 +24,28 @@ std::string nodeColumn(const core::CaptureMeta& meta, const CaptureRowOptions& o
   return options.capture_node;
 }
 
+std::string reportNodeColumn(const core::CaptureMeta& meta, const CaptureRowOptions& options) {
+  if (meta.hep_version < 3) return nodeColumn(meta, options);
+  if (!meta.node_name.empty()) return std::string(meta.node_name);
+  return options.capture_node;
+}
+
+namespace {
+
+// OpenSIPS's extra correlation (§5.4): generic chunk 0x0065, a JSON object as text.
+constexpr uint16_t kExtraCorrelationChunk = 0x0065;
+
+std::string_view extraCorrelation(const core::CaptureMeta& meta) {
+  for (const auto& c : meta.other_chunks) {
+    if (c.vendor == 0 && c.type == kExtraCorrelationChunk) {
+      return {reinterpret_cast<const char*>(c.value.data()), c.value.size()};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 void buildCaptureRow(const core::CaptureMeta& meta, const ParsedSip& parsed,
                      const CaptureRowOptions& options, CaptureRow& row) {
   row.parsed = &parsed;
@@ -32,6 +57,19 @@ void buildCaptureRow(const core::CaptureMeta& meta, const ParsedSip& parsed,
   row.proto = static_cast<int>(meta.transport());
   row.family = meta.src_ip.isV6() ? 10 : (meta.src_ip.isV4() ? 2 : meta.ip_family);
   row.node = nodeColumn(meta, options);
+  // Views of the record's chunks, cheap enough for every row: the embedded store's report
+  // views read them from rows the read path parses again (a SIP packet a rule reported).
+  row.capture_ip = meta.other_chunks.empty()
+                       ? std::string_view()
+                       : hep::siphonChunkText(meta, hep::kCaptureIpChunk).value_or("");
+  row.extra_correlation = extraCorrelation(meta);
+  if (parsed.isSip()) {
+    row.event.clear();
+    row.report_node.clear();
+    return;
+  }
+  row.event = options.homer6_reports ? jsonEvent(meta.payload) : std::string();
+  row.report_node = reportNodeColumn(meta, options);
 }
 
 }  // namespace siphon::record

@@ -20,6 +20,9 @@ namespace siphon::record {
 struct CaptureRowOptions {
   std::string capture_node = "homer01";  ///< capture_node: node column prefix (Kamailio default)
   sip::FieldOptions fields;              ///< callid_aleg_header, custom field headers
+  /// homer5_on = 0: report rows are written with the Homer-6 columns (§3.4), whose `event`
+  /// needs a JSON read of the payload; Homer-5 rows skip it.
+  bool homer6_reports = false;
 };
 
 struct CaptureRow {
@@ -30,6 +33,12 @@ struct CaptureRow {
   int proto = 0;   ///< Kamailio transport enum (1 UDP ... 6 WSS)
   int family = 0;  ///< 2 or 10
   std::string node;
+  // For the Homer-6 report columns (§3.4):
+  std::string_view capture_ip;         ///< Siphon chunk 0x5350:0x0005; '' without one
+  std::string_view extra_correlation;  ///< chunk 0x0065 as sent (OpenSIPS's JSON); ''
+  // Report rows (the non-SIP kinds) only:
+  std::string event;        ///< "Event" of a JSON payload (homer6_reports); ''
+  std::string report_node;  ///< capture_node without ":captid" (v3); else `node`
 
   [[nodiscard]] const sip::SipCaptureFields& sip() const { return parsed->fields; }
   [[nodiscard]] RowKind kind() const { return parsed->kind; }
@@ -50,6 +59,11 @@ struct CaptureRow {
 /// The node column: the HEP node name when sent, else capture_node[:capture id] (§2.1).
 [[nodiscard]] std::string nodeColumn(const core::CaptureMeta& meta,
                                      const CaptureRowOptions& options);
+
+/// Homer-6's `node` (§3.4): the HEP node name when sent, else capture_node without the
+/// ":captid" suffix; a v1/v2 packet keeps the Homer-5 value, as OpenSIPS does.
+[[nodiscard]] std::string reportNodeColumn(const core::CaptureMeta& meta,
+                                           const CaptureRowOptions& options);
 
 /// Fills `row` from the record and its parse. `meta.payload` and `parsed` must stay alive while
 /// `row` is used.

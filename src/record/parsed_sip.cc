@@ -40,6 +40,19 @@ void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, P
   applyCustomFieldChunks(meta, out.fields);
 }
 
+void makeReportRow(uint8_t payload_type, ParsedSip& out) {
+  auto [kind, type] = rowKindFor(payload_type);
+  if (kind == RowKind::Sip) {
+    kind = RowKind::Report;
+    type = payload_type;
+  }
+  out.kind = kind;
+  out.type = type;
+  out.fields = {};
+  out.parse_error.reset();
+  out.body = {};
+}
+
 void applyCustomFieldChunks(const core::CaptureMeta& meta, sip::SipCaptureFields& fields) {
   if (meta.other_chunks.empty()) return;
   std::string_view* targets[] = {&fields.custom_field1, &fields.custom_field2,

@@ -62,6 +62,12 @@ struct ParsedSip {
 /// Never fails: a payload that is not valid SIP gets `parse_error` and keeps its bytes.
 void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out);
 
+/// A report_capture rule stored the record as a report row (§3.4): a non-SIP payload type
+/// keeps its family and type; a SIP one becomes a Report row whose `type` is the payload
+/// type, as OpenSIPS writes chunk 0x000b. The SIP fields are dropped: the report tables have
+/// none.
+void makeReportRow(uint8_t payload_type, ParsedSip& out);
+
 /// custom_field1..3 a routing rule set (Siphon chunks, hep/siphon_chunks.h) in place of the
 /// custom_field headers' values. parseSip applies them; a rule that sets one after the parse
 /// applies them again.

@@ -42,16 +42,19 @@ struct Record {
   Record& operator=(Record&&) noexcept = default;
 
   core::Capture capture;
-  ParsedSip sip;            ///< valid when `parsed`
-  bool parsed = false;      ///< the SIP-parse processor ran on it
-  uint16_t source = 0;      ///< index of the source (listener) it came in on
-  LaneSet lanes;            ///< where it goes: the pipeline's defaults, then the lane choice
-  std::string_view table;   ///< table (pattern) chosen by table routing; empty: none chosen
-  core::IpAddress peer_ip;  ///< who sent the outer packet (a HEP agent): $hep_net(src_ip)
-  uint16_t peer_port = 0;   ///< its port; 0 when unknown
+  ParsedSip sip;             ///< valid when `parsed`
+  bool parsed = false;       ///< the SIP-parse processor ran on it
+  uint16_t source = 0;       ///< index of the source (listener) it came in on
+  LaneSet lanes;             ///< where it goes: the pipeline's defaults, then the lane choice
+  std::string_view table;    ///< table (pattern) chosen by table routing; empty: none chosen
+  core::IpAddress peer_ip;   ///< who sent the outer packet (a HEP agent): $hep_net(src_ip)
+  uint16_t peer_port = 0;    ///< its port; 0 when unknown
+  core::IpAddress local_ip;  ///< the local address the packet arrived on (Homer-6 capture_ip)
   /// Routing (route/route_processor.h): a named hep_route took the record and did not resume
   /// SIP processing, so the SIP-level rules skip it; no lane reads its SIP, so the parse skips.
   bool route_done = false;
+  /// A report_capture rule made it a report row (record::makeReportRow), SIP or not.
+  bool report_row = false;
   bool skip_sip_parse = false;
 
   [[nodiscard]] const core::CaptureMeta& meta() const { return capture.meta; }

@@ -30,18 +30,9 @@ constexpr std::string_view kDrops[] = {"route_drop", "route_action_error"};
 
 // custom_fieldN: a Siphon chunk the stores read in place of the header's value.
 void setCustomField(record::Record& r, int n, std::string value) {
-  auto& m = r.capture.meta;
-  const auto type = static_cast<uint16_t>(hep::kCustomField1Chunk + n - 1);
-  auto kept = core::asBytes(r.capture.keep(std::move(value)));
-  auto it = std::find_if(
-      m.other_chunks.begin(), m.other_chunks.end(),
-      [&](const core::ChunkView& c) { return c.vendor == hep::kSiphonVendor && c.type == type; });
-  if (it != m.other_chunks.end()) {
-    it->value = kept;
-  } else {
-    m.other_chunks.push_back({hep::kSiphonVendor, type, kept});
-  }
-  if (r.parsed) record::applyCustomFieldChunks(m, r.sip.fields);
+  hep::setSiphonChunk(r.capture, static_cast<uint16_t>(hep::kCustomField1Chunk + n - 1),
+                      std::move(value));
+  if (r.parsed) record::applyCustomFieldChunks(r.capture.meta, r.sip.fields);
 }
 
 // After an edit of 0x0011 on a parsed record: the parse's correlation follows (the Call-ID
@@ -145,14 +136,11 @@ process::Verdict RouteProcessor::apply(const Compiled& c, record::Record& r) {
     cap.meta.correlation_id = cap.keep(a.report->correlation.expand(ctx));
     if (a.report->proto_type) cap.meta.payload_type = *a.report->proto_type;
     r.table = a.report->table;
+    // The row is a report row now: its family and type follow the (new) payload type; the
+    // SIP parse, if it runs later, makes it one again.
+    r.report_row = true;
     if (r.parsed) {
-      // The row is a report row now: its family and type follow the (new) payload type.
-      auto [kind, type] = record::rowKindFor(cap.meta.payload_type);
-      if (kind != record::RowKind::Sip) {
-        r.sip.kind = kind;
-        r.sip.type = type;
-        r.sip.fields = {};
-      }
+      record::makeReportRow(cap.meta.payload_type, r.sip);
       r.sip.correlation_id = cap.meta.correlation_id;
     }
   }

@@ -108,7 +108,9 @@ void StoreSink::stage(const record::Record& r) {
   if (!meta.dst_ip.empty()) keys[n++] = store::ipKey(meta.dst_ip);
   // The node column, built once per capture id instead of once per record (hot path).
   std::string_view node = meta.node_name;
-  if (node.empty() && record::nodeHasCaptureId(meta)) {
+  if (node.empty() && !is_sip && options_.row.homer6_reports && meta.hep_version >= 3) {
+    node = options_.row.capture_node;  // Homer-6 report rows: no ":captid" (§3.4)
+  } else if (node.empty() && record::nodeHasCaptureId(meta)) {
     if (node_cache_.empty() || node_cache_id_ != meta.capture_id) {
       node_cache_id_ = meta.capture_id;
       node_cache_ = record::nodeColumn(meta, options_.row);

@@ -39,6 +39,7 @@ bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream, cons
   r->source = source_;
   r->peer_ip = peer.ip;
   r->peer_port = peer.port;
+  r->local_ip = peer.local;
   return ingress_.push(std::move(r), PushPolicy::DropWhenFull);
 }
 

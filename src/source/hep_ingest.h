@@ -18,10 +18,11 @@
 
 namespace siphon::source {
 
-/// Who sent a packet: the agent (or relaying collector) at the other end of the socket.
+/// Who sent a packet, and the local address it arrived on (Homer-6's capture_ip).
 struct Peer {
   core::IpAddress ip;
   uint16_t port = 0;
+  core::IpAddress local;  ///< unspecified when unknown
 };
 
 struct HepIngestOptions {

@@ -100,6 +100,13 @@ core::IpAddress addressOf(const sockaddr_storage& ss) {
 
 void setNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+core::IpAddress localAddressOf(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return {};
+  return addressOf(ss);
+}
+
 uint16_t boundPort(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

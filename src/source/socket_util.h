@@ -39,6 +39,9 @@ void setNonBlocking(int fd);
 /// A bound, listening TCP socket for `ep` (backlog SOMAXCONN: a burst of senders connecting
 /// at once is queued by the kernel, not refused).
 [[nodiscard]] core::Result<int, core::Failure> listenSocket(const core::Endpoint& ep);
+/// The local address of a bound or connected socket (an accepted connection: the address the
+/// peer connected to); the unspecified address when it cannot be read.
+[[nodiscard]] core::IpAddress localAddressOf(int fd);
 /// The port a bound socket got (for port 0).
 [[nodiscard]] uint16_t boundPort(int fd);
 /// "what: strerror(errno)".

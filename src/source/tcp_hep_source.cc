@@ -137,7 +137,8 @@ void TcpHepSource::run(std::stop_token stop) {
         }
         table_.handshakeDone(*admitted.id);  // TCP has no handshake of ours to wait for
         ingest_.connection(HepIngestCount::Connections);
-        conns.push_back({cfd, *admitted.id, peer, HepStreamBuffer(Peer{peer, portOf(ss)})});
+        conns.push_back({cfd, *admitted.id, peer,
+                         HepStreamBuffer(Peer{peer, portOf(ss), localAddressOf(cfd)})});
       }
     }
     for (auto id : table_.expire().idle) closeById(id, HepIngestCount::IdleClosed);

@@ -148,7 +148,7 @@ void TlsHepSource::serve(std::stop_token stop, int fd, ConnectionTable::Id id) {
   socklen_t peer_len = sizeof peer;
   Peer from;
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0) {
-    from = {addressOf(peer), portOf(peer)};
+    from = {addressOf(peer), portOf(peer), localAddressOf(fd)};
   }
   HepStreamBuffer stream(from);
   try {  // the one catch-all of this thread: a connection never takes the process down

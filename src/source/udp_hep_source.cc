@@ -1,5 +1,6 @@
 #include "source/udp_hep_source.h"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -18,6 +19,24 @@ constexpr size_t kMaxDatagram = 65536;        // a HEP packet is at most 64 KiB
 constexpr int kReceiveBuffer = 64 << 20;      // absorbs bursts while a worker is busy
 
 }  // namespace
+
+core::IpAddress UdpHepSource::localAddress(msghdr& h) const {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      return core::IpAddress::v4(
+          std::span<const std::byte, 4>(reinterpret_cast<const std::byte*>(&info.ipi_addr), 4));
+    }
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      return core::IpAddress::v6(std::span<const std::byte, 16>(
+          reinterpret_cast<const std::byte*>(&info.ipi6_addr), 16));
+    }
+  }
+  return endpoint_.ip;  // bound to one address: that one
+}
 
 UdpHepSource::UdpHepSource(core::Endpoint endpoint, int workers, uint16_t index, Ingress& ingress,
                            HepIngestOptions options)
@@ -48,6 +67,12 @@ core::Result<void, core::Failure> UdpHepSource::start() {
     }
     int one = 1;
     ::setsockopt(*fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+    // The address each datagram was sent to: Homer-6's capture_ip when bound to a wildcard.
+    if (endpoint_.ip.isV6()) {
+      ::setsockopt(*fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+    } else {
+      ::setsockopt(*fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    }
     // A short receive timeout lets the worker notice a stop request.
     timeval tv{0, 100'000};
     ::setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -72,8 +97,9 @@ void UdpHepSource::run(std::stop_token stop, int fd) {
   std::array<mmsghdr, kBatch> msgs{};
   // SO_RXQ_OVFL: each datagram carries the socket's count of datagrams the kernel dropped
   // because the receive buffer was full; the increase is counted as a drop with its reason.
+  // IP_PKTINFO / IPV6_PKTINFO: the local address it was sent to.
   struct Control {
-    alignas(cmsghdr) std::byte buf[CMSG_SPACE(sizeof(uint32_t))];
+    alignas(cmsghdr) std::byte buf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(in6_pktinfo))];
   };
   std::array<Control, kBatch> control{};
   std::array<sockaddr_storage, kBatch> senders{};
@@ -95,7 +121,7 @@ void UdpHepSource::run(std::stop_token stop, int fd) {
     for (int i = 0; i < n; ++i) {
       auto* base = static_cast<const std::byte*>(iov[i].iov_base);
       ingest_.accept({base, msgs[i].msg_len}, /*from_stream=*/false,
-                     Peer{addressOf(senders[i]), portOf(senders[i])});
+                     Peer{addressOf(senders[i]), portOf(senders[i]), localAddress(msgs[i].msg_hdr)});
     }
     if (n > 0) {
       msghdr& last = msgs[n - 1].msg_hdr;

@@ -4,6 +4,8 @@
 // is claimed exclusively first (socket_util.h claimUdpPort): only this collector's workers
 // form the port's group.
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <memory>
 #include <stop_token>
@@ -36,6 +38,8 @@ class UdpHepSource final : public Source {
 
  private:
   void run(std::stop_token stop, int fd);
+  /// The address a received datagram was sent to (its IP_PKTINFO / IPV6_PKTINFO).
+  [[nodiscard]] core::IpAddress localAddress(msghdr& h) const;
 
   core::Endpoint endpoint_;
   int workers_;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "store/store_views.h"
+
 namespace siphon::store {
 namespace {
 
@@ -20,24 +22,6 @@ CREATE TABLE IF NOT EXISTS buckets (
 CREATE TABLE IF NOT EXISTS keys (
   bucket INTEGER NOT NULL, hash INTEGER NOT NULL, block INTEGER NOT NULL,
   PRIMARY KEY (bucket, hash, block)) WITHOUT ROWID;
--- The familiar tables as views over the blocks; they need the siphon_sqlite extension
--- (`.load siphon_sqlite` in the sqlite3 shell), which provides siphon_messages.
--- Rebuilt on every open, so that a store made by an older version gets today's definition:
--- report rows a routing rule put in a table of its own (report_capture) are not SIP rows
--- (the payload types of the report families: record::rowKindFor).
-DROP VIEW IF EXISTS sip_capture;
-CREATE VIEW sip_capture AS SELECT * FROM siphon_messages
-  WHERE tbl NOT IN ('rtcp_capture', 'report_capture', 'logs_capture')
-    AND payload_type NOT IN (5, 32, 99, 100);
-CREATE VIEW IF NOT EXISTS rtcp_capture AS SELECT date, micro_ts, correlation_id, source_ip,
-  source_port, destination_ip, destination_port, proto, family, type, node, msg
-  FROM siphon_messages WHERE tbl = 'rtcp_capture';
-CREATE VIEW IF NOT EXISTS report_capture AS SELECT date, micro_ts, correlation_id, source_ip,
-  source_port, destination_ip, destination_port, proto, family, type, node, msg
-  FROM siphon_messages WHERE tbl = 'report_capture';
-CREATE VIEW IF NOT EXISTS logs_capture AS SELECT date, micro_ts, correlation_id, source_ip,
-  source_port, destination_ip, destination_port, proto, family, type, node, msg
-  FROM siphon_messages WHERE tbl = 'logs_capture';
 )sql";
 
 constexpr size_t kMaxBlockRawBytes = 256u << 20;  // refuse to inflate anything larger
@@ -77,7 +61,15 @@ core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(const 
   std::string pragmas = "PRAGMA cache_size=-" + std::to_string(options.cache_mb * 1024) + ";";
   if (!read_only) pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
   SIPHON_TRY(store->exec(pragmas.c_str()));
-  if (!read_only) SIPHON_TRY(store->exec(kSchema));
+  if (!read_only) {
+    SIPHON_TRY(store->exec(kSchema));
+    // The familiar tables as views over the blocks; they need the siphon_sqlite extension
+    // (`.load siphon_sqlite` in the sqlite3 shell), which provides siphon_messages.
+    StoreViewOptions views;
+    views.homer6_reports = options.homer6_reports;
+    views.report_tables = options.report_tables;
+    SIPHON_TRY(store->exec(storeViewsSql(views).c_str()));
+  }
   SIPHON_TRY(store->prepareStatements());
   if (!read_only) SIPHON_TRY(store->startBucket());
   return store;

@@ -55,6 +55,9 @@ struct StoreOptions {
   /// What block ages are measured with (block_max_age, open_block_write_interval); null: the
   /// system clock. Must outlive the store.
   const core::Clock* clock = nullptr;
+  /// The report views (store_views.h): homer5_on = 0, and the report tables rules name.
+  bool homer6_reports = false;
+  std::vector<std::string> report_tables;
 };
 
 struct BlockInfo {

@@ -5,8 +5,9 @@
 //   sqlite> .load /path/to/siphon_sqlite
 //   sqlite> SELECT date, method, from_user, to_user, callid FROM sip_capture LIMIT 10;
 //
-// The store creates the view `sip_capture` (and rtcp_capture, report_capture, logs_capture)
-// over the eponymous virtual table `siphon_messages` that this extension provides. An equality
+// The store creates the view `sip_capture` (and rtcp_capture, report_capture, logs_capture, in
+// the Homer-5 or Homer-6 columns) over the eponymous virtual table `siphon_messages` that this
+// extension provides. An equality
 // on callid or correlation_id uses the store's keys; anything else scans the blocks.
 
 #include <algorithm>
@@ -25,16 +26,28 @@ namespace siphon::store {
 namespace {
 
 // The virtual table's columns: `tbl` (which table a record was stored under), then the
-// sqlite-view columns of record/capture_columns.h in their order; the views select by name.
+// sip_capture view columns of record/capture_columns.h in their order, then the values only
+// the report views read; the views select by name (store/store_views.h).
 const std::vector<const record::CaptureColumn*>& viewColumns() {
   static const std::vector<const record::CaptureColumn*> columns = [] {
     std::vector<const record::CaptureColumn*> out;
     for (const auto& c : record::sipCaptureColumns()) {
       if (c.in(record::kInSqliteView)) out.push_back(&c);
     }
+    for (const auto& c : record::storeOnlyColumns()) out.push_back(&c);
     return out;
   }();
   return columns;
+}
+
+// Every value a view may read: the Homer-6 `event` too (only report rows pay for it).
+const record::CaptureRowOptions& rowOptions() {
+  static const record::CaptureRowOptions options = [] {
+    record::CaptureRowOptions o;
+    o.homer6_reports = true;
+    return o;
+  }();
+  return options;
 }
 
 std::string_view sqliteType(record::ColumnType t) {
@@ -221,7 +234,7 @@ int xColumn(sqlite3_vtab_cursor* vc, sqlite3_context* ctx, int col) {
   }
   if (!c->row_ready) {  // one parse per record, whatever columns are selected
     record::parseSip(meta, {}, c->sip);
-    record::buildCaptureRow(meta, c->sip, {}, c->row);
+    record::buildCaptureRow(meta, c->sip, rowOptions(), c->row);
     c->row_ready = true;
   }
   const record::CaptureColumn& column = *cols[static_cast<size_t>(col) - 1];

@@ -16,12 +16,13 @@ namespace siphon::support {
 
 class LoopbackSender {
  public:
-  LoopbackSender(core::EndpointProto proto, uint16_t port) {
+  /// `host`: a loopback address in host order (127.0.0.0/8), 127.0.0.1 by default.
+  LoopbackSender(core::EndpointProto proto, uint16_t port, uint32_t host = INADDR_LOOPBACK) {
     fd_ = ::socket(AF_INET, proto == core::EndpointProto::Udp ? SOCK_DGRAM : SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_addr.s_addr = htonl(host);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   }
   ~LoopbackSender() { ::close(fd_); }

@@ -6,31 +6,32 @@
 
 namespace siphon::sink {
 
-std::vector<std::string_view> postgresColumns(record::RowKind kind) {
+std::vector<std::string_view> postgresColumns(record::ColumnSet set) {
   std::vector<std::string_view> names;
-  for (const auto& c : record::captureColumns(kind)) {
+  for (const auto& c : record::captureColumns(set)) {
     if (c.in(record::kInPostgres)) names.push_back(c.name);
   }
   return names;
 }
 
-std::vector<std::string> postgresCreateTable(std::string_view table, record::RowKind kind) {
+std::vector<std::string> postgresCreateTable(std::string_view table, record::ColumnSet set) {
   std::string t = quoteIdent(table);
-  // Kamailio's key is (id, date), so that the table can be range-partitioned by date.
+  // Kamailio's key is (id, date) and OpenSIPS's Homer-6 one (id, tss): the time column, so
+  // that the table can be range-partitioned by time.
   std::string create = "CREATE TABLE IF NOT EXISTS " + t + " (id BIGSERIAL NOT NULL";
-  for (const auto& c : record::captureColumns(kind)) {
-    if (!c.in(record::kInPostgres)) continue;
+  std::string_view time_column;
+  std::vector<std::string_view> indexed;
+  for (const auto& c : record::captureColumns(set)) {
+    if (!c.in(record::kInPostgres) && !c.in(record::kPostgresDefault)) continue;
     create += ", ";
     create += c.name;
     create += ' ';
     create += c.postgres_type;
+    if (c.type == record::ColumnType::Timestamp && time_column.empty()) time_column = c.name;
+    if (c.in(record::kIndexed)) indexed.push_back(c.name);
   }
-  create += ", PRIMARY KEY (id, date))";
+  create += ", PRIMARY KEY (id, " + std::string(time_column) + "))";
   std::vector<std::string> out = {create};
-  std::vector<std::string_view> indexed = {"date", "correlation_id"};
-  if (kind == record::RowKind::Sip) {
-    indexed.insert(indexed.end(), {"callid", "ruri_user", "from_user", "to_user"});
-  }
   for (auto col : indexed) {
     // Index names longer than 63 bytes are cut by the server; a cut name that another table
     // already uses only skips the index (IF NOT EXISTS), it never fails the insert.

@@ -1,6 +1,7 @@
 #pragma once
-// The PostgreSQL tables the collector writes (docs/HEP-AND-MODULES.md §2.2-§2.3): Kamailio's
-// sip_capture columns, and the 12 columns of rtcp_capture / report_capture / logs_capture,
+// The PostgreSQL tables the collector writes (docs/HEP-AND-MODULES.md §2.2-§2.3, §3.4):
+// Kamailio's sip_capture columns, and the 12 columns of rtcp_capture / report_capture /
+// logs_capture (or OpenSIPS's 17 Homer-6 columns with homer5_on = 0),
 // plus what the embedded store keeps beyond them (parse_error, the HEP header fields and the
 // chunks that have no column), so that a record read back prints as it does from the store.
 //
@@ -16,19 +17,19 @@
 #include <vector>
 
 #include "core/capture.h"
-#include "record/parsed_sip.h"
+#include "record/capture_columns.h"
 
 namespace siphon::sink {
 
-/// Column order of the sink's INSERT for each table family: the PostgreSQL columns of
+/// Column order of the sink's INSERT for each column set: the PostgreSQL columns of
 /// record/capture_columns.h, which also gives their SQL types.
-[[nodiscard]] std::vector<std::string_view> postgresColumns(record::RowKind kind);
+[[nodiscard]] std::vector<std::string_view> postgresColumns(record::ColumnSet set);
 
-/// CREATE TABLE IF NOT EXISTS and CREATE INDEX IF NOT EXISTS statements for `table` (indexes
-/// as Homer's: date, callid, correlation_id and the users for SIP; date and correlation_id for
-/// the others).
+/// CREATE TABLE IF NOT EXISTS and CREATE INDEX IF NOT EXISTS statements for `table` (the
+/// columns marked kIndexed, as Homer's: date, callid, correlation_id and the users for SIP;
+/// date and correlation_id for the Homer-5 report tables; tss and transaction_id for Homer-6).
 [[nodiscard]] std::vector<std::string> postgresCreateTable(std::string_view table,
-                                                          record::RowKind kind);
+                                                          record::ColumnSet set);
 
 
 /// Appends CaptureMeta::other_chunks in HEPv3 chunk layout; chunks whose value does not fit a

@@ -64,8 +64,8 @@ PostgresSinkOptions PostgresSinkOptions::from(core::DbUrl url, const StoreSinkOp
 
 // ---- PgRowBuffer ---------------------------------------------------------------------------
 
-PgRowBuffer::PgRowBuffer(record::RowKind kind)
-    : kind_(kind), columns_(postgresColumns(kind).size()) {}
+PgRowBuffer::PgRowBuffer(record::ColumnSet set)
+    : set_(set), columns_(postgresColumns(set).size()) {}
 
 void PgRowBuffer::text(std::string_view v) {
   Slot s;
@@ -103,7 +103,7 @@ void PgRowBuffer::null() {
 
 void PgRowBuffer::add(const core::CaptureMeta& meta, const record::CaptureRow& row) {
   using record::ColumnType;
-  for (const record::CaptureColumn& c : record::captureColumns(kind_)) {
+  for (const record::CaptureColumn& c : record::captureColumns(set_)) {
     if (!c.in(record::kInPostgres)) continue;
     switch (c.type) {
       case ColumnType::Timestamp:
@@ -181,7 +181,7 @@ core::Result<void, core::Failure> PostgresSink::insertRows(const std::string& ta
                                                            const PgRowBuffer& rows) {
   const size_t cols = rows.columns();
   const size_t per_statement = std::max<size_t>(1, kMaxParams / cols);
-  auto names = postgresColumns(rows.kind());
+  auto names = postgresColumns(rows.columnSet());
   std::vector<const char*> values;
   std::vector<int> lengths, formats;
   for (size_t first = 0; first < rows.rows(); first += per_statement) {
@@ -234,7 +234,7 @@ core::Result<void, core::Failure> PostgresSink::tryWrite() {
   std::vector<std::string> created;
   for (const auto& [table, rows] : tables_) {
     if (!created_.contains(table)) {
-      for (const auto& sql : postgresCreateTable(table, rows.kind())) {
+      for (const auto& sql : postgresCreateTable(table, rows.columnSet())) {
         if (auto r = pgExec(conn_.get(), sql); !r.has_value()) {
           return core::unexpected(core::Failure{"create " + table + ": " + r.error().message, 1});
         }
@@ -259,7 +259,10 @@ void PostgresSink::write(std::span<const record::RecordPtr> batch) {
     for (auto& [name, rows] : tables_) {
       if (name == table) buf = &rows;
     }
-    if (!buf) buf = &tables_.emplace_back(std::string(table), PgRowBuffer(r->sip.kind)).second;
+    if (!buf) {
+      const auto set = record::columnSetFor(r->sip.kind, options_.row.homer6_reports);
+      buf = &tables_.emplace_back(std::string(table), PgRowBuffer(set)).second;
+    }
     buf->add(meta, row_);
   }
   if (batch.empty()) return;

@@ -31,6 +31,7 @@
 #include "core/db_url.h"
 #include "core/result.h"
 #include "process/table_router.h"
+#include "record/capture_columns.h"
 #include "record/capture_row.h"
 #include "sink/postgres/postgres_connection.h"
 #include "sink/sink.h"
@@ -54,11 +55,11 @@ struct PostgresSinkOptions {
 /// and become pointers only when the statement runs (the buffer moves while it grows).
 class PgRowBuffer {
  public:
-  explicit PgRowBuffer(record::RowKind kind);
-  /// Appends one record's parameters, in the order of postgresColumns(kind). `row` must be
+  explicit PgRowBuffer(record::ColumnSet set);
+  /// Appends one record's parameters, in the order of postgresColumns(set). `row` must be
   /// buildCaptureRow() of `meta`.
   void add(const core::CaptureMeta& meta, const record::CaptureRow& row);
-  [[nodiscard]] record::RowKind kind() const { return kind_; }
+  [[nodiscard]] record::ColumnSet columnSet() const { return set_; }
   [[nodiscard]] size_t rows() const { return rows_; }
   [[nodiscard]] size_t columns() const { return columns_; }
   /// Parameter `i` (row-major): value bytes (nullptr for SQL NULL), length, 1 when binary.
@@ -83,7 +84,7 @@ class PgRowBuffer {
   void bytes(std::span<const std::byte> v);
   void null();
 
-  record::RowKind kind_;
+  record::ColumnSet set_;
   size_t columns_;
   size_t rows_ = 0;
   std::string data_;

@@ -10,10 +10,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include "hep/hep_encoder.h"
 #include "hep/siphon_chunks.h"
 #include "pipeline/collector.h"
 #include "query/search.h"
+#include "store/sqlite_extension.h"
 #include "support/loopback_sender.h"
 #include "support/records.h"
 #include "support/temp_dir.h"
@@ -31,15 +34,18 @@ std::string invite(int n) {
 class CollectorRoutingTest : public ::testing::Test {
  protected:
   // A collector on 127.0.0.1 (UDP and TCP, port 0) storing into NAME.db, configured by `toml`.
-  std::unique_ptr<Collector> start(const std::string& name, const std::string& toml) {
-    auto file = core::ConfigFile::parse(
-        "listen = [\"udp:127.0.0.1:0\", \"tcp:127.0.0.1:0\"]\n"
-        "db_url = \"sqlite:" +
-            (dir_.path() / (name + ".db")).string() +
-            "\"\n"
-            "relay_spool_dir = \"" +
-            (dir_.path() / (name + "-spool")).string() + "\"\n" + toml,
-        name + ".toml");
+  std::unique_ptr<Collector> start(
+      const std::string& name, const std::string& toml,
+      const std::string& listen = "[\"udp:127.0.0.1:0\", \"tcp:127.0.0.1:0\"]") {
+    auto file =
+        core::ConfigFile::parse("listen = " + listen +
+                                    "\n"
+                                    "db_url = \"sqlite:" +
+                                    (dir_.path() / (name + ".db")).string() +
+                                    "\"\n"
+                                    "relay_spool_dir = \"" +
+                                    (dir_.path() / (name + "-spool")).string() + "\"\n" + toml,
+                                name + ".toml");
     EXPECT_TRUE(file.has_value()) << (file.has_value() ? "" : file.error().message);
     auto config = defaultCollectorConfig();
     auto applied = applyConfigFile(*file, config);
@@ -209,6 +215,73 @@ drop = true
   EXPECT_EQ(tables["rtcp_capture"], 5u);
   EXPECT_EQ(tables["sip_capture_3001"], 7u);
   EXPECT_EQ(tables["sip_capture"], 4u);
+}
+
+// homer5_on = 0 (docs/HEP-AND-MODULES.md §3.4): report rows get OpenSIPS's Homer-6 columns,
+// capture_ip is the local address each packet was sent to (a UDP listener on the wildcard
+// address reads it per datagram; TCP from the accepted socket), and a SIP packet a rule
+// reports lands in its table as a report row, not in sip_capture.
+TEST_F(CollectorRoutingTest, Homer6ReportsCarryTheirCaptureIp) {
+  auto c = start("h6", R"t(
+homer5_on = 0
+capture_node = "edge"
+[[route]]
+method = "OPTIONS"
+report_capture = { correlation = "ping-$sip(call_id)", table = "ops_report_capture" }
+)t",
+                 "[\"udp:0.0.0.0:0\", \"tcp:127.0.0.1:0\"]");
+  const uint16_t udp_port = c->listeners()[0].port, tcp_port = c->listeners()[1].port;
+  support::CaptureSpec log;
+  log.payload_type = 100;
+  log.correlation = "call-9@example.com";
+  log.extra_correlation = R"({"sip": "call-9@example.com"})";
+  support::LoopbackSender(core::EndpointProto::Udp, udp_port, 0x7F000005)
+      .send(support::hepPacket(R"({"Event": "NOTICE", "text": "registered"})", log));
+  support::CaptureSpec rtcp;
+  rtcp.payload_type = 5;
+  rtcp.correlation = "call-9@example.com";
+  {
+    support::LoopbackSender tcp(core::EndpointProto::Tcp, tcp_port);
+    tcp.send(support::hepPacket(std::string("\x81\xc8\x00\x06", 4), rtcp));
+  }
+  std::string options = invite(9);
+  options.replace(0, 6, "OPTIONS");
+  options.replace(options.find("1 INVITE"), 8, "1 OPTIONS");
+  support::LoopbackSender(core::EndpointProto::Udp, udp_port, 0x7F000007)
+      .send(support::hepPacket(options));
+  support::LoopbackSender(core::EndpointProto::Udp, udp_port, 0x7F000001)
+      .send(support::hepPacket(invite(10)));
+  waitStored(*c, 4);
+  c->stop();
+  ASSERT_EQ(c->stats().stored, 4u);
+
+  sqlite3* db = nullptr;
+  const std::string path = (dir_.path() / "h6.db").string();
+  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  ASSERT_EQ(store::registerSiphonMessages(db), SQLITE_OK);
+  auto row = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        if (i) out += "|";
+        const auto* t = sqlite3_column_text(st, i);
+        out += t ? reinterpret_cast<const char*>(t) : "NULL";
+      }
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  EXPECT_EQ(row("SELECT transaction_id, correlation_id, capture_ip, node, event, type "
+                "FROM logs_capture"),
+            R"(call-9@example.com|{"sip": "call-9@example.com"}|127.0.0.5|edge|NOTICE|5)");
+  EXPECT_EQ(row("SELECT transaction_id, capture_ip, proto, payload_len FROM rtcp_capture"),
+            "call-9@example.com|127.0.0.1|1|4");
+  EXPECT_EQ(row("SELECT transaction_id, capture_ip, type FROM ops_report_capture"),
+            "ping-route-9@example.com|127.0.0.7|1");
+  EXPECT_EQ(row("SELECT count(*), min(callid) FROM sip_capture"), "1|route-10@example.com");
+  sqlite3_close(db);
 }
 
 }  // namespace

@@ -64,25 +64,28 @@ class StoreSinkTest : public ::testing::Test {
   std::string path_;
 };
 
+// The first row of `sql`, its columns joined by '|'.
+std::string firstRow(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::string out;
+  if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+    for (int i = 0; i < sqlite3_column_count(st); ++i) {
+      if (i) out += "|";
+      const auto* t = sqlite3_column_text(st, i);
+      out += t ? reinterpret_cast<const char*>(t) : "NULL";
+    }
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
 TEST_F(StoreSinkTest, RoutesByStrftimeAndPayloadTypeAndReadsBackThroughTheView) {
   fill();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   ASSERT_EQ(store::registerSiphonMessages(db), SQLITE_OK);
-  auto one = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string out;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        if (i) out += "|";
-        const auto* t = sqlite3_column_text(st, i);
-        out += t ? reinterpret_cast<const char*>(t) : "NULL";
-      }
-    }
-    sqlite3_finalize(st);
-    return out;
-  };
+  auto one = [&](const char* sql) { return firstRow(db, sql); };
   EXPECT_EQ(one("SELECT tbl, method, from_user, to_user, callid, node, source_ip, destination_port "
                 "FROM sip_capture WHERE callid = 'call-1@example.com'"),
             "sip_capture_20231114|INVITE|alice|bob|call-1@example.com|edge:7|10.0.0.1|5062");
@@ -91,6 +94,48 @@ TEST_F(StoreSinkTest, RoutesByStrftimeAndPayloadTypeAndReadsBackThroughTheView) 
             "call-1@example.com|5|" + kLog);
   EXPECT_EQ(one("SELECT count(*) FROM siphon_messages WHERE correlation_id = 'call-1@example.com'"),
             "2");
+  sqlite3_close(db);
+}
+
+// homer5_on = 0 (docs/HEP-AND-MODULES.md §3.4): the report views have OpenSIPS's 17 Homer-6
+// columns, a rule's own report table has a view too, and sip_capture leaves it out.
+TEST_F(StoreSinkTest, Homer6ReportViewsHaveOpenSipsColumns) {
+  StoreSinkOptions o;
+  o.path = path_;
+  o.row.capture_node = "edge";
+  o.row.homer6_reports = true;
+  o.store.homer6_reports = true;
+  o.store.report_tables = {"ops_report_capture"};
+  const std::string xlog = R"({"Event": "WARNING", "text": "retransmission timeout"})";
+  support::CaptureSpec log = spec(100, "txn-1");
+  log.extra_correlation = R"({"net": "tcp-9"})";
+  log.chunks.push_back({0x5350, 0x0005, "127.0.0.9"});
+  support::RecordMaker records;
+  {
+    StoreSink sink(o);
+    ASSERT_TRUE(sink.open().has_value());
+    sink.stage(*records.make(xlog, log));
+    // A SIP packet a rule report_captured into a table of its own (payload type still 1).
+    record::Record reported(support::makeCapture(kInvite, spec(1, "txn-2")));
+    reported.report_row = true;  // as route::RouteProcessor's report_capture leaves it
+    records.process(reported);
+    reported.table = "ops_report_capture";
+    sink.stage(reported);
+    sink.close();
+    EXPECT_EQ(sink.stats().countOf(StoreCount::Stored), 2u);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  ASSERT_EQ(store::registerSiphonMessages(db), SQLITE_OK);
+  EXPECT_EQ(firstRow(db, "SELECT tss, tsu, transaction_id, correlation_id, source_ip, source_port, "
+                         "destination_ip, destination_port, capture_ip, proto, family, type, "
+                         "capt_id, node, event, payload_len, data FROM logs_capture"),
+            "2023-11-14 22:13:20|0|txn-1|{\"net\": \"tcp-9\"}|10.0.0.1|5060|10.0.0.2|5062|"
+            "127.0.0.9|1|2|5|7|edge|WARNING|" +
+                std::to_string(xlog.size()) + "|" + xlog);
+  EXPECT_EQ(firstRow(db, "SELECT transaction_id, node, event, type FROM ops_report_capture"),
+            "txn-2|edge||1");  // a SIP packet reported: its payload type, not JSON
+  EXPECT_EQ(firstRow(db, "SELECT count(*) FROM sip_capture"), "0");
   sqlite3_close(db);
 }
 

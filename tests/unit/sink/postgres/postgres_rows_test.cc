@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
+#include "core/byte_reader.h"
 #include "record/utf8.h"
 #include "sink/postgres/postgres_connection.h"
 #include "sink/postgres/postgres_schema.h"
@@ -18,6 +20,7 @@ namespace {
 using namespace std::string_literals;
 using record::buildCaptureRow;
 using record::CaptureRow;
+using record::ColumnSet;
 using record::reportTableName;
 using record::RowKind;
 
@@ -48,11 +51,12 @@ core::Capture capture(const std::string& payload, uint8_t payload_type) {
 
 // Appends the record's row to `b` as PostgresSink::write does: the one parse, the columns.
 // Returns the row kind the parse found.
-RowKind addRow(PgRowBuffer& b, const core::CaptureMeta& meta) {
+RowKind addRow(PgRowBuffer& b, const core::CaptureMeta& meta,
+               const record::CaptureRowOptions& options = {}) {
   record::ParsedSip sip;
   record::parseSip(meta, {}, sip);
   CaptureRow row;
-  buildCaptureRow(meta, sip, {}, row);
+  buildCaptureRow(meta, sip, options, row);
   b.add(meta, row);
   return row.kind();
 }
@@ -62,8 +66,8 @@ std::string paramText(const PgRowBuffer& b, size_t i) {
   return p.value ? std::string(p.value, static_cast<size_t>(p.length)) : "<null>";
 }
 
-size_t columnIndex(RowKind kind, std::string_view name) {
-  auto cols = postgresColumns(kind);
+size_t columnIndex(ColumnSet set, std::string_view name) {
+  auto cols = postgresColumns(set);
   for (size_t i = 0; i < cols.size(); ++i) {
     if (cols[i] == name) return i;
   }
@@ -74,11 +78,11 @@ size_t columnIndex(RowKind kind, std::string_view name) {
 TEST(PgRowBuffer, SipRowHasEveryColumnInOrder) {
   const std::string& payload = kInvite;
   auto c = capture(payload, 1);
-  PgRowBuffer b(RowKind::Sip);
+  PgRowBuffer b(ColumnSet::Sip);
   ASSERT_EQ(addRow(b, c.meta), RowKind::Sip);
   ASSERT_EQ(b.rows(), 1u);
-  ASSERT_EQ(b.columns(), postgresColumns(RowKind::Sip).size());
-  auto at = [&](std::string_view col) { return paramText(b, columnIndex(RowKind::Sip, col)); };
+  ASSERT_EQ(b.columns(), postgresColumns(ColumnSet::Sip).size());
+  auto at = [&](std::string_view col) { return paramText(b, columnIndex(ColumnSet::Sip, col)); };
   EXPECT_EQ(at("date"), "2023-11-14 22:13:20");
   EXPECT_EQ(at("micro_ts"), "1700000000000042");
   EXPECT_EQ(at("method"), "INVITE");
@@ -95,7 +99,7 @@ TEST(PgRowBuffer, SipRowHasEveryColumnInOrder) {
   EXPECT_EQ(at("hep_chunks"), "");
   // Text columns are valid UTF-8 without NUL; msg keeps every byte.
   EXPECT_EQ(at("user_agent"), "x\xEF\xBF\xBD\xEF\xBF\xBDy");
-  auto msg = b.param(columnIndex(RowKind::Sip, "msg"));
+  auto msg = b.param(columnIndex(ColumnSet::Sip, "msg"));
   EXPECT_EQ(msg.format, 1);
   ASSERT_EQ(static_cast<size_t>(msg.length), payload.size());
   EXPECT_EQ(std::memcmp(msg.value, payload.data(), payload.size()), 0);
@@ -110,9 +114,9 @@ TEST(PgRowBuffer, EveryTextParameterIsValidUtf8WithoutNul) {
       "Content-Type: application/sdp\r\nContent-Length: 8\r\n\r\nv=0\r\n\x00\xff\r\n"s;
   for (const std::string& payload : {invite, "NOT SIP AT ALL \xff\xfe\r\n\r\nx"s}) {
     auto c = capture(payload, 1);
-    PgRowBuffer b(RowKind::Sip);
+    PgRowBuffer b(ColumnSet::Sip);
     ASSERT_EQ(addRow(b, c.meta), RowKind::Sip);
-    auto names = postgresColumns(RowKind::Sip);
+    auto names = postgresColumns(ColumnSet::Sip);
     for (size_t i = 0; i < b.columns(); ++i) {
       auto p = b.param(i);
       if (!p.value || p.format == 1) continue;
@@ -121,16 +125,16 @@ TEST(PgRowBuffer, EveryTextParameterIsValidUtf8WithoutNul) {
       EXPECT_EQ(v.find('\0'), std::string_view::npos) << names[i];
       EXPECT_EQ(p.value[p.length], '\0') << names[i] << ": libpq reads text up to a NUL";
     }
-    EXPECT_EQ(b.param(columnIndex(RowKind::Sip, "msg")).format, 1);
+    EXPECT_EQ(b.param(columnIndex(ColumnSet::Sip, "msg")).format, 1);
   }
 }
 
 TEST(PgRowBuffer, UnparsedSipNamesTheError) {
   auto c = capture("this is not SIP\r\n\r\n", 1);
-  PgRowBuffer b(RowKind::Sip);
+  PgRowBuffer b(ColumnSet::Sip);
   ASSERT_EQ(addRow(b, c.meta), RowKind::Sip);
-  EXPECT_NE(paramText(b, columnIndex(RowKind::Sip, "parse_error")), "<null>");
-  EXPECT_EQ(paramText(b, columnIndex(RowKind::Sip, "type")), "0");
+  EXPECT_NE(paramText(b, columnIndex(ColumnSet::Sip, "parse_error")), "<null>");
+  EXPECT_EQ(paramText(b, columnIndex(ColumnSet::Sip, "type")), "0");
 }
 
 TEST(PgRowBuffer, RtcpRowHasTheReportColumns) {
@@ -138,32 +142,100 @@ TEST(PgRowBuffer, RtcpRowHasTheReportColumns) {
   c.meta.correlation_id = "corr-1";
   const std::byte v[] = {std::byte{1}, std::byte{2}};
   c.meta.other_chunks.push_back({0x0000, 0x0020, v});
-  PgRowBuffer b(RowKind::Rtcp);
+  PgRowBuffer b(ColumnSet::Homer5Report);
   ASSERT_EQ(addRow(b, c.meta), RowKind::Rtcp);
-  ASSERT_EQ(b.columns(), postgresColumns(RowKind::Rtcp).size());
-  EXPECT_EQ(paramText(b, columnIndex(RowKind::Rtcp, "correlation_id")), "corr-1");
-  EXPECT_EQ(paramText(b, columnIndex(RowKind::Rtcp, "type")), "3");
-  EXPECT_EQ(paramText(b, columnIndex(RowKind::Rtcp, "payload_type")), "5");
-  EXPECT_EQ(paramText(b, columnIndex(RowKind::Rtcp, "hep_chunks")),
+  ASSERT_EQ(b.columns(), postgresColumns(ColumnSet::Homer5Report).size());
+  EXPECT_EQ(paramText(b, columnIndex(ColumnSet::Homer5Report, "correlation_id")), "corr-1");
+  EXPECT_EQ(paramText(b, columnIndex(ColumnSet::Homer5Report, "type")), "3");
+  EXPECT_EQ(paramText(b, columnIndex(ColumnSet::Homer5Report, "payload_type")), "5");
+  EXPECT_EQ(paramText(b, columnIndex(ColumnSet::Homer5Report, "hep_chunks")),
             std::string("\x00\x00\x00\x20\x00\x08\x01\x02", 8));
   EXPECT_EQ(reportTableName(RowKind::Rtcp), "rtcp_capture");
 }
 
+// homer5_on = 0 (docs/HEP-AND-MODULES.md §3.4): OpenSIPS's 17 columns in its order; the
+// script's correlation is transaction_id, the 0x0065 JSON is correlation_id.
+TEST(PgRowBuffer, Homer6ReportRowHasOpenSipsColumns) {
+  const std::string json = R"({"text": "call failed", "Event": "ERROR", "x": {"Event": "no"}})";
+  auto c = capture(json, 100);
+  c.meta.correlation_id = "txn-7";
+  const std::string extra = R"({"net": "conn-3"})";
+  const std::string capture_ip = "127.0.0.9";
+  c.meta.other_chunks.push_back({0x0000, 0x0065, core::asBytes(extra)});
+  c.meta.other_chunks.push_back({0x5350, 0x0005, core::asBytes(capture_ip)});
+  const std::vector<std::string_view> opensips = {
+      "tss",        "tsu",         "transaction_id", "correlation_id",
+      "source_ip",  "source_port", "destination_ip", "destination_port",
+      "capture_ip", "proto",       "family",         "type",
+      "capt_id",    "node",        "event",          "payload_len",
+      "data"};
+  auto names = postgresColumns(ColumnSet::Homer6Report);
+  ASSERT_GE(names.size(), opensips.size());
+  EXPECT_EQ(std::vector<std::string_view>(names.begin(), names.begin() + 17), opensips);
+  EXPECT_EQ(std::find(names.begin(), names.end(), "gid"), names.end()) << "gid is not written";
+
+  record::CaptureRowOptions options;
+  options.homer6_reports = true;
+  options.capture_node = "edge1";
+  PgRowBuffer b(ColumnSet::Homer6Report);
+  ASSERT_EQ(addRow(b, c.meta, options), RowKind::Log);
+  ASSERT_EQ(b.columns(), names.size());
+  auto at = [&](std::string_view n) {
+    return paramText(b, columnIndex(ColumnSet::Homer6Report, n));
+  };
+  EXPECT_EQ(at("tss"), "2023-11-14 22:13:20");
+  EXPECT_EQ(at("tsu"), "42");
+  EXPECT_EQ(at("transaction_id"), "txn-7");
+  EXPECT_EQ(at("correlation_id"), extra);
+  EXPECT_EQ(at("capture_ip"), "127.0.0.9");
+  EXPECT_EQ(at("capt_id"), "7");
+  EXPECT_EQ(at("node"), "edge1");  // no ":7": Homer-6 keeps capture_node as it is
+  EXPECT_EQ(at("event"), "ERROR");
+  EXPECT_EQ(at("payload_len"), std::to_string(json.size()));
+  EXPECT_EQ(at("data"), json);
+  EXPECT_EQ(at("type"), "5");
+}
+
+TEST(PgRowBuffer, Homer6ReportRowWithoutJsonHasEmptyEvent) {
+  record::CaptureRowOptions options;
+  options.homer6_reports = true;
+  for (const std::string& payload : {"\x81\xc8\x00\x06"s, "{\"Event\": \"cut"s, "{\"Event\": 5}"s,
+                                     "[\"Event\"]"s, "{\"Event\": \"A\"} trailing"s}) {
+    auto c = capture(payload, 5);
+    PgRowBuffer b(ColumnSet::Homer6Report);
+    (void)addRow(b, c.meta, options);
+    EXPECT_EQ(paramText(b, columnIndex(ColumnSet::Homer6Report, "event")), "") << payload;
+    EXPECT_EQ(paramText(b, columnIndex(ColumnSet::Homer6Report, "capture_ip")), "");
+    EXPECT_EQ(paramText(b, columnIndex(ColumnSet::Homer6Report, "correlation_id")), "");
+  }
+}
+
+TEST(PostgresSchema, Homer6TableIsKeyedOnTss) {
+  auto sql = postgresCreateTable("ops_report_capture", ColumnSet::Homer6Report);
+  EXPECT_NE(sql[0].find("PRIMARY KEY (id, tss)"), std::string::npos) << sql[0];
+  EXPECT_NE(sql[0].find("gid INTEGER NOT NULL DEFAULT 10"), std::string::npos);
+  std::string all;
+  for (const auto& s : sql) all += s + ";";
+  EXPECT_NE(all.find("(tss)"), std::string::npos);
+  EXPECT_NE(all.find("(transaction_id)"), std::string::npos);
+  EXPECT_EQ(all.find("(date)"), std::string::npos);
+}
+
 TEST(PgRowBuffer, ManyRowsKeepTheirOwnValues) {
-  PgRowBuffer b(RowKind::Sip);
+  PgRowBuffer b(ColumnSet::Sip);
   std::vector<core::Capture> cs;
   for (int i = 0; i < 300; ++i) {
     cs.push_back(capture(kInvite.substr(0, 20) + std::to_string(i), 1));
     (void)addRow(b, cs.back().meta);
   }
-  size_t msg = columnIndex(RowKind::Sip, "msg");
+  size_t msg = columnIndex(ColumnSet::Sip, "msg");
   for (size_t i = 0; i < 300; ++i) {
     EXPECT_EQ(paramText(b, i * b.columns() + msg), kInvite.substr(0, 20) + std::to_string(i));
   }
 }
 
 TEST(PostgresSchema, CreateTableQuotesTheNameAndIndexes) {
-  auto sql = postgresCreateTable("sip_capture_20231114", RowKind::Sip);
+  auto sql = postgresCreateTable("sip_capture_20231114", ColumnSet::Sip);
   ASSERT_GE(sql.size(), 4u);
   EXPECT_TRUE(sql[0].starts_with("CREATE TABLE IF NOT EXISTS \"sip_capture_20231114\" ("));
   EXPECT_NE(sql[0].find("msg BYTEA NOT NULL"), std::string::npos);
@@ -173,7 +245,7 @@ TEST(PostgresSchema, CreateTableQuotesTheNameAndIndexes) {
   for (const char* col : {"(date)", "(callid)", "(correlation_id)"}) {
     EXPECT_NE(all.find(col), std::string::npos) << col;
   }
-  auto rtcp = postgresCreateTable("rtcp_capture", RowKind::Rtcp);
+  auto rtcp = postgresCreateTable("rtcp_capture", ColumnSet::Homer5Report);
   EXPECT_EQ(rtcp[0].find("callid"), std::string::npos);
 }
 
