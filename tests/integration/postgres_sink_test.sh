@@ -86,7 +86,8 @@ PSQL_ADMIN=("$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGDIR" -p "$PGPORT" -U pos
   >/dev/null || { fail "could not create the role and database"; exit 1; }
 export PGPASSWORD='p@ss:w/rd'
 PSQL=(timeout 30 "$BIN/psql" -X -q -h 127.0.0.1 -p "$PGPORT" -U siphon -d siphon_it)
-DB_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/siphon_it"
+DB_NAME=siphon_it
+DB_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/$DB_NAME"
 
 stat() {  # stat KEY: one counter from `siphon ctl stats --format json` (dotted path)
   timeout 5 "$SIPHON" ctl --api "$API" stats --format json 2>/dev/null | python3 -c '
@@ -124,7 +125,7 @@ TOML
   done
   grep -q "^listening on udp:127.0.0.1:$PORT" "$TMP/$1.out" ||
     { fail "serve did not start: $(cat "$TMP/$1.out" "$TMP/$1.err")"; return 1; }
-  grep -q "^storing into postgres://siphon:\*\*\*@127.0.0.1:$PGPORT/siphon_it" "$TMP/$1.out" ||
+  grep -q "^storing into postgres://siphon:\*\*\*@127.0.0.1:$PGPORT/$DB_NAME" "$TMP/$1.out" ||
     fail "serve does not name the database with the password hidden: $(grep storing "$TMP/$1.out")"
   ! grep -q 'p%40ss\|p@ss' "$TMP/$1.out" "$TMP/$1.err" || fail "the password appears in serve's output"
 }
@@ -237,6 +238,37 @@ report=$("${PSQL[@]}" -At -c "SELECT count(*) FROM rtcp_capture WHERE correlatio
 [ "$report" = 1 ] || fail "rtcp_capture: $report rows with the report_capture correlation, want 1"
 logs=$("${PSQL[@]}" -At -c "SELECT count(*) FROM logs_capture")
 [ "$logs" = 1 ] || fail "logs_capture: $logs rows, want 1 (no rule: stored as without rules)"
+
+# ---- 3b. homer5_on = 0: the report tables have OpenSIPS's Homer-6 columns (§3.4) --------------
+# A database of its own: the Homer-5 report tables of section 3 have the other column set.
+"${PSQL_ADMIN[@]}" -c "CREATE DATABASE siphon_h6 OWNER siphon" >/dev/null 2>"$TMP/h6db.err" ||
+  fail "create siphon_h6: $(cat "$TMP/h6db.err")"
+DB_NAME=siphon_h6
+DB_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/$DB_NAME"
+PSQL6=(timeout 30 "$BIN/psql" -X -q -h 127.0.0.1 -p "$PGPORT" -U siphon -d siphon_h6)
+serve_start h6 '
+homer5_on = 0
+hep_route = "h6"
+[[route]]
+name = "h6"
+payload_type = "rtcp"
+report_capture = { correlation = "rtcp-$hep(correlation_id)", table = "ops_report_capture" }' || exit 1
+"$SIPHON" agent --pcap "$HERE/../data/pcap/hep-wireshark__hep.pcap" --hep "udp:127.0.0.1:$PORT" \
+  >/dev/null 2>"$TMP/agent_h6.err" || fail "agent: $(cat "$TMP/agent_h6.err")"
+wait_stat stored 8 20
+serve_stop h6
+cols=$("${PSQL6[@]}" -At -c "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'ops_report_capture'")
+want_cols="id,tss,tsu,transaction_id,correlation_id,source_ip,source_port,destination_ip,destination_port,capture_ip,proto,family,type,capt_id,node,event,payload_len,data,gid"
+case "$cols" in "$want_cols",*) ;; *) fail "ops_report_capture columns: $cols, want $want_cols first";; esac
+h6=$("${PSQL6[@]}" -At -F '|' -c "SELECT transaction_id LIKE 'rtcp-%', capture_ip, capt_id, node, gid, payload_len = length(data), tsu BETWEEN 0 AND 999999 FROM ops_report_capture")
+[ "$h6" = "t|127.0.0.1|2001|pgit|10|t|t" ] || fail "ops_report_capture row: '$h6', want 't|127.0.0.1|2001|pgit|10|t|t'"
+logs6=$("${PSQL6[@]}" -At -F '|' -c "SELECT count(*), min(capture_ip), min(node) FROM logs_capture")
+[ "$logs6" = "1|127.0.0.1|pgit" ] || fail "logs_capture (Homer-6): '$logs6', want 1|127.0.0.1|pgit"
+sip_table=$("${PSQL6[@]}" -At -c "SELECT min(table_name) FROM information_schema.tables WHERE table_name LIKE 'sip_capture_%'")
+sip6=$("${PSQL6[@]}" -At -c "SELECT count(*) FROM \"$sip_table\" WHERE node = 'pgit:2001' AND callid <> ''" 2>&1)
+[ "$sip6" = 6 ] || fail "SIP rows keep sip_capture's columns and Homer-5 node: '$sip6' in '$sip_table', want 6"
+DB_NAME=siphon_it
+DB_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/$DB_NAME"
 
 # ---- 4. a bad or unsupported db_url is refused at start, naming db_url ------------------------------
 out=$(timeout 30 "$SIPHON" serve --db "postgres://u:topsecret@127.0.0.1:0/x" --listen "udp:127.0.0.1:$PORT" --http off 2>&1)
