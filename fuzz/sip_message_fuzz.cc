@@ -1,11 +1,13 @@
 // Fuzz target: SipMessage::parse + extractCaptureFields + every accessor, plus the value
-// parsers on every header value and a multipart split of the body.
+// parsers on every header value, a multipart split of the body, and the rules' one-header
+// lookup (findHeaderValue), which must agree with the parse on well-formed messages.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "sip/auth.h"
+#include "sip/header_lookup.h"
 #include "sip/multipart.h"
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_message.h"
@@ -29,6 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_headers = 100;
   const SipMessage msg = SipMessage::parse(in, limits);
   size_t sum = 0;
+  for (std::string_view name : {"Call-ID", "i", "X-Trace", "Replaces"}) {
+    if (auto v = findHeaderValue(in, name)) sum += touch(*v);
+  }
   if (auto e = msg.parseError()) sum += touch(sipErrcName(e->code)) + touch(e->detail);
   sum += touch(msg.startLine()) + touch(msg.method()) + touch(msg.requestUri()) +
          touch(msg.statusText()) + touch(msg.reasonPhrase()) + touch(msg.body()) +

@@ -71,36 +71,10 @@ class RuleReader {
 core::Result<TextTest, core::Failure> RuleReader::textTest(std::string_view key,
                                                            std::string_view text,
                                                            std::string& name) const {
-  TextTest test;
-  const size_t at = text.find_first_of("=~");
-  name = std::string(trimBlanks(text.substr(0, at)));
-  if (name.empty()) return core::unexpected(bad(key, "'" + std::string(text) + "': empty name"));
-  if (at == std::string_view::npos) return test;
-  test.value = std::string(text.substr(at + 1));
-  if (text[at] == '=') {
-    test.op = TextTest::Op::Equal;
-    return test;
-  }
-  test.op = TextTest::Op::Regex;
-  // "^abc" then anything: every match starts with "abc" (a quantifier would make the last
-  // character optional, so it is left out of the prefix).
-  // An alternation anywhere may not start with it: no prefix then.
-  if (test.value.starts_with("^") && test.value.find('|') == std::string::npos) {
-    static constexpr std::string_view kMeta = "\\^$.|?*+()[]{}";
-    size_t i = 1;
-    while (i < test.value.size() && kMeta.find(test.value[i]) == std::string_view::npos) ++i;
-    size_t end = i;
-    if (i < test.value.size() &&
-        std::string_view("?*{").find(test.value[i]) != std::string_view::npos && end > 1)
-      --end;
-    test.anchored_prefix = test.value.substr(1, end - 1);
-  }
-  try {  // std::regex reports a bad pattern by exception: converted here, at start-up
-    test.re = std::regex(test.value, std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    return core::unexpected(bad(key, "'" + test.value + "': bad regular expression: " + e.what()));
-  }
-  return test;
+  auto parsed = core::parseNamedTextTest(text);
+  if (!parsed.has_value()) return core::unexpected(bad(key, parsed.error()));
+  name = std::move(parsed->name);
+  return std::move(parsed->test);
 }
 
 core::Result<Template, core::Failure> RuleReader::value(std::string_view key,

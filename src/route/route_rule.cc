@@ -4,24 +4,9 @@
 
 #include "core/byte_reader.h"
 #include "core/char_class.h"
-#include "sip/sip_message.h"
+#include "sip/header_lookup.h"
 
 namespace siphon::route {
-
-bool TextTest::holds(const std::optional<std::string_view>& v) const {
-  if (!v) return false;
-  switch (op) {
-    case Op::Present:
-      return true;
-    case Op::Equal:
-      return *v == value;
-    case Op::Regex:
-      // std::regex is slow even to say no: an anchored pattern's literal start says it first.
-      if (!v->starts_with(anchored_prefix)) return false;
-      return std::regex_search(v->begin(), v->end(), re);
-  }
-  return false;
-}
 
 bool RouteRule::matches(const RouteContext& ctx) const {
   const record::Record& r = *ctx.record;
@@ -58,9 +43,9 @@ bool RouteRule::matches(const RouteContext& ctx) const {
   if (w.to_user && f.to_user != *w.to_user) return false;
   if (w.ruri_user && f.ruri_user != *w.ruri_user) return false;
   if (w.header) {
-    // The one parse kept no header index: parse again, only for rules that need a header.
-    auto msg = sip::SipMessage::parse(core::asText(m.payload));
-    if (!w.header->test.holds(msg.findHeader(w.header->name))) return false;
+    // The one parse kept no header index: one scan of the header section.
+    if (!w.header->test.holds(sip::findHeaderValue(core::asText(m.payload), w.header->name)))
+      return false;
   }
   return true;
 }

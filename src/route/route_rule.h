@@ -12,27 +12,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "core/address_match.h"
 #include "core/endpoint.h"
+#include "core/text_test.h"
 #include "hep/chunk_edit.h"
 #include "route/route_template.h"
 
 namespace siphon::route {
 
-/// A text condition: present, equal ("NAME=value") or regex ("NAME~re", ECMAScript, search).
-struct TextTest {
-  enum class Op : uint8_t { Present, Equal, Regex };
-  Op op = Op::Present;
-  std::string value;
-  std::regex re;
-  std::string anchored_prefix;  ///< "^abc..." patterns: the literal text every match starts with
-
-  [[nodiscard]] bool holds(const std::optional<std::string_view>& v) const;
-};
+using core::TextTest;
 
 struct ChunkCondition {
   hep::ChunkId id;
