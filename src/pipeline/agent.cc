@@ -10,6 +10,7 @@
 #include "sink/hep_out/hep_out_sink.h"
 #include "sink/sip_duplicate_sink.h"
 #include "sink/store_sink.h"
+#include "trace/trace_processor.h"
 #include "source/ipip_raw_source.h"
 #include "source/live_capture_source.h"
 #include "source/live_pcap_source.h"
@@ -33,40 +34,63 @@ sink::SinkPtr Agent::sipDuplicate(const std::string& uri) const {
   return std::make_unique<sink::SipDuplicateSink>(std::move(o));
 }
 
+core::Result<sink::SinkPtr, core::Failure> Agent::sender(const std::vector<std::string>& targets,
+                                                         const std::string& key) const {
+  if (!config_.hep_mode_on) {
+    if (targets.size() != 1) {
+      return core::unexpected(
+          core::Failure{key + ": hep_mode_on=0 sends plain SIP to exactly one address", 2});
+    }
+    return sipDuplicate(targets.front());
+  }
+  sink::HepOutOptions o;
+  for (const auto& text : targets) {
+    // A SIP URI (the seeds' duplicate_uri form) or an address with its transport.
+    if (text.starts_with("sip:")) {
+      auto ep = sink::parseDuplicateTarget(text, key, 9060);
+      if (!ep) return core::unexpected(std::move(ep).error());
+      o.destinations.push_back(*ep);
+    } else {
+      auto ep = core::Endpoint::parse(text);
+      if (!ep) return core::unexpected(core::Failure{key + ": " + ep.error().message, 2});
+      o.destinations.push_back(*ep);
+    }
+  }
+  o.encoding = config_.encoding;
+  if (!config_.spool_dir.empty()) o.spool_dir = config_.spool_dir;
+  return sink::SinkPtr(std::make_unique<sink::HepOutSink>(std::move(o), clock_));
+}
+
 core::Result<void, core::Failure> Agent::addOutputs() {
   LaneOptions lane;
   lane.capacity = config_.queue_size;
+  trace::TraceLanes trace_lanes;
   if (!config_.hep.empty()) {
-    sink::SinkPtr out;
-    if (config_.hep_mode_on) {
-      sink::HepOutOptions o;
-      for (const auto& text : config_.hep) {
-        // A SIP URI (the seeds' duplicate_uri form) or an address with its transport.
-        if (text.starts_with("sip:")) {
-          auto ep = sink::parseDuplicateTarget(text, "duplicate_uri", 9060);
-          if (!ep) return core::unexpected(std::move(ep).error());
-          o.destinations.push_back(*ep);
-        } else {
-          auto ep = core::Endpoint::parse(text);
-          if (!ep) return core::unexpected(core::Failure{"duplicate_uri: " + ep.error().message, 2});
-          o.destinations.push_back(*ep);
-        }
-      }
-      o.encoding = config_.encoding;
-      if (!config_.spool_dir.empty()) o.spool_dir = config_.spool_dir;
-      out = std::make_unique<sink::HepOutSink>(std::move(o), clock_);
-    } else {
-      if (config_.hep.size() != 1) {
-        return core::unexpected(core::Failure{"duplicate_uri: hep_mode_on=0 sends plain SIP to exactly one address", 2});
-      }
-      out = sipDuplicate(config_.hep.front());
-    }
-    SIPHON_TRY(pipeline_.addLane(config_.hep_mode_on ? "hep out" : "sip duplicate", std::move(out),
-                                 lane, /*by_default=*/true));
+    SIPHON_ASSIGN_OR_RETURN(auto out, sender(config_.hep, "duplicate_uri"));
+    SIPHON_ASSIGN_OR_RETURN(size_t index,
+                            pipeline_.addLane(config_.hep_mode_on ? "hep out" : "sip duplicate",
+                                              std::move(out), lane, /*by_default=*/true));
+    trace_lanes.senders.set(index);
   }
   if (!config_.sip_duplicate_uri.empty()) {  // a plain copy beside the HEP (or a second one)
-    SIPHON_TRY(pipeline_.addLane("sip duplicate", sipDuplicate(config_.sip_duplicate_uri), lane,
-                                 /*by_default=*/true));
+    SIPHON_ASSIGN_OR_RETURN(size_t index,
+                            pipeline_.addLane("sip duplicate", sipDuplicate(config_.sip_duplicate_uri),
+                                              lane, /*by_default=*/true));
+    trace_lanes.senders.set(index);
+  }
+  // sip_trace(address): a rule's destinations are a sender of their own, which the records
+  // it takes go to instead of the default senders.
+  for (const auto& rule : config_.trace_rules) {
+    record::LaneSet own;
+    if (!rule.actions.destinations.empty()) {
+      const std::string key = rule.label + ": destinations";
+      SIPHON_ASSIGN_OR_RETURN(auto out, sender(rule.actions.destinations, key));
+      SIPHON_ASSIGN_OR_RETURN(size_t index,
+                              pipeline_.addLane(rule.label, std::move(out), lane,
+                                                /*by_default=*/false));
+      own.set(index);
+    }
+    trace_lanes.per_rule.push_back(own);
   }
   if (config_.trace_to_database) {
     const std::string db_url = config_.db_url.empty() ? "sqlite:siphon.db" : config_.db_url;
@@ -85,6 +109,13 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     routing.push_back({index, store.routing});
     pipeline_.addProcessor(std::make_unique<process::TableRoutingProcessor>(std::move(routing)));
     pipeline_.setQueryableStore({db_url, store.row});
+  } else if (!config_.trace_rules.empty()) {
+    pipeline_.addProcessor(std::make_unique<process::SipParseProcessor>(sip::FieldOptions{}));
+  }
+  // The tracing rules read the parse; without rules every message is traced on its own.
+  if (!config_.trace_rules.empty()) {
+    pipeline_.addProcessor(
+        std::make_unique<trace::TraceProcessor>(config_.trace_rules, std::move(trace_lanes)));
   }
   return {};
 }

@@ -60,6 +60,10 @@ class Agent final : private StageReporter {
   void snapshot(std::vector<core::StageSnapshot>& out) const override;
   [[nodiscard]] core::Result<void, core::Failure> addOutputs();
   [[nodiscard]] sink::SinkPtr sipDuplicate(const std::string& uri) const;
+  /// A sender to `targets` as hep_mode_on says (HEP out, or one plain-SIP copy); `key` names
+  /// the setting in errors.
+  [[nodiscard]] core::Result<sink::SinkPtr, core::Failure> sender(
+      const std::vector<std::string>& targets, const std::string& key) const;
   [[nodiscard]] source::FrameRecordExtractorOptions extractorOptions() const;
 
   AgentConfig config_;

@@ -1,5 +1,7 @@
 #include "pipeline/agent_config.h"
 
+#include "trace/trace_config.h"
+
 namespace siphon::pipeline {
 
 core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, AgentConfig& c) {
@@ -36,6 +38,8 @@ core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, A
   if (*to_db) c.trace_to_database = **to_db;
   SIPHON_CONFIG_GET(db_url, file.getString("db_url"));
   if (*db_url) c.db_url = **db_url;
+  SIPHON_CONFIG_GET(rules, trace::parseTraceRules(file));
+  c.trace_rules = std::move(*rules);
   SIPHON_CONFIG_GET(spool, file.getString("hep_spool_dir"));
   if (*spool) c.spool_dir = **spool;
   SIPHON_CONFIG_GET(listen, file.getString("raw_socket_listen"));

@@ -15,6 +15,7 @@
 #include "core/endpoint.h"
 #include "core/result.h"
 #include "sink/hep_out/hep_out_encoder.h"
+#include "trace/trace_rule.h"
 
 namespace siphon::pipeline {
 
@@ -42,6 +43,7 @@ struct AgentConfig {
   bool promiscuous_on = false;           ///< promiscuous_on
   int raw_sock_children = 1;             ///< raw_sock_children
   size_t queue_size = 200'000;           ///< records between capture and the senders
+  std::vector<trace::TraceRule> trace_rules;  ///< [[trace]] tables, in order
 };
 
 /// Applies every key of `file` over `config`; names the key on any error (exit status 2).

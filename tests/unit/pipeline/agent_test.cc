@@ -25,24 +25,26 @@ std::string capture(const std::string& name) {
   return std::string(SIPHON_TEST_DATA_DIR) + "/pcap/" + name;
 }
 
-size_t storedIn(const std::filesystem::path& db) {
+std::vector<query::Found> foundIn(const std::filesystem::path& db) {
   auto store = store::BlockStore::open(db.string(), {}, /*read_only=*/true);
   EXPECT_TRUE(store.has_value());
-  if (!store.has_value()) return 0;
+  if (!store.has_value()) return {};
   query::SearchQuery q;
   q.limit = 100000;
   auto r = query::search(**store, q);
   EXPECT_TRUE(r.has_value());
-  return r.has_value() ? r->records.size() : 0;
+  return r.has_value() ? std::move(r->records) : std::vector<query::Found>{};
 }
+
+size_t storedIn(const std::filesystem::path& db) { return foundIn(db).size(); }
 
 class AgentTest : public ::testing::Test {
  protected:
   // A collector on loopback UDP port 0 storing into the test's directory; null if it failed.
-  std::unique_ptr<Collector> startCollector() {
+  std::unique_ptr<Collector> startCollector(const std::string& name = "collector") {
     CollectorConfig cc = defaultCollectorConfig();
     cc.listen = {*core::Endpoint::parse("udp:127.0.0.1:0")};
-    cc.db_url = "sqlite:" + (dir_ / "collector.db").string();
+    cc.db_url = "sqlite:" + (dir_ / (name + ".db")).string();
     auto c = std::make_unique<Collector>(cc);
     if (!c->start().has_value()) return nullptr;
     return c;
@@ -172,6 +174,55 @@ TEST_F(AgentTest, TraceOffDropsEveryRecordAndCountsIt) {
   EXPECT_EQ(totals.dropped("trace_off"), 81u);
   EXPECT_EQ(totals.stored, 81u);
   EXPECT_NE(agent.summaryLine().find("trace_off: 81"), std::string::npos) << agent.summaryLine();
+}
+
+// [[trace]] rules (docs/CLI.md "Tracing rules") on sngrep__aaa.pcap (81 messages: 11 INVITEs,
+// 34 replies; tshark counts): INVITEs go to the rule's own collector with a fixed correlation,
+// replies to the default one with their Call-ID as correlation, the other requests nowhere.
+TEST_F(AgentTest, TraceRulesChooseWhatIsTracedWhereAndItsCorrelation) {
+  auto a = startCollector("a"), b = startCollector("b");
+  ASSERT_TRUE(a && b);
+  auto file = core::ConfigFile::parse("duplicate_uri = [\"" + a->listeners()[0].toString() +
+                                          "\"]\n"
+                                          "[[trace]]\n"
+                                          "method = [\"INVITE\"]\n"
+                                          "correlation = \"inv-corr\"\n"
+                                          "destinations = [\"" +
+                                          b->listeners()[0].toString() +
+                                          "\"]\n"
+                                          "[[trace]]\n"
+                                          "type = \"reply\"\n"
+                                          "correlation = \"call-id\"\n",
+                                      "agent.toml");
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  AgentConfig config;
+  auto applied = applyAgentConfigFile(*file, config);
+  ASSERT_TRUE(applied.has_value()) << applied.error().message;
+  Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ASSERT_TRUE(agent.readFile(capture("sngrep__aaa.pcap")).has_value());
+  agent.stop();
+  EXPECT_TRUE(support::waitFor([&] { return a->stats().stored >= 34 && b->stats().stored >= 11; }));
+  a->stop();
+  b->stop();
+  EXPECT_EQ(a->stats().stored, 34u);
+  EXPECT_EQ(b->stats().stored, 11u);
+  for (const auto& f : foundIn(dir_ / "a.db")) {
+    EXPECT_EQ(f.sip.fields.type, 2);
+    EXPECT_EQ(f.meta.correlation_id, f.sip.fields.callid);
+  }
+  for (const auto& f : foundIn(dir_ / "b.db")) {
+    EXPECT_EQ(f.sip.fields.method, "INVITE");
+    EXPECT_EQ(f.meta.correlation_id, "inv-corr");
+  }
+  auto totals = PipelineTotals::of(agent.pipeline().snapshot());
+  EXPECT_EQ(totals.received, 81u);
+  EXPECT_EQ(totals.relayed, 45u);
+  uint64_t no_rule = 0;
+  for (const auto& st : agent.pipeline().snapshot()) {
+    if (st.stage == "trace") no_rule += st.dropped("no_rule");
+  }
+  EXPECT_EQ(no_rule, 36u);
 }
 
 TEST_F(AgentTest, ConfigurationErrorsStopStartUp) {

@@ -1,0 +1,208 @@
+#include "trace/trace_config.h"
+
+#include <algorithm>
+#include <array>
+
+#include "core/char_class.h"
+#include "core/text_cursor.h"
+
+namespace siphon::trace {
+namespace {
+
+// The sip_capture fields a traced_users entry may name (traced_user_avp's values).
+constexpr std::array<std::string_view, 6> kUserFields = {"from_user", "to_user",      "ruri_user",
+                                                         "pid_user",  "contact_user", "auth_user"};
+
+class TraceReader {
+ public:
+  TraceReader(core::ConfigFile& t, std::string label) : t_(t), label_(std::move(label)) {}
+  core::Result<TraceRule, core::Failure> read();
+
+ private:
+  core::Failure bad(std::string_view key, const std::string& why) const {
+    return core::Failure{label_ + ": " + std::string(key) + ": " + why, 2};
+  }
+  core::Failure notYet(std::string_view key, const std::string& what) const {
+    return bad(key, what + " is not supported yet");
+  }
+  core::Result<void, core::Failure> readMatch(TraceMatch& m);
+  core::Result<void, core::Failure> readActions(TraceActions& a);
+
+  core::ConfigFile& t_;
+  std::string label_;
+};
+
+#define SIPHON_TRACE_GET(lhs, expr) \
+  auto lhs = (expr);                \
+  if (!lhs.has_value())             \
+  return core::unexpected(core::Failure{label_ + ": " + lhs.error().message, 2})
+
+core::Result<void, core::Failure> TraceReader::readMatch(TraceMatch& m) {
+  SIPHON_TRACE_GET(methods, t_.getStrings("method"));
+  if (*methods) {
+    m.methods = **methods;
+    for (const auto& x : m.methods) {
+      if (x.empty()) return core::unexpected(bad("method", "empty method name"));
+    }
+  }
+  SIPHON_TRACE_GET(type, t_.getString("type"));
+  if (*type) {
+    if (core::equalsIgnoreCase(**type, "request")) {
+      m.requests = true;
+    } else if (core::equalsIgnoreCase(**type, "reply")) {
+      m.requests = false;
+    } else {
+      return core::unexpected(bad("type", "'" + **type + "': expected \"request\" or \"reply\""));
+    }
+    if (!m.methods.empty() && !*m.requests) {
+      return core::unexpected(bad("type", "a rule with a method matches requests only"));
+    }
+  }
+  for (auto [key, out] : {std::pair{"from_user", &m.from_user}, std::pair{"to_user", &m.to_user},
+                          std::pair{"ruri_user", &m.ruri_user}}) {
+    SIPHON_TRACE_GET(v, t_.getString(key));
+    if (*v) *out = **v;
+  }
+  for (auto [key, out] :
+       {std::pair{"source", &m.source}, std::pair{"destination", &m.destination}}) {
+    SIPHON_TRACE_GET(v, t_.getString(key));
+    if (!*v) continue;
+    auto a = core::AddressMatch::parse(**v);
+    if (!a.has_value()) return core::unexpected(bad(key, a.error()));
+    *out = *a;
+  }
+  SIPHON_TRACE_GET(header, t_.getString("header"));
+  if (*header) {
+    auto parsed = core::parseNamedTextTest(**header);
+    if (!parsed.has_value()) return core::unexpected(bad("header", parsed.error()));
+    m.header = TraceMatch::Header{std::move(parsed->name), std::move(parsed->test)};
+  }
+  return {};
+}
+
+core::Result<void, core::Failure> TraceReader::readActions(TraceActions& a) {
+  SIPHON_TRACE_GET(scope, t_.getString("scope"));
+  if (*scope) {
+    std::string letters;
+    for (char ch : **scope) {
+      if (ch != ' ' && ch != '\t') letters += static_cast<char>(ch | 0x20);
+    }
+    if (letters == "m") {
+      a.scope = TraceScope::Message;
+    } else if (letters == "t") {
+      a.scope = TraceScope::Transaction;
+    } else if (letters == "d") {
+      a.scope = TraceScope::Dialog;
+    } else if (letters == "b") {
+      a.scope = TraceScope::B2bSession;
+    } else {
+      return core::unexpected(
+          bad("scope", "'" + **scope +
+                           "': expected one of m, t, d, b (message, transaction, "
+                           "dialog, B2BUA session)"));
+    }
+  }
+  SIPHON_TRACE_GET(flags, t_.getString("flags"));
+  if (*flags) {
+    const std::string_view f = core::trimBlanks(**flags);
+    if (f == "C") {
+      a.side = TraceSide::Caller;
+    } else if (f == "c") {
+      a.side = TraceSide::Callee;
+    } else if (!f.empty()) {
+      return core::unexpected(bad(
+          "flags", "'" + **flags + "': expected \"\", \"C\" (caller side) or \"c\" (callee side)"));
+    }
+  }
+  SIPHON_TRACE_GET(correlation, t_.getString("correlation"));
+  if (*correlation) {
+    const std::string& c = **correlation;
+    if (c.empty()) return core::unexpected(bad("correlation", "empty"));
+    if (core::equalsIgnoreCase(c, "call-id") || core::equalsIgnoreCase(c, "callid")) {
+      a.correlation = {TraceCorrelation::Kind::CallId, {}};
+    } else if (c.size() >= 7 &&
+               core::equalsIgnoreCase(std::string_view(c).substr(0, 7), "header:")) {
+      const std::string_view name = core::trimBlanks(std::string_view(c).substr(7));
+      if (name.empty())
+        return core::unexpected(bad("correlation", "'header:' needs a header name"));
+      a.correlation = {TraceCorrelation::Kind::Header, std::string(name)};
+    } else {
+      a.correlation = {TraceCorrelation::Kind::Fixed, c};
+    }
+  }
+  SIPHON_TRACE_GET(destinations, t_.getStrings("destinations"));
+  if (*destinations) {
+    a.destinations = **destinations;
+    if (a.destinations.empty()) return core::unexpected(bad("destinations", "empty list"));
+  }
+  SIPHON_TRACE_GET(users, t_.getStrings("traced_users"));
+  if (*users) {
+    for (const auto& u : **users) {
+      if (std::find(kUserFields.begin(), kUserFields.end(), u) == kUserFields.end()) {
+        return core::unexpected(bad("traced_users", "'" + u +
+                                                        "': unknown field (from_user, "
+                                                        "to_user, ruri_user, pid_user, "
+                                                        "contact_user, auth_user)"));
+      }
+    }
+    a.traced_users = **users;
+  }
+  SIPHON_TRACE_GET(table, t_.getString("table"));
+  if (*table) {
+    if (table->value().empty()) return core::unexpected(bad("table", "empty"));
+    a.table = **table;
+  }
+  SIPHON_TRACE_GET(drop, t_.getSwitch("drop"));
+  if (*drop) a.drop = **drop;
+
+  // What this version cannot do yet stops start-up, so that no rule silently traces less
+  // than it says.
+  if (a.scope != TraceScope::Message) {
+    return core::unexpected(notYet("scope", "scope \"" + std::string(scopeName(a.scope)) + "\""));
+  }
+  if (a.side != TraceSide::Both) return core::unexpected(notYet("flags", "caller/callee side"));
+  if (!a.traced_users.empty())
+    return core::unexpected(notYet("traced_users", "the sip_trace table"));
+  if (!a.table.empty()) return core::unexpected(notYet("table", "the sip_trace table"));
+  return {};
+}
+
+core::Result<TraceRule, core::Failure> TraceReader::read() {
+  TraceRule rule;
+  rule.label = label_;
+  SIPHON_TRY(readMatch(rule.match));
+  SIPHON_TRY(readActions(rule.actions));
+  if (auto unknown = t_.rejectUnknown(); !unknown.has_value()) {
+    return core::unexpected(core::Failure{label_ + ": " + unknown.error().message, 2});
+  }
+  if (rule.actions.drop && (!rule.actions.destinations.empty() ||
+                            rule.actions.correlation.kind != TraceCorrelation::Kind::None)) {
+    return core::unexpected(
+        core::Failure{label_ + ": drop: a dropping rule traces nothing (no destinations or "
+                               "correlation)",
+                      2});
+  }
+  return rule;
+}
+
+#undef SIPHON_TRACE_GET
+
+}  // namespace
+
+core::Result<TraceRule, core::Failure> parseTraceTable(core::ConfigFile& table, std::string label) {
+  return TraceReader(table, std::move(label)).read();
+}
+
+core::Result<std::vector<TraceRule>, core::Failure> parseTraceRules(core::ConfigFile& file) {
+  auto tables = file.getTables("trace");
+  if (!tables.has_value()) return core::unexpected(std::move(tables).error());
+  std::vector<TraceRule> rules;
+  for (size_t i = 0; i < tables->size(); ++i) {
+    auto rule = parseTraceTable((*tables)[i], (*tables)[i].name());
+    if (!rule.has_value()) return core::unexpected(std::move(rule).error());
+    rules.push_back(std::move(*rule));
+  }
+  return rules;
+}
+
+}  // namespace siphon::trace

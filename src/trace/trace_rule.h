@@ -1,0 +1,77 @@
+#pragma once
+// One tracing rule (`[[trace]]` in the agent's configuration, docs/CLI.md "Tracing rules"):
+// which messages it takes and how they are traced. The rules are Kamailio siptrace's
+// sip_trace([address][, correlation][, mode]) and OpenSIPS tracer's trace(id, scope, ...,
+// flags, correlation_id) written as data (docs/HEP-AND-MODULES.md §4.2, §5.2): first match
+// wins, on a message that no traced scope already holds.
+//
+// What a rule can say: the scope (m message, t transaction, d dialog, b B2BUA session), the
+// side (C caller / c callee, §5.3), a correlation id (fixed text, a header's value up to its
+// first ';', or the Call-ID) that goes out as chunk 0x0011 on every message of the scope, the
+// destinations that replace --hep / duplicate_uri for what it takes (sip_trace(address)),
+// traced users and a table (traced_user_avp, trace_table_avp), or drop.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/address_match.h"
+#include "core/text_test.h"
+#include "record/record.h"
+
+namespace siphon::trace {
+
+enum class TraceScope : uint8_t { Message, Transaction, Dialog, B2bSession };
+enum class TraceSide : uint8_t { Both, Caller, Callee };
+
+/// "m", "t", "d", "b" (any case): OpenSIPS's letters.
+[[nodiscard]] std::string_view scopeName(TraceScope s);
+
+struct TraceCorrelation {
+  enum class Kind : uint8_t { None, Fixed, Header, CallId };
+  Kind kind = Kind::None;
+  std::string value;  ///< the text (Fixed) or the header name (Header)
+};
+
+struct TraceMatch {
+  std::vector<std::string> methods;  ///< requests of these methods (any case)
+  /// type = "request" | "reply": only requests or only replies (methods imply requests).
+  std::optional<bool> requests;
+  std::optional<std::string> from_user, to_user, ruri_user;
+  std::optional<core::AddressMatch> source, destination;
+  struct Header {
+    std::string name;
+    core::TextTest test;
+  };
+  std::optional<Header> header;
+};
+
+struct TraceActions {
+  TraceScope scope = TraceScope::Message;
+  TraceSide side = TraceSide::Both;
+  TraceCorrelation correlation;
+  std::vector<std::string> destinations;  ///< checked and resolved by the agent
+  std::vector<std::string> traced_users;  ///< sip_capture field names (from_user, ...)
+  std::string table;                      ///< trace_table_avp
+  bool drop = false;
+};
+
+struct TraceRule {
+  std::string label;  ///< "trace #3", for errors and counters
+  TraceMatch match;
+  TraceActions actions;
+
+  /// Whether the rule takes `r` (parsed by the SIP-parse processor; an unparsed or non-SIP
+  /// record matches only a rule without SIP conditions).
+  [[nodiscard]] bool matches(const record::Record& r) const;
+};
+
+/// The correlation id `c` gives `r`: the text, the header's value up to its first ';'
+/// (trimmed), or the Call-ID; nothing when the message lacks it or `c` is None. The view is
+/// of `c` (Fixed) or of the record's payload (the others).
+[[nodiscard]] std::optional<std::string_view> correlationOf(const TraceCorrelation& c,
+                                                            const record::Record& r);
+
+}  // namespace siphon::trace

@@ -1,0 +1,158 @@
+// The tracing rules on parsed records: first match wins, a message no rule takes is not traced
+// (counted no_rule), drop, the correlation id (fixed, a header's value up to ';', the Call-ID)
+// into 0x0011, and a rule's destinations taking the record off the default senders.
+
+#include "trace/trace_processor.h"
+
+#include <gtest/gtest.h>
+
+#include "process/sip_parse.h"
+#include "support/records.h"
+#include "trace/trace_config.h"
+
+namespace siphon::trace {
+namespace {
+
+const std::string kInvite =
+    "INVITE sip:carol@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\n"
+    "From: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>\r\n"
+    "Call-ID: trace-1@example.com\r\nCSeq: 1 INVITE\r\n"
+    "Replaces: first-call@example.com;to-tag=7743;from-tag=6472\r\nX-Trace: yes\r\n"
+    "Content-Length: 0\r\n\r\n";
+const std::string kRinging =
+    "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\n"
+    "From: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>;tag=b1\r\n"
+    "Call-ID: trace-1@example.com\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+const std::string kOptions =
+    "OPTIONS sip:proxy@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1;branch=z9hG4bK9\r\n"
+    "From: <sip:monitor@example.com>;tag=m1\r\nTo: <sip:proxy@example.com>\r\n"
+    "Call-ID: ping-1@example.com\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+
+std::vector<TraceRule> rules(const std::string& toml) {
+  auto file = core::ConfigFile::parse(toml, "agent.toml");
+  EXPECT_TRUE(file.has_value()) << (file.has_value() ? "" : file.error().message);
+  auto r = parseTraceRules(*file);
+  EXPECT_TRUE(r.has_value()) << (r.has_value() ? "" : r.error().message);
+  return r.has_value() ? std::move(*r) : std::vector<TraceRule>{};
+}
+
+// A sniffed-like record, parsed, on lane 0 (the default sender) and lane 1 (the store).
+record::Record parsed(std::string_view payload, support::CaptureSpec spec = {}) {
+  record::Record r(support::makeCapture(payload, spec));
+  r.lanes.set(0);
+  r.lanes.set(1);
+  process::SipParseProcessor parse({});
+  (void)parse.process(r);
+  return r;
+}
+
+TraceLanes lanes(size_t rules_with_own = 0) {
+  TraceLanes l;
+  l.senders.set(0);
+  for (size_t i = 0; i < rules_with_own; ++i) {
+    record::LaneSet own;
+    own.set(2 + i);
+    l.per_rule.push_back(own);
+  }
+  return l;
+}
+
+TEST(TraceProcessor, FirstMatchDecidesAndTheRestIsNotTraced) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+method = ["OPTIONS"]
+drop = true
+[[trace]]
+source = "10.0.0.0/16"
+correlation = "header:Replaces"
+[[trace]]
+type = "reply"
+correlation = "call-id"
+)t"),
+                   lanes());
+  support::CaptureSpec from_a;  // 10.0.0.1 -> 10.0.0.2
+  auto invite = parsed(kInvite, from_a);
+  ASSERT_EQ(p.process(invite), process::Verdict::Keep);
+  EXPECT_EQ(invite.meta().correlation_id, "first-call@example.com");
+  EXPECT_EQ(invite.sip.correlation_id, "first-call@example.com");
+  EXPECT_TRUE(invite.lanes.test(0) && invite.lanes.test(1));
+
+  auto options = parsed(kOptions, from_a);
+  EXPECT_EQ(p.process(options), process::Verdict::Drop) << "rule 1 drops before rule 2 matches";
+
+  support::CaptureSpec from_b;
+  from_b.src = "192.168.1.9";
+  auto ringing = parsed(kRinging, from_b);
+  ASSERT_EQ(p.process(ringing), process::Verdict::Keep);
+  EXPECT_EQ(ringing.meta().correlation_id, "trace-1@example.com");
+
+  auto other = parsed(kInvite, from_b);  // no rule takes it
+  EXPECT_EQ(p.process(other), process::Verdict::Drop);
+  auto s = p.stats().snapshot();
+  EXPECT_EQ(s.count("traced"), 2u);
+  EXPECT_EQ(s.count("correlated"), 2u);
+  EXPECT_EQ(s.dropped("rule_drop"), 1u);
+  EXPECT_EQ(s.dropped("no_rule"), 1u);
+}
+
+TEST(TraceProcessor, MatchKeysEachNarrow) {
+  const std::pair<std::string, bool> cases[] = {
+      {"method = [\"invite\"]", true},
+      {"method = [\"BYE\"]", false},
+      {"type = \"request\"", true},
+      {"type = \"reply\"", false},
+      {"from_user = \"alice\"", true},
+      {"from_user = \"bob\"", false},
+      {"to_user = \"bob\"", true},
+      {"ruri_user = \"carol\"", true},
+      {"ruri_user = \"dave\"", false},
+      {"source = \"10.0.0.1:5060\"", true},
+      {"source = \"10.0.0.1:5061\"", false},
+      {"destination = \"10.0.0.2\"", true},
+      {"destination = \"10.0.0.0/31\"", false},
+      {"header = \"X-Trace\"", true},
+      {"header = \"X-Trace=yes\"", true},
+      {"header = \"X-Trace=no\"", false},
+      {"header = \"X-Trace~^y\"", true},
+      {"header = \"X-Other\"", false},
+  };
+  for (const auto& [key, want] : cases) {
+    TraceProcessor p(rules("[[trace]]\n" + key + "\n"), lanes());
+    auto r = parsed(kInvite);
+    EXPECT_EQ(p.process(r) == process::Verdict::Keep, want) << key;
+  }
+}
+
+TEST(TraceProcessor, AFixedCorrelationAndOwnDestinations) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+from_user = "alice"
+correlation = "vip-42"
+destinations = ["udp:127.0.0.1:9999"]
+[[trace]]
+)t"),
+                   lanes(1));
+  auto r = parsed(kInvite);
+  ASSERT_EQ(p.process(r), process::Verdict::Keep);
+  EXPECT_EQ(r.meta().correlation_id, "vip-42");
+  EXPECT_FALSE(r.lanes.test(0)) << "off the default sender";
+  EXPECT_TRUE(r.lanes.test(1)) << "still stored";
+  EXPECT_TRUE(r.lanes.test(2)) << "to the rule's own";
+  // The catch-all keeps the defaults and a header correlation the message lacks sets nothing.
+  auto other = parsed(kOptions);
+  ASSERT_EQ(p.process(other), process::Verdict::Keep);
+  EXPECT_TRUE(other.lanes.test(0));
+  EXPECT_FALSE(other.lanes.test(2));
+  EXPECT_EQ(other.meta().correlation_id, "");
+}
+
+TEST(TraceProcessor, BrokenSipMatchesOnlyRulesWithoutSipKeys) {
+  TraceProcessor p(rules("[[trace]]\nmethod = [\"INVITE\"]\n[[trace]]\nsource = \"10.0.0.1\"\n"),
+                   lanes());
+  auto r = parsed("INVITE this is not SIP\r\n\r\n");
+  ASSERT_EQ(p.process(r), process::Verdict::Keep) << "kept by the address rule";
+  EXPECT_TRUE(r.sip.parse_error.has_value());
+}
+
+}  // namespace
+}  // namespace siphon::trace
