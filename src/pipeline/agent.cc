@@ -10,11 +10,11 @@
 #include "sink/hep_out/hep_out_sink.h"
 #include "sink/sip_duplicate_sink.h"
 #include "sink/store_sink.h"
-#include "trace/trace_processor.h"
 #include "source/ipip_raw_source.h"
 #include "source/live_capture_source.h"
 #include "source/live_pcap_source.h"
 #include "source/pcap_file_source.h"
+#include "trace/trace_processor.h"
 
 namespace siphon::pipeline {
 
@@ -73,9 +73,9 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     trace_lanes.senders.set(index);
   }
   if (!config_.sip_duplicate_uri.empty()) {  // a plain copy beside the HEP (or a second one)
-    SIPHON_ASSIGN_OR_RETURN(size_t index,
-                            pipeline_.addLane("sip duplicate", sipDuplicate(config_.sip_duplicate_uri),
-                                              lane, /*by_default=*/true));
+    SIPHON_ASSIGN_OR_RETURN(
+        size_t index, pipeline_.addLane("sip duplicate", sipDuplicate(config_.sip_duplicate_uri),
+                                        lane, /*by_default=*/true));
     trace_lanes.senders.set(index);
   }
   // sip_trace(address): a rule's destinations are a sender of their own, which the records
@@ -85,9 +85,8 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     if (!rule.actions.destinations.empty()) {
       const std::string key = rule.label + ": destinations";
       SIPHON_ASSIGN_OR_RETURN(auto out, sender(rule.actions.destinations, key));
-      SIPHON_ASSIGN_OR_RETURN(size_t index,
-                              pipeline_.addLane(rule.label, std::move(out), lane,
-                                                /*by_default=*/false));
+      SIPHON_ASSIGN_OR_RETURN(size_t index, pipeline_.addLane(rule.label, std::move(out), lane,
+                                                              /*by_default=*/false));
       own.set(index);
     }
     trace_lanes.per_rule.push_back(own);
@@ -114,8 +113,8 @@ core::Result<void, core::Failure> Agent::addOutputs() {
   }
   // The tracing rules read the parse; without rules every message is traced on its own.
   if (!config_.trace_rules.empty()) {
-    pipeline_.addProcessor(
-        std::make_unique<trace::TraceProcessor>(config_.trace_rules, std::move(trace_lanes)));
+    pipeline_.addProcessor(std::make_unique<trace::TraceProcessor>(
+        config_.trace_rules, std::move(trace_lanes), config_.trace_state));
   }
   return {};
 }
@@ -126,7 +125,8 @@ core::Result<void, core::Failure> Agent::start() {
   if (!range) return core::unexpected(std::move(range).error());
   listen_range_ = *range;
   if (config_.hep.empty() && config_.sip_duplicate_uri.empty() && !config_.trace_to_database) {
-    return core::unexpected(core::Failure{"agent: no destination: give --hep ADDR (duplicate_uri) or --db URL", 2});
+    return core::unexpected(
+        core::Failure{"agent: no destination: give --hep ADDR (duplicate_uri) or --db URL", 2});
   }
   // trace_on first: a record the switch drops is neither parsed nor queued.
   pipeline_.addProcessor(std::make_unique<process::CaptureSwitchProcessor>(
@@ -134,9 +134,10 @@ core::Result<void, core::Failure> Agent::start() {
   SIPHON_TRY(addOutputs());
   pipeline_.addSwitch("trace", &trace_);
   pipeline_.addReporter(this);
-  files_ = std::make_unique<source::FrameRecordExtractor>(extractorOptions(), [this](core::Capture&& c) {
-    pipeline_.push(record::makeRecord(std::move(c)), source::PushPolicy::WaitForRoom);
-  });
+  files_ =
+      std::make_unique<source::FrameRecordExtractor>(extractorOptions(), [this](core::Capture&& c) {
+        pipeline_.push(record::makeRecord(std::move(c)), source::PushPolicy::WaitForRoom);
+      });
   SIPHON_TRY(pipeline_.start());
   started_ = true;
   return {};
@@ -189,7 +190,8 @@ core::Result<void, core::Failure> Agent::startLive() {
         "ipip", std::move(*src), nullptr, extractorOptions(), pipeline_, clock_));
   }
   if (live.empty()) {
-    return core::unexpected(core::Failure{"agent: no live source: give --interface IF or raw_ipip_capture_on", 2});
+    return core::unexpected(
+        core::Failure{"agent: no live source: give --interface IF or raw_ipip_capture_on", 2});
   }
   for (auto& s : live) SIPHON_TRY(pipeline_.addSource(std::move(s)));
   return {};

@@ -40,6 +40,13 @@ core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, A
   if (*db_url) c.db_url = **db_url;
   SIPHON_CONFIG_GET(rules, trace::parseTraceRules(file));
   c.trace_rules = std::move(*rules);
+  SIPHON_CONFIG_GET(max_txns, file.getInt("trace_max_transactions", 1, 100'000'000));
+  if (*max_txns) c.trace_state.max_transactions = static_cast<size_t>(**max_txns);
+  SIPHON_CONFIG_GET(max_dialogs, file.getInt("trace_max_dialogs", 1, 100'000'000));
+  if (*max_dialogs) c.trace_state.max_dialogs = static_cast<size_t>(**max_dialogs);
+  // Kamailio dialog's default_timeout: a confirmed dialog idle this long is forgotten.
+  SIPHON_CONFIG_GET(dialog_timeout, file.getInt("trace_dialog_timeout", 1, 7 * 86400));
+  if (*dialog_timeout) c.trace_state.dialog_timeout = std::chrono::seconds(**dialog_timeout);
   SIPHON_CONFIG_GET(spool, file.getString("hep_spool_dir"));
   if (*spool) c.spool_dir = **spool;
   SIPHON_CONFIG_GET(listen, file.getString("raw_socket_listen"));

@@ -15,39 +15,41 @@
 #include "core/endpoint.h"
 #include "core/result.h"
 #include "sink/hep_out/hep_out_encoder.h"
+#include "trace/sip_tracker.h"
 #include "trace/trace_rule.h"
 
 namespace siphon::pipeline {
 
 struct AgentConfig {
-  std::vector<std::string> interfaces;   ///< --interface / raw_interface (live capture)
-  std::vector<std::string> pcap_files;   ///< --pcap (offline)
-  std::string filter;                    ///< --filter: any BPF expression
-  std::vector<std::string> hep;          ///< --hep / duplicate_uri: where HEP goes
-  sink::HepOutEncoding encoding;         ///< hep_version, hep_capture_id, node name, auth key
-  bool hep_mode_on = true;               ///< hep_mode_on: 0 sends plain SIP to duplicate_uri
+  std::vector<std::string> interfaces;  ///< --interface / raw_interface (live capture)
+  std::vector<std::string> pcap_files;  ///< --pcap (offline)
+  std::string filter;                   ///< --filter: any BPF expression
+  std::vector<std::string> hep;         ///< --hep / duplicate_uri: where HEP goes
+  sink::HepOutEncoding encoding;        ///< hep_version, hep_capture_id, node name, auth key
+  bool hep_mode_on = true;              ///< hep_mode_on: 0 sends plain SIP to duplicate_uri
   /// sip_duplicate_uri (Siphon's): a plain-SIP copy as well, beside HEP to duplicate_uri; it
   /// takes xheaders_write, force_send_sock and trace_local_ip like the hep_mode_on=0 copy.
   std::string sip_duplicate_uri;
-  bool xheaders_write = false;           ///< xheaders_write (plain SIP mode)
-  std::string force_send_sock;           ///< force_send_sock (plain SIP mode)
-  std::string trace_local_ip;            ///< trace_local_ip
-  bool trace_on = true;                  ///< trace_on
-  bool trace_to_database = false;        ///< trace_to_database: also store into db_url
-  std::string db_url;                    ///< --db / db_url
-  std::string spool_dir;                 ///< hep_spool_dir: unsent HEP for stream destinations
-  std::string raw_socket_listen;         ///< "ip:port" or "ip:port1-port2"
-  bool raw_moni_capture_on = false;      ///< raw_moni_capture_on (mirror port)
-  bool raw_ipip_capture_on = false;      ///< raw_ipip_capture_on
-  bool raw_moni_bpf_on = false;          ///< raw_moni_bpf_on: kernel filter from the port range
-  bool promiscuous_on = false;           ///< promiscuous_on
-  int raw_sock_children = 1;             ///< raw_sock_children
-  size_t queue_size = 200'000;           ///< records between capture and the senders
+  bool xheaders_write = false;       ///< xheaders_write (plain SIP mode)
+  std::string force_send_sock;       ///< force_send_sock (plain SIP mode)
+  std::string trace_local_ip;        ///< trace_local_ip
+  bool trace_on = true;              ///< trace_on
+  bool trace_to_database = false;    ///< trace_to_database: also store into db_url
+  std::string db_url;                ///< --db / db_url
+  std::string spool_dir;             ///< hep_spool_dir: unsent HEP for stream destinations
+  std::string raw_socket_listen;     ///< "ip:port" or "ip:port1-port2"
+  bool raw_moni_capture_on = false;  ///< raw_moni_capture_on (mirror port)
+  bool raw_ipip_capture_on = false;  ///< raw_ipip_capture_on
+  bool raw_moni_bpf_on = false;      ///< raw_moni_bpf_on: kernel filter from the port range
+  bool promiscuous_on = false;       ///< promiscuous_on
+  int raw_sock_children = 1;         ///< raw_sock_children
+  size_t queue_size = 200'000;       ///< records between capture and the senders
   std::vector<trace::TraceRule> trace_rules;  ///< [[trace]] tables, in order
+  trace::TrackerOptions trace_state;          ///< trace_max_transactions, trace_max_dialogs, ...
 };
 
 /// Applies every key of `file` over `config`; names the key on any error (exit status 2).
 [[nodiscard]] core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file,
-                                                                    AgentConfig& config);
+                                                                     AgentConfig& config);
 
 }  // namespace siphon::pipeline

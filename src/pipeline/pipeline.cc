@@ -109,7 +109,10 @@ std::vector<core::StageSnapshot> Pipeline::snapshot() const {
   std::vector<core::StageSnapshot> out;
   for (const auto& s : sources_) s->snapshot(out);
   for (const auto* r : reporters_) r->snapshot(out);
-  for (const auto& p : processors_) out.push_back(p->stats().snapshot());
+  for (const auto& p : processors_) {
+    out.push_back(p->stats().snapshot());
+    p->moreStats(out);
+  }
   out.push_back(counters_.snapshot());
   for (const auto& lane : lanes_) {
     out.push_back(lane->stats().snapshot());

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/stage_counters.h"
 #include "record/record.h"
@@ -36,6 +37,8 @@ class Processor {
   [[nodiscard]] virtual bool parsesSip() const { return false; }
 
   [[nodiscard]] const core::StageCounters& stats() const { return counters_; }
+  /// Stages of its own a processor runs (the tracer's state tables), shown after it.
+  virtual void moreStats(std::vector<core::StageSnapshot>& /*out*/) const {}
 
  protected:
   Processor(std::string name, core::CounterNames names)

@@ -1,40 +1,82 @@
 #include "trace/trace_processor.h"
 
+#include <algorithm>
+
 namespace siphon::trace {
 namespace {
 
-enum class Count : uint8_t { Traced, Correlated };
+enum class Count : uint8_t { Traced, Correlated, InScope };
 enum class Drop : uint8_t { NoRule, RuleDrop };
-constexpr std::string_view kCounts[] = {"traced", "correlated"};
+constexpr std::string_view kCounts[] = {"traced", "correlated", "in_scope"};
 constexpr std::string_view kDrops[] = {"no_rule", "rule_drop"};
 
 }  // namespace
 
-TraceProcessor::TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes)
+TraceProcessor::TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes,
+                               TrackerOptions tracker)
     : Processor("trace", {kCounts, kDrops}), rules_(std::move(rules)), lanes_(std::move(lanes)) {
   lanes_.per_rule.resize(rules_.size());
+  const bool scopes = std::any_of(rules_.begin(), rules_.end(), [](const TraceRule& r) {
+    return r.actions.scope != TraceScope::Message;
+  });
+  if (scopes) tracker_ = std::make_unique<SipTracker>(tracker);
+}
+
+void TraceProcessor::moreStats(std::vector<core::StageSnapshot>& out) const {
+  if (tracker_) out.push_back(tracker_->stats().snapshot());
+}
+
+process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool drop,
+                                       std::string_view correlation, bool keep_copy) {
+  if (drop) {
+    counters_.drop(Drop::RuleDrop);
+    return process::Verdict::Drop;
+  }
+  if (!correlation.empty()) {
+    // A header's value or the Call-ID is a view of the record's own payload; a fixed text or
+    // a scope's id is the rule's or the scope's, which the record may outlive: kept with it.
+    r.capture.meta.correlation_id =
+        keep_copy ? r.capture.keep(std::string(correlation)) : correlation;
+    if (r.parsed) r.sip.correlation_id = r.capture.meta.correlation_id;
+    counters_.count(Count::Correlated);
+  }
+  if (lanes_.per_rule[rule].any()) r.lanes = (r.lanes & ~lanes_.senders) | lanes_.per_rule[rule];
+  counters_.count(Count::Traced);
+  return process::Verdict::Keep;
+}
+
+void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
+                               std::string_view correlation, int64_t now_us) {
+  const TraceScope scope = rule.actions.scope;
+  if (scope == TraceScope::Message || !m.isRequest()) return;  // t and d start on a request
+  auto data = std::make_shared<ScopeData>();
+  data->rule = index;
+  data->drop = rule.actions.drop;
+  data->correlation = std::string(correlation);
+  if (scope == TraceScope::Dialog && tracker_->openDialog(m, data, now_us)) return;
+  // d on anything but an initial INVITE degrades to t (OpenSIPS); a refused one too.
+  (void)tracker_->openTransaction(m, std::move(data), now_us);
 }
 
 process::Verdict TraceProcessor::process(record::Record& r) {
+  TrackedMessage m;
+  const bool trackable =
+      tracker_ && r.parsed && r.sip.isSip() && TrackedMessage::from(r.sip.fields, m);
+  const int64_t now_us = r.meta().microsSinceEpoch();
+  if (trackable) {
+    if (ScopeRef held = tracker_->observe(m, now_us)) {
+      counters_.count(Count::InScope);
+      return apply(r, held->rule, held->drop, held->correlation, /*keep_copy=*/true);
+    }
+  }
   for (size_t i = 0; i < rules_.size(); ++i) {
     const TraceRule& rule = rules_[i];
     if (!rule.matches(r)) continue;
-    const TraceActions& a = rule.actions;
-    if (a.drop) {
-      counters_.drop(Drop::RuleDrop);
-      return process::Verdict::Drop;
-    }
-    if (auto id = correlationOf(a.correlation, r)) {
-      // A header's value or the Call-ID is a view of the record's own payload; a fixed text is
-      // the rule's, which the record may outlive: kept with it.
-      const bool fixed = a.correlation.kind == TraceCorrelation::Kind::Fixed;
-      r.capture.meta.correlation_id = fixed ? r.capture.keep(std::string(*id)) : *id;
-      if (r.parsed) r.sip.correlation_id = r.capture.meta.correlation_id;
-      counters_.count(Count::Correlated);
-    }
-    if (lanes_.per_rule[i].any()) r.lanes = (r.lanes & ~lanes_.senders) | lanes_.per_rule[i];
-    counters_.count(Count::Traced);
-    return process::Verdict::Keep;
+    const auto correlation = correlationOf(rule.actions.correlation, r);
+    const std::string_view id = correlation.value_or(std::string_view());
+    if (trackable) openScope(rule, static_cast<uint32_t>(i), m, id, now_us);
+    const bool fixed = rule.actions.correlation.kind == TraceCorrelation::Kind::Fixed;
+    return apply(r, static_cast<uint32_t>(i), rule.actions.drop, id, fixed);
   }
   counters_.drop(Drop::NoRule);
   return process::Verdict::Drop;

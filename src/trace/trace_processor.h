@@ -1,22 +1,28 @@
 #pragma once
-// The tracing rules as a processor of the agent (trace_rule.h): after the SIP parse, the first
-// rule that takes a message decides how it is traced; with rules, a message no rule takes is
-// not traced (as a Kamailio script that never calls sip_trace() for it) and is counted
-// `no_rule`. Without rules the agent adds no such processor: every message is traced on its
-// own, as before rules existed.
+// The tracing rules as a processor of the agent (trace_rule.h), after the SIP parse:
 //
-// What a matching rule does to the record:
+//   1. a message a traced scope already holds (sip_tracker.h: its transaction or dialog) is
+//      traced as that scope's rule says, with the scope's correlation id;
+//   2. otherwise the first rule that takes it decides, and opens its scope: t on a request
+//      (a reply degrades to m, as Kamailio's sip_trace "t" cannot start on one), d on an
+//      initial INVITE (anything else degrades to t, then m: OpenSIPS's rule, §5.2);
+//   3. with rules, a message no scope holds and no rule takes is not traced (as a Kamailio
+//      script that never calls sip_trace() for it) and is counted `no_rule`.
+// Without rules the agent adds no such processor: every message is traced on its own.
+//
+// What a rule or scope does to the record:
 //   correlation   the id goes into the record's 0x0011 (CaptureMeta::correlation_id), which the
-//                 HEP-out sink sends and the store keeps in correlation_id;
+//                 HEP-out sink sends and the store keeps in correlation_id: on every message of
+//                 the scope, where Kamailio tags only the first;
 //   destinations  the record leaves the default senders' lanes (--hep / duplicate_uri) for the
 //                 rule's own lane;
-//   drop          not traced at all (counted `rule_drop`).
-//
-// Scope m only for now (trace_config refuses the others at start-up).
+//   drop          not traced at all, nor the rest of its scope (counted `rule_drop`).
 
+#include <memory>
 #include <vector>
 
 #include "process/processor.h"
+#include "trace/sip_tracker.h"
 #include "trace/trace_rule.h"
 
 namespace siphon::trace {
@@ -30,13 +36,23 @@ struct TraceLanes {
 class TraceProcessor final : public process::Processor {
  public:
   /// `lanes.per_rule` has one entry per rule (or is empty: no rule has destinations).
-  TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes);
+  TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes, TrackerOptions tracker = {});
 
   [[nodiscard]] process::Verdict process(record::Record& r) override;
+  void moreStats(std::vector<core::StageSnapshot>& out) const override;
+
+  /// The scope state (null when no rule has a scope beyond m).
+  [[nodiscard]] const SipTracker* tracker() const { return tracker_.get(); }
 
  private:
+  [[nodiscard]] process::Verdict apply(record::Record& r, uint32_t rule, bool drop,
+                                       std::string_view correlation, bool keep_copy);
+  void openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
+                 std::string_view correlation, int64_t now_us);
+
   std::vector<TraceRule> rules_;
   TraceLanes lanes_;
+  std::unique_ptr<SipTracker> tracker_;
 };
 
 }  // namespace siphon::trace

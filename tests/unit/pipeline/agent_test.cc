@@ -225,6 +225,48 @@ TEST_F(AgentTest, TraceRulesChooseWhatIsTracedWhereAndItsCorrelation) {
   EXPECT_EQ(no_rule, 36u);
 }
 
+// Scopes on a real proxied call (sipnab__sip-proxy.pcap, 11 messages through the proxy
+// 10.33.6.102: INVITE and its relayed copy, 100/180/200 on both legs, the 2xx's ACK, the
+// callee's BYE and its 200). A d rule on the INVITE traces all 11 with its correlation; a t
+// rule traces the INVITE transaction's 8 and not the ACK to the 2xx, the BYE or its reply.
+TEST_F(AgentTest, TraceScopesFollowAProxiedCallsTransactionAndDialog) {
+  struct Case {
+    const char* scope;
+    size_t traced;
+  } cases[] = {{"d", 11}, {"t", 8}};
+  for (const auto& c : cases) {
+    const std::string db = (dir_ / (std::string("scope_") + c.scope + ".db")).string();
+    auto file = core::ConfigFile::parse("trace_to_database = 1\ndb_url = \"sqlite:" + db +
+                                            "\"\ntrace_max_dialogs = 10\n"
+                                            "[[trace]]\nmethod = [\"INVITE\"]\nscope = \"" +
+                                            c.scope + "\"\ncorrelation = \"proxied-call\"\n",
+                                        "agent.toml");
+    ASSERT_TRUE(file.has_value()) << file.error().message;
+    AgentConfig config;
+    auto applied = applyAgentConfigFile(*file, config);
+    ASSERT_TRUE(applied.has_value()) << applied.error().message;
+    EXPECT_EQ(config.trace_state.max_dialogs, 10u);
+    Agent agent(config);
+    ASSERT_TRUE(agent.start().has_value());
+    ASSERT_TRUE(agent.readFile(capture("sipnab__sip-proxy.pcap")).has_value());
+    agent.stop();
+    auto found = foundIn(db);
+    EXPECT_EQ(found.size(), c.traced) << "scope " << c.scope;
+    for (const auto& f : found) EXPECT_EQ(f.meta.correlation_id, "proxied-call");
+    uint64_t no_rule = 0, in_scope = 0, dialogs = 0;
+    for (const auto& st : agent.pipeline().snapshot()) {
+      if (st.stage == "trace") {
+        no_rule += st.dropped("no_rule");
+        in_scope += st.count("in_scope");
+      }
+      if (st.stage == "trace_state") dialogs += st.count("dialogs");
+    }
+    EXPECT_EQ(no_rule, 11 - c.traced) << "scope " << c.scope;
+    EXPECT_EQ(in_scope, c.traced - 1) << "scope " << c.scope;  // all but the INVITE
+    EXPECT_EQ(dialogs, c.scope == std::string("d") ? 1u : 0u);
+  }
+}
+
 TEST_F(AgentTest, ConfigurationErrorsStopStartUp) {
   {
     Agent agent(AgentConfig{});  // neither --hep nor --db

@@ -88,8 +88,6 @@ TEST(TraceConfig, BadRulesStopStartUpNamingTheRule) {
       {"bogus = 1\n", "bogus"},
       {"drop = true\ncorrelation = \"x\"\n", "drop"},
       // What this version cannot do yet is refused, not silently narrowed to scope m.
-      {"scope = \"t\"\n", "not supported yet"},
-      {"scope = \"d\"\n", "not supported yet"},
       {"scope = \"b\"\n", "not supported yet"},
       {"flags = \"C\"\n", "not supported yet"},
       {"traced_users = [\"from_user\"]\n", "not supported yet"},

@@ -154,5 +154,89 @@ TEST(TraceProcessor, BrokenSipMatchesOnlyRulesWithoutSipKeys) {
   EXPECT_TRUE(r.sip.parse_error.has_value());
 }
 
+// One SIP message of call `call_id` (tags "a" caller, "b" callee).
+std::string sipMessage(std::string_view start, std::string_view cseq, std::string_view branch,
+                       std::string_view from_tag, std::string_view to_tag,
+                       std::string_view call_id = "scope-1@example.com",
+                       std::string_view extra = "") {
+  std::string m(start);
+  m += "\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=" + std::string(branch) +
+       "\r\nFrom: <sip:alice@example.com>;tag=" + std::string(from_tag) +
+       "\r\nTo: <sip:bob@example.com>" + (to_tag.empty() ? "" : ";tag=" + std::string(to_tag)) +
+       "\r\nCall-ID: " + std::string(call_id) + "\r\nCSeq: " + std::string(cseq) + "\r\n" +
+       std::string(extra) + "Content-Length: 0\r\n\r\n";
+  return m;
+}
+
+// Scope d: every message of the dialog carries the id the INVITE's Replaces gave, though only
+// the INVITE has the header; the INVITE's relayed copy, the 2xx's ACK, the callee's BYE and
+// its 200 included. Another call is not traced.
+TEST(TraceProcessor, ADialogScopeCorrelatesEveryMessageOfTheDialog) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+method = ["INVITE"]
+header = "Replaces"
+scope = "d"
+correlation = "header:Replaces"
+)t"),
+                   lanes());
+  ASSERT_NE(p.tracker(), nullptr);
+  const std::string replaces = "Replaces: first-call@example.com;to-tag=1;from-tag=2\r\n";
+  const std::string flow[] = {
+      sipMessage("INVITE sip:bob@example.com SIP/2.0", "1 INVITE", "z9hG4bK1", "a", "",
+                 "scope-1@example.com", replaces),
+      sipMessage("INVITE sip:bob@10.0.0.3 SIP/2.0", "1 INVITE", "z9hG4bK2", "a", "",
+                 "scope-1@example.com", replaces),
+      sipMessage("SIP/2.0 180 Ringing", "1 INVITE", "z9hG4bK2", "a", "b"),
+      sipMessage("SIP/2.0 200 OK", "1 INVITE", "z9hG4bK1", "a", "b"),
+      sipMessage("ACK sip:bob@10.0.0.3 SIP/2.0", "1 ACK", "z9hG4bK3", "a", "b"),
+      sipMessage("BYE sip:alice@10.0.0.1 SIP/2.0", "1 BYE", "z9hG4bK4", "b", "a"),
+      sipMessage("SIP/2.0 200 OK", "1 BYE", "z9hG4bK4", "b", "a"),
+  };
+  for (const auto& text : flow) {
+    auto r = parsed(text);
+    ASSERT_EQ(p.process(r), process::Verdict::Keep) << text;
+    EXPECT_EQ(r.meta().correlation_id, "first-call@example.com") << text;
+  }
+  auto other = parsed(sipMessage("BYE sip:x SIP/2.0", "9 BYE", "z9hG4bK9", "x", "y", "other@h"));
+  EXPECT_EQ(p.process(other), process::Verdict::Drop);
+  auto s = p.stats().snapshot();
+  EXPECT_EQ(s.count("traced"), 7u);
+  EXPECT_EQ(s.count("in_scope"), 6u);
+  EXPECT_EQ(s.dropped("no_rule"), 1u);
+  std::vector<core::StageSnapshot> more;
+  p.moreStats(more);
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].count("dialogs"), 1u);
+}
+
+// Scope t with drop: the request and its whole transaction are not traced; a d rule on a
+// request that cannot start a dialog (an in-dialog INVITE) degrades to its transaction.
+TEST(TraceProcessor, ADroppedTransactionAndADegradedDialogScope) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+method = ["OPTIONS"]
+scope = "t"
+drop = true
+[[trace]]
+method = ["INVITE"]
+scope = "d"
+correlation = "reinvite"
+)t"),
+                   lanes());
+  auto options = parsed(sipMessage("OPTIONS sip:p SIP/2.0", "3 OPTIONS", "z9hG4bKo", "m", ""));
+  EXPECT_EQ(p.process(options), process::Verdict::Drop);
+  auto ok = parsed(sipMessage("SIP/2.0 200 OK", "3 OPTIONS", "z9hG4bKo", "m", "p"));
+  EXPECT_EQ(p.process(ok), process::Verdict::Drop) << "its reply too: a dropped scope";
+  auto reinvite = parsed(sipMessage("INVITE sip:bob SIP/2.0", "2 INVITE", "z9hG4bKr", "a", "b"));
+  ASSERT_EQ(p.process(reinvite), process::Verdict::Keep);
+  auto answer = parsed(sipMessage("SIP/2.0 200 OK", "2 INVITE", "z9hG4bKr", "a", "b"));
+  ASSERT_EQ(p.process(answer), process::Verdict::Keep);
+  EXPECT_EQ(answer.meta().correlation_id, "reinvite");
+  EXPECT_EQ(p.tracker()->dialogs(), 0u);
+  EXPECT_EQ(p.tracker()->transactions(), 2u);
+  EXPECT_EQ(p.stats().snapshot().dropped("rule_drop"), 2u);
+}
+
 }  // namespace
 }  // namespace siphon::trace

@@ -1,0 +1,272 @@
+#include "trace/sip_tracker.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+
+#include "core/char_class.h"
+#include "core/number_text.h"
+#include "core/text_cursor.h"
+
+namespace siphon::trace {
+namespace {
+
+constexpr std::string_view kCounts[] = {"transactions",
+                                        "dialogs",
+                                        "held",
+                                        "expired_transaction",
+                                        "expired_early_dialog",
+                                        "expired_idle_dialog",
+                                        "ended_dialog",
+                                        "refused_full"};
+static_assert(std::size(kCounts) == static_cast<size_t>(TrackerCount::kCount));
+
+constexpr std::string_view kMagicCookie = "z9hG4bK";  // RFC 3261 §8.1.1.7
+
+uint64_t mix(uint64_t h, std::string_view part) {
+  return XXH3_64bits_withSeed(part.data(), part.size(), h);
+}
+
+// ACK and CANCEL name the INVITE transaction they belong to (RFC 3261 §9.1, §17.1.1.3).
+std::string_view methodClass(std::string_view method) {
+  if (core::equalsIgnoreCase(method, "ACK") || core::equalsIgnoreCase(method, "CANCEL")) {
+    return "INVITE";
+  }
+  return method;
+}
+
+uint64_t txnKey(const TrackedMessage& m) {
+  uint64_t h = mix(0x7478, m.call_id);
+  h = mix(h, m.from_tag);
+  const uint32_t cseq = m.cseq;
+  h = XXH3_64bits_withSeed(&cseq, sizeof cseq, h);
+  // Method names are case-sensitive on the wire (RFC 3261 §7.1) but written in capitals by
+  // every real peer; the class is compared as written.
+  return mix(h, methodClass(m.method));
+}
+
+uint64_t dialogKey(std::string_view call_id, std::string_view caller_tag) {
+  return mix(mix(0x646c, call_id), caller_tag);
+}
+
+bool isMethod(const TrackedMessage& m, std::string_view name) {
+  return core::equalsIgnoreCase(m.method, name);
+}
+
+int64_t micros(std::chrono::seconds s) { return static_cast<int64_t>(s.count()) * 1'000'000; }
+
+}  // namespace
+
+bool TrackedMessage::from(const sip::SipCaptureFields& f, TrackedMessage& out) {
+  if (f.callid.empty() || (f.type != 1 && f.type != 2)) return false;
+  // CSeq: 1*DIGIT LWS Method (RFC 3261 §20.16).
+  std::string_view cseq = core::trimBlanks(f.cseq);
+  const size_t space = cseq.find_first_of(" \t");
+  if (space == std::string_view::npos) return false;
+  auto number = core::parseUnsigned(cseq.substr(0, space), UINT32_MAX);
+  const std::string_view cseq_method = core::trimBlanks(cseq.substr(space + 1));
+  if (!number || cseq_method.empty()) return false;
+  out.call_id = f.callid;
+  out.from_tag = f.from_tag;
+  out.to_tag = f.to_tag;
+  out.cseq = static_cast<uint32_t>(*number);
+  out.status = f.type == 2 ? f.status_code : 0;
+  out.method = f.type == 1 ? f.method : cseq_method;
+  out.top_branch = f.via_1_branch;
+  return true;
+}
+
+SipTracker::SipTracker(TrackerOptions options)
+    : options_(options), counters_("trace_state", "processor", {kCounts, {}}) {}
+
+size_t SipTracker::transactions() const {
+  std::lock_guard lock(mu_);
+  return txn_index_.size();
+}
+
+size_t SipTracker::dialogs() const {
+  std::lock_guard lock(mu_);
+  return dialog_index_.size();
+}
+
+SipTracker::DialogList& SipTracker::listOf(DialogState s) {
+  switch (s) {
+    case DialogState::Early:
+      return early_;
+    case DialogState::Confirmed:
+      return confirmed_;
+    case DialogState::Ended:
+      return ended_;
+  }
+  return ended_;
+}
+
+void SipTracker::expire(int64_t now_us) {
+  const int64_t txn_age = micros(options_.transaction_timeout);
+  while (!txns_.empty() && txns_.front().last_us + txn_age < now_us) {
+    txn_index_.erase(txns_.front().key);
+    txns_.pop_front();
+    counters_.count(TrackerCount::ExpiredTxn);
+  }
+  struct Expiry {
+    DialogList* list;
+    int64_t age;
+    TrackerCount why;
+  };
+  const Expiry lists[] = {
+      {&early_, micros(options_.early_dialog_timeout), TrackerCount::ExpiredEarly},
+      {&confirmed_, micros(options_.dialog_timeout), TrackerCount::ExpiredIdle},
+      {&ended_, micros(options_.ended_linger), TrackerCount::Ended},
+  };
+  for (const auto& e : lists) {
+    while (!e.list->empty() && e.list->front().last_us + e.age < now_us) {
+      dialog_index_.erase(e.list->front().key);
+      e.list->pop_front();
+      counters_.count(e.why);
+    }
+  }
+}
+
+void SipTracker::touch(TxnList::iterator it, int64_t now_us) {
+  // A message older than the entry's last (two sources, or reordering) does not move it back.
+  it->last_us = std::max(it->last_us, now_us);
+  txns_.splice(txns_.end(), txns_, it);
+}
+
+void SipTracker::moveDialog(DialogList::iterator it, DialogState to, int64_t now_us) {
+  DialogList& from = listOf(it->state);
+  it->last_us = std::max(it->last_us, now_us);
+  it->state = to;
+  DialogList& dest = listOf(to);
+  dest.splice(dest.end(), from, it);
+}
+
+void SipTracker::noteBranch(Txn& t, const TrackedMessage& m) {
+  if (!isMethod(m, "INVITE") || !m.top_branch.starts_with(kMagicCookie)) return;
+  const uint64_t b = mix(0x6272, m.top_branch);
+  for (uint8_t i = 0; i < t.branch_count; ++i) {
+    if (t.branches[i] == b) return;
+  }
+  // A proxy chain longer than kBranches hops keeps the first ones; an ACK on a later hop
+  // then falls back to the final-status rule.
+  if (t.branch_count < kBranches) t.branches[t.branch_count++] = b;
+}
+
+bool SipTracker::branchSeen(const Txn& t, const TrackedMessage& m) const {
+  const uint64_t b = mix(0x6272, m.top_branch);
+  for (uint8_t i = 0; i < t.branch_count; ++i) {
+    if (t.branches[i] == b) return true;
+  }
+  return false;
+}
+
+SipTracker::TxnList::iterator SipTracker::addTxn(uint64_t key, const TrackedMessage& m,
+                                                 ScopeRef scope, int64_t now_us) {
+  Txn t;
+  t.key = key;
+  t.scope = std::move(scope);
+  t.last_us = now_us;
+  t.invite = isMethod(m, "INVITE");
+  noteBranch(t, m);
+  txns_.push_back(std::move(t));
+  auto it = std::prev(txns_.end());
+  txn_index_.emplace(key, it);
+  return it;
+}
+
+void SipTracker::updateDialog(DialogList::iterator d, const TrackedMessage& m, int64_t now_us) {
+  DialogState to = d->state;
+  if (!m.isRequest() && m.status >= 200) {
+    if (isMethod(m, "INVITE")) {
+      if (m.status < 300) {
+        to = DialogState::Confirmed;  // also a late 2xx of another fork after a failure
+      } else if (m.cseq == d->invite_cseq && d->state == DialogState::Early) {
+        to = DialogState::Ended;  // the initial INVITE failed (a re-INVITE's failure does not)
+      }
+    } else if (isMethod(m, "BYE")) {
+      to = DialogState::Ended;
+    }
+  }
+  moveDialog(d, to, now_us);
+}
+
+ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
+  std::lock_guard lock(mu_);
+  expire(now_us);
+  if (!dialog_index_.empty()) {
+    auto it = dialog_index_.find(dialogKey(m.call_id, m.from_tag));
+    if (it == dialog_index_.end() && !m.to_tag.empty()) {
+      it = dialog_index_.find(dialogKey(m.call_id, m.to_tag));
+    }
+    if (it != dialog_index_.end()) {
+      updateDialog(it->second, m, now_us);
+      counters_.count(TrackerCount::Held);
+      return it->second->scope;
+    }
+  }
+  if (txn_index_.empty()) return nullptr;
+  auto it = txn_index_.find(txnKey(m));
+  if (it == txn_index_.end()) return nullptr;
+  Txn& t = *it->second;
+  if (m.isRequest()) {
+    if (isMethod(m, "ACK") && t.invite) {
+      // The ACK of a negative reply reuses the INVITE's branch; the ACK of a 2xx is a
+      // transaction of its own (RFC 3261 §17.1.1.3, §13.2.2.4), in the dialog only.
+      const bool own =
+          m.top_branch.starts_with(kMagicCookie) ? branchSeen(t, m) : t.final_status >= 300;
+      if (!own) return nullptr;
+    } else {
+      noteBranch(t, m);  // a retransmission, or the copy a proxy relayed
+    }
+  } else if (m.status >= 200 && !isMethod(m, "CANCEL") &&
+             (t.final_status == 0 || t.final_status >= 300)) {
+    t.final_status = m.status;  // a 2xx of any fork wins over a failure
+  }
+  touch(it->second, now_us);
+  counters_.count(TrackerCount::Held);
+  return t.scope;
+}
+
+bool SipTracker::openTransaction(const TrackedMessage& m, ScopeRef scope, int64_t now_us) {
+  if (!m.isRequest()) return false;
+  std::lock_guard lock(mu_);
+  expire(now_us);
+  const uint64_t key = txnKey(m);
+  if (auto it = txn_index_.find(key); it != txn_index_.end()) {
+    touch(it->second, now_us);
+    return true;
+  }
+  if (txn_index_.size() >= options_.max_transactions) {
+    counters_.count(TrackerCount::RefusedFull);
+    return false;
+  }
+  addTxn(key, m, std::move(scope), now_us);
+  counters_.count(TrackerCount::Transactions);
+  return true;
+}
+
+bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now_us) {
+  if (!m.isRequest() || !isMethod(m, "INVITE") || !m.to_tag.empty()) return false;
+  std::lock_guard lock(mu_);
+  expire(now_us);
+  const uint64_t key = dialogKey(m.call_id, m.from_tag);
+  if (auto it = dialog_index_.find(key); it != dialog_index_.end()) {
+    moveDialog(it->second, it->second->state, now_us);
+    return true;
+  }
+  if (dialog_index_.size() >= options_.max_dialogs) {
+    counters_.count(TrackerCount::RefusedFull);
+    return false;
+  }
+  Dialog d;
+  d.key = key;
+  d.scope = std::move(scope);
+  d.last_us = now_us;
+  d.invite_cseq = m.cseq;
+  early_.push_back(std::move(d));
+  dialog_index_.emplace(key, std::prev(early_.end()));
+  counters_.count(TrackerCount::Dialogs);
+  return true;
+}
+
+}  // namespace siphon::trace
