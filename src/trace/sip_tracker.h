@@ -49,6 +49,7 @@
 
 #include "core/stage_counters.h"
 #include "sip/sip_capture_fields.h"
+#include "trace/trace_hop.h"
 
 namespace siphon::trace {
 
@@ -57,6 +58,7 @@ struct ScopeData {
   uint32_t rule = 0;        ///< the rule that opened it
   bool drop = false;        ///< drop = true: the scope's messages are not traced
   std::string correlation;  ///< sent on every message of the scope; "" for none
+  Hop caller_hop;           ///< the hop the scope's first request was seen on (trace_hop.h)
 };
 using ScopeRef = std::shared_ptr<const ScopeData>;
 

@@ -158,7 +158,6 @@ core::Result<void, core::Failure> TraceReader::readActions(TraceActions& a) {
   // What this version cannot do yet stops start-up, so that no rule silently traces less
   // than it says.
   if (a.scope == TraceScope::B2bSession) return core::unexpected(notYet("scope", "scope \"b\""));
-  if (a.side != TraceSide::Both) return core::unexpected(notYet("flags", "caller/callee side"));
   if (!a.traced_users.empty())
     return core::unexpected(notYet("traced_users", "the sip_trace table"));
   if (!a.table.empty()) return core::unexpected(notYet("table", "the sip_trace table"));

@@ -6,9 +6,14 @@ namespace siphon::trace {
 namespace {
 
 enum class Count : uint8_t { Traced, Correlated, InScope };
-enum class Drop : uint8_t { NoRule, RuleDrop };
+enum class Drop : uint8_t { NoRule, RuleDrop, OtherSide };
 constexpr std::string_view kCounts[] = {"traced", "correlated", "in_scope"};
-constexpr std::string_view kDrops[] = {"no_rule", "rule_drop"};
+constexpr std::string_view kDrops[] = {"no_rule", "rule_drop", "other_side"};
+
+// Flags C / c: whether a message on the caller side (or not) is traced.
+bool onTracedSide(TraceSide side, bool caller_side) {
+  return side == TraceSide::Both || (side == TraceSide::Caller) == caller_side;
+}
 
 }  // namespace
 
@@ -27,9 +32,14 @@ void TraceProcessor::moreStats(std::vector<core::StageSnapshot>& out) const {
 }
 
 process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool drop,
-                                       std::string_view correlation, bool keep_copy) {
+                                       bool caller_side, std::string_view correlation,
+                                       bool keep_copy) {
   if (drop) {
     counters_.drop(Drop::RuleDrop);
+    return process::Verdict::Drop;
+  }
+  if (!onTracedSide(rules_[rule].actions.side, caller_side)) {
+    counters_.drop(Drop::OtherSide);
     return process::Verdict::Drop;
   }
   if (!correlation.empty()) {
@@ -46,13 +56,15 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
 }
 
 void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
-                               std::string_view correlation, int64_t now_us) {
+                               const core::CaptureMeta& meta, std::string_view correlation) {
+  const int64_t now_us = meta.microsSinceEpoch();
   const TraceScope scope = rule.actions.scope;
   if (scope == TraceScope::Message || !m.isRequest()) return;  // t and d start on a request
   auto data = std::make_shared<ScopeData>();
   data->rule = index;
   data->drop = rule.actions.drop;
   data->correlation = std::string(correlation);
+  data->caller_hop = Hop::of(meta);
   if (scope == TraceScope::Dialog && tracker_->openDialog(m, data, now_us)) return;
   // d on anything but an initial INVITE degrades to t (OpenSIPS); a refused one too.
   (void)tracker_->openTransaction(m, std::move(data), now_us);
@@ -66,7 +78,8 @@ process::Verdict TraceProcessor::process(record::Record& r) {
   if (trackable) {
     if (ScopeRef held = tracker_->observe(m, now_us)) {
       counters_.count(Count::InScope);
-      return apply(r, held->rule, held->drop, held->correlation, /*keep_copy=*/true);
+      return apply(r, held->rule, held->drop, held->caller_hop.carries(r.meta()), held->correlation,
+                   /*keep_copy=*/true);
     }
   }
   for (size_t i = 0; i < rules_.size(); ++i) {
@@ -74,9 +87,10 @@ process::Verdict TraceProcessor::process(record::Record& r) {
     if (!rule.matches(r)) continue;
     const auto correlation = correlationOf(rule.actions.correlation, r);
     const std::string_view id = correlation.value_or(std::string_view());
-    if (trackable) openScope(rule, static_cast<uint32_t>(i), m, id, now_us);
+    if (trackable) openScope(rule, static_cast<uint32_t>(i), m, r.meta(), id);
     const bool fixed = rule.actions.correlation.kind == TraceCorrelation::Kind::Fixed;
-    return apply(r, static_cast<uint32_t>(i), rule.actions.drop, id, fixed);
+    // The message a rule takes is its scope's first-seen leg: the caller side.
+    return apply(r, static_cast<uint32_t>(i), rule.actions.drop, /*caller_side=*/true, id, fixed);
   }
   counters_.drop(Drop::NoRule);
   return process::Verdict::Drop;

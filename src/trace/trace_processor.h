@@ -16,7 +16,9 @@
 //                 the scope, where Kamailio tags only the first;
 //   destinations  the record leaves the default senders' lanes (--hep / duplicate_uri) for the
 //                 rule's own lane;
-//   drop          not traced at all, nor the rest of its scope (counted `rule_drop`).
+//   drop          not traced at all, nor the rest of its scope (counted `rule_drop`);
+//   flags C / c   only the caller side / the callee side of the scope is traced, the other
+//                 counted `other_side` (trace_hop.h: the first-seen leg is the caller's).
 
 #include <memory>
 #include <vector>
@@ -46,9 +48,10 @@ class TraceProcessor final : public process::Processor {
 
  private:
   [[nodiscard]] process::Verdict apply(record::Record& r, uint32_t rule, bool drop,
-                                       std::string_view correlation, bool keep_copy);
+                                       bool caller_side, std::string_view correlation,
+                                       bool keep_copy);
   void openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
-                 std::string_view correlation, int64_t now_us);
+                 const core::CaptureMeta& meta, std::string_view correlation);
 
   std::vector<TraceRule> rules_;
   TraceLanes lanes_;

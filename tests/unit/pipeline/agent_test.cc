@@ -229,17 +229,23 @@ TEST_F(AgentTest, TraceRulesChooseWhatIsTracedWhereAndItsCorrelation) {
 // 10.33.6.102: INVITE and its relayed copy, 100/180/200 on both legs, the 2xx's ACK, the
 // callee's BYE and its 200). A d rule on the INVITE traces all 11 with its correlation; a t
 // rule traces the INVITE transaction's 8 and not the ACK to the 2xx, the BYE or its reply.
+// Flags: C keeps the hop the INVITE came in on (caller .101 - proxy: INVITE, 100, 180, 200),
+// c the rest (the proxy - callee hop, and the ACK, BYE and 200 the UAs sent each other).
 TEST_F(AgentTest, TraceScopesFollowAProxiedCallsTransactionAndDialog) {
   struct Case {
     const char* scope;
+    const char* flags;
     size_t traced;
-  } cases[] = {{"d", 11}, {"t", 8}};
+  } cases[] = {{"d", "", 11}, {"t", "", 8}, {"d", "C", 4}, {"d", "c", 7}};
+  int n = 0;
   for (const auto& c : cases) {
-    const std::string db = (dir_ / (std::string("scope_") + c.scope + ".db")).string();
+    const std::string name = std::string("scope ") + c.scope + " flags '" + c.flags + "'";
+    const std::string db = (dir_ / ("scope_" + std::to_string(++n) + ".db")).string();
     auto file = core::ConfigFile::parse("trace_to_database = 1\ndb_url = \"sqlite:" + db +
                                             "\"\ntrace_max_dialogs = 10\n"
                                             "[[trace]]\nmethod = [\"INVITE\"]\nscope = \"" +
-                                            c.scope + "\"\ncorrelation = \"proxied-call\"\n",
+                                            c.scope + "\"\nflags = \"" + c.flags +
+                                            "\"\ncorrelation = \"proxied-call\"\n",
                                         "agent.toml");
     ASSERT_TRUE(file.has_value()) << file.error().message;
     AgentConfig config;
@@ -251,18 +257,18 @@ TEST_F(AgentTest, TraceScopesFollowAProxiedCallsTransactionAndDialog) {
     ASSERT_TRUE(agent.readFile(capture("sipnab__sip-proxy.pcap")).has_value());
     agent.stop();
     auto found = foundIn(db);
-    EXPECT_EQ(found.size(), c.traced) << "scope " << c.scope;
+    EXPECT_EQ(found.size(), c.traced) << name;
     for (const auto& f : found) EXPECT_EQ(f.meta.correlation_id, "proxied-call");
-    uint64_t no_rule = 0, in_scope = 0, dialogs = 0;
+    uint64_t not_traced = 0, held = 0, dialogs = 0;
     for (const auto& st : agent.pipeline().snapshot()) {
-      if (st.stage == "trace") {
-        no_rule += st.dropped("no_rule");
-        in_scope += st.count("in_scope");
+      if (st.stage == "trace") not_traced += st.dropped("no_rule") + st.dropped("other_side");
+      if (st.stage == "trace_state") {
+        dialogs += st.count("dialogs");
+        held += st.count("held");
       }
-      if (st.stage == "trace_state") dialogs += st.count("dialogs");
     }
-    EXPECT_EQ(no_rule, 11 - c.traced) << "scope " << c.scope;
-    EXPECT_EQ(in_scope, c.traced - 1) << "scope " << c.scope;  // all but the INVITE
+    EXPECT_EQ(not_traced, 11 - c.traced) << name;
+    EXPECT_EQ(held, c.scope == std::string("d") ? 10u : 7u) << name;  // all but the INVITE
     EXPECT_EQ(dialogs, c.scope == std::string("d") ? 1u : 0u);
   }
 }

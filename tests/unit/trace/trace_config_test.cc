@@ -89,7 +89,6 @@ TEST(TraceConfig, BadRulesStopStartUpNamingTheRule) {
       {"drop = true\ncorrelation = \"x\"\n", "drop"},
       // What this version cannot do yet is refused, not silently narrowed to scope m.
       {"scope = \"b\"\n", "not supported yet"},
-      {"flags = \"C\"\n", "not supported yet"},
       {"traced_users = [\"from_user\"]\n", "not supported yet"},
       {"table = \"sip_trace_vip\"\n", "not supported yet"},
   };
