@@ -238,5 +238,60 @@ correlation = "reinvite"
   EXPECT_EQ(p.stats().snapshot().dropped("rule_drop"), 2u);
 }
 
+// Partial tracing on a chain caller A - proxy P1 - proxy P2 - callee B, seen by two agents:
+// C on P1's rule keeps the A - P1 hop, c on P2's the P1 - P2 and P2 - B hops, so each message
+// of the call is traced by exactly one of them.
+TEST(TraceProcessor, CallerSideOnOneProxyAndCalleeSideOnTheNextTraceEachMessageOnce) {
+  const char* kRule = R"t(
+[[trace]]
+method = ["INVITE"]
+scope = "d"
+flags = "%"
+)t";
+  std::string p1_rule = kRule, p2_rule = kRule;
+  p1_rule.replace(p1_rule.find('%'), 1, "C");
+  p2_rule.replace(p2_rule.find('%'), 1, "c");
+  TraceProcessor p1(rules(p1_rule), lanes()), p2(rules(p2_rule), lanes());
+  struct Leg {
+    const char *src, *dst;
+    std::string text;
+  };
+  const char *a = "10.0.0.1", *p1_ip = "10.0.0.11", *p2_ip = "10.0.0.12", *b = "10.0.0.2";
+  const std::string inv = "INVITE sip:bob@example.com SIP/2.0";
+  const Leg flow[] = {
+      {a, p1_ip, sipMessage(inv, "1 INVITE", "z9hG4bKa", "a", "")},
+      {p1_ip, p2_ip, sipMessage(inv, "1 INVITE", "z9hG4bKp1", "a", "")},
+      {p2_ip, b, sipMessage(inv, "1 INVITE", "z9hG4bKp2", "a", "")},
+      {b, p2_ip, sipMessage("SIP/2.0 200 OK", "1 INVITE", "z9hG4bKp2", "a", "b")},
+      {p2_ip, p1_ip, sipMessage("SIP/2.0 200 OK", "1 INVITE", "z9hG4bKp1", "a", "b")},
+      {p1_ip, a, sipMessage("SIP/2.0 200 OK", "1 INVITE", "z9hG4bKa", "a", "b")},
+      {a, p1_ip, sipMessage("ACK sip:bob@10.0.0.2 SIP/2.0", "1 ACK", "z9hG4bKa2", "a", "b")},
+      {p1_ip, p2_ip, sipMessage("ACK sip:bob@10.0.0.2 SIP/2.0", "1 ACK", "z9hG4bKp3", "a", "b")},
+      {p2_ip, b, sipMessage("ACK sip:bob@10.0.0.2 SIP/2.0", "1 ACK", "z9hG4bKp4", "a", "b")},
+      {b, p2_ip, sipMessage("BYE sip:alice@10.0.0.1 SIP/2.0", "1 BYE", "z9hG4bKb1", "b", "a")},
+      {p2_ip, p1_ip, sipMessage("BYE sip:alice@10.0.0.1 SIP/2.0", "1 BYE", "z9hG4bKp5", "b", "a")},
+      {p1_ip, a, sipMessage("BYE sip:alice@10.0.0.1 SIP/2.0", "1 BYE", "z9hG4bKp6", "b", "a")},
+      {a, p1_ip, sipMessage("SIP/2.0 200 OK", "1 BYE", "z9hG4bKp6", "b", "a")},
+      {p1_ip, p2_ip, sipMessage("SIP/2.0 200 OK", "1 BYE", "z9hG4bKp5", "b", "a")},
+      {p2_ip, b, sipMessage("SIP/2.0 200 OK", "1 BYE", "z9hG4bKb1", "b", "a")},
+  };
+  size_t n = 0;
+  for (const auto& leg : flow) {
+    support::CaptureSpec spec;
+    spec.src = leg.src;
+    spec.dst = leg.dst;
+    spec.sport = spec.dport = 5060;
+    spec.ts_us += static_cast<int64_t>(++n) * 1000;
+    auto at_p1 = parsed(leg.text, spec), at_p2 = parsed(leg.text, spec);
+    const bool by_p1 = p1.process(at_p1) == process::Verdict::Keep;
+    const bool by_p2 = p2.process(at_p2) == process::Verdict::Keep;
+    EXPECT_NE(by_p1, by_p2) << "message " << n << " " << leg.src << " -> " << leg.dst;
+    const bool on_a_hop = std::string_view(leg.src) == a || std::string_view(leg.dst) == a;
+    EXPECT_EQ(by_p1, on_a_hop) << "message " << n;
+  }
+  EXPECT_EQ(p1.stats().snapshot().dropped("other_side"), 10u);
+  EXPECT_EQ(p2.stats().snapshot().dropped("other_side"), 5u);
+}
+
 }  // namespace
 }  // namespace siphon::trace
