@@ -15,6 +15,13 @@
 //                  arrived on, stamped by the collector in Homer-6 mode (homer5_on = 0) for
 //                  the capture_ip column. Relayed like any chunk; the next collector in
 //                  Homer-6 mode writes its own address over it.
+//   0x5350:0x0006-0x0008  what the agent's tracer stores into the sip_trace table with
+//                  trace_to_database (Kamailio's columns, docs/HEP-AND-MODULES.md §4.6):
+//                  0x0006 the table (sip_trace, or a rule's `table`), 0x0007 the
+//                  traced_user values as a JSON array of strings ("" first: one row each),
+//                  0x0008 the direction ("in", "out" or "" against local_addresses). They
+//                  go out with the HEP too, so a Siphon collector's store has the same
+//                  sip_trace rows.
 
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +38,9 @@ inline constexpr uint16_t kSiphonVendor = 0x5350;
 inline constexpr uint16_t kRelayPathChunk = 0x0001;
 inline constexpr uint16_t kCustomField1Chunk = 0x0002;  ///< 0x0003, 0x0004: fields 2 and 3
 inline constexpr uint16_t kCaptureIpChunk = 0x0005;
+inline constexpr uint16_t kTraceTableChunk = 0x0006;
+inline constexpr uint16_t kTracedUsersChunk = 0x0007;
+inline constexpr uint16_t kTraceDirectionChunk = 0x0008;
 
 /// The relay path a record carries (empty when it has none). A malformed path (a length that
 /// is not a multiple of 4) reads as the whole ids it holds.

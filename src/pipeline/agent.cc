@@ -99,6 +99,9 @@ core::Result<void, core::Failure> Agent::addOutputs() {
       return core::unexpected(core::Failure{"db_url: the agent stores into sqlite:PATH only", 2});
     }
     sink::StoreSinkOptions store;
+    for (const auto& rule : config_.trace_rules) {  // a sip_trace view per rule table
+      if (!rule.actions.table.empty()) store.store.trace_tables.push_back(rule.actions.table);
+    }
     SIPHON_ASSIGN_OR_RETURN(auto sink, makeStorageSink(db_url, store, clock_));
     SIPHON_ASSIGN_OR_RETURN(size_t index, pipeline_.addLane("store " + db_url, std::move(sink),
                                                             lane, /*by_default=*/true));
@@ -111,10 +114,14 @@ core::Result<void, core::Failure> Agent::addOutputs() {
   } else if (!config_.trace_rules.empty()) {
     pipeline_.addProcessor(std::make_unique<process::SipParseProcessor>(sip::FieldOptions{}));
   }
-  // The tracing rules read the parse; without rules every message is traced on its own.
-  if (!config_.trace_rules.empty()) {
+  // The tracing rules read the parse; without rules every message is traced on its own (and
+  // the processor runs only to stamp what the sip_trace rows need).
+  if (!config_.trace_rules.empty() || config_.trace_to_database) {
+    trace::SipTraceRowOptions rows;
+    rows.enabled = config_.trace_to_database;
+    rows.local_addresses = config_.local_addresses;
     pipeline_.addProcessor(std::make_unique<trace::TraceProcessor>(
-        config_.trace_rules, std::move(trace_lanes), config_.trace_state));
+        config_.trace_rules, std::move(trace_lanes), config_.trace_state, std::move(rows)));
   }
   return {};
 }

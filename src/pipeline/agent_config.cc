@@ -40,6 +40,17 @@ core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, A
   if (*db_url) c.db_url = **db_url;
   SIPHON_CONFIG_GET(rules, trace::parseTraceRules(file));
   c.trace_rules = std::move(*rules);
+  SIPHON_CONFIG_GET(local, file.getStrings("local_addresses"));
+  if (*local) {
+    for (const auto& text : **local) {
+      auto a = core::AddressMatch::parse(text);
+      if (!a.has_value()) {
+        return core::unexpected(
+            core::Failure{file.name() + ": local_addresses: '" + text + "': " + a.error(), 2});
+      }
+      c.local_addresses.push_back(*a);
+    }
+  }
   SIPHON_CONFIG_GET(max_txns, file.getInt("trace_max_transactions", 1, 100'000'000));
   if (*max_txns) c.trace_state.max_transactions = static_cast<size_t>(**max_txns);
   SIPHON_CONFIG_GET(max_dialogs, file.getInt("trace_max_dialogs", 1, 100'000'000));

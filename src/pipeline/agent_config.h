@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/address_match.h"
 #include "core/config_file.h"
 #include "core/endpoint.h"
 #include "core/result.h"
@@ -45,7 +46,10 @@ struct AgentConfig {
   int raw_sock_children = 1;         ///< raw_sock_children
   size_t queue_size = 200'000;       ///< records between capture and the senders
   std::vector<trace::TraceRule> trace_rules;  ///< [[trace]] tables, in order
-  trace::TrackerOptions trace_state;          ///< trace_max_transactions, trace_max_dialogs, ...
+  /// local_addresses: the traced server's own addresses ("10.0.0.5", "10.0.0.0/24",
+  /// "10.0.0.5:5060"), which give the sip_trace rows their direction.
+  std::vector<core::AddressMatch> local_addresses;
+  trace::TrackerOptions trace_state;  ///< trace_max_transactions, trace_max_dialogs, ...
 };
 
 /// Applies every key of `file` over `config`; names the key on any error (exit status 2).

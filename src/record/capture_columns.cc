@@ -53,6 +53,9 @@ ColumnValue extraCorrelation(const CaptureMeta&, const CaptureRow& r) {
   return {r.extra_correlation};
 }
 ColumnValue event(const CaptureMeta&, const CaptureRow& r) { return {r.event}; }
+ColumnValue traceTable(const CaptureMeta&, const CaptureRow& r) { return {r.trace_table}; }
+ColumnValue tracedUsers(const CaptureMeta&, const CaptureRow& r) { return {r.traced_users}; }
+ColumnValue traceDirection(const CaptureMeta&, const CaptureRow& r) { return {r.trace_direction}; }
 ColumnValue reportNode(const CaptureMeta&, const CaptureRow& r) { return {r.report_node}; }
 ColumnValue payloadLen(const CaptureMeta& m, const CaptureRow&) {
   return {{}, static_cast<int64_t>(m.payload.size())};
@@ -199,11 +202,15 @@ constexpr std::array<CaptureColumn, 25> kReport6 = {{
     {"hep_chunks", ColumnType::Chunks, "BYTEA NOT NULL", kInPostgres, empty},
 }};
 
-// siphon_messages columns that no sip_capture view shows; only the report views read them.
-constexpr std::array<CaptureColumn, 3> kStoreOnly = {{
+// siphon_messages columns that no sip_capture view shows; only the report and sip_trace
+// views read them.
+constexpr std::array<CaptureColumn, 6> kStoreOnly = {{
     {"extra_correlation", ColumnType::Text, kText, 0, extraCorrelation},
     {"capture_ip", ColumnType::Text, kText, 0, captureIp},
     {"event", ColumnType::Text, kText, 0, event},
+    {"trace_table", ColumnType::Text, kText, 0, traceTable},
+    {"traced_users", ColumnType::Text, kText, 0, tracedUsers},
+    {"trace_direction", ColumnType::Text, kText, 0, traceDirection},
 }};
 
 }  // namespace

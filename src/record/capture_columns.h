@@ -82,7 +82,8 @@ struct CaptureColumn {
 /// The same tables in Homer-6 mode: OpenSIPS's 17 columns and gid, then Siphon's.
 [[nodiscard]] std::span<const CaptureColumn> homer6ReportColumns();
 /// What the embedded store's siphon_messages table has beyond the sip_capture view columns:
-/// the values only the report views read (capture_ip, extra correlation, event).
+/// the values only the report views read (capture_ip, extra correlation, event) and the
+/// sip_trace views (trace_table, traced_users, trace_direction).
 [[nodiscard]] std::span<const CaptureColumn> storeOnlyColumns();
 /// The columns of a set.
 [[nodiscard]] std::span<const CaptureColumn> captureColumns(ColumnSet set);

@@ -59,9 +59,14 @@ void buildCaptureRow(const core::CaptureMeta& meta, const ParsedSip& parsed,
   row.node = nodeColumn(meta, options);
   // Views of the record's chunks, cheap enough for every row: the embedded store's report
   // views read them from rows the read path parses again (a SIP packet a rule reported).
-  row.capture_ip = meta.other_chunks.empty()
-                       ? std::string_view()
-                       : hep::siphonChunkText(meta, hep::kCaptureIpChunk).value_or("");
+  if (meta.other_chunks.empty()) {
+    row.capture_ip = row.trace_table = row.traced_users = row.trace_direction = {};
+  } else {
+    row.capture_ip = hep::siphonChunkText(meta, hep::kCaptureIpChunk).value_or("");
+    row.trace_table = hep::siphonChunkText(meta, hep::kTraceTableChunk).value_or("");
+    row.traced_users = hep::siphonChunkText(meta, hep::kTracedUsersChunk).value_or("");
+    row.trace_direction = hep::siphonChunkText(meta, hep::kTraceDirectionChunk).value_or("");
+  }
   row.extra_correlation = extraCorrelation(meta);
   if (parsed.isSip()) {
     row.event.clear();

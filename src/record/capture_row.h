@@ -36,6 +36,8 @@ struct CaptureRow {
   // For the Homer-6 report columns (§3.4):
   std::string_view capture_ip;         ///< Siphon chunk 0x5350:0x0005; '' without one
   std::string_view extra_correlation;  ///< chunk 0x0065 as sent (OpenSIPS's JSON); ''
+  // For the sip_trace views (hep/siphon_chunks.h 0x5350:0x0006-0x0008); '' without them:
+  std::string_view trace_table, traced_users, trace_direction;
   // Report rows (the non-SIP kinds) only:
   std::string event;        ///< "Event" of a JSON payload (homer6_reports); ''
   std::string report_node;  ///< capture_node without ":captid" (v3); else `node`

@@ -43,9 +43,8 @@ class Statement {
 
 }  // namespace
 
-core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(const std::string& path,
-                                                                          const StoreOptions& options,
-                                                                          bool read_only) {
+core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(
+    const std::string& path, const StoreOptions& options, bool read_only) {
   if (read_only && !std::filesystem::exists(path)) {
     return core::unexpected(core::Failure{"sqlite:" + path + ": no such store", 1});
   }
@@ -68,6 +67,7 @@ core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(const 
     StoreViewOptions views;
     views.homer6_reports = options.homer6_reports;
     views.report_tables = options.report_tables;
+    views.trace_tables = options.trace_tables;
     SIPHON_TRY(store->exec(storeViewsSql(views).c_str()));
   }
   SIPHON_TRY(store->prepareStatements());
@@ -112,7 +112,8 @@ core::Result<void, core::Failure> BlockStore::prepareStatements() {
   };
   const Spec specs[] = {
       {&insert_block_,
-       "INSERT INTO blocks (tbl, min_ts, max_ts, count, raw_bytes, data) VALUES (?,?,?,?,?,?)", true},
+       "INSERT INTO blocks (tbl, min_ts, max_ts, count, raw_bytes, data) VALUES (?,?,?,?,?,?)",
+       true},
       {&update_block_,
        "UPDATE blocks SET min_ts=?, max_ts=?, count=?, raw_bytes=?, data=? WHERE id=?", true},
       {&insert_key_, "INSERT OR IGNORE INTO keys (bucket, hash, block) VALUES (?,?,?)", true},
@@ -137,7 +138,8 @@ core::Result<void, core::Failure> BlockStore::prepareStatements() {
 
 core::Result<void, core::Failure> BlockStore::startBucket() {
   // Starts empty (min > max) so that any first record sets both ends.
-  if (sqlite3_exec(db_, "INSERT INTO buckets (min_ts, max_ts, keys) VALUES (9223372036854775807, 0, 0)",
+  if (sqlite3_exec(db_,
+                   "INSERT INTO buckets (min_ts, max_ts, keys) VALUES (9223372036854775807, 0, 0)",
                    nullptr, nullptr, nullptr) != SQLITE_OK) {
     return core::unexpected(failure("new bucket"));
   }
@@ -154,8 +156,8 @@ core::Result<void, core::Failure> BlockStore::startBucket() {
   return {};
 }
 
-void BlockStore::add(std::string_view table, const core::CaptureMeta& meta,
-                     std::string_view node, std::span<const int64_t> keys) {
+void BlockStore::add(std::string_view table, const core::CaptureMeta& meta, std::string_view node,
+                     std::span<const int64_t> keys) {
   auto it = open_.find(table);
   if (it == open_.end()) it = open_.emplace(std::string(table), OpenBlock{}).first;
   OpenBlock& b = it->second;
@@ -171,7 +173,8 @@ void BlockStore::add(std::string_view table, const core::CaptureMeta& meta,
   bucket_max_ts_ = std::max(bucket_max_ts_, ts);
   b.builder.add(meta, node);
   b.keys_pending.insert(b.keys_pending.end(), keys.begin(), keys.end());
-  if (b.builder.count() >= options_.block_records || b.builder.rawBytes() >= options_.block_raw_bytes) {
+  if (b.builder.count() >= options_.block_records ||
+      b.builder.rawBytes() >= options_.block_raw_bytes) {
     sealed_.emplace_back(it->first, std::move(b));
     open_.erase(it);
   }
@@ -188,7 +191,8 @@ core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& tabl
     sqlite3_bind_int64(st.get(), 3, b.max_ts);
     sqlite3_bind_int64(st.get(), 4, static_cast<int64_t>(b.builder.count()));
     sqlite3_bind_int64(st.get(), 5, raw_size);
-    sqlite3_bind_blob(st.get(), 6, compressed.data(), static_cast<int>(compressed.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(st.get(), 6, compressed.data(), static_cast<int>(compressed.size()),
+                      SQLITE_STATIC);
     if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("insert block"));
     b.id = sqlite3_last_insert_rowid(db_);
   } else {
@@ -197,14 +201,16 @@ core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& tabl
     sqlite3_bind_int64(st.get(), 2, b.max_ts);
     sqlite3_bind_int64(st.get(), 3, static_cast<int64_t>(b.builder.count()));
     sqlite3_bind_int64(st.get(), 4, raw_size);
-    sqlite3_bind_blob(st.get(), 5, compressed.data(), static_cast<int>(compressed.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(st.get(), 5, compressed.data(), static_cast<int>(compressed.size()),
+                      SQLITE_STATIC);
     sqlite3_bind_int64(st.get(), 6, b.id);
     if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("update block"));
   }
   b.written = b.builder.count();
   // Sorted keys land next to each other in the B-tree: fewer pages touched per batch.
   std::sort(b.keys_pending.begin(), b.keys_pending.end());
-  b.keys_pending.erase(std::unique(b.keys_pending.begin(), b.keys_pending.end()), b.keys_pending.end());
+  b.keys_pending.erase(std::unique(b.keys_pending.begin(), b.keys_pending.end()),
+                       b.keys_pending.end());
   for (int64_t key : b.keys_pending) {
     if (!b.keys_written.insert(key).second) continue;
     Statement st(insert_key_);
@@ -242,7 +248,8 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
   }
   if (sealed_.empty() && !any_open) {
     std::erase_if(open_, [&](const auto& kv) {
-      return kv.second.builder.count() == kv.second.written && now - kv.second.opened >= options_.block_max_age;
+      return kv.second.builder.count() == kv.second.written &&
+             now - kv.second.opened >= options_.block_max_age;
     });
     return size_t{0};
   }
@@ -270,7 +277,8 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
   sealed_.clear();
   // Old open blocks are sealed once everything in them is written.
   std::erase_if(open_, [&](const auto& kv) {
-    return kv.second.builder.count() == kv.second.written && now - kv.second.opened >= options_.block_max_age;
+    return kv.second.builder.count() == kv.second.written &&
+           now - kv.second.opened >= options_.block_max_age;
   });
   if (bucket_key_count_ >= options_.bucket_keys) SIPHON_TRY(startBucket());
   return records;
@@ -288,14 +296,16 @@ core::Result<size_t, core::Failure> BlockStore::close() {
   return r;
 }
 
-core::Result<std::vector<int64_t>, core::Failure> BlockStore::blocksForKey(int64_t key, int64_t since,
+core::Result<std::vector<int64_t>, core::Failure> BlockStore::blocksForKey(int64_t key,
+                                                                           int64_t since,
                                                                            int64_t until) {
   std::vector<int64_t> buckets;
   {
     Statement st(select_buckets_);
     sqlite3_bind_int64(st.get(), 1, since);
     sqlite3_bind_int64(st.get(), 2, until > 0 ? until : INT64_MAX);
-    while (sqlite3_step(st.get()) == SQLITE_ROW) buckets.push_back(sqlite3_column_int64(st.get(), 0));
+    while (sqlite3_step(st.get()) == SQLITE_ROW)
+      buckets.push_back(sqlite3_column_int64(st.get(), 0));
   }
   std::vector<int64_t> blocks;
   for (int64_t bucket : buckets) {
@@ -303,7 +313,8 @@ core::Result<std::vector<int64_t>, core::Failure> BlockStore::blocksForKey(int64
     sqlite3_bind_int64(st.get(), 1, bucket);
     sqlite3_bind_int64(st.get(), 2, key);
     int rc;
-    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) blocks.push_back(sqlite3_column_int64(st.get(), 0));
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW)
+      blocks.push_back(sqlite3_column_int64(st.get(), 0));
     if (rc != SQLITE_DONE) return core::unexpected(failure("key lookup"));
   }
   std::sort(blocks.begin(), blocks.end());
@@ -312,7 +323,7 @@ core::Result<std::vector<int64_t>, core::Failure> BlockStore::blocksForKey(int64
 }
 
 core::Result<std::vector<BlockInfo>, core::Failure> BlockStore::blocksInRange(int64_t since,
-                                                                             int64_t until) {
+                                                                              int64_t until) {
   std::vector<BlockInfo> out;
   Statement st(select_range_);
   sqlite3_bind_int64(st.get(), 1, since);
@@ -348,15 +359,15 @@ core::Result<LoadedBlock, core::Failure> BlockStore::loadBlock(int64_t id) {
     auto size = static_cast<size_t>(sqlite3_column_bytes(st.get(), 4));
     auto raw = decompressBlock({data, size}, kMaxBlockRawBytes);
     if (!raw.has_value()) {
-      return core::unexpected(core::Failure{"block " + std::to_string(id) + ": " +
-                                                std::string(raw.error().detail), 1});
+      return core::unexpected(
+          core::Failure{"block " + std::to_string(id) + ": " + std::string(raw.error().detail), 1});
     }
     out.raw = std::move(*raw);
   }
   auto records = decodeBlock(out.raw);
   if (!records.has_value()) {
-    return core::unexpected(core::Failure{"block " + std::to_string(id) + ": " +
-                                              std::string(records.error().detail), 1});
+    return core::unexpected(core::Failure{
+        "block " + std::to_string(id) + ": " + std::string(records.error().detail), 1});
   }
   out.records = std::move(*records);
   return out;
@@ -367,9 +378,11 @@ core::Result<StoreStats, core::Failure> BlockStore::stats() {
   sqlite3_stmt* st = nullptr;
   const char* sql =
       "SELECT (SELECT count(*) FROM blocks), (SELECT coalesce(sum(count),0) FROM blocks), "
-      "(SELECT coalesce(sum(keys),0) FROM buckets), (SELECT coalesce(sum(length(data)),0) FROM blocks), "
+      "(SELECT coalesce(sum(keys),0) FROM buckets), (SELECT coalesce(sum(length(data)),0) FROM "
+      "blocks), "
       "(SELECT coalesce(sum(raw_bytes),0) FROM blocks)";
-  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) return core::unexpected(failure("stats"));
+  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK)
+    return core::unexpected(failure("stats"));
   if (sqlite3_step(st) == SQLITE_ROW) {
     s.blocks = sqlite3_column_int64(st, 0);
     s.records = sqlite3_column_int64(st, 1);

@@ -25,8 +25,8 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <unordered_set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/capture.h"
@@ -41,13 +41,13 @@ namespace siphon::store {
 
 struct StoreOptions {
   int zstd_level = 3;
-  size_t block_records = 4096;          ///< seal a block at this many records
-  size_t block_raw_bytes = 4 << 20;     ///< ... or at this many uncompressed bytes
+  size_t block_records = 4096;             ///< seal a block at this many records
+  size_t block_raw_bytes = 4 << 20;        ///< ... or at this many uncompressed bytes
   std::chrono::seconds block_max_age{30};  ///< ... or when it has been open this long
   /// An open block is rewritten at most this often: a record waits at most this long before
   /// it is searchable, and a busy store compresses each block about once.
   std::chrono::milliseconds open_block_write_interval{1000};
-  uint64_t bucket_keys = 4'000'000;     ///< start a new key bucket after this many keys
+  uint64_t bucket_keys = 4'000'000;  ///< start a new key bucket after this many keys
   /// SQLite page cache, per connection. It fills with the pages the writer touches and is part
   /// of the collector's steady RSS; the key B-tree inserts are sorted per block, so a small
   /// cache costs little (store_bench measures it).
@@ -58,6 +58,7 @@ struct StoreOptions {
   /// The report views (store_views.h): homer5_on = 0, and the report tables rules name.
   bool homer6_reports = false;
   std::vector<std::string> report_tables;
+  std::vector<std::string> trace_tables;  ///< tracing rules' tables: sip_trace views of their own
 };
 
 struct BlockInfo {
@@ -75,8 +76,7 @@ struct LoadedBlock {
 };
 
 struct StoreStats {
-  int64_t blocks = 0, records = 0, keys = 0, compressed_bytes = 0, raw_bytes = 0,
-          file_bytes = 0;
+  int64_t blocks = 0, records = 0, keys = 0, compressed_bytes = 0, raw_bytes = 0, file_bytes = 0;
 };
 
 class BlockStore {

@@ -39,6 +39,41 @@ std::string columnList(std::span<const record::CaptureColumn> columns, bool with
   return out;
 }
 
+// Kamailio's "proto:ip:port" (§4.5), from the proto column (core::Transport's numbers) and an
+// address column pair; IPv6 in brackets, so that the port after the last ':' is unambiguous.
+std::string traceAddress(std::string_view ip, std::string_view port) {
+  const std::string i(ip), p(port);
+  return "(CASE m.proto WHEN 2 THEN 'tcp' WHEN 3 THEN 'tls' WHEN 4 THEN 'sctp' WHEN 5 THEN 'ws' "
+         "WHEN 6 THEN 'wss' ELSE 'udp' END) || ':' || (CASE WHEN instr(m." +
+         i + ", ':') > 0 THEN '[' || m." + i + " || ']' ELSE m." + i + " END) || ':' || m." + p;
+}
+
+// The traced_users array, or one "" row: a collector stores whatever a sender put in chunk
+// 0x5350:0x0007, and a value that is not a JSON array must not make the view fail.
+constexpr std::string_view kTracedUsers =
+    "CASE WHEN json_valid(m.traced_users) THEN (CASE json_type(m.traced_users) WHEN 'array' "
+    "THEN m.traced_users ELSE '[\"\"]' END) ELSE '[\"\"]' END";
+
+std::string sipTraceView(std::string_view table) {
+  const std::string name = quoted(table, '"');
+  // Replies: status is the code (the method column of sip_capture holds it, §2.4) and method
+  // the CSeq's; requests: the method and ''.
+  return "DROP VIEW IF EXISTS " + name + ";\nCREATE VIEW " + name +
+         " AS SELECT m.rowid AS id, m.date AS time_stamp, m.micro_ts % 1000000 AS time_us, "
+         "m.callid AS callid, u.value AS traced_user, m.msg AS msg, "
+         "CASE m.type WHEN 2 THEN ltrim(substr(m.cseq, instr(m.cseq, ' ') + 1)) ELSE m.method "
+         "END AS method, CASE m.type WHEN 2 THEN m.method ELSE '' END AS status, " +
+         traceAddress("source_ip", "source_port") + " AS fromip, " +
+         traceAddress("destination_ip", "destination_port") +
+         " AS toip, m.from_tag AS fromtag, m.to_tag AS totag, m.trace_direction AS direction, "
+         "m.correlation_id AS correlation_id FROM siphon_messages AS m, "
+         "json_each(" +
+         std::string(kTracedUsers) +
+         ") AS u "
+         "WHERE m.trace_table = " +
+         quoted(table, '\'') + ";\n";
+}
+
 }  // namespace
 
 std::string storeViewsSql(const StoreViewOptions& options) {
@@ -68,6 +103,13 @@ std::string storeViewsSql(const StoreViewOptions& options) {
            " AS SELECT " + report_columns + " FROM siphon_messages WHERE tbl = " + quoted(t, '\'') +
            ";\n";
   }
+  std::vector<std::string> traces = {"sip_trace"};
+  for (const auto& t : options.trace_tables) {
+    if (!t.empty() && std::find(traces.begin(), traces.end(), t) == traces.end()) {
+      traces.push_back(t);
+    }
+  }
+  for (const auto& t : traces) sql += sipTraceView(t);
   return sql;
 }
 

@@ -2,16 +2,37 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "core/char_class.h"
 #include "core/text_cursor.h"
+#include "trace/sip_trace_rows.h"
 
 namespace siphon::trace {
 namespace {
 
 // The sip_capture fields a traced_users entry may name (traced_user_avp's values).
-constexpr std::array<std::string_view, 6> kUserFields = {"from_user", "to_user",      "ruri_user",
-                                                         "pid_user",  "contact_user", "auth_user"};
+constexpr const auto& kUserFields = kTracedUserFields;
+
+// A rule's table becomes a view of the embedded store (and later a database table): an SQL
+// identifier, and not one of the tables the store already shows.
+std::optional<std::string> badTableName(std::string_view t) {
+  if (t.empty()) return "empty";
+  if (t.size() > 63) return "'" + std::string(t) + "': longer than 63 characters";
+  const bool first_ok = core::chars::kAlpha.contains(t[0]) || t[0] == '_';
+  for (char ch : t) {
+    if (!first_ok || !(core::chars::kAlnum.contains(ch) || ch == '_')) {
+      return "'" + std::string(t) + "': letters, digits and '_' only, not starting with a digit";
+    }
+  }
+  for (std::string_view taken :
+       {"sip_capture", "rtcp_capture", "report_capture", "logs_capture", "siphon_messages"}) {
+    if (core::equalsIgnoreCase(t, taken)) {
+      return "'" + std::string(t) + "': the store's own " + std::string(taken);
+    }
+  }
+  return std::nullopt;
+}
 
 class TraceReader {
  public:
@@ -149,7 +170,7 @@ core::Result<void, core::Failure> TraceReader::readActions(TraceActions& a) {
   }
   SIPHON_TRACE_GET(table, t_.getString("table"));
   if (*table) {
-    if (table->value().empty()) return core::unexpected(bad("table", "empty"));
+    if (auto why = badTableName(**table)) return core::unexpected(bad("table", *why));
     a.table = **table;
   }
   SIPHON_TRACE_GET(drop, t_.getSwitch("drop"));
@@ -158,9 +179,6 @@ core::Result<void, core::Failure> TraceReader::readActions(TraceActions& a) {
   // What this version cannot do yet stops start-up, so that no rule silently traces less
   // than it says.
   if (a.scope == TraceScope::B2bSession) return core::unexpected(notYet("scope", "scope \"b\""));
-  if (!a.traced_users.empty())
-    return core::unexpected(notYet("traced_users", "the sip_trace table"));
-  if (!a.table.empty()) return core::unexpected(notYet("table", "the sip_trace table"));
   return {};
 }
 

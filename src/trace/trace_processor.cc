@@ -18,8 +18,11 @@ bool onTracedSide(TraceSide side, bool caller_side) {
 }  // namespace
 
 TraceProcessor::TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes,
-                               TrackerOptions tracker)
-    : Processor("trace", {kCounts, kDrops}), rules_(std::move(rules)), lanes_(std::move(lanes)) {
+                               TrackerOptions tracker, SipTraceRowOptions rows)
+    : Processor("trace", {kCounts, kDrops}),
+      rules_(std::move(rules)),
+      lanes_(std::move(lanes)),
+      rows_(std::move(rows)) {
   lanes_.per_rule.resize(rules_.size());
   const bool scopes = std::any_of(rules_.begin(), rules_.end(), [](const TraceRule& r) {
     return r.actions.scope != TraceScope::Message;
@@ -51,6 +54,7 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
     counters_.count(Count::Correlated);
   }
   if (lanes_.per_rule[rule].any()) r.lanes = (r.lanes & ~lanes_.senders) | lanes_.per_rule[rule];
+  stampRow(r, &rules_[rule]);
   counters_.count(Count::Traced);
   return process::Verdict::Keep;
 }
@@ -70,7 +74,21 @@ void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const Trac
   (void)tracker_->openTransaction(m, std::move(data), now_us);
 }
 
+void TraceProcessor::stampRow(record::Record& r, const TraceRule* rule) const {
+  if (!rows_.enabled) return;
+  if (rule == nullptr) {
+    stampSipTraceRow(r, {}, {}, rows_.local_addresses);
+  } else {
+    stampSipTraceRow(r, rule->actions.table, rule->actions.traced_users, rows_.local_addresses);
+  }
+}
+
 process::Verdict TraceProcessor::process(record::Record& r) {
+  if (rules_.empty()) {  // trace_to_database without rules: every message, on its own
+    stampRow(r, nullptr);
+    counters_.count(Count::Traced);
+    return process::Verdict::Keep;
+  }
   TrackedMessage m;
   const bool trackable =
       tracker_ && r.parsed && r.sip.isSip() && TrackedMessage::from(r.sip.fields, m);

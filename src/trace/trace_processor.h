@@ -8,7 +8,8 @@
 //      initial INVITE (anything else degrades to t, then m: OpenSIPS's rule, §5.2);
 //   3. with rules, a message no scope holds and no rule takes is not traced (as a Kamailio
 //      script that never calls sip_trace() for it) and is counted `no_rule`.
-// Without rules the agent adds no such processor: every message is traced on its own.
+// Without rules the agent adds this processor only for trace_to_database, to stamp what the
+// sip_trace rows need (trace/sip_trace_rows.h); every message is then traced on its own.
 //
 // What a rule or scope does to the record:
 //   correlation   the id goes into the record's 0x0011 (CaptureMeta::correlation_id), which the
@@ -24,10 +25,17 @@
 #include <vector>
 
 #include "process/processor.h"
+#include "trace/sip_trace_rows.h"
 #include "trace/sip_tracker.h"
 #include "trace/trace_rule.h"
 
 namespace siphon::trace {
+
+/// trace_to_database: what the sip_trace rows need (trace/sip_trace_rows.h).
+struct SipTraceRowOptions {
+  bool enabled = false;                             ///< stamp them on every traced message
+  std::vector<core::AddressMatch> local_addresses;  ///< local_addresses: the direction
+};
 
 /// The lanes the rules move records between.
 struct TraceLanes {
@@ -38,7 +46,9 @@ struct TraceLanes {
 class TraceProcessor final : public process::Processor {
  public:
   /// `lanes.per_rule` has one entry per rule (or is empty: no rule has destinations).
-  TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes, TrackerOptions tracker = {});
+  /// Without rules (only with `rows.enabled`) every message is traced as scope m.
+  TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes, TrackerOptions tracker = {},
+                 SipTraceRowOptions rows = {});
 
   [[nodiscard]] process::Verdict process(record::Record& r) override;
   void moreStats(std::vector<core::StageSnapshot>& out) const override;
@@ -53,8 +63,11 @@ class TraceProcessor final : public process::Processor {
   void openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
                  const core::CaptureMeta& meta, std::string_view correlation);
 
+  void stampRow(record::Record& r, const TraceRule* rule) const;
+
   std::vector<TraceRule> rules_;
   TraceLanes lanes_;
+  SipTraceRowOptions rows_;
   std::unique_ptr<SipTracker> tracker_;
 };
 

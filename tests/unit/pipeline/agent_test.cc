@@ -15,6 +15,7 @@
 
 #include "pipeline/collector.h"
 #include "query/search.h"
+#include "support/sqlite_rows.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
 
@@ -66,6 +67,10 @@ TEST_F(AgentTest, TraceToDatabaseStoresEveryRecordOfAFile) {
   EXPECT_TRUE(line.starts_with("agent: read 691 packets, 81 records, sent 0,")) << line;
   EXPECT_NE(line.find("dropped 0"), std::string::npos) << line;
   EXPECT_TRUE(line.ends_with(", stored 81")) << line;
+  // Without rules every message is traced on its own: one sip_trace row each, no user.
+  support::StoreViews views((dir_ / "agent.db").string());
+  EXPECT_EQ(views.row("SELECT count(*), count(DISTINCT id), max(traced_user) FROM sip_trace"),
+            "81|81|");
 }
 
 TEST_F(AgentTest, OneRecordGoesToHepOutAndTheStoreAlike) {
@@ -85,6 +90,10 @@ TEST_F(AgentTest, OneRecordGoesToHepOutAndTheStoreAlike) {
   collector.stop();
   EXPECT_EQ(collector.stats().stored, 81u);
   EXPECT_EQ(storedIn(dir_ / "agent.db"), 81u);
+  // The sip_trace chunks went out with the HEP: the collector shows the same rows.
+  EXPECT_EQ(
+      support::StoreViews((dir_ / "collector.db").string()).row("SELECT count(*) FROM sip_trace"),
+      "81");
   auto totals = PipelineTotals::of(agent.pipeline().snapshot());
   EXPECT_EQ(totals.received, 81u);
   EXPECT_EQ(totals.relayed, 81u);
@@ -271,6 +280,50 @@ TEST_F(AgentTest, TraceScopesFollowAProxiedCallsTransactionAndDialog) {
     EXPECT_EQ(held, c.scope == std::string("d") ? 10u : 7u) << name;  // all but the INVITE
     EXPECT_EQ(dialogs, c.scope == std::string("d") ? 1u : 0u);
   }
+}
+
+// trace_to_database with traced_users, a table and local_addresses (the proxy .102): Kamailio's
+// sip_trace columns read back through the view the sqlite3 shell shows, one row per traced
+// user plus the '' row, direction from the proxy's side, the reply's method from its CSeq.
+TEST_F(AgentTest, SipTraceRowsPerTracedUserInTheRulesTable) {
+  const std::string db = (dir_ / "sip_trace.db").string();
+  auto file = core::ConfigFile::parse(
+      "trace_to_database = 1\ndb_url = \"sqlite:" + db +
+          "\"\nlocal_addresses = [\"10.33.6.102\"]\n"
+          "[[trace]]\nmethod = [\"INVITE\"]\nscope = \"d\"\n"
+          "traced_users = [\"from_user\", \"to_user\"]\ntable = \"sip_trace_call\"\n",
+      "agent.toml");
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  AgentConfig config;
+  auto applied = applyAgentConfigFile(*file, config);
+  ASSERT_TRUE(applied.has_value()) << applied.error().message;
+  Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ASSERT_TRUE(agent.readFile(capture("sipnab__sip-proxy.pcap")).has_value());
+  agent.stop();
+  ASSERT_EQ(storedIn(db), 11u);
+
+  support::StoreViews views(db);
+  EXPECT_EQ(views.row("SELECT count(*), count(DISTINCT id) FROM sip_trace_call"), "33|11");
+  EXPECT_EQ(views.row("SELECT count(*) FROM sip_trace"), "0");  // the rule named its table
+  EXPECT_EQ(views.row("SELECT group_concat(traced_user, ',') FROM (SELECT traced_user FROM "
+                      "sip_trace_call WHERE method = 'BYE' AND status = '' ORDER BY traced_user)"),
+            ",101,201");
+  // The callee's 180 to the proxy: received by the traced server.
+  EXPECT_EQ(views.row("SELECT method, status, fromip, toip, direction, callid != '', "
+                      "fromtag != '', totag != '', length(msg) > 100 FROM sip_trace_call "
+                      "WHERE status = '180' AND toip LIKE '%.102:5080' AND traced_user = ''"),
+            "INVITE|180|udp:10.33.6.100:5060|udp:10.33.6.102:5080|in|1|1|1|1");
+  EXPECT_EQ(views.row("SELECT method, status, direction FROM sip_trace_call WHERE fromip = "
+                      "'udp:10.33.6.101:5060' AND toip LIKE '%.102:5080' AND traced_user = ''"),
+            "INVITE||in");
+  EXPECT_EQ(views.row("SELECT group_concat(direction || '=' || n, ' ') FROM (SELECT direction, "
+                      "count(*) AS n FROM sip_trace_call WHERE traced_user = '' GROUP BY "
+                      "direction ORDER BY direction)"),
+            "=3 in=4 out=4");  // the ACK, BYE and 200 the UAs sent each other pass the proxy by
+  EXPECT_EQ(views.row("SELECT count(*) FROM sip_trace_call WHERE time_stamp LIKE '20%' AND "
+                      "time_us BETWEEN 0 AND 999999"),
+            "33");
 }
 
 TEST_F(AgentTest, ConfigurationErrorsStopStartUp) {

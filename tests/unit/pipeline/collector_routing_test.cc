@@ -19,6 +19,7 @@
 #include "store/sqlite_extension.h"
 #include "support/loopback_sender.h"
 #include "support/records.h"
+#include "support/sqlite_rows.h"
 #include "support/temp_dir.h"
 
 namespace siphon::pipeline {
@@ -259,20 +260,7 @@ report_capture = { correlation = "ping-$sip(call_id)", table = "ops_report_captu
   const std::string path = (dir_.path() / "h6.db").string();
   ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   ASSERT_EQ(store::registerSiphonMessages(db), SQLITE_OK);
-  auto row = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string out;
-    if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        if (i) out += "|";
-        const auto* t = sqlite3_column_text(st, i);
-        out += t ? reinterpret_cast<const char*>(t) : "NULL";
-      }
-    }
-    sqlite3_finalize(st);
-    return out;
-  };
+  auto row = [&](const char* sql) { return support::firstRow(db, sql); };
   EXPECT_EQ(row("SELECT transaction_id, correlation_id, capture_ip, node, event, type "
                 "FROM logs_capture"),
             R"(call-9@example.com|{"sip": "call-9@example.com"}|127.0.0.5|edge|NOTICE|5)");

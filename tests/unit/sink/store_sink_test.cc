@@ -18,6 +18,7 @@
 #include "support/fake_clock.h"
 #include "support/records.h"
 #include "support/sink_lane.h"
+#include "support/sqlite_rows.h"
 
 namespace siphon::sink {
 namespace {
@@ -41,7 +42,8 @@ class StoreSinkTest : public ::testing::Test {
     const char* keep = std::getenv("SIPHON_KEEP_STORE");  // the shell test reads the file
     path_ = keep ? std::string(keep)
                  : (std::filesystem::temp_directory_path() /
-                    ("siphon-sink-" + std::to_string(::getpid()) + ".db")).string();
+                    ("siphon-sink-" + std::to_string(::getpid()) + ".db"))
+                       .string();
     std::filesystem::remove(path_);
   }
   void TearDown() override {
@@ -53,7 +55,8 @@ class StoreSinkTest : public ::testing::Test {
     StoreSinkOptions o;
     o.path = path_;
     o.row.capture_node = "edge";
-    support::RecordMaker records(*process::TableRouting::parse("sip_capture_%Y%m%d", "rand", "call_id"));
+    support::RecordMaker records(
+        *process::TableRouting::parse("sip_capture_%Y%m%d", "rand", "call_id"));
     StoreSink sink(o);
     ASSERT_TRUE(sink.open().has_value());
     sink.stage(*records.make(kInvite, spec(1, "")));
@@ -64,21 +67,7 @@ class StoreSinkTest : public ::testing::Test {
   std::string path_;
 };
 
-// The first row of `sql`, its columns joined by '|'.
-std::string firstRow(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  std::string out;
-  if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
-    for (int i = 0; i < sqlite3_column_count(st); ++i) {
-      if (i) out += "|";
-      const auto* t = sqlite3_column_text(st, i);
-      out += t ? reinterpret_cast<const char*>(t) : "NULL";
-    }
-  }
-  sqlite3_finalize(st);
-  return out;
-}
+using support::firstRow;
 
 TEST_F(StoreSinkTest, RoutesByStrftimeAndPayloadTypeAndReadsBackThroughTheView) {
   fill();
@@ -127,9 +116,10 @@ TEST_F(StoreSinkTest, Homer6ReportViewsHaveOpenSipsColumns) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   ASSERT_EQ(store::registerSiphonMessages(db), SQLITE_OK);
-  EXPECT_EQ(firstRow(db, "SELECT tss, tsu, transaction_id, correlation_id, source_ip, source_port, "
-                         "destination_ip, destination_port, capture_ip, proto, family, type, "
-                         "capt_id, node, event, payload_len, data FROM logs_capture"),
+  EXPECT_EQ(firstRow(db,
+                     "SELECT tss, tsu, transaction_id, correlation_id, source_ip, source_port, "
+                     "destination_ip, destination_port, capture_ip, proto, family, type, "
+                     "capt_id, node, event, payload_len, data FROM logs_capture"),
             "2023-11-14 22:13:20|0|txn-1|{\"net\": \"tcp-9\"}|10.0.0.1|5060|10.0.0.2|5062|"
             "127.0.0.9|1|2|5|7|edge|WARNING|" +
                 std::to_string(xlog.size()) + "|" + xlog);
@@ -173,6 +163,44 @@ TEST_F(StoreSinkTest, OpenBlocksAreWrittenWhenTheClockSaysTheyAreDue) {
   EXPECT_EQ(lane.stats().countOf(StoreCount::Stored), 10u);
   lane.flushAndStop();
   EXPECT_EQ(lane.laneStats().countOf(pipeline::LaneCount::Queued), 10u);
+}
+
+// The sip_trace views read chunks 0x5350:0x0006-0x0008, which any HEP sender can set: a
+// traced-users value that is not a JSON array gives the one '' row instead of failing the view,
+// and a table the store was not told of has no view but stays in siphon_messages.
+TEST_F(StoreSinkTest, SipTraceViewsSurviveHostileTraceChunks) {
+  StoreSinkOptions o;
+  o.path = path_;
+  o.store.trace_tables = {"sip_trace_vip", "sip_trace"};
+  support::RecordMaker records;
+  const std::pair<std::string, std::string> traced[] = {{"sip_trace", "not json ["},
+                                                        {"sip_trace", R"({"user": "x"})"},
+                                                        {"sip_trace", R"(["", "alice", 7])"},
+                                                        {"sip_trace_vip", R"([""])"},
+                                                        {"sip_trace_other", R"([""])"}};
+  {
+    StoreSink sink(o);
+    ASSERT_TRUE(sink.open().has_value());
+    for (const auto& [table, users] : traced) {
+      support::CaptureSpec c = spec(1, "");
+      c.chunks.push_back({0x5350, 0x0006, table});
+      c.chunks.push_back({0x5350, 0x0007, users});
+      c.chunks.push_back({0x5350, 0x0008, "sideways"});
+      sink.stage(*records.make(kInvite, c));
+    }
+    sink.stage(*records.make(kInvite, spec(1, "")));  // not traced: in no sip_trace view
+    sink.close();
+    EXPECT_EQ(sink.stats().countOf(StoreCount::Stored), 6u);
+  }
+  support::StoreViews views(path_);
+  EXPECT_EQ(views.row("SELECT count(*), count(DISTINCT id), group_concat(traced_user, ',') FROM "
+                      "(SELECT id, traced_user FROM sip_trace ORDER BY id, traced_user)"),
+            "5|3|,,7,,alice");  // SQLite orders the number before text
+  EXPECT_EQ(views.row("SELECT count(*), max(direction), max(method) FROM sip_trace_vip"),
+            "1|sideways|INVITE");
+  EXPECT_EQ(views.row("SELECT count(*) FROM siphon_messages WHERE trace_table = 'sip_trace_other'"),
+            "1");
+  EXPECT_EQ(views.row("SELECT count(*) FROM sip_capture"), "6");
 }
 
 }  // namespace

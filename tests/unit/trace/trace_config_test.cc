@@ -35,6 +35,8 @@ correlation = "call-id"
 
 [[trace]]
 correlation = "vip-42"
+traced_users = ["from_user", "ruri_user"]
+table = "sip_trace_vip"
 
 [[trace]]
 drop = true
@@ -61,6 +63,8 @@ drop = true
   EXPECT_EQ((*rules)[1].actions.correlation.kind, TraceCorrelation::Kind::CallId);
   EXPECT_EQ((*rules)[2].actions.correlation.kind, TraceCorrelation::Kind::Fixed);
   EXPECT_EQ((*rules)[2].actions.correlation.value, "vip-42");
+  EXPECT_EQ((*rules)[2].actions.traced_users, (std::vector<std::string>{"from_user", "ruri_user"}));
+  EXPECT_EQ((*rules)[2].actions.table, "sip_trace_vip");
   EXPECT_TRUE((*rules)[3].actions.drop);
 }
 
@@ -89,8 +93,9 @@ TEST(TraceConfig, BadRulesStopStartUpNamingTheRule) {
       {"drop = true\ncorrelation = \"x\"\n", "drop"},
       // What this version cannot do yet is refused, not silently narrowed to scope m.
       {"scope = \"b\"\n", "not supported yet"},
-      {"traced_users = [\"from_user\"]\n", "not supported yet"},
-      {"table = \"sip_trace_vip\"\n", "not supported yet"},
+      {"table = \"sip_capture\"\n", "table"},
+      {"table = \"1abc\"\n", "table"},
+      {"table = \"a;drop\"\n", "table"},
   };
   for (const auto& [body, want] : cases) {
     auto rules = read("[[trace]]\nmethod = [\"OPTIONS\"]\n[[trace]]\n" + body);
