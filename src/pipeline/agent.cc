@@ -99,6 +99,7 @@ core::Result<void, core::Failure> Agent::addOutputs() {
       return core::unexpected(core::Failure{"db_url: the agent stores into sqlite:PATH only", 2});
     }
     sink::StoreSinkOptions store;
+    store.store.trace_tables.push_back(config_.trace_table);
     for (const auto& rule : config_.trace_rules) {  // a sip_trace view per rule table
       if (!rule.actions.table.empty()) store.store.trace_tables.push_back(rule.actions.table);
     }
@@ -120,6 +121,7 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     trace::SipTraceRowOptions rows;
     rows.enabled = config_.trace_to_database;
     rows.local_addresses = config_.local_addresses;
+    rows.table = config_.trace_table;
     pipeline_.addProcessor(std::make_unique<trace::TraceProcessor>(
         config_.trace_rules, std::move(trace_lanes), config_.trace_state, std::move(rows)));
   }

@@ -36,6 +36,20 @@ core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, A
   if (*trace_on) c.trace_on = **trace_on;
   SIPHON_CONFIG_GET(to_db, file.getSwitch("trace_to_database"));
   if (*to_db) c.trace_to_database = **to_db;
+  SIPHON_CONFIG_GET(table, file.getString("table"));
+  if (*table) {
+    if (auto why = trace::badTraceTableName(**table)) {
+      return core::unexpected(core::Failure{file.name() + ": table: " + *why, 2});
+    }
+    c.trace_table = **table;
+  }
+  // Accepted with the seed's values, and what they mean for a passive tracer is in the
+  // README: trace_delayed (the store already writes in batches off the capture path),
+  // trace_flag (no script flags to read: a rule's scope says what sip_trace()'s mode would),
+  // trace_sl_acks (the rules decide for every ACK).
+  SIPHON_CONFIG_GET(delayed, file.getSwitch("trace_delayed"));
+  SIPHON_CONFIG_GET(flag, file.getInt("trace_flag", -1, 63));
+  SIPHON_CONFIG_GET(sl_acks, file.getSwitch("trace_sl_acks"));
   SIPHON_CONFIG_GET(db_url, file.getString("db_url"));
   if (*db_url) c.db_url = **db_url;
   SIPHON_CONFIG_GET(rules, trace::parseTraceRules(file));

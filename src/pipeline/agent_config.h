@@ -31,20 +31,21 @@ struct AgentConfig {
   /// sip_duplicate_uri (Siphon's): a plain-SIP copy as well, beside HEP to duplicate_uri; it
   /// takes xheaders_write, force_send_sock and trace_local_ip like the hep_mode_on=0 copy.
   std::string sip_duplicate_uri;
-  bool xheaders_write = false;       ///< xheaders_write (plain SIP mode)
-  std::string force_send_sock;       ///< force_send_sock (plain SIP mode)
-  std::string trace_local_ip;        ///< trace_local_ip
-  bool trace_on = true;              ///< trace_on
-  bool trace_to_database = false;    ///< trace_to_database: also store into db_url
-  std::string db_url;                ///< --db / db_url
-  std::string spool_dir;             ///< hep_spool_dir: unsent HEP for stream destinations
-  std::string raw_socket_listen;     ///< "ip:port" or "ip:port1-port2"
-  bool raw_moni_capture_on = false;  ///< raw_moni_capture_on (mirror port)
-  bool raw_ipip_capture_on = false;  ///< raw_ipip_capture_on
-  bool raw_moni_bpf_on = false;      ///< raw_moni_bpf_on: kernel filter from the port range
-  bool promiscuous_on = false;       ///< promiscuous_on
-  int raw_sock_children = 1;         ///< raw_sock_children
-  size_t queue_size = 200'000;       ///< records between capture and the senders
+  bool xheaders_write = false;            ///< xheaders_write (plain SIP mode)
+  std::string force_send_sock;            ///< force_send_sock (plain SIP mode)
+  std::string trace_local_ip;             ///< trace_local_ip
+  bool trace_on = true;                   ///< trace_on
+  bool trace_to_database = false;         ///< trace_to_database: also store into db_url
+  std::string trace_table = "sip_trace";  ///< siptrace's `table`: the default sip_trace table
+  std::string db_url;                     ///< --db / db_url
+  std::string spool_dir;                  ///< hep_spool_dir: unsent HEP for stream destinations
+  std::string raw_socket_listen;          ///< "ip:port" or "ip:port1-port2"
+  bool raw_moni_capture_on = false;       ///< raw_moni_capture_on (mirror port)
+  bool raw_ipip_capture_on = false;       ///< raw_ipip_capture_on
+  bool raw_moni_bpf_on = false;           ///< raw_moni_bpf_on: kernel filter from the port range
+  bool promiscuous_on = false;            ///< promiscuous_on
+  int raw_sock_children = 1;              ///< raw_sock_children
+  size_t queue_size = 200'000;            ///< records between capture and the senders
   std::vector<trace::TraceRule> trace_rules;  ///< [[trace]] tables, in order
   /// local_addresses: the traced server's own addresses ("10.0.0.5", "10.0.0.0/24",
   /// "10.0.0.5:5060"), which give the sip_trace rows their direction.

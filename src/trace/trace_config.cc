@@ -14,9 +14,9 @@ namespace {
 // The sip_capture fields a traced_users entry may name (traced_user_avp's values).
 constexpr const auto& kUserFields = kTracedUserFields;
 
-// A rule's table becomes a view of the embedded store (and later a database table): an SQL
-// identifier, and not one of the tables the store already shows.
-std::optional<std::string> badTableName(std::string_view t) {
+}  // namespace
+
+std::optional<std::string> badTraceTableName(std::string_view t) {
   if (t.empty()) return "empty";
   if (t.size() > 63) return "'" + std::string(t) + "': longer than 63 characters";
   const bool first_ok = core::chars::kAlpha.contains(t[0]) || t[0] == '_';
@@ -33,6 +33,8 @@ std::optional<std::string> badTableName(std::string_view t) {
   }
   return std::nullopt;
 }
+
+namespace {
 
 class TraceReader {
  public:
@@ -170,7 +172,7 @@ core::Result<void, core::Failure> TraceReader::readActions(TraceActions& a) {
   }
   SIPHON_TRACE_GET(table, t_.getString("table"));
   if (*table) {
-    if (auto why = badTableName(**table)) return core::unexpected(bad("table", *why));
+    if (auto why = badTraceTableName(**table)) return core::unexpected(bad("table", *why));
     a.table = **table;
   }
   SIPHON_TRACE_GET(drop, t_.getSwitch("drop"));

@@ -4,7 +4,9 @@
 // that cannot be parsed, has an unknown key, or asks for what this version cannot do yet
 // stops start-up (exit 2) naming the rule.
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config_file.h"
@@ -14,6 +16,11 @@
 namespace siphon::trace {
 
 /// Reads one `[[trace]]` table (`label` names it in errors); unknown keys are errors.
+/// Why `t` cannot be a sip_trace table (a rule's `table`, the agent's `table`): it becomes a
+/// view of the embedded store (and a database table), so an SQL identifier of at most 63
+/// characters that is not one of the tables the store already shows. nullopt when it can.
+[[nodiscard]] std::optional<std::string> badTraceTableName(std::string_view t);
+
 [[nodiscard]] core::Result<TraceRule, core::Failure> parseTraceTable(core::ConfigFile& table,
                                                                      std::string label);
 

@@ -77,9 +77,10 @@ void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const Trac
 void TraceProcessor::stampRow(record::Record& r, const TraceRule* rule) const {
   if (!rows_.enabled) return;
   if (rule == nullptr) {
-    stampSipTraceRow(r, {}, {}, rows_.local_addresses);
+    stampSipTraceRow(r, rows_.table, {}, rows_.local_addresses);
   } else {
-    stampSipTraceRow(r, rule->actions.table, rule->actions.traced_users, rows_.local_addresses);
+    const std::string& table = rule->actions.table.empty() ? rows_.table : rule->actions.table;
+    stampSipTraceRow(r, table, rule->actions.traced_users, rows_.local_addresses);
   }
 }
 

@@ -35,6 +35,7 @@ namespace siphon::trace {
 struct SipTraceRowOptions {
   bool enabled = false;                             ///< stamp them on every traced message
   std::vector<core::AddressMatch> local_addresses;  ///< local_addresses: the direction
+  std::string table = "sip_trace";  ///< siptrace's `table`: rows of rules without their own
 };
 
 /// The lanes the rules move records between.

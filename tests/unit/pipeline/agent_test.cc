@@ -326,6 +326,39 @@ TEST_F(AgentTest, SipTraceRowsPerTracedUserInTheRulesTable) {
             "33");
 }
 
+// siptrace's `table` names the default sip_trace table; trace_delayed, trace_flag and
+// trace_sl_acks are taken with the seed's values (README: what each means here).
+TEST_F(AgentTest, SiptraceTableAndTheKeysAPassiveTracerAccepts) {
+  const std::string db = (dir_ / "strace.db").string();
+  auto file = core::ConfigFile::parse("trace_to_database = 1\ndb_url = \"sqlite:" + db +
+                                          "\"\ntable = \"strace\"\ntrace_delayed = 1\n"
+                                          "trace_flag = 22\ntrace_sl_acks = 0\n",
+                                      "agent.toml");
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  AgentConfig config;
+  auto applied = applyAgentConfigFile(*file, config);
+  ASSERT_TRUE(applied.has_value()) << applied.error().message;
+  Agent agent(config);
+  ASSERT_TRUE(agent.start().has_value());
+  ASSERT_TRUE(agent.readFile(capture("sngrep__aaa.pcap")).has_value());
+  agent.stop();
+  support::StoreViews views(db);
+  EXPECT_EQ(views.row("SELECT count(*) FROM strace"), "81");
+  EXPECT_EQ(views.row("SELECT count(*) FROM sip_trace"), "0");
+
+  for (const char* bad : {"table = \"sip_capture\"\n", "table = \"x y\"\n", "trace_flag = 64\n",
+                          "trace_delayed = 2\n"}) {
+    auto f = core::ConfigFile::parse(bad, "agent.toml");
+    ASSERT_TRUE(f.has_value());
+    AgentConfig c;
+    auto r = applyAgentConfigFile(*f, c);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().exit_code, 2) << bad;
+    const std::string key(bad, std::string_view(bad).find(' '));
+    EXPECT_NE(r.error().message.find(key), std::string::npos) << r.error().message;
+  }
+}
+
 TEST_F(AgentTest, ConfigurationErrorsStopStartUp) {
   {
     Agent agent(AgentConfig{});  // neither --hep nor --db
