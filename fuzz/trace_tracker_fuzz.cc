@@ -1,7 +1,8 @@
 // Fuzz target: a sequence of SIP messages (the input split at each "\n--\n") through the SIP
-// parse and the trace processor with rules of every scope, on a small state table, with a
-// capture clock the input moves: the tracker must neither crash nor grow past its bounds,
-// whatever the messages say (broken CSeq, missing tags, an ACK before its INVITE, ...).
+// parse and the trace processor with rules of every scope (b sessions too), on small state
+// tables, with a capture clock the input moves: the tracker and the sessions must neither
+// crash nor grow past their bounds, whatever the messages say (broken CSeq, missing tags, an ACK
+// before its INVITE, ...).
 
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,11 @@ using namespace siphon;
 trace::TraceProcessor& processor() {
   static trace::TraceProcessor* p = [] {
     auto file = core::ConfigFile::parse(R"t(
+[[trace]]
+method = ["INVITE"]
+header = "X-B2B"
+scope = "b"
+session_header = "X-CID;X-Leg"
 [[trace]]
 method = ["INVITE"]
 scope = "d"
@@ -45,6 +51,7 @@ header = "X-Trace~^y"
     trace::TrackerOptions o;
     o.max_dialogs = 64;
     o.max_transactions = 64;
+    o.max_sessions = 16;
     return new trace::TraceProcessor(std::move(*rules), lanes, o);
   }();
   return *p;
@@ -79,5 +86,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const auto* t = tracer.tracker();
   if (t == nullptr || t->dialogs() > 64 || t->transactions() > 64) std::abort();
+  if (tracer.sessions() == nullptr || tracer.sessions()->size() > 16) std::abort();
   return 0;
 }

@@ -69,6 +69,8 @@ core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, A
   if (*max_txns) c.trace_state.max_transactions = static_cast<size_t>(**max_txns);
   SIPHON_CONFIG_GET(max_dialogs, file.getInt("trace_max_dialogs", 1, 100'000'000));
   if (*max_dialogs) c.trace_state.max_dialogs = static_cast<size_t>(**max_dialogs);
+  SIPHON_CONFIG_GET(max_sessions, file.getInt("trace_max_sessions", 1, 100'000'000));
+  if (*max_sessions) c.trace_state.max_sessions = static_cast<size_t>(**max_sessions);
   // Kamailio dialog's default_timeout: a confirmed dialog idle this long is forgotten.
   SIPHON_CONFIG_GET(dialog_timeout, file.getInt("trace_dialog_timeout", 1, 7 * 86400));
   if (*dialog_timeout) c.trace_state.dialog_timeout = std::chrono::seconds(**dialog_timeout);

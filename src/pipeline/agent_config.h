@@ -50,7 +50,7 @@ struct AgentConfig {
   /// local_addresses: the traced server's own addresses ("10.0.0.5", "10.0.0.0/24",
   /// "10.0.0.5:5060"), which give the sip_trace rows their direction.
   std::vector<core::AddressMatch> local_addresses;
-  trace::TrackerOptions trace_state;  ///< trace_max_transactions, trace_max_dialogs, ...
+  trace::TrackerOptions trace_state;  ///< trace_max_transactions, _dialogs, _sessions, ...
 };
 
 /// Applies every key of `file` over `config`; names the key on any error (exit status 2).

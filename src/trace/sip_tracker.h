@@ -79,6 +79,7 @@ struct TrackedMessage {
 struct TrackerOptions {
   size_t max_transactions = 1'000'000;
   size_t max_dialogs = 1'000'000;
+  size_t max_sessions = 1'000'000;               ///< scope b sessions (b2b_sessions.h)
   std::chrono::seconds transaction_timeout{32};  ///< 64*T1
   std::chrono::seconds early_dialog_timeout{180};
   std::chrono::seconds dialog_timeout{43200};

@@ -45,9 +45,6 @@ class TraceReader {
   core::Failure bad(std::string_view key, const std::string& why) const {
     return core::Failure{label_ + ": " + std::string(key) + ": " + why, 2};
   }
-  core::Failure notYet(std::string_view key, const std::string& what) const {
-    return bad(key, what + " is not supported yet");
-  }
   core::Result<void, core::Failure> readMatch(TraceMatch& m);
   core::Result<void, core::Failure> readActions(TraceActions& a);
 
@@ -177,10 +174,31 @@ core::Result<void, core::Failure> TraceReader::readActions(TraceActions& a) {
   }
   SIPHON_TRACE_GET(drop, t_.getSwitch("drop"));
   if (*drop) a.drop = **drop;
-
-  // What this version cannot do yet stops start-up, so that no rule silently traces less
-  // than it says.
-  if (a.scope == TraceScope::B2bSession) return core::unexpected(notYet("scope", "scope \"b\""));
+  SIPHON_TRACE_GET(session, t_.getString("session_header"));
+  if (*session && a.scope != TraceScope::B2bSession) {
+    return core::unexpected(bad("session_header", "only a rule with scope \"b\" has sessions"));
+  }
+  if (a.scope == TraceScope::B2bSession) {
+    // callid_aleg_header's shape (§2.8): a ';'-separated list, tried in order, empty items
+    // skipped, at most 16 names.
+    std::string_view list = *session ? std::string_view(**session) : "X-CID";
+    while (!list.empty()) {
+      const size_t semi = list.find(';');
+      const std::string_view name = core::trimBlanks(list.substr(0, semi));
+      list = semi == std::string_view::npos ? std::string_view() : list.substr(semi + 1);
+      if (name.empty()) continue;
+      if (!std::all_of(name.begin(), name.end(),
+                       [](char ch) { return core::chars::kToken.contains(ch); })) {
+        return core::unexpected(
+            bad("session_header", "'" + std::string(name) + "': not a header name"));
+      }
+      a.session_headers.emplace_back(name);
+    }
+    if (a.session_headers.empty()) return core::unexpected(bad("session_header", "no header name"));
+    if (a.session_headers.size() > 16) {
+      return core::unexpected(bad("session_header", "more than 16 header names"));
+    }
+  }
   return {};
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Reading tracing rules from the agent's configuration: `[[trace]]` tables (docs/CLI.md
 // "Tracing rules"). Every check that does not need a message is made here, so that a rule
-// that cannot be parsed, has an unknown key, or asks for what this version cannot do yet
+// that cannot be parsed, has an unknown key, or gives a key its scope does not take
 // stops start-up (exit 2) naming the rule.
 
 #include <optional>

@@ -15,6 +15,19 @@ bool onTracedSide(TraceSide side, bool caller_side) {
   return side == TraceSide::Both || (side == TraceSide::Caller) == caller_side;
 }
 
+// A message's session key for `headers` (b2b_sessions.h): the first one present, else the
+// Call-ID. A view of the record's payload.
+std::string_view sessionKey(const record::Record& r, const std::vector<std::string>& headers) {
+  for (const std::string& h : headers) {
+    if (auto v = correlationOf({TraceCorrelation::Kind::Header, h}, r)) return *v;
+  }
+  return r.sip.fields.callid;
+}
+
+bool initialInvite(const TrackedMessage& m) {
+  return m.isRequest() && m.method == "INVITE" && m.to_tag.empty();
+}
+
 }  // namespace
 
 TraceProcessor::TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes,
@@ -28,10 +41,22 @@ TraceProcessor::TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes,
     return r.actions.scope != TraceScope::Message;
   });
   if (scopes) tracker_ = std::make_unique<SipTracker>(tracker);
+  for (const TraceRule& r : rules_) {
+    for (const std::string& h : r.actions.session_headers) {
+      if (std::find(session_headers_.begin(), session_headers_.end(), h) ==
+          session_headers_.end()) {
+        session_headers_.push_back(h);
+      }
+    }
+    if (r.actions.scope == TraceScope::B2bSession && !sessions_) {
+      sessions_ = std::make_unique<B2bSessions>(tracker.max_sessions);
+    }
+  }
 }
 
 void TraceProcessor::moreStats(std::vector<core::StageSnapshot>& out) const {
   if (tracker_) out.push_back(tracker_->stats().snapshot());
+  if (sessions_) out.push_back(sessions_->stats().snapshot());
 }
 
 process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool drop,
@@ -60,7 +85,8 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
 }
 
 void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
-                               const core::CaptureMeta& meta, std::string_view correlation) {
+                               const record::Record& r, std::string_view correlation) {
+  const core::CaptureMeta& meta = r.meta();
   const int64_t now_us = meta.microsSinceEpoch();
   const TraceScope scope = rule.actions.scope;
   if (scope == TraceScope::Message || !m.isRequest()) return;  // t and d start on a request
@@ -69,9 +95,30 @@ void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const Trac
   data->drop = rule.actions.drop;
   data->correlation = std::string(correlation);
   data->caller_hop = Hop::of(meta);
-  if (scope == TraceScope::Dialog && tracker_->openDialog(m, data, now_us)) return;
+  // The session holds the scope weakly: it lives as long as the leg's dialog or transaction.
+  if (scope == TraceScope::B2bSession) {
+    (void)sessions_->open(sessionKey(r, rule.actions.session_headers), data);
+  }
+  if (scope != TraceScope::Transaction && tracker_->openDialog(m, data, now_us)) return;
   // d on anything but an initial INVITE degrades to t (OpenSIPS); a refused one too.
   (void)tracker_->openTransaction(m, std::move(data), now_us);
+}
+
+ScopeRef TraceProcessor::joinSession(const record::Record& r, const TrackedMessage& m,
+                                     int64_t now_us) {
+  ScopeRef session;
+  for (const std::string& h : session_headers_) {
+    if (auto v = correlationOf({TraceCorrelation::Kind::Header, h}, r)) {
+      if ((session = sessions_->find(*v))) break;
+    }
+  }
+  if (!session) session = sessions_->find(m.call_id);
+  if (!session || !m.isRequest()) return session;
+  // The leg is held from here on as a dialog (or, for another request, its transaction).
+  if (!(initialInvite(m) && tracker_->openDialog(m, session, now_us))) {
+    (void)tracker_->openTransaction(m, session, now_us);
+  }
+  return session;
 }
 
 void TraceProcessor::stampRow(record::Record& r, const TraceRule* rule) const {
@@ -100,13 +147,23 @@ process::Verdict TraceProcessor::process(record::Record& r) {
       return apply(r, held->rule, held->drop, held->caller_hop.carries(r.meta()), held->correlation,
                    /*keep_copy=*/true);
     }
+    if (sessions_ && !sessions_->empty()) {
+      if (ScopeRef joined = joinSession(r, m, now_us)) {
+        counters_.count(Count::InScope);
+        return apply(r, joined->rule, joined->drop, joined->caller_hop.carries(r.meta()),
+                     joined->correlation, /*keep_copy=*/true);
+      }
+    }
   }
   for (size_t i = 0; i < rules_.size(); ++i) {
     const TraceRule& rule = rules_[i];
     if (!rule.matches(r)) continue;
-    const auto correlation = correlationOf(rule.actions.correlation, r);
+    auto correlation = correlationOf(rule.actions.correlation, r);
+    if (!correlation && rule.actions.scope == TraceScope::B2bSession && r.parsed) {
+      correlation = sessionKey(r, rule.actions.session_headers);  // the session's own id
+    }
     const std::string_view id = correlation.value_or(std::string_view());
-    if (trackable) openScope(rule, static_cast<uint32_t>(i), m, r.meta(), id);
+    if (trackable) openScope(rule, static_cast<uint32_t>(i), m, r, id);
     const bool fixed = rule.actions.correlation.kind == TraceCorrelation::Kind::Fixed;
     // The message a rule takes is its scope's first-seen leg: the caller side.
     return apply(r, static_cast<uint32_t>(i), rule.actions.drop, /*caller_side=*/true, id, fixed);

@@ -3,10 +3,14 @@
 //
 //   1. a message a traced scope already holds (sip_tracker.h: its transaction or dialog) is
 //      traced as that scope's rule says, with the scope's correlation id;
-//   2. otherwise the first rule that takes it decides, and opens its scope: t on a request
+//   2. a message whose session key (b2b_sessions.h: a session header's value, or the
+//      Call-ID) names a live scope-b session joins it: its dialog (or transaction) is opened
+//      with the session's scope, so the rest of that leg is held as in 1;
+//   3. otherwise the first rule that takes it decides, and opens its scope: t on a request
 //      (a reply degrades to m, as Kamailio's sip_trace "t" cannot start on one), d on an
-//      initial INVITE (anything else degrades to t, then m: OpenSIPS's rule, §5.2);
-//   3. with rules, a message no scope holds and no rule takes is not traced (as a Kamailio
+//      initial INVITE (anything else degrades to t, then m: OpenSIPS's rule, §5.2), b as d
+//      plus a session keyed by the message's session key;
+//   4. with rules, a message no scope holds and no rule takes is not traced (as a Kamailio
 //      script that never calls sip_trace() for it) and is counted `no_rule`.
 // Without rules the agent adds this processor only for trace_to_database, to stamp what the
 // sip_trace rows need (trace/sip_trace_rows.h); every message is then traced on its own.
@@ -14,7 +18,8 @@
 // What a rule or scope does to the record:
 //   correlation   the id goes into the record's 0x0011 (CaptureMeta::correlation_id), which the
 //                 HEP-out sink sends and the store keeps in correlation_id: on every message of
-//                 the scope, where Kamailio tags only the first;
+//                 the scope, where Kamailio tags only the first. A scope-b rule without one
+//                 correlates by the session key, so every leg carries the A leg's Call-ID;
 //   destinations  the record leaves the default senders' lanes (--hep / duplicate_uri) for the
 //                 rule's own lane;
 //   drop          not traced at all, nor the rest of its scope (counted `rule_drop`);
@@ -25,6 +30,7 @@
 #include <vector>
 
 #include "process/processor.h"
+#include "trace/b2b_sessions.h"
 #include "trace/sip_trace_rows.h"
 #include "trace/sip_tracker.h"
 #include "trace/trace_rule.h"
@@ -56,13 +62,18 @@ class TraceProcessor final : public process::Processor {
 
   /// The scope state (null when no rule has a scope beyond m).
   [[nodiscard]] const SipTracker* tracker() const { return tracker_.get(); }
+  /// The scope-b sessions (null when no rule has scope b).
+  [[nodiscard]] const B2bSessions* sessions() const { return sessions_.get(); }
 
  private:
   [[nodiscard]] process::Verdict apply(record::Record& r, uint32_t rule, bool drop,
                                        bool caller_side, std::string_view correlation,
                                        bool keep_copy);
   void openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
-                 const core::CaptureMeta& meta, std::string_view correlation);
+                 const record::Record& r, std::string_view correlation);
+  /// Step 2: the live session `r` joins, with its leg's scope opened; null for none.
+  [[nodiscard]] ScopeRef joinSession(const record::Record& r, const TrackedMessage& m,
+                                     int64_t now_us);
 
   void stampRow(record::Record& r, const TraceRule* rule) const;
 
@@ -70,6 +81,8 @@ class TraceProcessor final : public process::Processor {
   TraceLanes lanes_;
   SipTraceRowOptions rows_;
   std::unique_ptr<SipTracker> tracker_;
+  std::unique_ptr<B2bSessions> sessions_;
+  std::vector<std::string> session_headers_;  ///< every scope-b rule's, in rule order, once
 };
 
 }  // namespace siphon::trace

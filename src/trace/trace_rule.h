@@ -55,6 +55,10 @@ struct TraceActions {
   std::vector<std::string> destinations;  ///< checked and resolved by the agent
   std::vector<std::string> traced_users;  ///< sip_capture field names (from_user, ...)
   std::string table;                      ///< trace_table_avp
+  /// Scope b: the headers whose value (up to the first ';') joins a dialog to the session,
+  /// tried in order (session_header = "X-CID;X-CID0"); a message with none is keyed by its
+  /// Call-ID. Empty for the other scopes.
+  std::vector<std::string> session_headers;
   bool drop = false;
 };
 

@@ -240,18 +240,20 @@ TEST_F(AgentTest, TraceRulesChooseWhatIsTracedWhereAndItsCorrelation) {
 // rule traces the INVITE transaction's 8 and not the ACK to the 2xx, the BYE or its reply.
 // Flags: C keeps the hop the INVITE came in on (caller .101 - proxy: INVITE, 100, 180, 200),
 // c the rest (the proxy - callee hop, and the ACK, BYE and 200 the UAs sent each other).
+// A b rule on a call with no session header is a session of that one dialog: all 11.
 TEST_F(AgentTest, TraceScopesFollowAProxiedCallsTransactionAndDialog) {
   struct Case {
     const char* scope;
     const char* flags;
     size_t traced;
-  } cases[] = {{"d", "", 11}, {"t", "", 8}, {"d", "C", 4}, {"d", "c", 7}};
+  } cases[] = {{"d", "", 11}, {"t", "", 8}, {"d", "C", 4}, {"d", "c", 7}, {"b", "", 11}};
   int n = 0;
   for (const auto& c : cases) {
     const std::string name = std::string("scope ") + c.scope + " flags '" + c.flags + "'";
     const std::string db = (dir_ / ("scope_" + std::to_string(++n) + ".db")).string();
     auto file = core::ConfigFile::parse("trace_to_database = 1\ndb_url = \"sqlite:" + db +
                                             "\"\ntrace_max_dialogs = 10\n"
+                                            "trace_max_sessions = 3\n"
                                             "[[trace]]\nmethod = [\"INVITE\"]\nscope = \"" +
                                             c.scope + "\"\nflags = \"" + c.flags +
                                             "\"\ncorrelation = \"proxied-call\"\n",
@@ -261,6 +263,7 @@ TEST_F(AgentTest, TraceScopesFollowAProxiedCallsTransactionAndDialog) {
     auto applied = applyAgentConfigFile(*file, config);
     ASSERT_TRUE(applied.has_value()) << applied.error().message;
     EXPECT_EQ(config.trace_state.max_dialogs, 10u);
+    EXPECT_EQ(config.trace_state.max_sessions, 3u);
     Agent agent(config);
     ASSERT_TRUE(agent.start().has_value());
     ASSERT_TRUE(agent.readFile(capture("sipnab__sip-proxy.pcap")).has_value());
@@ -277,8 +280,9 @@ TEST_F(AgentTest, TraceScopesFollowAProxiedCallsTransactionAndDialog) {
       }
     }
     EXPECT_EQ(not_traced, 11 - c.traced) << name;
-    EXPECT_EQ(held, c.scope == std::string("d") ? 10u : 7u) << name;  // all but the INVITE
-    EXPECT_EQ(dialogs, c.scope == std::string("d") ? 1u : 0u);
+    const bool dialog = c.scope != std::string("t");  // b: the session's one dialog
+    EXPECT_EQ(held, dialog ? 10u : 7u) << name;       // all but the INVITE
+    EXPECT_EQ(dialogs, dialog ? 1u : 0u);
   }
 }
 

@@ -1,5 +1,5 @@
 // Reading [[trace]] tables: every key of docs/CLI.md "Tracing rules", and the start-up errors
-// (exit 2, naming the rule) for a bad value, an unknown key, and what is not supported yet.
+// (exit 2, naming the rule) for a bad value, an unknown key, and a key the scope lacks.
 
 #include "trace/trace_config.h"
 
@@ -68,6 +68,22 @@ drop = true
   EXPECT_TRUE((*rules)[3].actions.drop);
 }
 
+TEST(TraceConfig, ScopeBKeysItsSessionsByXCidUnlessToldOtherwise) {
+  auto rules = read(R"t(
+[[trace]]
+scope = "b"
+
+[[trace]]
+scope = " B "
+session_header = "X-CID0; ;X-Call-Leg"
+)t");
+  ASSERT_TRUE(rules.has_value()) << rules.error().message;
+  EXPECT_EQ((*rules)[0].actions.scope, TraceScope::B2bSession);
+  EXPECT_EQ((*rules)[0].actions.session_headers, (std::vector<std::string>{"X-CID"}));
+  EXPECT_EQ((*rules)[1].actions.session_headers,
+            (std::vector<std::string>{"X-CID0", "X-Call-Leg"}));
+}
+
 TEST(TraceConfig, NoTablesNoRules) {
   auto rules = read("trace_on = 1\n");
   ASSERT_TRUE(rules.has_value());
@@ -91,8 +107,9 @@ TEST(TraceConfig, BadRulesStopStartUpNamingTheRule) {
       {"traced_users = [\"nobody\"]\n", "unknown field"},
       {"bogus = 1\n", "bogus"},
       {"drop = true\ncorrelation = \"x\"\n", "drop"},
-      // What this version cannot do yet is refused, not silently narrowed to scope m.
-      {"scope = \"b\"\n", "not supported yet"},
+      {"scope = \"t\"\nsession_header = \"X-CID\"\n", "only a rule with scope"},
+      {"scope = \"b\"\nsession_header = \" ; ;\"\n", "no header name"},
+      {"scope = \"b\"\nsession_header = \"X CID\"\n", "not a header name"},
       {"table = \"sip_capture\"\n", "table"},
       {"table = \"1abc\"\n", "table"},
       {"table = \"a;drop\"\n", "table"},

@@ -293,5 +293,107 @@ flags = "%"
   EXPECT_EQ(p2.stats().snapshot().dropped("other_side"), 5u);
 }
 
+// Scope b on a B2BUA: the A leg's INVITE (no X-CID) opens the session under its Call-ID; the
+// B leg the B2BUA originates (another Call-ID, `X-CID: <A leg>`, which the rule does not
+// match: no X-Trace) joins it, and every message
+// of both dialogs, the B leg's replies and BYE without the header included, carries the A
+// leg's Call-ID. A call on the same B2BUA that names no session is not traced. When both
+// dialogs have ended and lingered, the session is reclaimed.
+TEST(TraceProcessor, AB2buaSessionJoinsTheLegsItsHeaderNames) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+method = ["INVITE"]
+header = "X-Trace"
+scope = "b"
+)t"),
+                   lanes());
+  ASSERT_NE(p.sessions(), nullptr);
+  const std::string a_leg = "a-leg@pbx", b_leg = "b-leg@pbx";
+  const std::string xcid = "X-CID: " + a_leg + "\r\n";
+  const std::string inv = "INVITE sip:bob@example.com SIP/2.0";
+  const std::string bye = "BYE sip:bob@example.com SIP/2.0";
+  const std::string flow[] = {
+      sipMessage(inv, "1 INVITE", "z9hG4bKa1", "a", "", a_leg, "X-Trace: 1\r\n"),  // A -> B2BUA
+      sipMessage(inv, "1 INVITE", "z9hG4bKb1", "x", "", b_leg, xcid),              // B2BUA -> B
+      sipMessage("SIP/2.0 180 Ringing", "1 INVITE", "z9hG4bKb1", "x", "y", b_leg),
+      sipMessage("SIP/2.0 180 Ringing", "1 INVITE", "z9hG4bKa1", "a", "b", a_leg),
+      sipMessage("SIP/2.0 200 OK", "1 INVITE", "z9hG4bKb1", "x", "y", b_leg),
+      sipMessage("SIP/2.0 200 OK", "1 INVITE", "z9hG4bKa1", "a", "b", a_leg),
+      sipMessage("ACK sip:bob SIP/2.0", "1 ACK", "z9hG4bKb2", "x", "y", b_leg),
+      sipMessage("ACK sip:b2bua SIP/2.0", "1 ACK", "z9hG4bKa2", "a", "b", a_leg),
+      sipMessage(bye, "2 BYE", "z9hG4bKb3", "y", "x", b_leg),  // B hangs up
+      sipMessage("SIP/2.0 200 OK", "2 BYE", "z9hG4bKb3", "y", "x", b_leg),
+      sipMessage(bye, "2 BYE", "z9hG4bKa3", "b", "a", a_leg),
+      sipMessage("SIP/2.0 200 OK", "2 BYE", "z9hG4bKa3", "b", "a", a_leg),
+  };
+  support::CaptureSpec spec;
+  for (const auto& text : flow) {
+    spec.ts_us += 1000;
+    auto r = parsed(text, spec);
+    ASSERT_EQ(p.process(r), process::Verdict::Keep) << text;
+    EXPECT_EQ(r.meta().correlation_id, a_leg) << text;
+  }
+  EXPECT_EQ(p.tracker()->dialogs(), 2u);
+  // Another call through the B2BUA: its B leg names an A leg that is no session.
+  auto stranger = parsed(
+      sipMessage(inv, "1 INVITE", "z9hG4bKs", "s", "", "s-leg@pbx", "X-CID: other@pbx\r\n"), spec);
+  EXPECT_EQ(p.process(stranger), process::Verdict::Drop);
+
+  auto s = p.stats().snapshot();
+  EXPECT_EQ(s.count("traced"), 12u);
+  EXPECT_EQ(s.count("in_scope"), 11u);
+  EXPECT_EQ(s.dropped("no_rule"), 1u);
+  std::vector<core::StageSnapshot> more;
+  p.moreStats(more);
+  ASSERT_EQ(more.size(), 2u);
+  EXPECT_EQ(more[1].stage, "trace_sessions");
+  EXPECT_EQ(more[1].count("sessions"), 1u);
+  EXPECT_EQ(more[1].count("joined"), 1u) << "the B leg's INVITE; the rest its dialog holds";
+
+  // Past the linger of both ended dialogs and their transactions, a message's sweep finds
+  // the session with no scope left.
+  spec.ts_us += 120'000'000;
+  for (int i = 0; i < 3; ++i) {
+    auto ping = parsed(kOptions, spec);
+    EXPECT_EQ(p.process(ping), process::Verdict::Drop);
+  }
+  EXPECT_EQ(p.tracker()->dialogs(), 0u);
+  EXPECT_EQ(p.sessions()->size(), 0u);
+  more.clear();
+  p.moreStats(more);
+  EXPECT_EQ(more[1].count("ended_session"), 1u);
+}
+
+// A session header of the operator's choosing, and a fixed correlation: the rule's id, not
+// the session key, goes on every leg; a full session table refuses (and counts) a session
+// but still traces the rule's own dialog.
+TEST(TraceProcessor, ASessionHeaderListAFixedIdAndAFullTable) {
+  TrackerOptions small;
+  small.max_sessions = 1;
+  TraceProcessor p(rules(R"t(
+[[trace]]
+method = ["INVITE"]
+scope = "b"
+session_header = "X-Leg-Of;X-CID"
+correlation = "vip"
+)t"),
+                   lanes(), small);
+  const std::string inv = "INVITE sip:bob@example.com SIP/2.0";
+  auto a = parsed(sipMessage(inv, "1 INVITE", "z9hG4bK1", "a", "", "call-1@pbx"));
+  ASSERT_EQ(p.process(a), process::Verdict::Keep);
+  auto b = parsed(sipMessage(inv, "1 INVITE", "z9hG4bK2", "x", "", "call-1b@pbx",
+                             "X-Leg-Of: call-1@pbx;leg=2\r\n"));
+  ASSERT_EQ(p.process(b), process::Verdict::Keep);
+  auto b_ok = parsed(sipMessage("SIP/2.0 200 OK", "1 INVITE", "z9hG4bK2", "x", "y", "call-1b@pbx"));
+  ASSERT_EQ(p.process(b_ok), process::Verdict::Keep);
+  EXPECT_EQ(b_ok.meta().correlation_id, "vip");
+  auto second = parsed(sipMessage(inv, "1 INVITE", "z9hG4bK3", "c", "", "call-2@pbx"));
+  ASSERT_EQ(p.process(second), process::Verdict::Keep) << "the rule still takes its dialog";
+  std::vector<core::StageSnapshot> more;
+  p.moreStats(more);
+  EXPECT_EQ(more[1].count("refused_full"), 1u);
+  EXPECT_EQ(p.sessions()->size(), 1u);
+}
+
 }  // namespace
 }  // namespace siphon::trace

@@ -1,0 +1,83 @@
+#include "trace/b2b_sessions.h"
+
+#include <xxhash.h>
+
+namespace siphon::trace {
+namespace {
+
+constexpr std::string_view kCounts[] = {"sessions", "joined", "ended_session", "refused_full"};
+static_assert(std::size(kCounts) == static_cast<size_t>(SessionCount::kCount));
+
+constexpr size_t kSweepPerCall = 2;
+constexpr size_t kSweepWhenFull = 64;
+
+uint64_t hashKey(std::string_view key) {
+  return XXH3_64bits_withSeed(key.data(), key.size(), 0x6232);
+}
+
+}  // namespace
+
+B2bSessions::B2bSessions(size_t max_sessions)
+    : max_(max_sessions), counters_("trace_sessions", "processor", {kCounts, {}}) {}
+
+size_t B2bSessions::size() const {
+  std::lock_guard lock(mu_);
+  return index_.size();
+}
+
+bool B2bSessions::empty() const {
+  std::lock_guard lock(mu_);
+  return index_.empty();
+}
+
+void B2bSessions::erase(List::iterator it) {
+  if (cursor_ == it) ++cursor_;
+  index_.erase(it->key);
+  entries_.erase(it);
+  counters_.count(SessionCount::Reclaimed);
+}
+
+void B2bSessions::sweep(size_t n) {
+  for (size_t i = 0; i < n && !entries_.empty(); ++i) {
+    if (cursor_ == entries_.end()) cursor_ = entries_.begin();
+    auto it = cursor_++;
+    if (it->scope.expired()) erase(it);
+  }
+}
+
+bool B2bSessions::open(std::string_view key, const ScopeRef& scope) {
+  const uint64_t h = hashKey(key);
+  std::lock_guard lock(mu_);
+  sweep(kSweepPerCall);
+  if (auto it = index_.find(h); it != index_.end()) {
+    // The same key again (a second rule match, a new A leg reusing it): the newer scope.
+    it->second->scope = scope;
+    return true;
+  }
+  if (index_.size() >= max_) sweep(kSweepWhenFull);
+  if (index_.size() >= max_) {
+    counters_.count(SessionCount::RefusedFull);
+    return false;
+  }
+  entries_.push_back(Entry{h, scope});
+  index_.emplace(h, std::prev(entries_.end()));
+  counters_.count(SessionCount::Opened);
+  return true;
+}
+
+ScopeRef B2bSessions::find(std::string_view key) {
+  const uint64_t h = hashKey(key);
+  std::lock_guard lock(mu_);
+  sweep(kSweepPerCall);
+  auto it = index_.find(h);
+  if (it == index_.end()) return nullptr;
+  ScopeRef scope = it->second->scope.lock();
+  if (!scope) {
+    erase(it->second);
+    return nullptr;
+  }
+  counters_.count(SessionCount::Joined);
+  return scope;
+}
+
+}  // namespace siphon::trace
