@@ -54,6 +54,9 @@ void stampSipTraceRow(record::Record& r, std::string_view table,
   if (!fields.empty()) {
     hep::setSiphonChunk(r.capture, hep::kTracedUsersChunk, tracedUsersJson(r, fields));
   }
+  // A direction the source stamped (the tracer library's caller knows which way its own
+  // message went) wins over the address guess.
+  if (hep::siphonChunkText(r.meta(), hep::kTraceDirectionChunk)) return;
   const std::string_view direction = traceDirection(r.meta(), local);
   if (!direction.empty()) {
     hep::setSiphonChunk(r.capture, hep::kTraceDirectionChunk, std::string(direction));

@@ -8,7 +8,9 @@
 //                one with '' as Kamailio adds when trace_on is 1 (ours always is when a
 //                message is traced at all: trace_on = 0 stops every output);
 //   direction    "in" when the destination is one of local_addresses (the traced server
-//                received it), "out" when the source is, '' when neither is known.
+//                received it), "out" when the source is, '' when neither is known; a
+//                direction the record already carries (the tracer library's caller said
+//                which way its message went) is kept.
 
 #include <array>
 #include <optional>
