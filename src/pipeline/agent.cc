@@ -10,6 +10,7 @@
 #include "sink/hep_out/hep_out_sink.h"
 #include "sink/sip_duplicate_sink.h"
 #include "sink/store_sink.h"
+#include "source/interface_addresses.h"
 #include "source/ipip_raw_source.h"
 #include "source/live_capture_source.h"
 #include "source/live_pcap_source.h"
@@ -120,12 +121,38 @@ core::Result<void, core::Failure> Agent::addOutputs() {
   if (!config_.trace_rules.empty() || config_.trace_to_database) {
     trace::SipTraceRowOptions rows;
     rows.enabled = config_.trace_to_database;
-    rows.local_addresses = config_.local_addresses;
+    SIPHON_ASSIGN_OR_RETURN(rows.local_addresses, localAddresses());
     rows.table = config_.trace_table;
+    auto rules = config_.trace_rules;
+    SIPHON_TRY(trace::bindInterfaces(rules, recordSourceNames()));
     pipeline_.addProcessor(std::make_unique<trace::TraceProcessor>(
-        config_.trace_rules, std::move(trace_lanes), config_.trace_state, std::move(rows)));
+        std::move(rules), std::move(trace_lanes), config_.trace_state, std::move(rows)));
   }
   return {};
+}
+
+bool Agent::live() const { return config_.pcap_files.empty(); }
+
+std::vector<std::string> Agent::recordSourceNames() const {
+  std::vector<std::string> names{""};  // 0: pcap files (and what libsiphon_tracer is fed)
+  if (!live()) return names;
+  names.insert(names.end(), config_.interfaces.begin(), config_.interfaces.end());
+  if (config_.raw_ipip_capture_on) names.emplace_back("ipip");
+  return names;
+}
+
+core::Result<std::vector<core::AddressMatch>, core::Failure> Agent::localAddresses() const {
+  if (!config_.local_addresses.empty() || !live()) return config_.local_addresses;
+  // Live, without local_addresses: the captured interfaces' own addresses are the server's.
+  std::vector<core::AddressMatch> out;
+  for (const auto& name : config_.interfaces) {
+    SIPHON_ASSIGN_OR_RETURN(auto addresses, source::interfaceAddresses(name));
+    for (const auto& a : addresses) {
+      auto m = core::AddressMatch::parse(a.toString());
+      if (m) out.push_back(*m);
+    }
+  }
+  return out;
 }
 
 core::Result<void, core::Failure> Agent::start() {
@@ -174,7 +201,9 @@ core::Result<void, core::Failure> Agent::startLive() {
     filter = source::portRangeBpf(listen_range_.port_min, listen_range_.port_max);
   }
   std::vector<source::SourcePtr> live;
+  uint16_t record_source = 0;  // as recordSourceNames() numbers them
   for (const auto& name : config_.interfaces) {
+    ++record_source;
     source::LivePcapOptions o;
     o.interface = name;
     o.promiscuous = config_.promiscuous_on;
@@ -187,7 +216,7 @@ core::Result<void, core::Failure> Agent::startLive() {
       return st ? uint64_t{st->dropped} + st->if_dropped : 0;
     };
     live.push_back(std::make_unique<source::LiveCaptureSource>(
-        name, std::move(*src), kernel_drops, extractorOptions(), pipeline_, clock_));
+        name, record_source, std::move(*src), kernel_drops, extractorOptions(), pipeline_, clock_));
   }
   if (config_.raw_ipip_capture_on) {
     source::IpipRawOptions o;
@@ -196,7 +225,7 @@ core::Result<void, core::Failure> Agent::startLive() {
     auto src = source::IpipRawSource::open(o);
     if (!src) return core::unexpected(std::move(src).error());
     live.push_back(std::make_unique<source::LiveCaptureSource>(
-        "ipip", std::move(*src), nullptr, extractorOptions(), pipeline_, clock_));
+        "ipip", ++record_source, std::move(*src), nullptr, extractorOptions(), pipeline_, clock_));
   }
   if (live.empty()) {
     return core::unexpected(

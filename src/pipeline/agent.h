@@ -65,6 +65,13 @@ class Agent final : private StageReporter {
   [[nodiscard]] core::Result<sink::SinkPtr, core::Failure> sender(
       const std::vector<std::string>& targets, const std::string& key) const;
   [[nodiscard]] source::FrameRecordExtractorOptions extractorOptions() const;
+  /// Live capture (no pcap files given): what startLive() will open.
+  [[nodiscard]] bool live() const;
+  /// The interface each record source captures on, by Record::source (tracing rules'
+  /// `interface`): 0 is the files (none), then --interface in order, then "ipip".
+  [[nodiscard]] std::vector<std::string> recordSourceNames() const;
+  /// local_addresses, or when live without it, the captured interfaces' own addresses.
+  [[nodiscard]] core::Result<std::vector<core::AddressMatch>, core::Failure> localAddresses() const;
 
   AgentConfig config_;
   const core::Clock& clock_;

@@ -5,7 +5,8 @@
 
 namespace siphon::source {
 
-LiveCaptureSource::LiveCaptureSource(std::string name, std::unique_ptr<PacketSource> packets,
+LiveCaptureSource::LiveCaptureSource(std::string name, uint16_t record_source,
+                                     std::unique_ptr<PacketSource> packets,
                                      std::function<uint64_t()> kernel_drops,
                                      FrameRecordExtractorOptions options, Ingress& ingress,
                                      const core::Clock& clock)
@@ -14,8 +15,10 @@ LiveCaptureSource::LiveCaptureSource(std::string name, std::unique_ptr<PacketSou
       kernel_drops_(std::move(kernel_drops)),
       ingress_(ingress),
       clock_(clock),
-      extractor_(std::move(options), [this](core::Capture&& c) {
-        ingress_.push(record::makeRecord(std::move(c)), PushPolicy::DropWhenFull);
+      extractor_(std::move(options), [this, record_source](core::Capture&& c) {
+        record::RecordBox r = record::makeRecord(std::move(c));
+        r->source = record_source;
+        ingress_.push(std::move(r), PushPolicy::DropWhenFull);
       }) {}
 
 LiveCaptureSource::~LiveCaptureSource() { stop(); }

@@ -24,8 +24,9 @@ namespace siphon::source {
 class LiveCaptureSource final : public Source {
  public:
   /// `kernel_drops` (may be empty) reads the capture's kernel drop count; it is called on
-  /// the capture thread.
-  LiveCaptureSource(std::string name, std::unique_ptr<PacketSource> packets,
+  /// the capture thread. Every record it makes has Record::source = `record_source` (what a
+  /// tracing rule's `interface` matches).
+  LiveCaptureSource(std::string name, uint16_t record_source, std::unique_ptr<PacketSource> packets,
                     std::function<uint64_t()> kernel_drops, FrameRecordExtractorOptions options,
                     Ingress& ingress, const core::Clock& clock);
   ~LiveCaptureSource() override;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <utility>
 
 #include "core/char_class.h"
 #include "core/text_cursor.h"
@@ -13,6 +14,34 @@ namespace {
 
 // The sip_capture fields a traced_users entry may name (traced_user_avp's values).
 constexpr const auto& kUserFields = kTracedUserFields;
+
+// listen = "[proto:]address[:port]", the protocols of Kamailio's listen= (udp, tcp, tls,
+// sctp, ws, wss).
+core::Result<TraceMatch::Listen, std::string> parseListen(std::string_view text) {
+  TraceMatch::Listen l;
+  constexpr std::array<std::pair<std::string_view, core::Transport>, 6> kProtos{{
+      {"udp", core::Transport::Udp},
+      {"tcp", core::Transport::Tcp},
+      {"tls", core::Transport::Tls},
+      {"sctp", core::Transport::Sctp},
+      {"ws", core::Transport::Ws},
+      {"wss", core::Transport::Wss},
+  }};
+  const size_t colon = text.find(':');
+  if (colon != std::string_view::npos) {
+    for (const auto& [name, transport] : kProtos) {
+      if (core::equalsIgnoreCase(text.substr(0, colon), name)) {
+        l.transport = transport;
+        text.remove_prefix(colon + 1);
+        break;
+      }
+    }
+  }
+  auto a = core::AddressMatch::parse(text);
+  if (!a.has_value()) return core::unexpected(a.error());
+  l.address = *a;
+  return l;
+}
 
 }  // namespace
 
@@ -90,6 +119,17 @@ core::Result<void, core::Failure> TraceReader::readMatch(TraceMatch& m) {
     auto a = core::AddressMatch::parse(**v);
     if (!a.has_value()) return core::unexpected(bad(key, a.error()));
     *out = *a;
+  }
+  SIPHON_TRACE_GET(listen, t_.getString("listen"));
+  if (*listen) {
+    auto l = parseListen(**listen);
+    if (!l.has_value()) return core::unexpected(bad("listen", l.error()));
+    m.listen = *l;
+  }
+  SIPHON_TRACE_GET(interface, t_.getString("interface"));
+  if (*interface) {
+    if ((*interface)->empty()) return core::unexpected(bad("interface", "empty"));
+    m.interface = **interface;
   }
   SIPHON_TRACE_GET(header, t_.getString("header"));
   if (*header) {

@@ -28,6 +28,14 @@ bool TraceRule::matches(const record::Record& r) const {
   const TraceMatch& w = match;
   if (w.source && !w.source->matches(m.src_ip, m.src_port)) return false;
   if (w.destination && !w.destination->matches(m.dst_ip, m.dst_port)) return false;
+  if (w.interface && r.source != w.interface_source) return false;
+  if (w.listen) {
+    if (w.listen->transport != core::Transport::Unknown && m.transport() != w.listen->transport)
+      return false;
+    if (!w.listen->address.matches(m.src_ip, m.src_port) &&
+        !w.listen->address.matches(m.dst_ip, m.dst_port))
+      return false;
+  }
   const bool reads_sip =
       !w.methods.empty() || w.requests || w.from_user || w.to_user || w.ruri_user || w.header;
   if (!reads_sip) return true;
@@ -50,6 +58,23 @@ bool TraceRule::matches(const record::Record& r) const {
       return false;
   }
   return true;
+}
+
+core::Result<void, core::Failure> bindInterfaces(std::vector<TraceRule>& rules,
+                                                 const std::vector<std::string>& source_names) {
+  for (auto& rule : rules) {
+    if (!rule.match.interface) continue;
+    auto it = std::find(source_names.begin(), source_names.end(), *rule.match.interface);
+    if (rule.match.interface->empty() || it == source_names.end()) {
+      return core::unexpected(core::Failure{
+          rule.label + ": interface: '" + *rule.match.interface +
+              "': the agent does not capture on it (give it with --interface, or \"ipip\" "
+              "with raw_ipip_capture_on)",
+          2});
+    }
+    rule.match.interface_source = static_cast<uint16_t>(it - source_names.begin());
+  }
+  return {};
 }
 
 std::optional<std::string_view> correlationOf(const TraceCorrelation& c, const record::Record& r) {

@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "core/address_match.h"
+#include "core/capture.h"
+#include "core/result.h"
 #include "core/text_test.h"
 #include "record/record.h"
 
@@ -46,6 +48,17 @@ struct TraceMatch {
     core::TextTest test;
   };
   std::optional<Header> header;
+  /// listen = "[proto:]address[:port]": the traced server's socket (Kamailio's listen=,
+  /// OpenSIPS's socket): a message sent from it or to it, on that transport when one is named.
+  struct Listen {
+    core::Transport transport = core::Transport::Unknown;  ///< Unknown: any
+    core::AddressMatch address;
+  };
+  std::optional<Listen> listen;
+  /// interface = "eth0": captured live on that interface (--interface; "ipip" for the raw
+  /// IP-in-IP socket). Records read from files or fed to libsiphon_tracer have none.
+  std::optional<std::string> interface;
+  uint16_t interface_source = 0;  ///< bindInterfaces(): the record source it names
 };
 
 struct TraceActions {
@@ -71,6 +84,12 @@ struct TraceRule {
   /// record matches only a rule without SIP conditions).
   [[nodiscard]] bool matches(const record::Record& r) const;
 };
+
+/// Binds each rule's `interface` to its record source: `source_names[i]` is the interface the
+/// agent's source i captures on ("" for a source without one). A name no source has stops
+/// start-up (exit 2), naming the rule.
+[[nodiscard]] core::Result<void, core::Failure> bindInterfaces(
+    std::vector<TraceRule>& rules, const std::vector<std::string>& source_names);
 
 /// The correlation id `c` gives `r`: the text, the header's value up to its first ';'
 /// (trimmed), or the Call-ID; nothing when the message lacks it or `c` is None. The view is

@@ -3,6 +3,8 @@
 # creates (falls back to `lo` where namespaces cannot be made), sends it as HEP to a real
 # `siphon serve`, and is driven with `siphon ctl trace off|on|check` and `ctl stats`; SIGTERM
 # prints the summary. Every message sent while trace is on is stored; none while it is off.
+# Then a [[trace]] rule on `interface` and `listen` with trace_to_database: the sip_trace rows
+# have the direction the captured interface's own address gives, and lo's traffic no rule.
 #
 # Usage: agent_live_test.sh SIPHON_BINARY   (needs root: packet capture, namespaces)
 set -u
@@ -85,6 +87,41 @@ kill -TERM "$AGENT_PID"; wait "$AGENT_PID"; rc=$?; AGENT_PID=""
 grep -q "^agent: read [0-9]* packets, 100 records, sent 70," "$TMP/agent.err" || fail "summary: $(cat "$TMP/agent.err")"
 n=$("$SIPHON" search --db "sqlite:$TMP/c.db" --node live1 --limit 1000 --format jsonl 2>/dev/null | grep -c '"method":"OPTIONS"')
 [ "$n" -eq 70 ] || fail "search --node live1: $n, want 70"
+
+# Tracing rules on live capture: `interface` takes what that interface captured, and without
+# local_addresses the captured interfaces' own addresses give the sip_trace direction (the
+# OPTIONS go to $DST, an address of $IF: "in"). With the veth, lo is captured too and what
+# crosses it matches no rule.
+IFS_ARGS=(--interface "$IF"); [ "$IF" != lo ] && IFS_ARGS+=(--interface lo)
+cat >"$TMP/trace.toml" <<EOF
+[[trace]]
+interface = "$IF"
+listen = "udp:$DST:5099"
+correlation = "on-$IF"
+EOF
+"$SIPHON" agent -c "$TMP/trace.toml" "${IFS_ARGS[@]}" --filter "udp port 5099" --db "sqlite:$TMP/t.db" \
+  >"$TMP/agent2.out" 2>"$TMP/agent2.err" &
+AGENT_PID=$!
+for _ in $(seq 100); do grep -q capturing "$TMP/agent2.out" 2>/dev/null && break; sleep 0.1; done
+sleep 0.3
+send 10 rule
+if [ "$IF" != lo ]; then
+  saved_dst=$DST saved_send=("${SEND[@]}"); DST=127.0.0.1 SEND=()
+  send 4 onlo
+  DST=$saved_dst SEND=("${saved_send[@]}")
+fi
+sleep 1
+kill -TERM "$AGENT_PID"; wait "$AGENT_PID"; rc=$?; AGENT_PID=""
+[ $rc -eq 0 ] || fail "traced agent exit status $rc: $(cat "$TMP/agent2.err")"
+# The sip_trace view reads the blocks through the store's SQLite extension, beside the binary.
+SQL=(sqlite3 -cmd ".load $(dirname "$SIPHON")/../store/siphon_sqlite" "$TMP/t.db")
+rows=$("${SQL[@]}" "SELECT direction || ' ' || correlation_id FROM sip_trace WHERE callid LIKE 'rule-%'" | sort | uniq -c | sed 's/^ *//')
+[ "$rows" = "10 in on-$IF" ] || fail "sip_trace rows of the interface rule: '$rows', want '10 in on-$IF'"
+other=$("${SQL[@]}" "SELECT count(*) FROM sip_trace WHERE callid LIKE 'onlo-%'")
+[ "$other" = 0 ] || fail "lo's messages: $other traced, want 0 (no rule takes them)"
+if [ "$IF" != lo ]; then
+  grep -q "no_rule: 4" "$TMP/agent2.err" || fail "summary should count lo's 4 as no_rule: $(cat "$TMP/agent2.err")"
+fi
 
 [ "$failures" -eq 0 ] && echo "agent_live_test: all checks passed ($IF)"
 exit $((failures > 0))

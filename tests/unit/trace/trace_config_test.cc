@@ -113,6 +113,9 @@ TEST(TraceConfig, BadRulesStopStartUpNamingTheRule) {
       {"table = \"sip_capture\"\n", "table"},
       {"table = \"1abc\"\n", "table"},
       {"table = \"a;drop\"\n", "table"},
+      {"listen = \"udp:\"\n", "listen"},
+      {"listen = \"udp:host.example:5060\"\n", "listen"},
+      {"interface = \"\"\n", "interface"},
   };
   for (const auto& [body, want] : cases) {
     auto rules = read("[[trace]]\nmethod = [\"OPTIONS\"]\n[[trace]]\n" + body);

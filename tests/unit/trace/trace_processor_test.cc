@@ -115,12 +115,42 @@ TEST(TraceProcessor, MatchKeysEachNarrow) {
       {"header = \"X-Trace=no\"", false},
       {"header = \"X-Trace~^y\"", true},
       {"header = \"X-Other\"", false},
+      {"listen = \"udp:10.0.0.2:5062\"", true},  // the server's socket, as destination
+      {"listen = \"10.0.0.1:5060\"", true},      // as source
+      {"listen = \"UDP:10.0.0.0/24\"", true},
+      {"listen = \"tcp:10.0.0.2:5062\"", false},
+      {"listen = \"[::1]:5060\"", false},
+      {"listen = \"10.0.0.2:5060\"", false},
   };
   for (const auto& [key, want] : cases) {
     TraceProcessor p(rules("[[trace]]\n" + key + "\n"), lanes());
     auto r = parsed(kInvite);
     EXPECT_EQ(p.process(r) == process::Verdict::Keep, want) << key;
   }
+}
+
+TEST(TraceProcessor, AnInterfaceRuleTakesWhatThatSourceCaptured) {
+  auto bound = rules("[[trace]]\ninterface = \"eth1\"\ncorrelation = \"on-eth1\"\n");
+  ASSERT_TRUE(bindInterfaces(bound, {"", "eth0", "eth1"}).has_value());
+  TraceProcessor p(std::move(bound), lanes());
+  auto on_eth1 = parsed(kInvite);
+  on_eth1.source = 2;
+  ASSERT_EQ(p.process(on_eth1), process::Verdict::Keep);
+  EXPECT_EQ(on_eth1.meta().correlation_id, "on-eth1");
+  auto on_eth0 = parsed(kInvite);
+  on_eth0.source = 1;
+  EXPECT_EQ(p.process(on_eth0), process::Verdict::Drop);
+  auto from_a_file = parsed(kInvite);  // source 0: no interface
+  EXPECT_EQ(p.process(from_a_file), process::Verdict::Drop);
+
+  auto unknown = rules("[[trace]]\nmethod = [\"BYE\"]\n[[trace]]\ninterface = \"eth9\"\n");
+  auto refused = bindInterfaces(unknown, {"", "eth0"});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().exit_code, 2);
+  EXPECT_NE(refused.error().message.find("trace #2: interface: 'eth9'"), std::string::npos)
+      << refused.error().message;
+  auto from_files = rules("[[trace]]\ninterface = \"eth0\"\n");
+  EXPECT_FALSE(bindInterfaces(from_files, {""}).has_value()) << "files have no interface";
 }
 
 TEST(TraceProcessor, AFixedCorrelationAndOwnDestinations) {
