@@ -2,5 +2,5 @@
 # on captures loaded into memory, in one thread.
 if(TARGET siphon_pipeline)
   siphon_add_bench(NAME agent SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/agent_bench.cc
-                   LIBS siphon::pipeline siphon::test_support)
+                   LIBS siphon::pipeline siphon::trace siphon::test_support)
 endif()

@@ -9,6 +9,11 @@
 //              the frozen shared record, the lane's byte-bounded queue) + HepOutSink::write
 //              (encode, one UDP datagram per record to a loopback socket that nobody reads);
 //              the lane's hand-over to its own thread is left out, as before
+//   AgentParsed  Agent plus the SIP parse alone (what tracing rules read)
+//   AgentTraced  Agent plus tracing (issue 10): the SIP parse the rules read, 10 [[trace]]
+//              rules (9 misses, then scope d with the Call-ID as correlation) and the scope
+//              state, holding range(1) live dialogs (0 or 100,000) before the replay; its
+//              delta to Agent on the same capture is what tracing adds per message
 //
 // One benchmark iteration replays a whole capture and ends it with finish() (as the agent does
 // per file), so TCP streams and fragments start afresh on the next pass. items_per_second is
@@ -19,6 +24,7 @@
 //   ninja -C build-bench agent_bench && build-bench/bench/agent_bench
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -33,18 +39,23 @@
 #include <vector>
 
 #include "core/bounded_queue.h"
-#include "process/capture_switch.h"
-#include "record/record.h"
 #include "core/byte_order.h"
 #include "core/capture.h"
+#include "core/config_file.h"
 #include "core/endpoint.h"
 #include "hep/hep_encoder.h"
-#include "support/sip_traffic.h"
 #include "net/link_type.h"
+#include "process/capture_switch.h"
+#include "process/sip_parse.h"
+#include "record/record.h"
 #include "sink/hep_out/hep_out_encoder.h"
 #include "sink/hep_out/hep_out_sink.h"
 #include "source/frame_record_extractor.h"
 #include "source/pcap_file_source.h"
+#include "support/records.h"
+#include "support/sip_traffic.h"
+#include "trace/trace_config.h"
+#include "trace/trace_processor.h"
 
 namespace {
 
@@ -182,21 +193,31 @@ const Replay& capture(int which) {
   static const Replay kSynthetic = syntheticSipUdp(4096);
   static const Replay kHep = syntheticHepUdp(4096);
   switch (which) {
-    case 0: return kAaa;
-    case 1: return kSipUdp;
-    case 2: return kTcp;
-    case 3: return kSynthetic;
-    default: return kHep;
+    case 0:
+      return kAaa;
+    case 1:
+      return kSipUdp;
+    case 2:
+      return kTcp;
+    case 3:
+      return kSynthetic;
+    default:
+      return kHep;
   }
 }
 
 const char* captureName(int which) {
   switch (which) {
-    case 0: return "aaa_lan_691f_81sip";
-    case 1: return "sip_udp_58f";
-    case 2: return "tcp_reassembly_72f";
-    case 3: return "synthetic_sip_udp_4096f";
-    default: return "synthetic_hep3_udp_4096f";
+    case 0:
+      return "aaa_lan_691f_81sip";
+    case 1:
+      return "sip_udp_58f";
+    case 2:
+      return "tcp_reassembly_72f";
+    case 3:
+      return "synthetic_sip_udp_4096f";
+    default:
+      return "synthetic_hep3_udp_4096f";
   }
 }
 
@@ -266,8 +287,10 @@ class DeadEnd {
   uint16_t port_ = 0;
 };
 
-void BM_Agent(benchmark::State& state) {
-  const Replay& r = capture(static_cast<int>(state.range(0)));
+// The agent's path for every record the extractor yields, with `extra` (Record&) -> bool
+// (false: not traced) run after the trace_on switch, as the agent's processors run.
+template <class Extra>
+void agentPath(benchmark::State& state, const Replay& r, Extra&& extra) {
   DeadEnd dead_end;
   siphon::sink::HepOutOptions o;
   o.destinations = {
@@ -292,7 +315,9 @@ void BM_Agent(benchmark::State& state) {
   FrameRecordExtractor extractor({}, [&](Capture&& c) {
     ++records;
     siphon::record::RecordBox rec = siphon::record::makeRecord(std::move(c));
+    rec->lanes.set(0);
     if (trace_on.process(*rec) == siphon::process::Verdict::Drop) return;
+    if (!extra(*rec)) return;
     siphon::record::RecordPtr shared = std::move(rec);
     const size_t bytes = shared->footprint();
     if (!queue.tryPush(std::move(shared), bytes)) die("queue full");
@@ -306,6 +331,111 @@ void BM_Agent(benchmark::State& state) {
       static_cast<double>(sink.stats().countOf(HepOutCount::UdpSendErrors));
 }
 
+void BM_Agent(benchmark::State& state) {
+  agentPath(state, capture(static_cast<int>(state.range(0))),
+            [](siphon::record::Record&) { return true; });
+}
+
+// BM_Agent plus the SIP parse alone (what the rules read): splits BM_AgentTraced's delta into
+// the parse and the rules with their state.
+void BM_AgentParsed(benchmark::State& state) {
+  siphon::process::SipParseProcessor parse({});
+  agentPath(state, capture(static_cast<int>(state.range(0))), [&](siphon::record::Record& rec) {
+    (void)parse.process(rec);
+    return true;
+  });
+}
+
+// Tracing (issue 10): 10 [[trace]] rules as an operator's list would be, 9 that no message of
+// the captures matches (each on another key, one a header regex) and a last one that takes
+// every message into scope d with its Call-ID as correlation.
+std::vector<siphon::trace::TraceRule> tenRules() {
+  const char* misses[] = {"method = [\"SUBSCRIBE\"]",       "from_user = \"vip-caller\"",
+                          "to_user = \"vip-callee\"",       "source = \"192.0.2.0/24\"",
+                          "destination = \"198.51.100.7\"", "ruri_user = \"lab\"",
+                          "header = \"X-Trace~^yes\"",      "method = [\"PUBLISH\", \"REFER\"]",
+                          "source = \"203.0.113.9:5060\""};
+  std::string toml;
+  for (const char* m : misses) toml += "[[trace]]\n" + std::string(m) + "\ncorrelation = \"x\"\n";
+  toml += "[[trace]]\nscope = \"d\"\ncorrelation = \"call-id\"\n";
+  auto file = siphon::core::ConfigFile::parse(toml, "bench.toml");
+  if (!file) die(file.error().message);
+  auto rules = siphon::trace::parseTraceRules(*file);
+  if (!rules || rules->size() != 10) die("the 10 rules do not parse");
+  return std::move(*rules);
+}
+
+// Confirmed dialogs the tracker holds before the replay: INVITE, 200 and ACK each, at capture
+// times ending 100 s before `first_us`, then one message at `first_us` - 50 s, which expires
+// their transactions (Timer H/J, 32 s) and leaves the dialogs (dialog_timeout 12 h).
+void preloadDialogs(siphon::trace::TraceProcessor& tracer, size_t n, int64_t first_us) {
+  siphon::process::SipParseProcessor parse({});
+  auto feed = [&](const std::string& sip, int64_t ts_us) {
+    siphon::support::CaptureSpec spec;
+    spec.src = "10.1.0.1";
+    spec.dst = "10.1.0.2";
+    spec.ts_us = ts_us;
+    siphon::record::Record rec(siphon::support::makeCapture(sip, spec));
+    rec.lanes.set(0);
+    (void)parse.process(rec);
+    (void)tracer.process(rec);
+  };
+  const int64_t start_us = first_us - 100'000'000 - static_cast<int64_t>(n) * 100;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string id = "live-" + std::to_string(i) + "@bench.example.com";
+    const std::string common =
+        "From: <sip:alice@example.com>;tag=f" + std::to_string(i) + "\r\nCall-ID: " + id + "\r\n";
+    const std::string via = "Via: SIP/2.0/UDP 10.1.0.1;branch=z9hG4bKp" + std::to_string(i);
+    const int64_t t = start_us + static_cast<int64_t>(i) * 100;
+    feed("INVITE sip:bob@example.com SIP/2.0\r\n" + via + "\r\n" + common +
+             "To: <sip:bob@example.com>\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+         t);
+    feed("SIP/2.0 200 OK\r\n" + via + "\r\n" + common +
+             "To: <sip:bob@example.com>;tag=t1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+         t + 10);
+    feed("ACK sip:bob@10.1.0.2 SIP/2.0\r\n" + via + "a\r\n" + common +
+             "To: <sip:bob@example.com>;tag=t1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n",
+         t + 20);
+  }
+  feed(
+      "OPTIONS sip:proxy@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.1.0.1;branch=z9hG4bKo\r\n"
+      "From: <sip:mon@example.com>;tag=m\r\nTo: <sip:proxy@example.com>\r\n"
+      "Call-ID: expire@bench.example.com\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+      first_us - 50'000'000);
+}
+
+int64_t firstFrameMicros(const Replay& r) {
+  return static_cast<int64_t>(r.frames.front().ts_sec) * 1'000'000 +
+         r.frames.front().ts_nsec / 1000;
+}
+
+// BM_Agent plus what tracing adds per record: the SIP parse the rules read, the 10 rules and
+// the scope state, with range(1) live dialogs already held. `heap_bytes_per_dialog` is what
+// the preload took from the heap (mallinfo2) divided by the dialogs it left.
+void BM_AgentTraced(benchmark::State& state) {
+  const Replay& r = capture(static_cast<int>(state.range(0)));
+  const auto live = static_cast<size_t>(state.range(1));
+  siphon::trace::TraceLanes lanes;
+  lanes.senders.set(0);
+  siphon::trace::TraceProcessor tracer(tenRules(), lanes);
+  const size_t heap_before = ::mallinfo2().uordblks;
+  preloadDialogs(tracer, live, firstFrameMicros(r));
+  const size_t heap_after = ::mallinfo2().uordblks;
+  const size_t preloaded = tracer.tracker()->dialogs();
+  if (preloaded < live) die("the tracker refused preloaded dialogs");
+  siphon::process::SipParseProcessor parse({});
+  agentPath(state, r, [&](siphon::record::Record& rec) {
+    (void)parse.process(rec);
+    return tracer.process(rec) != siphon::process::Verdict::Drop;
+  });
+  state.counters["live_dialogs_before"] = static_cast<double>(preloaded);
+  state.counters["live_dialogs_after"] = static_cast<double>(tracer.tracker()->dialogs());
+  if (live > 0) {
+    state.counters["heap_bytes_per_dialog"] =
+        static_cast<double>(heap_after - heap_before) / static_cast<double>(preloaded);
+  }
+}
+
 void captures(benchmark::internal::Benchmark* b) {
   for (int i = 0; i < 5; ++i) b->Arg(i);
 }
@@ -313,6 +443,9 @@ void captures(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_Extract)->Apply(captures);
 BENCHMARK(BM_ExtractEncode)->Apply(captures);
 BENCHMARK(BM_Agent)->Apply(captures);
+// The delta to BM_Agent on the same capture is what tracing adds per message.
+BENCHMARK(BM_AgentParsed)->Arg(0)->Arg(3)->Arg(4);
+BENCHMARK(BM_AgentTraced)->ArgsProduct({{0, 3, 4}, {0, 100'000}});
 // A fixed amount of work (50 passes over the 4096-frame HEP capture), for instruction counts
 // that two builds can compare (valgrind --tool=callgrind).
 BENCHMARK(BM_Agent)->Name("BM_Agent_fixed")->Arg(4)->Iterations(50);
