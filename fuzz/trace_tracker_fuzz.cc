@@ -2,7 +2,7 @@
 // parse and the trace processor with rules of every scope (b sessions too), on small state
 // tables, with a capture clock the input moves: the tracker and the sessions must neither
 // crash nor grow past their bounds, whatever the messages say (broken CSeq, missing tags, an ACK
-// before its INVITE, ...).
+// before its INVITE, ...), nor the Replaces / Refer-To reading of correlation = "replaces".
 
 #include <cstddef>
 #include <cstdint>
@@ -32,6 +32,10 @@ session_header = "X-CID;X-Leg"
 method = ["INVITE"]
 scope = "d"
 correlation = "header:Replaces"
+extra_correlation = "replaces"
+[[trace]]
+method = ["REFER"]
+correlation = "replaces"
 [[trace]]
 method = ["OPTIONS", "REGISTER"]
 scope = "t"

@@ -15,6 +15,22 @@ namespace {
 // The sip_capture fields a traced_users entry may name (traced_user_avp's values).
 constexpr const auto& kUserFields = kTracedUserFields;
 
+// correlation / extra_correlation: "call-id", "replaces", "header:NAME" or a fixed text.
+core::Result<TraceCorrelation, std::string> parseCorrelation(const std::string& c) {
+  if (c.empty()) return core::unexpected(std::string("empty"));
+  if (core::equalsIgnoreCase(c, "call-id") || core::equalsIgnoreCase(c, "callid")) {
+    return TraceCorrelation{TraceCorrelation::Kind::CallId, {}};
+  }
+  if (core::equalsIgnoreCase(c, "replaces"))
+    return TraceCorrelation{TraceCorrelation::Kind::Replaces, {}};
+  if (c.size() >= 7 && core::equalsIgnoreCase(std::string_view(c).substr(0, 7), "header:")) {
+    const std::string_view name = core::trimBlanks(std::string_view(c).substr(7));
+    if (name.empty()) return core::unexpected(std::string("'header:' needs a header name"));
+    return TraceCorrelation{TraceCorrelation::Kind::Header, std::string(name)};
+  }
+  return TraceCorrelation{TraceCorrelation::Kind::Fixed, c};
+}
+
 // listen = "[proto:]address[:port]", the protocols of Kamailio's listen= (udp, tcp, tls,
 // sctp, ws, wss).
 core::Result<TraceMatch::Listen, std::string> parseListen(std::string_view text) {
@@ -174,21 +190,13 @@ core::Result<void, core::Failure> TraceReader::readActions(TraceActions& a) {
           "flags", "'" + **flags + "': expected \"\", \"C\" (caller side) or \"c\" (callee side)"));
     }
   }
-  SIPHON_TRACE_GET(correlation, t_.getString("correlation"));
-  if (*correlation) {
-    const std::string& c = **correlation;
-    if (c.empty()) return core::unexpected(bad("correlation", "empty"));
-    if (core::equalsIgnoreCase(c, "call-id") || core::equalsIgnoreCase(c, "callid")) {
-      a.correlation = {TraceCorrelation::Kind::CallId, {}};
-    } else if (c.size() >= 7 &&
-               core::equalsIgnoreCase(std::string_view(c).substr(0, 7), "header:")) {
-      const std::string_view name = core::trimBlanks(std::string_view(c).substr(7));
-      if (name.empty())
-        return core::unexpected(bad("correlation", "'header:' needs a header name"));
-      a.correlation = {TraceCorrelation::Kind::Header, std::string(name)};
-    } else {
-      a.correlation = {TraceCorrelation::Kind::Fixed, c};
-    }
+  for (auto [key, out] : {std::pair{"correlation", &a.correlation},
+                          std::pair{"extra_correlation", &a.extra_correlation}}) {
+    SIPHON_TRACE_GET(text, t_.getString(key));
+    if (!*text) continue;
+    auto c = parseCorrelation(**text);
+    if (!c.has_value()) return core::unexpected(bad(key, c.error()));
+    *out = std::move(*c);
   }
   SIPHON_TRACE_GET(destinations, t_.getStrings("destinations"));
   if (*destinations) {
@@ -251,7 +259,8 @@ core::Result<TraceRule, core::Failure> TraceReader::read() {
     return core::unexpected(core::Failure{label_ + ": " + unknown.error().message, 2});
   }
   if (rule.actions.drop && (!rule.actions.destinations.empty() ||
-                            rule.actions.correlation.kind != TraceCorrelation::Kind::None)) {
+                            rule.actions.correlation.kind != TraceCorrelation::Kind::None ||
+                            rule.actions.extra_correlation.kind != TraceCorrelation::Kind::None)) {
     return core::unexpected(
         core::Failure{label_ + ": drop: a dropping rule traces nothing (no destinations or "
                                "correlation)",

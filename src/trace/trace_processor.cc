@@ -1,6 +1,11 @@
 #include "trace/trace_processor.h"
 
 #include <algorithm>
+#include <span>
+
+#include <nlohmann/json.hpp>
+
+#include "hep/hep_chunk_types.h"
 
 namespace siphon::trace {
 namespace {
@@ -17,11 +22,22 @@ bool onTracedSide(TraceSide side, bool caller_side) {
 
 // A message's session key for `headers` (b2b_sessions.h): the first one present, else the
 // Call-ID. A view of the record's payload.
-std::string_view sessionKey(const record::Record& r, const std::vector<std::string>& headers) {
+std::string_view sessionKey(record::Record& r, const std::vector<std::string>& headers) {
   for (const std::string& h : headers) {
     if (auto v = correlationOf({TraceCorrelation::Kind::Header, h}, r)) return *v;
   }
   return r.sip.fields.callid;
+}
+
+// OpenSIPS's extra correlation chunk (vendor 0, 0x0065, docs/HEP-AND-MODULES.md §5.4): a JSON
+// object, here {"correlation": id}, beside any the message already carried (HEP in a pcap).
+// JSON is UTF-8: a byte that is not becomes U+FFFD (such an id joins nothing, but is sent).
+void addExtraCorrelation(record::Record& r, std::string_view id) {
+  const std::string_view json =
+      r.capture.keep(nlohmann::json{{"correlation", std::string(id)}}.dump(
+          -1, ' ', false, nlohmann::json::error_handler_t::replace));
+  r.capture.meta.other_chunks.push_back({0, hep::wire(hep::ChunkType::ExtraCorrelation),
+                                         std::as_bytes(std::span(json.data(), json.size()))});
 }
 
 bool initialInvite(const TrackedMessage& m) {
@@ -78,6 +94,10 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
     if (r.parsed) r.sip.correlation_id = r.capture.meta.correlation_id;
     counters_.count(Count::Correlated);
   }
+  const TraceCorrelation& extra = rules_[rule].actions.extra_correlation;
+  if (extra.kind != TraceCorrelation::Kind::None) {
+    if (auto id = correlationOf(extra, r)) addExtraCorrelation(r, *id);
+  }
   if (lanes_.per_rule[rule].any()) r.lanes = (r.lanes & ~lanes_.senders) | lanes_.per_rule[rule];
   stampRow(r, &rules_[rule]);
   counters_.count(Count::Traced);
@@ -85,7 +105,7 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
 }
 
 void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
-                               const record::Record& r, std::string_view correlation) {
+                               record::Record& r, std::string_view correlation) {
   const core::CaptureMeta& meta = r.meta();
   const int64_t now_us = meta.microsSinceEpoch();
   const TraceScope scope = rule.actions.scope;
@@ -104,8 +124,7 @@ void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const Trac
   (void)tracker_->openTransaction(m, std::move(data), now_us);
 }
 
-ScopeRef TraceProcessor::joinSession(const record::Record& r, const TrackedMessage& m,
-                                     int64_t now_us) {
+ScopeRef TraceProcessor::joinSession(record::Record& r, const TrackedMessage& m, int64_t now_us) {
   ScopeRef session;
   for (const std::string& h : session_headers_) {
     if (auto v = correlationOf({TraceCorrelation::Kind::Header, h}, r)) {

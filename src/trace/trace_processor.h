@@ -69,11 +69,10 @@ class TraceProcessor final : public process::Processor {
   [[nodiscard]] process::Verdict apply(record::Record& r, uint32_t rule, bool drop,
                                        bool caller_side, std::string_view correlation,
                                        bool keep_copy);
-  void openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m,
-                 const record::Record& r, std::string_view correlation);
+  void openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m, record::Record& r,
+                 std::string_view correlation);
   /// Step 2: the live session `r` joins, with its leg's scope opened; null for none.
-  [[nodiscard]] ScopeRef joinSession(const record::Record& r, const TrackedMessage& m,
-                                     int64_t now_us);
+  [[nodiscard]] ScopeRef joinSession(record::Record& r, const TrackedMessage& m, int64_t now_us);
 
   void stampRow(record::Record& r, const TraceRule* rule) const;
 

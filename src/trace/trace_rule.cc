@@ -4,6 +4,7 @@
 
 #include "core/byte_reader.h"
 #include "core/char_class.h"
+#include "core/db_url.h"
 #include "core/text_cursor.h"
 #include "sip/header_lookup.h"
 
@@ -77,7 +78,40 @@ core::Result<void, core::Failure> bindInterfaces(std::vector<TraceRule>& rules,
   return {};
 }
 
-std::optional<std::string_view> correlationOf(const TraceCorrelation& c, const record::Record& r) {
+namespace {
+
+// Replaces: call-id;to-tag=...;from-tag=... (RFC 3891): the id is what precedes ';'.
+std::optional<std::string_view> idBeforeParams(std::string_view value) {
+  const std::string_view id = core::trimBlanks(value.substr(0, value.find(';')));
+  if (id.empty()) return std::nullopt;
+  return id;
+}
+
+// The Replaces header a Refer-To URI carries (RFC 3515 §2.1, RFC 5589 §7):
+//   Refer-To: <sip:carol@example.com?Replaces=cid%40host%3Bto-tag%3D7%3Bfrom-tag%3D8>
+// raw, percent-encoded; nothing without one.
+std::optional<std::string_view> referToReplaces(std::string_view refer_to) {
+  const size_t close = refer_to.find('>');
+  std::string_view uri = refer_to.substr(0, close);  // the URI's end, or the whole value
+  const size_t q = uri.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view headers = uri.substr(q + 1);
+  while (!headers.empty()) {
+    const size_t amp = headers.find('&');
+    const std::string_view one = headers.substr(0, amp);
+    const size_t eq = one.find('=');
+    if (eq != std::string_view::npos && core::equalsIgnoreCase(one.substr(0, eq), "Replaces")) {
+      return one.substr(eq + 1);
+    }
+    if (amp == std::string_view::npos) break;
+    headers.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> correlationOf(const TraceCorrelation& c, record::Record& r) {
   switch (c.kind) {
     case TraceCorrelation::Kind::None:
       return std::nullopt;
@@ -89,10 +123,21 @@ std::optional<std::string_view> correlationOf(const TraceCorrelation& c, const r
     case TraceCorrelation::Kind::Header: {
       auto v = sip::findHeaderValue(core::asText(r.meta().payload), c.value);
       if (!v) return std::nullopt;
-      // Replaces: call-id;to-tag=...;from-tag=... (RFC 3891): the id is what precedes ';'.
-      std::string_view id = core::trimBlanks(v->substr(0, v->find(';')));
-      if (id.empty()) return std::nullopt;
-      return id;
+      return idBeforeParams(*v);
+    }
+    case TraceCorrelation::Kind::Replaces: {
+      const std::string_view message = core::asText(r.meta().payload);
+      if (auto v = sip::findHeaderValue(message, "Replaces")) return idBeforeParams(*v);
+      auto refer_to = sip::findHeaderValue(message, "Refer-To");
+      if (!refer_to) return std::nullopt;
+      auto encoded = referToReplaces(*refer_to);
+      if (!encoded) return std::nullopt;
+      if (encoded->find('%') == std::string_view::npos) return idBeforeParams(*encoded);
+      std::string decoded;
+      if (!core::percentDecode(*encoded, decoded)) return std::nullopt;  // a broken escape
+      auto id = idBeforeParams(decoded);
+      if (!id) return std::nullopt;
+      return r.capture.keep(std::string(*id));
     }
   }
   return std::nullopt;

@@ -32,7 +32,10 @@ enum class TraceSide : uint8_t { Both, Caller, Callee };
 [[nodiscard]] std::string_view scopeName(TraceScope s);
 
 struct TraceCorrelation {
-  enum class Kind : uint8_t { None, Fixed, Header, CallId };
+  /// Replaces: the Call-ID a Replaces header names (RFC 3891: the INVITE of an attended
+  /// transfer), or that a REFER's Refer-To URI carries as its Replaces header (RFC 5589 §7,
+  /// percent-decoded), up to the first ';'.
+  enum class Kind : uint8_t { None, Fixed, Header, CallId, Replaces };
   Kind kind = Kind::None;
   std::string value;  ///< the text (Fixed) or the header name (Header)
 };
@@ -65,6 +68,11 @@ struct TraceActions {
   TraceScope scope = TraceScope::Message;
   TraceSide side = TraceSide::Both;
   TraceCorrelation correlation;
+  /// extra_correlation (OpenSIPS's extra correlation, chunk 0x0065 {"correlation": id}): read
+  /// on every message of the scope, which carries it when it has the value (a header form on
+  /// the messages with that header), so one leg can point at another without changing its
+  /// own 0x0011.
+  TraceCorrelation extra_correlation;
   std::vector<std::string> destinations;  ///< checked and resolved by the agent
   std::vector<std::string> traced_users;  ///< sip_capture field names (from_user, ...)
   std::string table;                      ///< trace_table_avp
@@ -92,9 +100,10 @@ struct TraceRule {
     std::vector<TraceRule>& rules, const std::vector<std::string>& source_names);
 
 /// The correlation id `c` gives `r`: the text, the header's value up to its first ';'
-/// (trimmed), or the Call-ID; nothing when the message lacks it or `c` is None. The view is
-/// of `c` (Fixed) or of the record's payload (the others).
+/// (trimmed), the Call-ID, or the Replaces Call-ID; nothing when the message lacks it or `c`
+/// is None. The view is of `c` (Fixed), of the record's payload, or (a percent-encoded
+/// Refer-To) of a value kept with the record's capture.
 [[nodiscard]] std::optional<std::string_view> correlationOf(const TraceCorrelation& c,
-                                                            const record::Record& r);
+                                                            record::Record& r);
 
 }  // namespace siphon::trace

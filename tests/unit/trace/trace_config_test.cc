@@ -116,6 +116,9 @@ TEST(TraceConfig, BadRulesStopStartUpNamingTheRule) {
       {"listen = \"udp:\"\n", "listen"},
       {"listen = \"udp:host.example:5060\"\n", "listen"},
       {"interface = \"\"\n", "interface"},
+      {"extra_correlation = \"\"\n", "extra_correlation"},
+      {"extra_correlation = \"header: \"\n", "extra_correlation"},
+      {"drop = true\nextra_correlation = \"replaces\"\n", "drop"},
   };
   for (const auto& [body, want] : cases) {
     auto rules = read("[[trace]]\nmethod = [\"OPTIONS\"]\n[[trace]]\n" + body);

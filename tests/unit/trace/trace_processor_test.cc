@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
+#include "hep/extra_correlation.h"
 #include "process/sip_parse.h"
 #include "support/records.h"
 #include "trace/trace_config.h"
@@ -242,6 +245,64 @@ correlation = "header:Replaces"
 
 // Scope t with drop: the request and its whole transaction are not traced; a d rule on a
 // request that cannot start a dialog (an in-dialog INVITE) degrades to its transaction.
+// An attended transfer (RFC 5589 §7): the REFER inside call 1 names the consultation call 2
+// in its Refer-To's percent-encoded Replaces; the transferee's INVITE (call 3) names it in
+// Replaces. `extra_correlation = "replaces"` puts call 2's Call-ID into a 0x0065 chunk on
+// exactly those two messages, so call assembly joins the three calls; 0x0011 stays each
+// call's own.
+TEST(TraceProcessor, ExtraCorrelationTiesATransferTogether) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+method = ["INVITE"]
+scope = "d"
+correlation = "call-id"
+extra_correlation = "replaces"
+)t"),
+                   lanes());
+  auto extra = [](const record::Record& r) {
+    std::array<std::string_view, hep::kMaxExtraCorrelationValues> v;
+    const size_t n = hep::extraCorrelationValues(r.meta(), v);
+    return n == 0 ? std::string("-") : std::string(v[0]);
+  };
+  const std::string refer_to =
+      "Refer-To: <sip:carol@example.com?Replaces=call-2%40example.com%3Bto-tag%3D7%3Bfrom-tag"
+      "%3D8>\r\n";
+  const std::string replaces = "Replaces: call-2@example.com;to-tag=7;from-tag=8\r\n";
+  auto invite1 = parsed(sipMessage("INVITE sip:bob@example.com SIP/2.0", "1 INVITE", "z9hG4bK1",
+                                   "a", "", "call-1@example.com"));
+  auto ok1 =
+      parsed(sipMessage("SIP/2.0 200 OK", "1 INVITE", "z9hG4bK1", "a", "b", "call-1@example.com"));
+  auto refer = parsed(sipMessage("REFER sip:bob@10.0.0.2 SIP/2.0", "2 REFER", "z9hG4bK2", "a", "b",
+                                 "call-1@example.com", refer_to));
+  auto invite3 = parsed(sipMessage("INVITE sip:carol@example.com SIP/2.0", "1 INVITE", "z9hG4bK3",
+                                   "c", "", "call-3@example.com", replaces));
+  for (auto* r : {&invite1, &ok1, &refer, &invite3})
+    ASSERT_EQ(p.process(*r), process::Verdict::Keep);
+  EXPECT_EQ(extra(invite1), "-");
+  EXPECT_EQ(extra(ok1), "-");
+  EXPECT_EQ(extra(refer), "call-2@example.com") << "held by call 1's dialog, still read";
+  EXPECT_EQ(refer.meta().correlation_id, "call-1@example.com");
+  EXPECT_EQ(extra(invite3), "call-2@example.com");
+  EXPECT_EQ(invite3.meta().correlation_id, "call-3@example.com");
+
+  // correlation = "replaces" reads the same two places; a broken escape gives nothing.
+  TraceProcessor q(rules("[[trace]]\ncorrelation = \"replaces\"\n"), lanes());
+  auto refer_again = parsed(sipMessage("REFER sip:bob@10.0.0.2 SIP/2.0", "3 REFER", "z9hG4bK4", "a",
+                                       "b", "call-1@example.com", refer_to));
+  ASSERT_EQ(q.process(refer_again), process::Verdict::Keep);
+  EXPECT_EQ(refer_again.meta().correlation_id, "call-2@example.com");
+  auto broken =
+      parsed(sipMessage("REFER sip:bob@10.0.0.2 SIP/2.0", "4 REFER", "z9hG4bK5", "a", "b",
+                        "call-1@example.com", "Refer-To: <sip:c@x?Replaces=call-2%4>\r\n"));
+  ASSERT_EQ(q.process(broken), process::Verdict::Keep);
+  EXPECT_TRUE(broken.meta().correlation_id.empty());
+  auto plain = parsed(sipMessage("REFER sip:bob@10.0.0.2 SIP/2.0", "5 REFER", "z9hG4bK6", "a", "b",
+                                 "call-1@example.com",
+                                 "r: <sip:c@x?Subject=hi&replaces=call-9@x;to-tag=1>\r\n"));
+  ASSERT_EQ(q.process(plain), process::Verdict::Keep);
+  EXPECT_EQ(plain.meta().correlation_id, "call-9@x") << "compact Refer-To, a later URI header";
+}
+
 TEST(TraceProcessor, ADroppedTransactionAndADegradedDialogScope) {
   TraceProcessor p(rules(R"t(
 [[trace]]
