@@ -5,7 +5,7 @@
 # with the right Call-ID, method, users, addresses, ports and timestamps.
 #
 # Usage: kamailio_siptrace_test.sh SIPHON_BINARY
-#   env: CALLS=10 (calls per case), CASES="udp:1 udp:2 udp:3 tcp:3 udp:3:transaction",
+#   env: CALLS=10 (calls per case), CASES="udp:1 udp:2 udp:3 tcp:3 udp:3:transaction udp:3:dialog",
 #        KEEP=1 keeps the work directory.
 #
 # Per case: free ports (siptrace_check.py free-ports), siphon serve with its own SQLite file,
@@ -23,6 +23,11 @@
 # relayed ACK (13 per call) but is what most deployments use and is the only mode that sends
 # the 0x0011 correlation chunk; it runs as one extra HEPv3/UDP case.
 #
+# Dialog mode (dlg_manage() and sip_trace(uri, $ci, "d") on the initial INVITE) runs as one
+# more case. In the transaction and dialog cases the SIP capture also goes through
+# `siphon agent` with the equivalent [[trace]] rules, and its message set must be Kamailio's
+# (by Call-ID, CSeq, method/status and direction) plus the ACKs to the 2xx Kamailio misses.
+#
 # HEP over TCP: Kamailio 5.6 siptrace sends HEP with the duplicate_uri's transport
 # (siptrace_hep.c: dst.proto = trace_dup_uri->proto), so
 # duplicate_uri="sip:127.0.0.1:P;transport=tcp" works once Kamailio listens on TCP. Only HEPv3
@@ -37,7 +42,7 @@ SIPHON=$(realpath "${1:?usage: $0 SIPHON_BINARY}")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PEERS=$HERE/peers
 CALLS=${CALLS:-10}
-CASES=${CASES:-"udp:1 udp:2 udp:3 tcp:3 udp:3:transaction"}
+CASES=${CASES:-"udp:1 udp:2 udp:3 tcp:3 udp:3:transaction udp:3:dialog"}
 TMP=$(mktemp -d /tmp/siphon-kamailio-it.XXXXXX)
 PIDS=()
 failures=0
@@ -110,6 +115,7 @@ run_case() {  # run_case udp|tcp HEP_VERSION core|transaction
     kdefs+=(-A WITH_TCP -A "LISTEN_TCP=tcp:127.0.0.1:$kport")
   fi
   [ "$mode" = transaction ] && kdefs+=(-A TRACE_TRANSACTION)
+  [ "$mode" = dialog ] && kdefs+=(-A TRACE_DIALOG)
   log "case $name: collector udp $cudp tcp $ctcp, http $http, kamailio $kport, sipp uas $uas uac $uac"
   local case_fail=0
   cfail() { echo "FAIL [$name]: $*"; case_fail=1; }
@@ -212,6 +218,24 @@ run_case() {  # run_case udp|tcp HEP_VERSION core|transaction
     --serve-err "$dir/serve.err" --search "$dir/search.jsonl" --decode "$dir/decode.jsonl" \
     --wire "$dir/wire.tsv" || case_fail=1
   grep '^serve: received' "$dir/serve.err" | sed "s/^/[$name] /"
+
+  # 8. the agent as the reference's twin: the same SIP (the capture of it) through `siphon agent`
+  #    with the rules that say what the script's sip_trace() calls say; its messages must be
+  #    Kamailio's plus the ACKs Kamailio misses (transaction mode: the relayed one; dialog mode:
+  #    both), each with the Call-ID as correlation id.
+  if [ "$mode" != core ]; then
+    if [ "$mode" = transaction ]; then
+      printf '[[trace]]\nmethod = ["ACK"]\ncorrelation = "call-id"\n[[trace]]\ntype = "request"\nscope = "t"\ncorrelation = "call-id"\n' >"$dir/agent.toml"
+    else
+      printf '[[trace]]\nmethod = ["INVITE"]\nscope = "d"\ncorrelation = "call-id"\n' >"$dir/agent.toml"
+    fi
+    "$SIPHON" agent -c "$dir/agent.toml" --pcap "$dir/sip.pcap" --db "sqlite:$dir/agent.db" >"$dir/agent.out" 2>"$dir/agent.err" ||
+      cfail "siphon agent on the SIP capture: $(cat "$dir/agent.err")"
+    "$SIPHON" search --db "sqlite:$dir/agent.db" --limit 100000 --format jsonl >"$dir/agent.jsonl" 2>"$dir/agent-search.err" ||
+      cfail "siphon search of the agent's store failed"
+    python3 "$PEERS/siptrace_check.py" compare-agent --case "$name" --kamailio "$dir/search.jsonl" \
+      --agent "$dir/agent.jsonl" --kport "$kport" --uas "$uas" --calls "$CALLS" --mode "$mode" || case_fail=1
+  fi
   return $case_fail
 }
 
