@@ -2,6 +2,25 @@
 
 namespace siphon::core {
 
+std::string_view transportName(Transport t) {
+  switch (t) {
+    case Transport::Tcp:
+      return "tcp";
+    case Transport::Tls:
+      return "tls";
+    case Transport::Sctp:
+      return "sctp";
+    case Transport::Ws:
+      return "ws";
+    case Transport::Wss:
+      return "wss";
+    case Transport::Udp:
+    case Transport::Unknown:
+      break;
+  }
+  return "udp";
+}
+
 Transport CaptureMeta::transport() const {
   // IP protocol ids as HEP senders use them (HEP-AND-MODULES.md §1.7).
   switch (ip_proto) {

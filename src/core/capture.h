@@ -21,6 +21,10 @@ namespace siphon::core {
 /// Kamailio's internal transport enum, which the sip_capture `proto` column stores (§2.4).
 enum class Transport : uint8_t { Unknown = 0, Udp = 1, Tcp = 2, Tls = 3, Sctp = 4, Ws = 5, Wss = 6 };
 
+/// "udp", "tcp", "tls", "sctp", "ws" or "wss", as Kamailio prints a protocol; "udp" for
+/// Unknown (a HEP sender that named none sent SIP over UDP, as Kamailio assumes).
+[[nodiscard]] std::string_view transportName(Transport t);
+
 /// A HEP chunk kept as it came: unknown generic types, vendor chunks, and known chunks that
 /// have no field of their own. Re-encoded unchanged on relay.
 struct ChunkView {

@@ -96,10 +96,12 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     const std::string db_url = config_.db_url.empty() ? "sqlite:siphon.db" : config_.db_url;
     auto url = core::DbUrl::parse(db_url);
     if (!url) return core::unexpected(std::move(url).error());
-    if (url->scheme != core::DbScheme::Sqlite) {
-      return core::unexpected(core::Failure{"db_url: the agent stores into sqlite:PATH only", 2});
+    if (url->scheme != core::DbScheme::Sqlite && url->scheme != core::DbScheme::Postgres) {
+      return core::unexpected(core::Failure{
+          "db_url: the agent stores into sqlite:PATH or postgres://... only", 2});
     }
     sink::StoreSinkOptions store;
+    store.trace_to_database = true;
     store.store.trace_tables.push_back(config_.trace_table);
     for (const auto& rule : config_.trace_rules) {  // a sip_trace view per rule table
       if (!rule.actions.table.empty()) store.store.trace_tables.push_back(rule.actions.table);

@@ -45,7 +45,8 @@ enum Col : int {
 
 struct Table {
   std::string name;
-  bool sip = false;
+  bool sip = false;    ///< has the SIP columns (callid, users, type)
+  bool trace = false;  ///< a sip_trace table (traced_user): one row per traced user
 };
 
 struct Where {
@@ -67,8 +68,11 @@ bool hasSipFilter(const SearchQuery& q) {
          !q.method.empty() || q.status.has_value();
 }
 
-Where whereFor(const SearchQuery& q, bool sip) {
+Where whereFor(const SearchQuery& q, const Table& t) {
+  const bool sip = t.sip;
   Where w;
+  // A sip_trace table holds a message once per traced user, always once with '' (§4.3).
+  if (t.trace) w.add("traced_user = ''");
   if (q.since) w.add("micro_ts >= " + w.param(std::to_string(q.since)) + "::int8");
   if (q.until) w.add("micro_ts <= " + w.param(std::to_string(q.until)) + "::int8");
   if (!q.correlation.empty()) w.add("correlation_id = " + w.param(q.correlation));
@@ -78,8 +82,12 @@ Where whereFor(const SearchQuery& q, bool sip) {
     if (!q.to_user.empty()) w.add("to_user = " + w.param(q.to_user));
     if (!q.ruri_user.empty()) w.add("ruri_user = " + w.param(q.ruri_user));
     if (!q.method.empty()) w.add("type = 1 AND method = " + w.param(q.method));
-    // Kamailio's method column holds a reply's status code (§2.4).
-    if (q.status) w.add("type = 2 AND method = " + w.param(std::to_string(*q.status)));
+    // Kamailio's sip_capture method column holds a reply's status code (§2.4); sip_trace has
+    // a status column for it (§4.6).
+    if (q.status) {
+      w.add(std::string("type = 2 AND ") + (t.trace ? "status" : "method") + " = " +
+            w.param(std::to_string(*q.status)));
+    }
   }
   if (!q.ip.empty()) {
     // Stored as canonical text; an IPv4 address may also have come v4-mapped.
@@ -117,7 +125,9 @@ core::Result<std::vector<Table>, core::Failure> captureTables(pg_conn* conn) {
   // Tables (plain or partitioned) of the current schema with the sink's layout.
   const char* sql =
       "SELECT c.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid "
-      "AND a.attname = 'callid' AND NOT a.attisdropped) FROM pg_class c "
+      "AND a.attname = 'callid' AND NOT a.attisdropped), EXISTS (SELECT 1 FROM pg_attribute a "
+      "WHERE a.attrelid = c.oid AND a.attname = 'traced_user' AND NOT a.attisdropped) "
+      "FROM pg_class c "
       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
       "AND n.nspname = current_schema() AND EXISTS (SELECT 1 FROM pg_attribute a "
       "WHERE a.attrelid = c.oid AND a.attname = 'hep_chunks' AND NOT a.attisdropped) "
@@ -128,7 +138,8 @@ core::Result<std::vector<Table>, core::Failure> captureTables(pg_conn* conn) {
   }
   std::vector<Table> out;
   for (int i = 0; i < PQntuples(r.get()); ++i) {
-    out.push_back({std::string(value(r.get(), i, 0)), value(r.get(), i, 1) == "t"});
+    out.push_back({std::string(value(r.get(), i, 0)), value(r.get(), i, 1) == "t",
+                   value(r.get(), i, 2) == "t"});
   }
   return out;
 }
@@ -185,7 +196,7 @@ core::Result<SearchResult, core::Failure> searchPostgres(
   SearchResult result;
   for (const auto& t : *tables) {
     if (!t.sip && hasSipFilter(q)) continue;  // report tables have no SIP columns
-    Where w = whereFor(q, t.sip);
+    Where w = whereFor(q, t);
     std::string sql = std::string("SELECT ") + kSelect + " FROM " + sink::quoteIdent(t.name) +
                       w.sql + " ORDER BY micro_ts DESC LIMIT " + std::to_string(q.limit + 1);
     std::vector<const char*> values;

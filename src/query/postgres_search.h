@@ -5,7 +5,8 @@
 //
 // Tables searched: every table of the connection's current schema that has the PostgresSink
 // layout (the hep_chunks column, postgres_schema.h): strftime-named tables are found without
-// knowing table_name. Filters become WHERE clauses with bound parameters (never SQL text), newest
+// knowing table_name, and so are the agent's sip_trace tables (read once per message: the
+// traced_user = '' row). Filters become WHERE clauses with bound parameters (never SQL text), newest
 // first, `limit + 1` rows per table; the rows of all tables are merged newest first. Each row is
 // turned back into a CaptureMeta and re-checked with matches(), so both stores apply one rule.
 

@@ -56,6 +56,22 @@ ColumnValue event(const CaptureMeta&, const CaptureRow& r) { return {r.event}; }
 ColumnValue traceTable(const CaptureMeta&, const CaptureRow& r) { return {r.trace_table}; }
 ColumnValue tracedUsers(const CaptureMeta&, const CaptureRow& r) { return {r.traced_users}; }
 ColumnValue traceDirection(const CaptureMeta&, const CaptureRow& r) { return {r.trace_direction}; }
+// sip_trace (§4.6): replies have the CSeq's method and their code as status ("" for requests).
+ColumnValue traceMethod(const CaptureMeta&, const CaptureRow& r) {
+  if (r.type() != 2) return {r.sip().method};
+  std::string_view cseq = r.sip().cseq;
+  const size_t space = cseq.find(' ');
+  if (space == std::string_view::npos) return {};
+  cseq.remove_prefix(space + 1);
+  while (!cseq.empty() && (cseq.front() == ' ' || cseq.front() == '\t')) cseq.remove_prefix(1);
+  return {cseq};
+}
+ColumnValue traceStatus(const CaptureMeta&, const CaptureRow& r) {
+  return {r.type() == 2 ? r.sip().method : std::string_view()};
+}
+ColumnValue traceFrom(const CaptureMeta&, const CaptureRow& r) { return {r.trace_from}; }
+ColumnValue traceTo(const CaptureMeta&, const CaptureRow& r) { return {r.trace_to}; }
+ColumnValue tracedUser(const CaptureMeta&, const CaptureRow& r) { return {r.traced_user}; }
 ColumnValue reportNode(const CaptureMeta&, const CaptureRow& r) { return {r.report_node}; }
 ColumnValue payloadLen(const CaptureMeta& m, const CaptureRow&) {
   return {{}, static_cast<int64_t>(m.payload.size())};
@@ -202,6 +218,47 @@ constexpr std::array<CaptureColumn, 25> kReport6 = {{
     {"hep_chunks", ColumnType::Chunks, "BYTEA NOT NULL", kInPostgres, empty},
 }};
 
+// Kamailio's sip_trace (utils/kamctl/*/siptrace-create.sql, version 4), its indexes
+// (traced_user, time_stamp, fromip, callid), then Siphon's. msg is BYTEA, as in sip_capture:
+// the bytes as captured, whatever their encoding.
+constexpr std::array<CaptureColumn, 34> kTrace = {{
+    {"time_stamp", ColumnType::Timestamp, "TIMESTAMP WITHOUT TIME ZONE NOT NULL",
+     kInPostgres | kIndexed, microTs},
+    {"time_us", ColumnType::Integer, kInt, kInPostgres, tsu},
+    {"callid", ColumnType::Text, kText, kInPostgres | kIndexed, sipText<&Fields::callid>},
+    {"traced_user", ColumnType::Text, kText, kInPostgres | kIndexed, tracedUser},
+    {"msg", ColumnType::Payload, "BYTEA NOT NULL", kInPostgres, empty},
+    {"method", ColumnType::Text, kText, kInPostgres, traceMethod},
+    {"status", ColumnType::Text, kText, kInPostgres, traceStatus},
+    {"fromip", ColumnType::Text, kText, kInPostgres | kIndexed, traceFrom},
+    {"toip", ColumnType::Text, kText, kInPostgres, traceTo},
+    {"fromtag", ColumnType::Text, kText, kInPostgres, sipText<&Fields::from_tag>},
+    {"totag", ColumnType::Text, kText, kInPostgres, sipText<&Fields::to_tag>},
+    {"direction", ColumnType::Text, kText, kInPostgres, traceDirection},
+    {"correlation_id", ColumnType::Text, kText, kInPostgres | kIndexed, correlationId},
+    {"micro_ts", ColumnType::Integer, "BIGINT NOT NULL", kInPostgres, microTs},
+    {"from_user", ColumnType::Text, kText, kInPostgres, sipText<&Fields::from_user>},
+    {"to_user", ColumnType::Text, kText, kInPostgres, sipText<&Fields::to_user>},
+    {"ruri_user", ColumnType::Text, kText, kInPostgres, sipText<&Fields::ruri_user>},
+    {"source_ip", ColumnType::Text, kText, kInPostgres, sourceIp},
+    {"source_port", ColumnType::Integer, kInt, kInPostgres, sourcePort},
+    {"destination_ip", ColumnType::Text, kText, kInPostgres, destinationIp},
+    {"destination_port", ColumnType::Integer, kInt, kInPostgres, destinationPort},
+    {"proto", ColumnType::Integer, kInt, kInPostgres, proto},
+    {"family", ColumnType::Integer, kInt, kInPostgres, family},
+    {"type", ColumnType::Integer, kInt, kInPostgres, type},
+    {"node", ColumnType::Text, kText, kInPostgres, node},
+    {"parse_error", ColumnType::OptionalText, "TEXT", kInPostgres, parseError},
+    {"hep_version", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, hepVersion},
+    {"ip_proto", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, ipProto},
+    {"capture_id", ColumnType::Integer, "BIGINT NOT NULL", kInPostgres, captureId},
+    {"payload_type", ColumnType::Integer, "SMALLINT NOT NULL", kInPostgres, payloadType},
+    {"has_auth_key", ColumnType::Boolean, "BOOLEAN NOT NULL", kInPostgres, hasAuthKey},
+    {"payload_compressed", ColumnType::Boolean, "BOOLEAN NOT NULL", kInPostgres, payloadCompressed},
+    {"keepalive", ColumnType::Integer, kInt, kInPostgres, keepalive},
+    {"hep_chunks", ColumnType::Chunks, "BYTEA NOT NULL", kInPostgres, empty},
+}};
+
 // siphon_messages columns that no sip_capture view shows; only the report and sip_trace
 // views read them.
 constexpr std::array<CaptureColumn, 6> kStoreOnly = {{
@@ -218,6 +275,7 @@ constexpr std::array<CaptureColumn, 6> kStoreOnly = {{
 std::span<const CaptureColumn> sipCaptureColumns() { return kSip; }
 std::span<const CaptureColumn> reportCaptureColumns() { return kReport; }
 std::span<const CaptureColumn> homer6ReportColumns() { return kReport6; }
+std::span<const CaptureColumn> sipTraceColumns() { return kTrace; }
 std::span<const CaptureColumn> storeOnlyColumns() { return kStoreOnly; }
 std::span<const CaptureColumn> captureColumns(ColumnSet set) {
   switch (set) {
@@ -227,6 +285,8 @@ std::span<const CaptureColumn> captureColumns(ColumnSet set) {
       return kReport;
     case ColumnSet::Homer6Report:
       return kReport6;
+    case ColumnSet::SipTrace:
+      return kTrace;
   }
   return kSip;
 }

@@ -41,6 +41,7 @@ enum class ColumnSet : uint8_t {
   Sip,           ///< sip_capture
   Homer5Report,  ///< rtcp_capture / report_capture / logs_capture, homer5_on = 1 (12 columns)
   Homer6Report,  ///< the same tables with homer5_on = 0 (OpenSIPS's 17 columns)
+  SipTrace,      ///< sip_trace (siptrace's trace_to_database, §4.6): Kamailio's 13 columns
 };
 /// The set a record's table uses: SIP rows sip_capture's, the others the report set chosen
 /// by homer5_on.
@@ -81,6 +82,10 @@ struct CaptureColumn {
 [[nodiscard]] std::span<const CaptureColumn> reportCaptureColumns();
 /// The same tables in Homer-6 mode: OpenSIPS's 17 columns and gid, then Siphon's.
 [[nodiscard]] std::span<const CaptureColumn> homer6ReportColumns();
+/// sip_trace: Kamailio siptrace's columns (§4.6), then Siphon's (correlation_id, the user and
+/// type columns a search filters on, and what turns a row back into the record). PostgreSQL
+/// only: the embedded store's sip_trace views are written out in store/store_views.cc.
+[[nodiscard]] std::span<const CaptureColumn> sipTraceColumns();
 /// What the embedded store's siphon_messages table has beyond the sip_capture view columns:
 /// the values only the report views read (capture_ip, extra correlation, event) and the
 /// sip_trace views (trace_table, traced_users, trace_direction).

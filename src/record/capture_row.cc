@@ -30,6 +30,19 @@ std::string reportNodeColumn(const core::CaptureMeta& meta, const CaptureRowOpti
   return options.capture_node;
 }
 
+std::string traceAddress(core::Transport transport, const std::string& ip, uint16_t port) {
+  std::string out(core::transportName(transport));
+  out += ':';
+  if (ip.find(':') != std::string::npos) {
+    out += '[' + ip + ']';
+  } else {
+    out += ip;
+  }
+  out += ':';
+  out += std::to_string(port);
+  return out;
+}
+
 namespace {
 
 // OpenSIPS's extra correlation (§5.4): generic chunk 0x0065, a JSON object as text.
@@ -66,6 +79,14 @@ void buildCaptureRow(const core::CaptureMeta& meta, const ParsedSip& parsed,
     row.trace_table = hep::siphonChunkText(meta, hep::kTraceTableChunk).value_or("");
     row.traced_users = hep::siphonChunkText(meta, hep::kTracedUsersChunk).value_or("");
     row.trace_direction = hep::siphonChunkText(meta, hep::kTraceDirectionChunk).value_or("");
+  }
+  row.traced_user = {};
+  if (row.trace_table.empty()) {
+    row.trace_from.clear();
+    row.trace_to.clear();
+  } else {
+    row.trace_from = traceAddress(meta.transport(), row.source_ip, row.source_port);
+    row.trace_to = traceAddress(meta.transport(), row.destination_ip, row.destination_port);
   }
   row.extra_correlation = extraCorrelation(meta);
   if (parsed.isSip()) {

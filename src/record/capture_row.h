@@ -38,6 +38,12 @@ struct CaptureRow {
   std::string_view extra_correlation;  ///< chunk 0x0065 as sent (OpenSIPS's JSON); ''
   // For the sip_trace views (hep/siphon_chunks.h 0x5350:0x0006-0x0008); '' without them:
   std::string_view trace_table, traced_users, trace_direction;
+  /// Rows of a traced message (trace_table set): Kamailio's fromip / toip, "proto:ip:port"
+  /// (IPv6 in brackets); '' otherwise.
+  std::string trace_from, trace_to;
+  /// The traced_user of the sip_trace row being written: a writer that makes one row per
+  /// value of traced_users sets it before each; '' by default (§4.3).
+  std::string_view traced_user;
   // Report rows (the non-SIP kinds) only:
   std::string event;        ///< "Event" of a JSON payload (homer6_reports); ''
   std::string report_node;  ///< capture_node without ":captid" (v3); else `node`
@@ -71,6 +77,10 @@ struct CaptureRow {
 /// `row` is used.
 void buildCaptureRow(const core::CaptureMeta& meta, const ParsedSip& parsed,
                      const CaptureRowOptions& options, CaptureRow& row);
+
+/// Kamailio siptrace's address form (§4.5): "udp:10.0.0.1:5060", "tcp:[2001:db8::1]:5061".
+[[nodiscard]] std::string traceAddress(core::Transport transport, const std::string& ip,
+                                       uint16_t port);
 
 /// "YYYY-MM-DD HH:MM:SS" of a Unix time, UTC.
 [[nodiscard]] std::string formatSqlDate(int64_t unix_seconds);

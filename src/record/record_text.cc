@@ -11,7 +11,7 @@ namespace siphon::record {
 
 namespace {
 
-std::string_view transportName(core::Transport t) {
+std::string_view transportLabel(core::Transport t) {
   switch (t) {
     case core::Transport::Udp:
       return "UDP";
@@ -55,7 +55,7 @@ std::string recordText(const core::CaptureMeta& meta, const ParsedSip& parsed) {
   std::string line =
       fmt::format("{} {} -> {} {}", formatRfc3339Micros(meta.microsSinceEpoch()),
                   endpoint(meta.src_ip, meta.src_port), endpoint(meta.dst_ip, meta.dst_port),
-                  transportName(meta.transport()));
+                  transportLabel(meta.transport()));
   if (meta.hep_version != 0) {
     line += fmt::format(" HEPv{}", meta.hep_version);
   }

@@ -36,6 +36,10 @@ struct StoreSinkOptions {
   std::chrono::milliseconds flush_interval{200};  ///< a partial batch waits at most this long
   int insert_retries = 0;                         ///< insert_retries (0-500)
   std::chrono::seconds insert_retry_timeout{60};  ///< insert_retry_timeout (0-300 s)
+  /// The agent's trace_to_database: traced messages are sip_trace rows. PostgreSQL writes them
+  /// to those tables (PostgresSinkOptions::trace_tables); the embedded store keeps every
+  /// record once and shows them through its sip_trace views either way.
+  bool trace_to_database = false;
 };
 
 /// What a storage sink (embedded or PostgreSQL) counts.

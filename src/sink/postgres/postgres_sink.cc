@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "record/capture_columns.h"
+#include "record/traced_users.h"
 #include "record/utf8.h"
 #include "sink/postgres/postgres_schema.h"
 
@@ -59,6 +60,7 @@ PostgresSinkOptions PostgresSinkOptions::from(core::DbUrl url, const StoreSinkOp
   o.flush_interval = store.flush_interval;
   o.insert_retries = store.insert_retries;
   o.insert_retry_timeout = store.insert_retry_timeout;
+  o.trace_tables = store.trace_to_database;
   return o;
 }
 
@@ -248,22 +250,31 @@ core::Result<void, core::Failure> PostgresSink::tryWrite() {
   return {};
 }
 
+PgRowBuffer& PostgresSink::rowsFor(std::string_view table, record::ColumnSet set) {
+  for (auto& [name, rows] : tables_) {
+    if (name == table) return rows;
+  }
+  return tables_.emplace_back(std::string(table), PgRowBuffer(set)).second;
+}
+
 void PostgresSink::write(std::span<const record::RecordPtr> batch) {
   tables_.clear();
   for (const auto& r : batch) {
     const auto& meta = r->meta();
     record::buildCaptureRow(meta, r->sip, options_.row, row_);
+    if (options_.trace_tables && !row_.trace_table.empty() && r->sip.isSip()) {
+      // A table a sender's chunk names is only ever a bound identifier (quoteIdent).
+      std::string_view table = names_.expand(row_.trace_table, meta.microsSinceEpoch());
+      PgRowBuffer& rows = rowsFor(table, record::ColumnSet::SipTrace);
+      for (const auto& user : record::tracedUserList(row_.traced_users)) {
+        row_.traced_user = user;
+        rows.add(meta, row_);
+      }
+      continue;
+    }
     std::string_view pattern = r->table.empty() ? record::reportTableName(r->sip.kind) : r->table;
     std::string_view table = names_.expand(pattern, meta.microsSinceEpoch());
-    PgRowBuffer* buf = nullptr;
-    for (auto& [name, rows] : tables_) {
-      if (name == table) buf = &rows;
-    }
-    if (!buf) {
-      const auto set = record::columnSetFor(r->sip.kind, options_.row.homer6_reports);
-      buf = &tables_.emplace_back(std::string(table), PgRowBuffer(set)).second;
-    }
-    buf->add(meta, row_);
+    rowsFor(table, record::columnSetFor(r->sip.kind, options_.row.homer6_reports)).add(meta, row_);
   }
   if (batch.empty()) return;
 

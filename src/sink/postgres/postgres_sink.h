@@ -11,7 +11,9 @@
 // Columns are the PostgreSQL columns of record/capture_columns.h, read from the record's one SIP
 // parse like every other store and printer; the table is the one the record carries (chosen by
 // the table-routing processor, strftime expanded here at capture time), created with its
-// indexes the first time a connection writes to it (see postgres_schema.h).
+// indexes the first time a connection writes to it (see postgres_schema.h). With trace_tables
+// (the agent's trace_to_database), a traced message goes to its sip_trace table instead, with
+// Kamailio's sip_trace columns, one row per traced user (record/traced_users.h).
 //
 // Failures: a batch that fails is retried at once, insert_retries times at most and within
 // insert_retry_timeout (Kamailio's rule, HEP-AND-MODULES.md §2.7), on a fresh connection each
@@ -46,6 +48,11 @@ struct PostgresSinkOptions {
   std::chrono::milliseconds flush_interval{200};  ///< a partial batch waits at most this long
   int insert_retries = 0;                         ///< insert_retries (0-500)
   std::chrono::seconds insert_retry_timeout{60};  ///< insert_retry_timeout (0-300 s)
+  /// The agent's trace_to_database: a traced message (the tracing rules stamped its table,
+  /// trace/sip_trace_rows.h) becomes rows of that sip_trace table, one per traced user,
+  /// instead of a sip_capture row. A collector leaves it off: traced HEP from an agent is
+  /// captured traffic like any other there.
+  bool trace_tables = false;
 
   /// The same settings as the embedded store's (the collector keeps one set of keys).
   [[nodiscard]] static PostgresSinkOptions from(core::DbUrl url, const StoreSinkOptions& store);
@@ -57,7 +64,7 @@ class PgRowBuffer {
  public:
   explicit PgRowBuffer(record::ColumnSet set);
   /// Appends one record's parameters, in the order of postgresColumns(set). `row` must be
-  /// buildCaptureRow() of `meta`.
+  /// buildCaptureRow() of `meta` (with its traced_user set, for a SipTrace row).
   void add(const core::CaptureMeta& meta, const record::CaptureRow& row);
   [[nodiscard]] record::ColumnSet columnSet() const { return set_; }
   [[nodiscard]] size_t rows() const { return rows_; }
@@ -124,6 +131,8 @@ class PostgresSink final : public Sink {
   PgConnPtr conn_;
   std::set<std::string, std::less<>> created_;               ///< tables known to exist (committed)
   std::vector<std::pair<std::string, PgRowBuffer>> tables_;  ///< the batch, per table
+  /// The buffer of `table` in this batch, made with `set` on first use.
+  PgRowBuffer& rowsFor(std::string_view table, record::ColumnSet set);
   record::CaptureRow row_;
   bool failing_ = false;  ///< last batch failed: log the recovery once
 };

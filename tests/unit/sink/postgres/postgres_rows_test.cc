@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/byte_reader.h"
+#include "hep/siphon_chunks.h"
 #include "record/utf8.h"
 #include "sink/postgres/postgres_connection.h"
 #include "sink/postgres/postgres_schema.h"
@@ -247,6 +248,74 @@ TEST(PostgresSchema, CreateTableQuotesTheNameAndIndexes) {
   }
   auto rtcp = postgresCreateTable("rtcp_capture", ColumnSet::Homer5Report);
   EXPECT_EQ(rtcp[0].find("callid"), std::string::npos);
+}
+
+// trace_to_database into PostgreSQL: Kamailio's sip_trace columns (§4.6) with the values its
+// siptrace writes, from the chunks the tracing rules stamp (trace/sip_trace_rows.h).
+TEST(PgRowBuffer, SipTraceRowHasKamailiosColumns) {
+  auto c = capture(kInvite, 1);
+  hep::setSiphonChunk(c, hep::kTraceTableChunk, "sip_trace");
+  hep::setSiphonChunk(c, hep::kTraceDirectionChunk, "in");
+  PgRowBuffer b(ColumnSet::SipTrace);
+  record::ParsedSip sip;
+  record::parseSip(c.meta, {}, sip);
+  CaptureRow row;
+  buildCaptureRow(c.meta, sip, {}, row);
+  row.traced_user = "alice";
+  b.add(c.meta, row);
+  auto at = [&](std::string_view col) {
+    return paramText(b, columnIndex(ColumnSet::SipTrace, col));
+  };
+  auto cols = postgresColumns(ColumnSet::SipTrace);
+  const std::vector<std::string_view> kamailio = {"time_stamp", "time_us", "callid", "traced_user",
+                                                  "msg",        "method",  "status", "fromip",
+                                                  "toip",       "fromtag", "totag",  "direction"};
+  ASSERT_GE(cols.size(), kamailio.size());
+  EXPECT_TRUE(std::equal(kamailio.begin(), kamailio.end(), cols.begin())) << "Kamailio's order";
+  EXPECT_EQ(at("time_stamp"), "2023-11-14 22:13:20");
+  EXPECT_EQ(at("time_us"), "42");
+  EXPECT_EQ(at("callid"), "call-1@example.com");
+  EXPECT_EQ(at("traced_user"), "alice");
+  EXPECT_EQ(at("method"), "INVITE");
+  EXPECT_EQ(at("status"), "");
+  EXPECT_EQ(at("fromip"), "udp:10.0.0.1:5060");
+  EXPECT_EQ(at("toip"), "udp:[::1]:5062");
+  EXPECT_EQ(at("fromtag"), "a1");
+  EXPECT_EQ(at("totag"), "");
+  EXPECT_EQ(at("direction"), "in");
+  EXPECT_EQ(at("correlation_id"), "call-1@example.com");
+  EXPECT_EQ(at("from_user"), "alice");
+  EXPECT_EQ(at("type"), "1");
+
+  // A reply: the CSeq's method, and its code as the status.
+  auto reply = capture(
+      "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/TCP 10.0.0.1:5060;branch=z9hG4bK1\r\n"
+      "From: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>;tag=b2\r\n"
+      "Call-ID: call-1@example.com\r\nCSeq: 1  INVITE\r\nContent-Length: 0\r\n\r\n",
+      1);
+  reply.meta.ip_proto = 6;
+  hep::setSiphonChunk(reply, hep::kTraceTableChunk, "sip_trace");
+  PgRowBuffer r(ColumnSet::SipTrace);
+  (void)addRow(r, reply.meta);
+  auto rat = [&](std::string_view col) {
+    return paramText(r, columnIndex(ColumnSet::SipTrace, col));
+  };
+  EXPECT_EQ(rat("method"), "INVITE");
+  EXPECT_EQ(rat("status"), "486");
+  EXPECT_EQ(rat("fromip"), "tcp:10.0.0.1:5060");
+  EXPECT_EQ(rat("totag"), "b2");
+  EXPECT_EQ(rat("traced_user"), "");
+  EXPECT_EQ(rat("direction"), "");
+}
+
+TEST(PostgresSchema, SipTraceTableHasKamailiosIndexes) {
+  auto sql = postgresCreateTable("sip_trace", ColumnSet::SipTrace);
+  EXPECT_NE(sql[0].find("PRIMARY KEY (id, time_stamp)"), std::string::npos) << sql[0];
+  std::string all;
+  for (const auto& s : sql) all += s + ";";
+  for (const char* col : {"(traced_user)", "(time_stamp)", "(fromip)", "(callid)"}) {
+    EXPECT_NE(all.find(col), std::string::npos) << col;
+  }
 }
 
 TEST(PostgresSchema, QuoteIdentDoublesQuotes) {
