@@ -238,7 +238,7 @@ core::Result<void, core::Failure> Agent::startLive() {
 }
 
 core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
-  auto opened = source::PcapFileSource::open(path);
+  auto opened = source::PcapFileSource::open(path, config_.filter);
   if (!opened) return core::unexpected(std::move(opened).error());
   files_read_.fetch_add(1, std::memory_order_relaxed);
   for (;;) {

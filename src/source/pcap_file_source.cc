@@ -46,7 +46,7 @@ CaptureFileFormat captureFileFormat(std::span<const std::byte> first_bytes) {
 }
 
 core::Result<std::unique_ptr<PcapFileSource>, core::Failure> PcapFileSource::open(
-    const std::string& path) {
+    const std::string& path, const std::string& filter) {
   // Sniff the magic ourselves: libpcap's "unknown file format" does not tell a user that the
   // file is, say, a NetMon capture or a text file.
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -66,6 +66,23 @@ core::Result<std::unique_ptr<PcapFileSource>, core::Failure> PcapFileSource::ope
                                                            errbuf.data());
   if (handle == nullptr) {
     return core::unexpected(fail(path, errbuf.data()));
+  }
+  if (!filter.empty()) {
+    // libpcap runs the program in user space on an offline handle: the same filter, the same
+    // frames as a live capture would have kept.
+    bpf_program prog{};
+    if (pcap_compile(handle, &prog, filter.c_str(), /*optimize=*/1, PCAP_NETMASK_UNKNOWN) != 0) {
+      core::Failure failure{path + ": bad filter '" + filter + "': " + pcap_geterr(handle), 2};
+      pcap_close(handle);
+      return core::unexpected(std::move(failure));
+    }
+    const int set = pcap_setfilter(handle, &prog);
+    pcap_freecode(&prog);
+    if (set != 0) {
+      auto failure = fail(path, "cannot set filter '" + filter + "': " + pcap_geterr(handle));
+      pcap_close(handle);
+      return core::unexpected(std::move(failure));
+    }
   }
   return std::unique_ptr<PcapFileSource>(new PcapFileSource(path, handle, format));
 }

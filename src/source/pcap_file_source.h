@@ -27,11 +27,13 @@ enum class CaptureFileFormat : uint8_t { NotCapture, Pcap, PcapNg };
 
 class PcapFileSource final : public PacketSource {
  public:
-  /// Opens `path`. Errors (exit code 1), each message starting with the path:
-  /// "PATH: cannot open: <reason>", "PATH: not a pcap or pcapng file (bad magic)",
-  /// "PATH: <libpcap's reason>" for a capture file libpcap rejects.
+  /// Opens `path`; with a `filter` (BPF, as tcpdump takes it), only the frames it passes are
+  /// handed out, as from a live capture with that filter. Errors, each message starting with
+  /// the path: "PATH: cannot open: <reason>", "PATH: not a pcap or pcapng file (bad magic)",
+  /// "PATH: <libpcap's reason>" for a capture file libpcap rejects (exit code 1);
+  /// "PATH: bad filter '...': <reason>" (exit code 2).
   [[nodiscard]] static core::Result<std::unique_ptr<PcapFileSource>, core::Failure> open(
-      const std::string& path);
+      const std::string& path, const std::string& filter = {});
 
   ~PcapFileSource() override;
   PcapFileSource(const PcapFileSource&) = delete;

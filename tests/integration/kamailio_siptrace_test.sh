@@ -5,7 +5,8 @@
 # with the right Call-ID, method, users, addresses, ports and timestamps.
 #
 # Usage: kamailio_siptrace_test.sh SIPHON_BINARY
-#   env: CALLS=10 (calls per case), CASES="udp:1 udp:2 udp:3 tcp:3 udp:3:transaction udp:3:dialog",
+#   env: CALLS=10 (calls per case),
+#        CASES="udp:1 udp:2 udp:3 tcp:3 udp:3:transaction udp:3:dialog udp:3:chain",
 #        KEEP=1 keeps the work directory.
 #
 # Per case: free ports (siptrace_check.py free-ports), siphon serve with its own SQLite file,
@@ -28,6 +29,14 @@
 # `siphon agent` with the equivalent [[trace]] rules, and its message set must be Kamailio's
 # (by Call-ID, CSeq, method/status and direction) plus the ACKs to the 2xx Kamailio misses.
 #
+# Chain (partial tracing, OpenSIPS's C / c): sipp -> Kamailio P1 -> Kamailio P2 -> sipp, both
+# proxies mirroring everything (core mode) to one collector, which then holds the P1 - P2 hop
+# twice. The SIP capture goes through two agents, one tracing for P1 and one for P2, in the two
+# setups an operator has: one capture point that sees the whole chain (a mirror port), with
+# scope d and C on P1's agent and c on P2's; and each agent on its proxy's host (the capture
+# filtered to that proxy's port), P1 tracing both sides and P2 only its callee side, as
+# OpenSIPS's tracing tips advise. Either way the two agents hold every message once.
+#
 # HEP over TCP: Kamailio 5.6 siptrace sends HEP with the duplicate_uri's transport
 # (siptrace_hep.c: dst.proto = trace_dup_uri->proto), so
 # duplicate_uri="sip:127.0.0.1:P;transport=tcp" works once Kamailio listens on TCP. Only HEPv3
@@ -42,7 +51,7 @@ SIPHON=$(realpath "${1:?usage: $0 SIPHON_BINARY}")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PEERS=$HERE/peers
 CALLS=${CALLS:-10}
-CASES=${CASES:-"udp:1 udp:2 udp:3 tcp:3 udp:3:transaction udp:3:dialog"}
+CASES=${CASES:-"udp:1 udp:2 udp:3 tcp:3 udp:3:transaction udp:3:dialog udp:3:chain"}
 TMP=$(mktemp -d /tmp/siphon-kamailio-it.XXXXXX)
 PIDS=()
 failures=0
@@ -239,11 +248,99 @@ run_case() {  # run_case udp|tcp HEP_VERSION core|transaction
   return $case_fail
 }
 
+
+# ---- partial tracing on a chain of two proxies -----------------------------------------------
+run_chain() {
+  local name="chain" dir=$TMP/chain
+  mkdir -p "$dir/run1" "$dir/run2"
+  local ports
+  read -r -a ports < <(python3 "$PEERS/siptrace_check.py" free-ports 6)
+  local cudp=${ports[0]} http=${ports[1]} k1=${ports[2]} k2=${ports[3]} uas=${ports[4]} uac=${ports[5]}
+  log "case $name: collector udp $cudp, kamailio P1 $k1 -> P2 $k2, sipp uas $uas uac $uac"
+  local case_fail=0
+  cfail() { echo "FAIL [$name]: $*"; case_fail=1; }
+
+  timeout 120 "$SIPHON" serve --listen "udp:127.0.0.1:$cudp" --db "sqlite:$dir/full.db" \
+    --http "127.0.0.1:$http" >"$dir/serve.out" 2>"$dir/serve.err" &
+  local serve_pid=$!
+  PIDS+=("$serve_pid")
+  wait_for 10 "siphon serve to listen" bash -c "grep -q '^listening on' '$dir/serve.out'" || { cat "$dir/serve.err"; return 1; }
+  timeout 100 tcpdump -i lo -n -s 0 -U -w "$dir/sip.pcap" \
+    "udp and (port $k1 or port $k2 or port $uas or port $uac) and not port $cudp" 2>"$dir/tcpdump.log" &
+  local tcpdump_pid=$!
+  PIDS+=("$tcpdump_pid")
+  wait_for 10 "tcpdump" grep -q listening "$dir/tcpdump.log" || return 1
+
+  local kams=() i next port
+  for i in 1 2; do
+    port=$k1; next="sip:127.0.0.1:$k2"
+    [ "$i" = 2 ] && { port=$k2; next="sip:127.0.0.1:$uas"; }
+    timeout 100 kamailio -DD -E -L "$MODULES" -f "$PEERS/kamailio-siptrace.cfg" -Y "$dir/run$i" \
+      -P "$dir/run$i/kamailio.pid" -A "COLLECTOR_URI=\"sip:127.0.0.1:$cudp\"" \
+      -A "SEND_SOCK=\"sip:127.0.0.1:$port\"" -A "UAS_URI=\"$next\"" -A "HEP_VER=3" \
+      -A "LISTEN_UDP=udp:127.0.0.1:$port" >"$dir/kamailio$i.log" 2>&1 &
+    kams+=($!)
+    PIDS+=($!)
+    wait_for 15 "kamailio P$i on udp:127.0.0.1:$port" udp_up "$port" || { tail -20 "$dir/kamailio$i.log"; return 1; }
+  done
+  (cd "$dir" && exec timeout 80 sipp -sf "$PEERS/sipp/uas.xml" -i 127.0.0.1 -p "$uas" -m "$CALLS" -nostdin \
+     -timeout 60s -trace_err >"$dir/sipp-uas.log" 2>&1) &
+  local uas_pid=$!
+  PIDS+=("$uas_pid")
+  wait_for 10 "sipp uas on $uas" udp_up "$uas" || return 1
+  (cd "$dir" && exec timeout 80 sipp "127.0.0.1:$k1" -sf "$PEERS/sipp/uac.xml" -s callee -i 127.0.0.1 -p "$uac" \
+     -m "$CALLS" -r 10 -d 200 -nostdin -timeout 60s -trace_err >"$dir/sipp-uac.log" 2>&1)
+  local uac_rc=$? ok
+  ok=$(grep -oE 'Successful call *\| *[0-9]+ *\| *[0-9]+' "$dir/sipp-uac.log" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
+  [ "$uac_rc" = 0 ] && [ "${ok:-0}" = "$CALLS" ] || cfail "sipp uac through two proxies: rc $uac_rc, ${ok:-?} of $CALLS calls successful"
+  sleep 0.5
+  for i in "${kams[@]}" "$uas_pid" "$tcpdump_pid"; do stop_pid "$i"; done
+  kill -TERM "$serve_pid"
+  for i in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+  stop_pid "$serve_pid"
+  PIDS=()
+  "$SIPHON" search --db "sqlite:$dir/full.db" --limit 100000 --format jsonl >"$dir/full.jsonl" 2>"$dir/full.err" ||
+    cfail "search of the collector: $(cat "$dir/full.err")"
+  tshark -r "$dir/sip.pcap" -d "udp.port==$k1,sip" -d "udp.port==$k2,sip" -Y sip -T fields -e udp.srcport \
+    -e udp.dstport -e sip.Call-ID -e sip.CSeq -e sip.Method -e sip.Status-Code -e frame.time_epoch \
+    >"$dir/wire.tsv" 2>/dev/null
+
+  # One agent per proxy, in each of the two setups: FLAGS of P1's and P2's rule, and the BPF
+  # filter each agent's capture has ("" = the whole chain).
+  local setup flags1 flags2 filter1 filter2 side flags filter
+  for setup in mirror host; do
+    if [ "$setup" = mirror ]; then
+      flags1=C; flags2=c; filter1=""; filter2=""
+    else
+      flags1=""; flags2=c; filter1="udp port $k1"; filter2="udp port $k2"
+    fi
+    for side in 1 2; do
+      flags=$flags1; filter=$filter1
+      [ "$side" = 2 ] && { flags=$flags2; filter=$filter2; }
+      printf '[[trace]]\nmethod = ["INVITE"]\nscope = "d"\nflags = "%s"\ncorrelation = "call-id"\n' "$flags" \
+        >"$dir/$setup$side.toml"
+      local args=(agent -c "$dir/$setup$side.toml" --pcap "$dir/sip.pcap" --db "sqlite:$dir/$setup$side.db")
+      [ -n "$filter" ] && args+=(--filter "$filter")
+      "$SIPHON" "${args[@]}" >"$dir/$setup$side.out" 2>"$dir/$setup$side.err" ||
+        cfail "agent for P$side ($setup): $(cat "$dir/$setup$side.err")"
+      "$SIPHON" search --db "sqlite:$dir/$setup$side.db" --limit 100000 --format jsonl >"$dir/$setup$side.jsonl" \
+        2>>"$dir/$setup$side.err" || cfail "search of the P$side agent's store ($setup)"
+    done
+    local full=()
+    [ "$setup" = mirror ] && full=(--full "$dir/full.jsonl")
+    python3 "$PEERS/siptrace_check.py" chain --case "$name-$setup" --wire "$dir/wire.tsv" --calls "$CALLS" \
+      --k1 "$k1" --k2 "$k2" --p1 "$dir/${setup}1.jsonl" --p2 "$dir/${setup}2.jsonl" "${full[@]}" || case_fail=1
+  done
+  return $case_fail
+}
+
 for c in $CASES; do
   IFS=: read -r transport hepv mode <<<"$c"
-  if ! run_case "$transport" "$hepv" "${mode:-core}"; then
+  runner=(run_case "$transport" "$hepv" "${mode:-core}")
+  [ "${mode:-}" = chain ] && runner=(run_chain)
+  if ! "${runner[@]}"; then
     failures=$((failures + 1))
-    echo "FAIL: case $c (logs in $TMP/$transport-v$hepv-${mode:-core})"
+    echo "FAIL: case $c (logs in $TMP/)"
   fi
   stop_all
 done

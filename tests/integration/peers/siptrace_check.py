@@ -8,6 +8,8 @@
                                     OUT.pcap (so `siphon decode` sees exactly one HEP per packet)
   check ARGS...                     compare siphon's stored records with the ground truth, see
                                     check() below; prints FAIL lines, exit 1 on any failure
+  compare-agent ARGS...             the agent's records against Kamailio's (compare_agent())
+  chain ARGS...                     partial tracing on a chain of two proxies (chain())
 """
 import collections
 import json
@@ -110,6 +112,20 @@ def load_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def load_wire(path):
+    """tshark's fields (udp.srcport, udp.dstport, Call-ID, CSeq, method, status, time) per SIP
+    message on the wire; a reply's method is its status code, as in the method column."""
+    wire = []
+    for l in open(path):
+        f = l.rstrip("\n").split("\t")
+        if len(f) < 7 or not f[2]:
+            continue
+        sport, dport, callid, cseq, method, status, ts = f[:7]
+        wire.append(dict(sport=int(sport), dport=int(dport), callid=callid, cseq=cseq,
+                         method=status if status else method, ts=float(ts)))
+    return wire
+
+
 def check(a):
     """a: dict of --key value options, see kamailio_siptrace_test.sh."""
     fails = []
@@ -145,14 +161,7 @@ def check(a):
         fail("search returned %d records, Kamailio sent %d HEP packets" % (len(recs), n_hep))
 
     # 3. the Call-IDs sipp used (from the SIP on the wire)
-    wire = []
-    for l in open(a["wire"]):
-        f = l.rstrip("\n").split("\t")
-        if len(f) < 7 or not f[2]:
-            continue
-        sport, dport, callid, cseq, method, status, ts = f[:7]
-        wire.append(dict(sport=int(sport), dport=int(dport), callid=callid, cseq=cseq,
-                         method=status if status else method, ts=float(ts)))
+    wire = load_wire(a["wire"])
     wire_callids = set(w["callid"] for w in wire)
     if len(wire_callids) != calls:
         fail("%d distinct Call-IDs on the wire, want %d" % (len(wire_callids), calls))
@@ -320,6 +329,64 @@ def compare_agent(a):
     return 1 if fails else 0
 
 
+def chain(a):
+    """Partial tracing (OpenSIPS's C / c, HEP-AND-MODULES.md §5.3) on a chain sipp UAC -> proxy
+    P1 -> proxy P2 -> sipp UAS: the records of the agent tracing for P1 (--p1) and of the one
+    tracing for P2 (--p2), together, hold every SIP message on the wire exactly once, keyed by
+    (Call-ID, CSeq, method/status, source port, destination port, capture time). --full, the
+    collector of both proxies' core-mode siptrace, holds the P1 - P2 hop twice (each proxy
+    mirrors what it sends and what it receives): the duplicates partial tracing avoids."""
+    k1, k2 = int(a["k1"]), int(a["k2"])
+    fails = []
+
+    def fail(msg):
+        fails.append(msg)
+        print("FAIL [%s]: %s" % (a["case"], msg))
+
+    def key(callid, cseq, method, sport, dport):
+        return (callid, cseq, str(method), sport, dport)
+
+    wire = load_wire(a["wire"])
+    calls = len(set(w["callid"] for w in wire))
+    if calls != int(a["calls"]):
+        fail("%d Call-IDs on the wire, want %s" % (calls, a["calls"]))
+    # A retransmission is the same key twice on the wire: the time tells the copies apart.
+    wk = collections.Counter(key(w["callid"], w["cseq"], w["method"], w["sport"], w["dport"])
+                             + (int(round(w["ts"] * 1e6)),) for w in wire)
+    got = {}
+    for side in ("p1", "p2"):
+        got[side] = collections.Counter(
+            key(r.get("callid"), r.get("cseq"), r.get("method"), r.get("source_port"),
+                r.get("destination_port")) + (r.get("micro_ts"),) for r in load_jsonl(a[side]))
+    both = got["p1"] & got["p2"]
+    if both:
+        fail("traced by both agents: %d, e.g. %s" % (sum(both.values()), list(both.elements())[:2]))
+    union = got["p1"] + got["p2"]
+    if union != wk:
+        fail("the two agents together differ from the wire (%d messages): missing %s; extra %s"
+             % (len(wire), list((wk - union).elements())[:3], list((union - wk).elements())[:3]))
+    hops = collections.Counter()
+    for side in ("p1", "p2"):
+        for k in got[side]:
+            hops[(side, tuple(sorted((k[3], k[4]))))] += got[side][k]
+    detail = ", ".join("%s %d-%d: %d" % (s, h[0], h[1], n) for (s, h), n in sorted(hops.items()))
+    if "full" in a:
+        full = collections.Counter(key(r.get("callid"), r.get("cseq"), r.get("method"),
+                                       r.get("source_port"), r.get("destination_port"))
+                                   for r in load_jsonl(a["full"]))
+        wire_keys = collections.Counter(k[:5] for k in wk.elements())
+        between = sum(n for k, n in wire_keys.items() if {k[3], k[4]} == {k1, k2})
+        doubled = sum(max(0, full[k] - n) for k, n in wire_keys.items())
+        if full - wire_keys - wire_keys or doubled != between:
+            fail("full tracing on both proxies: %d extra copies, want the %d messages between "
+                 "them once more" % (doubled, between))
+        detail += "; full tracing on both stores %d (the %d between P1 and P2 twice)" % (
+            sum(full.values()), between)
+    print("[%s] wire %d messages, p1 %d + p2 %d: %s" % (
+        a["case"], len(wire), sum(got["p1"].values()), sum(got["p2"].values()), detail))
+    return 1 if fails else 0
+
+
 def main(argv):
     if argv[1] == "free-ports":
         free_ports(int(argv[2]))
@@ -332,6 +399,12 @@ def main(argv):
         for k in it:
             opts[k.lstrip("-")] = next(it)
         return compare_agent(opts)
+    if argv[1] == "chain":
+        opts = {}
+        it = iter(argv[2:])
+        for k in it:
+            opts[k.lstrip("-")] = next(it)
+        return chain(opts)
     if argv[1] == "check":
         opts = {}
         it = iter(argv[2:])

@@ -91,6 +91,30 @@ TEST(PcapFileSource, DetectsFormatByMagicNotExtension) {
   EXPECT_EQ(countPackets(**cap), 1360u);
 }
 
+// `siphon agent --pcap F --filter BPF`: the frames a live capture with that filter would keep.
+TEST(PcapFileSource, AppliesABpfFilterToFileFrames) {
+  // sngrep__aaa.pcap: 691 frames; 18 of them (SIP) are to or from 200.68.120.81 (tshark -Y
+  // ip.addr==200.68.120.81).
+  auto all = PcapFileSource::open(dataFile("sngrep__aaa.pcap"));
+  ASSERT_TRUE(all.has_value()) << all.error().message;
+  const size_t n_all = countPackets(**all);
+  auto some = PcapFileSource::open(dataFile("sngrep__aaa.pcap"), "host 200.68.120.81");
+  ASSERT_TRUE(some.has_value()) << some.error().message;
+  const size_t n_some = countPackets(**some);
+  EXPECT_EQ(n_some, 18u);
+  EXPECT_EQ(n_all, 691u);
+  auto none = PcapFileSource::open(dataFile("sngrep__aaa.pcap"), "host 203.0.113.1");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(countPackets(**none), 0u);
+
+  const std::string path = dataFile("sngrep__aaa.pcap");
+  auto bad = PcapFileSource::open(path, "port banana(");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(bad.error().message.starts_with(path + ": bad filter 'port banana(': "))
+      << bad.error().message;
+  EXPECT_EQ(bad.error().exit_code, 2);
+}
+
 TEST(PcapFileSource, RejectsFileThatIsNotACaptureWithClearMessage) {
   const std::string path = dataFile("not-a-capture.pcap");
   auto src = PcapFileSource::open(path);
