@@ -27,6 +27,8 @@ constexpr size_t kReplayPerTurn = 2048;
 constexpr std::chrono::milliseconds kIdleWait{100};
 // Encode buffers above this size are freed after their batch.
 constexpr size_t kKeptPacketBytes = 16 * 1024;
+// HEPv3's length field is 16 bits: no packet (and so no spooled record) is longer.
+constexpr size_t kMaxHepPacketBytes = 65535;
 // A UDP datagram over IPv4 carries at most 65535 - 20 (IP) - 8 (UDP) bytes.
 constexpr size_t kMaxUdpPacketBytes = 65507;
 
@@ -54,7 +56,7 @@ core::Unexpected<core::Failure> configError(std::string message) {
 
 struct HepOutSink::Destination {
   HepConnectionPtr connection;
-  HepSpoolPtr spool;                    ///< stream destinations with a spool_dir only
+  DiskSpoolPtr spool;                    ///< stream destinations with a spool_dir only
   bool ever_connected = false;          ///< the next successful connect is a reconnect
   SteadyTime next_attempt{};            ///< no connect before this
   std::chrono::milliseconds backoff{0}; ///< the delay after the next failure
@@ -90,7 +92,7 @@ core::Result<void, core::Failure> HepOutSink::open() {
   }
   options_.encoding.max_packet_bytes =
       std::min(options_.encoding.max_packet_bytes,
-               any_udp ? kMaxUdpPacketBytes : size_t{HepSpool::kMaxRecordBytes});
+               any_udp ? kMaxUdpPacketBytes : kMaxHepPacketBytes);
 
   destinations_.clear();
   for (const auto& ep : options_.destinations) {
@@ -99,11 +101,11 @@ core::Result<void, core::Failure> HepOutSink::open() {
     SIPHON_TRY(d->connection->prepare());
     if (d->connection->isStream()) {
       if (!options_.spool_dir.empty()) {
-        HepSpoolOptions so;
+        DiskSpoolOptions so;
         so.directory = options_.spool_dir / spoolName(ep);
         so.max_bytes = options_.spool_max_bytes;
         so.segment_bytes = options_.spool_segment_bytes;
-        SIPHON_ASSIGN_OR_RETURN(d->spool, HepSpool::open(std::move(so)));
+        SIPHON_ASSIGN_OR_RETURN(d->spool, DiskSpool::open(std::move(so)));
       }
     } else {
       SIPHON_TRY(d->connection->connect());  // UDP: a local socket only, nothing to wait for
@@ -123,7 +125,7 @@ SinkTiming HepOutSink::timing() const {
 
 void HepOutSink::updatePending() {
   uint64_t n = 0;
-  for (const auto& d : destinations_) n += d->spool ? d->spool->pendingPackets() : 0;
+  for (const auto& d : destinations_) n += d->spool ? d->spool->pendingRecords() : 0;
   spool_pending_.store(n, std::memory_order_relaxed);
 }
 
@@ -238,7 +240,7 @@ void HepOutSink::spool(Destination& d, std::span<const std::byte> packet) {
     counters_.drop(HepOutDrop::SpoolError);
     return;
   }
-  if (appended->dropped_packets > 0) counters_.drop(HepOutDrop::SpoolFull, appended->dropped_packets);
+  if (appended->dropped_records > 0) counters_.drop(HepOutDrop::SpoolFull, appended->dropped_records);
   counters_.count(HepOutCount::Spooled);
 }
 

@@ -12,7 +12,7 @@
 //    together (sendmmsg). A send error (ECONNREFUSED from an earlier datagram's ICMP, ...) is
 //    counted, the packet tried once more, then dropped and counted.
 //  - TCP/TLS destinations keep one long-lived stream. When it breaks, or the collector is not
-//    there, packets go to that destination's on-disk HepSpool (hep_spool.h) and the sink
+//    there, packets go to that destination's on-disk DiskSpool (sink/spool/disk_spool.h) and the sink
 //    reconnects with exponential backoff (reconnect_min → reconnect_max). Once connected the
 //    spool is replayed in order before any new packet, so the collector sees the original
 //    order. Packets written into a stream just before the collector vanished may be lost in
@@ -42,7 +42,7 @@
 #include "core/result.h"
 #include "sink/hep_out/hep_connection.h"
 #include "sink/hep_out/hep_out_encoder.h"
-#include "sink/hep_out/hep_spool.h"
+#include "sink/spool/disk_spool.h"
 #include "sink/sink.h"
 
 namespace siphon::sink {

@@ -1,6 +1,6 @@
-// HepSpool on a real temporary directory: order, bounds, restart.
+// DiskSpool on a real temporary directory: order, bounds, restart.
 
-#include "sink/hep_out/hep_spool.h"
+#include "sink/spool/disk_spool.h"
 
 #include <unistd.h>
 
@@ -24,7 +24,7 @@ uint32_t numberOf(const std::vector<std::byte>& p) {
   return n;
 }
 
-class HepSpoolTest : public ::testing::Test {
+class DiskSpoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
@@ -34,18 +34,18 @@ class HepSpoolTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  HepSpoolPtr open(uint64_t max_bytes = 1 << 20, uint64_t segment_bytes = 70000) {
-    HepSpoolOptions o;
+  DiskSpoolPtr open(uint64_t max_bytes = 1 << 20, uint64_t segment_bytes = 70000) {
+    DiskSpoolOptions o;
     o.directory = dir_;
     o.max_bytes = max_bytes;
     o.segment_bytes = segment_bytes;
-    auto s = HepSpool::open(o);
+    auto s = DiskSpool::open(o);
     EXPECT_TRUE(s.has_value()) << s.error().message;
     return s.has_value() ? std::move(*s) : nullptr;
   }
 
   // Pops everything; returns the packet numbers in order.
-  std::vector<uint32_t> drain(HepSpool& s, uint64_t* lost_out = nullptr) {
+  std::vector<uint32_t> drain(DiskSpool& s, uint64_t* lost_out = nullptr) {
     std::vector<uint32_t> out;
     std::vector<std::byte> p;
     uint64_t lost = 0;
@@ -66,10 +66,10 @@ class HepSpoolTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(HepSpoolTest, ReplaysInOrderAcrossSegmentsAndDeletesThem) {
+TEST_F(DiskSpoolTest, ReplaysInOrderAcrossSegmentsAndDeletesThem) {
   auto s = open();
   for (uint32_t i = 0; i < 2000; ++i) ASSERT_TRUE(s->append(packet(i)).has_value());
-  EXPECT_EQ(s->pendingPackets(), 2000u);
+  EXPECT_EQ(s->pendingRecords(), 2000u);
   EXPECT_GT(segmentFiles(), 2u);  // 2000 x 104 bytes over 70000-byte segments
   auto got = drain(*s);
   ASSERT_EQ(got.size(), 2000u);
@@ -79,7 +79,7 @@ TEST_F(HepSpoolTest, ReplaysInOrderAcrossSegmentsAndDeletesThem) {
   EXPECT_EQ(s->diskBytes(), 0u);
 }
 
-TEST_F(HepSpoolTest, AppendsWhileReplayingKeepOrder) {
+TEST_F(DiskSpoolTest, AppendsWhileReplayingKeepOrder) {
   auto s = open();
   std::vector<std::byte> p;
   uint64_t lost = 0;
@@ -96,7 +96,7 @@ TEST_F(HepSpoolTest, AppendsWhileReplayingKeepOrder) {
   EXPECT_EQ(lost, 0u);
 }
 
-TEST_F(HepSpoolTest, FullSpoolDropsOldestSegmentsAndCountsThem) {
+TEST_F(DiskSpoolTest, FullSpoolDropsOldestSegmentsAndCountsThem) {
   // Segments of ~2 full-size records, at most 4 segments' worth of bytes.
   const uint64_t seg = 2 * (65535 + 4);
   auto s = open(4 * seg, seg);
@@ -104,10 +104,10 @@ TEST_F(HepSpoolTest, FullSpoolDropsOldestSegmentsAndCountsThem) {
   for (uint32_t i = 0; i < 20; ++i) {
     auto r = s->append(packet(i, 65535));
     ASSERT_TRUE(r.has_value());
-    dropped += r->dropped_packets;
+    dropped += r->dropped_records;
   }
   EXPECT_LE(s->diskBytes(), 4 * seg);
-  EXPECT_EQ(dropped + s->pendingPackets(), 20u);
+  EXPECT_EQ(dropped + s->pendingRecords(), 20u);
   EXPECT_GT(dropped, 0u);
   auto got = drain(*s);
   ASSERT_FALSE(got.empty());
@@ -117,7 +117,7 @@ TEST_F(HepSpoolTest, FullSpoolDropsOldestSegmentsAndCountsThem) {
   EXPECT_EQ(got.front(), dropped);
 }
 
-TEST_F(HepSpoolTest, ReopenReplaysWhatAnEarlierRunLeftAndCutsATornRecord) {
+TEST_F(DiskSpoolTest, ReopenReplaysWhatAnEarlierRunLeftAndCutsATornRecord) {
   {
     auto s = open();
     for (uint32_t i = 0; i < 1500; ++i) ASSERT_TRUE(s->append(packet(i)).has_value());
@@ -147,11 +147,65 @@ TEST_F(HepSpoolTest, ReopenReplaysWhatAnEarlierRunLeftAndCutsATornRecord) {
   EXPECT_EQ(drain(*s), std::vector<uint32_t>{7777});
 }
 
-TEST_F(HepSpoolTest, RefusesTooSmallALimitAndBadPackets) {
-  HepSpoolOptions o;
+// A database sink reads a batch, writes it, and consumes it only once the write committed.
+TEST_F(DiskSpoolTest, ACursorReadsAheadAndRewindsUntilConsumed) {
+  auto s = open(1 << 20, 70000);
+  for (uint32_t i = 0; i < 1500; ++i) ASSERT_TRUE(s->append(packet(i)).has_value());
+  std::vector<std::byte> p;
+  uint64_t lost = 0;
+  auto read = [&](size_t n) {
+    std::vector<uint32_t> out;
+    for (size_t i = 0; i < n && s->next(p, lost); ++i) out.push_back(numberOf(p));
+    return out;
+  };
+  auto first = read(1000);  // across several segments
+  ASSERT_EQ(first.size(), 1000u);
+  EXPECT_EQ(first.back(), 999u);
+  s->rewind();  // the write failed: the same records come again
+  EXPECT_EQ(read(3), (std::vector<uint32_t>{0, 1, 2}));
+  s->rewind();
+  EXPECT_EQ(read(1000).back(), 999u);
+  const size_t files_before = segmentFiles();
+  s->consume();
+  EXPECT_EQ(s->pendingRecords(), 500u);
+  EXPECT_LT(segmentFiles(), files_before) << "segments read to their end are deleted";
+  s->rewind();
+  EXPECT_EQ(read(1), std::vector<uint32_t>{1000});
+  // Appends land behind the cursor's records; the cursor reaches them.
+  ASSERT_TRUE(s->append(packet(5000)).has_value());
+  auto rest = read(1000);
+  ASSERT_EQ(rest.size(), 500u);
+  EXPECT_EQ(rest.back(), 5000u);
+  EXPECT_FALSE(s->next(p, lost));
+  s->consume();
+  EXPECT_TRUE(s->empty());
+  EXPECT_EQ(segmentFiles(), 0u);
+  EXPECT_EQ(lost, 0u);
+}
+
+// Records of a database batch are larger than a HEP packet; the suffix keeps kinds apart.
+TEST_F(DiskSpoolTest, LargerRecordsAndAnotherSuffix) {
+  DiskSpoolOptions o;
+  o.directory = dir_;
+  o.max_record_bytes = 1 << 20;
+  o.max_bytes = 8 << 20;
+  o.suffix = ".dbspool";
+  auto s = DiskSpool::open(o);
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  ASSERT_TRUE((*s)->append(packet(1, 300000)).has_value());
+  EXPECT_FALSE((*s)->append(packet(2, (1 << 20) + 1)).has_value());
+  EXPECT_EQ(segmentFiles(), 0u) << "no .hepspool file";
+  std::vector<std::byte> p;
+  uint64_t lost = 0;
+  ASSERT_TRUE((*s)->front(p, lost));
+  EXPECT_EQ(p.size(), 300000u);
+}
+
+TEST_F(DiskSpoolTest, RefusesTooSmallALimitAndBadPackets) {
+  DiskSpoolOptions o;
   o.directory = dir_;
   o.max_bytes = 1000;
-  EXPECT_FALSE(HepSpool::open(o).has_value());
+  EXPECT_FALSE(DiskSpool::open(o).has_value());
   auto s = open();
   EXPECT_FALSE(s->append({}).has_value());
   EXPECT_FALSE(s->append(packet(1, 65536)).has_value());

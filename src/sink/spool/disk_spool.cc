@@ -1,7 +1,7 @@
 // The spool's file handling. Records are written with one writev() each so that a crash
 // leaves at most one torn record, at the end of the newest segment; load() cuts it off.
 
-#include "sink/hep_out/hep_spool.h"
+#include "sink/spool/disk_spool.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,8 +21,6 @@
 namespace siphon::sink {
 namespace {
 
-constexpr std::string_view kSuffix = ".hepspool";
-
 core::Unexpected<core::Failure> fail(const std::string& what) {
   return core::unexpected(core::Failure{what + ": " + std::strerror(errno), 1});
 }
@@ -40,10 +38,10 @@ bool readExactly(int fd, std::byte* out, size_t n, uint64_t offset) {
 }
 
 // The sequence number of a segment file name, 0 for any other file.
-uint64_t seqOf(const std::filesystem::path& p) {
+uint64_t seqOf(const std::filesystem::path& p, std::string_view suffix) {
   const std::string name = p.filename().string();
-  if (!name.ends_with(kSuffix)) return 0;
-  std::string_view digits(name.data(), name.size() - kSuffix.size());
+  if (!name.ends_with(suffix)) return 0;
+  std::string_view digits(name.data(), name.size() - suffix.size());
   uint64_t seq = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
   if (ec != std::errc() || end != digits.data() + digits.size()) return 0;
@@ -52,34 +50,37 @@ uint64_t seqOf(const std::filesystem::path& p) {
 
 }  // namespace
 
-core::Result<HepSpoolPtr, core::Failure> HepSpool::open(HepSpoolOptions options) {
-  constexpr uint64_t kMinSegment = kMaxRecordBytes + kLengthPrefixBytes;
+core::Result<DiskSpoolPtr, core::Failure> DiskSpool::open(DiskSpoolOptions options) {
   if (options.directory.empty()) {
     return core::unexpected(core::Failure{"spool: no directory given", 2});
   }
-  if (options.max_bytes < 2 * kMinSegment) {
+  if (options.max_record_bytes == 0 || options.suffix.empty()) {
+    return core::unexpected(core::Failure{"spool: no record size or file suffix given", 2});
+  }
+  const uint64_t min_segment = uint64_t{options.max_record_bytes} + kLengthPrefixBytes;
+  if (options.max_bytes < 2 * min_segment) {
     return core::unexpected(core::Failure{
         "spool " + options.directory.string() + ": max bytes must be at least " +
-            std::to_string(2 * kMinSegment), 2});
+            std::to_string(2 * min_segment), 2});
   }
-  options.segment_bytes = std::clamp(options.segment_bytes, kMinSegment, options.max_bytes / 2);
-  HepSpoolPtr spool(new HepSpool(std::move(options)));
+  options.segment_bytes = std::clamp(options.segment_bytes, min_segment, options.max_bytes / 2);
+  DiskSpoolPtr spool(new DiskSpool(std::move(options)));
   SIPHON_TRY(spool->load());
   return spool;
 }
 
-HepSpool::~HepSpool() {
+DiskSpool::~DiskSpool() {
   closeReader();
   closeWriter();
 }
 
-std::filesystem::path HepSpool::pathOf(uint64_t seq) const {
+std::filesystem::path DiskSpool::pathOf(uint64_t seq) const {
   char name[32];
   std::snprintf(name, sizeof name, "%016llu", static_cast<unsigned long long>(seq));
-  return options_.directory / (std::string(name) + std::string(kSuffix));
+  return options_.directory / (std::string(name) + options_.suffix);
 }
 
-core::Result<void, core::Failure> HepSpool::load() {
+core::Result<void, core::Failure> DiskSpool::load() {
   std::error_code ec;
   std::filesystem::create_directories(options_.directory, ec);
   if (ec) {
@@ -88,7 +89,7 @@ core::Result<void, core::Failure> HepSpool::load() {
   }
   std::vector<uint64_t> seqs;
   for (const auto& entry : std::filesystem::directory_iterator(options_.directory, ec)) {
-    if (uint64_t seq = seqOf(entry.path()); seq != 0) seqs.push_back(seq);
+    if (uint64_t seq = seqOf(entry.path(), options_.suffix); seq != 0) seqs.push_back(seq);
   }
   if (ec) {
     return core::unexpected(core::Failure{
@@ -109,12 +110,12 @@ core::Result<void, core::Failure> HepSpool::load() {
     while (file_size - seg.bytes >= kLengthPrefixBytes &&
            readExactly(fd, prefix.data(), prefix.size(), seg.bytes)) {
       const uint32_t len = core::loadBe32(prefix.data());
-      if (len == 0 || len > kMaxRecordBytes ||
+      if (len == 0 || len > options_.max_record_bytes ||
           len > file_size - seg.bytes - kLengthPrefixBytes) {
         break;
       }
       seg.bytes += kLengthPrefixBytes + len;
-      ++seg.packets;
+      ++seg.records;
     }
     if (seg.bytes != file_size && ::ftruncate(fd, static_cast<off_t>(seg.bytes)) != 0) {
       auto f = fail("spool " + path.string());
@@ -123,70 +124,77 @@ core::Result<void, core::Failure> HepSpool::load() {
     }
     ::close(fd);
     next_seq_ = seq + 1;
-    if (seg.packets == 0) {
+    if (seg.records == 0) {
       std::filesystem::remove(path, ec);
       continue;
     }
-    pending_packets_ += seg.packets;
+    pending_records_ += seg.records;
     disk_bytes_ += seg.bytes;
     segments_.push_back(seg);
   }
+  cursor_ = {};
   return {};
 }
 
-core::Result<void, core::Failure> HepSpool::startSegment() {
+core::Result<void, core::Failure> DiskSpool::startSegment() {
   closeWriter();
   Segment seg;
   seg.seq = next_seq_++;
   const auto path = pathOf(seg.seq);
   write_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
   if (write_fd_ < 0) return fail("spool " + path.string());
-  segments_.push_back(seg);
+  segments_.push_back(seg);  // indices, and so the cursor, stay valid
   return {};
 }
 
-void HepSpool::closeReader() {
+void DiskSpool::closeReader() {
   if (read_fd_ >= 0) ::close(read_fd_);
   read_fd_ = -1;
 }
 
-void HepSpool::closeWriter() {
+void DiskSpool::closeWriter() {
   if (write_fd_ >= 0) ::close(write_fd_);
   write_fd_ = -1;
 }
 
-void HepSpool::dropOldest(uint64_t& dropped_packets) {
+void DiskSpool::removeOldest(uint64_t& dropped) {
   const Segment& seg = segments_.front();
-  dropped_packets += seg.packets - seg.read_packets;
-  pending_packets_ -= seg.packets - seg.read_packets;
+  dropped += seg.records - seg.consumed_records;
+  pending_records_ -= seg.records - seg.consumed_records;
   disk_bytes_ -= seg.bytes;
   if (read_seq_ == seg.seq) closeReader();
   if (segments_.size() == 1) closeWriter();
   std::error_code ec;
   std::filesystem::remove(pathOf(seg.seq), ec);
   segments_.pop_front();
-  front_size_ = 0;
+  if (cursor_.segment == 0) {
+    rewind();
+  } else {
+    --cursor_.segment;
+  }
 }
 
-core::Result<HepSpool::AppendResult, core::Failure> HepSpool::append(
-    std::span<const std::byte> packet) {
+core::Result<DiskSpool::AppendResult, core::Failure> DiskSpool::append(
+    std::span<const std::byte> record) {
   AppendResult result;
-  if (packet.empty() || packet.size() > kMaxRecordBytes) {
-    return core::unexpected(core::Failure{"spool: packet size out of range", 1});
+  if (record.empty() || record.size() > options_.max_record_bytes) {
+    return core::unexpected(core::Failure{"spool: record size out of range", 1});
   }
-  const uint64_t need = kLengthPrefixBytes + packet.size();
+  const uint64_t need = kLengthPrefixBytes + record.size();
   if (write_fd_ < 0 || segments_.back().bytes + need > options_.segment_bytes) {
     SIPHON_TRY(startSegment());
   }
   // Keep the newest: delete whole oldest segments (never the one taking appends).
   while (disk_bytes_ + need > options_.max_bytes && segments_.size() > 1) {
-    dropOldest(result.dropped_packets);
+    uint64_t dropped = 0;
+    removeOldest(dropped);
+    result.dropped_records += dropped;
   }
   Segment& seg = segments_.back();
   std::array<std::byte, kLengthPrefixBytes> prefix;
-  core::storeBe32(prefix.data(), static_cast<uint32_t>(packet.size()));
+  core::storeBe32(prefix.data(), static_cast<uint32_t>(record.size()));
   iovec iov[2] = {{prefix.data(), prefix.size()},
-                  {const_cast<std::byte*>(packet.data()), packet.size()}};
+                  {const_cast<std::byte*>(record.data()), record.size()}};
   ssize_t n = ::writev(write_fd_, iov, 2);
   if (n != static_cast<ssize_t>(need)) {
     auto f = n < 0 ? fail("spool " + pathOf(seg.seq).string())
@@ -197,23 +205,19 @@ core::Result<HepSpool::AppendResult, core::Failure> HepSpool::append(
     return f;
   }
   seg.bytes += need;
-  ++seg.packets;
-  ++pending_packets_;
+  ++seg.records;
+  ++pending_records_;
   disk_bytes_ += need;
   return result;
 }
 
-bool HepSpool::front(std::vector<std::byte>& out, uint64_t& dropped_packets) {
-  while (!segments_.empty()) {
-    Segment& seg = segments_.front();
-    if (seg.read_packets == seg.packets) {
-      // Fully sent. The newest segment is kept open for appends; older ones go.
-      if (segments_.size() == 1) return false;
-      closeReader();
-      disk_bytes_ -= seg.bytes;
-      std::error_code ec;
-      std::filesystem::remove(pathOf(seg.seq), ec);
-      segments_.pop_front();
+bool DiskSpool::next(std::vector<std::byte>& out, uint64_t& dropped_records) {
+  while (cursor_.segment < segments_.size()) {
+    Segment& seg = segments_[cursor_.segment];
+    if (cursor_.records >= seg.records) {
+      // The newest segment may still grow: the cursor waits at its end.
+      if (cursor_.segment + 1 >= segments_.size()) return false;
+      cursor_ = {cursor_.segment + 1, 0, 0};  // later segments have nothing consumed
       continue;
     }
     if (read_fd_ < 0 || read_seq_ != seg.seq) {
@@ -223,45 +227,72 @@ bool HepSpool::front(std::vector<std::byte>& out, uint64_t& dropped_packets) {
     }
     std::array<std::byte, kLengthPrefixBytes> prefix;
     uint32_t len = 0;
-    bool ok = read_fd_ >= 0 && readExactly(read_fd_, prefix.data(), prefix.size(), seg.read_offset);
+    bool ok = read_fd_ >= 0 && readExactly(read_fd_, prefix.data(), prefix.size(), cursor_.offset);
     if (ok) {
       len = core::loadBe32(prefix.data());
-      ok = len != 0 && len <= kMaxRecordBytes;
+      ok = len != 0 && len <= options_.max_record_bytes &&
+           len <= seg.bytes - cursor_.offset - kLengthPrefixBytes;
     }
     if (ok) {
       out.resize(len);
-      ok = readExactly(read_fd_, out.data(), len, seg.read_offset + kLengthPrefixBytes);
+      ok = readExactly(read_fd_, out.data(), len, cursor_.offset + kLengthPrefixBytes);
     }
     if (!ok) {
-      // Damaged on disk (or deleted under us): what is left of this segment is lost.
-      const uint64_t lost = seg.packets - seg.read_packets;
-      dropped_packets += lost;
-      pending_packets_ -= lost;
-      seg.read_packets = seg.packets;
-      seg.read_offset = seg.bytes;
+      // Damaged on disk (or deleted under us): what is left of this segment is lost. Appends
+      // must not land behind the damage, where no cursor would find them.
+      const uint64_t lost = seg.records - cursor_.records;
+      dropped_records += lost;
+      pending_records_ -= lost;
+      seg.records = cursor_.records;
+      if (cursor_.segment + 1 == segments_.size()) closeWriter();
       continue;
     }
-    front_size_ = kLengthPrefixBytes + len;
+    cursor_.offset += kLengthPrefixBytes + len;
+    ++cursor_.records;
     return true;
   }
   return false;
 }
 
-void HepSpool::popFront() {
-  if (front_size_ == 0 || segments_.empty()) return;
-  Segment& seg = segments_.front();
-  seg.read_offset += front_size_;
-  ++seg.read_packets;
-  --pending_packets_;
-  front_size_ = 0;
-  if (seg.read_packets == seg.packets && segments_.size() == 1) {
-    // Everything sent: start over with an empty directory instead of growing this file.
-    closeReader();
-    closeWriter();
+void DiskSpool::rewind() {
+  if (segments_.empty()) {
+    cursor_ = {};
+    return;
+  }
+  cursor_ = {0, segments_.front().consumed_offset, segments_.front().consumed_records};
+}
+
+void DiskSpool::consume() {
+  std::error_code ec;
+  auto removeFront = [&] {
+    const Segment& seg = segments_.front();
+    if (read_seq_ == seg.seq) closeReader();
+    if (segments_.size() == 1) closeWriter();
     disk_bytes_ -= seg.bytes;
-    std::error_code ec;
     std::filesystem::remove(pathOf(seg.seq), ec);
     segments_.pop_front();
+  };
+  // Segments the cursor has left behind were read to their end.
+  while (cursor_.segment > 0 && !segments_.empty()) {
+    const Segment& seg = segments_.front();
+    pending_records_ -= seg.records - seg.consumed_records;
+    removeFront();
+    --cursor_.segment;
+  }
+  if (segments_.empty()) {
+    cursor_ = {};
+    return;
+  }
+  Segment& seg = segments_.front();
+  pending_records_ -= cursor_.records - seg.consumed_records;
+  seg.consumed_offset = cursor_.offset;
+  seg.consumed_records = cursor_.records;
+  if (seg.consumed_records == seg.records) {
+    // All of it delivered: the newest segment too (start over with an empty directory rather
+    // than growing a file that is all consumed).
+    removeFront();
+    cursor_ = {};
+    rewind();
   }
 }
 
