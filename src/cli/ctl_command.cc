@@ -80,6 +80,19 @@ int runStats(const CtlFlags& f) {
       std::printf("memory.%-17s %s\n", part.c_str(), n.dump().c_str());
     }
   }
+  // Each sink's state and spool (the same as /health).
+  if (j->contains("sinks") && (*j)["sinks"].is_array()) {
+    for (const auto& s : (*j)["sinks"]) {
+      std::string line = "sink " + s.value("sink", "?") + ": " + s.value("state", "?");
+      if (s.value("spool_records", uint64_t{0}) > 0) {
+        line += ", spooled " + std::to_string(s.value("spool_records", uint64_t{0})) +
+                " records (" + std::to_string(s.value("spool_bytes", uint64_t{0})) +
+                " bytes, oldest " + std::to_string(s.value("spool_age_s", int64_t{0})) + " s)";
+      }
+      if (s.contains("error")) line += "; " + s.value("error", "");
+      std::printf("%s\n", line.c_str());
+    }
+  }
   // Every stage in the one shape: what it did, then what it dropped by reason.
   if (j->contains("stages") && (*j)["stages"].is_array()) {
     for (const auto& st : (*j)["stages"]) {

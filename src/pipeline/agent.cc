@@ -102,6 +102,8 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     }
     sink::StoreSinkOptions store;
     store.trace_to_database = true;
+    store.spool_dir = config_.db_spool_dir;
+    store.spool_max_bytes = config_.db_spool_max_bytes;
     store.store.trace_tables.push_back(config_.trace_table);
     for (const auto& rule : config_.trace_rules) {  // a sip_trace view per rule table
       if (!rule.actions.table.empty()) store.store.trace_tables.push_back(rule.actions.table);

@@ -76,6 +76,10 @@ core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, A
   if (*dialog_timeout) c.trace_state.dialog_timeout = std::chrono::seconds(**dialog_timeout);
   SIPHON_CONFIG_GET(spool, file.getString("hep_spool_dir"));
   if (*spool) c.spool_dir = **spool;
+  SIPHON_CONFIG_GET(db_spool, file.getString("spool_dir"));
+  if (*db_spool) c.db_spool_dir = **db_spool;
+  SIPHON_CONFIG_GET(db_spool_mb, file.getInt("spool_max_mb", 64, 1'048'576));
+  if (*db_spool_mb) c.db_spool_max_bytes = static_cast<uint64_t>(**db_spool_mb) << 20;
   SIPHON_CONFIG_GET(listen, file.getString("raw_socket_listen"));
   if (*listen) c.raw_socket_listen = **listen;
   SIPHON_CONFIG_GET(iface, file.getStrings("raw_interface"));

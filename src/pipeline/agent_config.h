@@ -39,6 +39,10 @@ struct AgentConfig {
   std::string trace_table = "sip_trace";  ///< siptrace's `table`: the default sip_trace table
   std::string db_url;                     ///< --db / db_url
   std::string spool_dir;                  ///< hep_spool_dir: unsent HEP for stream destinations
+  /// spool_dir / spool_max_mb: trace_to_database into PostgreSQL keeps its batches here while
+  /// the database is down (sink/database/database_sink.h); "" for none.
+  std::string db_spool_dir = "db-spool";
+  uint64_t db_spool_max_bytes = 1024ull << 20;
   std::string raw_socket_listen;          ///< "ip:port" or "ip:port1-port2"
   bool raw_moni_capture_on = false;       ///< raw_moni_capture_on (mirror port)
   bool raw_ipip_capture_on = false;       ///< raw_ipip_capture_on

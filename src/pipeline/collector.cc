@@ -13,7 +13,8 @@
 #include "route/relay_guard.h"
 #include "route/route_processor.h"
 #include "sink/hep_out/hep_out_sink.h"
-#include "sink/postgres/postgres_sink.h"
+#include "sink/database/database_sink.h"
+#include "sink/postgres/postgres_writer.h"
 #include "sink/store_sink.h"
 #include "source/tcp_hep_source.h"
 #include "source/tls_hep_source.h"
@@ -55,6 +56,34 @@ std::vector<core::Endpoint> relayDestinations(const std::vector<route::RouteRule
   return out;
 }
 
+// A spool subdirectory per database, named after it so that two collectors (or two
+// capture_mode profiles) sharing a spool_dir never read each other's: "postgres_db1_5432_siphon".
+std::string spoolName(const core::DbUrl& url) {
+  std::string name = std::string(url.schemeName()) + "_" +
+                     (url.host.empty() ? std::string("local") : url.host) + "_" +
+                     std::to_string(url.port) + "_" + url.database;
+  for (char& c : name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '.' || c == '-' || c == '_';
+    if (!plain) c = '_';
+  }
+  return name;
+}
+
+sink::DatabaseSinkOptions databaseSinkOptions(const core::DbUrl& url,
+                                              const sink::StoreSinkOptions& store) {
+  sink::DatabaseSinkOptions o;
+  o.name = std::string(url.schemeName()) + " " + url.redacted();
+  o.batch_size = store.batch_size;
+  o.flush_interval = store.flush_interval;
+  o.insert_retries = store.insert_retries;
+  o.insert_retry_timeout = store.insert_retry_timeout;
+  if (!store.spool_dir.empty()) o.spool_dir = std::filesystem::path(store.spool_dir) / spoolName(url);
+  o.spool_max_bytes = store.spool_max_bytes;
+  o.fields = store.row.fields;
+  return o;
+}
+
 }  // namespace
 
 core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db_url,
@@ -68,8 +97,13 @@ core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db
     return sink::SinkPtr(std::make_unique<sink::StoreSink>(std::move(options), clock));
   }
   if (url->scheme == core::DbScheme::Postgres) {
-    return sink::SinkPtr(std::make_unique<sink::PostgresSink>(
-        sink::PostgresSinkOptions::from(*url, store), clock));
+    sink::PostgresWriterOptions writer;
+    writer.url = *url;
+    writer.row = store.row;
+    writer.trace_tables = store.trace_to_database;
+    return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
+        databaseSinkOptions(*url, store),
+        std::make_unique<sink::PostgresWriter>(std::move(writer)), clock));
   }
   return core::unexpected(core::Failure{"db_url: " + std::string(url->schemeName()) +
                                             ":// is not supported yet (use sqlite: or postgres://)",

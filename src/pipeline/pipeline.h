@@ -95,6 +95,7 @@ class Pipeline final : public source::Ingress {
   [[nodiscard]] const std::vector<source::SourcePtr>& sources() const { return sources_; }
   [[nodiscard]] size_t laneCount() const { return lanes_.size(); }
   [[nodiscard]] Lane& lane(size_t i) { return *lanes_[i]; }
+  [[nodiscard]] const Lane& lane(size_t i) const { return *lanes_[i]; }
   [[nodiscard]] size_t queueDepth() const;
   [[nodiscard]] size_t queueBytes() const;
   /// The lanes' byte high-water marks, summed.

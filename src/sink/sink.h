@@ -39,6 +39,25 @@ struct SinkTiming {
   bool fill = true;
 };
 
+/// How a sink's destination is doing, for /health and `ctl stats` (a load balancer or an
+/// operator reads it; the counters say how much).
+enum class SinkState : uint8_t {
+  Ok,        ///< writing, nothing waiting
+  Retrying,  ///< a write is being retried, or the destination is back and a spool replays
+  Spooling,  ///< the destination fails: records go to the disk spool, none is lost
+  Down,      ///< the destination fails and records are dropped (no spool, or it fails too)
+};
+/// "ok", "retrying", "spooling", "down".
+[[nodiscard]] std::string_view sinkStateName(SinkState s);
+
+struct SinkHealth {
+  SinkState state = SinkState::Ok;
+  uint64_t spool_records = 0;  ///< records (or packets) waiting on disk
+  uint64_t spool_bytes = 0;
+  int64_t spool_age_s = 0;     ///< how long the oldest of them has waited
+  std::string error;           ///< the last failure while not Ok ("" otherwise)
+};
+
 class Sink {
  public:
   virtual ~Sink() = default;
@@ -64,6 +83,9 @@ class Sink {
   [[nodiscard]] virtual std::chrono::milliseconds idleWait() const { return timing().interval; }
   /// Whether write() reads Record::sip: the preset then puts the SIP parse in the chain.
   [[nodiscard]] virtual bool needsSipParse() const { return false; }
+
+  /// Any thread. Sinks without a remote destination are always Ok.
+  [[nodiscard]] virtual SinkHealth health() const { return {}; }
 
   [[nodiscard]] const core::StageCounters& stats() const { return counters_; }
 

@@ -36,8 +36,14 @@ struct StoreSinkOptions {
   std::chrono::milliseconds flush_interval{200};  ///< a partial batch waits at most this long
   int insert_retries = 0;                         ///< insert_retries (0-500)
   std::chrono::seconds insert_retry_timeout{60};  ///< insert_retry_timeout (0-300 s)
+  /// spool_dir / spool_max_mb: where an external database's batches wait while it is down
+  /// (sink/database/database_sink.h), one subdirectory per database; empty: no spool, a batch
+  /// the database refuses after insert_retries is dropped (storage_error). The embedded store
+  /// has no spool: it is the disk.
+  std::string spool_dir = "db-spool";
+  uint64_t spool_max_bytes = 1024ull << 20;
   /// The agent's trace_to_database: traced messages are sip_trace rows. PostgreSQL writes them
-  /// to those tables (PostgresSinkOptions::trace_tables); the embedded store keeps every
+  /// to those tables (PostgresWriterOptions::trace_tables); the embedded store keeps every
   /// record once and shows them through its sip_trace views either way.
   bool trace_to_database = false;
 };

@@ -55,8 +55,10 @@ void ApiServer::routes() {
     replyError(res, decision.status, decision.error);
     return httplib::Server::HandlerResponse::Handled;
   });
-  s.Get("/health", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("{\"status\":\"ok\"}", "application/json");
+  s.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+    int status = 200;
+    res.set_content(healthJson(pipeline_, status), "application/json");
+    res.status = status;
   });
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(metricsText(pipeline_), "text/plain; version=0.0.4");

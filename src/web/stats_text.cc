@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "pipeline/pipeline_totals.h"
+#include "sink/sink.h"
 
 namespace siphon::web {
 namespace {
@@ -69,7 +71,48 @@ Memory memoryOf(const pipeline::Pipeline& p, std::span<const core::StageSnapshot
   return m;
 }
 
+struct SinkReport {
+  std::string name;
+  sink::SinkHealth health;
+};
+
+std::vector<SinkReport> sinkReports(const pipeline::Pipeline& p) {
+  std::vector<SinkReport> out;
+  for (size_t i = 0; i < p.laneCount(); ++i) {
+    const auto& sink = p.lane(i).sink();
+    out.push_back({sink.stats().stage(), sink.health()});
+  }
+  return out;
+}
+
+nlohmann::json sinksJson(const std::vector<SinkReport>& reports) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& r : reports) {
+    nlohmann::json s = {{"sink", r.name},
+                        {"state", sink::sinkStateName(r.health.state)},
+                        {"spool_records", r.health.spool_records},
+                        {"spool_bytes", r.health.spool_bytes},
+                        {"spool_age_s", r.health.spool_age_s}};
+    // A database's message may hold any byte: never let it break the document.
+    if (!r.health.error.empty()) s["error"] = r.health.error;
+    list.push_back(std::move(s));
+  }
+  return list;
+}
+
 }  // namespace
+
+std::string healthJson(const pipeline::Pipeline& p, int& http_status) {
+  const auto reports = sinkReports(p);
+  std::string_view status = "ok";
+  for (const auto& r : reports) {
+    if (r.health.state == sink::SinkState::Down) status = "down";
+    if (r.health.state != sink::SinkState::Ok && status == "ok") status = "degraded";
+  }
+  http_status = status == "down" ? 503 : 200;
+  nlohmann::json j = {{"status", status}, {"sinks", sinksJson(reports)}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string statsJson(const pipeline::Pipeline& p) {
   const auto stages = p.snapshot();
@@ -100,6 +143,16 @@ std::string statsJson(const pipeline::Pipeline& p) {
                  {"queue_peak_bytes", mem.queue_peak},
                  {"store_cache_bytes", mem.store_cache},
                  {"other_bytes", mem.other}};
+  const auto reports = sinkReports(p);
+  uint64_t spool_records = 0;
+  int64_t spool_age = 0;
+  for (const auto& r : reports) {
+    spool_records += r.health.spool_records;
+    spool_age = std::max(spool_age, r.health.spool_age_s);
+  }
+  j["spool_records"] = spool_records;
+  j["spool_age_s"] = spool_age;
+  j["sinks"] = sinksJson(reports);
   nlohmann::json list = nlohmann::json::array();
   for (const auto& s : stages) {
     nlohmann::json counts = nlohmann::json::object(), drops = nlohmann::json::object();
@@ -108,7 +161,7 @@ std::string statsJson(const pipeline::Pipeline& p) {
     list.push_back({{"stage", s.stage}, {"kind", s.kind}, {"counts", counts}, {"dropped", drops}});
   }
   j["stages"] = std::move(list);
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string metricsText(const pipeline::Pipeline& p) {
@@ -158,6 +211,29 @@ std::string metricsText(const pipeline::Pipeline& p) {
   if (const auto* s = p.findSwitch("trace")) {
     metric("siphon_trace_on", "gauge", "1 when trace_on is on");
     line("siphon_trace_on", s->accepting() ? 1 : 0);
+  }
+  const auto reports = sinkReports(p);
+  metric("siphon_sink_state", "gauge",
+         "1 for each sink's state: ok, retrying, spooling (nothing lost) or down (dropping)");
+  for (const auto& r : reports) {
+    for (auto st : {sink::SinkState::Ok, sink::SinkState::Retrying, sink::SinkState::Spooling,
+                    sink::SinkState::Down}) {
+      line("siphon_sink_state{sink=\"" + label(r.name) + "\",state=\"" +
+               std::string(sink::sinkStateName(st)) + "\"}",
+           r.health.state == st ? 1 : 0);
+    }
+  }
+  metric("siphon_spool_records", "gauge", "records waiting in a sink's disk spool");
+  for (const auto& r : reports) {
+    line("siphon_spool_records{sink=\"" + label(r.name) + "\"}", r.health.spool_records);
+  }
+  metric("siphon_spool_bytes", "gauge", "bytes of a sink's disk spool files");
+  for (const auto& r : reports) {
+    line("siphon_spool_bytes{sink=\"" + label(r.name) + "\"}", r.health.spool_bytes);
+  }
+  metric("siphon_spool_age_seconds", "gauge", "how long the oldest spooled record has waited");
+  for (const auto& r : reports) {
+    line("siphon_spool_age_seconds{sink=\"" + label(r.name) + "\"}", r.health.spool_age_s);
   }
   metric("siphon_stage_total", "counter", "what each stage did, by counter");
   for (const auto& s : stages) {

@@ -11,9 +11,17 @@
 namespace siphon::web {
 
 /// {"received", "stored", "unparsed_sip", "relayed", "dropped", "dropped_by_reason", queue and
-/// store-batch figures, the switches' states, "stages": [{stage, kind, counts, dropped}]}.
+/// store-batch figures, the switches' states, "spool_records", "spool_age_s" (the sinks' disk
+/// spools together, the oldest), "sinks": [as /health's], "stages": [{stage, kind, counts,
+/// dropped}]}.
 [[nodiscard]] std::string statsJson(const pipeline::Pipeline& pipeline);
 /// The same in Prometheus text format 0.0.4.
 [[nodiscard]] std::string metricsText(const pipeline::Pipeline& pipeline);
+
+/// /health: {"status": "ok" | "degraded" | "down", "sinks": [{"sink", "state", "spool_records",
+/// "spool_bytes", "spool_age_s", "error"}]}, one entry per lane's sink. "degraded" when a sink
+/// retries or spools (nothing is lost), "down" when one drops records; `http_status` is 503
+/// for "down" so that a load balancer stops sending to this collector, else 200.
+[[nodiscard]] std::string healthJson(const pipeline::Pipeline& pipeline, int& http_status);
 
 }  // namespace siphon::web

@@ -109,6 +109,13 @@ class HepOutSink final : public Sink {
 
   /// Packets waiting in all spools (approximate while the lane runs).
   [[nodiscard]] uint64_t spooledPending() const { return spool_pending_.load(); }
+  /// Spooling while any packet waits in a spool (a stream destination is or was down).
+  [[nodiscard]] SinkHealth health() const override {
+    SinkHealth h;
+    h.spool_records = spooledPending();
+    if (h.spool_records > 0) h.state = SinkState::Spooling;
+    return h;
+  }
 
  private:
   struct Destination;

@@ -1,19 +1,23 @@
-// The PostgreSQL sink's pure parts, without a server: the parameters of a row (order, NULLs,
-// binary msg, repaired text), the table DDL, and the HEP chunk column round trip. The sink
-// against a real server is tests/integration/postgres_sink_test.sh.
+// The PostgreSQL writer's pure parts, without a server: the binary COPY data of a batch (its
+// framing, each value's wire form, NULLs, byte-exact msg, repaired text), the table DDL, and
+// the HEP chunk column round trip. The writer against a real server is
+// tests/integration/postgres_sink_test.sh.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "core/byte_order.h"
 #include "core/byte_reader.h"
 #include "hep/siphon_chunks.h"
 #include "record/utf8.h"
 #include "sink/postgres/postgres_connection.h"
 #include "sink/postgres/postgres_schema.h"
-#include "sink/postgres/postgres_sink.h"
+#include "sink/postgres/pg_row_buffer.h"
 
 namespace siphon::sink {
 namespace {
@@ -62,10 +66,70 @@ RowKind addRow(PgRowBuffer& b, const core::CaptureMeta& meta,
   return row.kind();
 }
 
-std::string paramText(const PgRowBuffer& b, size_t i) {
-  auto p = b.param(i);
-  return p.value ? std::string(p.value, static_cast<size_t>(p.length)) : "<null>";
+// One field of the COPY data: its bytes, or nullopt for NULL, with the column's wire type.
+struct Field {
+  std::optional<std::string> bytes;
+  PgWireType type;
+};
+
+// Reads PgRowBuffer's COPY data back (PostgreSQL docs, "COPY", Binary Format), row-major.
+std::vector<Field> copyFields(PgRowBuffer& b) {
+  std::vector<PgWireType> types;
+  for (const auto& c : record::captureColumns(b.columnSet())) {
+    if (c.in(record::kInPostgres)) types.push_back(pgWireType(c.postgres_type));
+  }
+  auto data = b.copyData();
+  core::ByteReader r(data);
+  auto sig = r.take(11);
+  EXPECT_TRUE(sig && std::memcmp(sig->data(), "PGCOPY\n\377\r\n\0", 11) == 0);
+  EXPECT_EQ(r.readU32be(), 0u);
+  EXPECT_EQ(r.readU32be(), 0u);
+  std::vector<Field> out;
+  for (;;) {
+    auto n = r.readU16be();
+    if (!n) {
+      ADD_FAILURE() << "no trailer";
+      break;
+    }
+    if (*n == 0xFFFF) break;
+    EXPECT_EQ(*n, types.size());
+    for (size_t i = 0; i < *n; ++i) {
+      auto len = r.readU32be();
+      if (!len) return out;
+      if (*len == 0xFFFFFFFF) {
+        out.push_back({std::nullopt, types[i]});
+        continue;
+      }
+      auto v = r.take(*len);
+      if (!v) return out;
+      out.push_back({std::string(core::asText(*v)), types[i]});
+    }
+  }
+  EXPECT_TRUE(r.empty()) << "bytes after the trailer";
+  return out;
 }
+
+// A field as the text psql would print (timestamps as dates, integers in decimal).
+std::string fieldText(const Field& f) {
+  if (!f.bytes) return "<null>";
+  const auto* p = reinterpret_cast<const std::byte*>(f.bytes->data());
+  switch (f.type) {
+    case PgWireType::Timestamp:
+      return record::formatSqlDate(static_cast<int64_t>(core::loadBe64(p)) / 1'000'000 + 946'684'800);
+    case PgWireType::Int2:
+      return std::to_string(static_cast<int16_t>(core::loadBe16(p)));
+    case PgWireType::Int4:
+      return std::to_string(static_cast<int32_t>(core::loadBe32(p)));
+    case PgWireType::Int8:
+      return std::to_string(static_cast<int64_t>(core::loadBe64(p)));
+    case PgWireType::Bool:
+      return (*f.bytes)[0] ? "t" : "f";
+    default:
+      return *f.bytes;
+  }
+}
+
+std::string paramText(PgRowBuffer& b, size_t i) { return fieldText(copyFields(b).at(i)); }
 
 size_t columnIndex(ColumnSet set, std::string_view name) {
   auto cols = postgresColumns(set);
@@ -100,10 +164,9 @@ TEST(PgRowBuffer, SipRowHasEveryColumnInOrder) {
   EXPECT_EQ(at("hep_chunks"), "");
   // Text columns are valid UTF-8 without NUL; msg keeps every byte.
   EXPECT_EQ(at("user_agent"), "x\xEF\xBF\xBD\xEF\xBF\xBDy");
-  auto msg = b.param(columnIndex(ColumnSet::Sip, "msg"));
-  EXPECT_EQ(msg.format, 1);
-  ASSERT_EQ(static_cast<size_t>(msg.length), payload.size());
-  EXPECT_EQ(std::memcmp(msg.value, payload.data(), payload.size()), 0);
+  auto msg = copyFields(b).at(columnIndex(ColumnSet::Sip, "msg"));
+  EXPECT_EQ(msg.type, PgWireType::Bytea);
+  EXPECT_EQ(msg.bytes, payload);
 }
 
 TEST(PgRowBuffer, EveryTextParameterIsValidUtf8WithoutNul) {
@@ -118,15 +181,15 @@ TEST(PgRowBuffer, EveryTextParameterIsValidUtf8WithoutNul) {
     PgRowBuffer b(ColumnSet::Sip);
     ASSERT_EQ(addRow(b, c.meta), RowKind::Sip);
     auto names = postgresColumns(ColumnSet::Sip);
-    for (size_t i = 0; i < b.columns(); ++i) {
-      auto p = b.param(i);
-      if (!p.value || p.format == 1) continue;
-      std::string_view v(p.value, static_cast<size_t>(p.length));
+    auto fields = copyFields(b);
+    ASSERT_EQ(fields.size(), b.columns());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (!fields[i].bytes || fields[i].type != PgWireType::Text) continue;
+      const std::string& v = *fields[i].bytes;
       EXPECT_TRUE(record::isValidUtf8(v)) << names[i] << ": " << v;
-      EXPECT_EQ(v.find('\0'), std::string_view::npos) << names[i];
-      EXPECT_EQ(p.value[p.length], '\0') << names[i] << ": libpq reads text up to a NUL";
+      EXPECT_EQ(v.find('\0'), std::string::npos) << names[i];
     }
-    EXPECT_EQ(b.param(columnIndex(ColumnSet::Sip, "msg")).format, 1);
+    EXPECT_EQ(fields.at(columnIndex(ColumnSet::Sip, "msg")).bytes, payload);
   }
 }
 

@@ -1,0 +1,66 @@
+#pragma once
+// PostgresWriter: how a batch goes into PostgreSQL (db_url = postgres://...), the BatchWriter
+// behind the collector's PostgreSQL storage lane (sink/database/database_sink.h says what
+// happens when it fails: retries, the spool, the replay).
+//
+// A batch is one transaction: per target table one `COPY table (columns) FROM STDIN (FORMAT
+// binary)` of the batch's rows (pg_row_buffer.h). The table is the one the record carries
+// (chosen by the table-routing processor, strftime expanded here at capture time), created
+// with its indexes the first time a connection writes to it (postgres_schema.h). With
+// trace_tables (the agent's trace_to_database), a traced message goes to its sip_trace table
+// instead, with Kamailio's sip_trace columns, one row per traced user (record/traced_users.h).
+//
+// One connection, confined to the lane's thread (libpq connections are not thread-safe).
+
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/db_url.h"
+#include "core/result.h"
+#include "process/table_router.h"
+#include "record/capture_columns.h"
+#include "record/capture_row.h"
+#include "sink/database/batch_writer.h"
+#include "sink/postgres/pg_row_buffer.h"
+#include "sink/postgres/postgres_connection.h"
+
+namespace siphon::sink {
+
+struct PostgresWriterOptions {
+  core::DbUrl url;                ///< scheme Postgres
+  record::CaptureRowOptions row;  ///< capture_node (the node column), homer5_on
+  /// The agent's trace_to_database: a traced message (the tracing rules stamped its table,
+  /// trace/sip_trace_rows.h) becomes rows of that sip_trace table, one per traced user,
+  /// instead of a sip_capture row. A collector leaves it off: traced HEP from an agent is
+  /// captured traffic like any other there.
+  bool trace_tables = false;
+};
+
+class PostgresWriter final : public BatchWriter {
+ public:
+  explicit PostgresWriter(PostgresWriterOptions options) : options_(std::move(options)) {}
+
+  [[nodiscard]] core::Result<void, core::Failure> open() override;
+  [[nodiscard]] core::Result<void, core::Failure> write(
+      std::span<const record::RecordPtr> batch) override;
+  void disconnect() override;
+
+ private:
+  /// The buffer of `table` in this batch, made with `set` on first use.
+  PgRowBuffer& rowsFor(std::string_view table, record::ColumnSet set);
+  [[nodiscard]] core::Result<void, core::Failure> copyRows(const std::string& table,
+                                                           PgRowBuffer& rows);
+
+  PostgresWriterOptions options_;
+  process::TableNames names_;
+  PgConnPtr conn_;
+  std::set<std::string, std::less<>> created_;  ///< tables known to exist (committed)
+  std::vector<std::pair<std::string, PgRowBuffer>> tables_;  ///< the batch, per table
+  record::CaptureRow row_;
+};
+
+}  // namespace siphon::sink
