@@ -8,9 +8,10 @@
 #                 what the PostgreSQL sink can sustain, whatever the load generator's rate
 # Bounded in count and time; every process started here is stopped by PID.
 #
-#   bench/load/postgres_ingest.sh BUILD_DIR [COUNT=200000] [RATE=50000]
+#   bench/load/postgres_ingest.sh BUILD_DIR [COUNT=200000] [RATE=50000] [CONFIG.toml]
+#   (CONFIG: more collector keys, e.g. db_connections = 1)
 set -euo pipefail
-BUILD=${1:?build dir}; COUNT=${2:-200000}; RATE=${3:-50000}
+BUILD=${1:?build dir}; COUNT=${2:-200000}; RATE=${3:-50000}; CONFIG=${4:-}
 SIPHON=$BUILD/src/cli/siphon; LOAD=$BUILD/bench/load/siphon-hep-load
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 DIR=$(mktemp -d /tmp/siphon-pg-bench.XXXXXX)
@@ -31,7 +32,8 @@ as_pg "$BIN/pg_ctl" -D "$DIR/pg/data" -w -l "$DIR/pg/server.log" \
   start >/dev/null
 PGPID=$(head -1 "$DIR/pg/data/postmaster.pid")
 "$BIN/psql" -X -q -h "$DIR/pg" -p "$PGPORT" -U postgres -c "CREATE DATABASE bench" >/dev/null
-"$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --db "postgres://postgres@127.0.0.1:$PGPORT/bench" \
+CONF_ARGS=(); [ -n "$CONFIG" ] && CONF_ARGS=(-c "$CONFIG")
+"$SIPHON" serve "${CONF_ARGS[@]}" --listen "udp:127.0.0.1:$PORT" --db "postgres://postgres@127.0.0.1:$PGPORT/bench" \
   --http "127.0.0.1:$HTTP" >"$DIR/serve.out" 2>"$DIR/serve.err" &
 PID=$!
 for _ in $(seq 100); do grep -q "^http on" "$DIR/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -57,4 +59,4 @@ print("sent %d at %d/s: received %d, stored %d, dropped %d %s" % (count, rate, d
 print("wall rows/s %.0f (%.2f s)" % (d["stored"] / (t1 - t0), t1 - t0))
 if busy: print("sink rows/s %.0f (%d transactions, %.2f s inside them, longest %.0f ms)" % (d["stored"] / busy, d.get("store_batches", 0), busy, d.get("store_batch_ms_max", 0)))
 ' "$t0" "$t1" "$COUNT" "$RATE"
-"$BIN/psql" -X -q -At -h "$DIR/pg" -p "$PGPORT" -U postgres -d bench -c "SELECT 'rows in sip_capture: ' || count(*) FROM sip_capture"
+"$BIN/psql" -X -q -At -h "$DIR/pg" -p "$PGPORT" -U postgres -d bench -c "SELECT 'rows in sip_capture: ' || count(*) || ', ' || pg_size_pretty(pg_total_relation_size('sip_capture')) || ' with indexes and TOAST (' || pg_total_relation_size('sip_capture') / greatest(count(*), 1) || ' B/row)' FROM sip_capture"

@@ -78,6 +78,7 @@ sink::DatabaseSinkOptions databaseSinkOptions(const core::DbUrl& url,
   o.flush_interval = store.flush_interval;
   o.insert_retries = store.insert_retries;
   o.insert_retry_timeout = store.insert_retry_timeout;
+  o.connections = store.db_connections;
   if (!store.spool_dir.empty()) o.spool_dir = std::filesystem::path(store.spool_dir) / spoolName(url);
   o.spool_max_bytes = store.spool_max_bytes;
   o.fields = store.row.fields;
@@ -103,7 +104,7 @@ core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db
     writer.trace_tables = store.trace_to_database;
     return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
         databaseSinkOptions(*url, store),
-        std::make_unique<sink::PostgresWriter>(std::move(writer)), clock));
+        [&writer] { return std::make_unique<sink::PostgresWriter>(writer); }, clock));
   }
   return core::unexpected(core::Failure{"db_url: " + std::string(url->schemeName()) +
                                             ":// is not supported yet (use sqlite: or postgres://)",

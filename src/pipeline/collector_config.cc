@@ -141,6 +141,8 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*retries) c.store.insert_retries = static_cast<int>(**retries);
   SIPHON_CONFIG_GET(retry_timeout, file.getInt("insert_retry_timeout", 0, 300));
   if (*retry_timeout) c.store.insert_retry_timeout = std::chrono::seconds(**retry_timeout);
+  SIPHON_CONFIG_GET(db_conns, file.getInt("db_connections", 1, 16));
+  if (*db_conns) c.store.db_connections = static_cast<size_t>(**db_conns);
   SIPHON_CONFIG_GET(db_spool, file.getString("spool_dir"));
   if (*db_spool) c.store.spool_dir = **db_spool;
   SIPHON_CONFIG_GET(db_spool_mb, file.getInt("spool_max_mb", 64, 1'048'576));

@@ -47,6 +47,8 @@ struct Table {
   std::string name;
   bool sip = false;    ///< has the SIP columns (callid, users, type)
   bool trace = false;  ///< a sip_trace table (traced_user): one row per traced user
+  bool micro_ts = false;       ///< the column every search reads its time from
+  std::string_view time_column;  ///< date or time_stamp (whole seconds, indexed); "" none
 };
 
 struct Where {
@@ -73,8 +75,20 @@ Where whereFor(const SearchQuery& q, const Table& t) {
   Where w;
   // A sip_trace table holds a message once per traced user, always once with '' (§4.3).
   if (t.trace) w.add("traced_user = ''");
-  if (q.since) w.add("micro_ts >= " + w.param(std::to_string(q.since)) + "::int8");
-  if (q.until) w.add("micro_ts <= " + w.param(std::to_string(q.until)) + "::int8");
+  // The indexed time column (whole seconds) narrows the scan; micro_ts decides.
+  const std::string time(t.time_column);
+  if (q.since) {
+    if (!time.empty()) {
+      w.add(time + " >= " + w.param(record::formatSqlDate(q.since / 1'000'000)) + "::timestamp");
+    }
+    w.add("micro_ts >= " + w.param(std::to_string(q.since)) + "::int8");
+  }
+  if (q.until) {
+    if (!time.empty()) {
+      w.add(time + " <= " + w.param(record::formatSqlDate(q.until / 1'000'000)) + "::timestamp");
+    }
+    w.add("micro_ts <= " + w.param(std::to_string(q.until)) + "::int8");
+  }
   if (!q.correlation.empty()) w.add("correlation_id = " + w.param(q.correlation));
   if (sip) {
     if (!q.call_id.empty()) w.add("callid = " + w.param(q.call_id));
@@ -122,24 +136,42 @@ T integer(PGresult* r, int row, int col) {
 }
 
 core::Result<std::vector<Table>, core::Failure> captureTables(pg_conn* conn) {
-  // Tables (plain or partitioned) of the current schema with the sink's layout.
+  // Tables (plain or partitioned) of the current schema with the writer's layout
+  // (hep_chunks), and the columns that say what kind each is.
   const char* sql =
-      "SELECT c.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid "
-      "AND a.attname = 'callid' AND NOT a.attisdropped), EXISTS (SELECT 1 FROM pg_attribute a "
-      "WHERE a.attrelid = c.oid AND a.attname = 'traced_user' AND NOT a.attisdropped) "
-      "FROM pg_class c "
-      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
-      "AND n.nspname = current_schema() AND EXISTS (SELECT 1 FROM pg_attribute a "
-      "WHERE a.attrelid = c.oid AND a.attname = 'hep_chunks' AND NOT a.attisdropped) "
-      "ORDER BY c.relname";
+      "SELECT c.relname, a.attname FROM pg_class c "
+      "JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+      "WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() "
+      "AND a.attname IN ('hep_chunks', 'callid', 'traced_user', 'micro_ts', 'date', "
+      "'time_stamp') ORDER BY c.relname";
   sink::PgResultPtr r(PQexec(conn, sql));
   if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
     return core::unexpected(core::Failure{"listing tables: " + sink::pgError(conn), 1});
   }
-  std::vector<Table> out;
+  std::vector<Table> all;
+  std::vector<bool> has_chunks;
   for (int i = 0; i < PQntuples(r.get()); ++i) {
-    out.push_back({std::string(value(r.get(), i, 0)), value(r.get(), i, 1) == "t",
-                   value(r.get(), i, 2) == "t"});
+    const std::string_view name = value(r.get(), i, 0), column = value(r.get(), i, 1);
+    if (all.empty() || all.back().name != name) {
+      Table t;
+      t.name = std::string(name);
+      all.push_back(std::move(t));
+      has_chunks.push_back(false);
+    }
+    Table& t = all.back();
+    if (column == "hep_chunks") has_chunks.back() = true;
+    if (column == "callid") t.sip = true;
+    if (column == "traced_user") t.trace = true;
+    if (column == "micro_ts") t.micro_ts = true;
+    if (column == "date") t.time_column = "date";
+    if (column == "time_stamp") t.time_column = "time_stamp";
+  }
+  std::vector<Table> out;
+  for (size_t i = 0; i < all.size(); ++i) {
+    // Homer-6 report tables (homer5_on = 0) keep their time as tss/tsu, without micro_ts.
+    // TODO(#12): read them too.
+    if (has_chunks[i] && all[i].micro_ts) out.push_back(std::move(all[i]));
   }
   return out;
 }

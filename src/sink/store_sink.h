@@ -41,6 +41,9 @@ struct StoreSinkOptions {
   /// the database refuses after insert_retries is dropped (storage_error). The embedded store
   /// has no spool: it is the disk.
   std::string spool_dir = "db-spool";
+  /// db_connections: an external database takes a large batch in this many parts at once,
+  /// each on its own connection (its own server process), each its own transaction.
+  size_t db_connections = 2;
   uint64_t spool_max_bytes = 1024ull << 20;
   /// The agent's trace_to_database: traced messages are sip_trace rows. PostgreSQL writes them
   /// to those tables (PostgresWriterOptions::trace_tables); the embedded store keeps every

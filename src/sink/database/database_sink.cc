@@ -46,15 +46,17 @@ constexpr uint32_t kMaxSpoolRecordBytes = 16u << 20;
 
 }  // namespace
 
-DatabaseSink::DatabaseSink(DatabaseSinkOptions options, BatchWriterPtr writer,
+DatabaseSink::DatabaseSink(DatabaseSinkOptions options, const WriterFactory& make_writer,
                            const core::Clock& clock)
-    : Sink(options.name, {kCounts, kDrops}),
-      options_(std::move(options)),
-      writer_(std::move(writer)),
-      clock_(clock) {}
+    : Sink(options.name, {kCounts, kDrops}), options_(std::move(options)), clock_(clock) {
+  options_.connections = std::max<size_t>(1, options_.connections);
+  for (size_t i = 0; i < options_.connections; ++i) writers_.push_back(make_writer());
+  crew_ = std::make_unique<WriterCrew>(options_.connections - 1);
+}
 
 DatabaseSink::~DatabaseSink() {
-  if (writer_) writer_->disconnect();
+  crew_.reset();
+  for (auto& w : writers_) w->disconnect();
 }
 
 core::Result<void, core::Failure> DatabaseSink::open() {
@@ -80,7 +82,8 @@ core::Result<void, core::Failure> DatabaseSink::open() {
       setState(SinkState::Retrying);
     }
   }
-  return writer_->open();
+  for (auto& w : writers_) SIPHON_TRY(w->open());
+  return {};
 }
 
 SinkTiming DatabaseSink::timing() const {
@@ -136,21 +139,17 @@ void DatabaseSink::findOldest() {
 }
 
 core::Result<void, core::Failure> DatabaseSink::writeWithRetries(
-    std::span<const record::RecordPtr> batch) {
+    size_t w, std::span<const record::RecordPtr> part) {
   // insert_retries / insert_retry_timeout as Kamailio: retry at once, stop after the count or
   // once the time is exceeded (docs/HEP-AND-MODULES.md §2.7).
   auto first_failure = clock_.steadyNow();
   int failures = 0;
   for (;;) {
-    const auto t0 = std::chrono::steady_clock::now();
-    auto r = writer_->write(batch);
-    if (r.has_value()) {
-      countCommit(counters_, batch.size(), t0);
-      return {};
-    }
+    auto r = writers_[w]->write(part);
+    if (r.has_value()) return {};
     // Whatever state the connection is in (broken, or inside an aborted transaction), the
     // next attempt starts from a new one.
-    writer_->disconnect();
+    writers_[w]->disconnect();
     if (failures == 0) first_failure = clock_.steadyNow();
     ++failures;
     if (failures > options_.insert_retries ||
@@ -245,9 +244,9 @@ void DatabaseSink::replay(std::chrono::milliseconds budget) {
     }
     if (!replayed_.empty()) {
       const auto t0 = std::chrono::steady_clock::now();
-      auto r = writer_->write(replayed_);
+      auto r = writers_[0]->write(replayed_);
       if (!r.has_value()) {
-        writer_->disconnect();
+        writers_[0]->disconnect();
         spool_->rewind();
         failed(r.error(), /*spooling=*/true);
         break;
@@ -270,22 +269,46 @@ void DatabaseSink::replay(std::chrono::milliseconds budget) {
 void DatabaseSink::write(std::span<const record::RecordPtr> batch) {
   if (batch.empty()) return;
   const bool spooled_before = spool_ && !spool_->empty();
-  if (!spooled_before && (!spool_ || retryDue())) {
-    auto r = writeWithRetries(batch);
-    if (r.has_value()) {
-      recovered();
-      return;
-    }
-    if (!spool_) {
-      failed(r.error(), /*spooling=*/false);
-      counters_.drop(DbDrop::StorageError, batch.size());
-      return;
-    }
-    failed(r.error(), /*spooling=*/true);
+  if (spooled_before || (spool_ && !retryDue())) {
+    // Behind what is already spooled (order), or while the database is failing.
+    spoolBatch(batch);
+    replay(options_.replay_turn);
+    return;
   }
-  // Behind what is already spooled (order), or while the database is failing.
-  spoolBatch(batch);
-  replay(options_.replay_turn);
+  // The batch in parts, one per connection, each part its own transaction.
+  const size_t parts =
+      std::clamp<size_t>(batch.size() / options_.min_part, 1, options_.connections);
+  std::vector<std::span<const record::RecordPtr>> part(parts);
+  for (size_t i = 0; i < parts; ++i) {
+    const size_t from = batch.size() * i / parts, to = batch.size() * (i + 1) / parts;
+    part[i] = batch.subspan(from, to - from);
+  }
+  std::vector<core::Result<void, core::Failure>> result(parts);
+  const auto t0 = std::chrono::steady_clock::now();
+  crew_->run(parts, [&](size_t i) { result[i] = writeWithRetries(i, part[i]); });
+  size_t stored = 0;
+  const core::Failure* failure = nullptr;
+  for (size_t i = 0; i < parts; ++i) {
+    if (result[i].has_value()) {
+      stored += part[i].size();
+    } else {
+      failure = &result[i].error();
+    }
+  }
+  if (stored > 0) countCommit(counters_, stored, t0);
+  if (failure == nullptr) {
+    recovered();
+    return;
+  }
+  failed(*failure, /*spooling=*/spool_ != nullptr);
+  for (size_t i = 0; i < parts; ++i) {
+    if (result[i].has_value()) continue;
+    if (spool_) {
+      spoolBatch(part[i]);
+    } else {
+      counters_.drop(DbDrop::StorageError, part[i].size());
+    }
+  }
 }
 
 void DatabaseSink::tick() {
@@ -304,7 +327,7 @@ void DatabaseSink::close() {
                    options_.spool_dir.string().c_str());
     }
   }
-  writer_->disconnect();
+  for (auto& w : writers_) w->disconnect();
 }
 
 void DatabaseSink::writeFailed(std::span<const record::RecordPtr> batch,
@@ -312,7 +335,7 @@ void DatabaseSink::writeFailed(std::span<const record::RecordPtr> batch,
   std::fprintf(stderr, "siphon: %s: %.*s\n", options_.name.c_str(), static_cast<int>(what.size()),
                what.data());
   counters_.drop(DbDrop::StorageError, batch.size());
-  writer_->disconnect();
+  for (auto& w : writers_) w->disconnect();
 }
 
 }  // namespace siphon::sink

@@ -3,12 +3,15 @@
 // ClickHouse), one BatchWriter (batch_writer.h) behind the one policy that says what happens
 // when the database is down or slow, so that an outage loses nothing.
 //
-//   write(batch)   the writer writes it, with insert_retries: a failed write is retried at
+//   write(batch)   the writer writes it (split over db_connections connections, one part
+//                  each, when the batch is large: see writer_crew.h), with insert_retries:
+//                  a failed write is retried at
 //                  once, insert_retries times at most and within insert_retry_timeout
-//                  (Kamailio's rule, docs/HEP-AND-MODULES.md §2.7). If it still fails:
-//                    with a spool   the batch goes to the disk spool (sink/spool/disk_spool.h),
+//                  (Kamailio's rule, docs/HEP-AND-MODULES.md §2.7). If a part still fails:
+//                    with a spool   the part goes to the disk spool (sink/spool/disk_spool.h),
 //                                   encoded (record/record_codec.h); state "spooling";
 //                    without        its records are dropped as storage_error; state "down".
+//                  The parts that committed stay committed: each part is its own transaction.
 //   while spooled  every new batch joins the spool's tail, so the database later sees the
 //                  records in the order they came. Writing is tried again after a backoff
 //                  (1 s, doubling to 30 s) rather than on every batch: a dead server is not
@@ -34,6 +37,8 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -42,6 +47,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "sink/database/batch_writer.h"
+#include "sink/database/writer_crew.h"
 #include "sink/sink.h"
 #include "sink/spool/disk_spool.h"
 #include "sip/sip_capture_fields.h"
@@ -54,6 +60,8 @@ struct DatabaseSinkOptions {
   std::chrono::milliseconds flush_interval{200};  ///< a partial batch waits at most this long
   int insert_retries = 0;                         ///< insert_retries (0-500)
   std::chrono::seconds insert_retry_timeout{60};  ///< insert_retry_timeout (0-300 s)
+  size_t connections = 1;                         ///< db_connections: parts written at once
+  size_t min_part = 1000;                         ///< records per part at least
   std::filesystem::path spool_dir;                ///< spool_dir (this database's); empty: none
   uint64_t spool_max_bytes = 1024ull << 20;       ///< spool_max_mb
   /// How spooled records are parsed again when they are replayed (the collector's
@@ -65,10 +73,13 @@ struct DatabaseSinkOptions {
   std::chrono::milliseconds close_replay{5000};   ///< replay time at close() at most
 };
 
+/// Makes one writer (one connection) each time it is called.
+using WriterFactory = std::function<BatchWriterPtr()>;
+
 class DatabaseSink final : public Sink {
  public:
-  /// `clock` must outlive the sink.
-  DatabaseSink(DatabaseSinkOptions options, BatchWriterPtr writer,
+  /// Makes options.connections writers. `clock` must outlive the sink.
+  DatabaseSink(DatabaseSinkOptions options, const WriterFactory& make_writer,
                const core::Clock& clock = core::systemClock());
   ~DatabaseSink() override;
 
@@ -86,12 +97,13 @@ class DatabaseSink final : public Sink {
   [[nodiscard]] bool needsSipParse() const override { return true; }
   [[nodiscard]] SinkHealth health() const override;
 
-  [[nodiscard]] BatchWriter& writer() { return *writer_; }
+  [[nodiscard]] BatchWriter& writer(size_t i = 0) { return *writers_[i]; }
 
  private:
-  /// One batch with insert_retries; the last error when every attempt failed.
+  /// One part with insert_retries on writer `w`; the last error when every attempt failed.
+  /// Safe on a crew thread: it only counts in atomics.
   [[nodiscard]] core::Result<void, core::Failure> writeWithRetries(
-      std::span<const record::RecordPtr> batch);
+      size_t w, std::span<const record::RecordPtr> part);
   void spoolBatch(std::span<const record::RecordPtr> batch);
   /// Writes spooled batches back while the spool has any and `budget` lasts.
   void replay(std::chrono::milliseconds budget);
@@ -105,8 +117,9 @@ class DatabaseSink final : public Sink {
   [[nodiscard]] bool retryDue() const;
 
   DatabaseSinkOptions options_;
-  BatchWriterPtr writer_;
+  std::vector<BatchWriterPtr> writers_;  ///< one per connection; [0] also replays
   const core::Clock& clock_;
+  std::unique_ptr<WriterCrew> crew_;      ///< the other connections' threads
   DiskSpoolPtr spool_;
   std::vector<std::byte> buffer_;           ///< one encoded record
   std::vector<record::RecordPtr> replayed_;  ///< the batch being replayed

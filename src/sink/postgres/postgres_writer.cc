@@ -97,6 +97,16 @@ core::Result<void, core::Failure> PostgresWriter::write(std::span<const record::
   std::vector<std::string> created;
   for (auto& [table, rows] : tables_) {
     if (!created_.contains(table)) {
+      // Two connections (db_connections, or two collectors at midnight) creating one table
+      // at once make CREATE TABLE IF NOT EXISTS fail with a duplicate key in pg_type: a lock
+      // on the table's name, held to the end of the transaction, lets one create it and the
+      // other find it.
+      const char* name = table.c_str();
+      PgResultPtr lock(PQexecParams(conn_.get(), "SELECT pg_advisory_xact_lock(hashtext($1))", 1,
+                                    nullptr, &name, nullptr, nullptr, 0));
+      if (!lock || PQresultStatus(lock.get()) != PGRES_TUPLES_OK) {
+        return core::unexpected(core::Failure{"lock " + table + ": " + pgError(conn_.get()), 1});
+      }
       for (const auto& sql : postgresCreateTable(table, rows.columnSet())) {
         if (auto r = pgExec(conn_.get(), sql); !r.has_value()) {
           return core::unexpected(core::Failure{"create " + table + ": " + r.error().message, 1});

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,9 +32,10 @@ struct Database {
 
 class ScriptedWriter final : public BatchWriter {
  public:
-  explicit ScriptedWriter(Database& db) : db_(db) {}
+  ScriptedWriter(Database& db, std::mutex& mutex) : db_(db), mutex_(mutex) {}
   core::Result<void, core::Failure> open() override { return {}; }
   core::Result<void, core::Failure> write(std::span<const record::RecordPtr> batch) override {
+    std::lock_guard lock(mutex_);  // two connections write at once
     ++db_.writes;
     if (db_.down || db_.fail_next > 0 || db_.writes == db_.fail_on) {
       if (db_.fail_next > 0) --db_.fail_next;
@@ -48,6 +51,7 @@ class ScriptedWriter final : public BatchWriter {
 
  private:
   Database& db_;
+  std::mutex& mutex_;
 };
 
 std::vector<record::RecordPtr> batch(int first, int n) {
@@ -70,14 +74,18 @@ std::vector<std::string> ids(int first, int n) {
 
 class DatabaseSinkTest : public ::testing::Test {
  protected:
-  std::unique_ptr<DatabaseSink> make(bool spool, int retries = 0, uint64_t spool_bytes = 64 << 20) {
+  std::unique_ptr<DatabaseSink> make(bool spool, int retries = 0, uint64_t spool_bytes = 64 << 20,
+                                     size_t connections = 1) {
     DatabaseSinkOptions o;
     o.name = "scripted db";
     o.batch_size = 100;
     o.insert_retries = retries;
+    o.connections = connections;
+    o.min_part = 10;
     if (spool) o.spool_dir = dir_ / "spool";
     o.spool_max_bytes = spool_bytes;
-    auto s = std::make_unique<DatabaseSink>(o, std::make_unique<ScriptedWriter>(db_), clock_);
+    auto s = std::make_unique<DatabaseSink>(
+        o, [this] { return std::make_unique<ScriptedWriter>(db_, mutex_); }, clock_);
     auto opened = s->open();
     EXPECT_TRUE(opened.has_value()) << opened.error().message;
     return s;
@@ -92,6 +100,7 @@ class DatabaseSinkTest : public ::testing::Test {
   support::TempDir dir_{"dbsink"};
   support::FakeClock clock_;
   Database db_;
+  std::mutex mutex_;
 };
 
 TEST_F(DatabaseSinkTest, WritesAndReportsOk) {
@@ -210,6 +219,37 @@ TEST_F(DatabaseSinkTest, AFullSpoolKeepsTheNewestAndCountsTheRest) {
   s->tick();
   ASSERT_EQ(db_.rows.size(), h.spool_records);
   EXPECT_EQ(db_.rows.back(), "call-39999") << "the newest are kept";
+}
+
+// db_connections = 3: a batch in three parts at once, each its own transaction. A part that
+// fails is spooled alone; the parts that committed are not written again.
+TEST_F(DatabaseSinkTest, PartsOnSeveralConnectionsFailAndReplayOnTheirOwn) {
+  auto s = make(true, 0, 64 << 20, 3);
+  s->write(batch(0, 90));
+  EXPECT_EQ(db_.writes, 3);
+  std::vector<std::string> got = db_.rows;
+  std::sort(got.begin(), got.end());
+  auto want = ids(0, 90);
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+  s->write(batch(90, 15));  // too small to split (min_part 10): one part
+  EXPECT_EQ(db_.writes, 4);
+
+  db_.fail_next = 1;  // one of the three parts fails
+  s->write(batch(200, 90));
+  EXPECT_EQ(s->health().state, SinkState::Spooling);
+  EXPECT_EQ(s->health().spool_records, 30u);
+  EXPECT_EQ(count(*s, "stored"), 165u);
+  clock_.advance(1s);
+  s->tick();
+  got = db_.rows;
+  std::sort(got.begin(), got.end());
+  want = ids(0, 105);
+  auto more = ids(200, 90);
+  want.insert(want.end(), more.begin(), more.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want) << "every record once";
+  EXPECT_EQ(s->health().state, SinkState::Ok);
 }
 
 TEST_F(DatabaseSinkTest, ASpoolLeftByAnEarlierRunIsReplayedFirst) {
