@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "query/call_assembly.h"
+#include "query/embedded_reader.h"
 #include "query/search.h"
 
 namespace {
@@ -103,7 +104,8 @@ void BM_CallAssembly(benchmark::State& state) {
   timed(state, [&] {
     siphon::query::CallQuery q;
     q.call_id = b.call_ids[rng() % b.call_ids.size()];
-    auto r = siphon::query::assembleCall(*b.store, q);
+    siphon::query::EmbeddedReader reader(*b.store, {});  // a request's reader: its own block cache
+    auto r = siphon::query::assembleCall(reader, q);
     if (r.has_value()) {
       messages += r->messages.size();
       legs += r->legs.size();

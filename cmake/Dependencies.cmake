@@ -14,3 +14,4 @@ endif()
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # HTTP API and `siphon ctl`
 find_package(OpenSSL 3 REQUIRED)                 # HEP over TLS
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # PostgreSQL sink and search (db_url = postgres://)
+pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)  # MySQL/MariaDB sink and search (mysql://)

@@ -9,7 +9,7 @@
 
 #include "cli/commands.h"
 #include "core/db_url.h"
-#include "query/postgres_search.h"
+#include "query/capture_reader.h"
 #include "query/search.h"
 #include "record/record_json.h"
 
@@ -30,12 +30,6 @@ int runSearch(SearchFlags& f) {
     std::fprintf(stderr, "siphon search: --db: %s\n", url.error().message.c_str());
     return 2;
   }
-  if (url->scheme != core::DbScheme::Sqlite && url->scheme != core::DbScheme::Postgres) {
-    std::fprintf(stderr,
-                 "siphon search: --db: %s:// is not supported yet (use sqlite: or postgres://)\n",
-                 std::string(url->schemeName()).c_str());
-    return 2;
-  }
   auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
@@ -49,17 +43,12 @@ int runSearch(SearchFlags& f) {
     *out = *t;
   }
   f.q.status = f.status;
-  core::Result<query::SearchResult, core::Failure> result = query::SearchResult{};
-  if (url->scheme == core::DbScheme::Postgres) {
-    result = query::searchPostgres(*url, f.q);
-  } else {
-    auto store = store::BlockStore::open(url->path, {}, /*read_only=*/true);
-    if (!store.has_value()) {
-      std::fprintf(stderr, "siphon search: %s\n", store.error().message.c_str());
-      return 1;
-    }
-    result = query::search(**store, f.q);
+  auto reader = query::openCaptureReader(*url, {});
+  if (!reader.has_value()) {
+    std::fprintf(stderr, "siphon search: --db: %s\n", reader.error().message.c_str());
+    return reader.error().exit_code;
   }
+  auto result = (*reader)->search(f.q);
   if (!result.has_value()) {
     std::fprintf(stderr, "siphon search: %s\n", result.error().message.c_str());
     return 1;

@@ -7,28 +7,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <set>
+#include <tuple>
+
 #include "core/byte_reader.h"
 #include "hep/extra_correlation.h"
-#include "store/index_key.h"
 
 namespace siphon::query {
 namespace {
-
-struct CachedBlock {
-  std::shared_ptr<const std::vector<std::byte>> bytes;
-  std::vector<core::CaptureMeta> records;
-  std::vector<bool> taken;
-  std::string table;
-};
-
-bool hasExtraChunkContaining(const core::CaptureMeta& meta, std::string_view id) {
-  for (const auto& c : meta.other_chunks) {
-    if (c.vendor == 0 && c.type == 0x0065 && core::asText(c.value).find(id) != std::string_view::npos) {
-      return true;
-    }
-  }
-  return false;
-}
 
 // Same capture point, addresses and bytes: the identity of a duplicate capture.
 bool sameCapture(const CallMessage& a, const CallMessage& b) {
@@ -74,7 +60,7 @@ std::vector<CallMessage> removeDuplicates(std::vector<CallMessage> in, int64_t w
 
 }  // namespace
 
-core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, const CallQuery& q,
+core::Result<CallResult, core::Failure> assembleCall(CaptureReader& reader, const CallQuery& q,
                                                      const record::CaptureRowOptions& row_options) {
   if (q.call_id.empty() == q.correlation.empty()) {
     return core::unexpected(core::Failure{"give exactly one of a Call-ID or a correlation id", 2});
@@ -82,10 +68,9 @@ core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, c
   CallResult result;
   std::deque<std::string> pending{q.call_id.empty() ? q.correlation : q.call_id};
   std::unordered_set<std::string> seen_ids{pending.front()};
-  std::unordered_map<int64_t, CachedBlock> cache;
+  std::set<std::tuple<std::string, int64_t, size_t>> taken;  // a message found twice is one
   std::unordered_map<std::string, size_t> leg_of;
   std::vector<CallMessage> found;
-  record::ParsedSip sip;
   std::array<std::string_view, hep::kMaxExtraCorrelationValues> extra;
 
   auto cut = [&](std::string reason) {
@@ -102,80 +87,51 @@ core::Result<CallResult, core::Failure> assembleCall(store::BlockStore& store, c
     std::string id = std::move(pending.front());
     pending.pop_front();
     ++result.identifiers;
-
-    std::vector<int64_t> block_ids;
-    for (auto kind : {store::KeyKind::CallId, store::KeyKind::CallIdAleg, store::KeyKind::Correlation}) {
-      auto ids = store.blocksForKey(store::indexKey(kind, id), q.since, q.until);
-      if (!ids.has_value()) return core::unexpected(std::move(ids).error());
-      block_ids.insert(block_ids.end(), ids->begin(), ids->end());
-    }
-    std::sort(block_ids.begin(), block_ids.end());
-    block_ids.erase(std::unique(block_ids.begin(), block_ids.end()), block_ids.end());
-
-    for (int64_t block_id : block_ids) {
-      auto it = cache.find(block_id);
-      if (it == cache.end()) {
-        auto loaded = store.loadBlock(block_id);
-        if (!loaded.has_value()) return core::unexpected(std::move(loaded).error());
-        ++result.blocks_read;
-        CachedBlock b;
-        b.bytes = std::make_shared<const std::vector<std::byte>>(std::move(loaded->raw));
-        b.records = std::move(loaded->records);
-        b.taken.assign(b.records.size(), false);
-        b.table = std::move(loaded->info.table);
-        it = cache.emplace(block_id, std::move(b)).first;
+    // One more than the room left, to tell "exactly the limit" from "more".
+    auto candidates = reader.byIdentifier(id, q.since, q.until, q.max_messages + 1 - found.size());
+    if (!candidates.has_value()) return core::unexpected(std::move(candidates).error());
+    ++result.blocks_read;
+    for (auto& f : *candidates) {
+      if (found.size() > q.max_messages) break;
+      if (taken.contains({f.table, f.block_id, f.record_index})) continue;
+      const auto& meta = f.meta;
+      record::ParsedSip sip;
+      record::parseSip(meta, row_options.fields, sip);
+      const auto& fields = sip.fields;
+      size_t n_extra = hep::extraCorrelationValues(meta, extra);
+      bool in_extra = std::find(extra.begin(), extra.begin() + static_cast<ptrdiff_t>(n_extra), id) !=
+                      extra.begin() + static_cast<ptrdiff_t>(n_extra);
+      if (fields.callid != id && fields.callid_aleg != id && meta.correlation_id != id && !in_extra) {
+        continue;  // the text merely mentions the id (or an index hash collision)
       }
-      CachedBlock& b = it->second;
-      for (size_t i = 0; i < b.records.size() && found.size() <= q.max_messages; ++i) {
-        if (b.taken[i]) continue;
-        const auto& meta = b.records[i];
-        int64_t ts = meta.microsSinceEpoch();
-        if ((q.since && ts < q.since) || (q.until && ts > q.until)) continue;
-        if (record::rowKindFor(meta.payload_type).kind != record::RowKind::Sip) continue;
-        // Cheap gate before parsing: the identifier must appear in the message text or in one
-        // of its correlation chunks. Most records of a candidate block belong to other calls.
-        std::string_view text = core::asText(meta.payload);
-        if (text.find(id) == std::string_view::npos && meta.correlation_id != id &&
-            !hasExtraChunkContaining(meta, id)) {
+      auto leg = leg_of.find(std::string(fields.callid));
+      if (leg == leg_of.end()) {
+        if (result.legs.size() >= q.max_legs) {
+          cut("more than " + std::to_string(q.max_legs) + " legs (Call-IDs) are correlated");
           continue;
         }
-        record::parseSip(meta, row_options.fields, sip);
-        const auto& fields = sip.fields;
-        size_t n_extra = hep::extraCorrelationValues(meta, extra);
-        bool in_extra = std::find(extra.begin(), extra.begin() + static_cast<ptrdiff_t>(n_extra), id) !=
-                        extra.begin() + static_cast<ptrdiff_t>(n_extra);
-        if (fields.callid != id && fields.callid_aleg != id && meta.correlation_id != id && !in_extra) {
-          continue;  // the text merely mentions the id (or an index hash collision)
-        }
-        auto leg = leg_of.find(std::string(fields.callid));
-        if (leg == leg_of.end()) {
-          if (result.legs.size() >= q.max_legs) {
-            cut("more than " + std::to_string(q.max_legs) + " legs (Call-IDs) are correlated");
-            continue;
-          }
-          leg = leg_of.emplace(std::string(fields.callid), result.legs.size()).first;
-          result.legs.emplace_back(fields.callid);
-        }
-        b.taken[i] = true;
-        CallMessage m;
-        m.block_bytes = b.bytes;
-        m.meta = meta;
-        m.sip = sip;
-        m.table = b.table;
-        m.callid = fields.callid;
-        m.callid_aleg = fields.callid_aleg;
-        m.correlation_id = meta.correlation_id;
-        for (size_t k = 0; k < n_extra; ++k) m.extra_correlation.emplace_back(extra[k]);
-        m.node = meta.node_name;
-        m.leg = leg->second;
-        m.block_id = block_id;
-        m.record_index = i;
-        enqueue(m.callid);
-        enqueue(m.callid_aleg);
-        enqueue(m.correlation_id);
-        for (const auto& v : m.extra_correlation) enqueue(v);
-        found.push_back(std::move(m));
+        leg = leg_of.emplace(std::string(fields.callid), result.legs.size()).first;
+        result.legs.emplace_back(fields.callid);
       }
+      taken.insert({f.table, f.block_id, f.record_index});
+      CallMessage m;
+      m.block_bytes = f.block_bytes;
+      m.meta = meta;
+      m.sip = sip;
+      m.table = f.table;
+      m.callid = fields.callid;
+      m.callid_aleg = fields.callid_aleg;
+      m.correlation_id = meta.correlation_id;
+      for (size_t k = 0; k < n_extra; ++k) m.extra_correlation.emplace_back(extra[k]);
+      m.node = meta.node_name;
+      m.leg = leg->second;
+      m.block_id = f.block_id;
+      m.record_index = f.record_index;
+      enqueue(m.callid);
+      enqueue(m.callid_aleg);
+      enqueue(m.correlation_id);
+      for (const auto& v : m.extra_correlation) enqueue(v);
+      found.push_back(std::move(m));
     }
   }
   std::sort(found.begin(), found.end(), [](const CallMessage& a, const CallMessage& b) {

@@ -14,8 +14,10 @@
 // An identifier matches a message when it equals any of those four, so the join works in both
 // directions: a leg whose callid_aleg is our Call-ID is found from our Call-ID, and the leg our
 // callid_aleg names is found from that value. Each identifier is looked up once through the
-// store's index (CallId, CallIdAleg and Correlation keys), and every candidate is re-checked on
-// the parsed message, so a hash collision never adds a message.
+// reader (capture_reader.h: the embedded store's index, or an SQL store's indexed columns), and
+// every candidate is re-checked on the parsed message, so a hash collision never adds a
+// message. (An SQL store has no column for 0x0065's values: a leg known only by one is found
+// from the leg that carries it, not the other way round.)
 //
 // Bounded: a correlation group that keeps growing (a correlation id reused by every call of a
 // test run, a shared B2BUA key) is cut at `max_legs` Call-IDs or `max_messages` messages, and
@@ -24,8 +26,7 @@
 // while the same message captured at several capture points is kept once per capture point:
 // the ladder shows those as one arrow per hop.
 //
-// Thread-safety: assembleCall() uses the store from the calling thread only; a BlockStore is
-// not shared between threads.
+// Thread-safety: assembleCall() uses the reader from the calling thread only.
 
 #include <cstddef>
 #include <cstdint>
@@ -37,7 +38,7 @@
 #include "core/result.h"
 #include "record/capture_row.h"
 #include "record/parsed_sip.h"
-#include "store/block_store.h"
+#include "query/capture_reader.h"
 
 namespace siphon::query {
 
@@ -81,8 +82,8 @@ struct CallResult {
   bool truncated = false;             ///< the group was cut; `truncated_reason` says why
   std::string truncated_reason;
   size_t duplicates = 0;              ///< captures dropped as duplicates
-  size_t blocks_read = 0;
-  size_t identifiers = 0;             ///< identifiers looked up in the index
+  size_t blocks_read = 0;             ///< lookups made (one per identifier)
+  size_t identifiers = 0;             ///< identifiers looked up
 };
 
 /// Assembles the call named by `q.call_id` or `q.correlation` (exactly one must be set; a
@@ -90,6 +91,6 @@ struct CallResult {
 /// collector's callid_aleg_header list. Store errors give a Failure (exit code 1). A call
 /// with no message is an empty result, not an error.
 [[nodiscard]] core::Result<CallResult, core::Failure> assembleCall(
-    store::BlockStore& store, const CallQuery& q, const record::CaptureRowOptions& row_options = {});
+    CaptureReader& reader, const CallQuery& q, const record::CaptureRowOptions& row_options = {});
 
 }  // namespace siphon::query

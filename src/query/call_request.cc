@@ -1,6 +1,7 @@
 #include "query/call_request.h"
 
 #include "core/db_url.h"
+#include "query/capture_reader.h"
 #include "query/search.h"
 
 namespace siphon::query {
@@ -8,10 +9,6 @@ namespace siphon::query {
 core::Result<CallResult, core::Failure> loadCall(const CallRequest& request, int64_t now_us) {
   auto url = core::DbUrl::parse(request.db_url);
   if (!url.has_value()) return core::unexpected(core::Failure{"--db: " + url.error().message, 2});
-  if (url->scheme != core::DbScheme::Sqlite) {
-    return core::unexpected(core::Failure{
-        "--db " + url->redacted() + ": only sqlite:PATH is supported by this version", 2});
-  }
   CallQuery q = request.query;
   if (q.call_id.empty() == q.correlation.empty()) {
     return core::unexpected(core::Failure{"give exactly one of --call-id or --correlation", 2});
@@ -26,9 +23,13 @@ core::Result<CallResult, core::Failure> loadCall(const CallRequest& request, int
   auto names = sip::splitHeaderNames("--callid-aleg-header", request.callid_aleg_header);
   if (!names.has_value()) return core::unexpected(std::move(names).error());
   row.fields.callid_aleg_headers = std::move(*names);
-  auto store = store::BlockStore::open(url->path, {}, /*read_only=*/true);
-  if (!store.has_value()) return core::unexpected(std::move(store).error());
-  auto call = assembleCall(**store, q, row);
+  auto reader = openCaptureReader(*url, row);
+  if (!reader.has_value()) {
+    auto f = std::move(reader).error();
+    f.message = "--db " + url->redacted() + ": " + f.message;
+    return core::unexpected(std::move(f));
+  }
+  auto call = assembleCall(**reader, q, row);
   if (!call.has_value()) return call;
   if (call->messages.empty()) {
     bool by_callid = !q.call_id.empty();

@@ -33,7 +33,7 @@ enum ColumnUse : uint8_t {
   kInSqliteView = 1 << 2,  ///< in the embedded store's view of the table
   kEverywhere = kInPostgres | kInJson | kInSqliteView,
   kPostgresDefault = 1 << 3,  ///< created with its DEFAULT, never written (Homer-6's gid)
-  kIndexed = 1 << 4,          ///< PostgreSQL creates an index on it
+  kIndexed = 1 << 4,          ///< the SQL stores (PostgreSQL, MySQL) create an index on it
 };
 
 /// The column sets of the tables the stores write (§2.3, §3.4).

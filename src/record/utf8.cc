@@ -1,5 +1,8 @@
 #include "record/utf8.h"
 
+#include <cstring>
+#include <string>
+
 #include <cstdint>
 
 namespace siphon::record {
@@ -55,6 +58,43 @@ bool isValidUtf8(std::string_view text) {
     i += len;
   }
   return true;
+}
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Sequence length announced by a UTF-8 lead byte (RFC 3629 §4), 0 when it cannot lead.
+size_t utf8Length(unsigned char b) {
+  if (b >= 0xC2 && b <= 0xDF) return 2;
+  if (b >= 0xE0 && b <= 0xEF) return 3;
+  if (b >= 0xF0 && b <= 0xF4) return 4;
+  return 0;
+}
+
+}  // namespace
+
+void appendDatabaseText(std::string& out, std::string_view v) {
+  if (v.empty()) return;  // an empty view may have no data() at all
+  if (std::memchr(v.data(), 0, v.size()) == nullptr && isValidUtf8(v)) {
+    out.append(v);
+    return;
+  }
+  for (size_t i = 0; i < v.size();) {
+    auto b = static_cast<unsigned char>(v[i]);
+    if (b != 0 && b < 0x80) {
+      out += v[i++];
+      continue;
+    }
+    size_t n = utf8Length(b);
+    if (n != 0 && n <= v.size() - i && isValidUtf8(v.substr(i, n))) {
+      out.append(v.substr(i, n));
+      i += n;
+      continue;
+    }
+    out.append(kReplacement);
+    ++i;
+  }
 }
 
 }  // namespace siphon::record

@@ -24,10 +24,9 @@ void withCall(const StoreAccess& store, const httplib::Request& req, httplib::Re
               std::initializer_list<std::string_view> extra, const CallHandler& handler) {
   auto q = callQueryFrom(req.params, wallClockMicros(), extra);
   if (!q.has_value()) return replyError(res, 400, q.error().message);
-  if (!store.embedded()) return replyError(res, 501, "calls need the embedded (sqlite:) store");
-  auto db = store.open();
-  if (!db.has_value()) return replyError(res, 500, db.error().message);
-  auto call = query::assembleCall(**db, *q, store.rowOptions());
+  auto reader = store.reader();
+  if (!reader.has_value()) return replyError(res, 500, reader.error().message);
+  auto call = query::assembleCall(**reader, *q, store.rowOptions());
   if (!call.has_value()) return replyError(res, 500, call.error().message);
   if (call->messages.empty()) {
     return replyError(res, 404,

@@ -15,23 +15,14 @@ void search(const StoreAccess& store, const httplib::Request& req, httplib::Resp
   const size_t offset = q->offset, limit = q->limit;
   // One record more than the page tells exactly whether another page exists.
   q->limit = limit + 1;
-  if (!store.embedded()) {
-    // searchPostgres has no offset and checks header/custom filters after its SQL LIMIT:
-    // ask for the records up to the page end and refuse filters it would apply partly.
-    if (!q->headers.empty() || !q->custom_field1.empty() || !q->custom_field2.empty() ||
-        !q->custom_field3.empty()) {
-      return replyError(res, 501, "header and custom_field filters need the embedded store");
-    }
-    q->limit = offset + limit + 1;
-    q->offset = 0;
+  if (!store.embedded() && (!q->headers.empty() || !q->custom_field1.empty() ||
+                            !q->custom_field2.empty() || !q->custom_field3.empty())) {
+    // An SQL store checks these after its LIMIT: it would apply them to part of the matches.
+    return replyError(res, 501, "header and custom_field filters need the embedded store");
   }
   auto found = store.search(*q);
   if (!found.has_value()) return replyError(res, 500, found.error().message);
   auto& records = found->records;
-  if (!store.embedded()) {
-    records.erase(records.begin(),
-                  records.begin() + static_cast<std::ptrdiff_t>(std::min(offset, records.size())));
-  }
   const bool more = records.size() > limit;
   if (more) records.resize(limit);
   auto out = nlohmann::ordered_json::array();

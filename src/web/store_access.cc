@@ -1,6 +1,5 @@
 #include "web/store_access.h"
 
-#include "query/postgres_search.h"
 
 namespace siphon::web {
 
@@ -23,20 +22,17 @@ core::Result<std::unique_ptr<store::BlockStore>, core::Failure> StoreAccess::ope
   return store::BlockStore::open(sqlite_path_, options, /*read_only=*/true);
 }
 
-core::Result<query::SearchResult, core::Failure> StoreAccess::search(
-    const query::SearchQuery& q) const {
-  if (embedded_) {
-    auto store = open();
-    if (!store.has_value()) return core::unexpected(std::move(store).error());
-    return query::search(**store, q, row_);
-  }
+core::Result<query::CaptureReaderPtr, core::Failure> StoreAccess::reader() const {
   auto url = core::DbUrl::parse(db_url_);
   if (!url.has_value()) return core::unexpected(core::Failure{url.error().message, 1});
-  if (url->scheme != core::DbScheme::Postgres) {
-    return core::unexpected(core::Failure{
-        "search over " + std::string(url->schemeName()) + ":// is not supported yet", 1});
-  }
-  return query::searchPostgres(*url, q, row_);
+  return query::openCaptureReader(*url, row_);
+}
+
+core::Result<query::SearchResult, core::Failure> StoreAccess::search(
+    const query::SearchQuery& q) const {
+  auto r = reader();
+  if (!r.has_value()) return core::unexpected(std::move(r).error());
+  return (*r)->search(q);
 }
 
 }  // namespace siphon::web

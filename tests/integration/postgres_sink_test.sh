@@ -324,7 +324,7 @@ DB_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/$DB_NAME"
 # sngrep__aaa.pcap: a UA (192.168.1.2, the traced server's address here) registering and calling.
 # INVITE dialogs are traced with their users (traced_user_avp: one row per user), REGISTER
 # transactions into a table of their own (trace_table_avp); the same agent run into the embedded
-# store is the reference: `siphon search` over either store prints the same records.
+# store is the reference: `siphon search` and `siphon flow` over either store print the same.
 "${PSQL_ADMIN[@]}" -c "CREATE DATABASE siphon_trace OWNER siphon" >/dev/null 2>"$TMP/tracedb.err" ||
   fail "create siphon_trace: $(cat "$TMP/tracedb.err")"
 TRACE_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/siphon_trace"
@@ -366,14 +366,15 @@ req=$("${PSQLT[@]}" -At -F '|' -c "SELECT method, status, direction FROM sip_tra
 [ "$req" = "ACK||out" ] || fail "an ACK row: '$req', want 'ACK||out'"
 reg=$("${PSQLT[@]}" -At -F '|' -c "SELECT count(*), count(DISTINCT callid), min(traced_user) FROM sip_trace_reg")
 [ "$reg" = "40|2|" ] || fail "sip_trace_reg: '$reg', want 40 REGISTER transaction messages of 2 Call-IDs, one '' row each"
-# search reads the sip_trace tables as it reads sip_capture, each message once.
-# TODO(#12): `siphon flow` over PostgreSQL (call assembly reads the embedded store only).
+# search and flow read the sip_trace tables as they read sip_capture, each message once.
 for s in pg sq; do
   db=$TRACE_URL; [ "$s" = sq ] && db="sqlite:$TMP/trace.db"
   timeout 30 "$SIPHON" search --db "$db" --limit 1000 --format jsonl >"$TMP/trace_$s.jsonl" 2>"$TMP/trace_s$s.err" ||
     fail "search --db $s: $(cat "$TMP/trace_s$s.err")"
   timeout 30 "$SIPHON" search --db "$db" --status 407 --format jsonl >"$TMP/trace407_$s.jsonl" 2>>"$TMP/trace_s$s.err" ||
     fail "search --status 407 --db $s: $(cat "$TMP/trace_s$s.err")"
+  timeout 30 "$SIPHON" flow --db "$db" --call-id 11894297-4432a9f8@192.168.1.2 --format text >"$TMP/trace_flow_$s.txt" 2>"$TMP/trace_f$s.err" ||
+    fail "flow --db $s: $(cat "$TMP/trace_f$s.err")"
 done
 python3 - "$TMP" "$t_msgs" <<'PY' || failures=$((failures + 1))
 import json, sys
@@ -388,6 +389,9 @@ if pg != sq or len(pg) != t_msgs + 40:
 p407, s407 = load("trace407_pg.jsonl"), load("trace407_sq.jsonl")
 if p407 != s407 or not p407:
     bad.append("search --status 407: %d vs %d records" % (len(p407), len(s407)))
+fp, fs = open(tmp + "/trace_flow_pg.txt").read(), open(tmp + "/trace_flow_sq.txt").read()
+if fp != fs or "INVITE" not in fp:
+    bad.append("flow differs between PostgreSQL and the embedded store:\n%s\n---\n%s" % (fp, fs))
 for b in bad: print("FAIL: trace_to_database: " + b)
 sys.exit(1 if bad else 0)
 PY
@@ -398,10 +402,10 @@ rc=$?
 [ "$rc" = 2 ] || fail "bad port: exit $rc, want 2 ($out)"
 case "$out" in *db_url*) ;; *) fail "bad db_url message does not name db_url: $out";; esac
 case "$out" in *topsecret*) fail "the password appears in the error: $out";; esac
-out=$(timeout 30 "$SIPHON" serve --db "mysql://u@127.0.0.1/x" --listen "udp:127.0.0.1:$PORT" --http off 2>&1)
+out=$(timeout 30 "$SIPHON" serve --db "clickhouse://127.0.0.1:1/x" --listen "udp:127.0.0.1:$PORT" --http off 2>&1)
 rc=$?
-[ "$rc" = 2 ] || fail "mysql://: exit $rc, want 2 ($out)"
-case "$out" in *"not supported yet"*) ;; *) fail "mysql://: $out";; esac
+[ "$rc" = 2 ] || fail "clickhouse://: exit $rc, want 2 ($out)"
+case "$out" in *"not supported yet"*) ;; *) fail "clickhouse://: $out";; esac
 
 if [ "$failures" -eq 0 ]; then echo "postgres_sink: all checks passed"; exit 0; fi
 echo "postgres_sink: $failures failure(s)"

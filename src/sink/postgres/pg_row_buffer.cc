@@ -7,44 +7,6 @@
 #include "sink/postgres/postgres_schema.h"
 
 namespace siphon::sink {
-namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Sequence length announced by a UTF-8 lead byte (RFC 3629 §4), 0 when it cannot lead.
-size_t utf8Length(unsigned char b) {
-  if (b >= 0xC2 && b <= 0xDF) return 2;
-  if (b >= 0xE0 && b <= 0xEF) return 3;
-  if (b >= 0xF0 && b <= 0xF4) return 4;
-  return 0;
-}
-
-// PostgreSQL text must be valid in the database encoding (UTF-8) and cannot hold NUL: one bad
-// header value would otherwise fail every record of its batch. The raw bytes stay in msg.
-void appendText(std::string& out, std::string_view v) {
-  if (v.empty()) return;  // an empty view may have no data() at all
-  if (std::memchr(v.data(), 0, v.size()) == nullptr && record::isValidUtf8(v)) {
-    out.append(v);
-    return;
-  }
-  for (size_t i = 0; i < v.size();) {
-    auto b = static_cast<unsigned char>(v[i]);
-    if (b != 0 && b < 0x80) {
-      out += v[i++];
-      continue;
-    }
-    size_t n = utf8Length(b);
-    if (n != 0 && n <= v.size() - i && record::isValidUtf8(v.substr(i, n))) {
-      out.append(v.substr(i, n));
-      i += n;
-      continue;
-    }
-    out.append(kReplacement);
-    ++i;
-  }
-}
-
-}  // namespace
 
 PgWireType pgWireType(std::string_view t) {
   if (t.starts_with("TIMESTAMP")) return PgWireType::Timestamp;
@@ -79,7 +41,7 @@ void PgRowBuffer::length(int32_t n) { integer<int32_t>(n); }
 void PgRowBuffer::text(std::string_view v) {
   const size_t at = data_.size();
   length(0);
-  appendText(data_, v);
+  record::appendDatabaseText(data_, v);
   const auto n = static_cast<uint32_t>(data_.size() - at - 4);
   for (size_t i = 0; i < 4; ++i) data_[at + i] = static_cast<char>((n >> (8 * (3 - i))) & 0xFF);
 }

@@ -383,11 +383,11 @@ TEST_F(AgentTest, ConfigurationErrorsStopStartUp) {
   {
     AgentConfig pg;  // a scheme the agent does not write
     pg.trace_to_database = true;
-    pg.db_url = "mysql://u:p@127.0.0.1:1/db";
+    pg.db_url = "clickhouse://127.0.0.1:1/db";
     Agent agent(pg);
     auto r = agent.start();
     ASSERT_FALSE(r.has_value());
-    EXPECT_NE(r.error().message.find("postgres://... only"), std::string::npos);
+    EXPECT_NE(r.error().message.find("mysql:// only"), std::string::npos);
   }
   {
     AgentConfig bad;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "query/call_request.h"
+#include "query/embedded_reader.h"
 #include "query/search.h"
 #include "query_fixture.h"
 
@@ -26,7 +27,7 @@ std::vector<Msg> concat(std::vector<std::vector<Msg>> parts) {
 
 CallResult assemble(TempStore& store, const std::string& call_id, const std::string& correlation = "",
                     size_t max_legs = 64) {
-  auto s = store.open();
+  auto s = std::make_unique<EmbeddedReader>(store.open(), record::CaptureRowOptions{});
   CallQuery q;
   q.call_id = call_id;
   q.correlation = correlation;
@@ -67,7 +68,7 @@ TEST(CallAssembly, ConfiguredAlegHeaderList) {
                       basicCall("b@x", "10.0.0.2", "10.0.0.3", kT0, "X-Leg: a@x\r\n")}));
   // With the default X-CID the legs stay apart; with X-Leg configured they join.
   EXPECT_EQ(assemble(store, "a@x").legs.size(), 1u);
-  auto s = store.open();
+  auto s = std::make_unique<EmbeddedReader>(store.open(), record::CaptureRowOptions{});
   CallQuery q;
   q.call_id = "a@x";
   record::CaptureRowOptions row;
@@ -135,7 +136,7 @@ TEST(CallAssembly, RunawayGroupIsCutAndSaysSo) {
   EXPECT_EQ(call.messages.size(), 35u);
   EXPECT_NE(call.truncated_reason.find("legs"), std::string::npos);
 
-  auto s = store.open();
+  auto s = std::make_unique<EmbeddedReader>(store.open(), record::CaptureRowOptions{});
   CallQuery q;
   q.correlation = "test-session-1";
   q.max_messages = 30;
@@ -169,7 +170,7 @@ TEST(CallAssembly, DuplicatesAtOneCapturePointDroppedHopsKept) {
 TEST(CallAssembly, TimeWindowAndUnknownIds) {
   TempStore store;
   store.write(concat({basicCall("a@x", "10.0.0.1", "10.0.0.2", kT0)}));
-  auto s = store.open();
+  auto s = std::make_unique<EmbeddedReader>(store.open(), record::CaptureRowOptions{});
   CallQuery q;
   q.call_id = "a@x";
   q.since = kT0 + 25'000;  // from the 200 OK on
@@ -206,10 +207,15 @@ TEST(CallRequest, UrlsTimesAndNothingFound) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().exit_code, 2);
   req.since.clear();
-  req.db_url = "postgres://x";
+  req.db_url = "clickhouse://127.0.0.1:1/x";  // a scheme with no reader
   r = loadCall(req, kT0);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().exit_code, 2);
+  req.db_url = "postgres://nobody@127.0.0.1:1/x";  // a reader that cannot connect
+  r = loadCall(req, kT0);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().exit_code, 1);
+  EXPECT_NE(r.error().message.find("--db postgres://nobody@127.0.0.1:1/x"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,50 @@
+#pragma once
+// CaptureReader: where the read path (siphon search, flow, export, the HTTP API) reads stored
+// messages from: the embedded store, PostgreSQL or MySQL/MariaDB. Everything above it (search
+// filters, call assembly, the ladder, pcap export, JSON) is written once, against this.
+//
+//   search(q)            the messages matching q, newest first (search.h)
+//   byIdentifier(id)     call assembly's lookup: messages whose Call-ID, callid_aleg or
+//                        correlation id may be `id` (a superset is fine: the assembly checks
+//                        each on its parse); each carries a key unique in the store (table,
+//                        block_id, record_index), so a message found twice is one message
+//
+// A reader is used by one thread; the HTTP API opens one per request.
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/db_url.h"
+#include "core/result.h"
+#include "query/search.h"
+#include "record/capture_row.h"
+
+namespace siphon::query {
+
+class CaptureReader {
+ public:
+  virtual ~CaptureReader() = default;
+  [[nodiscard]] virtual core::Result<SearchResult, core::Failure> search(const SearchQuery& q) = 0;
+  /// Messages that may carry `id`, within [since, until] (µs, 0 = open), at most `limit` of
+  /// them (the earliest when there are more). Found::sip is not filled: the caller parses.
+  [[nodiscard]] virtual core::Result<std::vector<Found>, core::Failure> byIdentifier(
+      std::string_view id, int64_t since, int64_t until, size_t limit) = 0;
+};
+
+using CaptureReaderPtr = std::unique_ptr<CaptureReader>;
+
+/// A reader for `url`: sqlite: (read-only, beside a running writer), postgres://, mysql://.
+/// `row` is the collector's capture_node, callid_aleg_header and custom_field headers, so that
+/// records read back get the columns they were stored with. Another scheme: exit code 2.
+[[nodiscard]] core::Result<CaptureReaderPtr, core::Failure> openCaptureReader(
+    const core::DbUrl& url, const record::CaptureRowOptions& row);
+
+/// The rows of several tables into one result, as every SQL reader returns it: each row is
+/// parsed, checked with matches(), sorted newest first; `q.offset` rows are skipped and at
+/// most `q.limit` kept (truncated when more matched).
+void finishSqlSearch(const SearchQuery& q, const record::CaptureRowOptions& row,
+                     std::vector<Found>& rows, SearchResult& result);
+
+}  // namespace siphon::query

@@ -1,0 +1,44 @@
+#pragma once
+// MysqlReader: the CaptureReader of a MySQL/MariaDB store (`--db mysql://...`), with the same
+// results as the embedded store's and PostgreSQL's. Tables read: every table of the current
+// database with the writer's layout (hep_chunks and micro_ts columns, sink/mysql/mysql_schema.h),
+// sip_trace tables once per message. Filters are sql_filter.h's, as prepared statements with
+// every value bound; results come back through bound buffers sized from the stored result's
+// longest values.
+
+#include <string>
+#include <vector>
+
+#include "core/db_url.h"
+#include "core/result.h"
+#include "query/capture_reader.h"
+#include "query/sql_filter.h"
+#include "record/capture_row.h"
+#include "sink/mysql/mysql_connection.h"
+
+namespace siphon::query {
+
+class MysqlReader final : public CaptureReader {
+ public:
+  MysqlReader(sink::MysqlPtr conn, std::vector<SqlTable> tables, record::CaptureRowOptions row)
+      : conn_(std::move(conn)), tables_(std::move(tables)), row_(std::move(row)) {}
+
+  /// Connects and lists the tables. Errors: connection refused, login failed (exit code 1).
+  [[nodiscard]] static core::Result<CaptureReaderPtr, core::Failure> open(
+      const core::DbUrl& url, const record::CaptureRowOptions& row);
+
+  [[nodiscard]] core::Result<SearchResult, core::Failure> search(const SearchQuery& q) override;
+  [[nodiscard]] core::Result<std::vector<Found>, core::Failure> byIdentifier(
+      std::string_view id, int64_t since, int64_t until, size_t limit) override;
+
+ private:
+  [[nodiscard]] core::Result<void, core::Failure> select(const SqlTable& t, const SqlWhere& w,
+                                                         const std::string& tail,
+                                                         std::vector<Found>& out);
+
+  sink::MysqlPtr conn_;
+  std::vector<SqlTable> tables_;
+  record::CaptureRowOptions row_;
+};
+
+}  // namespace siphon::query

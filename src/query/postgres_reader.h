@@ -1,0 +1,47 @@
+#pragma once
+// PostgresReader: the CaptureReader of a PostgreSQL store (`--db postgres://...`): the same
+// results as the embedded store's, so the CLI, the HTTP API and call assembly print the same
+// lines from either.
+//
+// Tables read: every table of the connection's current schema that has the writer's layout
+// (the hep_chunks and micro_ts columns, postgres_schema.h): strftime-named tables are found
+// without knowing table_name, and so are the agent's sip_trace tables (read once per message:
+// the traced_user = '' row). Filters are sql_filter.h's, with bound parameters; rows come back
+// in binary, each turned back into a CaptureMeta (its key: table and id).
+
+#include <string>
+#include <vector>
+
+#include "core/db_url.h"
+#include "core/result.h"
+#include "query/capture_reader.h"
+#include "query/sql_filter.h"
+#include "record/capture_row.h"
+#include "sink/postgres/postgres_connection.h"
+
+namespace siphon::query {
+
+class PostgresReader final : public CaptureReader {
+ public:
+  PostgresReader(sink::PgConnPtr conn, std::vector<SqlTable> tables, record::CaptureRowOptions row)
+      : conn_(std::move(conn)), tables_(std::move(tables)), row_(std::move(row)) {}
+
+  /// Connects and lists the tables. Errors: connection refused, login failed (exit code 1).
+  [[nodiscard]] static core::Result<CaptureReaderPtr, core::Failure> open(
+      const core::DbUrl& url, const record::CaptureRowOptions& row);
+
+  [[nodiscard]] core::Result<SearchResult, core::Failure> search(const SearchQuery& q) override;
+  [[nodiscard]] core::Result<std::vector<Found>, core::Failure> byIdentifier(
+      std::string_view id, int64_t since, int64_t until, size_t limit) override;
+
+ private:
+  [[nodiscard]] core::Result<void, core::Failure> select(const SqlTable& t, const SqlWhere& w,
+                                                         const std::string& tail,
+                                                         std::vector<Found>& out);
+
+  sink::PgConnPtr conn_;
+  std::vector<SqlTable> tables_;
+  record::CaptureRowOptions row_;
+};
+
+}  // namespace siphon::query

@@ -1,0 +1,107 @@
+#include "query/sql_filter.h"
+
+#include "core/ip_address.h"
+#include "record/capture_row.h"
+
+namespace siphon::query {
+namespace {
+
+class Builder {
+ public:
+  Builder(SqlDialect d) : d_(d) {}
+  /// Binds `v` and returns its placeholder, cast for PostgreSQL as `cast` says.
+  std::string param(std::string v, std::string_view cast = "text") {
+    const bool integer = cast == "int8";
+    w_.params.push_back({std::move(v), integer});
+    if (d_ == SqlDialect::Mysql) return "?";
+    return "$" + std::to_string(w_.params.size()) + "::" + std::string(cast);
+  }
+  void add(const std::string& clause) {
+    w_.sql += w_.sql.empty() ? " WHERE " : " AND ";
+    w_.sql += clause;
+  }
+  [[nodiscard]] std::string concat(const std::string& a, const std::string& b) const {
+    return d_ == SqlDialect::Mysql ? "CONCAT(" + a + ", " + b + ")" : "(" + a + " || " + b + ")";
+  }
+  /// The time filters: the indexed whole-seconds column narrows, micro_ts decides.
+  void time(const SqlTable& t, int64_t since, int64_t until) {
+    const std::string col(t.time_column);
+    if (since) {
+      if (!col.empty()) {
+        add(col + " >= " + param(record::formatSqlDate(since / 1'000'000), "timestamp"));
+      }
+      add("micro_ts >= " + param(std::to_string(since), "int8"));
+    }
+    if (until) {
+      if (!col.empty()) {
+        add(col + " <= " + param(record::formatSqlDate(until / 1'000'000), "timestamp"));
+      }
+      add("micro_ts <= " + param(std::to_string(until), "int8"));
+    }
+  }
+  SqlWhere take() { return std::move(w_); }
+
+ private:
+  SqlDialect d_;
+  SqlWhere w_;
+};
+
+}  // namespace
+
+bool hasSipFilter(const SearchQuery& q) {
+  return !q.call_id.empty() || !q.from_user.empty() || !q.to_user.empty() || !q.ruri_user.empty() ||
+         !q.method.empty() || q.status.has_value();
+}
+
+SqlWhere searchWhere(const SearchQuery& q, const SqlTable& t, SqlDialect d) {
+  Builder b(d);
+  // A sip_trace table holds a message once per traced user, always once with '' (§4.3).
+  if (t.trace) b.add("traced_user = ''");
+  b.time(t, q.since, q.until);
+  if (!q.correlation.empty()) b.add("correlation_id = " + b.param(q.correlation));
+  if (t.sip) {
+    if (!q.call_id.empty()) b.add("callid = " + b.param(q.call_id));
+    if (!q.from_user.empty()) b.add("from_user = " + b.param(q.from_user));
+    if (!q.to_user.empty()) b.add("to_user = " + b.param(q.to_user));
+    if (!q.ruri_user.empty()) b.add("ruri_user = " + b.param(q.ruri_user));
+    if (!q.method.empty()) b.add("type = 1 AND method = " + b.param(q.method));
+    // Kamailio's sip_capture method column holds a reply's status code (§2.4); sip_trace has
+    // a status column for it (§4.6).
+    if (q.status) {
+      b.add(std::string("type = 2 AND ") + (t.trace ? "status" : "method") + " = " +
+            b.param(std::to_string(*q.status)));
+    }
+  }
+  if (!q.ip.empty()) {
+    // Stored as canonical text; an IPv4 address may also have come v4-mapped.
+    auto ip = core::IpAddress::parse(q.ip);
+    std::string text = ip ? ip->unmapped().toString() : q.ip;
+    std::string a = b.param(text);
+    std::string m = b.param(ip && ip->unmapped().isV4() ? "::ffff:" + text : text);
+    std::string a2 = b.param(text);
+    std::string m2 = b.param(ip && ip->unmapped().isV4() ? "::ffff:" + text : text);
+    b.add("(source_ip IN (" + a + ", " + m + ") OR destination_ip IN (" + a2 + ", " + m2 + "))");
+  }
+  if (!q.node.empty()) {
+    // `--node edge1` matches "edge1" and "edge1:2001" (matches() in search.cc).
+    std::string n1 = b.param(q.node), n2 = b.param(q.node), n3 = b.param(q.node);
+    b.add("(node = " + n1 + " OR left(node, char_length(" + n2 + ") + 1) = " +
+          b.concat(n3, "':'") + ")");
+  }
+  return b.take();
+}
+
+SqlWhere identifierWhere(std::string_view id, int64_t since, int64_t until, const SqlTable& t,
+                         SqlDialect d) {
+  Builder b(d);
+  if (t.trace) b.add("traced_user = ''");
+  b.time(t, since, until);
+  std::string clause = "(correlation_id = " + b.param(std::string(id));
+  if (t.sip) clause += " OR callid = " + b.param(std::string(id));
+  if (t.callid_aleg) clause += " OR callid_aleg = " + b.param(std::string(id));
+  clause += ")";
+  b.add(clause);
+  return b.take();
+}
+
+}  // namespace siphon::query

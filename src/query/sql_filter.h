@@ -1,0 +1,62 @@
+#pragma once
+// The WHERE clauses a search and a call assembly send to an SQL store (PostgreSQL, MySQL /
+// MariaDB), with every value a bound parameter: the filters of a SearchQuery, and the lookup
+// of one identifier (Call-ID, callid_aleg or correlation id) for call assembly. Each store's
+// reader runs them on every table of the writer's layout and decodes the rows its own way;
+// every row read is checked again on its parse (search.h matches()), so the SQL only has to
+// find a superset, quickly.
+//
+// Dialects differ in placeholders (PostgreSQL $1 with casts, MySQL ?) and in string
+// concatenation; the clauses are otherwise the same text.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "query/search.h"
+
+namespace siphon::query {
+
+enum class SqlDialect : uint8_t { Postgres, Mysql };
+
+/// A table of the writer's layout (it has hep_chunks and micro_ts), and what kind it is.
+struct SqlTable {
+  std::string name;
+  bool sip = false;              ///< has the SIP columns (callid, users, type)
+  bool trace = false;            ///< a sip_trace table (traced_user): one row per traced user
+  bool callid_aleg = false;      ///< has callid_aleg (sip_capture; not sip_trace)
+  std::string_view time_column;  ///< date or time_stamp (whole seconds, indexed); "" none
+};
+
+struct SqlParam {
+  std::string text;
+  bool integer = false;  ///< bind as a 64-bit integer (MySQL); PostgreSQL casts in the SQL
+};
+
+struct SqlWhere {
+  std::string sql;  ///< " WHERE ..." or ""
+  std::vector<SqlParam> params;
+};
+
+/// The filters of `q` that `t` has columns for (a report table has no SIP columns: a query
+/// with SIP filters skips it, see hasSipFilter).
+[[nodiscard]] SqlWhere searchWhere(const SearchQuery& q, const SqlTable& t, SqlDialect d);
+
+/// Rows whose Call-ID, callid_aleg or correlation_id is `id`, within [since, until] (µs; 0 =
+/// open). The correlation_id column holds HEP 0x0011 or, without one, the Call-ID.
+[[nodiscard]] SqlWhere identifierWhere(std::string_view id, int64_t since, int64_t until,
+                                       const SqlTable& t, SqlDialect d);
+
+/// Whether `q` filters on SIP columns.
+[[nodiscard]] bool hasSipFilter(const SearchQuery& q);
+
+/// The columns a reader selects to rebuild a record, in this order (hep_chunks last); each
+/// store casts them to the widths it reads.
+inline constexpr std::string_view kRecordColumns[] = {
+    "micro_ts",    "source_ip",    "source_port",  "destination_ip", "destination_port",
+    "family",      "ip_proto",     "hep_version",  "capture_id",     "payload_type",
+    "has_auth_key", "payload_compressed", "keepalive", "node",       "correlation_id",
+    "msg",         "hep_chunks"};
+
+}  // namespace siphon::query
