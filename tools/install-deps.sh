@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev libzstd-dev libxxhash-dev      # embedded store: SQLite file, zstd blocks, key hashes
   libssl-dev                                     # HEP over TLS
   libpq-dev                                      # PostgreSQL sink and search (db_url = postgres://)
+  libmariadb-dev                                 # MySQL/MariaDB sink and search (db_url = mysql://)
   nlohmann-json3-dev                             # JSON records and API
   libfmt-dev                                     # formatting
   libcli11-dev                                   # command line
@@ -20,6 +21,7 @@ packages=(
   clang-14 libclang-rt-14-dev                    # libFuzzer builds (fuzz/)
   tshark sqlite3                                  # integration tests: captures, the store view
   postgresql                                     # integration tests: the PostgreSQL sink
+  mariadb-server mariadb-client                  # integration tests: the MySQL/MariaDB sink
 )
 
 missing=()
@@ -38,5 +40,12 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer it up front.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+# The database servers are for the tests, which start their own on loopback: the packages must
+# not start system-wide services (a policy-rc.d that says no, for the length of the install).
+policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod +x /usr/sbin/policy-rc.d && policy=1
+fi
+trap 'if [ "$policy" = 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi' EXIT
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

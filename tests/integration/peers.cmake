@@ -32,6 +32,15 @@ add_test(NAME postgres_sink
 set_tests_properties(postgres_sink PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE
                      SKIP_RETURN_CODE 77)
 
+# mysql_sink: `siphon serve --db mysql://...` into a throw-away MariaDB server (mysql_install_db and
+# mariadbd in a temp dir, loopback, free port): every column checked with the mariadb client, search,
+# flow and export equal to the embedded store's, an outage spooled and replayed, the agent's
+# sip_trace. Installs mariadb-server with apt if missing; exit 77 (skipped) when it cannot.
+add_test(NAME mysql_sink
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/mysql_sink_test.sh $<TARGET_FILE:siphon> ${PROJECT_SOURCE_DIR}/tests/data)
+set_tests_properties(mysql_sink PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE
+                     SKIP_RETURN_CODE 77)
+
 # agent_live: `siphon agent --interface` on a veth pair in a namespace the test makes (root),
 # HEP into `siphon serve`, `siphon ctl trace on|off|check` and stats, SIGTERM summary.
 add_test(NAME agent_live

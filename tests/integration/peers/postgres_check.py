@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Helpers for postgres_sink_test.sh (Python 3 stdlib only).
+"""Helpers for postgres_sink_test.sh and mysql_sink_test.sh (Python 3 stdlib only).
 
   send PORT RUN COUNT EXPECTED.json   send HEPv3 over UDP to 127.0.0.1:PORT: COUNT SIP messages on
                                       two capture days (strftime tables), one malformed SIP, one
@@ -8,6 +8,7 @@
   check EXPECTED.json PSQL...         query the tables with the psql command line PSQL... and
                                       compare every column of every expected row; prints FAIL
                                       lines, exit 1 on any failure
+  check-mysql EXPECTED.json MYSQL...  the same with the mariadb client command line MYSQL...
 """
 import json
 import socket
@@ -129,11 +130,32 @@ def query(psql, table, key, value):
     return rows
 
 
-def check(expected_file, psql):
+def query_mysql(mysql, table, key, value):
+    cols = COLUMNS if table.startswith("sip_capture") else REPORT_COLUMNS
+    sel = []
+    for c in cols:
+        if c in ("msg", "hep_chunks"):
+            sel.append("LOWER(HEX(%s))" % c)
+        elif c == "parse_error":
+            sel.append("COALESCE(parse_error, '')")
+        else:
+            sel.append("CAST(%s AS CHAR)" % c)
+    if table.startswith("sip_capture"):
+        sel.append("IF(parse_error IS NULL, 'f', 't')")
+        cols = cols + ["parse_error_set"]
+    # The value is a fixed test string ([A-Za-z0-9@.-]): safe as a literal here.
+    sql = "SELECT CONCAT_WS(CHAR(31), %s) FROM `%s` WHERE %s = '%s'" % (", ".join(sel), table, key, value)
+    out = subprocess.run(mysql + ["-N", "-B", "-r", "-e", sql], capture_output=True, text=True,
+                         timeout=30).stdout
+    return [dict(zip(cols, line.split("\x1f"))) for line in out.splitlines()]
+
+
+def check(expected_file, client, lookup=None):
+    lookup = lookup or query
     expected = json.load(open(expected_file))
     fails = 0
     for e in expected:
-        rows = query(psql, e["table"], e["key"], e["value"])
+        rows = lookup(client, e["table"], e["key"], e["value"])
         if len(rows) != 1:
             print("FAIL: %s %s=%s: %d rows" % (e["table"], e["key"], e["value"], len(rows)))
             fails += 1
@@ -154,6 +176,8 @@ def main(argv):
         return 0
     if argv[1] == "check":
         return check(argv[2], argv[3:])
+    if argv[1] == "check-mysql":
+        return check(argv[2], argv[3:], query_mysql)
     print(__doc__)
     return 2
 
