@@ -101,7 +101,8 @@ constexpr std::array<CaptureColumn, 53> kSip = {{
     {"auth_user", ColumnType::Text, kText, kEverywhere, sipText<&Fields::auth_user>},
     {"callid", ColumnType::Text, kText, kEverywhere | kIndexed, sipText<&Fields::callid>},
     // Indexed for call assembly, which joins B2BUA legs through it (query/call_assembly.h).
-    {"callid_aleg", ColumnType::Text, kText, kEverywhere | kIndexed, sipText<&Fields::callid_aleg>},
+    {"callid_aleg", ColumnType::Text, kText, kEverywhere | kIndexed | kSparse,
+     sipText<&Fields::callid_aleg>},
     {"via_1", ColumnType::Text, kText, kEverywhere, sipText<&Fields::via_1>},
     {"via_1_branch", ColumnType::Text, kText, kEverywhere, sipText<&Fields::via_1_branch>},
     {"cseq", ColumnType::Text, kText, kEverywhere, sipText<&Fields::cseq>},

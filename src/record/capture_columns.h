@@ -34,6 +34,9 @@ enum ColumnUse : uint8_t {
   kEverywhere = kInPostgres | kInJson | kInSqliteView,
   kPostgresDefault = 1 << 3,  ///< created with its DEFAULT, never written (Homer-6's gid)
   kIndexed = 1 << 4,          ///< the SQL stores (PostgreSQL, MySQL) create an index on it
+  /// With kIndexed, for a column that is '' in most rows (callid_aleg): PostgreSQL indexes the
+  /// other rows only (a partial index), so the rows without a value cost no index entry.
+  kSparse = 1 << 5,
 };
 
 /// The column sets of the tables the stores write (§2.3, §3.4).

@@ -2,7 +2,7 @@
 // WriterCrew: a few threads that run the parts of one batch at the same time, each part on a
 // database connection of its own (DatabaseSink with db_connections > 1). A PostgreSQL backend
 // is one process on one core: a batch split over two connections keeps two cores busy where
-// one connection leaves the second idle (bench/load/postgres_ingest.sh).
+// one connection leaves the second idle (bench/load/db_ingest.sh).
 //
 // run(n, job) calls job(0) on the calling thread and job(1) ... job(n-1) on the helpers, and
 // returns once every call has returned: the lane thread stays the one that decides what

@@ -5,7 +5,7 @@
 // Why binary COPY: the rows travel as typed values, not SQL text, so no captured byte is ever
 // part of a statement (the safety bound parameters gave), and the server neither parses a
 // multi-row INSERT nor converts text to integers and timestamps: several times the rows per
-// second of the INSERT it replaced (bench/load/postgres_ingest.sh).
+// second of the INSERT it replaced (bench/load/db_ingest.sh).
 //
 // The format (PostgreSQL docs, "COPY", Binary Format): the 11-byte signature
 // "PGCOPY\n\377\r\n\0", a 32-bit flags field and a 32-bit header-extension length (both 0);

@@ -20,7 +20,7 @@ std::vector<std::string> postgresCreateTable(std::string_view table, record::Col
   // that the table can be range-partitioned by time.
   std::string create = "CREATE TABLE IF NOT EXISTS " + t + " (id BIGSERIAL NOT NULL";
   std::string_view time_column;
-  std::vector<std::string_view> indexed;
+  std::vector<const record::CaptureColumn*> indexed;
   for (const auto& c : record::captureColumns(set)) {
     if (!c.in(record::kInPostgres) && !c.in(record::kPostgresDefault)) continue;
     create += ", ";
@@ -28,20 +28,22 @@ std::vector<std::string> postgresCreateTable(std::string_view table, record::Col
     create += ' ';
     create += c.postgres_type;
     if (c.type == record::ColumnType::Timestamp && time_column.empty()) time_column = c.name;
-    if (c.in(record::kIndexed)) indexed.push_back(c.name);
+    if (c.in(record::kIndexed)) indexed.push_back(&c);
   }
   create += ", PRIMARY KEY (id, " + std::string(time_column) + "))";
   std::vector<std::string> out = {create};
-  for (auto col : indexed) {
+  for (const record::CaptureColumn* c : indexed) {
+    const std::string col(c->name);
     // Index names longer than 63 bytes are cut by the server; a cut name that another table
     // already uses only skips the index (IF NOT EXISTS), it never fails the insert.
     // The time column is BRIN: rows arrive in time order, so block ranges summarise it in a
     // few pages that serve time-range queries, where a B-tree is one more tree to descend on
-    // every insert (bench/load/postgres_ingest.sh: about 50k rows/s with a B-tree on it,
+    // every insert (bench/load/db_ingest.sh: about 50k rows/s with a B-tree on it,
     // 63-77k with BRIN, db_connections = 2).
-    out.push_back("CREATE INDEX IF NOT EXISTS " +
-                  quoteIdent(std::string(table) + "_" + std::string(col) + "_idx") + " ON " + t +
-                  (col == time_column ? " USING brin (" : " (") + std::string(col) + ")");
+    std::string sql = "CREATE INDEX IF NOT EXISTS " + quoteIdent(std::string(table) + "_" + col + "_idx") +
+                      " ON " + t + (col == time_column ? " USING brin (" : " (") + col + ")";
+    if (c->in(record::kSparse)) sql += " WHERE " + col + " <> ''";
+    out.push_back(std::move(sql));
   }
   return out;
 }

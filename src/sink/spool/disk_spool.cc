@@ -82,10 +82,13 @@ std::filesystem::path DiskSpool::pathOf(uint64_t seq) const {
 
 core::Result<void, core::Failure> DiskSpool::load() {
   std::error_code ec;
-  std::filesystem::create_directories(options_.directory, ec);
-  if (ec) {
-    return core::unexpected(core::Failure{
-        "spool " + options_.directory.string() + ": " + ec.message(), 1});
+  // A missing directory is an empty spool: it is made when the first record has to wait.
+  if (!std::filesystem::exists(options_.directory, ec)) {
+    if (ec) {
+      return core::unexpected(core::Failure{
+          "spool " + options_.directory.string() + ": " + ec.message(), 1});
+    }
+    return {};
   }
   std::vector<uint64_t> seqs;
   for (const auto& entry : std::filesystem::directory_iterator(options_.directory, ec)) {
@@ -138,6 +141,12 @@ core::Result<void, core::Failure> DiskSpool::load() {
 
 core::Result<void, core::Failure> DiskSpool::startSegment() {
   closeWriter();
+  std::error_code ec;
+  std::filesystem::create_directories(options_.directory, ec);
+  if (ec) {
+    return core::unexpected(core::Failure{
+        "spool " + options_.directory.string() + ": " + ec.message(), 1});
+  }
   Segment seg;
   seg.seq = next_seq_++;
   const auto path = pathOf(seg.seq);

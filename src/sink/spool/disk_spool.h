@@ -37,7 +37,7 @@
 namespace siphon::sink {
 
 struct DiskSpoolOptions {
-  std::filesystem::path directory;        ///< created when missing
+  std::filesystem::path directory;        ///< created when the first record is appended
   uint64_t max_bytes = 64 * 1024 * 1024;  ///< all segment files together, at most
   uint64_t segment_bytes = 4 * 1024 * 1024;  ///< a segment is closed once it reaches this
   /// Largest record accepted (and read back: a longer length on disk is damage).
@@ -53,9 +53,10 @@ class DiskSpool {
  public:
   static constexpr size_t kLengthPrefixBytes = 4;
 
-  /// Creates the directory if needed and loads the segments an earlier run left. Errors: the
-  /// directory cannot be created or read, or max_bytes is too small for two segments of at
-  /// least one full-size record (segment_bytes is lowered to max_bytes / 2 when above it).
+  /// Loads the segments an earlier run left (none when the directory does not exist: it is
+  /// made by the first append). Errors: the directory cannot be read, or max_bytes is too
+  /// small for two segments of at least one full-size record (segment_bytes is lowered to
+  /// max_bytes / 2 when above it).
   [[nodiscard]] static core::Result<DiskSpoolPtr, core::Failure> open(DiskSpoolOptions options);
   ~DiskSpool();
   DiskSpool(const DiskSpool&) = delete;

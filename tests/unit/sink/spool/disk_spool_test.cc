@@ -201,6 +201,15 @@ TEST_F(DiskSpoolTest, LargerRecordsAndAnotherSuffix) {
   EXPECT_EQ(p.size(), 300000u);
 }
 
+TEST_F(DiskSpoolTest, NoDirectoryUntilARecordHasToWait) {
+  auto s = open();
+  EXPECT_FALSE(std::filesystem::exists(dir_)) << "a destination that never fails leaves no trace";
+  EXPECT_TRUE(s->empty());
+  ASSERT_TRUE(s->append(packet(1)).has_value());
+  EXPECT_TRUE(std::filesystem::exists(dir_));
+  EXPECT_EQ(drain(*s), std::vector<uint32_t>{1});
+}
+
 TEST_F(DiskSpoolTest, RefusesTooSmallALimitAndBadPackets) {
   DiskSpoolOptions o;
   o.directory = dir_;
