@@ -15,3 +15,4 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # HTTP API and 
 find_package(OpenSSL 3 REQUIRED)                 # HEP over TLS
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # PostgreSQL sink and search (db_url = postgres://)
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)  # MySQL/MariaDB sink and search (mysql://)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)  # ClickHouse sink and search over HTTP (clickhouse://)

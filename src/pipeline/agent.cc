@@ -96,10 +96,6 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     const std::string db_url = config_.db_url.empty() ? "sqlite:siphon.db" : config_.db_url;
     auto url = core::DbUrl::parse(db_url);
     if (!url) return core::unexpected(std::move(url).error());
-    if (url->scheme == core::DbScheme::ClickHouse) {
-      return core::unexpected(core::Failure{
-          "db_url: the agent stores into sqlite:, postgres:// or mysql:// only", 2});
-    }
     sink::StoreSinkOptions store;
     store.trace_to_database = true;
     store.spool_dir = config_.db_spool_dir;

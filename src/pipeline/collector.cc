@@ -14,6 +14,7 @@
 #include "route/route_processor.h"
 #include "sink/hep_out/hep_out_sink.h"
 #include "sink/database/database_sink.h"
+#include "sink/clickhouse/clickhouse_writer.h"
 #include "sink/mysql/mysql_writer.h"
 #include "sink/postgres/postgres_writer.h"
 #include "sink/store_sink.h"
@@ -116,8 +117,19 @@ core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db
         databaseSinkOptions(*url, store),
         [&writer] { return std::make_unique<sink::MysqlWriter>(writer); }, clock));
   }
+  if (url->scheme == core::DbScheme::ClickHouse) {
+    sink::ClickHouseWriterOptions writer;
+    writer.url = *url;
+    writer.row = store.row;
+    writer.trace_tables = store.trace_to_database;
+    writer.cluster = store.clickhouse_cluster;
+    writer.retention_days = store.retention_days;
+    return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
+        databaseSinkOptions(*url, store),
+        [&writer] { return std::make_unique<sink::ClickHouseWriter>(writer); }, clock));
+  }
   return core::unexpected(core::Failure{"db_url: " + std::string(url->schemeName()) +
-                                            ":// is not supported yet (use sqlite:, postgres:// or mysql://)",
+                                            ":// is not supported (use sqlite:, postgres://, mysql:// or clickhouse://)",
                                         2});
 }
 

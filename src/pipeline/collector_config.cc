@@ -141,6 +141,10 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*retries) c.store.insert_retries = static_cast<int>(**retries);
   SIPHON_CONFIG_GET(retry_timeout, file.getInt("insert_retry_timeout", 0, 300));
   if (*retry_timeout) c.store.insert_retry_timeout = std::chrono::seconds(**retry_timeout);
+  SIPHON_CONFIG_GET(ch_cluster, file.getString("clickhouse_cluster"));
+  if (*ch_cluster) c.store.clickhouse_cluster = **ch_cluster;
+  SIPHON_CONFIG_GET(retention, file.getInt("retention_days", 0, 36500));
+  if (*retention) c.store.retention_days = static_cast<int>(**retention);
   SIPHON_CONFIG_GET(db_conns, file.getInt("db_connections", 1, 16));
   if (*db_conns) c.store.db_connections = static_cast<size_t>(**db_conns);
   SIPHON_CONFIG_GET(db_spool, file.getString("spool_dir"));

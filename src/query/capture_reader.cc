@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "query/clickhouse_reader.h"
 #include "query/embedded_reader.h"
 #include "query/mysql_reader.h"
 #include "query/postgres_reader.h"
@@ -18,11 +19,9 @@ core::Result<CaptureReaderPtr, core::Failure> openCaptureReader(
     case core::DbScheme::Mysql:
       return MysqlReader::open(url, row);
     case core::DbScheme::ClickHouse:
-      break;
+      return ClickHouseReader::open(url, row);
   }
-  return core::unexpected(core::Failure{
-      std::string(url.schemeName()) + ":// is not supported yet (use sqlite:, postgres:// or mysql://)",
-      2});
+  return core::unexpected(core::Failure{std::string(url.schemeName()) + ":// has no reader", 2});
 }
 
 void finishSqlSearch(const SearchQuery& q, const record::CaptureRowOptions& row,

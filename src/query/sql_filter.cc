@@ -13,8 +13,28 @@ class Builder {
   std::string param(std::string v, std::string_view cast = "text") {
     const bool integer = cast == "int8";
     w_.params.push_back({std::move(v), integer});
+    const std::string n = std::to_string(w_.params.size());
     if (d_ == SqlDialect::Mysql) return "?";
-    return "$" + std::to_string(w_.params.size()) + "::" + std::string(cast);
+    if (d_ == SqlDialect::ClickHouse) {
+      const std::string p = "(SELECT p" + n + " FROM params)";
+      return cast == "timestamp" ? "toDateTime(" + p + ")" : p;
+    }
+    return "$" + n + "::" + std::string(cast);
+  }
+  /// ClickHouse: rows whose keys of `kinds` (clickhouse_schema.h) include one of `values`.
+  std::string keyed(const SqlTable& t, std::string_view kinds, const std::vector<std::string>& values,
+                    int64_t since, int64_t until) {
+    std::string in;
+    for (const auto& v : values) in += (in.empty() ? "" : ", ") + param(v);
+    std::string sub = "(callid, micro_ts) IN (SELECT callid, micro_ts FROM " + t.key_table +
+                      " WHERE kind IN (" + std::string(kinds) + ") AND key IN (" + in +
+                      ") AND tbl = " + param(t.key_name);
+    if (since) sub += " AND date >= " + param(record::formatSqlDate(since / 1'000'000), "timestamp");
+    if (until) sub += " AND date <= " + param(record::formatSqlDate(until / 1'000'000), "timestamp");
+    return sub + ")";
+  }
+  [[nodiscard]] bool keys(const SqlTable& t) const {
+    return d_ == SqlDialect::ClickHouse && !t.key_table.empty();
   }
   void add(const std::string& clause) {
     w_.sql += w_.sql.empty() ? " WHERE " : " AND ";
@@ -61,9 +81,16 @@ SqlWhere searchWhere(const SearchQuery& q, const SqlTable& t, SqlDialect d) {
   if (!q.correlation.empty()) b.add("correlation_id = " + b.param(q.correlation));
   if (t.sip) {
     if (!q.call_id.empty()) b.add("callid = " + b.param(q.call_id));
-    if (!q.from_user.empty()) b.add("from_user = " + b.param(q.from_user));
-    if (!q.to_user.empty()) b.add("to_user = " + b.param(q.to_user));
-    if (!q.ruri_user.empty()) b.add("ruri_user = " + b.param(q.ruri_user));
+    const std::pair<const std::string*, std::string_view> users[] = {
+        {&q.from_user, "from_user"}, {&q.to_user, "to_user"}, {&q.ruri_user, "ruri_user"}};
+    int kind = 1;  // ClickHouseKey::FromUser, ToUser, RuriUser
+    for (const auto& [value, column] : users) {
+      if (!value->empty()) {
+        b.add(b.keys(t) ? b.keyed(t, std::to_string(kind), {*value}, q.since, q.until)
+                        : std::string(column) + " = " + b.param(*value));
+      }
+      ++kind;
+    }
     if (!q.method.empty()) b.add("type = 1 AND method = " + b.param(q.method));
     // Kamailio's sip_capture method column holds a reply's status code (§2.4); sip_trace has
     // a status column for it (§4.6).
@@ -76,17 +103,24 @@ SqlWhere searchWhere(const SearchQuery& q, const SqlTable& t, SqlDialect d) {
     // Stored as canonical text; an IPv4 address may also have come v4-mapped.
     auto ip = core::IpAddress::parse(q.ip);
     std::string text = ip ? ip->unmapped().toString() : q.ip;
-    std::string a = b.param(text);
-    std::string m = b.param(ip && ip->unmapped().isV4() ? "::ffff:" + text : text);
-    std::string a2 = b.param(text);
-    std::string m2 = b.param(ip && ip->unmapped().isV4() ? "::ffff:" + text : text);
-    b.add("(source_ip IN (" + a + ", " + m + ") OR destination_ip IN (" + a2 + ", " + m2 + "))");
+    std::string mapped = ip && ip->unmapped().isV4() ? "::ffff:" + text : text;
+    if (b.keys(t) && t.sip) {
+      b.add(b.keyed(t, "4", {text, mapped}, q.since, q.until));  // ClickHouseKey::Ip
+    } else {
+      std::string a = b.param(text), m = b.param(mapped), a2 = b.param(text), m2 = b.param(mapped);
+      b.add("(source_ip IN (" + a + ", " + m + ") OR destination_ip IN (" + a2 + ", " + m2 + "))");
+    }
   }
   if (!q.node.empty()) {
     // `--node edge1` matches "edge1" and "edge1:2001" (matches() in search.cc).
-    std::string n1 = b.param(q.node), n2 = b.param(q.node), n3 = b.param(q.node);
-    b.add("(node = " + n1 + " OR left(node, char_length(" + n2 + ") + 1) = " +
-          b.concat(n3, "':'") + ")");
+    std::string n1 = b.param(q.node), n2 = b.param(q.node);
+    if (d == SqlDialect::ClickHouse) {
+      b.add("(node = " + n1 + " OR startsWith(node, concat(" + n2 + ", ':')))");
+    } else {
+      std::string n3 = b.param(q.node);
+      b.add("(node = " + n1 + " OR left(node, char_length(" + n2 + ") + 1) = " +
+            b.concat(n3, "':'") + ")");
+    }
   }
   return b.take();
 }
@@ -96,6 +130,12 @@ SqlWhere identifierWhere(std::string_view id, int64_t since, int64_t until, cons
   Builder b(d);
   if (t.trace) b.add("traced_user = ''");
   b.time(t, since, until);
+  if (b.keys(t)) {
+    // The Call-ID is in the table's order key; correlation ids and callid_aleg are keys.
+    b.add("(callid = " + b.param(std::string(id)) + " OR " +
+          b.keyed(t, "5, 6", {std::string(id)}, since, until) + ")");
+    return b.take();
+  }
   std::string clause = "(correlation_id = " + b.param(std::string(id));
   if (t.sip) clause += " OR callid = " + b.param(std::string(id));
   if (t.callid_aleg) clause += " OR callid_aleg = " + b.param(std::string(id));

@@ -6,8 +6,10 @@
 // every row read is checked again on its parse (search.h matches()), so the SQL only has to
 // find a superset, quickly.
 //
-// Dialects differ in placeholders (PostgreSQL $1 with casts, MySQL ?) and in string
-// concatenation; the clauses are otherwise the same text.
+// Dialects differ in placeholders (PostgreSQL $1 with casts, MySQL ?, ClickHouse a column of
+// the external table `params`: (SELECT p1 FROM params)) and in string concatenation; the
+// clauses are otherwise the same text. On ClickHouse, users, addresses, correlation ids and
+// callid_aleg are looked up in the key table (sink/clickhouse/clickhouse_schema.h).
 
 #include <cstdint>
 #include <string>
@@ -18,7 +20,7 @@
 
 namespace siphon::query {
 
-enum class SqlDialect : uint8_t { Postgres, Mysql };
+enum class SqlDialect : uint8_t { Postgres, Mysql, ClickHouse };
 
 /// A table of the writer's layout (it has hep_chunks and micro_ts), and what kind it is.
 struct SqlTable {
@@ -27,11 +29,14 @@ struct SqlTable {
   bool trace = false;            ///< a sip_trace table (traced_user): one row per traced user
   bool callid_aleg = false;      ///< has callid_aleg (sip_capture; not sip_trace)
   std::string_view time_column;  ///< date or time_stamp (whole seconds, indexed); "" none
+  /// ClickHouse: the key table its rows are found through (siphon_keys), and the name rows
+  /// carry there (the local table's, also when `name` is its Distributed `<name>_all`).
+  std::string key_table, key_name;
 };
 
 struct SqlParam {
   std::string text;
-  bool integer = false;  ///< bind as a 64-bit integer (MySQL); PostgreSQL casts in the SQL
+  bool integer = false;  ///< bind as a 64-bit integer (MySQL, ClickHouse); PostgreSQL casts in the SQL
 };
 
 struct SqlWhere {

@@ -41,6 +41,11 @@ struct StoreSinkOptions {
   /// the database refuses after insert_retries is dropped (storage_error). The embedded store
   /// has no spool: it is the disk.
   std::string spool_dir = "db-spool";
+  /// clickhouse_cluster: ClickHouse writes Distributed tables `<table>_all` over this cluster
+  /// (of the server's remote_servers) beside its local ones, which searches read.
+  std::string clickhouse_cluster;
+  /// retention_days: ClickHouse keeps this many days (TTL, or day partitions dropped); 0 all.
+  int retention_days = 0;
   /// db_connections: an external database takes a large batch in this many parts at once,
   /// each on its own connection (its own server process), each its own transaction.
   size_t db_connections = 2;

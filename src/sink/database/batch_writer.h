@@ -10,6 +10,7 @@
 //
 // Threads: the lane's thread only (open() on the owner's before the lane starts).
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -32,6 +33,10 @@ class BatchWriter {
   /// Lets the connection go: after a failure (it may be inside a transaction that will never
   /// end) and at close. The next write() connects again.
   virtual void disconnect() = 0;
+  /// Housekeeping the database needs from its writer (retention where the server has none),
+  /// called often with the wall clock; a writer decides how seldom to act. Errors are the
+  /// writer's to report; they never fail a batch.
+  virtual void maintain(int64_t /*now_us*/) {}
 };
 
 using BatchWriterPtr = std::unique_ptr<BatchWriter>;

@@ -298,6 +298,7 @@ void DatabaseSink::write(std::span<const record::RecordPtr> batch) {
   if (stored > 0) countCommit(counters_, stored, t0);
   if (failure == nullptr) {
     recovered();
+    writers_[0]->maintain(clock_.wallMicros());
     return;
   }
   failed(*failure, /*spooling=*/spool_ != nullptr);
@@ -312,6 +313,7 @@ void DatabaseSink::write(std::span<const record::RecordPtr> batch) {
 }
 
 void DatabaseSink::tick() {
+  if (!failing_) writers_[0]->maintain(clock_.wallMicros());
   replay(options_.replay_turn);
   if (spool_) refreshSpoolGauges();
 }

@@ -383,11 +383,12 @@ TEST_F(AgentTest, ConfigurationErrorsStopStartUp) {
   {
     AgentConfig pg;  // a scheme the agent does not write
     pg.trace_to_database = true;
-    pg.db_url = "clickhouse://127.0.0.1:1/db";
+    pg.db_url = "redis://127.0.0.1:1/db";
     Agent agent(pg);
     auto r = agent.start();
     ASSERT_FALSE(r.has_value());
-    EXPECT_NE(r.error().message.find("mysql:// only"), std::string::npos);
+    EXPECT_EQ(r.error().exit_code, 2);
+    EXPECT_NE(r.error().message.find("db_url"), std::string::npos) << r.error().message;
   }
   {
     AgentConfig bad;

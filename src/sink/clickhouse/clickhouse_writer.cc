@@ -1,0 +1,205 @@
+#include "sink/clickhouse/clickhouse_writer.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "record/traced_users.h"
+#include "sink/clickhouse/clickhouse_schema.h"
+#include "sink/postgres/postgres_schema.h"
+
+namespace siphon::sink {
+
+ClickHouseWriter::ClickHouseWriter(ClickHouseWriterOptions options)
+    : options_(std::move(options)), http_(options_.url) {}
+
+core::Result<void, core::Failure> ClickHouseWriter::open() {
+  auto v = http_.version();
+  if (!v.has_value()) return core::unexpected(std::move(v).error());
+  // TTL on MergeTree tables came with ClickHouse 19.6.
+  has_ttl_ = v->first > 19 || (v->first == 19 && v->second >= 6);
+  return {};
+}
+
+ClickHouseWriter::Rows& ClickHouseWriter::rowsFor(std::string_view table, record::ColumnSet set) {
+  for (auto& [name, rows] : tables_) {
+    if (name == table) return rows;
+  }
+  return tables_.emplace_back(std::string(table), Rows{set, {}, 0}).second;
+}
+
+void ClickHouseWriter::addRow(Rows& rows, const core::CaptureMeta& meta) {
+  using record::ColumnType;
+  std::string& out = rows.data;
+  for (const record::CaptureColumn& c : record::captureColumns(rows.set)) {
+    if (!c.in(record::kInPostgres)) continue;
+    switch (c.type) {
+      case ColumnType::Timestamp:
+        rowBinaryInt(out, c.value(meta, row_).integer / 1'000'000, 4);  // DateTime: UInt32
+        break;
+      case ColumnType::Text:
+        rowBinaryString(out, c.value(meta, row_).text);
+        break;
+      case ColumnType::OptionalText: {
+        const record::ColumnValue v = c.value(meta, row_);
+        out += static_cast<char>(v.null ? 1 : 0);
+        if (!v.null) rowBinaryString(out, v.text);
+        break;
+      }
+      case ColumnType::Integer:
+      case ColumnType::Boolean: {
+        const std::string type = clickhouseType(c);
+        const size_t bytes = type.starts_with("Int64") ? 8
+                             : type.starts_with("Int32") ? 4
+                             : type.starts_with("Int16") ? 2
+                                                         : 1;
+        rowBinaryInt(out, c.value(meta, row_).integer, bytes);
+        break;
+      }
+      case ColumnType::Payload:
+        rowBinaryString(out, std::string_view(reinterpret_cast<const char*>(meta.payload.data()),
+                                              meta.payload.size()));
+        break;
+      case ColumnType::Chunks: {
+        std::string chunks;
+        encodeHepChunks(meta.other_chunks, chunks);
+        rowBinaryString(out, chunks);
+        break;
+      }
+    }
+  }
+  ++rows.rows;
+}
+
+void ClickHouseWriter::addKeys(std::string_view table, const core::CaptureMeta& meta) {
+  const auto& f = row_.sip();
+  auto key = [&](ClickHouseKey kind, std::string_view value) {
+    if (value.empty()) return;
+    keys_ += static_cast<char>(kind);
+    rowBinaryString(keys_, value);
+    rowBinaryInt(keys_, meta.microsSinceEpoch() / 1'000'000, 4);
+    rowBinaryInt(keys_, meta.microsSinceEpoch(), 8);
+    rowBinaryString(keys_, f.callid);
+    rowBinaryString(keys_, table);
+    ++key_rows_;
+  };
+  key(ClickHouseKey::FromUser, f.from_user);
+  key(ClickHouseKey::ToUser, f.to_user);
+  key(ClickHouseKey::RuriUser, f.ruri_user);
+  key(ClickHouseKey::Ip, row_.source_ip);
+  if (row_.destination_ip != row_.source_ip) key(ClickHouseKey::Ip, row_.destination_ip);
+  if (row_.correlationId() != f.callid) key(ClickHouseKey::Correlation, row_.correlationId());
+  key(ClickHouseKey::CallIdAleg, f.callid_aleg);
+}
+
+core::Result<void, core::Failure> ClickHouseWriter::ensureTable(const std::string& table,
+                                                                record::ColumnSet set) {
+  if (created_.contains(table)) return {};
+  for (const auto& sql : clickhouseCreateTable(table, set, options_.cluster,
+                                               options_.retention_days, has_ttl_)) {
+    if (auto r = http_.query(sql); !r.has_value()) {
+      return core::unexpected(core::Failure{"create " + table + ": " + r.error().message, 1});
+    }
+  }
+  created_.insert(table);
+  return {};
+}
+
+core::Result<void, core::Failure> ClickHouseWriter::write(std::span<const record::RecordPtr> batch) {
+  tables_.clear();
+  keys_.clear();
+  key_rows_ = 0;
+  for (const auto& r : batch) {
+    const auto& meta = r->meta();
+    record::buildCaptureRow(meta, r->sip, options_.row, row_);
+    if (options_.trace_tables && !row_.trace_table.empty() && r->sip.isSip()) {
+      std::string_view table = names_.expand(row_.trace_table, meta.microsSinceEpoch());
+      Rows& rows = rowsFor(table, record::ColumnSet::SipTrace);
+      for (const auto& user : record::tracedUserList(row_.traced_users)) {
+        row_.traced_user = user;
+        addRow(rows, meta);
+      }
+      addKeys(table, meta);
+      continue;
+    }
+    std::string_view pattern = r->table.empty() ? record::reportTableName(r->sip.kind) : r->table;
+    std::string_view table = names_.expand(pattern, meta.microsSinceEpoch());
+    Rows& rows = rowsFor(table, record::columnSetFor(r->sip.kind, options_.row.homer6_reports));
+    addRow(rows, meta);
+    if (r->sip.isSip()) addKeys(table, meta);
+  }
+  if (tables_.empty()) return {};
+  if (!created_.contains(kClickHouseKeyTable)) {
+    for (const auto& sql : clickhouseCreateKeyTable(options_.cluster, options_.retention_days, has_ttl_)) {
+      SIPHON_TRY(http_.query(sql));
+    }
+    created_.insert(std::string(kClickHouseKeyTable));
+  }
+  if (key_rows_ > 0) {
+    SIPHON_TRY(http_.insert("INSERT INTO " + clickhouseQuoteIdent(kClickHouseKeyTable) +
+                                " (kind, key, date, micro_ts, callid, tbl) FORMAT RowBinary",
+                            std::as_bytes(std::span<const char>(keys_.data(), keys_.size()))));
+  }
+  for (auto& [table, rows] : tables_) {
+    SIPHON_TRY(ensureTable(table, rows.set));
+    std::string sql = "INSERT INTO " + clickhouseQuoteIdent(table) + " (";
+    bool first = true;
+    for (auto name : clickhouseColumns(rows.set)) {
+      if (!first) sql += ',';
+      sql += name;
+      first = false;
+    }
+    sql += ") FORMAT RowBinary";
+    auto r = http_.insert(sql, std::as_bytes(std::span<const char>(rows.data.data(), rows.data.size())));
+    if (!r.has_value()) {
+      return core::unexpected(core::Failure{"insert into " + table + ": " + r.error().message, 1});
+    }
+  }
+  return {};
+}
+
+void ClickHouseWriter::maintain(int64_t now_us) {
+  if (options_.retention_days <= 0 || has_ttl_ || now_us - pruned_us_ < 3'600'000'000) return;
+  pruned_us_ = now_us;
+  auto r = prune(now_us);
+  if (!r.has_value()) {
+    std::fprintf(stderr, "siphon: clickhouse: retention: %s\n", r.error().message.c_str());
+  } else if (*r > 0) {
+    std::fprintf(stderr, "siphon: clickhouse: retention: dropped %zu day partitions older than %d days\n",
+                 *r, options_.retention_days);
+  }
+}
+
+core::Result<size_t, core::Failure> ClickHouseWriter::prune(int64_t now_us) {
+  if (options_.retention_days <= 0 || has_ttl_ || created_.empty()) return size_t{0};
+  // The first day to keep, as toYYYYMMDD writes it.
+  const int64_t keep_from_s = now_us / 1'000'000 - int64_t{options_.retention_days} * 86400;
+  const std::string day = record::formatSqlDate(keep_from_s).substr(0, 10);
+  const std::string keep_from = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
+  SIPHON_ASSIGN_OR_RETURN(
+      std::string parts,
+      http_.query("SELECT DISTINCT table, partition FROM system.parts WHERE database = "
+                  "currentDatabase() AND active AND partition < '" + keep_from +
+                  "' FORMAT TabSeparated"));
+  size_t dropped = 0;
+  size_t at = 0;
+  while (at < parts.size()) {
+    size_t nl = parts.find('\n', at);
+    if (nl == std::string::npos) nl = parts.size();
+    const std::string line = parts.substr(at, nl - at);
+    at = nl + 1;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    const std::string table = line.substr(0, tab), partition = line.substr(tab + 1);
+    // Only tables this writer made, and only partitions that are a day number.
+    if (!created_.contains(table) || partition.size() != 8 ||
+        partition.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    SIPHON_TRY(http_.query("ALTER TABLE " + clickhouseQuoteIdent(table) + " DROP PARTITION " +
+                           partition));
+    ++dropped;
+  }
+  return dropped;
+}
+
+}  // namespace siphon::sink

@@ -1,0 +1,86 @@
+#pragma once
+// ClickHouseWriter: how a batch goes into ClickHouse (db_url = clickhouse://host:8123/db), the
+// BatchWriter behind the collector's ClickHouse storage lane (sink/database/database_sink.h:
+// retries, the spool, the replay).
+//
+// A batch is, per table, one `INSERT INTO table (columns) FORMAT RowBinary` over HTTP: the rows
+// as typed binary values, never SQL text. A MergeTree insert of one block is atomic: it is all
+// there or not at all. The key rows (siphon_keys, clickhouse_schema.h) go first: a batch that
+// fails after them leaves key rows that point at nothing yet, and writing it again adds the
+// same keys twice, which lookups read as one (they select Call-IDs and times, as a set). A batch
+// whose records go to several tables (strftime table names; ClickHouse partitions by day, so
+// one table is the better layout) is one insert per table: if a later one fails after an
+// earlier one committed, the replay stores the earlier part again.
+//
+// Tables are created the first time a writer sees them; with clickhouse_cluster the
+// Distributed tables `<table>_all` too. Retention (retention_days): TTL where the server has it
+// (19.6+), else the writer drops partitions older than that, once an hour (prune()).
+//
+// One connection, confined to the lane's (or a WriterCrew's) thread.
+
+#include <chrono>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/db_url.h"
+#include "core/result.h"
+#include "process/table_router.h"
+#include "record/capture_columns.h"
+#include "record/capture_row.h"
+#include "sink/clickhouse/clickhouse_http.h"
+#include "sink/database/batch_writer.h"
+
+namespace siphon::sink {
+
+struct ClickHouseWriterOptions {
+  core::DbUrl url;                ///< scheme ClickHouse
+  record::CaptureRowOptions row;  ///< capture_node, homer5_on
+  bool trace_tables = false;      ///< as PostgresWriterOptions::trace_tables
+  std::string cluster;            ///< clickhouse_cluster: Distributed tables over it; "" none
+  int retention_days = 0;         ///< retention_days: 0 keeps everything
+};
+
+class ClickHouseWriter final : public BatchWriter {
+ public:
+  explicit ClickHouseWriter(ClickHouseWriterOptions options);
+
+  [[nodiscard]] core::Result<void, core::Failure> open() override;
+  [[nodiscard]] core::Result<void, core::Failure> write(
+      std::span<const record::RecordPtr> batch) override;
+  void disconnect() override { http_.reset(); }
+  /// prune() once an hour.
+  void maintain(int64_t now_us) override;
+
+  /// Drops the day partitions older than retention_days from every table this writer made, on
+  /// a server without TTL. Returns how many it dropped.
+  [[nodiscard]] core::Result<size_t, core::Failure> prune(int64_t now_us);
+
+ private:
+  struct Rows {
+    record::ColumnSet set;
+    std::string data;  ///< RowBinary
+    size_t rows = 0;
+  };
+  Rows& rowsFor(std::string_view table, record::ColumnSet set);
+  void addRow(Rows& rows, const core::CaptureMeta& meta);
+  void addKeys(std::string_view table, const core::CaptureMeta& meta);
+  [[nodiscard]] core::Result<void, core::Failure> ensureTable(const std::string& table,
+                                                             record::ColumnSet set);
+
+  ClickHouseWriterOptions options_;
+  ClickHouseHttp http_;
+  process::TableNames names_;
+  bool has_ttl_ = false;
+  std::set<std::string, std::less<>> created_;
+  std::vector<std::pair<std::string, Rows>> tables_;  ///< the batch, per table
+  std::string keys_;                                  ///< the batch's siphon_keys rows
+  size_t key_rows_ = 0;
+  record::CaptureRow row_;
+  int64_t pruned_us_ = 0;  ///< when prune() last ran
+};
+
+}  // namespace siphon::sink
