@@ -207,7 +207,7 @@ TEST(CallRequest, UrlsTimesAndNothingFound) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().exit_code, 2);
   req.since.clear();
-  req.db_url = "clickhouse://127.0.0.1:1/x";  // a scheme with no reader
+  req.db_url = "redis://127.0.0.1:1/x";  // not a store
   r = loadCall(req, kT0);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().exit_code, 2);
