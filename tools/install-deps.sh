@@ -11,6 +11,7 @@ packages=(
   libssl-dev                                     # HEP over TLS
   libpq-dev                                      # PostgreSQL sink and search (db_url = postgres://)
   libmariadb-dev                                 # MySQL/MariaDB sink and search (db_url = mysql://)
+  libcurl4-openssl-dev                           # ClickHouse sink and search over HTTP (clickhouse://)
   nlohmann-json3-dev                             # JSON records and API
   libfmt-dev                                     # formatting
   libcli11-dev                                   # command line
@@ -22,6 +23,7 @@ packages=(
   tshark sqlite3                                  # integration tests: captures, the store view
   postgresql                                     # integration tests: the PostgreSQL sink
   mariadb-server mariadb-client                  # integration tests: the MySQL/MariaDB sink
+  clickhouse-server curl                         # integration tests: the ClickHouse cluster
 )
 
 missing=()

@@ -105,7 +105,12 @@ core::Result<void, core::Failure> ClickHouseReader::listTables() {
     t.key_name = name;
     // Read the Distributed table over the cluster when there is one.
     if (all.contains(name + "_all")) t.name = name + "_all";
-    if (has_keys) t.key_table = std::string(sink::kClickHouseKeyTable);
+    // Qualified: on a Distributed table each shard runs the subquery, in its own default
+    // database unless the name says which.
+    if (has_keys) {
+      t.key_table = sink::clickhouseQuoteIdent(http_.database()) + "." +
+                    sink::clickhouseQuoteIdent(sink::kClickHouseKeyTable);
+    }
     tables_.push_back(std::move(t));
   }
   return {};

@@ -41,6 +41,19 @@ add_test(NAME mysql_sink
 set_tests_properties(mysql_sink PROPERTIES LABELS "integration;peers" TIMEOUT 300 RUN_SERIAL TRUE
                      SKIP_RETURN_CODE 77)
 
+# clickhouse_cluster: two clickhouse-server shards (Debian's 18.16) on loopback, two collectors
+# writing their own shard with Distributed tables over both: a B2BUA call across shards found by
+# flow and search from either server, a load counted per shard and over the cluster, a shard
+# outage spooled and replayed once, retention_days dropping old day partitions. Installs
+# clickhouse-server with apt if missing; exit 77 (skipped) when it cannot.
+if(TARGET siphon-hep-load)
+  add_test(NAME clickhouse_cluster
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/clickhouse_cluster_test.sh $<TARGET_FILE:siphon>
+            $<TARGET_FILE:siphon-hep-load>)
+  set_tests_properties(clickhouse_cluster PROPERTIES LABELS "integration;peers" TIMEOUT 300
+                       RUN_SERIAL TRUE SKIP_RETURN_CODE 77)
+endif()
+
 # agent_live: `siphon agent --interface` on a veth pair in a namespace the test makes (root),
 # HEP into `siphon serve`, `siphon ctl trace on|off|check` and stats, SIGTERM summary.
 add_test(NAME agent_live

@@ -158,7 +158,11 @@ core::Result<void, core::Failure> ClickHouseWriter::write(std::span<const record
 }
 
 void ClickHouseWriter::maintain(int64_t now_us) {
-  if (options_.retention_days <= 0 || has_ttl_ || now_us - pruned_us_ < 3'600'000'000) return;
+  // Nothing to prune before this writer has seen its tables (the lane's first idle ticks).
+  if (options_.retention_days <= 0 || has_ttl_ || created_.empty() ||
+      now_us - pruned_us_ < 3'600'000'000) {
+    return;
+  }
   pruned_us_ = now_us;
   auto r = prune(now_us);
   if (!r.has_value()) {

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Scale-out with ClickHouse (Debian's clickhouse-server 18.16): a cluster of two shards (two
+# servers on loopback, each with its own data directory and ports, both defining the cluster
+# `siphon`), two `siphon serve` collectors writing their own shard's tables with
+# clickhouse_cluster = "siphon" (Distributed tables <table>_all over both), and then:
+#   - a B2BUA call whose A leg went through collector A (shard 1) and whose B leg (X-CID: the A
+#     leg) went through collector B (shard 2): `siphon flow` against either server shows both
+#     legs, and `siphon search --call-id` finds each leg from either server;
+#   - a load through each collector: every message is on its shard, and a search over the
+#     cluster counts them all;
+#   - shard 2 stops under collector B: B spools, /health says so; shard 2 comes back: every
+#     message is stored once;
+#   - retention_days = 3 on a collector: messages from ten days ago are dropped (whole day
+#     partitions, as 18.16 has no TTL), today's stay;
+#   - every column of every row of the check set, read back from the cluster, is what was sent.
+#
+# Usage: clickhouse_cluster_test.sh SIPHON_BINARY HEP_LOAD_BINARY
+# Installs clickhouse-server with apt when missing (root). Every process is stopped by PID;
+# every wait is bounded; loopback only. Exit 77 (skipped) when ClickHouse cannot be had.
+set -u
+
+SIPHON=$(realpath "${1:?usage: $0 SIPHON_BINARY HEP_LOAD_BINARY}")
+LOAD=$(realpath "${2:?usage: $0 SIPHON_BINARY HEP_LOAD_BINARY}")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TMP=$(mktemp -d /tmp/siphon-ch-it.XXXXXX)
+PIDS=()
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+stop_pid() {  # stop_pid PID: TERM, wait up to 20 s, then KILL
+  kill -TERM "$1" 2>/dev/null
+  for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  return 0
+}
+cleanup() {
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
+  if [ "$failures" -ne 0 ] || [ "${KEEP:-0}" = 1 ]; then echo "clickhouse_cluster: work directory kept: $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! command -v clickhouse-server >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then echo "SKIP: clickhouse-server is not installed and we are not root"; exit 77; fi
+  policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clickhouse-server >"$TMP/apt.log" 2>&1 ||
+    { apt-get update -qq >>"$TMP/apt.log" 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clickhouse-server >>"$TMP/apt.log" 2>&1; }
+  [ "$policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  command -v clickhouse-server >/dev/null 2>&1 || { echo "SKIP: could not install clickhouse-server: $(tail -3 "$TMP/apt.log")"; exit 77; }
+fi
+
+read -r H1 T1 I1 H2 T2 I2 PA HA PB HB PC HC < <(python3 "$HERE/peers/siptrace_check.py" free-ports 12)
+declare -A CH_PID
+ch_start() {  # ch_start N HTTP TCP INTERSERVER
+  local dir=$TMP/ch$1
+  [ -f "$dir/config.xml" ] || python3 "$HERE/peers/clickhouse_config.py" "$dir" "$2" "$3" "$4" "$T1" "$T2" ||
+    { fail "config of server $1"; return 1; }
+  clickhouse-server --config-file="$dir/config.xml" >"$dir/stdout" 2>&1 &
+  CH_PID[$1]=$!
+  PIDS+=($!)
+  for _ in $(seq 300); do
+    [ "$(curl -s "http://127.0.0.1:$2/?query=SELECT%201" 2>/dev/null)" = 1 ] && return 0
+    kill -0 "${CH_PID[$1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "clickhouse server $1 did not start: $(tail -5 "$dir/log/server.err.log" "$dir/stdout" 2>/dev/null)"
+  return 1
+}
+chq() { curl -s "http://127.0.0.1:$1/?database=siphon" --data-binary "$2"; }  # chq HTTP SQL
+ch_start 1 "$H1" "$T1" "$I1" || exit 1
+ch_start 2 "$H2" "$T2" "$I2" || exit 1
+for h in "$H1" "$H2"; do curl -s "http://127.0.0.1:$h/" --data-binary "CREATE DATABASE IF NOT EXISTS siphon" >/dev/null; done
+echo "clickhouse_cluster: ClickHouse $(chq "$H1" "SELECT version()") x2, shards on tcp $T1 and $T2"
+
+declare -A SERVE_PID
+stat() {  # stat HTTP KEY
+  timeout 5 "$SIPHON" ctl --api "http://127.0.0.1:$1" stats --format json 2>/dev/null | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v.get(k, 0) if isinstance(v, dict) else 0
+print(v)' "$2" 2>/dev/null || echo -1
+}
+wait_stat() {  # wait_stat HTTP KEY VALUE SECONDS
+  local v
+  for _ in $(seq $(($4 * 10))); do
+    v=$(stat "$1" "$2")
+    [ "$v" = "$3" ] && return 0
+    sleep 0.1
+  done
+  fail "collector on $1: $2 is $v after $4 s, want $3"
+  return 1
+}
+serve_start() {  # serve_start NAME UDP HTTP CH_HTTP [MORE-TOML]
+  cat >"$TMP/$1.toml" <<TOML
+listen = ["udp:127.0.0.1:$2"]
+http = "127.0.0.1:$3"
+db_url = "clickhouse://127.0.0.1:$4/siphon"
+clickhouse_cluster = "siphon"
+spool_dir = "$TMP/spool-$1"
+${5:-}
+TOML
+  timeout 200 "$SIPHON" serve -c "$TMP/$1.toml" >"$TMP/$1.out" 2>"$TMP/$1.err" &
+  SERVE_PID[$1]=$!
+  PIDS+=($!)
+  for _ in $(seq 100); do
+    grep -q '^http on' "$TMP/$1.out" 2>/dev/null && return 0
+    kill -0 "${SERVE_PID[$1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "collector $1 did not start: $(cat "$TMP/$1.out" "$TMP/$1.err")"
+  return 1
+}
+serve_start a "$PA" "$HA" "$H1" || exit 1
+serve_start b "$PB" "$HB" "$H2" || exit 1
+
+# ---- 1. a B2BUA call across shards ------------------------------------------------------------
+NOW=$(date +%s)
+python3 - "$HERE/peers" "$PA" "$PB" "$NOW" "$TMP/expected.json" <<'PY'
+import json, socket, sys
+sys.path.insert(0, sys.argv[1])
+from postgres_check import hep3
+pa, pb, now, out = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+def sip(start, cid, cseq, extra=""):
+    return ("%s\r\nVia: SIP/2.0/UDP 10.9.0.1:5060;branch=z9hG4bK%d\r\nFrom: <sip:alice@ch.example>;tag=a\r\n"
+            "To: <sip:bob@ch.example>\r\nCall-ID: %s\r\nCSeq: %s\r\n%sContent-Length: 0\r\n\r\n"
+            % (start, hash((start, cid, cseq)) & 0xffff, cid, cseq, extra)).encode()
+a_leg, b_leg = "leg-a-%d@ch.example" % now, "leg-b-%d@ch.example" % now
+legs = [
+    (pa, sip("INVITE sip:bob@b2bua SIP/2.0", a_leg, "1 INVITE")),
+    (pb, sip("INVITE sip:bob@10.9.0.3 SIP/2.0", b_leg, "1 INVITE", "X-CID: %s\r\n" % a_leg)),
+    (pb, sip("SIP/2.0 200 OK", b_leg, "1 INVITE", "X-CID: %s\r\n" % a_leg)),
+    (pa, sip("SIP/2.0 200 OK", a_leg, "1 INVITE")),
+]
+for i, (port, msg) in enumerate(legs):
+    sock.sendto(hep3(msg, now, 1000 + i), ("127.0.0.1", port))
+json.dump({"a_leg": a_leg, "b_leg": b_leg}, open(out, "w"))
+PY
+wait_stat "$HA" stored 2 20
+wait_stat "$HB" stored 2 20
+A_LEG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["a_leg"])' "$TMP/expected.json")
+B_LEG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["b_leg"])' "$TMP/expected.json")
+[ "$(chq "$H1" "SELECT count() FROM sip_capture WHERE callid = '$A_LEG'")" = 2 ] || fail "the A leg is not on shard 1"
+[ "$(chq "$H2" "SELECT count() FROM sip_capture WHERE callid = '$B_LEG'")" = 2 ] || fail "the B leg is not on shard 2"
+for h in "$H1" "$H2"; do
+  "$SIPHON" flow --db "clickhouse://127.0.0.1:$h/siphon" --call-id "$A_LEG" --format text >"$TMP/flow_$h.txt" 2>"$TMP/flow_$h.err" ||
+    fail "flow from server :$h: $(cat "$TMP/flow_$h.err")"
+  grep -q "4 message(s).*2 leg(s)" "$TMP/flow_$h.txt" || fail "flow from server :$h: $(head -3 "$TMP/flow_$h.txt")"
+  for leg in "$A_LEG" "$B_LEG"; do
+    n=$("$SIPHON" search --db "clickhouse://127.0.0.1:$h/siphon" --call-id "$leg" --format jsonl 2>"$TMP/s.err" | wc -l)
+    [ "$n" = 2 ] || fail "search --call-id $leg from server :$h: $n records ($(cat "$TMP/s.err"))"
+  done
+done
+cmp -s "$TMP/flow_$H1.txt" "$TMP/flow_$H2.txt" || fail "the flow differs between the servers"
+
+# ---- 2. a load through each collector: each shard holds its part, the cluster all --------------
+N=20000
+"$LOAD" --target "udp:127.0.0.1:$PA" --count "$N" --rate 20000 --max-seconds 30 --run-id "cha$$" >"$TMP/load_a.json" ||
+  fail "load through A"
+"$LOAD" --target "udp:127.0.0.1:$PB" --count "$N" --rate 20000 --max-seconds 30 --run-id "chb$$" >"$TMP/load_b.json" ||
+  fail "load through B"
+wait_stat "$HA" stored $((N + 2)) 60
+wait_stat "$HB" stored $((N + 2)) 60
+s1=$(chq "$H1" "SELECT count() FROM sip_capture"); s2=$(chq "$H2" "SELECT count() FROM sip_capture")
+all=$(chq "$H1" "SELECT count() FROM sip_capture_all")
+[ "$s1" = $((N + 2)) ] && [ "$s2" = $((N + 2)) ] && [ "$all" = $((2 * N + 4)) ] ||
+  fail "rows: shard 1 $s1, shard 2 $s2, cluster $all; want $((N + 2)) each, $((2 * N + 4)) in all"
+n=$("$SIPHON" search --db "clickhouse://127.0.0.1:$H2/siphon" --since -1h --limit 100000 --format jsonl | wc -l)
+[ "$n" = $((2 * N + 4)) ] || fail "search over the cluster from server 2: $n records, want $((2 * N + 4))"
+echo "clickhouse_cluster: shard 1 $s1 rows, shard 2 $s2, the cluster $all"
+
+# ---- 3. shard 2 stops under collector B: spooled, then stored once ------------------------------
+stop_pid "${CH_PID[2]}"
+"$LOAD" --target "udp:127.0.0.1:$PB" --count 3000 --rate 10000 --max-seconds 30 --run-id "chc$$" >"$TMP/load_c.json"
+for _ in $(seq 300); do [ "$(stat "$HB" spool_records)" = 3000 ] && break; sleep 0.1; done
+[ "$(stat "$HB" spool_records)" = 3000 ] || fail "collector B spooled $(stat "$HB" spool_records), want 3000"
+curl -s "http://127.0.0.1:$HB/health" | grep -q '"state":"spooling"' || fail "/health of B: $(curl -s "http://127.0.0.1:$HB/health")"
+ch_start 2 "$H2" "$T2" "$I2" || exit 1
+wait_stat "$HB" stored $((N + 3002)) 90
+twice=$(chq "$H2" "SELECT count() - uniqExact(callid, micro_ts, msg) FROM sip_capture")
+[ "$(chq "$H2" "SELECT count() FROM sip_capture")" = $((N + 3002)) ] && [ "$twice" = 0 ] ||
+  fail "shard 2 after the outage: $(chq "$H2" "SELECT count() FROM sip_capture") rows, $twice twice; want $((N + 3002)), 0"
+
+# ---- 4. retention_days: whole day partitions older than that go --------------------------------
+serve_start c "$PC" "$HC" "$H1" "retention_days = 3" || exit 1
+python3 - "$HERE/peers" "$PC" "$NOW" <<'PY'
+import socket, sys
+sys.path.insert(0, sys.argv[1])
+from postgres_check import hep3, invite
+port, now = int(sys.argv[2]), int(sys.argv[3])
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(100):
+    callid, msg = invite("ret-%s" % ("old" if i % 2 else "new"), i)
+    sock.sendto(hep3(msg, now - 10 * 86400 if i % 2 else now, i), ("127.0.0.1", port))
+PY
+wait_stat "$HC" stored 100 30
+for _ in $(seq 100); do
+  [ "$(chq "$H1" "SELECT count() FROM sip_capture WHERE callid LIKE 'ret-old-%'")" = 0 ] && break
+  sleep 0.1
+done
+old=$(chq "$H1" "SELECT count() FROM sip_capture WHERE callid LIKE 'ret-old-%'")
+new=$(chq "$H1" "SELECT count() FROM sip_capture WHERE callid LIKE 'ret-new-%'")
+[ "$old" = 0 ] && [ "$new" = 50 ] || fail "retention: $old rows from 10 days ago left (want 0), $new of today (want 50)"
+grep -q 'retention: dropped' "$TMP/c.err" || fail "collector C did not say what retention dropped: $(cat "$TMP/c.err")"
+
+# ---- 5. columns read back from the cluster ----------------------------------------------------
+n=$("$SIPHON" search --db "clickhouse://127.0.0.1:$H1/siphon" --call-id "$B_LEG" --format jsonl | python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin if l.strip()]
+bad = [r for r in rows if r.get("source_ip") != "10.1.0.1" or r.get("destination_port") != 5080 or
+       r.get("capture_id") != 2001 or r.get("callid_aleg", "").startswith("leg-a-") is False or
+       "X-CID" not in r.get("msg", "")]
+print(len(rows) - len(bad))')
+[ "$n" = 2 ] || fail "B leg's columns from the cluster: $n of 2 rows right"
+
+for c in a b c; do
+  [ -n "${SERVE_PID[$c]:-}" ] && stop_pid "${SERVE_PID[$c]}"
+  grep -q '^serve: received' "$TMP/$c.err" || fail "collector $c did not stop cleanly: $(tail -3 "$TMP/$c.err")"
+done
+if [ "$failures" -eq 0 ]; then echo "clickhouse_cluster: all checks passed"; exit 0; fi
+echo "clickhouse_cluster: $failures failure(s)"
+exit 1
