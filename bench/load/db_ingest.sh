@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # db_ingest.sh: rows/s the collector writes into an external database. Starts a throw-away
-# server (PostgreSQL: initdb; MariaDB: mysql_install_db + mariadbd; in a temp dir, loopback, a
-# free port; stock durability unless FSYNC=off), starts `siphon serve --db URL`, sends COUNT
+# server (PostgreSQL: initdb; MariaDB: mysql_install_db + mariadbd; ClickHouse: a copy of the
+# distribution's config; in a temp dir, loopback, a free port; stock durability unless
+# FSYNC=off), starts `siphon serve --db URL`, sends COUNT
 # HEPv3 packets over UDP with siphon-hep-load at RATE/s, waits until all are stored or dropped,
 # and reports:
 #   wall rows/s   stored rows / (time from the first packet to the last row stored)
@@ -9,14 +10,15 @@
 #                 what the sink can sustain, whatever the load generator's rate
 # Bounded in count and time; every process started here is stopped by PID.
 #
-#   bench/load/db_ingest.sh BUILD_DIR postgres|mysql [COUNT=200000] [RATE=50000] [CONFIG.toml]
+#   bench/load/db_ingest.sh BUILD_DIR postgres|mysql|clickhouse [COUNT=200000] [RATE=50000] [CONFIG.toml]
 #   (CONFIG: more collector keys, e.g. db_connections = 1)
 set -euo pipefail
 BUILD=${1:?build dir}; KIND=${2:?postgres or mysql}; COUNT=${3:-200000}; RATE=${4:-50000}; CONFIG=${5:-}
 SIPHON=$BUILD/src/cli/siphon; LOAD=$BUILD/bench/load/siphon-hep-load
 DIR=$(mktemp -d /tmp/siphon-db-bench.XXXXXX)
 chmod 711 "$DIR"
-read -r PORT HTTP DBPORT < <(python3 "$(dirname "$0")/../../tests/integration/peers/siptrace_check.py" free-ports 3)
+PEERS="$(dirname "$0")/../../tests/integration/peers"
+read -r PORT HTTP DBPORT DBTCP DBINTER < <(python3 "$PEERS/siptrace_check.py" free-ports 5)
 PID=""; DBPID=""; DBSTOP=TERM
 cleanup() {
   [ -n "$PID" ] && { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
@@ -58,7 +60,18 @@ case "$KIND" in
       mariadb --no-defaults -S "$DIR/my.sock" -u root -N -B -e "SELECT CONCAT('rows in sip_capture: ', COUNT(*)) FROM bench.sip_capture; SELECT CONCAT(ROUND((data_length + index_length) / 1048576), ' MB with indexes (', ROUND((data_length + index_length) / GREATEST(table_rows, 1)), ' B/row, estimated)') FROM information_schema.tables WHERE table_schema = 'bench' AND table_name = 'sip_capture'" | paste -sd ', '
     }
     ;;
-  *) echo "db_ingest.sh: postgres or mysql" >&2; exit 2 ;;
+  clickhouse)
+    python3 "$PEERS/clickhouse_config.py" "$DIR/ch" "$DBPORT" "$DBTCP" "$DBINTER" >/dev/null
+    clickhouse-server --config-file="$DIR/ch/config.xml" >/dev/null 2>&1 &
+    DBPID=$!
+    for _ in $(seq 300); do [ "$(curl -s "http://127.0.0.1:$DBPORT/?query=SELECT%201")" = 1 ] && break; sleep 0.1; done
+    curl -s "http://127.0.0.1:$DBPORT/" --data-binary "CREATE DATABASE bench"
+    URL="clickhouse://127.0.0.1:$DBPORT/bench"
+    rows_and_size() {
+      curl -s "http://127.0.0.1:$DBPORT/?database=bench" --data-binary "SELECT concat('rows in sip_capture: ', toString(sum(rows)), ', ', formatReadableSize(sum(bytes_on_disk)), ' on disk (', toString(round(sum(bytes_on_disk) / sum(rows))), ' B/row), siphon_keys ', toString(round((SELECT sum(bytes_on_disk) FROM system.parts WHERE database = 'bench' AND table = 'siphon_keys' AND active) / sum(rows))), ' B/row') FROM system.parts WHERE database = 'bench' AND table = 'sip_capture' AND active"
+    }
+    ;;
+  *) echo "db_ingest.sh: postgres, mysql or clickhouse" >&2; exit 2 ;;
 esac
 echo "spool_dir = \"$DIR/spool\"" >"$DIR/serve.toml"
 [ -n "$CONFIG" ] && cat "$CONFIG" >>"$DIR/serve.toml"

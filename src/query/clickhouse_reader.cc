@@ -9,40 +9,10 @@
 #include "core/byte_reader.h"
 #include "query/stored_row.h"
 #include "sink/clickhouse/clickhouse_schema.h"
+#include "sink/clickhouse/row_binary.h"
 
 namespace siphon::query {
 namespace {
-
-// RowBinary, read back: little-endian integers, strings as LEB128 length + bytes.
-class RowBinaryReader {
- public:
-  explicit RowBinaryReader(std::string_view in) : in_(in) {}
-  [[nodiscard]] bool empty() const { return at_ == in_.size(); }
-  std::optional<int64_t> int64() {
-    if (in_.size() - at_ < 8) return std::nullopt;
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8; ++i) v |= uint64_t{static_cast<unsigned char>(in_[at_ + i])} << (8 * i);
-    at_ += 8;
-    return static_cast<int64_t>(v);
-  }
-  std::optional<std::string_view> string() {
-    uint64_t n = 0;
-    for (int shift = 0;; shift += 7) {
-      if (at_ == in_.size() || shift > 63) return std::nullopt;
-      const auto b = static_cast<unsigned char>(in_[at_++]);
-      n |= uint64_t{b & 0x7Fu} << shift;
-      if ((b & 0x80) == 0) break;
-    }
-    if (n > in_.size() - at_) return std::nullopt;  // against what is left: no overflow
-    std::string_view v = in_.substr(at_, n);
-    at_ += n;
-    return v;
-  }
-
- private:
-  std::string_view in_;
-  size_t at_ = 0;
-};
 
 // Every integer as Int64, whatever width the table has: one reader for every table.
 std::string selectList() {
@@ -142,7 +112,7 @@ core::Result<void, core::Failure> ClickHouseReader::select(const SqlTable& t, co
   if (!body.has_value()) {
     return core::unexpected(core::Failure{"read " + t.name + ": " + body.error().message, 1});
   }
-  RowBinaryReader r(*body);
+  sink::RowBinaryReader r(*body);
   while (!r.empty()) {
     StoredRow row;
     auto i64 = [&](int64_t& v) {

@@ -132,8 +132,10 @@ SqlWhere identifierWhere(std::string_view id, int64_t since, int64_t until, cons
   b.time(t, since, until);
   if (b.keys(t)) {
     // The Call-ID is in the table's order key; correlation ids and callid_aleg are keys.
-    b.add("(callid = " + b.param(std::string(id)) + " OR " +
-          b.keyed(t, "5, 6", {std::string(id)}, since, until) + ")");
+    // One statement each: placeholders are numbered in the order they are made.
+    const std::string callid = b.param(std::string(id));
+    const std::string keyed = b.keyed(t, "5, 6", {std::string(id)}, since, until);
+    b.add("(callid = " + callid + " OR " + keyed + ")");
     return b.take();
   }
   std::string clause = "(correlation_id = " + b.param(std::string(id));

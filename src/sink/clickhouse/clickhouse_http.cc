@@ -154,20 +154,4 @@ std::string clickhouseQuoteIdent(std::string_view name) {
   return out;
 }
 
-void rowBinaryString(std::string& out, std::string_view v) {
-  uint64_t n = v.size();
-  do {  // unsigned LEB128
-    uint8_t b = n & 0x7F;
-    n >>= 7;
-    if (n) b |= 0x80;
-    out += static_cast<char>(b);
-  } while (n);
-  out.append(v);
-}
-
-void rowBinaryInt(std::string& out, int64_t v, size_t bytes) {
-  const auto u = static_cast<uint64_t>(v);
-  for (size_t i = 0; i < bytes; ++i) out += static_cast<char>((u >> (8 * i)) & 0xFF);
-}
-
 }  // namespace siphon::sink

@@ -74,9 +74,4 @@ class ClickHouseHttp {
 /// ClickHouse's identifier quoting (backquotes, backslash escapes): table names are not SQL.
 [[nodiscard]] std::string clickhouseQuoteIdent(std::string_view name);
 
-/// Appends RowBinary values (ClickHouse's binary row format: little-endian integers, strings as
-/// LEB128 length + bytes, DateTime as UInt32 seconds, Nullable as a 0/1 byte then the value).
-void rowBinaryString(std::string& out, std::string_view v);
-void rowBinaryInt(std::string& out, int64_t v, size_t bytes);
-
 }  // namespace siphon::sink

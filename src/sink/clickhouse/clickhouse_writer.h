@@ -32,6 +32,7 @@
 #include "record/capture_columns.h"
 #include "record/capture_row.h"
 #include "sink/clickhouse/clickhouse_http.h"
+#include "sink/clickhouse/row_binary.h"
 #include "sink/database/batch_writer.h"
 
 namespace siphon::sink {
