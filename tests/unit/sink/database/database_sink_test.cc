@@ -54,18 +54,6 @@ class ScriptedWriter final : public BatchWriter {
   std::mutex& mutex_;
 };
 
-std::vector<record::RecordPtr> batch(int first, int n) {
-  support::RecordMaker maker;
-  std::vector<record::RecordPtr> out;
-  for (int i = first; i < first + n; ++i) {
-    const std::string id = "call-" + std::to_string(i);
-    out.push_back(maker.make("INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK" +
-                             id + "\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: " + id +
-                             "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"));
-  }
-  return out;
-}
-
 std::vector<std::string> ids(int first, int n) {
   std::vector<std::string> out;
   for (int i = first; i < first + n; ++i) out.push_back("call-" + std::to_string(i));
@@ -97,10 +85,25 @@ class DatabaseSinkTest : public ::testing::Test {
     return s.stats().snapshot().dropped(reason);
   }
 
+  // Records of `n` INVITEs, Call-IDs call-FIRST ... call-(FIRST+n-1).
+  std::vector<record::RecordPtr> batch(int first, int n) {
+    std::vector<record::RecordPtr> out;
+    for (int i = first; i < first + n; ++i) {
+      const std::string id = "call-" + std::to_string(i);
+      out.push_back(maker_.make("INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK" +
+                               id + "\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: " + id +
+                               "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"));
+    }
+    return out;
+  }
+
   support::TempDir dir_{"dbsink"};
   support::FakeClock clock_;
   Database db_;
   std::mutex mutex_;
+  // A record's table views its maker's table routing (as the pipeline's processors outlive
+  // its lanes): the maker lives as long as the test's records.
+  support::RecordMaker maker_;
 };
 
 TEST_F(DatabaseSinkTest, WritesAndReportsOk) {
