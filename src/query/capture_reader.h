@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +33,14 @@ class CaptureReader {
   /// them (the earliest when there are more). Found::sip is not filled: the caller parses.
   [[nodiscard]] virtual core::Result<std::vector<Found>, core::Failure> byIdentifier(
       std::string_view id, int64_t since, int64_t until, size_t limit) = 0;
+  /// One message of an SQL store again, by what a Found of it carried: its table, time and
+  /// key (record_index). nullopt when there is no such row (or no such table). The embedded
+  /// store names its messages by block instead (web/message_id.h) and has none.
+  [[nodiscard]] virtual core::Result<std::optional<Found>, core::Failure> message(
+      const std::string& table, int64_t micro_ts, int64_t key) {
+    (void)table, (void)micro_ts, (void)key;
+    return std::optional<Found>{};
+  }
 };
 
 using CaptureReaderPtr = std::unique_ptr<CaptureReader>;

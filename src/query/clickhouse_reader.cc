@@ -174,4 +174,18 @@ core::Result<std::vector<Found>, core::Failure> ClickHouseReader::byIdentifier(
   return rows;
 }
 
+core::Result<std::optional<Found>, core::Failure> ClickHouseReader::message(const std::string& table,
+                                                                   int64_t micro_ts, int64_t key) {
+  for (const auto& t : tables_) {
+    // Only a table this store has: the name came from a client.
+    if (t.name != table && t.key_name != table) continue;
+    std::vector<Found> rows;
+    SIPHON_TRY(select(t, rowWhere(micro_ts, -1, SqlDialect::ClickHouse), "", rows));
+    for (auto& f : rows) {
+      if (static_cast<int64_t>(f.record_index) == key) return std::optional<Found>(std::move(f));
+    }
+  }
+  return std::optional<Found>{};
+}
+
 }  // namespace siphon::query

@@ -34,6 +34,8 @@ class ClickHouseReader final : public CaptureReader {
   [[nodiscard]] core::Result<SearchResult, core::Failure> search(const SearchQuery& q) override;
   [[nodiscard]] core::Result<std::vector<Found>, core::Failure> byIdentifier(
       std::string_view id, int64_t since, int64_t until, size_t limit) override;
+  [[nodiscard]] core::Result<std::optional<Found>, core::Failure> message(
+      const std::string& table, int64_t micro_ts, int64_t key) override;
 
   [[nodiscard]] const std::vector<SqlTable>& tables() const { return tables_; }
 

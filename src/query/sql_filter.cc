@@ -146,4 +146,11 @@ SqlWhere identifierWhere(std::string_view id, int64_t since, int64_t until, cons
   return b.take();
 }
 
+SqlWhere rowWhere(int64_t micro_ts, int64_t id, SqlDialect d) {
+  Builder b(d);
+  b.add("micro_ts = " + b.param(std::to_string(micro_ts), "int8"));
+  if (id >= 0) b.add("id = " + b.param(std::to_string(id), "int8"));
+  return b.take();
+}
+
 }  // namespace siphon::query

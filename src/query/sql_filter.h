@@ -53,6 +53,10 @@ struct SqlWhere {
 [[nodiscard]] SqlWhere identifierWhere(std::string_view id, int64_t since, int64_t until,
                                        const SqlTable& t, SqlDialect d);
 
+/// The row of `table` with this time and id (PostgreSQL, MySQL); ClickHouse rows have no id:
+/// `id` < 0 asks for every row of that time (the reader picks the one by its hash).
+[[nodiscard]] SqlWhere rowWhere(int64_t micro_ts, int64_t id, SqlDialect d);
+
 /// Whether `q` filters on SIP columns.
 [[nodiscard]] bool hasSipFilter(const SearchQuery& q);
 

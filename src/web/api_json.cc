@@ -25,7 +25,8 @@ nlohmann::ordered_json callJson(const query::CallResult& call, const std::string
   for (const auto& m : call.messages) {
     if (m.leg < per_leg.size()) ++per_leg[m.leg];
     messages.push_back(
-        recordWithId(m.meta, m.sip, messageId(m.block_id, m.record_index), true, options));
+        recordWithId(m.meta, m.sip,
+                     messageIdOf(m.table, m.block_id, m.record_index, m.micros()), true, options));
   }
   auto legs = nlohmann::ordered_json::array();
   for (size_t i = 0; i < call.legs.size(); ++i) {
@@ -53,7 +54,7 @@ nlohmann::ordered_json ladderJson(const query::Ladder& ladder, const query::Call
     std::string id;
     if (a.message < call.messages.size()) {
       const auto& m = call.messages[a.message];
-      id = messageId(m.block_id, m.record_index);
+      id = messageIdOf(m.table, m.block_id, m.record_index, m.micros());
     }
     nlohmann::ordered_json arrow;
     arrow["index"] = i;

@@ -27,7 +27,8 @@ void search(const StoreAccess& store, const httplib::Request& req, httplib::Resp
   if (more) records.resize(limit);
   auto out = nlohmann::ordered_json::array();
   for (const auto& f : records) {
-    std::string id = f.block_id ? messageId(f.block_id, f.record_index) : "";
+    const std::string id =
+        messageIdOf(f.table, f.block_id, f.record_index, f.meta.microsSinceEpoch());
     out.push_back(recordWithId(f.meta, f.sip, id, /*with_message=*/false, store.rowOptions()));
   }
   nlohmann::ordered_json body;
@@ -41,7 +42,19 @@ void search(const StoreAccess& store, const httplib::Request& req, httplib::Resp
 void message(const StoreAccess& store, const httplib::Request& req, httplib::Response& res) {
   auto ref = parseMessageId(req.matches[1].str());
   if (!ref) return replyError(res, 400, "bad message id '" + req.matches[1].str() + "'");
-  if (!store.embedded()) return replyError(res, 501, "message ids need the embedded store");
+  if (ref->block_id == 0) {
+    // A row of an SQL store.
+    auto reader = store.reader();
+    if (!reader.has_value()) return replyError(res, 500, reader.error().message);
+    auto found = (*reader)->message(ref->table, ref->micro_ts, static_cast<int64_t>(ref->index));
+    if (!found.has_value()) return replyError(res, 500, found.error().message);
+    if (!*found) return replyError(res, 404, "no such message");
+    record::ParsedSip sip;
+    record::parseSip((*found)->meta, store.rowOptions().fields, sip);
+    return replyJson(res, recordWithId((*found)->meta, sip, req.matches[1].str(),
+                                       /*with_message=*/true, store.rowOptions()));
+  }
+  if (!store.embedded()) return replyError(res, 404, "no such message");
   auto db = store.open();
   if (!db.has_value()) return replyError(res, 500, db.error().message);
   auto block = (*db)->loadBlock(ref->block_id);

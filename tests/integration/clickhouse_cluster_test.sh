@@ -158,6 +158,23 @@ for h in "$H1" "$H2"; do
   done
 done
 cmp -s "$TMP/flow_$H1.txt" "$TMP/flow_$H2.txt" || fail "the flow differs between the servers"
+# The HTTP API of collector A over the cluster: the B leg (on shard 2) by search, and by its id.
+python3 - "http://127.0.0.1:$HA" "$B_LEG" <<'PY' || failures=$((failures + 1))
+import json, sys, urllib.parse, urllib.request
+api, leg = sys.argv[1], sys.argv[2]
+body = json.load(urllib.request.urlopen(api + "/api/v1/search?" + urllib.parse.urlencode({"call_id": leg, "since": "-1h"})))
+recs = body.get("records", [])
+bad = [] if len(recs) == 2 else ["search: %d records of the B leg, want 2" % len(recs)]
+for r in recs:
+    m = json.load(urllib.request.urlopen(api + "/api/v1/message/" + urllib.parse.quote(r.get("id", ""))))
+    if m.get("callid") != leg or m.get("micro_ts") != r.get("micro_ts") or "X-CID" not in m.get("msg", ""):
+        bad.append("message %s: %s" % (r.get("id"), m))
+call = json.load(urllib.request.urlopen(api + "/api/v1/call?" + urllib.parse.urlencode({"call_id": leg})))
+if len(call.get("legs", [])) != 2:
+    bad.append("call: %s" % call.get("legs"))
+for b in bad: print("FAIL: API over ClickHouse: " + b)
+sys.exit(1 if bad else 0)
+PY
 
 # ---- 2. a load through each collector: each shard holds its part, the cluster all --------------
 N=20000

@@ -191,6 +191,26 @@ AAA="$DATA/pcap/sngrep__aaa.pcap"
 serve_start two || exit 1
 "$SIPHON" agent --pcap "$AAA" --hep "udp:127.0.0.1:$PORT" >/dev/null 2>"$TMP/agent2.err" || fail "agent: $(cat "$TMP/agent2.err")"
 wait_stat stored 81 30
+# The HTTP API over MySQL: a search gives message ids, and each id gives its message back.
+curl -s "$API/api/v1/search?call_id=11894297-4432a9f8@192.168.1.2&since=2000-01-01T00:00:00Z&limit=20" >"$TMP/api_search.json"
+python3 - "$TMP/api_search.json" "$API" <<'PY' || failures=$((failures + 1))
+import json, sys, urllib.parse, urllib.request
+body = json.load(open(sys.argv[1]))
+recs = body.get("records", [])
+bad = []
+if len(recs) != 8:
+    bad.append("search: %d records, want 8" % len(recs))
+for r in recs[:3]:
+    mid = r.get("id", "")
+    if not mid.startswith("r."):
+        bad.append("message id %r" % mid)
+        continue
+    m = json.load(urllib.request.urlopen(sys.argv[2] + "/api/v1/message/" + urllib.parse.quote(mid)))
+    if m.get("callid") != r.get("callid") or m.get("micro_ts") != r.get("micro_ts") or "SIP/2.0" not in m.get("msg", ""):
+        bad.append("message %s: %s" % (mid, {k: m.get(k) for k in ("callid", "micro_ts", "cseq")}))
+for b in bad: print("FAIL: API over MySQL: " + b)
+sys.exit(1 if bad else 0)
+PY
 serve_stop two
 "$SIPHON" agent --pcap "$AAA" --db "sqlite:$TMP/ref.db" >/dev/null 2>"$TMP/agent_ref.err" || fail "agent --db sqlite: $(cat "$TMP/agent_ref.err")"
 for s in my sq; do

@@ -69,6 +69,24 @@ TEST(MessageId, RoundTripsAndRejectsAnythingElse) {
   }
 }
 
+TEST(MessageId, SqlRowsNameTheirTableTimeAndKey) {
+  const std::string id = messageIdOf("sip_capture_20231114", 0, 123456, 1'700'000'000'000'042);
+  EXPECT_EQ(id, "r.7369705f636170747572655f3230323331313134.1700000000000042.123456");
+  auto ref = parseMessageId(id);
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref->block_id, 0);
+  EXPECT_EQ(ref->table, "sip_capture_20231114");
+  EXPECT_EQ(ref->micro_ts, 1'700'000'000'000'042);
+  EXPECT_EQ(ref->index, 123456u);
+  EXPECT_EQ(messageIdOf("t", 42, 7, 5), "42.7") << "embedded blocks keep their form";
+  auto odd = parseMessageId(messageIdOf("a\"b';--", 0, 1, 2));
+  ASSERT_TRUE(odd);
+  EXPECT_EQ(odd->table, "a\"b';--") << "any table name survives, as hex";
+  for (const char* bad : {"r.", "r.7.1.2", "r.zz.1.2", "r.61.1", "r.61.-1.2", "r.61.1.x", "r..1.2"}) {
+    EXPECT_FALSE(parseMessageId(bad)) << bad;
+  }
+}
+
 TEST(RequestParams, SearchParametersBecomeTheQuery) {
   Params p{{"call_id", "c1"},           {"method", "INVITE"},
            {"status", "200"},           {"ip", "10.0.0.1"},
