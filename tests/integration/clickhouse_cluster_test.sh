@@ -102,7 +102,7 @@ listen = ["udp:127.0.0.1:$2"]
 http = "127.0.0.1:$3"
 db_url = "clickhouse://127.0.0.1:$4/siphon"
 clickhouse_cluster = "siphon"
-spool_dir = "$TMP/spool-$1"
+spool_dir = "$TMP/spool-${SPOOL:-$1}"
 ${5:-}
 TOML
   timeout 200 "$SIPHON" serve -c "$TMP/$1.toml" >"$TMP/$1.out" 2>"$TMP/$1.err" &
@@ -192,17 +192,33 @@ n=$("$SIPHON" search --db "clickhouse://127.0.0.1:$H2/siphon" --since -1h --limi
 [ "$n" = $((2 * N + 4)) ] || fail "search over the cluster from server 2: $n records, want $((2 * N + 4))"
 echo "clickhouse_cluster: shard 1 $s1 rows, shard 2 $s2, the cluster $all"
 
-# ---- 3. shard 2 stops under collector B: spooled, then stored once ------------------------------
-stop_pid "${CH_PID[2]}"
-"$LOAD" --target "udp:127.0.0.1:$PB" --count 3000 --rate 10000 --max-seconds 30 --run-id "chc$$" >"$TMP/load_c.json"
-for _ in $(seq 300); do [ "$(stat "$HB" spool_records)" = 3000 ] && break; sleep 0.1; done
-[ "$(stat "$HB" spool_records)" = 3000 ] || fail "collector B spooled $(stat "$HB" spool_records), want 3000"
+# ---- 3. shard 2 is killed mid-stream, then collector B while it spools ---------------------------
+# 6,000 messages at 3,000/s through B; shard 2 gets SIGKILL a second into them. Once B has
+# stored or spooled everything it received, B gets SIGKILL. Shard 2 and a new B start: the spool
+# is replayed and shard 2 holds every message B received, once.
+"$LOAD" --target "udp:127.0.0.1:$PB" --count 6000 --rate 3000 --max-seconds 30 --run-id "chc$$" >"$TMP/load_c.json" &
+LOAD_PID=$!
+sleep 1
+kill -KILL "${CH_PID[2]}"; wait "${CH_PID[2]}" 2>/dev/null
+wait "$LOAD_PID"
+received=0
+for _ in $(seq 300); do
+  received=$(stat "$HB" received); handled=$(( $(stat "$HB" stored) + $(stat "$HB" spool_records) ))
+  [ "$received" -gt 0 ] && [ "$handled" = "$received" ] && break
+  sleep 0.1
+done
+spooled=$(stat "$HB" spool_records)
+[ "$spooled" -gt 0 ] && [ "$(stat "$HB" dropped)" = 0 ] ||
+  fail "collector B before its kill: received $received, stored $(stat "$HB" stored), spooled $spooled, dropped $(stat "$HB" dropped)"
 curl -s "http://127.0.0.1:$HB/health" | grep -q '"state":"spooling"' || fail "/health of B: $(curl -s "http://127.0.0.1:$HB/health")"
+pkill -KILL -P "${SERVE_PID[b]}"; wait "${SERVE_PID[b]}" 2>/dev/null  # timeout(1)'s child
 ch_start 2 "$H2" "$T2" "$I2" || exit 1
-wait_stat "$HB" stored $((N + 3002)) 90
-twice=$(chq "$H2" "SELECT count() - uniqExact(callid, micro_ts, msg) FROM sip_capture")
-[ "$(chq "$H2" "SELECT count() FROM sip_capture")" = $((N + 3002)) ] && [ "$twice" = 0 ] ||
-  fail "shard 2 after the outage: $(chq "$H2" "SELECT count() FROM sip_capture") rows, $twice twice; want $((N + 3002)), 0"
+SPOOL=b serve_start b2 "$PB" "$HB" "$H2" || exit 1
+wait_stat "$HB" stored "$spooled" 90
+rows=$(chq "$H2" "SELECT count() FROM sip_capture"); twice=$(chq "$H2" "SELECT count() - uniqExact(callid, micro_ts, msg) FROM sip_capture")
+[ "$rows" = "$received" ] && [ "$twice" = 0 ] ||
+  fail "shard 2 after the kills: $rows rows, $twice twice; want the $received collector B received, once each"
+echo "clickhouse_cluster: shard 2 killed mid-stream: B received $received, $spooled spooled across its own SIGKILL, all stored once"
 
 # ---- 4. retention_days: whole day partitions older than that go --------------------------------
 serve_start c "$PC" "$HC" "$H1" "retention_days = 3" || exit 1
@@ -236,7 +252,7 @@ bad = [r for r in rows if r.get("source_ip") != "10.1.0.1" or r.get("destination
 print(len(rows) - len(bad))')
 [ "$n" = 2 ] || fail "B leg's columns from the cluster: $n of 2 rows right"
 
-for c in a b c; do
+for c in a b2 c; do
   [ -n "${SERVE_PID[$c]:-}" ] && stop_pid "${SERVE_PID[$c]}"
   grep -q '^serve: received' "$TMP/$c.err" || fail "collector $c did not stop cleanly: $(tail -3 "$TMP/$c.err")"
 done

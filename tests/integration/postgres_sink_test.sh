@@ -262,6 +262,39 @@ twice=$("${PSQL[@]}" -At -c "SELECT count(*) - count(DISTINCT callid || cseq || 
 [ "$twice" = 0 ] || fail "$twice records stored twice after the replay"
 [ -z "$(ls "$TMP"/spool/postgres_127.0.0.1_*_siphon_it/ 2>/dev/null)" ] || fail "spool files left after the replay: $(ls "$TMP"/spool/*/)"
 
+# ---- 2c. the database is killed mid-stream, then the collector is killed while it spools -----------
+# 3,000 INVITEs at 1,500/s; PostgreSQL gets SIGQUIT (immediate shutdown: no checkpoint, crash
+# recovery at the next start) a second into it. Once every message received is stored or
+# spooled, the collector gets SIGKILL. PostgreSQL and a new collector start: the spool is
+# replayed, and every message the first collector received is in the table exactly once.
+serve_start kill "spool_dir = \"$TMP/spool-kill\"" || exit 1
+RUN4=${RUN}k
+python3 "$CHECK" stream "$PORT" "$RUN4" 3000 1500 >/dev/null &
+STREAM_PID=$!
+sleep 1
+kill -QUIT "$PG_PID"
+for _ in $(seq 100); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
+PG_PID=""
+wait "$STREAM_PID"
+received=0
+for _ in $(seq 300); do
+  received=$(stat received); handled=$(( $(stat stored) + $(stat spool_records) ))
+  [ "$received" -gt 0 ] && [ "$handled" = "$received" ] && break
+  sleep 0.1
+done
+spooled=$(stat spool_records)
+[ "$received" -gt 2500 ] && [ "$spooled" -gt 0 ] && [ "$(stat dropped)" = 0 ] ||
+  fail "before the kill: received $received, stored $(stat stored), spooled $spooled, dropped $(stat dropped)"
+# SERVE_PID is timeout(1)'s; the collector is its child.
+pkill -KILL -P "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null; SERVE_PID=""
+pg_start || exit 1
+serve_start kill2 "spool_dir = \"$TMP/spool-kill\"" || exit 1
+wait_stat stored "$spooled" 60
+serve_stop kill2
+rows=$("${PSQL[@]}" -At -F '|' -c "SELECT count(*), count(DISTINCT callid) FROM sip_capture_20231114 WHERE callid LIKE '${RUN4}-%'")
+[ "$rows" = "$received|$received" ] || fail "after the kills: rows|distinct = $rows, want $received|$received"
+echo "postgres_sink: killed mid-stream: $received received, $spooled spooled across a SIGKILL, all stored once"
+
 # ---- 3. routing into PostgreSQL: a named hep_route reports RTCP, splits SIP by capture id --------
 # hep-wireshark__hep.pcap: 8 HEPv3 packets of capture agent 2001 (6 SIP, 1 RTCP, 1 log), relayed by
 # the agent with their own chunks. Rules see only the HEP chunks (no SIP parse before them).

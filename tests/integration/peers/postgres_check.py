@@ -9,6 +9,8 @@
                                       compare every column of every expected row; prints FAIL
                                       lines, exit 1 on any failure
   check-mysql EXPECTED.json MYSQL...  the same with the mariadb client command line MYSQL...
+  stream PORT RUN COUNT RATE          send COUNT INVITEs (Call-IDs RUN-0@it.example ...) at RATE
+                                      per second: a load to stop a database under
 """
 import json
 import socket
@@ -170,12 +172,29 @@ def check(expected_file, client, lookup=None):
     return 1 if fails else 0
 
 
+def stream(port, run, count, rate):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    target = ("127.0.0.1", int(port))
+    count, rate = int(count), float(rate)
+    start = time.time()
+    for i in range(count):
+        _, msg = invite(run, i)
+        sock.sendto(hep3(msg, DAY1, i), target)
+        ahead = (i + 1) / rate - (time.time() - start)
+        if ahead > 0:
+            time.sleep(ahead)
+    print(count)
+
+
 def main(argv):
     if argv[1] == "send":
         send(argv[2], argv[3], argv[4], argv[5])
         return 0
     if argv[1] == "check":
         return check(argv[2], argv[3:])
+    if argv[1] == "stream":
+        stream(argv[2], argv[3], argv[4], argv[5])
+        return 0
     if argv[1] == "check-mysql":
         return check(argv[2], argv[3:], query_mysql)
     print(__doc__)
