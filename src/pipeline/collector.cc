@@ -104,6 +104,7 @@ core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db
     writer.url = *url;
     writer.row = store.row;
     writer.trace_tables = store.trace_to_database;
+    writer.retention = store.retention;
     return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
         databaseSinkOptions(*url, store),
         [&writer] { return std::make_unique<sink::PostgresWriter>(writer); }, clock));
@@ -113,6 +114,7 @@ core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db
     writer.url = *url;
     writer.row = store.row;
     writer.trace_tables = store.trace_to_database;
+    writer.retention = store.retention;
     return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
         databaseSinkOptions(*url, store),
         [&writer] { return std::make_unique<sink::MysqlWriter>(writer); }, clock));
@@ -123,7 +125,7 @@ core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db
     writer.row = store.row;
     writer.trace_tables = store.trace_to_database;
     writer.cluster = store.clickhouse_cluster;
-    writer.retention_days = store.retention_days;
+    writer.retention = store.retention;
     return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
         databaseSinkOptions(*url, store),
         [&writer] { return std::make_unique<sink::ClickHouseWriter>(writer); }, clock));

@@ -143,8 +143,19 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*retry_timeout) c.store.insert_retry_timeout = std::chrono::seconds(**retry_timeout);
   SIPHON_CONFIG_GET(ch_cluster, file.getString("clickhouse_cluster"));
   if (*ch_cluster) c.store.clickhouse_cluster = **ch_cluster;
-  SIPHON_CONFIG_GET(retention, file.getInt("retention_days", 0, 36500));
-  if (*retention) c.store.retention_days = static_cast<int>(**retention);
+  SIPHON_CONFIG_GET(retention_days, file.getInt("retention_days", 0, 36500));
+  SIPHON_CONFIG_GET(retention_rules, file.getStrings("retention"));
+  if (*retention_days || *retention_rules) {
+    auto policy = sink::RetentionPolicy::parse(
+        *retention_days ? static_cast<int>(**retention_days) : 0,
+        *retention_rules ? **retention_rules : std::vector<std::string>{});
+    if (!policy.has_value()) {
+      return core::unexpected(core::Failure{file.name() + ": " + policy.error().message, 2});
+    }
+    c.store.retention = std::move(*policy);
+  }
+  SIPHON_CONFIG_GET(max_store, file.getInt("max_store_mb", 0, 100'000'000));
+  if (*max_store) c.store.max_store_bytes = static_cast<uint64_t>(**max_store) << 20;
   SIPHON_CONFIG_GET(db_conns, file.getInt("db_connections", 1, 16));
   if (*db_conns) c.store.db_connections = static_cast<size_t>(**db_conns);
   SIPHON_CONFIG_GET(db_spool, file.getString("spool_dir"));

@@ -10,8 +10,9 @@
 namespace siphon::sink {
 namespace {
 
-constexpr std::string_view kCounts[] = {"stored", "batches", "batch_us", "batch_max_us",
-                                        "cache_bytes"};
+constexpr std::string_view kCounts[] = {"stored",      "batches",         "batch_us",
+                                        "batch_max_us", "cache_bytes",    "expired_records",
+                                        "expired_blocks"};
 constexpr std::string_view kDrops[] = {"storage_error"};
 static_assert(std::size(kCounts) == static_cast<size_t>(StoreCount::kCount));
 static_assert(std::size(kDrops) == static_cast<size_t>(StoreDrop::kCount));
@@ -55,6 +56,27 @@ SinkTiming StoreSink::timing() const {
 void StoreSink::write(std::span<const record::RecordPtr> batch) {
   for (const auto& r : batch) stage(*r);
   commitBatch();
+  expire();
+}
+
+void StoreSink::expire() {
+  if (!store_ || (!options_.retention.enabled() && options_.max_store_bytes == 0)) return;
+  const auto now = clock_.steadyNow();
+  if (expired_at_ != core::Clock::SteadyTime{} && now - expired_at_ < std::chrono::minutes(1)) return;
+  expired_at_ = now;
+  const int64_t now_us = clock_.wallMicros();
+  auto r = store_->expire(
+      [&](std::string_view table) -> int64_t {
+        const int days = options_.retention.daysFor(table);
+        return days > 0 ? now_us - int64_t{days} * 86'400'000'000 : 0;
+      },
+      options_.max_store_bytes);
+  if (!r.has_value()) {
+    std::fprintf(stderr, "siphon: store: retention: %s\n", r.error().message.c_str());
+    return;
+  }
+  if (r->records > 0) counters_.count(StoreCount::ExpiredRecords, r->records);
+  if (r->blocks > 0) counters_.count(StoreCount::ExpiredBlocks, r->blocks);
 }
 
 void StoreSink::close() {

@@ -19,6 +19,7 @@
 #include "core/result.h"
 #include "process/table_router.h"
 #include "record/capture_row.h"
+#include "sink/retention.h"
 #include "sink/sink.h"
 #include "store/block_store.h"
 
@@ -44,8 +45,11 @@ struct StoreSinkOptions {
   /// clickhouse_cluster: ClickHouse writes Distributed tables `<table>_all` over this cluster
   /// (of the server's remote_servers) beside its local ones, which searches read.
   std::string clickhouse_cluster;
-  /// retention_days: ClickHouse keeps this many days (TTL, or day partitions dropped); 0 all.
-  int retention_days = 0;
+  /// retention_days and retention: how long each table keeps its messages (sink/retention.h),
+  /// in every store.
+  RetentionPolicy retention;
+  /// max_store_mb: the embedded store's disk budget; beyond it the oldest blocks go. 0: none.
+  uint64_t max_store_bytes = 0;
   /// db_connections: an external database takes a large batch in this many parts at once,
   /// each on its own connection (its own server process), each its own transaction.
   size_t db_connections = 2;
@@ -59,7 +63,16 @@ struct StoreSinkOptions {
 /// What a storage sink (embedded or PostgreSQL) counts.
 /// CacheBytes is a level, not a sum: the embedded store's SQLite page cache after its last
 /// commit (part of the collector's steady memory, with the lanes' queues).
-enum class StoreCount : uint8_t { Stored, Batches, BatchUs, BatchMaxUs, CacheBytes, kCount };
+enum class StoreCount : uint8_t {
+  Stored,
+  Batches,
+  BatchUs,
+  BatchMaxUs,
+  CacheBytes,
+  ExpiredRecords,  ///< records retention removed (retention_days, retention, max_store_mb)
+  ExpiredBlocks,   ///< blocks they were in
+  kCount
+};
 enum class StoreDrop : uint8_t { StorageError, kCount };
 /// The names of those counts and drops.
 [[nodiscard]] core::CounterNames storeCounterNames();
@@ -78,7 +91,10 @@ class StoreSink final : public Sink {
   [[nodiscard]] core::Result<void, core::Failure> open() override;
   void write(std::span<const record::RecordPtr> batch) override;
   /// Commits open blocks that became due while nothing arrived.
-  void tick() override { commitBatch(); }
+  void tick() override {
+    commitBatch();
+    expire();
+  }
   /// Commits and seals everything, closes the file (readers may open it right after).
   void close() override;
   void writeFailed(std::span<const record::RecordPtr> batch,
@@ -98,6 +114,9 @@ class StoreSink final : public Sink {
   const core::Clock& clock_;
   std::unique_ptr<store::BlockStore> store_;
   process::TableNames tables_;
+  core::Clock::SteadyTime expired_at_{};  ///< when expire() last ran
+  /// Retention and the disk budget, at most once a minute (the lane's write and idle turns).
+  void expire();
   uint32_t node_cache_id_ = 0;  ///< capture id `node_cache_` was built for
   std::string node_cache_;      ///< capture_node:capture_id, rebuilt only when the id changes
 };

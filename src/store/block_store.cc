@@ -61,6 +61,9 @@ core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(
   if (!read_only) pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
   SIPHON_TRY(store->exec(pragmas.c_str()));
   if (!read_only) {
+    // Only a new, empty file takes this (before its first table): pages that retention frees
+    // can then go back to the file system.
+    SIPHON_TRY(store->exec("PRAGMA auto_vacuum=INCREMENTAL;"));
     SIPHON_TRY(store->exec(kSchema));
     // The familiar tables as views over the blocks; they need the siphon_sqlite extension
     // (`.load siphon_sqlite` in the sqlite3 shell), which provides siphon_messages.
@@ -348,7 +351,8 @@ core::Result<LoadedBlock, core::Failure> BlockStore::loadBlock(int64_t id) {
     Statement st(select_block_);
     sqlite3_bind_int64(st.get(), 1, id);
     if (sqlite3_step(st.get()) != SQLITE_ROW) {
-      return core::unexpected(core::Failure{"block " + std::to_string(id) + " not found", 1});
+      out.info.id = id;  // removed by retention (its keys may outlive it): empty
+      return out;
     }
     out.info.id = id;
     out.info.table = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
@@ -370,6 +374,127 @@ core::Result<LoadedBlock, core::Failure> BlockStore::loadBlock(int64_t id) {
         "block " + std::to_string(id) + ": " + std::string(records.error().detail), 1});
   }
   out.records = std::move(*records);
+  return out;
+}
+
+core::Result<uint64_t, core::Failure> BlockStore::usedBytes() {
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM "
+      "pragma_freelist_count()), (SELECT page_size FROM pragma_page_size())";
+  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
+    return core::unexpected(failure("page count"));
+  }
+  uint64_t bytes = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    bytes = static_cast<uint64_t>(sqlite3_column_int64(st, 0)) *
+            static_cast<uint64_t>(sqlite3_column_int64(st, 1));
+  }
+  sqlite3_finalize(st);
+  return bytes;
+}
+
+core::Result<ExpireResult, core::Failure> BlockStore::expire(
+    const std::function<int64_t(std::string_view table)>& cutoff_for, uint64_t max_bytes) {
+  ExpireResult out;
+  if (read_only_) return out;
+  std::unordered_set<int64_t> open_ids;
+  for (const auto& [table, b] : open_) open_ids.insert(b.id);
+  for (const auto& [table, b] : sealed_) open_ids.insert(b.id);
+  struct Candidate {
+    int64_t id, max_ts, count, bytes;
+    std::string table;
+  };
+  std::vector<Candidate> blocks;  // oldest first
+  {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT id, tbl, max_ts, count, length(data) FROM blocks ORDER BY max_ts",
+                           -1, &st, nullptr) != SQLITE_OK) {
+      return core::unexpected(failure("list blocks"));
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      blocks.push_back({sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
+                        sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+                        reinterpret_cast<const char*>(sqlite3_column_text(st, 1))});
+    }
+    sqlite3_finalize(st);
+  }
+  std::vector<int64_t> doomed;
+  std::vector<bool> gone(blocks.size(), false);
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const auto& b = blocks[i];
+    if (open_ids.contains(b.id)) continue;
+    const int64_t cutoff = cutoff_for(b.table);
+    if (cutoff > 0 && b.max_ts < cutoff) {
+      gone[i] = true;
+      doomed.push_back(b.id);
+      out.records += static_cast<uint64_t>(b.count);
+    }
+  }
+  if (max_bytes > 0) {
+    SIPHON_ASSIGN_OR_RETURN(uint64_t used, usedBytes());
+    // Estimated by the blocks' compressed size; the keys they leave behind go with their
+    // buckets below, and the next turn measures again.
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      if (gone[i]) used -= std::min<uint64_t>(used, static_cast<uint64_t>(blocks[i].bytes));
+    }
+    for (size_t i = 0; i < blocks.size() && used > max_bytes; ++i) {
+      if (gone[i] || open_ids.contains(blocks[i].id)) continue;
+      gone[i] = true;
+      doomed.push_back(blocks[i].id);
+      out.records += static_cast<uint64_t>(blocks[i].count);
+      used -= std::min<uint64_t>(used, static_cast<uint64_t>(blocks[i].bytes));
+    }
+  }
+  if (doomed.empty()) return out;
+  SIPHON_TRY(exec("BEGIN"));
+  {
+    sqlite3_stmt* del = nullptr;
+    if (sqlite3_prepare_v2(db_, "DELETE FROM blocks WHERE id = ?", -1, &del, nullptr) != SQLITE_OK) {
+      (void)exec("ROLLBACK");
+      return core::unexpected(failure("delete block"));
+    }
+    for (int64_t id : doomed) {
+      sqlite3_bind_int64(del, 1, id);
+      const int rc = sqlite3_step(del);
+      sqlite3_reset(del);
+      if (rc != SQLITE_DONE) {
+        sqlite3_finalize(del);
+        (void)exec("ROLLBACK");
+        return core::unexpected(failure("delete block"));
+      }
+    }
+    sqlite3_finalize(del);
+  }
+  out.blocks = doomed.size();
+  // A bucket whose newest key is older than every remaining block's oldest record holds keys
+  // of removed blocks only (a block's keys go to buckets covering its records' times). The
+  // bucket taking keys now is never one.
+  {
+    sqlite3_stmt* st = nullptr;
+    const char* sql =
+        "SELECT id FROM buckets WHERE id != ?1 AND max_ts < (SELECT coalesce(min(min_ts), "
+        "9223372036854775807) FROM blocks)";
+    if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
+      (void)exec("ROLLBACK");
+      return core::unexpected(failure("old buckets"));
+    }
+    sqlite3_bind_int64(st, 1, bucket_);
+    std::vector<int64_t> buckets;
+    while (sqlite3_step(st) == SQLITE_ROW) buckets.push_back(sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+    for (int64_t b : buckets) {
+      const std::string n = std::to_string(b);
+      if (!exec(("DELETE FROM keys WHERE bucket = " + n + "; DELETE FROM buckets WHERE id = " + n).c_str())
+               .has_value()) {
+        (void)exec("ROLLBACK");
+        return core::unexpected(failure("delete bucket"));
+      }
+    }
+    out.buckets = buckets.size();
+  }
+  SIPHON_TRY(exec("COMMIT"));
+  SIPHON_TRY(exec("PRAGMA incremental_vacuum;"));
   return out;
 }
 

@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,6 +76,11 @@ struct LoadedBlock {
   std::vector<core::CaptureMeta> records;
 };
 
+/// What expire() removed.
+struct ExpireResult {
+  uint64_t blocks = 0, records = 0, buckets = 0;
+};
+
 struct StoreStats {
   int64_t blocks = 0, records = 0, keys = 0, compressed_bytes = 0, raw_bytes = 0, file_bytes = 0;
 };
@@ -103,6 +109,16 @@ class BlockStore {
   void discardUnwritten();
   /// Flushes and seals every open block (shutdown).
   [[nodiscard]] core::Result<size_t, core::Failure> close();
+  /// Retention, in one transaction: deletes the written blocks whose newest record is older
+  /// than `cutoff_for(table)` (µs since the epoch; 0 keeps the table's), then, while the
+  /// store's used pages exceed `max_bytes` (0: no budget), the oldest remaining blocks; then
+  /// the key buckets no remaining block can have keys in. Blocks still open are kept. A new
+  /// store gives the freed pages back to the file system (auto_vacuum incremental); an older
+  /// one reuses them. Readers see a removed block as empty (loadBlock).
+  [[nodiscard]] core::Result<ExpireResult, core::Failure> expire(
+      const std::function<int64_t(std::string_view table)>& cutoff_for, uint64_t max_bytes);
+  /// Bytes of the pages in use (page_count - freelist_count, times page_size).
+  [[nodiscard]] core::Result<uint64_t, core::Failure> usedBytes();
 
   // ---- read side ----
   /// Blocks that hold `key`, limited to buckets overlapping [since, until] (µs; 0 = open).
@@ -112,6 +128,8 @@ class BlockStore {
   /// Blocks overlapping [since, until], newest first.
   [[nodiscard]] core::Result<std::vector<BlockInfo>, core::Failure> blocksInRange(int64_t since,
                                                                                   int64_t until);
+  /// The block; one that retention removed (or never was) reads as empty: info.count 0, no
+  /// records. A damaged block is an error.
   [[nodiscard]] core::Result<LoadedBlock, core::Failure> loadBlock(int64_t id);
   [[nodiscard]] core::Result<StoreStats, core::Failure> stats();
   /// Bytes SQLite's page cache holds for this connection now (the cache_mb it may grow to).

@@ -83,9 +83,10 @@ db_stop() {
 }
 db_start || exit 1
 ROOT=(timeout 30 mariadb --no-defaults -S "$SOCK" -u root)
-"${ROOT[@]}" -e "CREATE DATABASE siphon_it; CREATE DATABASE siphon_trace;
+"${ROOT[@]}" -e "CREATE DATABASE siphon_it; CREATE DATABASE siphon_trace; CREATE DATABASE siphon_ret;
   CREATE USER 'siphon'@'127.0.0.1' IDENTIFIED BY 'p@ss:w/rd';
-  GRANT ALL ON siphon_it.* TO 'siphon'@'127.0.0.1'; GRANT ALL ON siphon_trace.* TO 'siphon'@'127.0.0.1';" ||
+  GRANT ALL ON siphon_it.* TO 'siphon'@'127.0.0.1'; GRANT ALL ON siphon_trace.* TO 'siphon'@'127.0.0.1';
+  GRANT ALL ON siphon_ret.* TO 'siphon'@'127.0.0.1';" ||
   { fail "could not create the user and databases"; exit 1; }
 MY=(timeout 30 mariadb --no-defaults -h 127.0.0.1 -P "$DBPORT" -u siphon -pp@ss:w/rd siphon_it)
 DB_URL="mysql://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$DBPORT/siphon_it"
@@ -99,6 +100,11 @@ v = json.load(sys.stdin)
 for k in sys.argv[1].split("."):
     v = v.get(k, 0) if isinstance(v, dict) else 0
 print(v)' "$1" 2>/dev/null || echo -1
+}
+stat_sink() {  # stat_sink COUNT: one count of the storage sink's stage
+  timeout 5 "$SIPHON" ctl --api "$API" stats --format json 2>/dev/null | python3 -c '
+import json, sys
+print(sum(s["counts"].get(sys.argv[1], 0) for s in json.load(sys.stdin)["stages"] if s["kind"] == "sink"))' "$1" 2>/dev/null || echo -1
 }
 wait_stat() {  # wait_stat KEY VALUE SECONDS
   local i v
@@ -129,7 +135,7 @@ TOML
   done
   grep -q "^listening on udp:127.0.0.1:$PORT" "$TMP/$1.out" ||
     { fail "serve did not start: $(cat "$TMP/$1.out" "$TMP/$1.err")"; return 1; }
-  grep -q "^storing into mysql://siphon:\*\*\*@127.0.0.1:$DBPORT/siphon_it" "$TMP/$1.out" ||
+  grep -q "^storing into mysql://siphon:\*\*\*@127.0.0.1:$DBPORT/${DB_NAME:-siphon_it}" "$TMP/$1.out" ||
     fail "serve does not name the database with the password hidden: $(grep storing "$TMP/$1.out")"
   ! grep -q 'p%40ss\|p@ss' "$TMP/$1.out" "$TMP/$1.err" || fail "the password appears in serve's output"
 }
@@ -297,6 +303,30 @@ rows=$("${MYT[@]}" -N -B -e "SELECT CONCAT_WS('|', SUM(traced_user = ''), COUNT(
 [ "$rows" = "41|1|4" ] || fail "sip_trace rows: '$rows', want 41 messages of 4 calls, a '' row and user rows each"
 n=$(timeout 30 "$SIPHON" search --db "$TRACE_URL" --limit 1000 --format jsonl | wc -l)
 [ "$n" = 41 ] || fail "search of the sip_trace table: $n records, want 41 (each once)"
+
+# ---- 5. retention: day tables past their limit dropped, other tables' old rows deleted ------------
+DB_NAME=siphon_ret
+DB_URL="mysql://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$DBPORT/siphon_ret"
+MYR=(timeout 30 mariadb --no-defaults -h 127.0.0.1 -P "$DBPORT" -u siphon -pp@ss:w/rd siphon_ret)
+serve_start ret1 || exit 1
+python3 "$CHECK" aged "$PORT" "${RUN}o" 10 20 >/dev/null
+python3 "$CHECK" aged "$PORT" "${RUN}n" 0 20 >/dev/null
+wait_stat stored 42 30
+serve_stop ret1
+old_day=$(date -u -d "@$(( $(date +%s) - 10 * 86400 ))" +%Y%m%d)
+today=$(date -u +%Y%m%d)
+[ "$("${MYR[@]}" -N -B -e "SELECT COUNT(*) FROM sip_capture_$old_day")" = 20 ] || fail "no day table of 10 days ago to expire"
+serve_start ret2 'retention = ["sip_capture_%Y%m%d=3"]
+retention_days = 5' || exit 1
+python3 "$CHECK" aged "$PORT" "${RUN}m" 0 1 >/dev/null
+wait_stat stored 2 30
+for _ in $(seq 100); do [ "$(stat_sink expired_tables)" = 1 ] && break; sleep 0.1; done
+[ "$(stat_sink expired_tables)" = 1 ] || fail "expired_tables is $(stat_sink expired_tables), want 1"
+serve_stop ret2
+tables=$("${MYR[@]}" -N -B -e "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'siphon_ret'")
+[ "$tables" = "rtcp_capture,sip_capture_$today" ] || fail "tables after retention: $tables"
+rtcp=$("${MYR[@]}" -N -B -e "SELECT GROUP_CONCAT(correlation_id ORDER BY correlation_id) FROM rtcp_capture")
+[ "$rtcp" = "${RUN}m-rtcp,${RUN}n-rtcp" ] || fail "rtcp_capture after retention: $rtcp (the 10-day-old row must go)"
 
 if [ "$failures" -eq 0 ]; then echo "mysql_sink: all checks passed"; exit 0; fi
 echo "mysql_sink: $failures failure(s)"

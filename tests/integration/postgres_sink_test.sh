@@ -97,6 +97,11 @@ for k in sys.argv[1].split("."):
     v = v.get(k, 0) if isinstance(v, dict) else 0
 print(v)' "$1" 2>/dev/null || echo -1
 }
+stat_sink() {  # stat_sink COUNT: one count of the storage sink's stage
+  timeout 5 "$SIPHON" ctl --api "$API" stats --format json 2>/dev/null | python3 -c '
+import json, sys
+print(sum(s["counts"].get(sys.argv[1], 0) for s in json.load(sys.stdin)["stages"] if s["kind"] == "sink"))' "$1" 2>/dev/null || echo -1
+}
 wait_stat() {  # wait_stat KEY VALUE SECONDS
   local i v
   for i in $(seq $(($3 * 10))); do
@@ -428,6 +433,39 @@ if fp != fs or "INVITE" not in fp:
 for b in bad: print("FAIL: trace_to_database: " + b)
 sys.exit(1 if bad else 0)
 PY
+
+# ---- 3d. retention: day tables past their limit are dropped, other tables lose their old rows ------
+# A database of its own. First a collector without retention stores messages of 10 days ago and
+# of today (day tables sip_capture_%Y%m%d, and the plain rtcp_capture); then one with
+# `retention = ["sip_capture_%Y%m%d=3"]` and `retention_days = 5` writes a message: its writer's
+# housekeeping drops the old day table and deletes the old RTCP row, and says so in the metrics.
+"${PSQL_ADMIN[@]}" -c "CREATE DATABASE siphon_ret OWNER siphon" >/dev/null 2>"$TMP/retdb.err" ||
+  fail "create siphon_ret: $(cat "$TMP/retdb.err")"
+DB_NAME=siphon_ret
+DB_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/$DB_NAME"
+PSQLR=(timeout 30 "$BIN/psql" -X -q -h 127.0.0.1 -p "$PGPORT" -U siphon -d siphon_ret)
+serve_start ret1 || exit 1
+python3 "$CHECK" aged "$PORT" "${RUN}o" 10 20 >/dev/null
+python3 "$CHECK" aged "$PORT" "${RUN}n" 0 20 >/dev/null
+wait_stat stored 42 20
+serve_stop ret1
+old_day=$(date -u -d "@$(( $(date +%s) - 10 * 86400 ))" +%Y%m%d)
+today=$(date -u +%Y%m%d)
+[ "$("${PSQLR[@]}" -At -c "SELECT count(*) FROM sip_capture_$old_day")" = 20 ] || fail "no day table of 10 days ago to expire"
+serve_start ret2 'retention = ["sip_capture_%Y%m%d=3"]
+retention_days = 5' || exit 1
+python3 "$CHECK" aged "$PORT" "${RUN}m" 0 1 >/dev/null
+wait_stat stored 2 20
+for _ in $(seq 100); do [ "$(stat_sink expired_tables)" = 1 ] && break; sleep 0.1; done
+[ "$(stat_sink expired_tables)" = 1 ] || fail "expired_tables is $(stat_sink expired_tables), want 1"
+curl -s "$API/metrics" | grep -q 'counter="expired_records"} [1-9]' || fail "/metrics has no expired_records"
+serve_stop ret2
+tables=$("${PSQLR[@]}" -At -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
+[ "$tables" = "rtcp_capture,sip_capture_$today" ] || fail "tables after retention: $tables, want rtcp_capture,sip_capture_$today"
+rtcp=$("${PSQLR[@]}" -At -c "SELECT string_agg(correlation_id, ',' ORDER BY correlation_id) FROM rtcp_capture")
+[ "$rtcp" = "${RUN}m-rtcp,${RUN}n-rtcp" ] || fail "rtcp_capture after retention: $rtcp (the 10-day-old row must go)"
+DB_NAME=siphon_it
+DB_URL="postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$PGPORT/$DB_NAME"
 
 # ---- 4. a bad or unsupported db_url is refused at start, naming db_url ------------------------------
 out=$(timeout 30 "$SIPHON" serve --db "postgres://u:topsecret@127.0.0.1:0/x" --listen "udp:127.0.0.1:$PORT" --http off 2>&1)

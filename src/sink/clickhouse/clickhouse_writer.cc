@@ -1,5 +1,6 @@
 #include "sink/clickhouse/clickhouse_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -94,8 +95,8 @@ void ClickHouseWriter::addKeys(std::string_view table, const core::CaptureMeta& 
 core::Result<void, core::Failure> ClickHouseWriter::ensureTable(const std::string& table,
                                                                 record::ColumnSet set) {
   if (created_.contains(table)) return {};
-  for (const auto& sql : clickhouseCreateTable(table, set, options_.cluster,
-                                               options_.retention_days, has_ttl_)) {
+  for (const auto& sql : clickhouseCreateTable(table, set, options_.cluster, daysFor(table),
+                                               has_ttl_)) {
     if (auto r = http_.query(sql); !r.has_value()) {
       return core::unexpected(core::Failure{"create " + table + ": " + r.error().message, 1});
     }
@@ -129,7 +130,7 @@ core::Result<void, core::Failure> ClickHouseWriter::write(std::span<const record
   }
   if (tables_.empty()) return {};
   if (!created_.contains(kClickHouseKeyTable)) {
-    for (const auto& sql : clickhouseCreateKeyTable(options_.cluster, options_.retention_days, has_ttl_)) {
+    for (const auto& sql : clickhouseCreateKeyTable(options_.cluster, daysFor(kClickHouseKeyTable), has_ttl_)) {
       SIPHON_TRY(http_.query(sql));
     }
     created_.insert(std::string(kClickHouseKeyTable));
@@ -157,53 +158,74 @@ core::Result<void, core::Failure> ClickHouseWriter::write(std::span<const record
   return {};
 }
 
-void ClickHouseWriter::maintain(int64_t now_us) {
+int ClickHouseWriter::daysFor(std::string_view table) const {
+  if (table != kClickHouseKeyTable) return options_.retention.daysFor(table);
+  // The key table serves every table: it keeps as long as the longest kept one (forever when
+  // any table is, as the tables no rule names are without retention_days).
+  int most = options_.retention.defaultDays();
+  if (most == 0) return 0;
+  for (const auto& r : options_.retention.rules()) {
+    if (r.days == 0) return 0;
+    most = std::max(most, r.days);
+  }
+  return most;
+}
+
+Expired ClickHouseWriter::maintain(int64_t now_us) {
   // Nothing to prune before this writer has seen its tables (the lane's first idle ticks).
-  if (options_.retention_days <= 0 || has_ttl_ || created_.empty() ||
+  if (!options_.retention.enabled() || has_ttl_ || created_.empty() ||
       now_us - pruned_us_ < 3'600'000'000) {
-    return;
+    return {};
   }
   pruned_us_ = now_us;
   auto r = prune(now_us);
   if (!r.has_value()) {
     std::fprintf(stderr, "siphon: clickhouse: retention: %s\n", r.error().message.c_str());
-  } else if (*r > 0) {
-    std::fprintf(stderr, "siphon: clickhouse: retention: dropped %zu day partitions older than %d days\n",
-                 *r, options_.retention_days);
+    return {};
   }
+  if (r->tables > 0) {
+    std::fprintf(stderr, "siphon: clickhouse: retention: dropped %llu day partitions (%llu rows)\n",
+                 static_cast<unsigned long long>(r->tables),
+                 static_cast<unsigned long long>(r->records));
+  }
+  return *r;
 }
 
-core::Result<size_t, core::Failure> ClickHouseWriter::prune(int64_t now_us) {
-  if (options_.retention_days <= 0 || has_ttl_ || created_.empty()) return size_t{0};
-  // The first day to keep, as toYYYYMMDD writes it.
-  const int64_t keep_from_s = now_us / 1'000'000 - int64_t{options_.retention_days} * 86400;
-  const std::string day = record::formatSqlDate(keep_from_s).substr(0, 10);
-  const std::string keep_from = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
+core::Result<Expired, core::Failure> ClickHouseWriter::prune(int64_t now_us) {
+  Expired out;
+  if (!options_.retention.enabled() || has_ttl_ || created_.empty()) return out;
   SIPHON_ASSIGN_OR_RETURN(
       std::string parts,
-      http_.query("SELECT DISTINCT table, partition FROM system.parts WHERE database = "
-                  "currentDatabase() AND active AND partition < '" + keep_from +
-                  "' FORMAT TabSeparated"));
-  size_t dropped = 0;
+      http_.query("SELECT table, partition, sum(rows) FROM system.parts WHERE database = "
+                  "currentDatabase() AND active GROUP BY table, partition FORMAT TabSeparated"));
   size_t at = 0;
   while (at < parts.size()) {
     size_t nl = parts.find('\n', at);
     if (nl == std::string::npos) nl = parts.size();
     const std::string line = parts.substr(at, nl - at);
     at = nl + 1;
-    const size_t tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    const std::string table = line.substr(0, tab), partition = line.substr(tab + 1);
+    const size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+    if (t1 == std::string::npos || t2 == std::string::npos) continue;
+    const std::string table = line.substr(0, t1), partition = line.substr(t1 + 1, t2 - t1 - 1);
     // Only tables this writer made, and only partitions that are a day number.
     if (!created_.contains(table) || partition.size() != 8 ||
         partition.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
+    const int days = daysFor(table);
+    if (days <= 0) continue;
+    // The first day to keep, as toYYYYMMDD writes it.
+    const std::string day = record::formatSqlDate(now_us / 1'000'000 - int64_t{days} * 86400);
+    const std::string keep_from = day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2);
+    if (partition >= keep_from) continue;
     SIPHON_TRY(http_.query("ALTER TABLE " + clickhouseQuoteIdent(table) + " DROP PARTITION " +
                            partition));
-    ++dropped;
+    uint64_t rows = 0;
+    std::from_chars(line.data() + t2 + 1, line.data() + line.size(), rows);
+    if (table != kClickHouseKeyTable) out.records += rows;
+    ++out.tables;
   }
-  return dropped;
+  return out;
 }
 
 }  // namespace siphon::sink

@@ -13,8 +13,9 @@
 // earlier one committed, the replay stores the earlier part again.
 //
 // Tables are created the first time a writer sees them; with clickhouse_cluster the
-// Distributed tables `<table>_all` too. Retention (retention_days): TTL where the server has it
-// (19.6+), else the writer drops partitions older than that, once an hour (prune()).
+// Distributed tables `<table>_all` too. Retention (sink/retention.h, days per table): TTL where
+// the server has it (19.6+), else the writer drops day partitions past it, once an hour
+// (prune()).
 //
 // One connection, confined to the lane's (or a WriterCrew's) thread.
 
@@ -34,6 +35,7 @@
 #include "sink/clickhouse/clickhouse_http.h"
 #include "sink/clickhouse/row_binary.h"
 #include "sink/database/batch_writer.h"
+#include "sink/retention.h"
 
 namespace siphon::sink {
 
@@ -42,7 +44,7 @@ struct ClickHouseWriterOptions {
   record::CaptureRowOptions row;  ///< capture_node, homer5_on
   bool trace_tables = false;      ///< as PostgresWriterOptions::trace_tables
   std::string cluster;            ///< clickhouse_cluster: Distributed tables over it; "" none
-  int retention_days = 0;         ///< retention_days: 0 keeps everything
+  RetentionPolicy retention;      ///< retention_days, retention: days per table
 };
 
 class ClickHouseWriter final : public BatchWriter {
@@ -54,11 +56,11 @@ class ClickHouseWriter final : public BatchWriter {
       std::span<const record::RecordPtr> batch) override;
   void disconnect() override { http_.reset(); }
   /// prune() once an hour.
-  void maintain(int64_t now_us) override;
+  Expired maintain(int64_t now_us) override;
 
-  /// Drops the day partitions older than retention_days from every table this writer made, on
-  /// a server without TTL. Returns how many it dropped.
-  [[nodiscard]] core::Result<size_t, core::Failure> prune(int64_t now_us);
+  /// Drops the day partitions past each table's retention from every table this writer made,
+  /// on a server without TTL (their rows counted from system.parts).
+  [[nodiscard]] core::Result<Expired, core::Failure> prune(int64_t now_us);
 
  private:
   struct Rows {
@@ -67,6 +69,8 @@ class ClickHouseWriter final : public BatchWriter {
     size_t rows = 0;
   };
   Rows& rowsFor(std::string_view table, record::ColumnSet set);
+  /// The table's retention in days; siphon_keys keeps as long as the longest kept table.
+  [[nodiscard]] int daysFor(std::string_view table) const;
   void addRow(Rows& rows, const core::CaptureMeta& meta);
   void addKeys(std::string_view table, const core::CaptureMeta& meta);
   [[nodiscard]] core::Result<void, core::Failure> ensureTable(const std::string& table,

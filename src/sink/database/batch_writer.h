@@ -20,6 +20,13 @@
 
 namespace siphon::sink {
 
+/// What a writer's housekeeping removed (retention): rows, and whole tables or partitions (whose
+/// rows count too, as the server estimates them).
+struct Expired {
+  uint64_t records = 0;
+  uint64_t tables = 0;
+};
+
 class BatchWriter {
  public:
   virtual ~BatchWriter() = default;
@@ -33,10 +40,10 @@ class BatchWriter {
   /// Lets the connection go: after a failure (it may be inside a transaction that will never
   /// end) and at close. The next write() connects again.
   virtual void disconnect() = 0;
-  /// Housekeeping the database needs from its writer (retention where the server has none),
-  /// called often with the wall clock; a writer decides how seldom to act. Errors are the
-  /// writer's to report; they never fail a batch.
-  virtual void maintain(int64_t /*now_us*/) {}
+  /// Housekeeping the database needs from its writer (retention, sink/retention.h), called
+  /// often with the wall clock; a writer decides how seldom to act. Errors are the writer's to
+  /// report; they never fail a batch.
+  virtual Expired maintain(int64_t /*now_us*/) { return {}; }
 };
 
 using BatchWriterPtr = std::unique_ptr<BatchWriter>;

@@ -22,12 +22,14 @@ enum class DbCount : uint8_t {
   SpoolRecords,  ///< gauge: records waiting in the spool
   SpoolBytes,    ///< gauge: the spool's files
   SpoolAgeS,     ///< gauge: how long the oldest spooled record has waited
+  ExpiredRecords,  ///< rows retention removed (dropped tables' by the server's estimate)
+  ExpiredTables,   ///< tables or day partitions retention dropped
   kCount
 };
 static_assert(static_cast<int>(DbCount::CacheBytes) == static_cast<int>(StoreCount::CacheBytes));
-constexpr std::string_view kCounts[] = {"stored",        "batches",     "batch_us",   "batch_max_us",
-                                        "cache_bytes",   "spooled",     "replayed",   "spool_records",
-                                        "spool_bytes",   "spool_age_s"};
+constexpr std::string_view kCounts[] = {
+    "stored",        "batches",     "batch_us",    "batch_max_us",    "cache_bytes",    "spooled",
+    "replayed",      "spool_records", "spool_bytes", "spool_age_s", "expired_records", "expired_tables"};
 static_assert(std::size(kCounts) == static_cast<size_t>(DbCount::kCount));
 
 enum class DbDrop : uint8_t {
@@ -298,7 +300,7 @@ void DatabaseSink::write(std::span<const record::RecordPtr> batch) {
   if (stored > 0) countCommit(counters_, stored, t0);
   if (failure == nullptr) {
     recovered();
-    writers_[0]->maintain(clock_.wallMicros());
+    maintain();
     return;
   }
   failed(*failure, /*spooling=*/spool_ != nullptr);
@@ -312,8 +314,15 @@ void DatabaseSink::write(std::span<const record::RecordPtr> batch) {
   }
 }
 
+void DatabaseSink::maintain() {
+  if (failing_) return;
+  const Expired e = writers_[0]->maintain(clock_.wallMicros());
+  if (e.records) counters_.count(DbCount::ExpiredRecords, e.records);
+  if (e.tables) counters_.count(DbCount::ExpiredTables, e.tables);
+}
+
 void DatabaseSink::tick() {
-  if (!failing_) writers_[0]->maintain(clock_.wallMicros());
+  maintain();
   replay(options_.replay_turn);
   if (spool_) refreshSpoolGauges();
 }

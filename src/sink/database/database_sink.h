@@ -29,7 +29,8 @@
 //
 // health() says the state, the spool's depth in records and bytes, and the age of its oldest
 // record; the counters add spooled, replayed, spool_records, spool_bytes and spool_age_s to the
-// store's (stored, batches, batch_us, ...).
+// store's (stored, batches, batch_us, ...), and what retention removed (expired_records,
+// expired_tables; the writer's maintain()).
 //
 // Threads: the lane's thread drives everything; health() may be called from any thread.
 
@@ -111,6 +112,8 @@ class DatabaseSink final : public Sink {
   void failed(const core::Failure& f, bool spooling);
   void recovered();
   void refreshSpoolGauges();
+  /// The writer's housekeeping (retention), counted.
+  void maintain();
   /// The spool time of the oldest record not consumed (0 when empty).
   void findOldest();
   void setState(SinkState s);

@@ -2,6 +2,8 @@
 
 #include <mysql.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "record/traced_users.h"
@@ -179,6 +181,7 @@ core::Result<void, core::Failure> MysqlWriter::write(std::span<const record::Rec
       continue;
     }
     std::string_view pattern = r->table.empty() ? record::reportTableName(r->sip.kind) : r->table;
+    if (!patterns_.contains(pattern)) patterns_.emplace(pattern);
     std::string_view table = names_.expand(pattern, meta.microsSinceEpoch());
     rowsFor(table, record::columnSetFor(r->sip.kind, options_.row.homer6_reports)).add(meta, row_);
   }
@@ -202,6 +205,78 @@ core::Result<void, core::Failure> MysqlWriter::write(std::span<const record::Rec
   }
   SIPHON_TRY(mysqlExec(conn_.get(), "COMMIT"));
   return {};
+}
+
+Expired MysqlWriter::maintain(int64_t now_us) {
+  Expired out;
+  if (!options_.retention.enabled() || patterns_.empty() || now_us - pruned_us_ < 3'600'000'000) {
+    return out;
+  }
+  pruned_us_ = now_us;
+  if (!conn_ && !open().has_value()) return out;  // the next batch says why
+  auto fail = [&](const std::string& what) {
+    std::fprintf(stderr, "siphon: mysql: retention: %s: %s\n", what.c_str(),
+                 mysqlError(conn_.get()).c_str());
+    return out;
+  };
+  // The writer's tables (hep_chunks), their time column and the server's row estimate.
+  const std::string list =
+      "SELECT c.table_name, t.column_name, COALESCE(s.table_rows, 0) FROM information_schema.columns c "
+      "JOIN information_schema.columns t ON t.table_schema = c.table_schema AND t.table_name = "
+      "c.table_name AND t.column_name IN ('date', 'time_stamp', 'tss') JOIN information_schema.tables "
+      "s ON s.table_schema = c.table_schema AND s.table_name = c.table_name WHERE c.table_schema = "
+      "DATABASE() AND c.column_name = 'hep_chunks'";
+  if (mysql_real_query(conn_.get(), list.data(), list.size()) != 0) return fail("listing tables");
+  MYSQL_RES* res = mysql_store_result(conn_.get());
+  if (!res) return fail("listing tables");
+  struct Table {
+    std::string name, column;
+    uint64_t rows;
+  };
+  std::vector<Table> tables;
+  while (MYSQL_ROW row = mysql_fetch_row(res)) {
+    tables.push_back({row[0], row[1], std::strtoull(row[2] ? row[2] : "0", nullptr, 10)});
+  }
+  mysql_free_result(res);
+  const std::vector<std::string> patterns(patterns_.begin(), patterns_.end());
+  const int64_t now_s = now_us / 1'000'000;
+  for (const auto& t : tables) {
+    const int days = options_.retention.daysFor(t.name);
+    if (days <= 0) continue;
+    const int64_t cutoff_s = now_s - int64_t{days} * 86400;
+    if (auto day = options_.retention.dayOf(t.name, patterns)) {
+      if (*day + 86400 > cutoff_s) continue;
+      if (!mysqlExec(conn_.get(), "DROP TABLE IF EXISTS " + mysqlQuoteIdent(t.name)).has_value()) {
+        return fail("drop " + t.name);
+      }
+      created_.erase(t.name);
+      prepared_.erase(t.name);
+      out.records += t.rows;  // InnoDB's estimate: counting exactly is a full scan
+      ++out.tables;
+      continue;
+    }
+    const std::string sql = "DELETE FROM " + mysqlQuoteIdent(t.name) + " WHERE " + t.column +
+                            " < ? LIMIT 50000";
+    MysqlStmtPtr stmt(mysql_stmt_init(conn_.get()));
+    if (!stmt || mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) return fail("delete");
+    std::string cutoff = record::formatSqlDate(cutoff_s);
+    unsigned long length = cutoff.size();
+    MYSQL_BIND b{};
+    b.buffer_type = MYSQL_TYPE_STRING;
+    b.buffer = cutoff.data();
+    b.buffer_length = length;
+    b.length = &length;
+    if (mysql_stmt_bind_param(stmt.get(), &b) != 0) return fail("delete");
+    for (int chunk = 0; chunk < 20; ++chunk) {
+      if (mysql_stmt_execute(stmt.get()) != 0 || !mysqlExec(conn_.get(), "COMMIT").has_value()) {
+        return fail("delete from " + t.name);
+      }
+      const auto n = static_cast<uint64_t>(mysql_stmt_affected_rows(stmt.get()));
+      out.records += n;
+      if (n < 50000) break;
+    }
+  }
+  return out;
 }
 
 }  // namespace siphon::sink

@@ -29,6 +29,7 @@
 #include "record/capture_row.h"
 #include "sink/database/batch_writer.h"
 #include "sink/mysql/mysql_connection.h"
+#include "sink/retention.h"
 
 namespace siphon::sink {
 
@@ -36,6 +37,7 @@ struct MysqlWriterOptions {
   core::DbUrl url;                ///< scheme Mysql
   record::CaptureRowOptions row;  ///< capture_node (the node column), homer5_on
   bool trace_tables = false;      ///< as PostgresWriterOptions::trace_tables
+  RetentionPolicy retention;      ///< retention_days, retention: days per table
 };
 
 /// The values of one batch's rows for one table, kept until they are bound and executed.
@@ -77,6 +79,8 @@ class MysqlWriter final : public BatchWriter {
   [[nodiscard]] core::Result<void, core::Failure> write(
       std::span<const record::RecordPtr> batch) override;
   void disconnect() override;
+  /// Retention as PostgresWriter::maintain(): day tables dropped, older rows deleted in chunks.
+  Expired maintain(int64_t now_us) override;
 
  private:
   MysqlRowBuffer& rowsFor(std::string_view table, record::ColumnSet set);
@@ -95,6 +99,8 @@ class MysqlWriter final : public BatchWriter {
   MysqlStmtPtr tail_;                                          ///< the last chunk's
   std::vector<std::pair<std::string, MysqlRowBuffer>> tables_;  ///< the batch, per table
   record::CaptureRow row_;
+  std::set<std::string, std::less<>> patterns_;  ///< table_name patterns written (day tables)
+  int64_t pruned_us_ = 0;
 };
 
 }  // namespace siphon::sink

@@ -2,6 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "record/traced_users.h"
 #include "sink/postgres/postgres_schema.h"
 
@@ -82,6 +85,7 @@ core::Result<void, core::Failure> PostgresWriter::write(std::span<const record::
       continue;
     }
     std::string_view pattern = r->table.empty() ? record::reportTableName(r->sip.kind) : r->table;
+    if (!patterns_.contains(pattern)) patterns_.emplace(pattern);
     std::string_view table = names_.expand(pattern, meta.microsSinceEpoch());
     rowsFor(table, record::columnSetFor(r->sip.kind, options_.row.homer6_reports)).add(meta, row_);
   }
@@ -119,6 +123,70 @@ core::Result<void, core::Failure> PostgresWriter::write(std::span<const record::
   SIPHON_TRY(pgExec(conn_.get(), "COMMIT"));
   created_.insert(created.begin(), created.end());  // only what a commit made real
   return {};
+}
+
+Expired PostgresWriter::maintain(int64_t now_us) {
+  Expired out;
+  if (!options_.retention.enabled() || patterns_.empty() || now_us - pruned_us_ < 3'600'000'000) {
+    return out;
+  }
+  pruned_us_ = now_us;
+  if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
+    auto c = connectPostgres(options_.url);
+    if (!c.has_value()) return out;  // the next batch says why
+    conn_ = std::move(*c);
+  }
+  auto fail = [&](const std::string& what) {
+    std::fprintf(stderr, "siphon: postgres: retention: %s: %s\n", what.c_str(),
+                 pgError(conn_.get()).c_str());
+    return out;
+  };
+  // The writer's tables (hep_chunks) and their time column.
+  PgResultPtr tables(PQexec(
+      conn_.get(),
+      "SELECT c.relname, t.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_attribute h ON h.attrelid = c.oid AND h.attname = 'hep_chunks' AND NOT h.attisdropped "
+      "JOIN pg_attribute t ON t.attrelid = c.oid AND t.attname IN ('date', 'time_stamp', 'tss') "
+      "AND NOT t.attisdropped WHERE c.relkind = 'r' AND n.nspname = current_schema()"));
+  if (!tables || PQresultStatus(tables.get()) != PGRES_TUPLES_OK) return fail("listing tables");
+  const std::vector<std::string> patterns(patterns_.begin(), patterns_.end());
+  const int64_t now_s = now_us / 1'000'000;
+  for (int i = 0; i < PQntuples(tables.get()); ++i) {
+    const std::string table = PQgetvalue(tables.get(), i, 0), column = PQgetvalue(tables.get(), i, 1);
+    const int days = options_.retention.daysFor(table);
+    if (days <= 0) continue;
+    const int64_t cutoff_s = now_s - int64_t{days} * 86400;
+    if (auto day = options_.retention.dayOf(table, patterns)) {
+      if (*day + 86400 > cutoff_s) continue;
+      // Its rows as the planner estimates them: counting a day table exactly is a full scan.
+      const char* name = table.c_str();
+      PgResultPtr est(PQexecParams(conn_.get(),
+                                   "SELECT greatest(reltuples, 0)::int8 FROM pg_class WHERE relname = $1",
+                                   1, nullptr, &name, nullptr, nullptr, 0));
+      if (est && PQresultStatus(est.get()) == PGRES_TUPLES_OK && PQntuples(est.get()) == 1) {
+        out.records += std::strtoull(PQgetvalue(est.get(), 0, 0), nullptr, 10);
+      }
+      if (!pgExec(conn_.get(), "DROP TABLE IF EXISTS " + quoteIdent(table)).has_value()) {
+        return fail("drop " + table);
+      }
+      created_.erase(table);
+      ++out.tables;
+      continue;
+    }
+    const std::string cutoff = record::formatSqlDate(cutoff_s);
+    const std::string sql = "DELETE FROM " + quoteIdent(table) + " WHERE ctid IN (SELECT ctid FROM " +
+                            quoteIdent(table) + " WHERE " + column +
+                            " < $1::timestamp LIMIT 50000)";
+    for (int chunk = 0; chunk < 20; ++chunk) {
+      const char* value = cutoff.c_str();
+      PgResultPtr del(PQexecParams(conn_.get(), sql.c_str(), 1, nullptr, &value, nullptr, nullptr, 0));
+      if (!del || PQresultStatus(del.get()) != PGRES_COMMAND_OK) return fail("delete from " + table);
+      const uint64_t n = std::strtoull(PQcmdTuples(del.get()), nullptr, 10);
+      out.records += n;
+      if (n < 50000) break;
+    }
+  }
+  return out;
 }
 
 }  // namespace siphon::sink

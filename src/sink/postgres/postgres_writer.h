@@ -10,6 +10,9 @@
 // trace_tables (the agent's trace_to_database), a traced message goes to its sip_trace table
 // instead, with Kamailio's sip_trace columns, one row per traced user (record/traced_users.h).
 //
+// Retention (maintain()): a table named by a pattern with a day in it (sip_capture_%Y%m%d) is
+// dropped whole once that day is past its limit; another loses its older rows by DELETE.
+//
 // One connection, confined to the lane's thread (libpq connections are not thread-safe).
 
 #include <set>
@@ -27,6 +30,7 @@
 #include "sink/database/batch_writer.h"
 #include "sink/postgres/pg_row_buffer.h"
 #include "sink/postgres/postgres_connection.h"
+#include "sink/retention.h"
 
 namespace siphon::sink {
 
@@ -38,6 +42,7 @@ struct PostgresWriterOptions {
   /// instead of a sip_capture row. A collector leaves it off: traced HEP from an agent is
   /// captured traffic like any other there.
   bool trace_tables = false;
+  RetentionPolicy retention;  ///< retention_days, retention: days per table
 };
 
 class PostgresWriter final : public BatchWriter {
@@ -48,6 +53,9 @@ class PostgresWriter final : public BatchWriter {
   [[nodiscard]] core::Result<void, core::Failure> write(
       std::span<const record::RecordPtr> batch) override;
   void disconnect() override;
+  /// Retention, once an hour: day tables past their limit are dropped, other tables lose their
+  /// older rows in chunks of 50,000 (at most 20 chunks a table a turn).
+  Expired maintain(int64_t now_us) override;
 
  private:
   /// The buffer of `table` in this batch, made with `set` on first use.
@@ -61,6 +69,8 @@ class PostgresWriter final : public BatchWriter {
   std::set<std::string, std::less<>> created_;  ///< tables known to exist (committed)
   std::vector<std::pair<std::string, PgRowBuffer>> tables_;  ///< the batch, per table
   record::CaptureRow row_;
+  std::set<std::string, std::less<>> patterns_;  ///< table_name patterns written (day tables)
+  int64_t pruned_us_ = 0;
 };
 
 }  // namespace siphon::sink

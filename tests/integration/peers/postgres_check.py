@@ -11,6 +11,8 @@
   check-mysql EXPECTED.json MYSQL...  the same with the mariadb client command line MYSQL...
   stream PORT RUN COUNT RATE          send COUNT INVITEs (Call-IDs RUN-0@it.example ...) at RATE
                                       per second: a load to stop a database under
+  aged PORT RUN DAYS_AGO COUNT        send COUNT INVITEs and one RTCP report timestamped DAYS_AGO
+                                      days before now (Call-IDs RUN-0@it.example ...)
 """
 import json
 import socket
@@ -186,6 +188,17 @@ def stream(port, run, count, rate):
     print(count)
 
 
+def aged(port, run, days_ago, count):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    target = ("127.0.0.1", int(port))
+    ts = int(time.time()) - int(days_ago) * 86400
+    for i in range(int(count)):
+        _, msg = invite(run, i)
+        sock.sendto(hep3(msg, ts, i), target)
+    sock.sendto(hep3(bytes.fromhex("81c8000c") + run.encode(), ts, 7, ptype=5, corr=run + "-rtcp"), target)
+    print(int(count) + 1)
+
+
 def main(argv):
     if argv[1] == "send":
         send(argv[2], argv[3], argv[4], argv[5])
@@ -194,6 +207,9 @@ def main(argv):
         return check(argv[2], argv[3:])
     if argv[1] == "stream":
         stream(argv[2], argv[3], argv[4], argv[5])
+        return 0
+    if argv[1] == "aged":
+        aged(argv[2], argv[3], argv[4], argv[5])
         return 0
     if argv[1] == "check-mysql":
         return check(argv[2], argv[3:], query_mysql)

@@ -165,6 +165,42 @@ TEST_F(StoreSinkTest, OpenBlocksAreWrittenWhenTheClockSaysTheyAreDue) {
   EXPECT_EQ(lane.laneStats().countOf(pipeline::LaneCount::Queued), 10u);
 }
 
+// Retention in the embedded store: retention_days by the injected wall clock, at most once a
+// minute; what went shows in the counters.
+TEST_F(StoreSinkTest, RetentionRemovesWhatIsOlderThanItsDays) {
+  support::FakeClock clock;  // 2023-11-14 22:13:20 UTC
+  StoreSinkOptions o;
+  o.path = path_;
+  o.store.open_block_write_interval = std::chrono::milliseconds(0);
+  o.retention = RetentionPolicy(2, {});
+  support::SinkLane<StoreSink> lane(o, clock);
+  ASSERT_TRUE(lane.open().has_value());
+  lane.start();
+  support::RecordMaker records;
+  auto at = [&](int64_t days_ago) {
+    support::CaptureSpec s = spec(1, "");
+    s.ts_us = clock.wallMicros() - days_ago * 86'400'000'000;
+    return s;
+  };
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(lane.offer(records.make(kInvite, at(5))));
+  lane.sync();
+  lane.flushAndStop();  // seals the block: open blocks are never expired
+
+  support::SinkLane<StoreSink> again(o, clock);
+  ASSERT_TRUE(again.open().has_value());
+  again.start();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(again.offer(records.make(kInvite, at(0))));
+  again.sync();
+  EXPECT_EQ(again.stats().countOf(StoreCount::ExpiredRecords), 5u) << "at the first write";
+  EXPECT_EQ(again.stats().countOf(StoreCount::ExpiredBlocks), 1u);
+  again.flushAndStop();
+  auto store = store::BlockStore::open(path_, {}, /*read_only=*/true);
+  ASSERT_TRUE(store.has_value());
+  auto st = (*store)->stats();
+  ASSERT_TRUE(st.has_value());
+  EXPECT_EQ(st->records, 3);
+}
+
 // The sip_trace views read chunks 0x5350:0x0006-0x0008, which any HEP sender can set: a
 // traced-users value that is not a JSON array gives the one '' row instead of failing the view,
 // and a table the store was not told of has no view but stays in siphon_messages.

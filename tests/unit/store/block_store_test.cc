@@ -148,5 +148,84 @@ TEST_F(BlockStoreTest, BucketRollKeepsKeysFindableInTheNewBucketRange) {
   EXPECT_EQ(blocks->size(), 1u);
 }
 
+// Retention in the embedded store: per table by age, then a disk budget, oldest blocks first;
+// open blocks stay; buckets whose keys can only lead to removed blocks go; a removed block reads
+// as empty for the readers that still hold its id.
+TEST_F(BlockStoreTest, ExpireRemovesOldBlocksPerTableThenToABudget) {
+  StoreOptions opt;
+  opt.block_records = 10;
+  opt.bucket_keys = 40;  // several buckets
+  opt.open_block_write_interval = std::chrono::milliseconds(0);
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  const int64_t day = int64_t{86400} * 1'000'000;
+  const int64_t t0 = int64_t{1700000000} * 1'000'000;
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 400; ++i) payloads.push_back("MESSAGE " + std::to_string(i) + std::string(200, 'x'));
+  // 10 days of sip_capture and of rtcp_capture, 20 records a day each.
+  for (int i = 0; i < 200; ++i) {
+    const int64_t ts = t0 + (i / 20) * day + i;
+    int64_t keys[] = {indexKey(KeyKind::CallId, "call-" + std::to_string(i / 20))};
+    (*store)->add("sip_capture", record(ts, payloads[i]), "n", keys);
+    (*store)->add("rtcp_capture", record(ts, payloads[200 + i]), "n", keys);
+  }
+  ASSERT_TRUE((*store)->flush(true).has_value());
+  (*store)->add("sip_capture", record(t0 + 11 * day, payloads[0]), "n", {});  // an open block
+  ASSERT_TRUE((*store)->flush(true).has_value());
+  auto before = (*store)->stats();
+  ASSERT_TRUE(before.has_value());
+
+  // sip_capture keeps 3 days before "now" (day 10), rtcp_capture everything.
+  const int64_t now = t0 + 10 * day;
+  auto r = (*store)->expire(
+      [&](std::string_view table) { return table == "sip_capture" ? now - 3 * day : 0; }, 0);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->records, 140u) << "days 0-6 of sip_capture";
+  EXPECT_EQ(r->blocks, 14u);
+  auto left = (*store)->blocksInRange(0, 0);
+  ASSERT_TRUE(left.has_value());
+  size_t sip = 0, rtcp = 0;
+  for (const auto& b : *left) {
+    (b.table == "sip_capture" ? sip : rtcp) += static_cast<size_t>(b.count);
+    if (b.table == "sip_capture") {
+      EXPECT_GE(b.max_ts, now - 3 * day);
+    }
+  }
+  EXPECT_EQ(sip, 61u) << "days 7-9 and the open block";
+  EXPECT_EQ(rtcp, 200u);
+  // Keys of removed blocks may remain in shared buckets: their blocks read as empty.
+  auto ids = (*store)->blocksForKey(indexKey(KeyKind::CallId, "call-0"), 0, 0);
+  ASSERT_TRUE(ids.has_value());
+  for (int64_t id : *ids) {
+    auto b = (*store)->loadBlock(id);
+    ASSERT_TRUE(b.has_value()) << b.error().message;
+    if (b->info.table == "sip_capture") {  // rtcp_capture's record of t0 stays
+      for (const auto& m : b->records) EXPECT_NE(m.microsSinceEpoch(), t0);
+    }
+  }
+
+  // A budget of half the used bytes: the oldest blocks go, whatever their table; never the
+  // open one.
+  auto used = (*store)->usedBytes();
+  ASSERT_TRUE(used.has_value());
+  auto budget = (*store)->expire([](std::string_view) { return int64_t{0}; }, *used / 2);
+  ASSERT_TRUE(budget.has_value()) << budget.error().message;
+  EXPECT_GT(budget->blocks, 0u);
+  auto after = (*store)->blocksInRange(0, 0);
+  ASSERT_TRUE(after.has_value());
+  int64_t oldest = INT64_MAX;
+  bool open_kept = false;
+  for (const auto& b : *after) {
+    oldest = std::min(oldest, b.min_ts);
+    open_kept = open_kept || b.max_ts == t0 + 11 * day;
+  }
+  EXPECT_TRUE(open_kept);
+  EXPECT_GT(oldest, t0 + 2 * day) << "the oldest went first";
+  auto now_used = (*store)->usedBytes();
+  ASSERT_TRUE(now_used.has_value());
+  EXPECT_LT(*now_used, *used);
+  EXPECT_GT(budget->buckets + r->buckets, 0u) << "buckets of removed blocks only are gone";
+}
+
 }  // namespace
 }  // namespace siphon::store
