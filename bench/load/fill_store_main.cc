@@ -1,15 +1,16 @@
-// fill_store: fills an embedded store with N realistic messages quickly, for the query
-// benchmarks (bench/query_bench.cc). It goes straight through the collector's storage stage
-// (the collector's SIP-parse and table-routing processors, then StoreSink::stage + commitBatch), without
-// HEP or sockets, so ten million messages take about half a minute per 300k msg/s.
+// fill_store: fills a store (the embedded one, PostgreSQL, MySQL or ClickHouse) with N realistic
+// messages quickly, for the query benchmarks (bench/query_bench.cc). It goes straight through the
+// collector's storage stage (the collector's SIP-parse and table-routing processors, then the
+// storage sink of the db_url, in batches), without HEP or sockets.
 //
 // Traffic: SipTraffic scenarios (calls INVITE/100/180/200/ACK/BYE/200 with SDP, REGISTER,
 // OPTIONS); a share of the calls goes through a B2BUA, which adds a B-leg with its own Call-ID
 // whose INVITE carries "X-CID: <A-leg Call-ID>". Capture times are spread evenly over the last
 // --hours hours. Next to the store, PATH.bench lists the end time and a sample of A-leg
-// Call-IDs that the benchmark looks up.
+// Call-IDs that the benchmark looks up (for a database server: the --side file).
 //
 //   fill_store --db /tmp/q.db --messages 10000000 --hours 48
+//   fill_store --db postgres://u@127.0.0.1:5432/q --side /tmp/pg.bench --messages 10000000
 
 #include <chrono>
 #include <cstdio>
@@ -21,6 +22,8 @@
 #include <CLI/CLI.hpp>
 
 #include "core/byte_reader.h"
+#include "core/db_url.h"
+#include "pipeline/collector.h"
 #include "sink/store_sink.h"
 #include "support/records.h"
 #include "support/sip_traffic.h"
@@ -69,7 +72,9 @@ int main(int argc, char** argv) {
   int b2bua_percent = 50;
   siphon::load::TrafficOptions traffic;
   traffic.run_id = "fill";
-  app.add_option("--db", db, "store file to create (an existing file is replaced)")->required();
+  std::string side_path;
+  app.add_option("--db", db, "sqlite:PATH or a file (replaced), or a database URL")->required();
+  app.add_option("--side", side_path, "where the Call-IDs to look up go (default: the store's PATH.bench)");
   app.add_option("--messages", messages, "messages to write")->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}));
   app.add_option("--hours", hours, "capture times spread over the last HOURS")->check(CLI::Range(0.01, 24.0 * 365));
   app.add_option("--b2bua-percent", b2bua_percent, "calls with a B2BUA B-leg")->check(CLI::Range(0, 100));
@@ -78,15 +83,35 @@ int main(int argc, char** argv) {
   app.add_option("--run-id", traffic.run_id, "Call-ID prefix");
   CLI11_PARSE(app, argc, argv);
 
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  if (db.find(':') == std::string::npos) db = "sqlite:" + db;
+  auto url = siphon::core::DbUrl::parse(db);
+  if (!url.has_value()) {
+    std::fprintf(stderr, "fill_store: %s\n", url.error().message.c_str());
+    return 2;
+  }
+  if (url->scheme == siphon::core::DbScheme::Sqlite) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(url->path + suffix);
+    if (side_path.empty()) side_path = url->path + ".bench";
+  }
+  if (side_path.empty()) {
+    std::fprintf(stderr, "fill_store: --side FILE is needed for a database server\n");
+    return 2;
+  }
   siphon::sink::StoreSinkOptions options;
-  options.path = db;
-  siphon::sink::StoreSink sink(options);
+  options.spool_dir = "";  // a filler has no outage to ride out
+  auto made = siphon::pipeline::makeStorageSink(db, options, siphon::core::systemClock());
+  if (!made.has_value()) {
+    std::fprintf(stderr, "fill_store: %s\n", made.error().message.c_str());
+    return 2;
+  }
+  auto& sink = **made;
   siphon::support::RecordMaker processors;  // the collector's SIP parse and table routing
   if (auto r = sink.open(); !r.has_value()) {
     std::fprintf(stderr, "fill_store: %s\n", r.error().message.c_str());
     return 1;
   }
+  std::vector<siphon::record::RecordPtr> batch;
+  batch.reserve(options.batch_size);
 
   auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
@@ -99,8 +124,7 @@ int main(int argc, char** argv) {
   siphon::load::SipTraffic gen(traffic);
   std::vector<TrafficMessage> scenario;
   std::vector<std::string> sample;
-  siphon::record::Record record;
-  uint64_t written = 0, scenarios = 0, in_batch = 0, calls = 0;
+  uint64_t written = 0, scenarios = 0, calls = 0;
   auto t0 = std::chrono::steady_clock::now();
   while (written < messages) {
     scenario.clear();
@@ -120,15 +144,25 @@ int main(int argc, char** argv) {
       // Within a call: A-leg messages 20 ms apart, each B-leg message 2 ms after its A twin.
       int64_t offset = static_cast<int64_t>(i % 7) * 20'000 + (i >= 7 ? 2'000 : 0);
       int64_t ts = std::min(base + offset, now_us);
-      gen.toMeta(scenario[i], record.capture.meta, static_cast<uint32_t>(ts / 1'000'000),
+      siphon::core::CaptureMeta meta;
+      gen.toMeta(scenario[i], meta, static_cast<uint32_t>(ts / 1'000'000),
                  static_cast<uint32_t>(ts % 1'000'000));
-      record.table = {};
-      processors.process(record);
-      sink.stage(record);
+      // The record owns its bytes (the batch outlives the scenario).
+      siphon::core::Capture c = siphon::support::makeCapture(scenario[i].payload, [&] {
+        siphon::support::CaptureSpec spec;
+        spec.src = meta.src_ip.toString();
+        spec.dst = meta.dst_ip.toString();
+        spec.sport = meta.src_port;
+        spec.dport = meta.dst_port;
+        spec.ts_us = ts;
+        spec.capture_id = meta.capture_id;
+        return spec;
+      }());
+      batch.push_back(processors.make(std::move(c)));
       ++written;
-      if (++in_batch == options.batch_size) {
-        sink.commitBatch();
-        in_batch = 0;
+      if (batch.size() == options.batch_size) {
+        sink.write(batch);
+        batch.clear();
       }
     }
     if (written % 1'000'000 < scenario.size() && written >= 1'000'000) {
@@ -137,16 +171,18 @@ int main(int argc, char** argv) {
                    static_cast<double>(written) / s);
     }
   }
+  if (!batch.empty()) sink.write(batch);
   sink.close();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  std::ofstream side(db + ".bench");
+  std::ofstream side(side_path);
   side << "end_us " << now_us << "\nhours " << hours << "\nusers " << traffic.users << "\n";
   for (const auto& cid : sample) side << "callid " << cid << "\n";
+  const uint64_t stored = sink.stats().countOf(siphon::sink::StoreCount::Stored);
+  std::error_code ec;
+  const auto file = url->scheme == siphon::core::DbScheme::Sqlite ? std::filesystem::file_size(url->path, ec) : 0;
   std::printf("{\"messages\":%llu,\"stored\":%llu,\"seconds\":%.2f,\"msg_per_s\":%.0f,\"db_bytes\":%llu}\n",
-              static_cast<unsigned long long>(written),
-              static_cast<unsigned long long>(sink.stats().countOf(siphon::sink::StoreCount::Stored)), secs,
-              static_cast<double>(written) / secs,
-              static_cast<unsigned long long>(std::filesystem::file_size(db)));
-  return sink.stats().countOf(siphon::sink::StoreCount::Stored) == written ? 0 : 1;
+              static_cast<unsigned long long>(written), static_cast<unsigned long long>(stored), secs,
+              static_cast<double>(written) / secs, static_cast<unsigned long long>(file));
+  return stored == written ? 0 : 1;
 }
