@@ -60,9 +60,10 @@ def main():
                 if not line.startswith("BM_"):
                     continue
                 name = line.split("/")[0]
-                p50 = re.search(r"p50_us=([0-9.]+)(k?)", line)
-                p99 = re.search(r"p99_us=([0-9.]+)(k?)", line)
-                ms = lambda m: float(m.group(1)) * (1000 if m.group(2) else 1) / 1000 if m else float("nan")
+                p50 = re.search(r"p50_us=([0-9.]+)([kM]?)", line)
+                p99 = re.search(r"p99_us=([0-9.]+)([kM]?)", line)
+                scale = {"": 1, "k": 1e3, "M": 1e6}  # Google Benchmark's counter suffixes
+                ms = lambda m: float(m.group(1)) * scale[m.group(2)] / 1000 if m else float("nan")
                 print("  %-28s p50 %8.2f ms   p99 %8.2f ms" % (name, ms(p50), ms(p99)), flush=True)
             if bench.returncode != 0:
                 print(bench.stderr[-2000:])
