@@ -9,7 +9,7 @@
 //              the frozen shared record, the lane's byte-bounded queue) + HepOutSink::write
 //              (encode, one UDP datagram per record to a loopback socket that nobody reads);
 //              the lane's hand-over to its own thread is left out, as before
-//   AgentParsed  Agent plus the SIP parse alone (what tracing rules read)
+//   AgentParsed  Agent plus the SIP parse alone (FieldSet::Dialog: what tracing rules read)
 //   AgentTraced  Agent plus tracing (issue 10): the SIP parse the rules read, 10 [[trace]]
 //              rules (9 misses, then scope d with the Call-ID as correlation) and the scope
 //              state, holding range(1) live dialogs (0 or 100,000) before the replay; its
@@ -339,7 +339,7 @@ void BM_Agent(benchmark::State& state) {
 // BM_Agent plus the SIP parse alone (what the rules read): splits BM_AgentTraced's delta into
 // the parse and the rules with their state.
 void BM_AgentParsed(benchmark::State& state) {
-  siphon::process::SipParseProcessor parse({});
+  siphon::process::SipParseProcessor parse({}, siphon::sip::FieldSet::Dialog);
   agentPath(state, capture(static_cast<int>(state.range(0))), [&](siphon::record::Record& rec) {
     (void)parse.process(rec);
     return true;
@@ -423,7 +423,8 @@ void BM_AgentTraced(benchmark::State& state) {
   const size_t heap_after = ::mallinfo2().uordblks;
   const size_t preloaded = tracer.tracker()->dialogs();
   if (preloaded < live) die("the tracker refused preloaded dialogs");
-  siphon::process::SipParseProcessor parse({});
+  // As the agent parses when only the rules read the parse (no trace_to_database).
+  siphon::process::SipParseProcessor parse({}, siphon::sip::FieldSet::Dialog);
   agentPath(state, r, [&](siphon::record::Record& rec) {
     (void)parse.process(rec);
     return tracer.process(rec) != siphon::process::Verdict::Drop;

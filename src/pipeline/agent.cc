@@ -114,7 +114,9 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     pipeline_.addProcessor(std::make_unique<process::TableRoutingProcessor>(std::move(routing)));
     pipeline_.setQueryableStore({db_url, store.row});
   } else if (!config_.trace_rules.empty()) {
-    pipeline_.addProcessor(std::make_unique<process::SipParseProcessor>(sip::FieldOptions{}));
+    // Only the rules read it: the fields they and the scope state read.
+    pipeline_.addProcessor(
+        std::make_unique<process::SipParseProcessor>(sip::FieldOptions{}, sip::FieldSet::Dialog));
   }
   // The tracing rules read the parse; without rules every message is traced on its own (and
   // the processor runs only to stamp what the sip_trace rows need).

@@ -33,7 +33,7 @@ class Processor {
   /// Any thread, concurrently. Never throws for any record content.
   [[nodiscard]] virtual Verdict process(record::Record& r) = 0;
 
-  /// True for the one processor that fills Record::sip (sip_parse.h).
+  /// True for the one processor that fills every field of Record::sip (sip_parse.h).
   [[nodiscard]] virtual bool parsesSip() const { return false; }
 
   [[nodiscard]] const core::StageCounters& stats() const { return counters_; }

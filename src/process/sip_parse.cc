@@ -10,12 +10,12 @@ constexpr std::string_view kCounts[] = {"unparsed_sip"};
 
 }  // namespace
 
-SipParseProcessor::SipParseProcessor(sip::FieldOptions fields)
-    : Processor("sip_parse", {kCounts, {}}), fields_(std::move(fields)) {}
+SipParseProcessor::SipParseProcessor(sip::FieldOptions fields, sip::FieldSet set)
+    : Processor("sip_parse", {kCounts, {}}), fields_(std::move(fields)), set_(set) {}
 
 Verdict SipParseProcessor::process(record::Record& r) {
   if (r.skip_sip_parse) return Verdict::Keep;  // relayed only: no lane reads the parse
-  record::parseSip(r.meta(), fields_, r.sip);
+  record::parseSip(r.meta(), fields_, r.sip, set_);
   if (r.report_row) record::makeReportRow(r.meta().payload_type, r.sip);
   r.parsed = true;
   if (r.sip.parse_error) counters_.count(Count::Unparsed);

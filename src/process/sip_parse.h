@@ -12,13 +12,17 @@ namespace siphon::process {
 
 class SipParseProcessor final : public Processor {
  public:
-  /// `fields`: callid_aleg_header and the custom_field headers.
-  explicit SipParseProcessor(sip::FieldOptions fields);
+  /// `fields`: callid_aleg_header and the custom_field headers. `set`: FieldSet::Dialog when
+  /// only the tracer reads the parse (an agent without trace_to_database): it skips what
+  /// only the stores read, about half the parse.
+  explicit SipParseProcessor(sip::FieldOptions fields, sip::FieldSet set = sip::FieldSet::All);
   [[nodiscard]] Verdict process(record::Record& r) override;
-  [[nodiscard]] bool parsesSip() const override { return true; }
+  /// Only the whole parse serves a sink that reads it (Pipeline::start checks).
+  [[nodiscard]] bool parsesSip() const override { return set_ == sip::FieldSet::All; }
 
  private:
   sip::FieldOptions fields_;
+  sip::FieldSet set_;
 };
 
 }  // namespace siphon::process

@@ -20,7 +20,8 @@ std::string_view reportTableName(RowKind kind) {
   return "sip_capture";
 }
 
-void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out) {
+void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out,
+              sip::FieldSet set) {
   auto [kind, type] = rowKindFor(meta.payload_type);
   out.kind = kind;
   out.type = type;
@@ -32,8 +33,10 @@ void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, P
     return;
   }
   auto msg = sip::SipMessage::parse(core::asText(meta.payload));
-  sip::extractCaptureFields(msg, options, out.fields);
-  if (auto err = msg.parseError()) out.parse_error = err->code;
+  sip::extractCaptureFields(msg, options, out.fields, set);
+  if (auto err = set == sip::FieldSet::All ? msg.parseError() : msg.dialogError()) {
+    out.parse_error = err->code;
+  }
   out.type = out.fields.type;
   out.body = msg.body();
   if (out.correlation_id.empty()) out.correlation_id = out.fields.callid;

@@ -57,10 +57,13 @@ struct ParsedSip {
   [[nodiscard]] bool isSip() const { return kind == RowKind::Sip; }
 };
 
-/// Parses `meta.payload` once, as its payload type says: SIP payloads into every sip_capture
-/// field (as far as a malformed message allows), other kinds only into kind/type/correlation.
-/// Never fails: a payload that is not valid SIP gets `parse_error` and keeps its bytes.
-void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out);
+/// Parses `meta.payload` once, as its payload type says: SIP payloads into the sip_capture
+/// fields of `set` (as far as a malformed message allows), other kinds only into
+/// kind/type/correlation. Never fails: a payload that is not valid SIP gets `parse_error` and
+/// keeps its bytes. With FieldSet::Dialog, `parse_error` covers the framing and the values
+/// that set reads (SipMessage::dialogError), not every Via and Contact.
+void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out,
+              sip::FieldSet set = sip::FieldSet::All);
 
 /// A report_capture rule stored the record as a report row (§3.4): a non-SIP payload type
 /// keeps its family and type; a SIP one becomes a Report row whose `type` is the payload

@@ -50,6 +50,16 @@ std::string_view namedHeader(const SipMessage& msg, std::string_view name) {
   return name.empty() ? std::string_view{} : msg.header(name);
 }
 
+void topViaFields(const SipMessage& msg, SipCaptureFields& out) {
+  if (!msg.hasHeader(HeaderId::Via)) return;
+  if (const auto& via = msg.topVia()) {
+    out.via_1 = via->text;  // the first value, already split off by topVia()
+    out.via_1_branch = via->branch;
+  } else {
+    out.via_1 = firstListValue(msg.header(HeaderId::Via));
+  }
+}
+
 }  // namespace
 
 core::Result<std::vector<std::string>, core::Failure> splitHeaderNames(std::string_view key,
@@ -72,7 +82,7 @@ core::Result<std::vector<std::string>, core::Failure> splitHeaderNames(std::stri
 }
 
 void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
-                          SipCaptureFields& out) {
+                          SipCaptureFields& out, FieldSet set) {
   out = SipCaptureFields{};
   if (msg.isRequest()) {
     out.type = 1;
@@ -99,6 +109,12 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
     out.to_user = to->uri.user;
     out.to_domain = to->uri.host_text;
     out.to_tag = to->tag();
+  }
+  if (set == FieldSet::Dialog) {
+    out.callid = msg.callId();
+    topViaFields(msg, out);
+    out.cseq = msg.header(HeaderId::CSeq);
+    return;
   }
 
   out.pid_user = identityUser(msg, HeaderId::PAssertedIdentity);
@@ -135,14 +151,7 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
     }
   }
 
-  if (msg.hasHeader(HeaderId::Via)) {
-    if (const auto& via = msg.topVia()) {
-      out.via_1 = via->text;  // the first value, already split off by topVia()
-      out.via_1_branch = via->branch;
-    } else {
-      out.via_1 = firstListValue(msg.header(HeaderId::Via));
-    }
-  }
+  topViaFields(msg, out);
   out.cseq = msg.header(HeaderId::CSeq);
   out.diversion = msg.header(HeaderId::Diversion);
   out.reason = msg.header(HeaderId::Reason);

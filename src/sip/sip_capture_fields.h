@@ -52,9 +52,17 @@ struct SipCaptureFields {
   std::string_view custom_field1, custom_field2, custom_field3;
 };
 
-/// Fills every field the message has; fields whose header is absent or unparsable stay empty.
-/// Works on a message that failed to parse as far as its parts allow (capture_bad_msgs).
+/// Which fields extractCaptureFields fills.
+enum class FieldSet : uint8_t {
+  All,     ///< every sip_capture column: what the stores and printers read
+  Dialog,  ///< what the tracer reads (trace_rule.h, sip_tracker.h): type, method, status,
+           ///< R-URI user, From and To user and tag, Call-ID, top Via and branch, CSeq
+};
+
+/// Fills every field of `set` the message has; fields whose header is absent or unparsable
+/// stay empty. Works on a message that failed to parse as far as its parts allow
+/// (capture_bad_msgs).
 void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
-                          SipCaptureFields& out);
+                          SipCaptureFields& out, FieldSet set = FieldSet::All);
 
 }  // namespace siphon::sip

@@ -247,6 +247,15 @@ std::optional<SipError> SipMessage::parseError() const {
   return *value_error_;
 }
 
+std::optional<SipError> SipMessage::dialogError() const {
+  if (framing_error_) return framing_error_;
+  if (const auto& f = from(); !f && f.error().code != SipErrc::MissingHeader) return f.error();
+  if (const auto& t = to(); !t && t.error().code != SipErrc::MissingHeader) return t.error();
+  if (const auto& c = cseq(); !c && c.error().code != SipErrc::MissingHeader) return c.error();
+  if (const auto& v = topVia(); !v && v.error().code != SipErrc::MissingHeader) return v.error();
+  return std::nullopt;
+}
+
 std::optional<SipError> SipMessage::validateValues() const {
   // Single-value headers: the cached parse of the first field (multi01: extra fields of a
   // single-value header are a semantic error, not a syntax one, and are not checked).

@@ -86,6 +86,10 @@ class SipMessage {
   [[nodiscard]] std::optional<SipError> parseError() const;
   /// Only the errors found by parse() (no value parsing): cheap.
   [[nodiscard]] std::optional<SipError> framingError() const { return framing_error_; }
+  /// The framing error, else the first error of the values that identify a transaction and
+  /// a dialog (From, To, CSeq, the top Via; absent ones are not errors): what a tracer needs
+  /// to trust, without parsing every Via and Contact as parseError() does.
+  [[nodiscard]] std::optional<SipError> dialogError() const;
 
   // --- start line ---
   [[nodiscard]] bool hasStartLine() const { return start_ok_; }

@@ -122,6 +122,15 @@ TEST(SipParseProcessor, FillsTheParseOnceAndCountsTheUnparsed) {
   EXPECT_TRUE(parse.parsesSip());
 }
 
+TEST(SipParseProcessor, TheDialogSetIsNotAParseForTheStores) {
+  SipParseProcessor parse({}, sip::FieldSet::Dialog);
+  auto good = recordOf(kInvite);
+  EXPECT_EQ(parse.process(good), Verdict::Keep);
+  EXPECT_TRUE(good.parsed);
+  EXPECT_EQ(good.sip.fields.callid, "proc-1@example.com");
+  EXPECT_FALSE(parse.parsesSip()) << "a store sink needs the whole parse";
+}
+
 TEST(TableRoutingProcessor, PicksTheLanesTableAndTheReportTablesByPayloadType) {
   auto routing = TableRouting::parse("sip_a|sip_b", "hash", "call_id");
   ASSERT_TRUE(routing.has_value());

@@ -21,12 +21,13 @@ std::string crlf(std::string s) {
 }
 
 // Keeps every message's bytes alive for the whole test program: fields are views into them.
-SipCaptureFields fields(std::string bytes_in, const FieldOptions& opt = {}) {
+SipCaptureFields fields(std::string bytes_in, const FieldOptions& opt = {},
+                        FieldSet set = FieldSet::All) {
   static std::deque<std::string> keep;
   const std::string& bytes = keep.emplace_back(std::move(bytes_in));
   auto msg = SipMessage::parse(bytes);
   SipCaptureFields f;
-  extractCaptureFields(msg, opt, f);
+  extractCaptureFields(msg, opt, f, set);
   return f;
 }
 
@@ -147,6 +148,64 @@ TEST(CaptureFields, BrokenMessageStillGivesWhatParsed) {
   EXPECT_EQ(f.from_tag, "9");
   EXPECT_EQ(f.to_user, "");
   EXPECT_EQ(f.cseq, "99999999999 INVITE");
+}
+
+// The tracer's set: what trace rules and the dialog tracker read, and nothing the stores alone
+// read (the agent without trace_to_database skips about half the parse this way).
+TEST(CaptureFields, DialogSetFillsWhatTheTracerReadsOnly) {
+  const FieldOptions opt;  // X-CID is the default A-leg header
+  const auto all = fields(kInvite, opt);
+  const auto f = fields(kInvite, opt, FieldSet::Dialog);
+  EXPECT_EQ(f.type, all.type);
+  EXPECT_EQ(f.method, all.method);
+  EXPECT_EQ(f.ruri, all.ruri);
+  EXPECT_EQ(f.ruri_user, all.ruri_user);
+  EXPECT_EQ(f.from_user, all.from_user);
+  EXPECT_EQ(f.from_tag, all.from_tag);
+  EXPECT_EQ(f.to_user, all.to_user);
+  EXPECT_EQ(f.callid, all.callid);
+  EXPECT_EQ(f.via_1, all.via_1);
+  EXPECT_EQ(f.via_1_branch, "z9hG4bK-1");
+  EXPECT_EQ(f.cseq, all.cseq);
+  // Store-only columns stay empty.
+  EXPECT_EQ(f.pid_user, "");
+  EXPECT_EQ(f.contact_user, "");
+  EXPECT_EQ(f.auth_user, "");
+  EXPECT_EQ(f.callid_aleg, "");
+  EXPECT_EQ(f.user_agent, "");
+  EXPECT_EQ(f.diversion, "");
+  EXPECT_EQ(f.originator_ip, "");
+  EXPECT_EQ(f.rtp_stat, "");
+  const auto reply = fields(crlf("SIP/2.0 180 Ringing\nVia: SIP/2.0/UDP h;branch=z9hG4bK-r\n"
+                                 "From: <sip:a@x>;tag=f\nTo: <sip:b@y>;tag=t\n"
+                                 "Call-ID: r-1\nCSeq: 1 INVITE\n\n"),
+                            {}, FieldSet::Dialog);
+  EXPECT_EQ(reply.type, 2);
+  EXPECT_EQ(reply.status_code, 180);
+  EXPECT_EQ(reply.to_tag, "t");
+  EXPECT_EQ(reply.via_1_branch, "z9hG4bK-r");
+}
+
+// dialogError() judges only what the tracer reads: a broken Contact or second Via makes the
+// message unparsed for the stores but still traceable.
+TEST(CaptureFields, DialogErrorIgnoresHeadersTheTracerDoesNotRead) {
+  const std::string bad_contact = crlf(
+      "INVITE sip:b@y SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\n"
+      "From: <sip:a@x>;tag=f\nTo: <sip:b@y>\nCall-ID: c-1\nCSeq: 1 INVITE\n"
+      "Contact: <sip:broken\n\n");
+  const auto msg = SipMessage::parse(bad_contact);
+  EXPECT_TRUE(msg.parseError().has_value());
+  EXPECT_FALSE(msg.dialogError().has_value());
+  const std::string bad_from = crlf(
+      "INVITE sip:b@y SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\n"
+      "From: <sip:a@x\nTo: <sip:b@y>\nCall-ID: c-2\nCSeq: 1 INVITE\n\n");
+  const auto broken = SipMessage::parse(bad_from);
+  ASSERT_TRUE(broken.dialogError().has_value());
+  EXPECT_EQ(broken.dialogError()->code, broken.parseError()->code);
+  const std::string no_to = crlf("OPTIONS sip:b@y SIP/2.0\nCall-ID: c-3\n\n");
+  EXPECT_FALSE(SipMessage::parse(no_to).dialogError().has_value())
+      << "a missing header is not an error the tracer cares about";
+  EXPECT_TRUE(SipMessage::parse("").dialogError().has_value()) << "framing errors count";
 }
 
 TEST(CaptureFields, EmptyInput) {
