@@ -1,8 +1,9 @@
 // Fuzzes frame decoding (link layer → VLAN → PPPoE → IPv4/IPv6 → tunnels (IP-in-IP, GRE,
-// ERSPAN) → UDP/TCP/SCTP), and the SCTP DATA chunk walk over what it finds.
+// ERSPAN, PPTP with PPP) → UDP/TCP/SCTP), and the SCTP DATA chunk walk over what it finds.
 // Input: the first byte picks the link type (index into kLinkTypes, modulo its size), the rest
 // is the frame. Seeds in corpus/net_frame/ are real frames prefixed that way, tunnel seeds
-// among them (frames of tests/data/pcap/synthetic__sip_tunnels.pcap and the ERSPAN captures).
+// among them (frames of tests/data/pcap/synthetic__sip_tunnels.pcap, synthetic__sip_pptp.pcap
+// and the ERSPAN captures).
 
 #include <array>
 #include <cstddef>

@@ -37,6 +37,7 @@ enum class Tunnel : uint8_t {
   IpInIp,  ///< IPv4 protocol 4 or IPv6 protocol 41 (4in4, 6in4, 4in6, 6in6; RFC 2003, 4213)
   Gre,     ///< GRE carrying IP or a bridged Ethernet frame (RFC 2784, 2890)
   Erspan,  ///< GRE carrying ERSPAN type I, II or III mirrored traffic
+  Pptp,    ///< PPTP's enhanced GRE (version 1) carrying a PPP frame (RFC 2637)
 };
 
 struct TcpInfo {

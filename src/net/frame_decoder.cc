@@ -10,6 +10,7 @@
 #include "net/ipv4.h"
 #include "net/linux_cooked.h"
 #include "net/loopback.h"
+#include "net/ppp.h"
 #include "net/pppoe.h"
 #include "net/sctp.h"
 #include "net/tcp.h"
@@ -112,6 +113,9 @@ core::Result<void, NetError> network(EtherPayload next, const FrameDecodeOptions
                  gre.protocol == kEtherTypeTransparentEthernet) {
         kind = Tunnel::Gre;
         next = gre.inner();
+      } else if (gre.protocol == kGreProtocolPpp && gre.version == 1) {
+        kind = Tunnel::Pptp;
+        SIPHON_ASSIGN_OR_RETURN(next, decodePppFrame(gre.payload));
       } else {
         return core::unexpected(NetError{NetErrc::UnsupportedTunnel, "gre payload not ip"});
       }

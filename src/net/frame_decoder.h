@@ -10,7 +10,8 @@
 // FrameDecodeOptions::max_tunnel_depth (a GRE-in-GRE loop stops there):
 //   - IP-in-IP (ipip.h): IPv4 protocol 4, IPv6 protocol 41, inside IPv4 or IPv6;
 //   - GRE (gre.h) carrying IPv4 (0x0800), IPv6 (0x86DD) or a bridged Ethernet frame (0x6558);
-//   - ERSPAN type I, II and III over GRE (erspan.h): the mirrored Ethernet frame.
+//   - ERSPAN type I, II and III over GRE (erspan.h): the mirrored Ethernet frame;
+//   - PPTP's enhanced GRE (version 1, gre.h) carrying a PPP frame (ppp.h) with IPv4 or IPv6.
 // An inner Ethernet frame goes through VLAN/PPPoE again. The outermost tunnel and its
 // addresses are kept in DecodedPacket (tunnel_depth, outer_tunnel, outer_src, outer_dst).
 //

@@ -1,14 +1,9 @@
 #include "net/pppoe.h"
 
 #include "core/byte_reader.h"
+#include "net/ppp.h"
 
 namespace siphon::net {
-
-namespace {
-// RFC 1332 / RFC 5072: PPP protocol numbers of IPv4 and IPv6 datagrams.
-constexpr uint16_t kPppIpv4 = 0x0021;
-constexpr uint16_t kPppIpv6 = 0x0057;
-}  // namespace
 
 core::Result<EtherPayload, NetError> decodePppoeSession(std::span<const std::byte> bytes) {
   core::ByteReader r(bytes);
@@ -25,18 +20,8 @@ core::Result<EtherPayload, NetError> decodePppoeSession(std::span<const std::byt
   if (!ppp) {
     return core::unexpected(NetError{NetErrc::Truncated, "pppoe length past frame"});
   }
-  core::ByteReader p(*ppp);
-  auto protocol = p.readU16be();
-  if (!protocol) {
-    return core::unexpected(NetError{NetErrc::Truncated, "ppp protocol"});
-  }
-  if (*protocol == kPppIpv4) {
-    return EtherPayload{kEtherTypeIpv4, p.rest()};
-  }
-  if (*protocol == kPppIpv6) {
-    return EtherPayload{kEtherTypeIpv6, p.rest()};
-  }
-  return core::unexpected(NetError{NetErrc::UnsupportedEtherType, "ppp protocol not ip"});
+  // RFC 2516 §7: the PPP frame without Address and Control; decodePppFrame takes it either way.
+  return decodePppFrame(*ppp);
 }
 
 }  // namespace siphon::net

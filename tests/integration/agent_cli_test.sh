@@ -53,6 +53,7 @@ declare -A EXPECTED=(
   [sngrep__aaa.pcap]=81 [heplify__sip_tcp_websocket.pcap]=39 [heplify__sip_sctp.pcap]=4
   [heplify__sip_ipv6_udp.pcap]=6 [heplify__ipip0.pcap]=8 [sngrep__ipip.pcap]=4
   [synthetic__sip_tcp_reassembly.pcap]=9 [synthetic__sip_tunnels.pcap]=10
+  [synthetic__sip_pptp.pcap]=3
   [synthetic__sip_fragments_sctp.pcap]=3 [sipnab__sip-routing-error.pcapng]=58
   [pcapplusplus__sip_reqs.pcap]=4)
 

@@ -174,6 +174,34 @@ inline std::vector<std::byte> gre(uint16_t protocol, const std::vector<std::byte
   return b.append(payload).bytes();
 }
 
+/// PPTP's enhanced GRE header (RFC 2637 §4.1): version 1, protocol 0x880B, Payload Length
+/// and Call ID, optional sequence and acknowledgement numbers; then the PPP frame.
+inline std::vector<std::byte> pptpGre(uint16_t call_id, const std::vector<std::byte>& ppp,
+                                      std::optional<uint32_t> seq = {},
+                                      std::optional<uint32_t> ack = {}) {
+  Bytes b;
+  b.u8(static_cast<uint8_t>(0x20 | (seq ? 0x10 : 0)))
+      .u8(static_cast<uint8_t>(0x01 | (ack ? 0x80 : 0)))
+      .u16(0x880B)
+      .u16(static_cast<uint16_t>(ppp.size()))
+      .u16(call_id);
+  if (seq) b.u32(*seq);
+  if (ack) b.u32(*ack);
+  return b.append(ppp).bytes();
+}
+
+/// A PPP frame around an IP packet: Address and Control (0xFF 0x03) unless compressed, then
+/// the protocol (0x0021 IPv4, 0x0057 IPv6) in two bytes or, compressed, one.
+inline std::vector<std::byte> pppFrame(const std::vector<std::byte>& ip, bool address_control,
+                                       bool compressed_protocol) {
+  const bool v4 = !ip.empty() && (std::to_integer<uint8_t>(ip[0]) >> 4) == 4;
+  Bytes b;
+  if (address_control) b.u8(0xFF).u8(0x03);
+  if (!compressed_protocol) b.u8(0x00);
+  b.u8(v4 ? 0x21 : 0x57);
+  return b.append(ip).bytes();
+}
+
 /// ERSPAN type II header (version 1): VLAN, session id, index 0; then the Ethernet frame.
 inline std::vector<std::byte> erspanII(uint16_t vlan, uint16_t session,
                                        const std::vector<std::byte>& frame) {

@@ -73,6 +73,25 @@ def gre(proto, payload, key=None, seq=None):
     return out + payload
 
 
+def pptp(call_id, ppp, seq=None, ack=None):
+    """PPTP's enhanced GRE (RFC 2637 4.1): version 1, protocol 0x880B, K always set."""
+    first = 0x20 | (0x10 if seq is not None else 0)
+    second = 0x01 | (0x80 if ack is not None else 0)
+    out = struct.pack("!BBHHH", first, second, 0x880B, len(ppp), call_id)
+    if seq is not None:
+        out += struct.pack("!I", seq)
+    if ack is not None:
+        out += struct.pack("!I", ack)
+    return out + ppp
+
+
+def ppp(protocol, payload, acfc=False, pfc=False):
+    """A PPP frame (RFC 1661) without HDLC flags and FCS, as PPTP carries it."""
+    out = b"" if acfc else b"\xff\x03"
+    out += struct.pack("!B", protocol) if pfc else struct.pack("!H", protocol)
+    return out + payload
+
+
 def erspan2(vlan, session, frame):
     return struct.pack("!II", (1 << 28) | (vlan << 16) | session, 0) + frame
 
@@ -122,6 +141,18 @@ tunnels = [
     ethernet(0x0800, outer4(47, gre(0x22EB, erspan3(20, 3, ethernet(0x86DD, INNER6)), seq=3))),
 ]
 write_pcap("synthetic__sip_tunnels.pcap", tunnels)
+
+# PPTP: SIP inside PPP inside enhanced GRE, as a VPN client's calls cross a PPTP tunnel; and
+# the two kinds of PPTP packets with no IP inside (skipped as unsupported, not malformed).
+pptp_frames = [
+    ethernet(0x0800, outer4(47, pptp(0x4000, ppp(0x0021, INNER4), seq=1, ack=0))),  # full
+    ethernet(0x0800, outer4(47, pptp(0x4000, ppp(0x21, INNER4, acfc=True, pfc=True), seq=2))),
+    ethernet(0x0800, outer4(47, pptp(0x4001, ppp(0x0057, INNER6), seq=1))),         # IPv6
+    ethernet(0x0800, outer4(47, pptp(0x4000, b"", ack=2))),                         # ack only
+    ethernet(0x0800, outer4(47, pptp(0x4000, ppp(0xC021, bytes([9, 1, 0, 8, 0, 0, 0, 0])),
+                                     seq=3))),                                    # LCP echo
+]
+write_pcap("synthetic__sip_pptp.pcap", pptp_frames)
 
 # One big SIP INVITE over UDP/IPv4 in three fragments, sent last-first; then one SCTP packet
 # carrying two whole SIP messages in two DATA chunks.

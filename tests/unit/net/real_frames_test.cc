@@ -231,6 +231,27 @@ TEST(RealFrames, DecodesEveryTunnelKindFromSyntheticCapture) {
   }
 }
 
+TEST(RealFrames, DecodesPptpFromSyntheticCapture) {
+  // tshark: frames 1-3 are SIP OPTIONS in PPP in PPTP's GRE (with and without the PPP
+  // compressions, inner IPv4 and IPv6); frame 4 only acknowledges, frame 5 is an LCP echo.
+  auto frames = readFrames("synthetic__sip_pptp.pcap");
+  ASSERT_EQ(frames.size(), 5u);
+  for (size_t i = 0; i < 3; ++i) {
+    auto p = decodeFrame(frames[i].link_type, frames[i].bytes);
+    ASSERT_TRUE(p.has_value()) << i << " " << netErrcName(p.error().code);
+    EXPECT_EQ(p->outer_tunnel, Tunnel::Pptp) << i;
+    EXPECT_EQ(p->outer_src.toString(), "203.0.113.1");
+    EXPECT_EQ(p->src.toString(), i < 2 ? "192.168.1.10" : "2001:db8::10");
+    EXPECT_EQ(p->dst_port, 5080);
+    EXPECT_EQ(core::asText(p->payload).rfind("OPTIONS sip:bob@example.com SIP/2.0\r\n", 0), 0u);
+  }
+  for (size_t i = 3; i < 5; ++i) {
+    auto p = decodeFrame(frames[i].link_type, frames[i].bytes);
+    ASSERT_FALSE(p.has_value()) << i;
+    EXPECT_TRUE(isUnsupported(p.error().code)) << i << " " << netErrcName(p.error().code);
+  }
+}
+
 TEST(RealFrames, ReassemblesAndWalksSyntheticFragmentsAndSctp) {
   // tshark: frames 1-3 are one UDP datagram sent last fragment first, reassembled in frame 3
   // (UDP length 3545, a SIP INVITE); frame 4 is SCTP with two DATA chunks, two OPTIONS.
@@ -273,6 +294,7 @@ TEST(RealFrames, EveryPrefixOfRealFramesIsTruncatedNeverACrash) {
       "ndpi__sip_hello.pcapng",         "hep-wireshark__hep.pcap",
       "zeek__erspanI__NOT_SIP.pcap",    "zeek__erspanIII__NOT_SIP.pcap",
       "heplify__sip_sctp.pcap",         "synthetic__sip_tunnels.pcap",
+      "synthetic__sip_pptp.pcap",
   };
   size_t checked = 0;
   for (const char* name : files) {

@@ -7,6 +7,7 @@
 
 #include "core/byte_reader.h"
 #include "net/frame_decoder.h"
+#include "net/gre.h"
 #include "net/link_type.h"
 #include "support/frame_builder.h"
 
@@ -153,12 +154,83 @@ TEST(Tunnels, RejectsErspanVersionMismatch) {
   EXPECT_EQ(p.error().code, NetErrc::BadErspanHeader);
 }
 
+// PPTP (RFC 2637): enhanced GRE carrying PPP, with every optional field and both PPP
+// compressions, over IPv4 and IPv6, down to the SIP inside.
+TEST(Tunnels, DecodesPptpGreCarryingPpp) {
+  for (bool address_control : {true, false}) {
+    for (bool pfc : {false, true}) {
+      for (bool seq : {false, true}) {
+        for (bool ack : {false, true}) {
+          SCOPED_TRACE(testing::Message() << "acfc " << !address_control << " pfc " << pfc
+                                          << " seq " << seq << " ack " << ack);
+          const auto s = seq ? std::optional<uint32_t>(7) : std::nullopt;
+          const auto a = ack ? std::optional<uint32_t>(6) : std::nullopt;
+          auto v4 =
+              outerV4(kIpProtoGre,
+                      test::pptpGre(0x1234, test::pppFrame(innerV4(), address_control, pfc), s, a));
+          auto p = decodeIpPacket(v4);
+          expectInnerSip(p, v4, 4);
+          EXPECT_EQ(p->outer_tunnel, Tunnel::Pptp);
+          EXPECT_EQ(p->outer_src.toString(), "203.0.113.1");
+          auto v6 = test::ethernet(
+              0x86DD,
+              outerV6(kIpProtoGre,
+                      test::pptpGre(9, test::pppFrame(innerV6(), address_control, pfc), s, a)));
+          expectInnerSip(decodeFrame(lt(LinkType::Ethernet), v6), v6, 6);
+        }
+      }
+    }
+  }
+  // The header alone, with its fields.
+  auto gre = test::pptpGre(0x4321, test::pppFrame(innerV4(), true, false), 11, 10);
+  auto h = decodeGre(gre);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->version, 1);
+  EXPECT_EQ(h->pptpCallId(), 0x4321);
+  EXPECT_EQ(h->sequence, 11u);
+  EXPECT_TRUE(h->has_ack);
+  EXPECT_EQ(h->ack, 10u);
+  EXPECT_EQ(h->payload.size(), innerV4().size() + 4);
+}
+
+// Bytes after Payload Length are padding, not PPP: the inner packet still ends where it says.
+TEST(Tunnels, PptpPayloadStopsAtItsLength) {
+  auto gre = test::pptpGre(1, test::pppFrame(innerV4(), true, false), 1);
+  gre.push_back(std::byte{0xEE});
+  auto h = decodeGre(gre);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->payload.size(), innerV4().size() + 4);
+  // A Payload Length past the packet is a truncation.
+  auto cut = test::pptpGre(1, test::pppFrame(innerV4(), true, false), 1);
+  cut.resize(cut.size() - 1);
+  auto p = decodeIpPacket(outerV4(kIpProtoGre, cut));
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error().code, NetErrc::Truncated);
+}
+
 TEST(Tunnels, ReportsGreItDoesNotOpen) {
-  auto pptp = outerV4(kIpProtoGre, Bytes().u16(0x3001).u16(0x880B).u16(0).u16(0).u32(1).bytes());
-  auto p = decodeIpPacket(pptp);
+  // A PPTP packet that only acknowledges: nothing inside, skipped, not malformed.
+  auto ack_only =
+      outerV4(kIpProtoGre, Bytes().u16(0x2081).u16(0x880B).u16(0).u16(5).u32(1).bytes());
+  auto p = decodeIpPacket(ack_only);
   ASSERT_FALSE(p.has_value());
   EXPECT_EQ(p.error().code, NetErrc::UnsupportedTunnel);
   EXPECT_TRUE(isUnsupported(p.error().code));
+  // PPP control traffic (LCP) and MPPE-compressed data: skipped as not IP.
+  for (uint16_t proto : {0xC021, 0x00FD}) {
+    auto ppp = Bytes().u8(0xFF).u8(0x03).u16(proto).u32(0).bytes();
+    p = decodeIpPacket(outerV4(kIpProtoGre, test::pptpGre(1, ppp, 1)));
+    ASSERT_FALSE(p.has_value());
+    EXPECT_EQ(p.error().code, NetErrc::UnsupportedEtherType) << proto;
+  }
+  // Version 1 that is not PPTP's (another protocol, or no key), and version 2.
+  for (uint16_t flags : {0x2001, 0x0001, 0x2002}) {
+    const uint16_t proto = flags == 0x2001 ? 0x0800 : 0x880B;
+    p = decodeIpPacket(
+        outerV4(kIpProtoGre, Bytes().u16(flags).u16(proto).u32(0x00040001).u32(0).bytes()));
+    ASSERT_FALSE(p.has_value());
+    EXPECT_EQ(p.error().code, NetErrc::UnsupportedTunnel) << flags;
+  }
 
   auto mpls = outerV4(kIpProtoGre, test::gre(0x8847, Bytes().u32(0).bytes()));
   p = decodeIpPacket(mpls);
@@ -251,6 +323,9 @@ TEST(Tunnels, ReportsTruncatedForEveryCutOfTheInnerPacket) {
   expectEveryInnerCutTruncated(kIpProtoIpv6, innerV6());
   expectEveryInnerCutTruncated(kIpProtoGre, test::gre(0x0800, innerV4(), true, 1, 2));
   expectEveryInnerCutTruncated(kIpProtoGre, test::gre(0x6558, test::ethernet(0x0800, innerV4())));
+  // PPTP: every cut until the full Payload Length is there is short of it.
+  expectEveryInnerCutTruncated(kIpProtoGre,
+                               test::pptpGre(1, test::pppFrame(innerV4(), true, false), 1, 2));
   expectEveryInnerCutTruncated(
       kIpProtoGre, test::gre(0x88BE, test::erspanII(1, 1, test::ethernet(0x86DD, innerV6())), false,
                              std::nullopt, 1));

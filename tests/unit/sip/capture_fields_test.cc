@@ -94,8 +94,9 @@ TEST(CaptureFields, RequestColumns) {
 }
 
 TEST(CaptureFields, AuthorizationWhenNoProxyAuthorization) {
-  const auto f = fields(crlf("REGISTER sip:example.com SIP/2.0\nCall-ID: 1\n"
-                             "Authorization: Digest realm=\"r\", username=carol\n\n"));
+  const auto f =
+      fields(crlf("REGISTER sip:example.com SIP/2.0\nCall-ID: 1\n"
+                  "Authorization: Digest realm=\"r\", username=carol\n\n"));
   EXPECT_EQ(f.auth_user, "carol");
 }
 
@@ -110,15 +111,17 @@ TEST(CaptureFields, PidFallsBackToPreferredThenRpid) {
                         "Remote-Party-ID: <sip:rpid@x>\n\n"))
                 .pid_user,
             "ppi");
-  EXPECT_EQ(fields(crlf("BYE sip:a@b SIP/2.0\nRemote-Party-ID: \"R\" <sip:rpid@x>;party=calling\n\n"))
-                .pid_user,
-            "rpid");
+  EXPECT_EQ(
+      fields(crlf("BYE sip:a@b SIP/2.0\nRemote-Party-ID: \"R\" <sip:rpid@x>;party=calling\n\n"))
+          .pid_user,
+      "rpid");
 }
 
 TEST(CaptureFields, ReplyColumnsAndServerFallback) {
-  const auto f = fields(crlf("SIP/2.0 486 Busy Here\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\n"
-                             "From: <sip:a@b>;tag=1\nTo: <sip:c@d>;tag=2\nCall-ID: r1\n"
-                             "CSeq: 7 INVITE\nServer: PBX 9\nContact: *\n\n"));
+  const auto f =
+      fields(crlf("SIP/2.0 486 Busy Here\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\n"
+                  "From: <sip:a@b>;tag=1\nTo: <sip:c@d>;tag=2\nCall-ID: r1\n"
+                  "CSeq: 7 INVITE\nServer: PBX 9\nContact: *\n\n"));
   EXPECT_EQ(f.type, 2);
   EXPECT_EQ(f.method, "486");
   EXPECT_EQ(f.status_code, 486);
@@ -140,8 +143,9 @@ TEST(CaptureFields, OriginatorIpv6) {
 }
 
 TEST(CaptureFields, BrokenMessageStillGivesWhatParsed) {
-  const auto f = fields(crlf("GARBAGE LINE\nCall-ID: still-here\nFrom: <sip:x@y>;tag=9\n"
-                             "To: \"unterminated <sip:z@w>\nCSeq: 99999999999 INVITE\n\n"));
+  const auto f =
+      fields(crlf("GARBAGE LINE\nCall-ID: still-here\nFrom: <sip:x@y>;tag=9\n"
+                  "To: \"unterminated <sip:z@w>\nCSeq: 99999999999 INVITE\n\n"));
   EXPECT_EQ(f.type, 0);
   EXPECT_EQ(f.method, "");
   EXPECT_EQ(f.callid, "still-here");
