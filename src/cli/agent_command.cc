@@ -23,6 +23,8 @@ struct AgentFlags {
   std::string config;
   std::vector<std::string> interfaces;
   std::vector<std::string> pcaps;
+  std::optional<std::string> replay_speed;
+  std::optional<std::string> rate;
   std::optional<std::string> filter;
   std::vector<std::string> hep;
   std::optional<int> hep_version;
@@ -77,6 +79,12 @@ int runAgent(const AgentFlags& f) {
   }
   if (!f.interfaces.empty()) config.interfaces = f.interfaces;
   if (!f.pcaps.empty()) config.pcap_files = f.pcaps;
+  auto pacing = source::ReplayPacing::parse(f.replay_speed, f.rate);
+  if (!pacing) {
+    std::fprintf(stderr, "siphon agent: %s\n", pacing.error().message.c_str());
+    return pacing.error().exit_code;
+  }
+  config.replay = *pacing;
   if (f.filter) config.filter = *f.filter;
   if (!f.hep.empty()) config.hep = f.hep;
   if (f.hep_version) config.encoding.hep_version = static_cast<uint8_t>(*f.hep_version);
@@ -114,19 +122,27 @@ int runAgent(const AgentFlags& f) {
 
 Command addAgentCommand(CLI::App& root) {
   Command c;
-  c.app = root.add_subcommand("agent", "Capture SIP from pcap files or interfaces and send it as HEP");
+  c.app =
+      root.add_subcommand("agent", "Capture SIP from pcap files or interfaces and send it as HEP");
   auto f = std::make_shared<AgentFlags>();
   c.app->add_option("-c,--config", f->config, "TOML configuration file (siptrace/sipcapture keys)");
   c.app->add_option("--interface", f->interfaces, "live interface to capture on (repeatable)");
   c.app->add_option("--pcap", f->pcaps, "pcap/pcapng file to replay (repeatable)");
+  c.app->add_option("--replay-speed", f->replay_speed,
+                    "--pcap timing: 1 the capture's own, 2 twice as fast, max as fast as possible");
+  c.app->add_option("--rate", f->rate,
+                    "--pcap frames per second at most, as 5000/s, or max (default 10000/s when "
+                    "neither this nor --replay-speed is given)");
   c.app->add_option("--filter", f->filter, "BPF filter expression");
-  c.app->add_option("--hep", f->hep, "HEP destination: udp:|tcp:|tls:HOST:PORT or sip: URI (repeatable)");
+  c.app->add_option("--hep", f->hep,
+                    "HEP destination: udp:|tcp:|tls:HOST:PORT or sip: URI (repeatable)");
   c.app->add_option("--hep-version", f->hep_version, "HEP version 1, 2 or 3")
       ->check(CLI::IsMember({1, 2, 3}));
   c.app->add_option("--capture-id", f->capture_id, "HEP capture agent id (hep_capture_id)");
   c.app->add_option("--node", f->node, "HEP node name (chunk 0x0013)");
   c.app->add_option("--db", f->db, "also store into this database (trace_to_database)");
-  c.app->add_option("--spool-dir", f->spool_dir, "directory for HEP not yet delivered to tcp:/tls: destinations");
+  c.app->add_option("--spool-dir", f->spool_dir,
+                    "directory for HEP not yet delivered to tcp:/tls: destinations");
   c.app->add_option("--http", f->http, "HTTP control address for live capture (ctl trace, stats)")
       ->capture_default_str();
   c.run = [f] { return runAgent(*f); };

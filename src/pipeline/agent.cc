@@ -1,5 +1,8 @@
 #include "pipeline/agent.h"
 
+#include <optional>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "core/db_url.h"
@@ -15,6 +18,7 @@
 #include "source/live_capture_source.h"
 #include "source/live_pcap_source.h"
 #include "source/pcap_file_source.h"
+#include "source/replay_pacer.h"
 #include "trace/trace_processor.h"
 
 namespace siphon::pipeline {
@@ -241,6 +245,9 @@ core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
   auto opened = source::PcapFileSource::open(path, config_.filter);
   if (!opened) return core::unexpected(std::move(opened).error());
   files_read_.fetch_add(1, std::memory_order_relaxed);
+  // One schedule per file: each file's own timing, each starting now.
+  std::optional<source::ReplayPacer> pacer;
+  if (config_.replay.paced()) pacer.emplace(config_.replay);
   for (;;) {
     auto next = (*opened)->next();
     if (!next) {
@@ -248,6 +255,12 @@ core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
       return core::unexpected(std::move(next).error());
     }
     if (!next->has_value()) break;
+    if (pacer) {
+      const source::RawPacket& p = **next;
+      const auto now = source::ReplayPacer::Clock::now();
+      const auto due = pacer->due(int64_t{p.ts_sec} * 1'000'000'000 + p.ts_nsec, now);
+      if (due > now) std::this_thread::sleep_until(due);
+    }
     files_->onFrame(**next);
   }
   files_->finish();
@@ -283,6 +296,9 @@ std::string Agent::summaryLine() const {
     line += fmt::format(", truncated {} (too large for one HEP packet)", truncated);
   }
   if (config_.trace_to_database) line += fmt::format(", stored {}", totals.stored);
+  if (files_read_.load(std::memory_order_relaxed) > 0) {
+    line += fmt::format(", replayed at {}", config_.replay.describe());
+  }
   return line;
 }
 

@@ -16,6 +16,7 @@
 #include "core/endpoint.h"
 #include "core/result.h"
 #include "sink/hep_out/hep_out_encoder.h"
+#include "source/replay_pacer.h"
 #include "trace/sip_tracker.h"
 #include "trace/trace_rule.h"
 
@@ -24,10 +25,12 @@ namespace siphon::pipeline {
 struct AgentConfig {
   std::vector<std::string> interfaces;  ///< --interface / raw_interface (live capture)
   std::vector<std::string> pcap_files;  ///< --pcap (offline)
-  std::string filter;                   ///< --filter: any BPF expression
-  std::vector<std::string> hep;         ///< --hep / duplicate_uri: where HEP goes
-  sink::HepOutEncoding encoding;        ///< hep_version, hep_capture_id, node name, auth key
-  bool hep_mode_on = true;              ///< hep_mode_on: 0 sends plain SIP to duplicate_uri
+  /// --replay-speed / --rate: how fast pcap files are replayed (replay_pacer.h).
+  source::ReplayPacing replay{.speed = std::nullopt, .rate = source::ReplayPacing::kDefaultRate};
+  std::string filter;             ///< --filter: any BPF expression
+  std::vector<std::string> hep;   ///< --hep / duplicate_uri: where HEP goes
+  sink::HepOutEncoding encoding;  ///< hep_version, hep_capture_id, node name, auth key
+  bool hep_mode_on = true;        ///< hep_mode_on: 0 sends plain SIP to duplicate_uri
   /// sip_duplicate_uri (Siphon's): a plain-SIP copy as well, beside HEP to duplicate_uri; it
   /// takes xheaders_write, force_send_sock and trace_local_ip like the hep_mode_on=0 copy.
   std::string sip_duplicate_uri;
@@ -43,13 +46,13 @@ struct AgentConfig {
   /// the database is down (sink/database/database_sink.h); "" for none.
   std::string db_spool_dir = "db-spool";
   uint64_t db_spool_max_bytes = 1024ull << 20;
-  std::string raw_socket_listen;          ///< "ip:port" or "ip:port1-port2"
-  bool raw_moni_capture_on = false;       ///< raw_moni_capture_on (mirror port)
-  bool raw_ipip_capture_on = false;       ///< raw_ipip_capture_on
-  bool raw_moni_bpf_on = false;           ///< raw_moni_bpf_on: kernel filter from the port range
-  bool promiscuous_on = false;            ///< promiscuous_on
-  int raw_sock_children = 1;              ///< raw_sock_children
-  size_t queue_size = 200'000;            ///< records between capture and the senders
+  std::string raw_socket_listen;     ///< "ip:port" or "ip:port1-port2"
+  bool raw_moni_capture_on = false;  ///< raw_moni_capture_on (mirror port)
+  bool raw_ipip_capture_on = false;  ///< raw_ipip_capture_on
+  bool raw_moni_bpf_on = false;      ///< raw_moni_bpf_on: kernel filter from the port range
+  bool promiscuous_on = false;       ///< promiscuous_on
+  int raw_sock_children = 1;         ///< raw_sock_children
+  size_t queue_size = 200'000;       ///< records between capture and the senders
   std::vector<trace::TraceRule> trace_rules;  ///< [[trace]] tables, in order
   /// local_addresses: the traced server's own addresses ("10.0.0.5", "10.0.0.0/24",
   /// "10.0.0.5:5060"), which give the sip_trace rows their direction.

@@ -105,10 +105,69 @@ done
 REG=$(dirname "$DATA")/regressions
 "$SIPHON" agent --pcap "$REG/issue-9-sip-by-content.pcap" --db "sqlite:$TMP/reg.db" 2>"$TMP/agent.err" ||
   fail "issue 9 capture: exit status $?"
-grep -q "^agent: read 5 packets, 3 records, sent 0, skipped 2 (not sip: 2,.* dropped 0, stored 3$" \
+grep -q "^agent: read 5 packets, 3 records, sent 0, skipped 2 (not sip: 2,.* dropped 0, stored 3, replayed at 10000/s$" \
   "$TMP/agent.err" || fail "issue 9 capture: summary: $(cat "$TMP/agent.err")"
 got=$("$SIPHON" search --db "sqlite:$TMP/reg.db" --format jsonl 2>/dev/null | jq -r '.parse_error' | sort | tr '\n' ' ')
 [ "$got" = "bad_start_line bad_version bad_version " ] || fail "issue 9 capture: stored parse errors '$got'"
+
+# Replay pacing (--replay-speed, --rate). A file of 3,000 SIP datagrams all captured in the same
+# second, replayed into a plain Python receiver with the kernel's default socket buffer: at
+# the default pace (10,000 frames/s) every one arrives; the summary names the pace. (What a
+# burst at --replay-speed max loses depends on the receiver and the load: not asserted.)
+python3 - "$TMP/burst.pcap" <<'PY'
+import struct, sys
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s > 0xFFFF: s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    for i in range(3000):
+        sip = (b"OPTIONS sip:burst@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.9.0.1;branch=z9hG4bK-%d\r\n"
+               b"From: <sip:a@example.com>;tag=%d\r\nTo: <sip:burst@example.com>\r\n"
+               b"Call-ID: burst-%d\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n" % (i, i, i))
+        udp = struct.pack("!HHHH", 5060, 5060, 8 + len(sip), 0) + sip
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i & 0xFFFF, 0, 64, 17, 0,
+                         bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2]))
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        frame = bytes(12) + b"\x08\x00" + ip + udp
+        f.write(struct.pack("<IIII", 1700000000, i, len(frame), len(frame)) + frame)
+PY
+read -r RPORT < <(python3 "$HERE/peers/siptrace_check.py" free-ports 1)
+python3 - "$RPORT" >"$TMP/received" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # default SO_RCVBUF on purpose
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(30)  # the first datagram
+n = 0
+try:
+    while True:
+        s.recv(65535)
+        n += 1
+        s.settimeout(2)  # then quiet for 2 s: the replay is over
+except socket.timeout:
+    pass
+print(n)
+PY
+RECV_PID=$!
+sleep 0.3
+"$SIPHON" agent --pcap "$TMP/burst.pcap" --hep "udp:127.0.0.1:$RPORT" 2>"$TMP/agent.err" ||
+  fail "burst: exit status $?"
+wait "$RECV_PID"
+grep -q "sent 3000,.*replayed at 10000/s$" "$TMP/agent.err" || fail "burst: summary: $(cat "$TMP/agent.err")"
+[ "$(cat "$TMP/received")" = 3000 ] || fail "burst at the default pace: the receiver got $(cat "$TMP/received") of 3000"
+"$SIPHON" agent --pcap "$DATA/synthetic__sip_tunnels.pcap" --hep "udp:127.0.0.1:$RPORT" \
+  --replay-speed 50 --rate 100/s 2>"$TMP/agent.err" || fail "paced: exit status $?"
+grep -q "sent 10,.*replayed at speed 50, 100/s$" "$TMP/agent.err" || fail "paced: summary: $(cat "$TMP/agent.err")"
+"$SIPHON" agent --pcap "$DATA/synthetic__sip_tunnels.pcap" --hep "udp:127.0.0.1:$RPORT" \
+  --replay-speed max 2>"$TMP/agent.err" || fail "max: exit status $?"
+grep -q "sent 10,.*replayed at max$" "$TMP/agent.err" || fail "max: summary: $(cat "$TMP/agent.err")"
+for bad in "--replay-speed 0" "--replay-speed fast" "--rate -5" "--rate 5/m"; do
+  # shellcheck disable=SC2086
+  "$SIPHON" agent --pcap "$DATA/sngrep__aaa.pcap" --hep "udp:127.0.0.1:$RPORT" $bad 2>"$TMP/agent.err"
+  [ $? -eq 2 ] || fail "$bad: want exit 2"
+  grep -q -- "${bad%% *}" "$TMP/agent.err" || fail "$bad: message names the flag: $(cat "$TMP/agent.err")"
+done
 
 # Bad usage: exit 2; a file that is not a capture: exit 1 naming it.
 "$SIPHON" agent --pcap "$DATA/sngrep__aaa.pcap" >/dev/null 2>&1; [ $? -eq 2 ] || fail "no destination: want exit 2"
