@@ -4,7 +4,8 @@ same rates, with the same real SIP (Python 3 stdlib only).
 
   bench/load/backends.py BUILD_DIR [--rates 5000,10000,20000,40000] [--seconds 10]
                          [--backends embedded,postgres,mysql,clickhouse,clickhouse2,
-                                     kamailio-postgres,kamailio-mysql]
+                                     kamailio-postgres,kamailio-mysql,kamailio-sqlite]
+                         [--compare embedded:kamailio-sqlite,postgres:kamailio-postgres]
 
 For each backend a throw-away server (loopback, free ports, a temporary directory, stock
 durability) and a collector (`siphon serve`, or Kamailio sipcapture with 4 workers and plain
@@ -22,6 +23,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -237,7 +239,7 @@ class Siphon:
 
 
 class Kamailio:
-    def __init__(self, procs, tmp, name, module, db_url):
+    def __init__(self, procs, tmp, name, module, db_url, extra=()):
         self.port = free_ports(1)[0]
         run = os.path.join(tmp, name + "-run")
         os.makedirs(run)
@@ -246,7 +248,7 @@ class Kamailio:
         self.procs = procs
         self.proc = procs.start(["kamailio", "-DD", "-E", "-L", mods, "-f", os.path.join(KAM, "sipcapture-db.cfg"),
                                  "-Y", run, "-P", os.path.join(run, "pid"), "-A", 'DBMODULE="%s"' % module,
-                                 "-A", 'DBURL="%s"' % db_url, "-A", "HEP_PORT=%d" % self.port],
+                                 "-A", 'DBURL="%s"' % db_url, "-A", "HEP_PORT=%d" % self.port] + list(extra),
                                 os.path.join(tmp, name + ".log"))
         time.sleep(2)
         if self.proc.poll() is not None:
@@ -312,6 +314,27 @@ def run_backend(name, build, rates, seconds, tmp, procs, results):
             k = Kamailio(procs, tmp, name, "db_mysql.so", db.url())
             collectors, targets = [k], [k.port]
         rows, size = db.rows, db.bytes
+    elif name == "kamailio-sqlite":
+        # db_sqlite has no busy timeout: one worker (run-sipcapture.sh's advice), WAL journal.
+        path = os.path.join(tmp, "kamailio.db")
+        con = sqlite3.connect(path)
+        con.executescript(open(os.path.join(KAM, "sip_capture-sqlite.sql")).read())
+        con.execute("PRAGMA journal_mode=WAL")
+        con.close()
+        k = Kamailio(procs, tmp, name, "db_sqlite.so", "sqlite://" + path,
+                     ["-A", "CHILDREN=1", "-A", 'SQLITE_JOURNAL="%s=WAL;"' % path])
+        collectors, targets = [k], [k.port]
+
+        def rows():
+            c = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=10)
+            try:
+                return c.execute("SELECT count(*) FROM sip_capture").fetchone()[0]
+            finally:
+                c.close()
+
+        def size():
+            k.stop()
+            return sum(os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp) if f.startswith("kamailio.db"))
     elif name == "clickhouse":
         ch = ClickHouse(procs, tmp, "ch1")
         servers = [ch]
@@ -366,6 +389,46 @@ def run_backend(name, build, rates, seconds, tmp, procs, results):
         s.stop()
 
 
+def best_rate(rs, baseline=0.0):
+    """The highest rate that lost nothing beyond `baseline` (a fraction of what was sent)."""
+    ok = [r["rate"] for r in rs if "rate" in r and r["lost"] <= baseline * r["sent"] + 0.5]
+    return max(ok) if ok else None
+
+
+def refused_fraction(rs):
+    """What a collector loses at the lowest rate, where load is not the reason: the messages it
+    cannot store at all (Kamailio's parser refuses some of the real mix), plus 0.1 %."""
+    low = min((r for r in rs if "rate" in r), key=lambda r: r["rate"], default=None)
+    return 0.0 if low is None or low["lost"] <= 0 else low["lost"] / max(1, low["sent"]) + 0.001
+
+
+def print_comparison(by, rates, pairs):
+    """Rate by rate, stored and lost for each backend; then each pair's highest zero-loss rates
+    and their ratio (bench/compare.sh). Siphon's zero loss is strict; Kamailio's is counted
+    beyond what it refuses at the lowest rate, or it would have none."""
+    names = [n for pair in pairs for n in pair if n in by]
+    print("\n| rate/s | " + " | ".join("%s stored (lost)" % n for n in names) + " |")
+    print("|---:|" + "---:|" * len(names))
+    for rate in rates:
+        cells = []
+        for n in names:
+            r = next((r for r in by[n] if r.get("rate") == rate), None)
+            cells.append("-" if r is None else "%d (%d)" % (r["stored"], r["lost"]))
+        print("| %d | %s |" % (rate, " | ".join(cells)))
+    print("\n| Siphon | highest zero-loss rate/s | Kamailio 5.6 sipcapture | refuses at any rate "
+          "| highest rate/s without more loss | ratio |")
+    print("|---|---:|---|---:|---:|---:|")
+    for siphon, kam in pairs:
+        base = refused_fraction(by.get(kam, []))
+        s, k = best_rate(by.get(siphon, [])), best_rate(by.get(kam, []), base)
+        if s is None or k is None:
+            ratio = "-"
+        else:
+            ratio = "%s%.1fx" % (">= " if s == max(rates) else "", s / k)
+        print("| %s | %s | %s | %.1f %% | %s | %s |" % (siphon, s or "none", kam, 100 * max(0, base - 0.001),
+                                                     k or "none", ratio))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
@@ -373,6 +436,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--backends", default="embedded,postgres,mysql,clickhouse,clickhouse2,kamailio-postgres,kamailio-mysql")
     ap.add_argument("--json", help="write every figure here")
+    ap.add_argument("--compare", help="pairs SIPHON:KAMAILIO (comma-separated): also print the stepped-rate "
+                                      "table and the ratio of each pair's highest zero-loss rates")
     a = ap.parse_args()
     rates = [int(r) for r in a.rates.split(",")]
     if a.seconds > 30 or max(rates) > 200000:
@@ -406,6 +471,8 @@ def main():
         kp, km = (at("kamailio-postgres", best["rate"]), at("kamailio-mysql", best["rate"])) if best else (None, None)
         fmt = lambda k: "-" if not k else "%d stored of %d (%.2fx)" % (k["stored"], k["sent"], best["stored"] / max(1, k["stored"]))
         print("%-18s %16s %11d   %-26s %s" % (name, best["rate"] if best else "none", bpr, fmt(kp), fmt(km)))
+    if a.compare:
+        print_comparison(by, rates, [p.split(":") for p in a.compare.split(",")])
     if a.json:
         json.dump(results, open(a.json, "w"), indent=1)
 
