@@ -8,7 +8,8 @@
 #   Siphon into its embedded store        Kamailio sipcapture into SQLite (db_sqlite, 1 worker)
 #   Siphon into PostgreSQL (binary COPY)  Kamailio sipcapture into PostgreSQL (4 workers)
 # and drives each with the same generator (siphon-hep-load --real-mix: the SIP of the real
-# captures in tests/data/pcap, unique Call-IDs, tags and branches) at the same stepped rates,
+# captures in tests/data/pcap, each call made unique: tests/support/real_capture_traffic.h) at
+# the same stepped rates,
 # RATE x SECONDS HEPv3 packets per step. It prints, per rate, what each stored and lost, then
 # each pair's highest zero-loss rate and their ratio. bench/load/backends.py does the work
 # (it also runs MariaDB and ClickHouse: see its header).

@@ -10,7 +10,8 @@ same rates, with the same real SIP (Python 3 stdlib only).
 For each backend a throw-away server (loopback, free ports, a temporary directory, stock
 durability) and a collector (`siphon serve`, or Kamailio sipcapture with 4 workers and plain
 INSERTs), then for each rate: siphon-hep-load --real-mix tests/data/pcap sends RATE * SECONDS
-HEPv3 packets (real captured SIP, unique Call-IDs, tags and branches per pass), the script waits
+HEPv3 packets (real captured SIP; per pass unique Call-IDs, tags, branches, users, CSeq numbers and
+SDP origins: tests/support/real_capture_traffic.h), the script waits
 until the row count stops changing, and records what was stored, lost, and how fast. `clickhouse2`
 is two shards with a collector each, the load split between them. At the end: bytes on disk per
 stored message (tables and indexes) for each backend, and a table with each backend's highest

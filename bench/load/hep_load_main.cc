@@ -10,9 +10,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   siphon::load::TrafficOptions traffic;
   traffic.run_id = "load" + std::to_string(::getpid());
   app.add_option("--target", target, "collector address (loopback only)");
-  app.add_option("--count", count, "packets to send")->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}));
+  app.add_option("--count", count, "packets to send")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}));
   app.add_option("--rate", rate, "packets per second, 0 = unpaced");
   app.add_option("--max-seconds", max_seconds, "hard stop");
   app.add_option("--hep-version", hep_version, "1, 2 or 3")->check(CLI::IsMember({1, 2, 3}));
@@ -67,7 +68,8 @@ int main(int argc, char** argv) {
   std::string real_mix;
   app.add_option("--real-mix", real_mix,
                  "send the SIP of the captures in this folder (e.g. tests/data/pcap), each pass "
-                 "with unique Call-IDs, tags and branches, instead of synthetic calls");
+                 "with unique Call-IDs, tags, branches, users, CSeq numbers and SDP origins, "
+                 "instead of synthetic calls");
   CLI11_PARSE(app, argc, argv);
 
   auto ep = siphon::core::Endpoint::parse(target);
@@ -116,7 +118,8 @@ int main(int argc, char** argv) {
     }
     for (const auto& m : messages) {
       if (packets.size() == count) break;
-      gen.toMeta(m, meta, static_cast<uint32_t>(us / 1'000'000), static_cast<uint32_t>(us % 1'000'000));
+      gen.toMeta(m, meta, static_cast<uint32_t>(us / 1'000'000),
+                 static_cast<uint32_t>(us % 1'000'000));
       std::vector<std::byte> pkt;
       auto r = siphon::hep::encodeHep(meta, pkt, enc);
       if (!r.has_value() && real) {
@@ -212,8 +215,9 @@ int main(int argc, char** argv) {
       "{\"target\":\"%s\",\"hep_version\":%d,\"sent\":%llu,\"requested\":%llu,\"seconds\":%.3f,"
       "\"rate\":%.0f,\"avg_bytes\":%.0f,\"send_errors\":%llu,\"run_id\":\"%s\"}\n",
       target.c_str(), hep_version, static_cast<unsigned long long>(sent),
-      static_cast<unsigned long long>(count), secs, secs > 0 ? static_cast<double>(sent) / secs : 0.0,
-      static_cast<double>(bytes) / static_cast<double>(count), static_cast<unsigned long long>(errors),
-      traffic.run_id.c_str());
+      static_cast<unsigned long long>(count), secs,
+      secs > 0 ? static_cast<double>(sent) / secs : 0.0,
+      static_cast<double>(bytes) / static_cast<double>(count),
+      static_cast<unsigned long long>(errors), traffic.run_id.c_str());
   return sent == count ? 0 : 2;
 }
