@@ -163,8 +163,11 @@ process::Verdict TraceProcessor::process(record::Record& r) {
   if (trackable) {
     if (ScopeRef held = tracker_->observe(m, now_us)) {
       counters_.count(Count::InScope);
-      return apply(r, held->rule, held->drop, held->caller_hop.carries(r.meta()), held->correlation,
-                   /*keep_copy=*/true);
+      // The scope's id is most often the Call-ID (correlation = "call-id" on a t or d scope),
+      // which this message carries itself: a view of its own bytes then, not a copy.
+      const bool own = !held->correlation.empty() && held->correlation == m.call_id;
+      return apply(r, held->rule, held->drop, held->caller_hop.carries(r.meta()),
+                   own ? m.call_id : std::string_view(held->correlation), /*keep_copy=*/!own);
     }
     if (sessions_ && !sessions_->empty()) {
       if (ScopeRef joined = joinSession(r, m, now_us)) {

@@ -121,8 +121,11 @@ for case in $CASES; do
   want_total=0
   for item in $FILES; do
     f=${item%:*}; want=${item#*:}
+    # --replay-speed max, as before pacing existed: Kamailio closes a HEP/TCP connection on a
+    # message it cannot parse (heplify__sip_ipv6_udp.pcap), and what it stores of a file sent
+    # at once is what this test counts; a paced sender would meet the closed connection.
     if ! "$SIPHON" agent --pcap "$DATA/$f" --hep "$transport:127.0.0.1:$PORT" --hep-version "$version" \
-         --capture-id "$CAPID" 2>"$W/agent.err"; then
+         --capture-id "$CAPID" --replay-speed max 2>"$W/agent.err"; then
       fail "$case $f: agent exit status $? ($(cat "$W/agent.err"))"; continue
     fi
     grep -q "^agent: read [0-9]* packets, $want records, sent $want, .* dropped 0" "$W/agent.err" ||

@@ -90,7 +90,7 @@ extra_correlation = "replaces"
 EOF
 "$SIPHON" agent -c "$TMP/agent.toml" --pcap "$TMP/transfer.pcap" --db "sqlite:$TMP/x.db" \
   >"$TMP/agent.out" 2>"$TMP/agent.err" || fail "agent: $(cat "$TMP/agent.err")"
-grep -q "stored 22$" "$TMP/agent.err" || fail "agent summary, want every one of the 22 messages stored: $(cat "$TMP/agent.err")"
+grep -q "stored 22, replayed at " "$TMP/agent.err" || fail "agent summary, want every one of the 22 messages stored: $(cat "$TMP/agent.err")"
 
 legs() {  # the Call-IDs a flow shows, sorted, one line
   "$SIPHON" flow --db "sqlite:$TMP/x.db" "$@" --width 200 >"$TMP/flow.txt" 2>"$TMP/flow.err" ||

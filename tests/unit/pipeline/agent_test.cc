@@ -66,7 +66,7 @@ TEST_F(AgentTest, TraceToDatabaseStoresEveryRecordOfAFile) {
   const std::string line = agent.summaryLine();
   EXPECT_TRUE(line.starts_with("agent: read 691 packets, 81 records, sent 0,")) << line;
   EXPECT_NE(line.find("dropped 0"), std::string::npos) << line;
-  EXPECT_TRUE(line.ends_with(", stored 81")) << line;
+  EXPECT_TRUE(line.ends_with(", stored 81, replayed at 10000/s")) << line;
   // Without rules every message is traced on its own: one sip_trace row each, no user.
   support::StoreViews views((dir_ / "agent.db").string());
   EXPECT_EQ(views.row("SELECT count(*), count(DISTINCT id), max(traced_user) FROM sip_trace"),
