@@ -9,8 +9,9 @@
 //              the frozen shared record, the lane's byte-bounded queue) + HepOutSink::write
 //              (encode, one UDP datagram per record to a loopback socket that nobody reads);
 //              the lane's hand-over to its own thread is left out, as before
-//   AgentParsed  Agent plus the SIP parse alone (FieldSet::Dialog: what tracing rules read)
-//   AgentTraced  Agent plus tracing (issue 10): the SIP parse the rules read, 10 [[trace]]
+//   AgentParsed  Agent plus the SIP parse alone (/0 FieldSet::Keys: what the scope state
+//              reads; /1 FieldSet::Dialog: what tracing rules read)
+//   AgentTraced  Agent plus tracing (issue 10): the keys parse, 10 [[trace]]
 //              rules (9 misses, then scope d with the Call-ID as correlation) and the scope
 //              state, holding range(1) live dialogs (0 or 100,000) before the replay; its
 //              delta to Agent on the same capture is what tracing adds per message
@@ -336,10 +337,13 @@ void BM_Agent(benchmark::State& state) {
             [](siphon::record::Record&) { return true; });
 }
 
-// BM_Agent plus the SIP parse alone (what the rules read): splits BM_AgentTraced's delta into
-// the parse and the rules with their state.
+// BM_Agent plus the SIP parse alone: splits BM_AgentTraced's delta into the parse and the
+// rules with their state. Second argument: 0 the scope keys every message gets from an agent
+// whose rules open scopes (FieldSet::Keys; BM_AgentTraced's parse), 1 the fields the rules
+// read (FieldSet::Dialog, which the tracer adds for the messages no scope holds).
 void BM_AgentParsed(benchmark::State& state) {
-  siphon::process::SipParseProcessor parse({}, siphon::sip::FieldSet::Dialog);
+  siphon::process::SipParseProcessor parse(
+      {}, state.range(1) == 0 ? siphon::sip::FieldSet::Keys : siphon::sip::FieldSet::Dialog);
   agentPath(state, capture(static_cast<int>(state.range(0))), [&](siphon::record::Record& rec) {
     (void)parse.process(rec);
     return true;
@@ -423,8 +427,9 @@ void BM_AgentTraced(benchmark::State& state) {
   const size_t heap_after = ::mallinfo2().uordblks;
   const size_t preloaded = tracer.tracker()->dialogs();
   if (preloaded < live) die("the tracker refused preloaded dialogs");
-  // As the agent parses when only the rules read the parse (no trace_to_database).
-  siphon::process::SipParseProcessor parse({}, siphon::sip::FieldSet::Dialog);
+  // As the agent parses when only the tracer reads the parse (no trace_to_database) and its
+  // rules open scopes: the keys; the tracer parses the rest for the messages no scope holds.
+  siphon::process::SipParseProcessor parse({}, siphon::sip::FieldSet::Keys);
   agentPath(state, r, [&](siphon::record::Record& rec) {
     (void)parse.process(rec);
     return tracer.process(rec) != siphon::process::Verdict::Drop;
@@ -445,7 +450,7 @@ BENCHMARK(BM_Extract)->Apply(captures);
 BENCHMARK(BM_ExtractEncode)->Apply(captures);
 BENCHMARK(BM_Agent)->Apply(captures);
 // The delta to BM_Agent on the same capture is what tracing adds per message.
-BENCHMARK(BM_AgentParsed)->Arg(0)->Arg(3)->Arg(4);
+BENCHMARK(BM_AgentParsed)->ArgsProduct({{0, 3, 4}, {0, 1}});
 BENCHMARK(BM_AgentTraced)->ArgsProduct({{0, 3, 4}, {0, 100'000}});
 // A fixed amount of work (50 passes over the 4096-frame HEP capture), for instruction counts
 // that two builds can compare (valgrind --tool=callgrind).

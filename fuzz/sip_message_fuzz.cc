@@ -1,6 +1,7 @@
 // Fuzz target: SipMessage::parse + extractCaptureFields + every accessor, plus the value
 // parsers on every header value, a multipart split of the body, and the rules' one-header
-// lookup (findHeaderValue), which must agree with the parse on well-formed messages.
+// lookup (findHeaderValue), which must agree with the parse on well-formed messages; the
+// tracer's light keys (FieldSet::Keys) must equal the dialog fields wherever those parse.
 
 #include <cstddef>
 #include <cstdint>
@@ -64,6 +65,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sum += touch(f.method) + touch(f.ruri_user) + touch(f.from_tag) + touch(f.via_1) +
          touch(f.contact_ip) + touch(f.auth_user) + touch(f.originator_ip) + touch(f.rtp_stat) +
          touch(f.pid_user) + touch(f.custom_field1);
+
+  // The tracer's keys (FieldSet::Keys) skip the URIs but must find what the dialog fields
+  // find on any message whose dialog headers parse; on the rest they need only stay in bounds.
+  SipCaptureFields keys, dialog;
+  extractCaptureFields(msg, FieldOptions{}, keys, FieldSet::Keys);
+  extractCaptureFields(msg, FieldOptions{}, dialog, FieldSet::Dialog);
+  sum += touch(keys.from_tag) + touch(keys.to_tag) + touch(keys.via_1_branch) + touch(keys.cseq) +
+         touch(keys.callid) + touch(keys.method);
+  if (!msg.dialogError() &&
+      (keys.type != dialog.type || keys.method != dialog.method ||
+       keys.status_code != dialog.status_code || keys.callid != dialog.callid ||
+       keys.from_tag != dialog.from_tag || keys.to_tag != dialog.to_tag ||
+       keys.via_1_branch != dialog.via_1_branch || keys.cseq != dialog.cseq)) {
+    __builtin_trap();
+  }
 
   if (auto boundary = multipartBoundary(msg.header(HeaderId::ContentType))) {
     if (auto parts = splitMultipart(msg.body(), *boundary)) {

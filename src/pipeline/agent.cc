@@ -1,5 +1,6 @@
 #include "pipeline/agent.h"
 
+#include <algorithm>
 #include <optional>
 #include <thread>
 
@@ -118,9 +119,14 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     pipeline_.addProcessor(std::make_unique<process::TableRoutingProcessor>(std::move(routing)));
     pipeline_.setQueryableStore({db_url, store.row});
   } else if (!config_.trace_rules.empty()) {
-    // Only the rules read it: the fields they and the scope state read.
-    pipeline_.addProcessor(
-        std::make_unique<process::SipParseProcessor>(sip::FieldOptions{}, sip::FieldSet::Dialog));
+    // Only the tracer reads it. With scopes, most messages belong to one already and need only
+    // its keys (the tracer parses the rest of a message no scope holds); without, every
+    // message meets the rules, which read the dialog fields.
+    const bool scopes = std::any_of(
+        config_.trace_rules.begin(), config_.trace_rules.end(),
+        [](const trace::TraceRule& r) { return r.actions.scope != trace::TraceScope::Message; });
+    pipeline_.addProcessor(std::make_unique<process::SipParseProcessor>(
+        sip::FieldOptions{}, scopes ? sip::FieldSet::Keys : sip::FieldSet::Dialog));
   }
   // The tracing rules read the parse; without rules every message is traced on its own (and
   // the processor runs only to stamp what the sip_trace rows need).

@@ -12,9 +12,9 @@ namespace siphon::process {
 
 class SipParseProcessor final : public Processor {
  public:
-  /// `fields`: callid_aleg_header and the custom_field headers. `set`: FieldSet::Dialog when
-  /// only the tracer reads the parse (an agent without trace_to_database): it skips what
-  /// only the stores read, about half the parse.
+  /// `fields`: callid_aleg_header and the custom_field headers. `set`: less than All when
+  /// only the tracer reads the parse (an agent without trace_to_database): Dialog skips what
+  /// only the stores read, Keys also what only the rules read (sip_capture_fields.h).
   explicit SipParseProcessor(sip::FieldOptions fields, sip::FieldSet set = sip::FieldSet::All);
   [[nodiscard]] Verdict process(record::Record& r) override;
   /// Only the whole parse serves a sink that reads it (Pipeline::start checks).

@@ -34,9 +34,11 @@ void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, P
   }
   auto msg = sip::SipMessage::parse(core::asText(meta.payload));
   sip::extractCaptureFields(msg, options, out.fields, set);
-  if (auto err = set == sip::FieldSet::All ? msg.parseError() : msg.dialogError()) {
-    out.parse_error = err->code;
-  }
+  out.set = set;
+  const auto err = set == sip::FieldSet::All      ? msg.parseError()
+                   : set == sip::FieldSet::Dialog ? msg.dialogError()
+                                                  : msg.framingError();
+  if (err) out.parse_error = err->code;
   out.type = out.fields.type;
   out.body = msg.body();
   if (out.correlation_id.empty()) out.correlation_id = out.fields.callid;

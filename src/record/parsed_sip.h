@@ -53,6 +53,7 @@ struct ParsedSip {
   std::optional<sip::SipErrc> parse_error;  ///< a SIP payload that did not parse
   std::string_view correlation_id;          ///< HEP 0x0011, else (SIP) the Call-ID
   std::string_view body;                    ///< the SIP message body (after the empty line)
+  sip::FieldSet set = sip::FieldSet::All;   ///< which fields the parse filled
 
   [[nodiscard]] bool isSip() const { return kind == RowKind::Sip; }
 };
@@ -61,7 +62,8 @@ struct ParsedSip {
 /// fields of `set` (as far as a malformed message allows), other kinds only into
 /// kind/type/correlation. Never fails: a payload that is not valid SIP gets `parse_error` and
 /// keeps its bytes. With FieldSet::Dialog, `parse_error` covers the framing and the values
-/// that set reads (SipMessage::dialogError), not every Via and Contact.
+/// that set reads (SipMessage::dialogError), not every Via and Contact; with FieldSet::Keys,
+/// the framing only (the values it reads are not validated).
 void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out,
               sip::FieldSet set = sip::FieldSet::All);
 

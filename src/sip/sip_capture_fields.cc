@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/char_class.h"
+#include "core/text_cursor.h"
 #include "sip/auth.h"
 #include "sip/header_values.h"
 #include "sip/name_addr.h"
@@ -60,6 +61,70 @@ void topViaFields(const SipMessage& msg, SipCaptureFields& out) {
   }
 }
 
+// The first parameter `name` with a value in `params` (";a=1;b" text), as the full parsers
+// take it (ParamIterator); a malformed list ends the search where it breaks.
+std::string_view paramValue(std::string_view params, std::string_view name) {
+  ParamIterator it(params);
+  Param p;
+  while (it.next(p)) {
+    if (!p.value.empty() && core::equalsIgnoreCase(p.name, name)) return p.value;
+  }
+  return {};
+}
+
+// The tag of a From/To value: its header parameters located as parseNameAddrFresh locates
+// them (after a quoted display name and <uri>, after <uri>, or after an addr-spec at its
+// first ';' or LWS), without parsing the URI.
+std::string_view tagOf(std::string_view value) {
+  constexpr core::CharClass kAddrSpecEnd = core::CharClass::of("; \t\r\n");
+  const std::string_view v = core::trimLws(value);
+  core::TextCursor cur(v);
+  if (cur.peekIs('"')) {
+    (void)cur.consume('"');
+    if (!cur.takeQuotedBody()) return {};
+    cur.skipWhile(core::chars::kLws);
+    if (!cur.peekIs('<')) return {};
+  } else if (const size_t lt = v.find('<'); lt != std::string_view::npos) {
+    (void)cur.skip(lt);
+  } else {
+    (void)cur.takeUntil(kAddrSpecEnd);
+  }
+  if (cur.consume('<') && (!cur.takeUntilChar('>') || !cur.consume('>'))) return {};
+  cur.skipWhile(core::chars::kLws);
+  const std::string_view params = cur.rest();
+  if (!params.empty() && params[0] != ';') return {};
+  // parseNameAddrFresh keeps the first tag parameter even when its value is empty.
+  ParamIterator it(params);
+  Param p;
+  while (it.next(p)) {
+    if (p.name.size() == 3 && core::equalsIgnoreCase(p.name, "tag")) return p.value;
+  }
+  return {};
+}
+
+// FieldSet::Keys: the scope keys only (sip_tracker.h), no URI parsed.
+void extractKeys(const SipMessage& msg, SipCaptureFields& out) {
+  if (msg.isRequest()) {
+    out.type = 1;
+    out.method = msg.method();
+  } else if (msg.isResponse()) {
+    out.type = 2;
+    out.method = msg.statusText();
+    out.status_code = msg.statusCode();
+    out.reply_reason = msg.reasonPhrase();
+  }
+  if (msg.hasHeader(HeaderId::From)) out.from_tag = tagOf(msg.header(HeaderId::From));
+  if (msg.hasHeader(HeaderId::To)) out.to_tag = tagOf(msg.header(HeaderId::To));
+  out.callid = msg.callId();
+  if (msg.hasHeader(HeaderId::Via)) {
+    // A Via's parameters follow its sent-by, which holds no ';' (RFC 3261 §20.42).
+    const std::string_view top = firstListValue(msg.header(HeaderId::Via));
+    const size_t semi = top.find(';');
+    if (semi != std::string_view::npos) out.via_1_branch = paramValue(top.substr(semi), "branch");
+  }
+  out.cseq = msg.header(HeaderId::CSeq);
+}
+
 }  // namespace
 
 core::Result<std::vector<std::string>, core::Failure> splitHeaderNames(std::string_view key,
@@ -81,9 +146,13 @@ core::Result<std::vector<std::string>, core::Failure> splitHeaderNames(std::stri
   return names;
 }
 
-void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
-                          SipCaptureFields& out, FieldSet set) {
+void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, SipCaptureFields& out,
+                          FieldSet set) {
   out = SipCaptureFields{};
+  if (set == FieldSet::Keys) {
+    extractKeys(msg, out);
+    return;
+  }
   if (msg.isRequest()) {
     out.type = 1;
     out.method = msg.method();
@@ -163,10 +232,9 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
 
   if (msg.hasHeader(HeaderId::XOip)) splitOriginator(msg.header(HeaderId::XOip), out);
 
-  static constexpr HeaderId kRtpStat[] = {HeaderId::XRtpStatAdd,      HeaderId::XRtpStatT38,
-                                          HeaderId::XRtpStat,         HeaderId::PRtpStat,
-                                          HeaderId::XSiemensRtpStats, HeaderId::XNgRtpStats,
-                                          HeaderId::RtpRxStat};
+  static constexpr HeaderId kRtpStat[] = {
+      HeaderId::XRtpStatAdd,      HeaderId::XRtpStatT38, HeaderId::XRtpStat, HeaderId::PRtpStat,
+      HeaderId::XSiemensRtpStats, HeaderId::XNgRtpStats, HeaderId::RtpRxStat};
   for (HeaderId id : kRtpStat) {
     if (msg.hasHeader(id)) {
       out.rtp_stat = msg.header(id);

@@ -31,22 +31,22 @@ struct FieldOptions {
     std::string_view key, std::string_view value);
 
 struct SipCaptureFields {
-  uint8_t type = 0;                 ///< 1 request, 2 reply, 0 not parsed
-  std::string_view method;          ///< request method, or the status code text of a reply
-  uint16_t status_code = 0;         ///< reply status, 0 for requests
+  uint8_t type = 0;          ///< 1 request, 2 reply, 0 not parsed
+  std::string_view method;   ///< request method, or the status code text of a reply
+  uint16_t status_code = 0;  ///< reply status, 0 for requests
   std::string_view reply_reason;
   std::string_view ruri, ruri_user, ruri_domain;
   std::string_view from_user, from_domain, from_tag;
   std::string_view to_user, to_domain, to_tag;
-  std::string_view pid_user;        ///< P-Asserted-Identity, else P-Preferred-Identity, else RPID
+  std::string_view pid_user;  ///< P-Asserted-Identity, else P-Preferred-Identity, else RPID
   std::string_view contact_user, contact_ip;
   uint16_t contact_port = 0;
-  std::string_view auth_user;       ///< digest username from Proxy-Authorization or Authorization
+  std::string_view auth_user;  ///< digest username from Proxy-Authorization or Authorization
   std::string_view callid, callid_aleg;
   std::string_view via_1, via_1_branch;
   std::string_view cseq;
   std::string_view diversion, reason, content_type, user_agent;
-  std::string_view originator_ip;   ///< X-OIP host
+  std::string_view originator_ip;  ///< X-OIP host
   uint16_t originator_port = 0;
   std::string_view rtp_stat;
   std::string_view custom_field1, custom_field2, custom_field3;
@@ -55,14 +55,19 @@ struct SipCaptureFields {
 /// Which fields extractCaptureFields fills.
 enum class FieldSet : uint8_t {
   All,     ///< every sip_capture column: what the stores and printers read
-  Dialog,  ///< what the tracer reads (trace_rule.h, sip_tracker.h): type, method, status,
-           ///< R-URI user, From and To user and tag, Call-ID, top Via and branch, CSeq
+  Dialog,  ///< what the tracer's rules read (trace_rule.h): type, method, status, R-URI and
+           ///< its user, From and To user and tag, Call-ID, top Via and branch, CSeq
+  Keys,    ///< what the tracer's state reads (sip_tracker.h) to find a message's scope: type,
+           ///< method, status, Call-ID, From and To tag, top Via branch, CSeq. The tags and the
+           ///< branch are found where the full parse finds them (the same parameter grammar),
+           ///< but the URIs around them are not parsed or validated: on a message whose
+           ///< dialogError() is empty they equal Dialog's (sip/capture_fields_test).
 };
 
 /// Fills every field of `set` the message has; fields whose header is absent or unparsable
 /// stay empty. Works on a message that failed to parse as far as its parts allow
 /// (capture_bad_msgs).
-void extractCaptureFields(const SipMessage& msg, const FieldOptions& options,
-                          SipCaptureFields& out, FieldSet set = FieldSet::All);
+void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, SipCaptureFields& out,
+                          FieldSet set = FieldSet::All);
 
 }  // namespace siphon::sip

@@ -177,6 +177,11 @@ process::Verdict TraceProcessor::process(record::Record& r) {
       }
     }
   }
+  // The rules read more than the scope keys an agent without a store parses for the state:
+  // the rest of their fields, for the messages no scope holds only.
+  if (r.parsed && r.sip.isSip() && r.sip.set == sip::FieldSet::Keys) {
+    record::parseSip(r.meta(), {}, r.sip, sip::FieldSet::Dialog);
+  }
   for (size_t i = 0; i < rules_.size(); ++i) {
     const TraceRule& rule = rules_[i];
     if (!rule.matches(r)) continue;

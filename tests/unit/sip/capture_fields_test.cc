@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_message.h"
+#include "sip_fixtures.h"
 
 namespace siphon::sip {
 namespace {
@@ -210,6 +214,44 @@ TEST(CaptureFields, DialogErrorIgnoresHeadersTheTracerDoesNotRead) {
   EXPECT_FALSE(SipMessage::parse(no_to).dialogError().has_value())
       << "a missing header is not an error the tracer cares about";
   EXPECT_TRUE(SipMessage::parse("").dialogError().has_value()) << "framing errors count";
+}
+
+// FieldSet::Keys against FieldSet::Dialog on every message at hand: the torture messages, the
+// real-world ones and the fuzz corpus. Wherever the dialog headers parse, the keys are the
+// same views; elsewhere Keys may find more (it validates no URI) but never reads outside.
+TEST(CaptureFields, KeysEqualTheDialogFieldsWhereverThoseParse) {
+  std::vector<std::string> inputs = {kInvite};
+  for (const char* dir : {"rfc4475", "rfc5118", "real-world"}) {
+    for (const auto& rel : testing::fixturesIn(dir)) inputs.push_back(testing::loadFixture(rel));
+  }
+  const auto corpus = std::filesystem::path(SIPHON_TEST_DATA_DIR) / "../../fuzz/corpus/sip_message";
+  for (const auto& e : std::filesystem::directory_iterator(corpus)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    inputs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(inputs.size(), 80u);
+  size_t compared = 0, with_tags = 0;
+  for (const std::string& bytes : inputs) {
+    const auto msg = SipMessage::parse(bytes);
+    SipCaptureFields keys, dialog;
+    extractCaptureFields(msg, {}, keys, FieldSet::Keys);
+    extractCaptureFields(msg, {}, dialog, FieldSet::Dialog);
+    EXPECT_EQ(keys.ruri_user, "") << "Keys parses no URI";
+    if (msg.dialogError()) continue;
+    ++compared;
+    with_tags += !dialog.from_tag.empty();
+    const std::string what = bytes.substr(0, 60);
+    EXPECT_EQ(keys.type, dialog.type) << what;
+    EXPECT_EQ(keys.method, dialog.method) << what;
+    EXPECT_EQ(keys.status_code, dialog.status_code) << what;
+    EXPECT_EQ(keys.callid, dialog.callid) << what;
+    EXPECT_EQ(keys.from_tag, dialog.from_tag) << what;
+    EXPECT_EQ(keys.to_tag, dialog.to_tag) << what;
+    EXPECT_EQ(keys.via_1_branch, dialog.via_1_branch) << what;
+    EXPECT_EQ(keys.cseq, dialog.cseq) << what;
+  }
+  EXPECT_GT(compared, 60u);
+  EXPECT_GT(with_tags, 40u);
 }
 
 TEST(CaptureFields, EmptyInput) {

@@ -98,6 +98,38 @@ correlation = "call-id"
   EXPECT_EQ(s.dropped("no_rule"), 1u);
 }
 
+// An agent whose rules open scopes parses only the scope keys (FieldSet::Keys); a message no
+// scope holds gets the rest of its fields from the tracer before the rules read them.
+TEST(TraceProcessor, RulesReadUsersOfAKeysOnlyParse) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+from_user = "alice"
+scope = "d"
+correlation = "call-id"
+)t"),
+                   lanes());
+  auto keysOnly = [](std::string_view payload) {
+    record::Record r(support::makeCapture(payload, {}));
+    r.lanes.set(0);
+    process::SipParseProcessor parse({}, sip::FieldSet::Keys);
+    (void)parse.process(r);
+    EXPECT_EQ(r.sip.fields.from_user, "") << "the keys parse reads no URI";
+    return r;
+  };
+  auto invite = keysOnly(kInvite);
+  ASSERT_EQ(p.process(invite), process::Verdict::Keep) << "from_user read after all";
+  EXPECT_EQ(invite.sip.fields.from_user, "alice");
+  EXPECT_EQ(invite.meta().correlation_id, "trace-1@example.com");
+  // The 180 is held by the dialog scope on its keys alone: no rule, no further parse.
+  auto ringing = keysOnly(kRinging);
+  ASSERT_EQ(p.process(ringing), process::Verdict::Keep);
+  EXPECT_EQ(ringing.sip.fields.from_user, "");
+  EXPECT_EQ(ringing.meta().correlation_id, "trace-1@example.com");
+  auto options = keysOnly(kOptions);  // monitor@: no rule takes it
+  EXPECT_EQ(p.process(options), process::Verdict::Drop);
+  EXPECT_EQ(p.stats().snapshot().count("in_scope"), 1u);
+}
+
 TEST(TraceProcessor, MatchKeysEachNarrow) {
   const std::pair<std::string, bool> cases[] = {
       {"method = [\"invite\"]", true},
