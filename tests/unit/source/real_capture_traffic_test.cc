@@ -29,6 +29,7 @@ const std::string kInvite =
     "Content-Length: " +
     std::to_string(kSdp.size()) + "\r\n\r\n" + kSdp;
 
+// The fields view `bytes`, which must outlive them.
 sip::SipCaptureFields fieldsOf(const std::string& bytes) {
   auto msg = sip::SipMessage::parse(bytes);
   EXPECT_FALSE(msg.parseError()) << bytes;
@@ -65,8 +66,9 @@ TEST(RealCaptureTraffic, OnePassIsOneCallAndPassesDiffer) {
       "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-77\r\n"
       "From: \"Alice\" <sip:alice@example.com>;tag=a1\r\nTo: <sip:4321@gw.example.com>;tag=b2\r\n"
       "Call-ID: call-1@10.0.0.1\r\nCSeq: 17 INVITE\r\nContent-Length: 0\r\n\r\n";
-  const auto req = fieldsOf(varyCall(kInvite, "run", 7));
-  const auto rep = fieldsOf(varyCall(ok, "run", 7));
+  const std::string req_bytes = varyCall(kInvite, "run", 7), rep_bytes = varyCall(ok, "run", 7);
+  const auto req = fieldsOf(req_bytes);  // views into the bytes: they outlive the fields
+  const auto rep = fieldsOf(rep_bytes);
   EXPECT_EQ(rep.callid, req.callid);
   EXPECT_EQ(rep.from_tag, req.from_tag);
   EXPECT_EQ(rep.cseq, req.cseq);
