@@ -319,7 +319,7 @@ def run_backend(name, build, rates, seconds, tmp, procs, results):
         # db_sqlite has no busy timeout: one worker (run-sipcapture.sh's advice), WAL journal.
         path = os.path.join(tmp, "kamailio.db")
         con = sqlite3.connect(path)
-        con.executescript(open(os.path.join(KAM, "sip_capture-sqlite.sql")).read())
+        con.executescript(open(os.path.join(PEERS, "sip_capture-sqlite.sql")).read())  # the test's schema
         con.execute("PRAGMA journal_mode=WAL")
         con.close()
         k = Kamailio(procs, tmp, name, "db_sqlite.so", "sqlite://" + path,
