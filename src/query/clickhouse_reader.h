@@ -15,39 +15,30 @@
 
 #include "core/db_url.h"
 #include "core/result.h"
-#include "query/capture_reader.h"
+#include "query/sql_capture_reader.h"
 #include "query/sql_filter.h"
 #include "record/capture_row.h"
 #include "sink/clickhouse/clickhouse_http.h"
 
 namespace siphon::query {
 
-class ClickHouseReader final : public CaptureReader {
+class ClickHouseReader final : public SqlCaptureReader {
  public:
   ClickHouseReader(core::DbUrl url, record::CaptureRowOptions row)
-      : http_(std::move(url)), row_(std::move(row)) {}
+      : SqlCaptureReader(SqlDialect::ClickHouse, /*rows_have_ids=*/false, {}, std::move(row)),
+        http_(std::move(url)) {}
 
   /// Asks the server for the tables. Errors: unreachable, refused (exit code 1).
   [[nodiscard]] static core::Result<CaptureReaderPtr, core::Failure> open(
       const core::DbUrl& url, const record::CaptureRowOptions& row);
 
-  [[nodiscard]] core::Result<SearchResult, core::Failure> search(const SearchQuery& q) override;
-  [[nodiscard]] core::Result<std::vector<Found>, core::Failure> byIdentifier(
-      std::string_view id, int64_t since, int64_t until, size_t limit) override;
-  [[nodiscard]] core::Result<std::optional<Found>, core::Failure> message(
-      const std::string& table, int64_t micro_ts, int64_t key) override;
-
-  [[nodiscard]] const std::vector<SqlTable>& tables() const { return tables_; }
-
  private:
   [[nodiscard]] core::Result<void, core::Failure> listTables();
   [[nodiscard]] core::Result<void, core::Failure> select(const SqlTable& t, const SqlWhere& w,
                                                          const std::string& tail,
-                                                         std::vector<Found>& out);
+                                                         std::vector<Found>& out) override;
 
   sink::ClickHouseHttp http_;
-  record::CaptureRowOptions row_;
-  std::vector<SqlTable> tables_;
 };
 
 }  // namespace siphon::query

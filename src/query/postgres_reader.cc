@@ -9,10 +9,10 @@
 
 #include "core/byte_order.h"
 #include "core/byte_reader.h"
-#include "sink/postgres/postgres_connection.h"
-#include "sink/postgres/postgres_schema.h"
 #include "query/sql_filter.h"
 #include "query/stored_row.h"
+#include "sink/postgres/postgres_connection.h"
+#include "sink/postgres/postgres_schema.h"
 
 namespace siphon::query {
 namespace {
@@ -135,8 +135,8 @@ Found decodeRow(PGresult* r, int i, const std::string& table) {
 core::Result<void, core::Failure> PostgresReader::select(const SqlTable& t, const SqlWhere& w,
                                                          const std::string& tail,
                                                          std::vector<Found>& out) {
-  const std::string sql = std::string("SELECT ") + kSelect + " FROM " +
-                          sink::quoteIdent(t.name) + w.sql + tail;
+  const std::string sql =
+      std::string("SELECT ") + kSelect + " FROM " + sink::quoteIdent(t.name) + w.sql + tail;
   std::vector<const char*> values;
   for (const auto& p : w.params) values.push_back(p.text.c_str());
   sink::PgResultPtr r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
@@ -156,45 +156,6 @@ core::Result<CaptureReaderPtr, core::Failure> PostgresReader::open(
   if (!tables.has_value()) return core::unexpected(std::move(tables).error());
   return CaptureReaderPtr(
       std::make_unique<PostgresReader>(std::move(*conn), std::move(*tables), row));
-}
-
-core::Result<SearchResult, core::Failure> PostgresReader::search(const SearchQuery& q) {
-  SearchResult result;
-  std::vector<Found> rows;
-  const std::string tail =
-      " ORDER BY micro_ts DESC LIMIT " + std::to_string(q.offset + q.limit + 1);
-  for (const auto& t : tables_) {
-    if (!t.sip && hasSipFilter(q)) continue;  // report tables have no SIP columns
-    SIPHON_TRY(select(t, searchWhere(q, t, SqlDialect::Postgres), tail, rows));
-    ++result.blocks_read;
-  }
-  finishSqlSearch(q, row_, rows, result);
-  return result;
-}
-
-core::Result<std::vector<Found>, core::Failure> PostgresReader::byIdentifier(
-    std::string_view id, int64_t since, int64_t until, size_t limit) {
-  std::vector<Found> rows;
-  const std::string tail = " ORDER BY micro_ts LIMIT " + std::to_string(limit);
-  for (const auto& t : tables_) {
-    if (!t.sip) continue;  // call assembly reads SIP messages
-    SIPHON_TRY(select(t, identifierWhere(id, since, until, t, SqlDialect::Postgres), tail, rows));
-  }
-  return rows;
-}
-
-core::Result<std::optional<Found>, core::Failure> PostgresReader::message(const std::string& table,
-                                                                   int64_t micro_ts, int64_t key) {
-  for (const auto& t : tables_) {
-    // Only a table this store has: the name came from a client.
-    if (t.name != table && t.key_name != table) continue;
-    std::vector<Found> rows;
-    SIPHON_TRY(select(t, rowWhere(micro_ts, key, SqlDialect::Postgres), "", rows));
-    for (auto& f : rows) {
-      if (static_cast<int64_t>(f.record_index) == key) return std::optional<Found>(std::move(f));
-    }
-  }
-  return std::optional<Found>{};
 }
 
 }  // namespace siphon::query

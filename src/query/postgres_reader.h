@@ -14,36 +14,30 @@
 
 #include "core/db_url.h"
 #include "core/result.h"
-#include "query/capture_reader.h"
+#include "query/sql_capture_reader.h"
 #include "query/sql_filter.h"
 #include "record/capture_row.h"
 #include "sink/postgres/postgres_connection.h"
 
 namespace siphon::query {
 
-class PostgresReader final : public CaptureReader {
+class PostgresReader final : public SqlCaptureReader {
  public:
   PostgresReader(sink::PgConnPtr conn, std::vector<SqlTable> tables, record::CaptureRowOptions row)
-      : conn_(std::move(conn)), tables_(std::move(tables)), row_(std::move(row)) {}
+      : SqlCaptureReader(SqlDialect::Postgres, /*rows_have_ids=*/true, std::move(tables),
+                         std::move(row)),
+        conn_(std::move(conn)) {}
 
   /// Connects and lists the tables. Errors: connection refused, login failed (exit code 1).
   [[nodiscard]] static core::Result<CaptureReaderPtr, core::Failure> open(
       const core::DbUrl& url, const record::CaptureRowOptions& row);
 
-  [[nodiscard]] core::Result<SearchResult, core::Failure> search(const SearchQuery& q) override;
-  [[nodiscard]] core::Result<std::vector<Found>, core::Failure> byIdentifier(
-      std::string_view id, int64_t since, int64_t until, size_t limit) override;
-  [[nodiscard]] core::Result<std::optional<Found>, core::Failure> message(
-      const std::string& table, int64_t micro_ts, int64_t key) override;
-
  private:
   [[nodiscard]] core::Result<void, core::Failure> select(const SqlTable& t, const SqlWhere& w,
                                                          const std::string& tail,
-                                                         std::vector<Found>& out);
+                                                         std::vector<Found>& out) override;
 
   sink::PgConnPtr conn_;
-  std::vector<SqlTable> tables_;
-  record::CaptureRowOptions row_;
 };
 
 }  // namespace siphon::query
