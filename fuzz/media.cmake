@@ -1,0 +1,2 @@
+# RTCP (binary and JSON) into reports, and reports into per-stream quality.
+siphon_add_fuzzer(NAME rtcp_decode SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/rtcp_decode_fuzz.cc LIBS siphon::media)

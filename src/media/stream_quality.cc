@@ -1,0 +1,121 @@
+#include "media/stream_quality.h"
+
+#include <algorithm>
+#include <map>
+
+namespace siphon::media {
+namespace {
+
+struct Building {
+  StreamQuality q;
+  double jitter_sum = 0;
+  double fraction_sum = 0;
+  size_t fraction_reports = 0;
+  double rtt_ms = 0;
+  size_t order = 0;
+};
+
+}  // namespace
+
+double estimateMos(double loss_pct, double jitter_ms, double rtt_ms) {
+  const double latency = rtt_ms / 2 + 2 * jitter_ms + 10;
+  double r = 93.2 - (latency < 160 ? latency / 40 : (latency - 120) / 10) - 2.5 * loss_pct;
+  if (r < 0) return 1.0;
+  if (r > 100) r = 100;
+  const double mos = 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r);
+  return std::clamp(mos, 1.0, 4.5);
+}
+
+std::vector<StreamQuality> summarizeStreams(std::span<const RtcpObservation> observations,
+                                            uint32_t clock_rate, size_t max_streams) {
+  std::vector<const RtcpObservation*> sorted;
+  sorted.reserve(observations.size());
+  for (const auto& o : observations) sorted.push_back(&o);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto* a, const auto* b) { return a->micros < b->micros; });
+  const double units_per_ms = clock_rate == 0 ? 8.0 : clock_rate / 1000.0;
+
+  std::map<uint32_t, Building> streams;
+  std::map<uint32_t, std::string_view> cnames;
+  auto stream = [&](uint32_t ssrc, int64_t micros) -> Building* {
+    auto it = streams.find(ssrc);
+    if (it == streams.end()) {
+      if (streams.size() >= max_streams) return nullptr;
+      it = streams.emplace(ssrc, Building{}).first;
+      it->second.q.ssrc = ssrc;
+      it->second.q.first_micros = micros;
+      it->second.order = streams.size();
+    }
+    it->second.q.last_micros = std::max(it->second.q.last_micros, micros);
+    return &it->second;
+  };
+
+  for (const auto* o : sorted) {
+    const RtcpReport& r = o->report;
+    if (!r.cname.empty()) cnames.emplace(r.ssrc, r.cname);
+    if (r.sender) {
+      if (Building* s = stream(r.ssrc, o->micros)) {
+        s->q.packets = r.sender->packets;
+        s->q.octets = r.sender->octets;
+        if (s->q.from.empty()) s->q.from = o->source;  // the sender sends its SR
+      }
+    }
+    for (const auto& m : r.voip_metrics) {
+      Building* s = stream(m.source_ssrc, o->micros);
+      if (s == nullptr) continue;
+      ++s->q.reports;
+      if (m.round_trip_delay != 0) s->rtt_ms = m.round_trip_delay;
+      if (m.mos_lq >= 10 && m.mos_lq <= 50) {  // 1.0..5.0; 127 is "unavailable" (§4.7.5)
+        s->q.mos = m.mos_lq / 10.0;
+        s->q.mos_from_xr = true;
+      }
+    }
+    for (const auto& b : r.blocks) {
+      Building* s = stream(b.source_ssrc, o->micros);
+      if (s == nullptr) continue;
+      ++s->q.reports;
+      if (s->q.from.empty()) s->q.from = o->destination;
+      if (s->q.to.empty()) s->q.to = o->source;
+      QualitySample sample;
+      sample.micros = o->micros;
+      sample.fraction_lost_pct = b.fraction_lost * 100.0 / 256.0;
+      sample.cumulative_lost = b.cumulative_lost;
+      sample.highest_seq = b.highest_seq;
+      sample.jitter_ms = b.jitter / units_per_ms;
+      sample.mos = s->q.mos_from_xr ? s->q.mos
+                                    : estimateMos(sample.fraction_lost_pct, sample.jitter_ms, s->rtt_ms);
+      s->q.lost = b.cumulative_lost;
+      s->q.max_jitter_ms = std::max(s->q.max_jitter_ms, sample.jitter_ms);
+      s->jitter_sum += sample.jitter_ms;
+      s->fraction_sum += sample.fraction_lost_pct;
+      ++s->fraction_reports;
+      s->q.samples.push_back(sample);
+    }
+  }
+
+  std::vector<Building*> order;
+  for (auto& [ssrc, b] : streams) order.push_back(&b);
+  std::sort(order.begin(), order.end(), [](const Building* a, const Building* b) {
+    return a->q.first_micros != b->q.first_micros ? a->q.first_micros < b->q.first_micros
+                                                  : a->order < b->order;
+  });
+  std::vector<StreamQuality> out;
+  out.reserve(order.size());
+  for (Building* b : order) {
+    StreamQuality& q = b->q;
+    if (auto c = cnames.find(q.ssrc); c != cnames.end()) q.cname = std::string(c->second);
+    const size_t n = b->fraction_reports;
+    if (n > 0) q.avg_jitter_ms = b->jitter_sum / static_cast<double>(n);
+    const int32_t lost = std::max(q.lost, 0);
+    if (q.packets > 0) {
+      q.loss_pct = 100.0 * lost / (static_cast<double>(q.packets) + lost);
+    } else if (n > 0) {
+      q.loss_pct = b->fraction_sum / static_cast<double>(n);
+    }
+    if (!q.mos_from_xr) q.mos = estimateMos(q.loss_pct, q.avg_jitter_ms, b->rtt_ms);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+}  // namespace siphon::media
