@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "core/byte_reader.h"
 #include "query/call_request.h"
+#include "query/call_quality.h"
 #include "query/ladder.h"
 #include "query/ladder_svg.h"
 #include "query/ladder_text.h"
@@ -45,6 +46,13 @@ int runFlow(FlowFlags& f) {
     o.box = f.box;
     o.width = f.width;
     out = query::renderLadderText(ladder, *call, o);
+    // Media quality under the ladder: one line per RTP stream its RTCP reported on.
+    const auto quality = query::callQuality(*call);
+    if (!quality.streams.empty() || quality.unreadable != 0) out += "\nMedia quality (RTCP):\n";
+    for (const auto& s : quality.streams) out += "  " + query::streamSummaryLine(s) + "\n";
+    if (quality.unreadable != 0) {
+      out += "  " + std::to_string(quality.unreadable) + " RTCP record(s) not readable as RTCP\n";
+    }
   }
   if (f.output.empty() || f.output == "-") {
     std::fwrite(out.data(), 1, out.size(), stdout);

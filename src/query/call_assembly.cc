@@ -71,6 +71,7 @@ core::Result<CallResult, core::Failure> assembleCall(CaptureReader& reader, cons
   std::set<std::tuple<std::string, int64_t, size_t>> taken;  // a message found twice is one
   std::unordered_map<std::string, size_t> leg_of;
   std::vector<CallMessage> found;
+  std::vector<CallReport> reports;
   std::array<std::string_view, hep::kMaxExtraCorrelationValues> extra;
 
   auto cut = [&](std::string reason) {
@@ -103,6 +104,15 @@ core::Result<CallResult, core::Failure> assembleCall(CaptureReader& reader, cons
                       extra.begin() + static_cast<ptrdiff_t>(n_extra);
       if (fields.callid != id && fields.callid_aleg != id && meta.correlation_id != id && !in_extra) {
         continue;  // the text merely mentions the id (or an index hash collision)
+      }
+      if (!sip.isSip()) {
+        if (reports.size() >= q.max_messages) {
+          cut("more than " + std::to_string(q.max_messages) + " RTCP and report records");
+          continue;
+        }
+        taken.insert({f.table, f.block_id, f.record_index});
+        reports.push_back(CallReport{f.block_bytes, meta, sip.kind, f.table, f.block_id, f.record_index});
+        continue;
       }
       auto leg = leg_of.find(std::string(fields.callid));
       if (leg == leg_of.end()) {
@@ -145,6 +155,12 @@ core::Result<CallResult, core::Failure> assembleCall(CaptureReader& reader, cons
     cut("more than " + std::to_string(q.max_messages) + " messages (the earliest found are kept)");
   }
   result.messages = removeDuplicates(std::move(found), q.duplicate_window_us, result.duplicates);
+  std::sort(reports.begin(), reports.end(), [](const CallReport& a, const CallReport& b) {
+    if (a.micros() != b.micros()) return a.micros() < b.micros();
+    if (a.block_id != b.block_id) return a.block_id < b.block_id;
+    return a.record_index < b.record_index;
+  });
+  result.reports = std::move(reports);
   return result;
 }
 

@@ -19,6 +19,10 @@
 // message. (An SQL store has no column for 0x0065's values: a leg known only by one is found
 // from the leg that carries it, not the other way round.)
 //
+// Records that are not SIP (RTCP, QoS reports, logs: HEP payload types 5, 32-35, 99, 100)
+// join by their correlation id alone, as Homer joins them, and are kept apart in `reports`:
+// they have no Call-ID, add no identifier and draw no arrow in the ladder.
+//
 // Bounded: a correlation group that keeps growing (a correlation id reused by every call of a
 // test run, a shared B2BUA key) is cut at `max_legs` Call-IDs or `max_messages` messages, and
 // the result says so. Message order is capture time; the same message captured twice at one
@@ -76,8 +80,26 @@ struct CallMessage {
   }
 };
 
+/// A non-SIP record joined to the call by its correlation id: RTCP (payload type 5), a QoS
+/// report (32, 34, 35, 99) or a log line (100). Not part of the ladder; call_quality.h reads
+/// the RTCP ones. `meta` views `block_bytes`.
+struct CallReport {
+  std::shared_ptr<const std::vector<std::byte>> block_bytes;
+  core::CaptureMeta meta;
+  record::RowKind kind = record::RowKind::Rtcp;
+  std::string table;
+  int64_t block_id = 0;
+  size_t record_index = 0;
+
+  [[nodiscard]] int64_t micros() const { return meta.microsSinceEpoch(); }
+  [[nodiscard]] std::string_view payload() const {
+    return {reinterpret_cast<const char*>(meta.payload.data()), meta.payload.size()};
+  }
+};
+
 struct CallResult {
   std::vector<CallMessage> messages;  ///< capture-time order, duplicates removed
+  std::vector<CallReport> reports;    ///< RTCP, QoS and log records of the call, capture-time order
   std::vector<std::string> legs;      ///< Call-IDs in the order they joined the call
   bool truncated = false;             ///< the group was cut; `truncated_reason` says why
   std::string truncated_reason;

@@ -60,7 +60,6 @@ core::Result<std::vector<Found>, core::Failure> EmbeddedReader::byIdentifier(
       const auto& meta = b.records[i];
       const int64_t ts = meta.microsSinceEpoch();
       if ((since && ts < since) || (until && ts > until)) continue;
-      if (record::rowKindFor(meta.payload_type).kind != record::RowKind::Sip) continue;
       // Most records of a candidate block belong to other calls: the id must appear in the
       // message or its correlation chunks.
       if (core::asText(meta.payload).find(id) == std::string_view::npos &&

@@ -23,7 +23,9 @@ core::Result<std::vector<Found>, core::Failure> SqlCaptureReader::byIdentifier(s
   std::vector<Found> rows;
   const std::string tail = " ORDER BY micro_ts LIMIT " + std::to_string(limit);
   for (const auto& t : tables_) {
-    if (!t.sip) continue;  // call assembly reads SIP messages
+    // Report tables (rtcp_capture, report_capture) join by correlation_id. A ClickHouse one
+    // is found through siphon_keys, which holds SIP keys only.
+    if (!t.sip && !t.key_table.empty()) continue;
     SIPHON_TRY(select(t, identifierWhere(id, since, until, t, dialect_), tail, rows));
   }
   return rows;

@@ -1,6 +1,9 @@
 #include "web/api_json.h"
 
+#include <fmt/format.h>
+
 #include "record/record_json.h"
+#include "record/utf8.h"
 #include "web/message_id.h"
 
 namespace siphon::web {
@@ -38,6 +41,47 @@ nlohmann::ordered_json callJson(const query::CallResult& call, const std::string
   out["truncated"] = call.truncated;
   out["truncated_reason"] = call.truncated_reason;
   out["messages"] = std::move(messages);
+  out["media"] = mediaJson(query::callQuality(call));
+  return out;
+}
+
+nlohmann::ordered_json mediaJson(const query::CallQuality& quality) {
+  auto streams = nlohmann::ordered_json::array();
+  for (const auto& s : quality.streams) {
+    auto samples = nlohmann::ordered_json::array();
+    for (const auto& p : s.samples) {
+      samples.push_back({{"micro_ts", p.micros},
+                         {"fraction_lost_pct", p.fraction_lost_pct},
+                         {"cumulative_lost", p.cumulative_lost},
+                         {"highest_seq", p.highest_seq},
+                         {"jitter_ms", p.jitter_ms},
+                         {"mos", p.mos}});
+    }
+    nlohmann::ordered_json j;
+    j["ssrc"] = s.ssrc;
+    j["ssrc_hex"] = fmt::format("0x{:08x}", s.ssrc);
+    j["from"] = s.from;
+    j["to"] = s.to;
+    // An SDES CNAME is any bytes on the wire; JSON text must be UTF-8.
+    j["cname"] = record::isValidUtf8(s.cname) ? s.cname : std::string();
+    j["packets"] = s.packets;
+    j["octets"] = s.octets;
+    j["lost"] = s.lost;
+    j["loss_pct"] = s.loss_pct;
+    j["avg_jitter_ms"] = s.avg_jitter_ms;
+    j["max_jitter_ms"] = s.max_jitter_ms;
+    j["mos"] = s.mos;
+    j["mos_source"] = s.mos_from_xr ? "rtcp_xr" : "estimated";
+    j["reports"] = s.reports;
+    j["first_micro_ts"] = s.first_micros;
+    j["last_micro_ts"] = s.last_micros;
+    j["samples"] = std::move(samples);
+    streams.push_back(std::move(j));
+  }
+  nlohmann::ordered_json out;
+  out["rtcp_records"] = quality.rtcp_records;
+  out["unreadable"] = quality.unreadable;
+  out["streams"] = std::move(streams);
   return out;
 }
 

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "query/call_quality.h"
+
 #include "core/capture.h"
 #include "query/call_assembly.h"
 #include "query/ladder.h"
@@ -21,11 +23,18 @@ namespace siphon::web {
                                                   const std::string& id, bool with_message,
                                                   const record::CaptureRowOptions& options);
 
-/// {"call_id", "legs":[{"call_id","messages"}], "truncated", "truncated_reason", "messages"}.
-/// `call_id` is the Call-ID or correlation id asked for.
+/// {"call_id", "legs":[{"call_id","messages"}], "truncated", "truncated_reason", "messages",
+/// "media"}. `call_id` is the Call-ID or correlation id asked for; "media" is mediaJson().
 [[nodiscard]] nlohmann::ordered_json callJson(const query::CallResult& call,
                                               const std::string& call_id,
                                               const record::CaptureRowOptions& options);
+
+/// The call's RTCP summed up per stream: {"rtcp_records", "unreadable", "streams":[{"ssrc",
+/// "ssrc_hex", "from", "to", "cname", "packets", "octets", "lost", "loss_pct", "avg_jitter_ms",
+/// "max_jitter_ms", "mos", "mos_source" ("rtcp_xr" or "estimated"), "reports",
+/// "first_micro_ts", "last_micro_ts", "samples":[{"micro_ts", "fraction_lost_pct",
+/// "cumulative_lost", "highest_seq", "jitter_ms", "mos"}]}]}.
+[[nodiscard]] nlohmann::ordered_json mediaJson(const query::CallQuality& quality);
 
 /// {"columns":[...], "arrows":[...]} plus "legs", "truncated", "truncated_reason".
 [[nodiscard]] nlohmann::ordered_json ladderJson(const query::Ladder& ladder,

@@ -29,6 +29,7 @@ struct Msg {
   uint8_t ip_proto = 17;
   std::string correlation;  ///< HEP 0x0011
   std::string extra;        ///< OpenSIPS 0x0065 value
+  uint8_t payload_type = 1;  ///< HEP 0x000b: 1 SIP, 5 RTCP, 100 log
 };
 
 /// A request or reply of call `callid`. `first` is "INVITE" or "200 OK"-like status text.
@@ -82,6 +83,7 @@ inline core::Capture toCapture(const Msg& m) {
   spec.correlation = m.correlation;
   spec.extra_correlation = m.extra;
   spec.node = m.node;
+  spec.payload_type = m.payload_type;
   return siphon::support::makeCapture(m.payload, spec);
 }
 

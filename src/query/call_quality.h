@@ -1,0 +1,27 @@
+#pragma once
+// The media quality of an assembled call: its RTCP records (CallResult::reports of payload
+// type 5, binary or the JSON agents send) decoded and summed up per RTP stream
+// (media/stream_quality.h). What the call page's QoS section, `siphon flow` and the API show.
+
+#include <string>
+#include <vector>
+
+#include "media/stream_quality.h"
+#include "query/call_assembly.h"
+
+namespace siphon::query {
+
+struct CallQuality {
+  std::vector<media::StreamQuality> streams;
+  size_t rtcp_records = 0;  ///< RTCP records of the call
+  size_t unreadable = 0;    ///< of those, not RTCP (nor RTCP JSON): kept, not summed
+};
+
+[[nodiscard]] CallQuality callQuality(const CallResult& call);
+
+/// One line per stream for the text ladder:
+///   "stream 0x5d931534 217.12.244.34:25963 -> 217.12.247.98:31601  packets 602  lost 1 (0.2%)
+///    jitter avg 0.4 ms max 0.8 ms  MOS 4.4 (estimated)  reports 2"
+[[nodiscard]] std::string streamSummaryLine(const media::StreamQuality& s);
+
+}  // namespace siphon::query

@@ -1,0 +1,89 @@
+// RTCP and other reports joined to a call by correlation id, and the call's media quality.
+
+#include "query/call_quality.h"
+
+#include <gtest/gtest.h>
+
+#include "query/embedded_reader.h"
+#include "query_fixture.h"
+
+namespace siphon::query {
+namespace {
+
+using testing::basicCall;
+using testing::Msg;
+using testing::TempStore;
+
+constexpr int64_t kT0 = 1'700'000'000'000'000;
+
+// The captagent RTCP-JSON report of tests/data/pcap/hep-wireshark__hep.pcap: an SR of SSRC
+// 451916597 (106 packets sent) with a report block about SSRC 898343773 (jitter 1).
+const std::string kRtcpJson =
+    R"({"sender_information":{"ntp_timestamp_sec":3650797214,"packets":106,"ntp_timestamp_usec":13217348104192,"octets":16960,"rtp_timestamp":16960},"ssrc":451916597,"type":200,"report_blocks":[{"source_ssrc":898343773,"highest_seq_no":20881,"fraction_lost":0,"ia_jitter":1,"packets_lost":0,"lsr":-1097006646,"dlsr":7733}],"report_count":0})";
+
+Msg report(const std::string& payload, uint8_t payload_type, const std::string& correlation, int64_t ts) {
+  Msg m;
+  m.payload = payload;
+  m.payload_type = payload_type;
+  m.correlation = correlation;
+  m.ts_us = ts;
+  m.src = "10.0.0.1";
+  m.sport = 4001;
+  m.dst = "10.0.0.2";
+  m.dport = 6001;
+  return m;
+}
+
+CallResult assemble(TempStore& store, const std::string& call_id) {
+  EmbeddedReader reader(store.open(), record::CaptureRowOptions{});
+  CallQuery q;
+  q.call_id = call_id;
+  auto r = assembleCall(reader, q);
+  EXPECT_TRUE(r.has_value());
+  return r.has_value() ? std::move(*r) : CallResult{};
+}
+
+TEST(CallQuality, RtcpJoinsByCorrelationIdBesideTheLadder) {
+  TempStore store;
+  auto msgs = basicCall("q@x", "10.0.0.1", "10.0.0.2", kT0);
+  msgs.push_back(report(kRtcpJson, 5, "q@x", kT0 + 2'000'000));
+  msgs.push_back(report("call q@x: media started", 100, "q@x", kT0 + 1'000'000));
+  msgs.push_back(report(kRtcpJson, 5, "other@x", kT0 + 2'000'000));  // another call's
+  store.write(msgs);
+
+  const auto call = assemble(store, "q@x");
+  EXPECT_EQ(call.messages.size(), 7u);  // the ladder is SIP only
+  ASSERT_EQ(call.legs.size(), 1u);      // no leg without a Call-ID
+  ASSERT_EQ(call.reports.size(), 2u);
+  EXPECT_EQ(call.reports[0].kind, record::RowKind::Log);  // capture-time order
+  EXPECT_EQ(call.reports[1].kind, record::RowKind::Rtcp);
+
+  const auto quality = callQuality(call);
+  EXPECT_EQ(quality.rtcp_records, 1u);
+  EXPECT_EQ(quality.unreadable, 0u);
+  ASSERT_EQ(quality.streams.size(), 2u);
+  EXPECT_EQ(quality.streams[0].ssrc, 451916597u);  // the SR's own stream
+  EXPECT_EQ(quality.streams[0].packets, 106u);
+  EXPECT_EQ(quality.streams[0].from, "10.0.0.1:4001");
+  EXPECT_EQ(quality.streams[1].ssrc, 898343773u);  // reported on, flowing towards the reporter
+  EXPECT_EQ(quality.streams[1].from, "10.0.0.2:6001");
+  EXPECT_EQ(quality.streams[1].to, "10.0.0.1:4001");
+  EXPECT_DOUBLE_EQ(quality.streams[1].max_jitter_ms, 0.125);
+  const std::string line = streamSummaryLine(quality.streams[1]);
+  EXPECT_NE(line.find("stream 0x358ba35d 10.0.0.2:6001 -> 10.0.0.1:4001"), std::string::npos) << line;
+  EXPECT_NE(line.find("(estimated)"), std::string::npos) << line;
+}
+
+TEST(CallQuality, UnreadableRtcpIsCountedNotSummed) {
+  TempStore store;
+  auto msgs = basicCall("u@x", "10.0.0.1", "10.0.0.2", kT0);
+  msgs.push_back(report("\x01\x02 not rtcp", 5, "u@x", kT0 + 1));
+  store.write(msgs);
+  const auto quality = callQuality(assemble(store, "u@x"));
+  EXPECT_EQ(quality.rtcp_records, 1u);
+  EXPECT_EQ(quality.unreadable, 1u);
+  EXPECT_TRUE(quality.streams.empty());
+}
+
+}  // namespace
+}  // namespace siphon::query
