@@ -1,12 +1,14 @@
 # Embeds a folder's files into the binary as one generated C++ source, so that `siphon serve`
 # serves the web UI (src/web/ui/) with no files on disk.
 #
-#   siphon_embed_files(OUTPUT <file.cc> DIR <folder> URL_PREFIX </ui/> [INDEX <index.html>])
+#   siphon_embed_files(OUTPUT <file.cc> DIR <folder> URL_PREFIX </ui/> [INDEX <index.html>]
+#                      [EXTRA <name>=<absolute path> ...])
 #
 # writes, at build time, <file.cc> defining web::embeddedUiFiles() (src/web/static_files.h): one
 # web::StaticFile per file under DIR, at URL URL_PREFIX + its path relative to DIR ('/'-separated),
 # with a Content-Type chosen by its extension; the INDEX file is also at "/<INDEX>" (the API
-# server answers GET / with "/index.html"). The file list is globbed at configure time with
+# server answers GET / with "/index.html"). Each EXTRA file (a library installed elsewhere, such
+# as Debian's Chart.js) is served at URL_PREFIX + <name>. The file list is globbed at configure time with
 # CONFIGURE_DEPENDS, so adding a file re-runs CMake and editing one regenerates the source.
 # Hidden files and editor backups are skipped.
 #
@@ -39,6 +41,18 @@ if(CMAKE_SCRIPT_MODE_FILE)
 
   file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE "${DIR}" "${DIR}/*")
   list(SORT files)
+  # EXTRA arrives as "name=path,name=path" (a ';' list does not survive -D).
+  if(EXTRA)
+    string(REPLACE "," ";" extra_items "${EXTRA}")
+    foreach(item ${extra_items})
+      string(FIND "${item}" "=" eq)
+      string(SUBSTRING "${item}" 0 ${eq} rel)
+      math(EXPR after "${eq} + 1")
+      string(SUBSTRING "${item}" ${after} -1 path)
+      list(APPEND files "${rel}")
+      set("extra_path_${rel}" "${path}")
+    endforeach()
+  endif()
   string(REPEAT "[0-9a-f]" 64 line_of_hex)  # 32 bytes a line (CMake regexes have no {n})
   set(literals "")
   set(table "")
@@ -52,7 +66,11 @@ if(CMAKE_SCRIPT_MODE_FILE)
     if(rel MATCHES "[\"\\\\]")
       message(FATAL_ERROR "siphon_embed_files: unsupported file name ${rel}")
     endif()
-    file(READ "${DIR}/${rel}" hex HEX)
+    if(DEFINED "extra_path_${rel}")
+      file(READ "${extra_path_${rel}}" hex HEX)
+    else()
+      file(READ "${DIR}/${rel}" hex HEX)
+    endif()
     string(LENGTH "${hex}" hex_len)
     math(EXPR size "${hex_len} / 2")
     # Every byte as \xNN in adjacent string literals: any byte is safe, and a \x escape always
@@ -89,13 +107,20 @@ endif()
 set(SIPHON_EMBED_FILES_SCRIPT ${CMAKE_CURRENT_LIST_FILE})
 
 function(siphon_embed_files)
-  cmake_parse_arguments(A "" "OUTPUT;DIR;URL_PREFIX;INDEX" "" ${ARGN})
+  cmake_parse_arguments(A "" "OUTPUT;DIR;URL_PREFIX;INDEX" "EXTRA" ${ARGN})
   file(GLOB_RECURSE inputs CONFIGURE_DEPENDS LIST_DIRECTORIES false "${A_DIR}/*")
+  foreach(item ${A_EXTRA})
+    string(FIND "${item}" "=" eq)
+    math(EXPR after "${eq} + 1")
+    string(SUBSTRING "${item}" ${after} -1 path)
+    list(APPEND extra_paths "${path}")
+  endforeach()
+  string(REPLACE ";" "," extra_arg "${A_EXTRA}")
   add_custom_command(
     OUTPUT ${A_OUTPUT}
     COMMAND ${CMAKE_COMMAND} -DDIR=${A_DIR} -DOUTPUT=${A_OUTPUT} -DURL_PREFIX=${A_URL_PREFIX}
-            -DINDEX=${A_INDEX} -P ${SIPHON_EMBED_FILES_SCRIPT}
-    DEPENDS ${inputs} ${SIPHON_EMBED_FILES_SCRIPT}
+            -DINDEX=${A_INDEX} -DEXTRA=${extra_arg} -P ${SIPHON_EMBED_FILES_SCRIPT}
+    DEPENDS ${inputs} ${extra_paths} ${SIPHON_EMBED_FILES_SCRIPT}
     COMMENT "Embedding ${A_DIR}"
     VERBATIM)
 endfunction()

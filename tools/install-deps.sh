@@ -13,6 +13,7 @@ packages=(
   libmariadb-dev                                 # MySQL/MariaDB sink and search (db_url = mysql://)
   libcurl4-openssl-dev                           # ClickHouse sink and search over HTTP (clickhouse://)
   nlohmann-json3-dev                             # JSON records and API
+  libjs-chart.js                                 # web UI charts (Chart.js, embedded at build time)
   libfmt-dev                                     # formatting
   libcli11-dev                                   # command line
   libcpp-httplib-dev                             # HTTP API, siphon ctl

@@ -1,10 +1,12 @@
 // The call page (#/call?call_id=X or ?correlation=Y): every leg of the call, its ladder, the
-// message of a clicked arrow in a side panel, and the pcap download.
+// message of a clicked arrow in a side panel, the pcap download, and the media quality of its
+// RTCP under the ladder.
 
 import {getJson, getText, linkUrl} from './api.js';
 import {h, clear, showStatus} from './dom.js';
 import {adoptSvg, drawLadder} from './ladder.js';
 import {renderMessage} from './message.js';
+import {renderQuality} from './quality.js';
 
 function idParams(query) {
   const p = {};
@@ -37,6 +39,7 @@ export function renderCall(root, query) {
   const ladderBox = h('div', {class: 'ladder-box', id: 'ladder'});
   const panel = h('aside', {class: 'message-panel', id: 'message-panel', hidden: true});
   const legsBox = h('div', {class: 'legs-box'});
+  const qualityBox = h('div', {class: 'quality-slot'});
   const pcapUrl = linkUrl('/api/v1/call/export.pcap', ids);
   const textUrl = linkUrl('/api/v1/call/export.txt', ids);
   // A token entered after the page was drawn (the 401 prompt of its first request) must ride
@@ -53,7 +56,7 @@ export function renderCall(root, query) {
                 onclick: refreshLink('/api/v1/call/export.txt')}, 'Text'),
         h('button', {type: 'button', onclick: () => history.back()}, 'Back'))),
     summary, legsBox,
-    h('div', {class: 'call-body'}, ladderBox, panel));
+    h('div', {class: 'call-body'}, ladderBox, panel), qualityBox);
 
   let ladderJson = null;
   let callJson = null;
@@ -128,6 +131,11 @@ export function renderCall(root, query) {
       g.setAttribute('role', 'button');
     }
     clear(ladderBox).append(svg);
+    const quality = renderQuality(call.media);
+    if (quality) {
+      clear(qualityBox).append(quality.section);
+      quality.draw();
+    }
     showStatus('');
   };
   load().catch((err) => {

@@ -4,14 +4,17 @@
 //   SIPHON_URL     http://127.0.0.1:PORT of `siphon serve --http`
 //   SIPHON_TOKEN   the api_read_tokens value the server was given ("" = none configured)
 //   SIPHON_XSS_CALL  Call-ID of a stored call whose INVITE carries markup in a header
-//   OUT_DIR        where the screenshot and the downloaded pcap go
+//   SIPHON_QOS_CALL    Call-ID of a stored call with RTCP (payload type 5) correlated to it
+//   SIPHON_QOS_EXPECT  {"0x<ssrc>": {"packets", "lost", "jitter_max"}}: what tshark reads in that RTCP
+//   OUT_DIR        where the screenshots and the downloaded pcap go
 //   CHROMIUM       the browser (default /usr/bin/chromium)
 // Steps: pick a whole 7-message call through the API; in the browser search by its From user
 // (answering the token prompt when the server asks), then by its Call-ID; open the call; the
 // ladder has one arrow per message of GET /api/v1/call; clicking the INVITE shows its Call-ID
 // and SDP in the side panel; the pcap download starts with the pcap magic and tshark reads the
 // same number of SIP messages; the stats page shows live counters; message text with markup
-// stays text. Prints FAIL lines and exits 1 on any failure; every wait is bounded.
+// stays text; the call with RTCP shows one row per stream with tshark's figures and three
+// charts, and is photographed (call-qos.png). Prints FAIL lines and exits 1 on any failure; every wait is bounded.
 
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
@@ -21,6 +24,8 @@ import {chromium} from 'playwright-core';
 const BASE = process.env.SIPHON_URL;
 const TOKEN = process.env.SIPHON_TOKEN || '';
 const XSS_CALL = process.env.SIPHON_XSS_CALL || '';
+const QOS_CALL = process.env.SIPHON_QOS_CALL || '';
+const QOS_EXPECT = process.env.SIPHON_QOS_EXPECT || '{}';
 const OUT = process.env.OUT_DIR || '/tmp';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WAIT = 15000;  // ms, per UI step
@@ -200,6 +205,36 @@ async function main() {
       check(await page.evaluate(() => window.__siphonXss === undefined), 'script from a message ran');
     }
 
+    // ---- a call with RTCP: its media quality is what tshark reads -------------------------------
+    if (QOS_CALL) {
+      const expect = JSON.parse(QOS_EXPECT);
+      const qos = await api(`/api/v1/call?call_id=${encodeURIComponent(QOS_CALL)}`);
+      const apiStreams = (qos.media && qos.media.streams) || [];
+      check(qos.media && qos.media.rtcp_records === 5, `API: ${qos.media && qos.media.rtcp_records} RTCP records, want 5`);
+      check(apiStreams.length === Object.keys(expect).length,
+            `API: ${apiStreams.length} streams, tshark: ${Object.keys(expect).length}`);
+      await page.goto(`${BASE}/#/call?call_id=${encodeURIComponent(QOS_CALL)}`);
+      await page.waitForSelector('#quality-table tbody tr');
+      const rows = await page.$$eval('#quality-table tbody tr', (trs) => trs.map((tr) => {
+        const cell = (f) => tr.querySelector(`td[data-field="${f}"]`)?.textContent.trim() || '';
+        return {ssrc: tr.dataset.ssrc, packets: cell('packets'), lost: cell('lost'), jitterMax: cell('jitter-max'),
+                mos: cell('mos')};
+      }));
+      check(rows.length === Object.keys(expect).length, `quality table: ${rows.length} rows`);
+      for (const [ssrc, want] of Object.entries(expect)) {
+        const row = rows.find((r) => r.ssrc === ssrc);
+        if (!check(row, `quality table has no row for ${ssrc}`)) continue;
+        check(Number(row.packets) === want.packets, `${ssrc} packets ${row.packets}, tshark ${want.packets}`);
+        check(Number(row.lost) === want.lost, `${ssrc} lost ${row.lost}, tshark ${want.lost}`);
+        check(row.jitterMax === want.jitter_max.toFixed(2), `${ssrc} max jitter ${row.jitterMax} ms, tshark ${want.jitter_max}`);
+        check(Number(row.mos) >= 1 && Number(row.mos) <= 4.5, `${ssrc} MOS ${row.mos}`);
+      }
+      await page.waitForFunction(() => document.querySelectorAll('#media-quality canvas[data-drawn="1"]').length === 3);
+      const qosShot = path.join(OUT, 'call-qos.png');
+      await page.screenshot({path: qosShot, fullPage: true});
+      summary.qosRows = rows.map((r) => `${r.ssrc} ${r.packets} packets, ${r.lost} lost, jitter max ${r.jitterMax} ms, MOS ${r.mos}`);
+    }
+
     // ---- stats page ---------------------------------------------------------------------------
     await page.click('nav a[data-route="/stats"]');
     await page.waitForSelector('#stats-table tr[data-key="received"]');
@@ -220,7 +255,8 @@ async function main() {
     `each with its capture time and delta on the left; the INVITE arrow is selected and the side panel shows ` +
     `"${summary.panelStart}" with its headers and a yellow SDP block whose "${summary.sdpLine}" line is marked; ` +
     `the "Download pcap" button gave ${summary.pcapBytes} bytes in which tshark reads ${summary.tsharkSip} SIP messages; ` +
-    `the user search listed ${summary.userRows} row(s) and the stats page counts ${summary.received} received.`);
+    `the user search listed ${summary.userRows} row(s) and the stats page counts ${summary.received} received.` +
+    (summary.qosRows ? ` The RTCP call's quality table (as tshark reads the packets): ${summary.qosRows.join('; ')}.` : ''));
 }
 
 try {
