@@ -26,6 +26,7 @@ struct AgentFlags {
   std::optional<std::string> replay_speed;
   std::optional<std::string> rate;
   std::optional<std::string> filter;
+  bool rtcp = false;
   std::vector<std::string> hep;
   std::optional<int> hep_version;
   std::optional<uint32_t> capture_id;
@@ -86,6 +87,7 @@ int runAgent(const AgentFlags& f) {
   }
   config.replay = *pacing;
   if (f.filter) config.filter = *f.filter;
+  if (f.rtcp) config.capture_rtcp = true;
   if (!f.hep.empty()) config.hep = f.hep;
   if (f.hep_version) config.encoding.hep_version = static_cast<uint8_t>(*f.hep_version);
   if (f.capture_id) config.encoding.hep_capture_id = *f.capture_id;
@@ -134,6 +136,8 @@ Command addAgentCommand(CLI::App& root) {
                     "--pcap frames per second at most, as 5000/s, or max (default 10000/s when "
                     "neither this nor --replay-speed is given)");
   c.app->add_option("--filter", f->filter, "BPF filter expression");
+  c.app->add_flag("--rtcp", f->rtcp,
+                  "also send the RTCP of the calls' media (from the SDP seen) as HEP type 5 (capture_rtcp)");
   c.app->add_option("--hep", f->hep,
                     "HEP destination: udp:|tcp:|tls:HOST:PORT or sip: URI (repeatable)");
   c.app->add_option("--hep-version", f->hep_version, "HEP version 1, 2 or 3")

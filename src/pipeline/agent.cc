@@ -193,6 +193,7 @@ core::Result<void, core::Failure> Agent::start() {
 
 source::FrameRecordExtractorOptions Agent::extractorOptions() const {
   source::FrameRecordExtractorOptions o;
+  o.capture_rtcp = config_.capture_rtcp;
   if (listen_range_.hasPorts()) {
     o.port_min = listen_range_.port_min;  // raw_socket_listen's ports narrow SIP in both raw modes
     o.port_max = listen_range_.port_max;
@@ -292,9 +293,10 @@ std::string Agent::summaryLine() const {
                  out_of_ports = sources("out_of_ports");
   const uint64_t spooled = sinks("spooled") - sinks("replayed");
   std::string line = fmt::format(
-      "agent: read {} packets, {} records, sent {}{}, skipped {} (not sip: {}, unsupported: {}, "
+      "agent: read {} packets, {} records{}, sent {}{}, skipped {} (not sip: {}, unsupported: {}, "
       "out of ports: {}, tcp streams not sip: {}), dropped {}",
-      sources("frames"), totals.received, totals.relayed,
+      sources("frames"), totals.received,
+      config_.capture_rtcp ? fmt::format(" (rtcp {})", sources("rtcp")) : "", totals.relayed,
       spooled ? fmt::format(" (spooled {})", spooled) : "", not_sip + unsupported + out_of_ports,
       not_sip, unsupported, out_of_ports, sources("tcp_streams_not_sip"), totals.droppedTotal());
   if (!dropped.empty()) line += " (" + dropped + ")";

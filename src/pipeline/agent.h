@@ -51,7 +51,8 @@ class Agent final : private StageReporter {
 
   /// trace_on at run time (`siphon ctl trace on|off`).
   [[nodiscard]] std::atomic<bool>& traceOn() { return trace_.capture_on; }
-  /// "agent: read P packets, R records, sent S, skipped ..., dropped D (by reason)".
+  /// "agent: read P packets, R records, sent S, skipped ..., dropped D (by reason)"; with
+  /// capture_rtcp "R records (rtcp N)".
   [[nodiscard]] std::string summaryLine() const;
   [[nodiscard]] Pipeline& pipeline() { return pipeline_; }
   [[nodiscard]] const Pipeline& pipeline() const { return pipeline_; }

@@ -92,6 +92,8 @@ core::Result<void, core::Failure> applyAgentConfigFile(core::ConfigFile& file, A
   if (*bpf) c.raw_moni_bpf_on = **bpf;
   SIPHON_CONFIG_GET(promisc, file.getSwitch("promiscuous_on"));
   if (*promisc) c.promiscuous_on = **promisc;
+  SIPHON_CONFIG_GET(rtcp, file.getSwitch("capture_rtcp"));
+  if (*rtcp) c.capture_rtcp = **rtcp;
   SIPHON_CONFIG_GET(children, file.getInt("raw_sock_children", 1, 64));
   if (*children) c.raw_sock_children = static_cast<int>(**children);
   SIPHON_CONFIG_GET(filter, file.getString("filter"));

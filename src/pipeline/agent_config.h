@@ -51,6 +51,9 @@ struct AgentConfig {
   bool raw_ipip_capture_on = false;  ///< raw_ipip_capture_on
   bool raw_moni_bpf_on = false;      ///< raw_moni_bpf_on: kernel filter from the port range
   bool promiscuous_on = false;       ///< promiscuous_on
+  /// capture_rtcp / --rtcp: the RTCP of the media the captured SDP announces, sent as HEP
+  /// payload type 5 with the Call-ID as correlation id (source/media_tracker.h).
+  bool capture_rtcp = false;
   int raw_sock_children = 1;         ///< raw_sock_children
   size_t queue_size = 200'000;       ///< records between capture and the senders
   std::vector<trace::TraceRule> trace_rules;  ///< [[trace]] tables, in order

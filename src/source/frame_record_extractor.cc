@@ -9,6 +9,8 @@
 #include "net/link_type.h"
 #include "net/net_error.h"
 #include "net/sctp.h"
+#include "media/rtcp_packet.h"
+#include "sip/sip_message.h"
 #include "sip/start_line.h"
 
 namespace siphon::source {
@@ -35,7 +37,8 @@ FrameRecordExtractor::FrameRecordExtractor(FrameRecordExtractorOptions options,
     : options_(std::move(options)),
       on_record_(std::move(on_record)),
       ip_(options_.ip_reassembly),
-      tcp_(options_.tcp) {}
+      tcp_(options_.tcp),
+      media_(options_.media) {}
 
 void FrameRecordExtractor::error(std::string_view reason, std::string_view detail) {
   {
@@ -67,6 +70,7 @@ core::StageSnapshot FrameRecordExtractor::snapshot(std::string stage) const {
               {"not_sip", c.not_sip},         {"fragments", c.fragments},
               {"reassembled", c.reassembled}, {"out_of_ports", c.out_of_ports},
               {"unsupported", c.unsupported}, {"tcp_streams_not_sip", c.tcp_streams_not_sip}};
+  if (options_.capture_rtcp) s.counts.emplace_back("rtcp", c.rtcp);
   for (auto& [reason, n] : errors()) s.drops.emplace_back(reason, n);
   s.drops.emplace_back("ip_fragments", c.ip_fragments_dropped);
   return s;
@@ -137,6 +141,8 @@ void FrameRecordExtractor::onUdp(const net::DecodedPacket& p, uint64_t ts_us) {
     emitHep(p.payload, ts_us);
     return;
   }
+  // RTCP flows between media ports, never on the SIP ports a port range names.
+  if (options_.capture_rtcp && emitRtcp(p, ts_us)) return;
   if (!inPortRange(p)) {
     ++counters_.out_of_ports;
     return;
@@ -146,6 +152,29 @@ void FrameRecordExtractor::onUdp(const net::DecodedPacket& p, uint64_t ts_us) {
     return;
   }
   emitSip(p, p.payload, net::kIpProtoUdp, ts_us);
+}
+
+bool FrameRecordExtractor::emitRtcp(const net::DecodedPacket& p, uint64_t ts_us) {
+  if (!media::looksLikeRtcp(p.payload)) return false;
+  auto call = media_.callOf(p.src, p.src_port, p.dst, p.dst_port, ts_us);
+  if (!call) return false;
+  core::Flow flow{p.src, p.dst, p.src_port, p.dst_port, net::kIpProtoUdp};
+  core::Capture c = core::sniffedCapture(flow, static_cast<int64_t>(ts_us), copyOf(p.payload));
+  c.meta.payload_type = 5;  // RTCP (HEP-AND-MODULES.md §1.4)
+  c.meta.correlation_id = c.keep(std::string(*call));
+  ++counters_.rtcp;
+  ++counters_.records;
+  on_record_(std::move(c));
+  return true;
+}
+
+void FrameRecordExtractor::learnMedia(std::span<const std::byte> sip_bytes, uint64_t ts_us) {
+  if (!options_.capture_rtcp) return;
+  const std::string_view text = core::asText(sip_bytes);
+  // Only a message with an SDP body is parsed here: most carry none.
+  if (text.find("\nv=0") == std::string_view::npos) return;
+  const auto msg = sip::SipMessage::parse(text);
+  media_.learnSdp(msg.callId(), msg.body(), ts_us);
 }
 
 void FrameRecordExtractor::onTcp(const net::DecodedPacket& p, uint64_t ts_us) {
@@ -231,6 +260,7 @@ void FrameRecordExtractor::emitHep(std::span<const std::byte> packet, uint64_t t
 void FrameRecordExtractor::emitSip(const net::DecodedPacket& p, std::span<const std::byte> payload,
                                    uint8_t ip_proto, uint64_t ts_us) {
   core::Flow flow{p.src, p.dst, p.src_port, p.dst_port, ip_proto};
+  learnMedia(payload, ts_us);
   ++counters_.records;
   on_record_(core::sniffedCapture(flow, static_cast<int64_t>(ts_us), copyOf(payload)));
 }
@@ -238,6 +268,7 @@ void FrameRecordExtractor::emitSip(const net::DecodedPacket& p, std::span<const 
 void FrameRecordExtractor::onSipMessage(const SipStreamMessage& message) {
   const auto& f = *message.flow;
   core::Flow flow{f.src, f.dst, f.src_port, f.dst_port, net::kIpProtoTcp};
+  learnMedia(core::asBytes(message.bytes), message.ts_us);
   ++counters_.records;
   on_record_(core::sniffedCapture(flow, static_cast<int64_t>(message.ts_us),
                                   copyOf(core::asBytes(message.bytes))));
@@ -253,6 +284,7 @@ void FrameRecordExtractor::finish() {
 void FrameRecordExtractor::expire(uint64_t now_us) {
   tcp_.expireIdle(now_us, *this);
   (void)ip_.expire(asNanos(now_us));
+  media_.expire(now_us);
   publishReassemblyStats();
 }
 

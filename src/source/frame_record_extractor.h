@@ -4,14 +4,17 @@
 // see exactly the same messages.
 //
 //   frame ─ decodeFrame (link, VLAN, PPPoE, tunnels) ─┬─ fragment → IpReassembler → decodeIpPacket
-//                                                     ├─ UDP  → HEP packet | SIP datagram | not SIP
+//                                                     ├─ UDP  → HEP packet | SIP datagram | RTCP of a
+//                                                     │         call (capture_rtcp) | not SIP
 //                                                     ├─ TCP  → HEPv3 frames of the segment, or
 //                                                     │         SipTcpExtractor (reassembly, WS)
 //                                                     └─ SCTP → DATA chunks (B/E pieces joined)
 //
 // Content decides, never the port: a UDP payload is HEP when its magic says so, SIP when it
 // starts with a SIP start line, otherwise it is counted as not SIP. Ports narrow the search
-// only when the caller sets a port range (raw_socket_listen).
+// only when the caller sets a port range (raw_socket_listen). With capture_rtcp, the SDP of
+// the SIP seen names each call's media endpoints (media_tracker.h), and an RTCP datagram
+// from or to one becomes a record of payload type 5 whose correlation id is the Call-ID.
 //
 // Each record is handed to a callback as an owning Capture, decoded once: a HEP packet is
 // copied out of the frame and decoded into views of that copy (no second decode downstream),
@@ -33,6 +36,7 @@
 #include "net/decoded_packet.h"
 #include "net/frame_decoder.h"
 #include "net/ip_reassembler.h"
+#include "source/media_tracker.h"
 #include "source/packet_source.h"
 #include "source/sip_tcp_extractor.h"
 
@@ -42,6 +46,7 @@ struct ExtractorCounters {
   core::RelaxedCounter frames;
   core::RelaxedCounter records;
   core::RelaxedCounter not_sip;       ///< UDP/TCP/SCTP payloads that are neither SIP nor HEP
+  core::RelaxedCounter rtcp;          ///< RTCP records of a call's media (capture_rtcp)
   core::RelaxedCounter fragments;     ///< IP fragment frames, given to the reassembler
   core::RelaxedCounter reassembled;   ///< IP datagrams made whole from them
   core::RelaxedCounter out_of_ports;  ///< outside the configured port range
@@ -59,6 +64,8 @@ struct FrameRecordExtractorOptions {
   uint16_t port_min = 0;   ///< raw_socket_listen port range; 0-0 = every port
   uint16_t port_max = 0;
   size_t max_sctp_message_bytes = 1 << 20;
+  bool capture_rtcp = false;  ///< capture_rtcp: RTCP of the media the captured SDP announces
+  MediaTrackerLimits media;
 };
 
 class FrameRecordExtractor final : private SipStreamSink {
@@ -99,6 +106,10 @@ class FrameRecordExtractor final : private SipStreamSink {
   void emitHep(std::span<const std::byte> packet, uint64_t ts_us);
   void emitSip(const net::DecodedPacket& p, std::span<const std::byte> payload, uint8_t ip_proto,
                uint64_t ts_us);
+  /// capture_rtcp: the media endpoints of a SIP message's SDP, if it has one.
+  void learnMedia(std::span<const std::byte> sip_bytes, uint64_t ts_us);
+  /// capture_rtcp: true when the datagram was a call's RTCP and became a record.
+  bool emitRtcp(const net::DecodedPacket& p, uint64_t ts_us);
   void onSipMessage(const SipStreamMessage& message) override;
   void error(std::string_view reason, std::string_view detail = {});
   void publishReassemblyStats();
@@ -109,6 +120,7 @@ class FrameRecordExtractor final : private SipStreamSink {
   ErrorCallback on_error_;
   net::IpReassembler ip_;
   SipTcpExtractor tcp_;
+  MediaTracker media_;
   ExtractorCounters counters_;
   mutable std::mutex errors_mu_;  ///< malformed input is rare: a lock per error costs nothing
   std::map<std::string, uint64_t> errors_;

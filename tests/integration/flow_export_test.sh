@@ -109,13 +109,21 @@ for p in packets:
 json.dump({"legs": [A, B, C, D], "sent": sent}, open(out, "w"))
 PY
 
+# A call whose RTCP the agent sends (--rtcp): SIP over TCP in heplify__sip_ipv4_tcp.pcap whose SDP
+# names 10.33.6.100:6000 and 10.33.6.101:6050, and two RTCP SRs of those media (ports 6001, 6051).
+QOS_PCAP="$HERE/../data/pcap/heplify__sip_ipv4_tcp.pcap"
+QOS_CID="158936656982201062716@10.33.6.100"
+"$SIPHON" agent --pcap "$QOS_PCAP" --rtcp --replay-speed max --hep "udp:127.0.0.1:$PORT" \
+  >/dev/null 2>"$TMP/agent_rtcp.err" || fail "agent --rtcp: $(cat "$TMP/agent_rtcp.err")"
+grep -q "records (rtcp 2)" "$TMP/agent_rtcp.err" || fail "agent --rtcp summary: $(tail -1 "$TMP/agent_rtcp.err")"
+
 # ---- stop serve (SIGTERM flushes everything), then query the file --------------------------------
 sleep 0.5
 kill -TERM "$SERVE_PID"
 for _ in $(seq 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 wait "$SERVE_PID"; rc=$?; SERVE_PID=""
 [ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
-grep -q "stored 164 " "$TMP/serve.err" || fail "want 164 stored records: $(grep '^serve: received' "$TMP/serve.err")"
+grep -q "stored 173 " "$TMP/serve.err" || fail "want 164 + 9 stored records: $(grep '^serve: received' "$TMP/serve.err")"
 
 # ---- a load-generator call ------------------------------------------------------------------------
 # a whole call (7 messages): the last scenario of the run may be cut by --count
@@ -184,6 +192,26 @@ PY
 bad=$(tshark -r "$TMP/b2b.pcap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE \
   -Y 'ip.checksum.status==0 || udp.checksum.status==0 || tcp.checksum.status==0 || tcp.analysis.flags' 2>/dev/null | wc -l)
 [ "$bad" = 0 ] || fail "tshark reports $bad frame(s) with bad checksums or TCP analysis flags"
+
+# ---- the call whose RTCP the agent sent: flow sums it up per stream as tshark reads it -------------
+"$SIPHON" flow --db "$DB" --call-id "$QOS_CID" --width 160 >"$TMP/qos_flow.txt" 2>"$TMP/qos_flow.err" ||
+  fail "flow of the RTCP call: $(cat "$TMP/qos_flow.err")"
+grep -q "^Media quality (RTCP):" "$TMP/qos_flow.txt" || fail "flow of the RTCP call has no media quality: $(cat "$TMP/qos_flow.txt")"
+# tshark: each SR's sender SSRC and packet count; the report block of the second SR
+tshark -r "$QOS_PCAP" -Y rtcp -T fields -e rtcp.senderssrc -e rtcp.sender.packetcount \
+  -e rtcp.ssrc.identifier -e rtcp.ssrc.cum_nr 2>/dev/null >"$TMP/qos_tshark.tsv"
+[ "$(wc -l <"$TMP/qos_tshark.tsv")" = 2 ] || fail "tshark reads $(wc -l <"$TMP/qos_tshark.tsv") RTCP packets, want 2"
+while IFS=$'\t' read -r ssrc packets ids cum; do
+  line=$(grep "^  stream $ssrc " "$TMP/qos_flow.txt")
+  [ -n "$line" ] || { fail "flow has no stream line for $ssrc (tshark's SR sender)"; continue; }
+  case "$line" in *"packets $packets "*) ;; *) fail "stream $ssrc: '$line', tshark: $packets packets";; esac
+  if [ -n "$cum" ]; then
+    reported=${ids%%,*}
+    rline=$(grep "^  stream $reported " "$TMP/qos_flow.txt")
+    case "$rline" in *"lost $cum "*"reports 1"*) ;; *) fail "stream $reported: '$rline', tshark: lost $cum in one report";; esac
+  fi
+done <"$TMP/qos_tshark.tsv"
+echo "flow_export: agent --rtcp: $(grep -c '^  stream ' "$TMP/qos_flow.txt") stream line(s) under the ladder, as tshark reads the RTCP"
 
 # ---- exit codes -------------------------------------------------------------------------------------
 "$SIPHON" flow --db "$DB" --call-id "no-such-call@nowhere" >/dev/null 2>"$TMP/none.err"; rc=$?
