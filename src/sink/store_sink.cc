@@ -145,6 +145,53 @@ void StoreSink::stage(const record::Record& r) {
   std::string_view pattern = r.table.empty() ? record::reportTableName(sip.kind) : r.table;
   store_->add(tables_.expand(pattern, meta.microsSinceEpoch()), meta, node,
               std::span<const int64_t>(keys.data(), n));
+  countStats(r, node);
+}
+
+// The traffic statistics of one record (store/traffic_stats.h), counted with the record.
+void StoreSink::countStats(const record::Record& r, std::string_view node) {
+  using store::StatsDim;
+  const auto& meta = r.meta();
+  const record::ParsedSip& sip = r.sip;
+  const auto& f = sip.fields;
+  const int64_t t = meta.microsSinceEpoch();
+  store_->addStats(StatsDim::Total, t, {});
+  store_->addStats(StatsDim::Node, t, node);
+  ip_text_.clear();
+  if (!meta.src_ip.empty()) store_->addStats(StatsDim::SrcIp, t, ipText(meta.src_ip));
+  if (!meta.dst_ip.empty()) store_->addStats(StatsDim::DstIp, t, ipText(meta.dst_ip));
+  switch (sip.kind) {
+    case record::RowKind::Rtcp:
+      store_->addStats(StatsDim::Kind, t, "rtcp");
+      return;
+    case record::RowKind::Report:
+      store_->addStats(StatsDim::Kind, t, "report");
+      return;
+    case record::RowKind::Log:
+      store_->addStats(StatsDim::Kind, t, "log");
+      return;
+    case record::RowKind::Sip:
+      break;
+  }
+  store_->addStats(StatsDim::Kind, t, "sip");
+  if (f.type == 1) {
+    store_->addStats(StatsDim::Method, t, f.method);
+    if (f.method == "INVITE" && f.to_tag.empty()) store_->addStats(StatsDim::Calls, t, {});
+  } else if (f.type == 2 && f.status_code >= 100 && f.status_code <= 699) {
+    store_->addStats(StatsDim::Code, t, f.method);  // a reply's method column is its code
+    const char cls[4] = {static_cast<char>('0' + f.status_code / 100), 'x', 'x', 0};
+    store_->addStats(StatsDim::Class, t, std::string_view(cls, 3));
+    if (f.status_code >= 200 && f.status_code < 300 && f.cseq.ends_with("INVITE")) {
+      store_->addStats(StatsDim::Answered, t, {});
+    }
+  }
+  if (!f.from_user.empty()) store_->addStats(StatsDim::User, t, f.from_user);
+  if (!f.user_agent.empty()) store_->addStats(StatsDim::UserAgent, t, f.user_agent.substr(0, 100));
+}
+
+std::string_view StoreSink::ipText(const core::IpAddress& ip) {
+  ip_text_ = ip.toString();
+  return ip_text_;
 }
 
 void StoreSink::commitBatch(bool force) {

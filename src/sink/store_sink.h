@@ -105,6 +105,8 @@ class StoreSink final : public Sink {
   /// Stages one record (table, node, keys); the batch is written by commitBatch(). The record
   /// must have been through the SIP parse (Record::parsed).
   void stage(const record::Record& r);
+  void countStats(const record::Record& r, std::string_view node);
+  [[nodiscard]] std::string_view ipText(const core::IpAddress& ip);
   /// Writes what is due (everything when `force`), with insert_retries; counts the records
   /// written as stored and, when the store keeps failing, the unwritten ones as dropped.
   void commitBatch(bool force = false);
@@ -119,6 +121,7 @@ class StoreSink final : public Sink {
   void expire();
   uint32_t node_cache_id_ = 0;  ///< capture id `node_cache_` was built for
   std::string node_cache_;      ///< capture_node:capture_id, rebuilt only when the id changes
+  std::string ip_text_;         ///< an address as text, for the statistics' key
 };
 
 }  // namespace siphon::sink

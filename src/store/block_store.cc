@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS buckets (
 CREATE TABLE IF NOT EXISTS keys (
   bucket INTEGER NOT NULL, hash INTEGER NOT NULL, block INTEGER NOT NULL,
   PRIMARY KEY (bucket, hash, block)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats (
+  dim INTEGER NOT NULL, bucket INTEGER NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY (dim, bucket, key)) WITHOUT ROWID;
 )sql";
 
 constexpr size_t kMaxBlockRawBytes = 256u << 20;  // refuse to inflate anything larger
@@ -83,8 +86,8 @@ BlockStore::BlockStore(sqlite3* db, StoreOptions options, bool read_only)
 
 BlockStore::~BlockStore() {
   if (!read_only_) (void)close();
-  for (auto* st : {insert_block_, update_block_, insert_key_, update_bucket_, select_keys_,
-                   select_buckets_, select_block_, select_range_}) {
+  for (auto* st : {insert_block_, update_block_, insert_key_, update_bucket_, upsert_stats_,
+                   select_keys_, select_buckets_, select_block_, select_range_}) {
     sqlite3_finalize(st);
   }
   sqlite3_close(db_);
@@ -121,6 +124,10 @@ core::Result<void, core::Failure> BlockStore::prepareStatements() {
        "UPDATE blocks SET min_ts=?, max_ts=?, count=?, raw_bytes=?, data=? WHERE id=?", true},
       {&insert_key_, "INSERT OR IGNORE INTO keys (bucket, hash, block) VALUES (?,?,?)", true},
       {&update_bucket_, "UPDATE buckets SET min_ts=?, max_ts=?, keys=? WHERE id=?", true},
+      {&upsert_stats_,
+       "INSERT INTO stats (dim, bucket, key, count) VALUES (?,?,?,?) "
+       "ON CONFLICT (dim, bucket, key) DO UPDATE SET count = count + excluded.count",
+       true},
       {&select_keys_, "SELECT block FROM keys WHERE bucket=? AND hash=?", false},
       {&select_buckets_, "SELECT id FROM buckets WHERE max_ts >= ? AND min_ts <= ? ORDER BY id",
        false},
@@ -264,6 +271,7 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
       SIPHON_TRY(writeBlock(table, b));
       b.last_write = now;
     }
+    SIPHON_TRY(writeStats());
     Statement st(update_bucket_);
     sqlite3_bind_int64(st.get(), 1, bucket_min_ts_);
     sqlite3_bind_int64(st.get(), 2, bucket_max_ts_);
@@ -290,6 +298,81 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
 void BlockStore::discardUnwritten() {
   sealed_.clear();
   open_.clear();
+  stats_.discard();
+}
+
+core::Result<void, core::Failure> BlockStore::writeStats() {
+  if (stats_.empty()) return {};
+  for (const auto& row : stats_.take()) {
+    Statement st(upsert_stats_);
+    sqlite3_bind_int(st.get(), 1, static_cast<int>(row.dim));
+    sqlite3_bind_int64(st.get(), 2, row.bucket);
+    sqlite3_bind_text(st.get(), 3, row.key.data(), static_cast<int>(row.key.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st.get(), 4, row.count);
+    if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("write stats"));
+  }
+  return {};
+}
+
+core::Result<std::vector<StatsRow>, core::Failure> BlockStore::statsSeries(StatsDim dim, int64_t since_s,
+                                                                          int64_t until_s,
+                                                                          int64_t interval_s) {
+  std::vector<StatsRow> out;
+  if (interval_s <= 0) interval_s = 60;
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "SELECT (bucket / ?1) * ?1 AS b, key, sum(count) FROM stats WHERE dim = ?2 AND bucket >= ?3 "
+      "AND bucket <= ?4 GROUP BY b, key ORDER BY b, key";
+  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return out;  // a store written before statistics existed: none
+  }
+  sqlite3_bind_int64(st, 1, interval_s);
+  sqlite3_bind_int(st, 2, static_cast<int>(dim));
+  sqlite3_bind_int64(st, 3, since_s);
+  sqlite3_bind_int64(st, 4, until_s);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    StatsRow r;
+    r.bucket = sqlite3_column_int64(st, 0);
+    r.dim = dim;
+    const auto* text = sqlite3_column_text(st, 1);
+    r.key.assign(text ? reinterpret_cast<const char*>(text) : "", static_cast<size_t>(sqlite3_column_bytes(st, 1)));
+    r.count = sqlite3_column_int64(st, 2);
+    out.push_back(std::move(r));
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return core::unexpected(failure("stats series"));
+  return out;
+}
+
+core::Result<std::vector<StatsRow>, core::Failure> BlockStore::statsTop(StatsDim dim, int64_t since_s,
+                                                                       int64_t until_s, size_t limit) {
+  std::vector<StatsRow> out;
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "SELECT key, sum(count) AS c FROM stats WHERE dim = ?1 AND bucket >= ?2 AND bucket <= ?3 "
+      "GROUP BY key ORDER BY c DESC, key LIMIT ?4";
+  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return out;
+  }
+  sqlite3_bind_int(st, 1, static_cast<int>(dim));
+  sqlite3_bind_int64(st, 2, since_s);
+  sqlite3_bind_int64(st, 3, until_s);
+  sqlite3_bind_int64(st, 4, static_cast<int64_t>(limit));
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    StatsRow r;
+    r.dim = dim;
+    const auto* text = sqlite3_column_text(st, 0);
+    r.key.assign(text ? reinterpret_cast<const char*>(text) : "", static_cast<size_t>(sqlite3_column_bytes(st, 0)));
+    r.count = sqlite3_column_int64(st, 1);
+    out.push_back(std::move(r));
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return core::unexpected(failure("stats top"));
+  return out;
 }
 
 core::Result<size_t, core::Failure> BlockStore::close() {
@@ -492,6 +575,13 @@ core::Result<ExpireResult, core::Failure> BlockStore::expire(
       }
     }
     out.buckets = buckets.size();
+  }
+  // Statistics older than every remaining block go with them (whole hours: the top
+  // dimensions' buckets are hours).
+  if (!exec("DELETE FROM stats WHERE bucket < (SELECT coalesce(min(min_ts), 0) FROM blocks) / 1000000 "
+            "- 3600").has_value()) {
+    (void)exec("ROLLBACK");
+    return core::unexpected(failure("delete stats"));
   }
   SIPHON_TRY(exec("COMMIT"));
   SIPHON_TRY(exec("PRAGMA incremental_vacuum;"));

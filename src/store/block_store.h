@@ -34,6 +34,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "store/block_codec.h"
+#include "store/traffic_stats.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -99,6 +100,9 @@ class BlockStore {
   /// the record's node name.
   void add(std::string_view table, const core::CaptureMeta& meta, std::string_view node,
            std::span<const int64_t> keys);
+  /// Counts a staged record in the traffic statistics (traffic_stats.h); written with the
+  /// next flush that writes records.
+  void addStats(StatsDim dim, int64_t micros, std::string_view key) { stats_.add(dim, micros, key); }
   /// Writes sealed blocks, and open blocks not written for open_block_write_interval (all
   /// open blocks when `force`), in one transaction. Returns the records newly written.
   [[nodiscard]] core::Result<size_t, core::Failure> flush(bool force = false);
@@ -132,6 +136,15 @@ class BlockStore {
   /// records. A damaged block is an error.
   [[nodiscard]] core::Result<LoadedBlock, core::Failure> loadBlock(int64_t id);
   [[nodiscard]] core::Result<StoreStats, core::Failure> stats();
+  /// Traffic statistics of `dim` in [since_s, until_s] (seconds, bucket starts), summed per
+  /// interval (a multiple of the dimension's bucket) and key, in time order. A store written
+  /// before statistics existed has none.
+  [[nodiscard]] core::Result<std::vector<StatsRow>, core::Failure> statsSeries(StatsDim dim, int64_t since_s,
+                                                                              int64_t until_s,
+                                                                              int64_t interval_s);
+  /// The `limit` keys of `dim` with the largest counts in [since_s, until_s], largest first.
+  [[nodiscard]] core::Result<std::vector<StatsRow>, core::Failure> statsTop(StatsDim dim, int64_t since_s,
+                                                                           int64_t until_s, size_t limit);
   /// Bytes SQLite's page cache holds for this connection now (the cache_mb it may grow to).
   [[nodiscard]] size_t cacheBytes() const;
 
@@ -153,6 +166,7 @@ class BlockStore {
   }
   core::Result<void, core::Failure> prepareStatements();
   core::Result<void, core::Failure> writeBlock(const std::string& table, OpenBlock& b);
+  core::Result<void, core::Failure> writeStats();
   core::Result<void, core::Failure> startBucket();
   core::Result<void, core::Failure> exec(const char* sql);
   core::Failure failure(const std::string& what) const;
@@ -163,6 +177,7 @@ class BlockStore {
   BlockCompressor compressor_;
   std::map<std::string, OpenBlock, std::less<>> open_;
   std::vector<std::pair<std::string, OpenBlock>> sealed_;  ///< full, written at the next flush
+  StatsAccumulator stats_;
   int64_t bucket_ = 0;
   uint64_t bucket_key_count_ = 0;
   int64_t bucket_min_ts_ = 0, bucket_max_ts_ = 0;
@@ -170,6 +185,7 @@ class BlockStore {
   sqlite3_stmt* update_block_ = nullptr;
   sqlite3_stmt* insert_key_ = nullptr;
   sqlite3_stmt* update_bucket_ = nullptr;
+  sqlite3_stmt* upsert_stats_ = nullptr;
   sqlite3_stmt* select_keys_ = nullptr;
   sqlite3_stmt* select_buckets_ = nullptr;
   sqlite3_stmt* select_block_ = nullptr;

@@ -12,6 +12,7 @@
 #include "web/http_listen.h"
 #include "web/http_reply.h"
 #include "web/search_routes.h"
+#include "web/stats_routes.h"
 #include "web/stats_text.h"
 #include "web/store_access.h"
 
@@ -72,6 +73,7 @@ void ApiServer::routes() {
   if (store_) {
     addSearchRoutes(s, *store_);
     addCallRoutes(s, *store_);
+    addStatsRoutes(s, *store_);
     staticRoutes();
   }
 }

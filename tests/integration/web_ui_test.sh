@@ -206,8 +206,10 @@ rc=${PIPESTATUS[0]}
 SHOT="${SCREENSHOT_TO:-/tmp/siphon-web-ui-call-page.png}"
 if [ -f "$TMP/call-page.png" ] && cp "$TMP/call-page.png" "$SHOT"; then echo "web_ui: screenshot of the call page: $SHOT"; fi
 # The call with RTCP: SCREENSHOT_DIR (docs/screenshots when refreshing the README's pictures).
-if [ -n "${SCREENSHOT_DIR:-}" ] && [ -f "$TMP/call-qos.png" ]; then
-  cp "$TMP/call-qos.png" "$SCREENSHOT_DIR/call-qos.png" && echo "web_ui: screenshot of the call quality: $SCREENSHOT_DIR/call-qos.png"
+if [ -n "${SCREENSHOT_DIR:-}" ]; then
+  for shot in call-qos dashboard; do
+    [ -f "$TMP/$shot.png" ] && cp "$TMP/$shot.png" "$SCREENSHOT_DIR/$shot.png" && echo "web_ui: screenshot: $SCREENSHOT_DIR/$shot.png"
+  done
 fi
 
 kill -0 "$SERVE_PID" 2>/dev/null || fail "serve died during the test: $(tail -5 "$TMP/serve.err")"

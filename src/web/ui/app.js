@@ -1,7 +1,8 @@
-// Siphon web UI: a hash router over three pages. Plain ES modules, no build step; the files are
+// Siphon web UI: a hash router over four pages. Plain ES modules, no build step; the files are
 // embedded in the `siphon` binary (cmake/EmbedFiles.cmake) and served by `siphon serve`.
 //   #/search?...            search form and results (search.js)
 //   #/call?call_id=...      one call: legs, ladder, message panel, pcap (call.js)
+//   #/dashboard?range=24h   traffic charts from the store's statistics (dashboard.js)
 //   #/stats                 live counters (stats.js)
 
 import {askToken, setToken, token} from './api.js';
@@ -9,10 +10,12 @@ import {showStatus} from './dom.js';
 import {renderSearch} from './search.js';
 import {renderCall} from './call.js';
 import {renderStats} from './stats.js';
+import {renderDashboard} from './dashboard.js';
 
 const ROUTES = {
   '/search': renderSearch,
   '/call': renderCall,
+  '/dashboard': renderDashboard,
   '/stats': renderStats,
 };
 

@@ -235,6 +235,25 @@ async function main() {
       summary.qosRows = rows.map((r) => `${r.ssrc} ${r.packets} packets, ${r.lost} lost, jitter max ${r.jitterMax} ms, MOS ${r.mos}`);
     }
 
+    // ---- dashboard: the charts draw, and the counts are the store's -----------------------------
+    const stats = await api('/api/v1/stats');
+    const totalSeries = await api('/api/v1/stats/series?by=total&since=-1h');
+    const counted = totalSeries.series.reduce((n, s) => n + s.total, 0);
+    check(counted === stats.stored, `stats/series total counts ${counted} records, the collector stored ${stats.stored}`);
+    const methods = await api('/api/v1/stats/series?by=method&since=-1h');
+    const invites = (methods.series.find((s) => s.key === 'INVITE') || {}).total || 0;
+    const searched = await api('/api/v1/search?method=INVITE&since=-1h&limit=1000');
+    check(invites === (searched.records || []).length, `stats/series counts ${invites} INVITEs, search finds ${(searched.records || []).length}`);
+    await page.click('nav a[data-route="/dashboard"]');
+    await page.click('a[data-range="1h"]');
+    await page.waitForFunction(() => document.getElementById('view')?.dataset.drawn === '8');
+    const requests = Number(await page.getAttribute('#dash-summary', 'data-requests'));
+    const apiRequests = methods.series.reduce((n, s) => n + s.total, 0);
+    check(requests === apiRequests, `dashboard shows ${requests} requests, the API ${apiRequests}`);
+    check(await page.$$eval('.dash-card canvas', (c) => c.filter((x) => x.width > 0).length) === 8, 'dashboard charts not drawn');
+    await page.screenshot({path: path.join(OUT, 'dashboard.png'), fullPage: true});
+    summary.dashboard = `${counted} records, ${apiRequests} requests (${invites} INVITE) in 8 charts`;
+
     // ---- stats page ---------------------------------------------------------------------------
     await page.click('nav a[data-route="/stats"]');
     await page.waitForSelector('#stats-table tr[data-key="received"]');
@@ -256,7 +275,8 @@ async function main() {
     `"${summary.panelStart}" with its headers and a yellow SDP block whose "${summary.sdpLine}" line is marked; ` +
     `the "Download pcap" button gave ${summary.pcapBytes} bytes in which tshark reads ${summary.tsharkSip} SIP messages; ` +
     `the user search listed ${summary.userRows} row(s) and the stats page counts ${summary.received} received.` +
-    (summary.qosRows ? ` The RTCP call's quality table (as tshark reads the packets): ${summary.qosRows.join('; ')}.` : ''));
+    (summary.qosRows ? ` The RTCP call's quality table (as tshark reads the packets): ${summary.qosRows.join('; ')}.` : '') +
+    ` The dashboard: ${summary.dashboard}.`);
 }
 
 try {

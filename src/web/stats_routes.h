@@ -1,0 +1,30 @@
+#pragma once
+// GET /api/v1/stats/series and GET /api/v1/stats/top: the traffic statistics the embedded store
+// keeps at ingest (store/traffic_stats.h), for the dashboard.
+//
+//   /api/v1/stats/series?by=DIM[&since=TIME][&until=TIME][&interval=SECONDS]
+//     DIM: total, method, code, class, node, kind, calls, answered, src_ip, dst_ip, user,
+//     user_agent, or asr (calls, answered and their ratio). since defaults to -1h, until to
+//     now; interval (a multiple of 60 s) to the smallest of 1 min, 5 min, 15 min, 1 h, 6 h,
+//     1 d that gives at most 360 points.
+//     {"by", "since", "until", "interval_s", "buckets": [t, ...] (seconds), "series":
+//      [{"key", "counts": [n per bucket], "total"}]}; asr adds {"key": "asr", "values":
+//      [percent or null]}.
+//   /api/v1/stats/top?by=DIM[&since][&until][&limit=10]
+//     {"by", "since", "until", "top": [{"key", "count"}], "total"}: the `limit` keys with
+//     the largest counts ("(other)" is what the per-hour key cap did not keep).
+//
+// Other stores answer 501 (they keep no statistics yet). Bad parameters answer 400.
+
+namespace httplib {
+class Server;
+}
+
+namespace siphon::web {
+
+class StoreAccess;
+
+/// Registers the routes; `store` must outlive the server.
+void addStatsRoutes(httplib::Server& server, const StoreAccess& store);
+
+}  // namespace siphon::web

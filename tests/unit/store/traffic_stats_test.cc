@@ -1,0 +1,158 @@
+// Traffic statistics kept at ingest: counted with the records, written in their transaction,
+// summed per interval and per key, capped per hour for the top dimensions, expired with the
+// blocks, forgotten with records the store gave up on.
+
+#include "store/traffic_stats.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/byte_reader.h"
+#include "store/block_store.h"
+
+namespace siphon::store {
+namespace {
+
+constexpr int64_t kT0 = int64_t{1'700'000'000} * 1'000'000;  // 2023-11-14 22:13:20 UTC
+constexpr int64_t kMinuteUs = 60'000'000;
+
+TEST(StatsAccumulator, CountsPerMinuteAndPerHourWithACap) {
+  StatsAccumulator acc(/*top_keys_per_hour=*/2);
+  acc.add(StatsDim::Method, kT0, "INVITE");
+  acc.add(StatsDim::Method, kT0 + 1, "INVITE");
+  acc.add(StatsDim::Method, kT0 + kMinuteUs, "INVITE");
+  for (const char* ip : {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.1", "10.0.0.4"}) {
+    acc.add(StatsDim::SrcIp, kT0, ip);
+  }
+  auto rows = acc.take();
+  EXPECT_TRUE(acc.empty());
+  std::map<std::tuple<int64_t, StatsDim, std::string>, int64_t> got;
+  for (const auto& r : rows) got[{r.bucket, r.dim, r.key}] = r.count;
+  const int64_t minute = statsBucket(StatsDim::Method, kT0);
+  const int64_t hour = statsBucket(StatsDim::SrcIp, kT0);
+  EXPECT_EQ(minute % 60, 0);
+  EXPECT_EQ(hour % 3600, 0);
+  EXPECT_EQ((got[{minute, StatsDim::Method, "INVITE"}]), 2);
+  EXPECT_EQ((got[{minute + 60, StatsDim::Method, "INVITE"}]), 1);
+  EXPECT_EQ((got[{hour, StatsDim::SrcIp, "10.0.0.1"}]), 2);
+  EXPECT_EQ((got[{hour, StatsDim::SrcIp, "10.0.0.2"}]), 1);
+  EXPECT_EQ((got[{hour, StatsDim::SrcIp, std::string(kStatsOther)}]), 2);  // .3 and .4: over the cap
+  // The cap holds across takes within the hour.
+  acc.add(StatsDim::SrcIp, kT0 + 5, "10.0.0.5");
+  rows = acc.take();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].key, kStatsOther);
+}
+
+TEST(StatsAccumulator, DimensionNames) {
+  for (int i = 0; i < static_cast<int>(StatsDim::kCount); ++i) {
+    const auto dim = static_cast<StatsDim>(i);
+    EXPECT_EQ(statsDimFromName(statsDimName(dim)), dim);
+  }
+  EXPECT_EQ(statsDimFromName("nope"), StatsDim::kCount);
+}
+
+class TrafficStatsStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("siphon-stats-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void addMessage(BlockStore& s, int64_t ts, const std::string& method) {
+    core::CaptureMeta m;
+    m.ts_sec = static_cast<uint32_t>(ts / 1'000'000);
+    m.ts_usec = static_cast<uint32_t>(ts % 1'000'000);
+    m.payload = core::asBytes(payload_);
+    s.add("sip_capture", m, "node", {});
+    s.addStats(StatsDim::Total, ts, {});
+    s.addStats(StatsDim::Method, ts, method);
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  std::string payload_ = "OPTIONS sip:x SIP/2.0\r\n\r\n";
+};
+
+TEST_F(TrafficStatsStoreTest, WrittenWithTheRecordsAndSummedOnRead) {
+  StoreOptions opt;
+  opt.open_block_write_interval = std::chrono::milliseconds(0);
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value());
+  for (int i = 0; i < 30; ++i) addMessage(**store, kT0 + i * kMinuteUs / 3, i % 3 ? "OPTIONS" : "INVITE");
+  ASSERT_TRUE((*store)->flush().has_value());
+  for (int i = 0; i < 6; ++i) addMessage(**store, kT0 + i, "BYE");
+  ASSERT_TRUE((*store)->flush().has_value());  // a second flush adds to the same buckets
+
+  auto reader = BlockStore::open(path_, opt, /*read_only=*/true);
+  ASSERT_TRUE(reader.has_value());
+  const int64_t since = kT0 / 1'000'000 - 3600, until = kT0 / 1'000'000 + 3600;
+  auto per_minute = (*reader)->statsSeries(StatsDim::Total, since, until, 60);
+  ASSERT_TRUE(per_minute.has_value());
+  int64_t total = 0;
+  for (const auto& r : *per_minute) total += r.count;
+  EXPECT_EQ(total, 36);
+  ASSERT_EQ(per_minute->size(), 11u);  // every 20 s from 22:13:20 to 22:23:00; the BYEs in the first
+  auto per_5min = (*reader)->statsSeries(StatsDim::Method, since, until, 300);
+  ASSERT_TRUE(per_5min.has_value());
+  int64_t invites = 0, byes = 0;
+  for (const auto& r : *per_5min) {
+    EXPECT_EQ(r.bucket % 300, 0);
+    if (r.key == "INVITE") invites += r.count;
+    if (r.key == "BYE") byes += r.count;
+  }
+  EXPECT_EQ(invites, 10);
+  EXPECT_EQ(byes, 6);
+  auto top = (*reader)->statsTop(StatsDim::Method, since, until, 2);
+  ASSERT_TRUE(top.has_value());
+  ASSERT_EQ(top->size(), 2u);
+  EXPECT_EQ((*top)[0].key, "OPTIONS");
+  EXPECT_EQ((*top)[0].count, 20);
+  EXPECT_EQ((*top)[1].key, "INVITE");
+  // Outside the range: nothing.
+  auto none = (*reader)->statsTop(StatsDim::Method, until + 7200, until + 9000, 5);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_F(TrafficStatsStoreTest, GivenUpRecordsAreNotCounted) {
+  auto store = BlockStore::open(path_, {});
+  ASSERT_TRUE(store.has_value());
+  addMessage(**store, kT0, "INVITE");
+  (*store)->discardUnwritten();
+  addMessage(**store, kT0, "BYE");
+  ASSERT_TRUE((*store)->flush(/*force=*/true).has_value());
+  auto top = (*store)->statsTop(StatsDim::Method, 0, kT0, 5);
+  ASSERT_TRUE(top.has_value());
+  ASSERT_EQ(top->size(), 1u);
+  EXPECT_EQ((*top)[0].key, "BYE");
+}
+
+TEST_F(TrafficStatsStoreTest, ExpireTakesOldStatisticsWithTheBlocks) {
+  StoreOptions opt;
+  opt.block_records = 1;
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value());
+  const int64_t old = kT0 - int64_t{10} * 86400 * 1'000'000;
+  addMessage(**store, old, "INVITE");
+  addMessage(**store, kT0, "BYE");
+  ASSERT_TRUE((*store)->flush(/*force=*/true).has_value());
+  auto expired = (*store)->expire([&](std::string_view) { return kT0 - 86400 * int64_t{1'000'000}; }, 0);
+  ASSERT_TRUE(expired.has_value()) << expired.error().message;
+  EXPECT_EQ(expired->records, 1u);
+  auto top = (*store)->statsTop(StatsDim::Method, 0, kT0, 5);
+  ASSERT_TRUE(top.has_value());
+  ASSERT_EQ(top->size(), 1u);
+  EXPECT_EQ((*top)[0].key, "BYE");
+}
+
+}  // namespace
+}  // namespace siphon::store
