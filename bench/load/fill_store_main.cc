@@ -23,6 +23,7 @@
 
 #include "core/byte_reader.h"
 #include "core/db_url.h"
+#include "core/progress.h"
 #include "pipeline/collector.h"
 #include "sink/store_sink.h"
 #include "support/records.h"
@@ -126,6 +127,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> sample;
   uint64_t written = 0, scenarios = 0, calls = 0;
   auto t0 = std::chrono::steady_clock::now();
+  // A bar on a terminal; the million lines otherwise (logs of a benchmark run).
+  const bool progress_on = siphon::core::stderrIsTerminal();
+  siphon::core::ProgressBar progress("fill_store", messages, siphon::core::ProgressUnit::Items, progress_on);
   while (written < messages) {
     scenario.clear();
     gen.nextScenario(scenario);
@@ -165,12 +169,14 @@ int main(int argc, char** argv) {
         batch.clear();
       }
     }
-    if (written % 1'000'000 < scenario.size() && written >= 1'000'000) {
+    progress.update(written);
+    if (!progress_on && written % 1'000'000 < scenario.size() && written >= 1'000'000) {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::fprintf(stderr, "fill_store: %llu messages, %.0f msg/s\n", static_cast<unsigned long long>(written),
                    static_cast<double>(written) / s);
     }
   }
+  progress.finish();
   if (!batch.empty()) sink.write(batch);
   sink.close();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

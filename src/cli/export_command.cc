@@ -7,6 +7,7 @@
 
 #include "cli/call_options.h"
 #include "cli/commands.h"
+#include "core/progress.h"
 #include "query/call_request.h"
 #include "query/pcap_export.h"
 
@@ -29,7 +30,13 @@ int runExport(ExportFlags& f) {
   }
   if (call->truncated) std::fprintf(stderr, "siphon export: truncated: %s\n", call->truncated_reason.c_str());
   query::PcapBuilder pcap;
-  for (const auto& m : call->messages) pcap.add(m.meta);
+  core::ProgressBar progress("exporting " + std::to_string(call->messages.size()) + " messages",
+                             call->messages.size(), core::ProgressUnit::Items, core::stderrIsTerminal());
+  for (size_t i = 0; i < call->messages.size(); ++i) {
+    pcap.add(call->messages[i].meta);
+    progress.update(i + 1);
+  }
+  progress.finish();
   auto w = query::writeFile(f.output, pcap.bytes());
   if (!w.has_value()) {
     std::fprintf(stderr, "siphon export: %s\n", w.error().message.c_str());

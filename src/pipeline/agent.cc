@@ -1,12 +1,14 @@
 #include "pipeline/agent.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "core/db_url.h"
+#include "core/progress.h"
 #include "pipeline/collector.h"
 #include "pipeline/pipeline_totals.h"
 #include "process/sip_parse.h"
@@ -255,6 +257,11 @@ core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
   // One schedule per file: each file's own timing, each starting now.
   std::optional<source::ReplayPacer> pacer;
   if (config_.replay.paced()) pacer.emplace(config_.replay);
+  std::error_code size_error;
+  const auto size = std::filesystem::file_size(path, size_error);
+  core::ProgressBar progress("reading " + std::filesystem::path(path).filename().string(),
+                             size_error ? 0 : size, core::ProgressUnit::Bytes, core::stderrIsTerminal());
+  uint64_t frames = 0;
   for (;;) {
     auto next = (*opened)->next();
     if (!next) {
@@ -262,6 +269,7 @@ core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
       return core::unexpected(std::move(next).error());
     }
     if (!next->has_value()) break;
+    if (++frames % 1024 == 0) progress.update((*opened)->bytesRead());
     if (pacer) {
       const source::RawPacket& p = **next;
       const auto now = source::ReplayPacer::Clock::now();
@@ -270,6 +278,7 @@ core::Result<void, core::Failure> Agent::readFile(const std::string& path) {
     }
     files_->onFrame(**next);
   }
+  progress.finish();
   files_->finish();
   return {};
 }

@@ -98,6 +98,13 @@ PcapFileSource::~PcapFileSource() {
   }
 }
 
+uint64_t PcapFileSource::bytesRead() const {
+  std::FILE* f = pcap_file(handle_);  // the offline capture's stream (pcap_file(3PCAP))
+  if (f == nullptr) return 0;
+  const long at = std::ftell(f);
+  return at < 0 ? 0 : static_cast<uint64_t>(at);
+}
+
 core::Result<std::optional<RawPacket>, core::Failure> PcapFileSource::next() {
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;

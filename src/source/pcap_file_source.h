@@ -47,6 +47,8 @@ class PcapFileSource final : public PacketSource {
   [[nodiscard]] uint32_t linkType() const { return link_type_; }
   /// Frames handed out so far.
   [[nodiscard]] uint64_t packetCount() const { return count_; }
+  /// Bytes of the file read so far (the progress bar's position); 0 when unknown.
+  [[nodiscard]] uint64_t bytesRead() const;
 
  private:
   PcapFileSource(std::string path, pcap* handle, CaptureFileFormat format);
