@@ -119,7 +119,7 @@ core::Result<void, core::Failure> Agent::addOutputs() {
     std::vector<process::TableRoutingProcessor::LaneRouting> routing;
     routing.push_back({index, store.routing});
     pipeline_.addProcessor(std::make_unique<process::TableRoutingProcessor>(std::move(routing)));
-    pipeline_.setQueryableStore({db_url, store.row});
+    pipeline_.setQueryableStore({db_url, store.row, nullptr});
   } else if (!config_.trace_rules.empty()) {
     // Only the tracer reads it. With scopes, most messages belong to one already and need only
     // its keys (the tracer parses the rest of a message no scope holds); without, every

@@ -161,9 +161,11 @@ core::Result<void, core::Failure> Collector::build() {
   std::vector<size_t> lanes;
   std::vector<process::TableRoutingProcessor::LaneRouting> routing;
   const std::vector<std::string> report_tables = reportTables(*rules);
+  auto tap = std::make_shared<sink::RecordTap>();  // the API's live tail of the default store
   for (size_t i = 0; i < storage_count; ++i) {
     auto store = config_.store;
     store.store.report_tables = report_tables;
+    if (i == 0) store.tap = tap;
     std::string db_url = config_.db_url;
     std::string prefix;
     if (i > 0) {
@@ -183,6 +185,7 @@ core::Result<void, core::Failure> Collector::build() {
     lanes.push_back(*lane);
     routing.push_back({*lane, store.routing});
   }
+  tap_ = tap;
   route::RouteLanes route_lanes;
   route_lanes.storage = lanes;
   for (const auto& m : config_.capture_modes) route_lanes.capture_modes.push_back(m.name);
@@ -254,7 +257,7 @@ core::Result<void, core::Failure> Collector::build() {
     }
   }
   pipeline_.addSwitch("capture", &capture_);
-  pipeline_.setQueryableStore({config_.db_url, config_.store.row});
+  pipeline_.setQueryableStore({config_.db_url, config_.store.row, tap_});
   return {};
 }
 

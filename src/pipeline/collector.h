@@ -60,6 +60,7 @@ class Collector {
   process::CaptureSwitch capture_;
   Pipeline pipeline_;
   uint32_t relay_id_ = 0;  ///< on the relay path of what this collector relays
+  std::shared_ptr<sink::RecordTap> tap_;  ///< the default store's written records (live tail)
   bool built_ = false;
 };
 

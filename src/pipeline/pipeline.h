@@ -34,6 +34,7 @@
 #include "process/capture_switch.h"
 #include "process/processor.h"
 #include "record/capture_row.h"
+#include "sink/record_tap.h"
 #include "sink/sink.h"
 #include "source/ingress.h"
 #include "source/source.h"
@@ -45,6 +46,8 @@ namespace siphon::pipeline {
 struct QueryableStore {
   std::string db_url;
   record::CaptureRowOptions row;
+  /// Where its sink shows the records it wrote (the API's live tail); may be null.
+  std::shared_ptr<sink::RecordTap> tap;
 };
 
 /// Something outside the chain whose counters belong to the pipeline's (an offline reader).

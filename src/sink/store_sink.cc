@@ -55,7 +55,7 @@ SinkTiming StoreSink::timing() const {
 
 void StoreSink::write(std::span<const record::RecordPtr> batch) {
   for (const auto& r : batch) stage(*r);
-  commitBatch();
+  if (commitBatch() && options_.tap) options_.tap->publish(batch);
   expire();
 }
 
@@ -194,8 +194,8 @@ std::string_view StoreSink::ipText(const core::IpAddress& ip) {
   return ip_text_;
 }
 
-void StoreSink::commitBatch(bool force) {
-  if (!store_) return;
+bool StoreSink::commitBatch(bool force) {
+  if (!store_) return false;
   // insert_retries / insert_retry_timeout as Kamailio: retry at once, stop after the count or
   // the time is exceeded (docs/HEP-AND-MODULES.md §2.7).
   auto first_failure = clock_.steadyNow();
@@ -206,7 +206,7 @@ void StoreSink::commitBatch(bool force) {
     if (r.has_value()) {
       countCommit(counters_, *r, t0);
       if (*r > 0) counters_.set(StoreCount::CacheBytes, store_->cacheBytes());
-      break;
+      return true;
     }
     if (failures == 0) first_failure = clock_.steadyNow();
     ++failures;
@@ -216,7 +216,7 @@ void StoreSink::commitBatch(bool force) {
       std::fprintf(stderr, "siphon: store: %s; %zu records dropped\n", r.error().message.c_str(), lost);
       counters_.drop(StoreDrop::StorageError, lost);
       store_->discardUnwritten();  // what is counted as dropped must not appear later
-      break;
+      return false;
     }
   }
 }

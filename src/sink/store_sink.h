@@ -19,6 +19,7 @@
 #include "core/result.h"
 #include "process/table_router.h"
 #include "record/capture_row.h"
+#include "sink/record_tap.h"
 #include "sink/retention.h"
 #include "sink/sink.h"
 #include "store/block_store.h"
@@ -58,6 +59,8 @@ struct StoreSinkOptions {
   /// to those tables (PostgresWriterOptions::trace_tables); the embedded store keeps every
   /// record once and shows them through its sip_trace views either way.
   bool trace_to_database = false;
+  /// Records written are shown here (the API's live tail); null: nobody watches.
+  std::shared_ptr<RecordTap> tap;
 };
 
 /// What a storage sink (embedded or PostgreSQL) counts.
@@ -109,7 +112,8 @@ class StoreSink final : public Sink {
   [[nodiscard]] std::string_view ipText(const core::IpAddress& ip);
   /// Writes what is due (everything when `force`), with insert_retries; counts the records
   /// written as stored and, when the store keeps failing, the unwritten ones as dropped.
-  void commitBatch(bool force = false);
+  /// False when the batch was given up (its records counted as dropped).
+  bool commitBatch(bool force = false);
 
  private:
   StoreSinkOptions options_;

@@ -13,6 +13,8 @@
 #include "web/http_reply.h"
 #include "web/search_routes.h"
 #include "web/stats_routes.h"
+#include "web/tail_hub.h"
+#include "web/tail_routes.h"
 #include "web/stats_text.h"
 #include "web/store_access.h"
 
@@ -22,6 +24,11 @@ ApiServer::ApiServer(pipeline::Pipeline& pipeline, ApiOptions options)
     : pipeline_(pipeline), options_(std::move(options)), auth_(options_.tokens) {
   if (const auto& store = pipeline_.queryableStore()) {
     store_ = std::make_unique<StoreAccess>(store->db_url, store->row);
+    if (store->tap) {
+      tail_ = std::make_shared<TailHub>(store->row, options_.tail);
+      tap_ = store->tap;
+      tap_->attach(tail_);
+    }
   }
   if (!options_.static_files) options_.static_files = staticFileTable(embeddedUiFiles());
 }
@@ -30,7 +37,8 @@ ApiServer::~ApiServer() { stop(); }
 
 core::Result<void, core::Failure> ApiServer::start(const std::string& host_port) {
   server_ = std::make_unique<httplib::Server>();
-  const size_t threads = std::max<size_t>(options_.threads, 1);
+  // Each live tail viewer holds a thread for as long as it watches.
+  const size_t threads = std::max<size_t>(options_.threads, 1) + (tail_ ? options_.tail.max_viewers : 0);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   routes();
   auto bound = listenInBackground(*server_, host_port, thread_);
@@ -40,6 +48,8 @@ core::Result<void, core::Failure> ApiServer::start(const std::string& host_port)
 }
 
 void ApiServer::stop() {
+  if (tap_) tap_->detach();
+  if (tail_) tail_->stop();  // ends the viewers' streams, so that the server can stop
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -74,6 +84,7 @@ void ApiServer::routes() {
     addSearchRoutes(s, *store_);
     addCallRoutes(s, *store_);
     addStatsRoutes(s, *store_);
+    if (tail_) addTailRoutes(s, *tail_);
     staticRoutes();
   }
 }

@@ -18,6 +18,7 @@
 #include "pipeline/pipeline.h"
 #include "web/api_auth.h"
 #include "web/static_files.h"
+#include "web/tail_hub.h"
 
 namespace httplib {
 class Server;
@@ -33,6 +34,7 @@ struct ApiOptions {
   StaticFileLookup static_files;
   /// Request-handling threads (cpp-httplib's pool); a browser keeps up to 6 connections open.
   size_t threads = 8;
+  TailOptions tail;  ///< the live tail (GET /api/v1/tail): viewers at most, queue bounds
 };
 
 class ApiServer {
@@ -59,6 +61,8 @@ class ApiServer {
   ApiOptions options_;
   ApiAuth auth_;
   std::unique_ptr<StoreAccess> store_;
+  std::shared_ptr<TailHub> tail_;            ///< the live tail of the store, when it has a tap
+  std::shared_ptr<sink::RecordTap> tap_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::string address_;

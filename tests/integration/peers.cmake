@@ -21,6 +21,10 @@ if(TARGET siphon-hep-load)
   add_test(NAME flow_export
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/flow_export_test.sh $<TARGET_FILE:siphon> $<TARGET_FILE:siphon-hep-load>)
   set_tests_properties(flow_export PROPERTIES LABELS integration TIMEOUT 300)
+  # live_tail: siphon search --follow viewers of a running collector (GET /api/v1/tail)
+  add_test(NAME live_tail
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/live_tail_test.sh $<TARGET_FILE:siphon> $<TARGET_FILE:siphon-hep-load>)
+  set_tests_properties(live_tail PROPERTIES LABELS integration TIMEOUT 180)
 endif()
 
 # postgres_sink: `siphon serve --db postgres://...` into a throw-away PostgreSQL cluster (initdb in a

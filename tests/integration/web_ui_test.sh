@@ -198,7 +198,7 @@ done
 
 # ---- the browser ---------------------------------------------------------------------------------
 SIPHON_URL="$API" SIPHON_TOKEN="$TOKEN" SIPHON_XSS_CALL="$XSS_CALL" OUT_DIR="$TMP" \
-  SIPHON_QOS_CALL="$QOS_CALL" SIPHON_QOS_EXPECT="$QOS_EXPECT" \
+  SIPHON_QOS_CALL="$QOS_CALL" SIPHON_QOS_EXPECT="$QOS_EXPECT" SIPHON_HEP_PORT="$PORT" \
   timeout 180 node "$UI_TEST/ui_test.mjs" 2>&1 | tee "$TMP/ui_test.log"
 rc=${PIPESTATUS[0]}
 [ "$rc" = 0 ] || fail "ui_test.mjs exited $rc"

@@ -2,7 +2,7 @@
 // so that back/forward and bookmarks work, and a results table paginated with the API's
 // offset/limit/more.
 
-import {getJson} from './api.js';
+import {getJson, linkUrl} from './api.js';
 import {h, clear, showStatus, shortDate, endpoint} from './dom.js';
 
 const TEXT_FIELDS = [
@@ -115,8 +115,7 @@ function methodCell(r) {
   return h('td', {class: `method ${cls}`, title: r.cseq ? `CSeq ${r.cseq}` : null}, text);
 }
 
-function resultsTable(records) {
-  const body = h('tbody', {}, records.map((r) => {
+function resultRow(r) {
     const href = callLink(r);
     const row = h('tr', {class: 'result', tabindex: 0, dataset: {callId: r.callid || '', id: r.id || ''}},
       h('td', {class: 'when'}, shortDate(r.date)),
@@ -130,11 +129,58 @@ function resultsTable(records) {
     row.addEventListener('click', (e) => { if (!e.target.closest('a')) open(); });
     row.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
     return row;
-  }));
-  return h('table', {id: 'results', class: 'results'},
-    h('thead', {}, h('tr', {}, ['Time (UTC)', 'Method / status', 'From', 'To', 'Call-ID', 'Source \u2192 destination', 'Node']
-      .map((t) => h('th', {}, t)))),
+}
+
+const HEAD = ['Time (UTC)', 'Method / status', 'From', 'To', 'Call-ID', 'Source \u2192 destination', 'Node'];
+
+function resultsTable(records, id = 'results') {
+  const body = h('tbody', {}, records.map(resultRow));
+  return h('table', {id, class: 'results'},
+    h('thead', {}, h('tr', {}, HEAD.map((t) => h('th', {}, t)))),
     body);
+}
+
+const MAX_LIVE_ROWS = 500;
+
+// Follow: the live tail of the filters (GET /api/v1/tail, Server-Sent Events), newest on top.
+function followBox(params) {
+  const filters = {...params};
+  for (const key of ['since', 'until', 'limit', 'offset']) delete filters[key];
+  const status = h('span', {class: 'hint', id: 'follow-status'}, '');
+  const table = resultsTable([], 'live-results');
+  table.hidden = true;
+  let source = null;
+  let seen = 0;
+  const stop = () => {
+    if (source) source.close();
+    source = null;
+    button.textContent = 'Follow live';
+    button.classList.remove('primary');
+  };
+  const start = () => {
+    source = new EventSource(linkUrl('/api/v1/tail', filters));
+    button.textContent = 'Stop following';
+    button.classList.add('primary');
+    table.hidden = false;
+    status.textContent = 'Waiting for new messages\u2026';
+    source.addEventListener('record', (e) => {
+      let r;
+      try { r = JSON.parse(e.data); } catch { return; }
+      const body = table.tBodies[0];
+      body.insertBefore(resultRow(r), body.firstChild);
+      while (body.rows.length > MAX_LIVE_ROWS) body.deleteRow(body.rows.length - 1);
+      seen += 1;
+      status.textContent = `${seen} new message(s)`;
+      status.dataset.seen = String(seen);
+    });
+    source.addEventListener('dropped', (e) => {
+      status.textContent = `${seen} new message(s); some were skipped: ${e.data}`;
+    });
+    source.onerror = () => { status.textContent = `${seen} new message(s); connection lost, retrying\u2026`; };
+  };
+  const button = h('button', {type: 'button', id: 'follow-button', onclick: () => (source ? stop() : start())}, 'Follow live');
+  const box = h('section', {class: 'follow-box'}, h('div', {class: 'pager'}, button, status), table);
+  return {box, stop};
 }
 
 function pager(params, count, more, top) {
@@ -151,10 +197,11 @@ function pager(params, count, more, top) {
 export function renderSearch(root, query) {
   const params = searchParams(query);
   const results = h('section', {id: 'search-results', 'aria-live': 'polite'});
-  clear(root).append(h('h1', {}, 'Search'), buildForm(params), results);
+  const follow = followBox(params);
+  clear(root).append(h('h1', {}, 'Search'), buildForm(params), follow.box, results);
   if ([...query.keys()].length === 0) {
     results.append(h('p', {class: 'hint'}, 'Pick a time range or a filter and press Search. Newest messages come first.'));
-    return null;
+    return follow.stop;
   }
   const controller = new AbortController();
   results.append(h('p', {class: 'hint'}, 'Searching\u2026'));
@@ -174,5 +221,8 @@ export function renderSearch(root, query) {
     clear(results);
     showStatus(err.message);
   });
-  return () => controller.abort();
+  return () => {
+    controller.abort();
+    follow.stop();
+  };
 }

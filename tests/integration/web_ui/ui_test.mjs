@@ -6,6 +6,7 @@
 //   SIPHON_XSS_CALL  Call-ID of a stored call whose INVITE carries markup in a header
 //   SIPHON_QOS_CALL    Call-ID of a stored call with RTCP (payload type 5) correlated to it
 //   SIPHON_QOS_EXPECT  {"0x<ssrc>": {"packets", "lost", "jitter_max"}}: what tshark reads in that RTCP
+//   SIPHON_HEP_PORT    the collector's HEP/UDP port (the live tail step sends a message to it)
 //   OUT_DIR        where the screenshots and the downloaded pcap go
 //   CHROMIUM       the browser (default /usr/bin/chromium)
 // Steps: pick a whole 7-message call through the API; in the browser search by its From user
@@ -17,6 +18,7 @@
 // charts, and is photographed (call-qos.png). Prints FAIL lines and exits 1 on any failure; every wait is bounded.
 
 import {execFileSync} from 'node:child_process';
+import dgram from 'node:dgram';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {chromium} from 'playwright-core';
@@ -25,6 +27,7 @@ const BASE = process.env.SIPHON_URL;
 const TOKEN = process.env.SIPHON_TOKEN || '';
 const XSS_CALL = process.env.SIPHON_XSS_CALL || '';
 const QOS_CALL = process.env.SIPHON_QOS_CALL || '';
+const HEP_PORT = Number(process.env.SIPHON_HEP_PORT || 0);
 const QOS_EXPECT = process.env.SIPHON_QOS_EXPECT || '{}';
 const OUT = process.env.OUT_DIR || '/tmp';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -50,6 +53,35 @@ async function pickCall() {
     if ((call.messages || []).length === 7) return {record: r, call};
   }
   throw new Error('no 7-message call stored');
+}
+
+/** One HEPv3 packet with an OPTIONS of Call-ID `callId`, sent to the collector over UDP. */
+function sendHepSip(port, callId) {
+  const sip = Buffer.from(`OPTIONS sip:ping@192.0.2.20 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-live\r\n` +
+    `From: <sip:live@example.com>;tag=l1\r\nTo: <sip:ping@example.com>\r\nCall-ID: ${callId}\r\n` +
+    `CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`);
+  const chunk = (type, value) => {
+    const head = Buffer.alloc(6);
+    head.writeUInt16BE(0, 0);
+    head.writeUInt16BE(type, 2);
+    head.writeUInt16BE(6 + value.length, 4);
+    return Buffer.concat([head, value]);
+  };
+  const u16 = (v) => { const b = Buffer.alloc(2); b.writeUInt16BE(v); return b; };
+  const u32 = (v) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; };
+  const now = Date.now();
+  const body = Buffer.concat([chunk(1, Buffer.from([2])), chunk(2, Buffer.from([17])),
+    chunk(3, Buffer.from([192, 0, 2, 10])), chunk(4, Buffer.from([192, 0, 2, 20])), chunk(7, u16(5060)),
+    chunk(8, u16(5060)), chunk(9, u32(Math.floor(now / 1000))), chunk(10, u32((now % 1000) * 1000)),
+    chunk(11, Buffer.from([1])), chunk(12, u32(2001)), chunk(15, sip)]);
+  const head = Buffer.alloc(6);
+  head.write('HEP3', 0);
+  head.writeUInt16BE(6 + body.length, 4);
+  const socket = dgram.createSocket('udp4');
+  return new Promise((resolve, reject) => socket.send(Buffer.concat([head, body]), port, '127.0.0.1', (err) => {
+    socket.close();
+    if (err) reject(err); else resolve();
+  }));
 }
 
 function pcapMagicOk(buf) {
@@ -254,6 +286,20 @@ async function main() {
     await page.screenshot({path: path.join(OUT, 'dashboard.png'), fullPage: true});
     summary.dashboard = `${counted} records, ${apiRequests} requests (${invites} INVITE) in 8 charts`;
 
+    // ---- live tail: a message sent after the page started following shows up --------------------
+    if (HEP_PORT) {
+      await page.click('nav a[data-route="/search"]');
+      await page.click('#follow-button');
+      await page.waitForFunction(() => /Waiting/.test(document.getElementById('follow-status')?.textContent || ''));
+      await page.waitForTimeout(500);  // the EventSource's request reaches the server
+      const liveCallId = `live-${Date.now()}@ui-test`;
+      await sendHepSip(HEP_PORT, liveCallId);
+      await page.waitForSelector(`#live-results tr[data-call-id="${liveCallId}"]`);
+      check(await page.getAttribute('#follow-status', 'data-seen') === '1', 'the live tail counts one new message');
+      await page.click('#follow-button');  // stop following
+      summary.live = liveCallId;
+    }
+
     // ---- stats page ---------------------------------------------------------------------------
     await page.click('nav a[data-route="/stats"]');
     await page.waitForSelector('#stats-table tr[data-key="received"]');
@@ -276,7 +322,7 @@ async function main() {
     `the "Download pcap" button gave ${summary.pcapBytes} bytes in which tshark reads ${summary.tsharkSip} SIP messages; ` +
     `the user search listed ${summary.userRows} row(s) and the stats page counts ${summary.received} received.` +
     (summary.qosRows ? ` The RTCP call's quality table (as tshark reads the packets): ${summary.qosRows.join('; ')}.` : '') +
-    ` The dashboard: ${summary.dashboard}.`);
+    ` The dashboard: ${summary.dashboard}.` + (summary.live ? ` Follow live showed ${summary.live}, sent after it started.` : ''));
 }
 
 try {
