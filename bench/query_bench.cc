@@ -1,6 +1,7 @@
 // Query latency over a large store, any of them (issue 5's goal for the embedded store, issue
 // 12's for PostgreSQL and ClickHouse, with 10 million messages stored): Call-ID lookup and
-// whole-call assembly, a user search over 24 hours returning its first page. The store is made
+// whole-call assembly, a user search over 24 hours returning its first page, and (embedded store)
+// the dashboard's statistics over 24 hours (issue 14's goal: 200 ms). The store is made
 // by fill_store (bench/load/fill_store_main.cc):
 //
 //   build/bench/fill_store --db /tmp/q.db --messages 10000000
@@ -202,5 +203,48 @@ void BM_MethodSearch24hFirstPage(benchmark::State& state) {
   state.counters["rows_per_page"] = static_cast<double>(rows) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_MethodSearch24hFirstPage)->Unit(benchmark::kMillisecond)->Iterations(50);
+
+// The dashboard's queries over 24 hours (web/stats_routes.cc): a per-5-minute series of a
+// minute dimension, and a top list of an hour dimension. Embedded store only.
+template <class Query>
+void statsBench(benchmark::State& state, Query&& query) {
+  auto& b = benchStore();
+  if (!b.error.empty()) return state.SkipWithError(b.error.c_str());
+  if (!b.store) return state.SkipWithError("statistics: the embedded store only");
+  const int64_t until = b.end_us / 1'000'000;
+  const int64_t since = until - 24 * 3600;
+  size_t rows = 0;
+  timed(state, [&] {
+    // A fresh read-only connection per request, as the API opens one.
+    std::string_view path = std::getenv("SIPHON_QUERY_DB");
+    if (path.starts_with("sqlite:")) path.remove_prefix(7);
+    auto db = siphon::store::BlockStore::open(std::string(path), {}, /*read_only=*/true);
+    if (!db.has_value()) return;
+    auto r = query(**db, since, until);
+    if (r.has_value()) rows += r->size();
+  });
+  state.counters["rows"] = static_cast<double>(rows) / static_cast<double>(state.iterations());
+}
+
+void BM_StatsSeriesMethod24h(benchmark::State& state) {
+  statsBench(state, [](siphon::store::BlockStore& db, int64_t since, int64_t until) {
+    return db.statsSeries(siphon::store::StatsDim::Method, since, until, 300);
+  });
+}
+BENCHMARK(BM_StatsSeriesMethod24h)->Unit(benchmark::kMillisecond)->Iterations(50);
+
+void BM_StatsTopSourceIp24h(benchmark::State& state) {
+  statsBench(state, [](siphon::store::BlockStore& db, int64_t since, int64_t until) {
+    return db.statsTop(siphon::store::StatsDim::SrcIp, since, until, 10);
+  });
+}
+BENCHMARK(BM_StatsTopSourceIp24h)->Unit(benchmark::kMillisecond)->Iterations(50);
+
+void BM_StatsTopUser24h(benchmark::State& state) {
+  statsBench(state, [](siphon::store::BlockStore& db, int64_t since, int64_t until) {
+    return db.statsTop(siphon::store::StatsDim::User, since, until, 10);
+  });
+}
+BENCHMARK(BM_StatsTopUser24h)->Unit(benchmark::kMillisecond)->Iterations(50);
 
 }  // namespace
