@@ -14,6 +14,7 @@ packages=(
   libcurl4-openssl-dev                           # ClickHouse sink and search over HTTP (clickhouse://)
   nlohmann-json3-dev                             # JSON records and API
   libjs-chart.js                                 # web UI charts (Chart.js, embedded at build time)
+  libncurses-dev                                 # siphon tui
   libfmt-dev                                     # formatting
   libcli11-dev                                   # command line
   libcpp-httplib-dev                             # HTTP API, siphon ctl
@@ -21,7 +22,7 @@ packages=(
   libgtest-dev libgmock-dev                      # unit tests
   libbenchmark-dev                               # micro-benchmarks (bench/)
   clang-14 libclang-rt-14-dev                    # libFuzzer builds (fuzz/)
-  tshark sqlite3                                  # integration tests: captures, the store view
+  tshark sqlite3 tmux                             # integration tests: captures, the store view, siphon tui
   postgresql                                     # integration tests: the PostgreSQL sink
   mariadb-server mariadb-client                  # integration tests: the MySQL/MariaDB sink
   clickhouse-server curl                         # integration tests: the ClickHouse cluster

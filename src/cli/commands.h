@@ -22,5 +22,6 @@ Command addSearchCommand(CLI::App& root);
 Command addAgentCommand(CLI::App& root);
 Command addFlowCommand(CLI::App& root);
 Command addExportCommand(CLI::App& root);
+Command addTuiCommand(CLI::App& root);
 
 }  // namespace siphon::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       siphon::cli::addAgentCommand(root),
       siphon::cli::addFlowCommand(root),
       siphon::cli::addExportCommand(root),
+      siphon::cli::addTuiCommand(root),
   };
   try {
     root.parse(argc, argv);

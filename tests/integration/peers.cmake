@@ -25,6 +25,10 @@ if(TARGET siphon-hep-load)
   add_test(NAME live_tail
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/live_tail_test.sh $<TARGET_FILE:siphon> $<TARGET_FILE:siphon-hep-load>)
   set_tests_properties(live_tail PROPERTIES LABELS integration TIMEOUT 180)
+  # tui: siphon tui driven by tmux (send-keys, capture-pane) over a store serve filled
+  add_test(NAME tui
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tui_test.sh $<TARGET_FILE:siphon> $<TARGET_FILE:siphon-hep-load>)
+  set_tests_properties(tui PROPERTIES LABELS integration TIMEOUT 180 SKIP_RETURN_CODE 77)
 endif()
 
 # postgres_sink: `siphon serve --db postgres://...` into a throw-away PostgreSQL cluster (initdb in a
