@@ -184,9 +184,83 @@ void topRoute(const StoreAccess& access, const httplib::Request& req, httplib::R
   replyJson(res, body);
 }
 
+// Messages over time for the search's filters (the histogram above the results). When the
+// filters are at most one of method, status or node, the store's statistics answer exactly;
+// otherwise the newest kScanLimit matches are counted, and "exact" says whether that was all.
+constexpr size_t kScanLimit = 20'000;
+
+void histogramRoute(const StoreAccess& access, const httplib::Request& req, httplib::Response& res) {
+  Params params;
+  for (const auto& [name, value] : req.params) {
+    if (name != "limit" && name != "offset") params.emplace(name, value);
+  }
+  auto q = searchQueryFrom(params, wallClockMicros());
+  if (!q.has_value()) return replyError(res, 400, q.error().message);
+  auto range = rangeOf(req.params);
+  if (!range.has_value()) return replyError(res, 400, range.error());
+  const int64_t interval = autoInterval(*range);
+  const int64_t first = range->since_s - range->since_s % interval;
+  const auto n = static_cast<size_t>((range->until_s - first) / interval + 1);
+  std::vector<int64_t> counts(n, 0);
+  const bool only_stats_filters = q->call_id.empty() && q->correlation.empty() && q->from_user.empty() &&
+                                  q->to_user.empty() && q->ruri_user.empty() && q->ip.empty() &&
+                                  q->headers.empty() && q->custom_field1.empty() && q->custom_field2.empty() &&
+                                  q->custom_field3.empty();
+  const int filters = !q->method.empty() + q->status.has_value() + !q->node.empty();
+  Json body;
+  if (access.embedded() && only_stats_filters && filters <= 1) {
+    StatsDim dim = StatsDim::Total;
+    std::string key;
+    if (!q->method.empty()) {
+      dim = StatsDim::Method;
+      key = q->method;
+    } else if (q->status) {
+      dim = StatsDim::Code;
+      key = std::to_string(*q->status);
+    } else if (!q->node.empty()) {
+      dim = StatsDim::Node;
+      key = q->node;
+    }
+    auto db = access.open();
+    if (!db.has_value()) return replyError(res, 500, db.error().message);
+    auto rows = (*db)->statsSeries(dim, first, range->until_s, interval);
+    if (!rows.has_value()) return replyError(res, 500, rows.error().message);
+    for (const auto& r : *rows) {
+      const int64_t i = (r.bucket - first) / interval;
+      if (r.key == key && i >= 0 && static_cast<size_t>(i) < n) counts[static_cast<size_t>(i)] += r.count;
+    }
+    body["source"] = "statistics";
+    body["exact"] = true;
+  } else {
+    q->since = range->since_s * 1'000'000;
+    q->until = range->until_s * 1'000'000 + 999'999;
+    q->limit = kScanLimit;
+    q->offset = 0;
+    auto found = access.search(*q);
+    if (!found.has_value()) return replyError(res, 500, found.error().message);
+    for (const auto& f : found->records) {
+      const int64_t i = (f.meta.microsSinceEpoch() / 1'000'000 - first) / interval;
+      if (i >= 0 && static_cast<size_t>(i) < n) ++counts[static_cast<size_t>(i)];
+    }
+    body["source"] = "scan";
+    body["exact"] = !found->truncated;
+  }
+  auto buckets = Json::array();
+  for (size_t i = 0; i < n; ++i) buckets.push_back(first + static_cast<int64_t>(i) * interval);
+  body["since"] = range->since_s;
+  body["until"] = range->until_s;
+  body["interval_s"] = interval;
+  body["buckets"] = std::move(buckets);
+  body["counts"] = std::move(counts);
+  replyJson(res, body);
+}
+
 }  // namespace
 
 void addStatsRoutes(httplib::Server& server, const StoreAccess& store) {
+  server.Get("/api/v1/search/histogram", [&store](const httplib::Request& req, httplib::Response& res) {
+    histogramRoute(store, req, res);
+  });
   server.Get("/api/v1/stats/series", [&store](const httplib::Request& req, httplib::Response& res) {
     seriesRoute(store, req, res);
   });

@@ -14,7 +14,14 @@
 //     {"by", "since", "until", "top": [{"key", "count"}], "total"}: the `limit` keys with
 //     the largest counts ("(other)" is what the per-hour key cap did not keep).
 //
-// Other stores answer 501 (they keep no statistics yet). Bad parameters answer 400.
+//   /api/v1/search/histogram?<search filters>[&since][&until]
+//     messages over time for the search's filters: {"since", "until", "interval_s", "buckets",
+//     "counts", "source", "exact"}. At most one of method, status or node (and no other filter)
+//     is answered from the statistics ("source": "statistics", exact); other filters count the
+//     newest 20,000 matches ("source": "scan", "exact" false when there were more).
+//
+// Other stores answer 501 for series and top (they keep no statistics yet); the histogram
+// scans them. Bad parameters answer 400.
 
 namespace httplib {
 class Server;

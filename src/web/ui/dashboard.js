@@ -91,6 +91,7 @@ function card(id, title) {
 export function renderDashboard(root, query) {
   const range = rangeOf(query);
   clear(root);
+  delete root.dataset.drawn;  // set again once this range's charts are drawn
   const controller = new AbortController();
   const signal = controller.signal;
   const charts = [];

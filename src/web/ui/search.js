@@ -194,6 +194,41 @@ function pager(params, count, more, top) {
                  onclick: () => go(params.offset + params.limit)}, 'Older \u2192'));
 }
 
+// Messages over time for the filters, above the results; a click on a bar searches its span.
+function histogramBox(params, signal) {
+  const canvas = h('canvas', {id: 'histogram-chart'});
+  const note = h('span', {class: 'hint', id: 'histogram-note'}, '');
+  const box = h('section', {class: 'histogram-box', id: 'histogram'}, h('div', {class: 'chart-box histogram'}, canvas), note);
+  if (!window.Chart) return box;
+  const filters = {...params};
+  delete filters.limit;
+  delete filters.offset;
+  getJson('/api/v1/search/histogram', filters, {signal}).then((hist) => {
+    const span = hist.until - hist.since;
+    const label = (t) => new Date(t * 1000).toISOString().slice(span > 2 * 86400 ? 5 : 11, 16).replace('T', ' ');
+    const total = hist.counts.reduce((a, b) => a + b, 0);
+    note.textContent = `${total} message(s), ${hist.interval_s} s per bar` + (hist.exact ? '' : ' (the newest 20,000 only)') +
+      ' \u2014 click a bar to search its span';
+    box.dataset.total = String(total);
+    new window.Chart(canvas, {
+      type: 'bar',
+      data: {labels: hist.buckets.map(label), datasets: [{label: 'messages', data: hist.counts, backgroundColor: '#1f77b4'}]},
+      options: {
+        animation: false, maintainAspectRatio: false, plugins: {legend: {display: false}},
+        scales: {x: {ticks: {maxTicksLimit: 12}}, y: {beginAtZero: true}},
+        onClick: (e, elements) => {
+          if (!elements.length) return;
+          const t = hist.buckets[elements[0].index];
+          const iso = (x) => new Date(x * 1000).toISOString();
+          location.hash = toHash({...params, since: iso(t), until: iso(t + hist.interval_s), offset: 0});
+        },
+      },
+    });
+    box.dataset.drawn = '1';
+  }).catch(() => { note.textContent = ''; });
+  return box;
+}
+
 export function renderSearch(root, query) {
   const params = searchParams(query);
   const results = h('section', {id: 'search-results', 'aria-live': 'polite'});
@@ -204,6 +239,7 @@ export function renderSearch(root, query) {
     return follow.stop;
   }
   const controller = new AbortController();
+  results.before(histogramBox(params, controller.signal));
   results.append(h('p', {class: 'hint'}, 'Searching\u2026'));
   const apiParams = {...params};
   getJson('/api/v1/search', apiParams, {signal: controller.signal}).then((answer) => {

@@ -286,6 +286,30 @@ async function main() {
     await page.screenshot({path: path.join(OUT, 'dashboard.png'), fullPage: true});
     summary.dashboard = `${counted} records, ${apiRequests} requests (${invites} INVITE) in 8 charts`;
 
+    // ---- the histogram above search results: the counts of the filters, a click narrows ----------
+    await page.goto(`${BASE}/#/search?method=INVITE&since=-1h`);
+    await page.waitForSelector('#histogram[data-drawn="1"]');
+    const histTotal = Number(await page.getAttribute('#histogram', 'data-total'));
+    check(histTotal === invites, `the histogram counts ${histTotal} INVITEs, the statistics ${invites}`);
+    const byScan = await api(`/api/v1/search/histogram?method=INVITE&from_user=${encodeURIComponent(user)}&since=-1h`);
+    const userInvites = (await api(`/api/v1/search?method=INVITE&from_user=${encodeURIComponent(user)}&since=-1h&limit=1000`)).records.length;
+    check(byScan.source === 'scan' && byScan.counts.reduce((a, b) => a + b, 0) === userInvites,
+          `histogram by scan: ${byScan.counts.reduce((a, b) => a + b, 0)}, search: ${userInvites}`);
+    const bar = await page.$('#histogram-chart');
+    const boxOf = await bar.boundingBox();
+    // The last bars hold the test's traffic: click near the right end, on the tallest bar.
+    await page.evaluate(() => {
+      const chart = window.Chart.getChart('histogram-chart');
+      const data = chart.data.datasets[0].data;
+      const i = data.indexOf(Math.max(...data));
+      const el = chart.getDatasetMeta(0).data[i];
+      window.__siphonBar = {x: el.x, y: (el.y + el.base) / 2};
+    });
+    const target = await page.evaluate(() => window.__siphonBar);
+    await page.mouse.click(boxOf.x + target.x, boxOf.y + target.y);
+    await page.waitForFunction(() => /until=/.test(location.hash));
+    summary.histogram = `${histTotal} INVITEs in the histogram; a click narrowed the search to ${decodeURIComponent(await page.evaluate(() => location.hash)).replace(/^.*since=/, 'since=')}`;
+
     // ---- live tail: a message sent after the page started following shows up --------------------
     if (HEP_PORT) {
       await page.click('nav a[data-route="/search"]');
@@ -322,7 +346,7 @@ async function main() {
     `the "Download pcap" button gave ${summary.pcapBytes} bytes in which tshark reads ${summary.tsharkSip} SIP messages; ` +
     `the user search listed ${summary.userRows} row(s) and the stats page counts ${summary.received} received.` +
     (summary.qosRows ? ` The RTCP call's quality table (as tshark reads the packets): ${summary.qosRows.join('; ')}.` : '') +
-    ` The dashboard: ${summary.dashboard}.` + (summary.live ? ` Follow live showed ${summary.live}, sent after it started.` : ''));
+    ` The dashboard: ${summary.dashboard}. ${summary.histogram}.` + (summary.live ? ` Follow live showed ${summary.live}, sent after it started.` : ''));
 }
 
 try {
