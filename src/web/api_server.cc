@@ -8,20 +8,24 @@
 #include <nlohmann/json.hpp>
 
 #include "core/endpoint.h"
+#include "pipeline/pipeline_totals.h"
 #include "web/call_routes.h"
+#include "web/drop_history.h"
 #include "web/http_listen.h"
 #include "web/http_reply.h"
+#include "web/request_params.h"
 #include "web/search_routes.h"
 #include "web/stats_routes.h"
-#include "web/tail_hub.h"
-#include "web/tail_routes.h"
 #include "web/stats_text.h"
 #include "web/store_access.h"
+#include "web/tail_hub.h"
+#include "web/tail_routes.h"
 
 namespace siphon::web {
 
 ApiServer::ApiServer(pipeline::Pipeline& pipeline, ApiOptions options)
     : pipeline_(pipeline), options_(std::move(options)), auth_(options_.tokens) {
+
   if (const auto& store = pipeline_.queryableStore()) {
     store_ = std::make_unique<StoreAccess>(store->db_url, store->row);
     if (store->tap) {
@@ -36,6 +40,10 @@ ApiServer::ApiServer(pipeline::Pipeline& pipeline, ApiOptions options)
 ApiServer::~ApiServer() { stop(); }
 
 core::Result<void, core::Failure> ApiServer::start(const std::string& host_port) {
+  // Sampled from now on: the pipeline is running (its snapshot is safe from any thread).
+  drops_ = std::make_unique<DropHistory>(
+      [this] { return pipeline::PipelineTotals::of(pipeline_.snapshot()).drops; },
+      [] { return wallClockMicros() / 1'000'000; });
   server_ = std::make_unique<httplib::Server>();
   // Each live tail viewer holds a thread for as long as it watches.
   const size_t threads = std::max<size_t>(options_.threads, 1) + (tail_ ? options_.tail.max_viewers : 0);
@@ -52,6 +60,7 @@ void ApiServer::stop() {
   if (tail_) tail_->stop();  // ends the viewers' streams, so that the server can stop
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
+  drops_.reset();  // after the last request that could read it
 }
 
 void ApiServer::routes() {
@@ -83,7 +92,7 @@ void ApiServer::routes() {
   if (store_) {
     addSearchRoutes(s, *store_);
     addCallRoutes(s, *store_);
-    addStatsRoutes(s, *store_);
+    addStatsRoutes(s, *store_, drops_.get());
     if (tail_) addTailRoutes(s, *tail_);
     staticRoutes();
   }

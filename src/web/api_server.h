@@ -18,6 +18,7 @@
 #include "pipeline/pipeline.h"
 #include "web/api_auth.h"
 #include "web/static_files.h"
+#include "web/drop_history.h"
 #include "web/tail_hub.h"
 
 namespace httplib {
@@ -63,6 +64,7 @@ class ApiServer {
   std::unique_ptr<StoreAccess> store_;
   std::shared_ptr<TailHub> tail_;            ///< the live tail of the store, when it has a tap
   std::shared_ptr<sink::RecordTap> tap_;
+  std::unique_ptr<DropHistory> drops_;       ///< drops by reason over time (dashboard)
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::string address_;

@@ -8,6 +8,7 @@
 
 #include "query/search.h"
 #include "store/traffic_stats.h"
+#include "web/drop_history.h"
 #include "web/http_reply.h"
 #include "web/request_params.h"
 #include "web/store_access.h"
@@ -98,11 +99,41 @@ void addSeries(Json& series, const std::vector<store::StatsRow>& rows, int64_t f
   if (keep) *keep = std::move(by_key);
 }
 
-void seriesRoute(const StoreAccess& access, const httplib::Request& req, httplib::Response& res) {
+// by=drops: the collector's drops by reason per interval, from its in-memory history.
+void dropsRoute(const DropHistory* drops, const httplib::Request& req, httplib::Response& res) {
+  if (drops == nullptr) return replyError(res, 501, "no drop history in this process");
+  auto range = rangeOf(req.params);
+  if (!range.has_value()) return replyError(res, 400, range.error());
+  auto asked = integerParam(req.params, "interval", 0, 60, 366 * 86400);
+  if (!asked.has_value()) return replyError(res, 400, asked.error());
+  const int64_t interval = *asked != 0 ? *asked - *asked % 60 : autoInterval(*range);
+  const int64_t first = range->since_s - range->since_s % interval;
+  const auto n = static_cast<size_t>((range->until_s - first) / interval + 1);
+  Json body;
+  body["by"] = "drops";
+  body["since"] = range->since_s;
+  body["until"] = range->until_s;
+  body["interval_s"] = interval;
+  auto buckets = Json::array();
+  for (size_t i = 0; i < n; ++i) buckets.push_back(first + static_cast<int64_t>(i) * interval);
+  body["buckets"] = std::move(buckets);
+  auto series = Json::array();
+  for (auto& [reason, counts] : drops->series(first, interval, n)) {
+    int64_t total = 0;
+    for (int64_t c : counts) total += c;
+    series.push_back({{"key", reason}, {"counts", counts}, {"total", total}});
+  }
+  body["series"] = std::move(series);
+  replyJson(res, body);
+}
+
+void seriesRoute(const StoreAccess& access, const DropHistory* drops, const httplib::Request& req,
+                 httplib::Response& res) {
   if (auto bad = checkNames(req.params, {"by", "since", "until", "interval"}); !bad.empty()) {
     return replyError(res, 400, bad);
   }
   const std::string by = paramOr(req.params, "by", "total");
+  if (by == "drops") return dropsRoute(drops, req, res);
   const bool asr = by == "asr";
   const StatsDim dim = asr ? StatsDim::Calls : store::statsDimFromName(by);
   if (dim == StatsDim::kCount) return replyError(res, 400, "by: unknown dimension '" + by + "'");
@@ -257,12 +288,12 @@ void histogramRoute(const StoreAccess& access, const httplib::Request& req, http
 
 }  // namespace
 
-void addStatsRoutes(httplib::Server& server, const StoreAccess& store) {
+void addStatsRoutes(httplib::Server& server, const StoreAccess& store, const DropHistory* drops) {
   server.Get("/api/v1/search/histogram", [&store](const httplib::Request& req, httplib::Response& res) {
     histogramRoute(store, req, res);
   });
-  server.Get("/api/v1/stats/series", [&store](const httplib::Request& req, httplib::Response& res) {
-    seriesRoute(store, req, res);
+  server.Get("/api/v1/stats/series", [&store, drops](const httplib::Request& req, httplib::Response& res) {
+    seriesRoute(store, drops, req, res);
   });
   server.Get("/api/v1/stats/top", [&store](const httplib::Request& req, httplib::Response& res) {
     topRoute(store, req, res);

@@ -4,7 +4,8 @@
 //
 //   /api/v1/stats/series?by=DIM[&since=TIME][&until=TIME][&interval=SECONDS]
 //     DIM: total, method, code, class, node, kind, calls, answered, src_ip, dst_ip, user,
-//     user_agent, or asr (calls, answered and their ratio). since defaults to -1h, until to
+//     user_agent, asr (calls, answered and their ratio), or drops (the collector's drops by
+//     reason, from its in-memory history: web/drop_history.h). since defaults to -1h, until to
 //     now; interval (a multiple of 60 s) to the smallest of 1 min, 5 min, 15 min, 1 h, 6 h,
 //     1 d that gives at most 360 points.
 //     {"by", "since", "until", "interval_s", "buckets": [t, ...] (seconds), "series":
@@ -30,8 +31,9 @@ class Server;
 namespace siphon::web {
 
 class StoreAccess;
+class DropHistory;
 
-/// Registers the routes; `store` must outlive the server.
-void addStatsRoutes(httplib::Server& server, const StoreAccess& store);
+/// Registers the routes; `store` and `drops` (may be null) must outlive the server.
+void addStatsRoutes(httplib::Server& server, const StoreAccess& store, const DropHistory* drops);
 
 }  // namespace siphon::web

@@ -1,5 +1,5 @@
 // The dashboard (#/dashboard?range=24h): traffic by method and by response class, ASR, top
-// talkers and top failure codes over a time range, from the statistics the store keeps at
+// talkers and top failure codes over a time range, and the collector's drops by reason, from the statistics the store keeps at
 // ingest (GET /api/v1/stats/series and /top). Presets pick the range; dragging across a
 // time chart zooms into the dragged span. Charts: Chart.js (window.Chart), embedded.
 
@@ -107,6 +107,7 @@ export function renderDashboard(root, query) {
     codes: card('codes', 'Top failure codes (4xx-6xx)'),
     users: card('users', 'Top users (From)'),
     agents: card('agents', 'Top User-Agents'),
+    drops: card('drops', 'Drops by reason (since the collector started)'),
   };
   root.append(h('div', {class: 'call-head'}, h('h1', {}, 'Dashboard'), presets), summary,
               h('div', {class: 'dash-grid'}, Object.values(cards).map((c) => c.box)),
@@ -118,7 +119,11 @@ export function renderDashboard(root, query) {
   const zoom = (since, until) => { location.hash = `#/dashboard?since_s=${since}&until_s=${until}`; };
   const load = async () => {
     const p = range.params;
-    const [method, klass, asr, kind, talkers, codes, users, agents] = await Promise.all([
+    const noDrops = (err) => {
+      if (err.name === 'AbortError') throw err;
+      return {buckets: [], interval_s: 60, series: []};
+    };
+    const [method, klass, asr, kind, talkers, codes, users, agents, drops] = await Promise.all([
       getJson('/api/v1/stats/series', {...p, by: 'method'}, {signal}),
       getJson('/api/v1/stats/series', {...p, by: 'class'}, {signal}),
       getJson('/api/v1/stats/series', {...p, by: 'asr'}, {signal}),
@@ -127,6 +132,7 @@ export function renderDashboard(root, query) {
       getJson('/api/v1/stats/top', {...p, by: 'code', limit: 30}, {signal}),
       getJson('/api/v1/stats/top', {...p, by: 'user', limit: 10}, {signal}),
       getJson('/api/v1/stats/top', {...p, by: 'user_agent', limit: 10}, {signal}),
+      getJson('/api/v1/stats/series', {...p, by: 'drops'}, {signal}).catch(noDrops),
     ]);
     const total = (d) => d.series.reduce((n, s) => n + (s.total || 0), 0);
     const calls = (asr.series.find((s) => s.key === 'calls') || {}).total || 0;
@@ -145,6 +151,7 @@ export function renderDashboard(root, query) {
     charts.push(barChart(cards.codes.canvas, codes.top.filter((t) => /^[456]/.test(t.key)).slice(0, 10), 'replies'));
     charts.push(barChart(cards.users.canvas, users.top, 'messages'));
     charts.push(barChart(cards.agents.canvas, agents.top, 'messages'));
+    charts.push(lineChart(cards.drops.canvas, drops, {stacked: true, onZoom: zoom}));
     root.dataset.drawn = String(charts.length);
     showStatus('');
   };

@@ -278,13 +278,15 @@ async function main() {
     check(invites === (searched.records || []).length, `stats/series counts ${invites} INVITEs, search finds ${(searched.records || []).length}`);
     await page.click('nav a[data-route="/dashboard"]');
     await page.click('a[data-range="1h"]');
-    await page.waitForFunction(() => document.getElementById('view')?.dataset.drawn === '8');
+    await page.waitForFunction(() => document.getElementById('view')?.dataset.drawn === '9');
     const requests = Number(await page.getAttribute('#dash-summary', 'data-requests'));
     const apiRequests = methods.series.reduce((n, s) => n + s.total, 0);
     check(requests === apiRequests, `dashboard shows ${requests} requests, the API ${apiRequests}`);
-    check(await page.$$eval('.dash-card canvas', (c) => c.filter((x) => x.width > 0).length) === 8, 'dashboard charts not drawn');
+    check(await page.$$eval('.dash-card canvas', (c) => c.filter((x) => x.width > 0).length) === 9, 'dashboard charts not drawn');
+    const drops = await api('/api/v1/stats/series?by=drops&since=-1h');
+    check(Array.isArray(drops.series) && drops.buckets.length > 0, 'stats/series?by=drops has no buckets');
     await page.screenshot({path: path.join(OUT, 'dashboard.png'), fullPage: true});
-    summary.dashboard = `${counted} records, ${apiRequests} requests (${invites} INVITE) in 8 charts`;
+    summary.dashboard = `${counted} records, ${apiRequests} requests (${invites} INVITE) in 9 charts`;
 
     // ---- the histogram above search results: the counts of the filters, a click narrows ----------
     await page.goto(`${BASE}/#/search?method=INVITE&since=-1h`);
