@@ -104,10 +104,13 @@ def run(build, rate, seconds, viewers, tmp):
         cpu = cpu_seconds(serve.pid) - cpu0
         stats = json.loads(subprocess.run(["curl", "-s", "http://127.0.0.1:%d/api/v1/stats" % http_port],
                                           capture_output=True, text=True, timeout=10).stdout)
+        methods = json.loads(subprocess.run(["curl", "-s", "http://127.0.0.1:%d/api/v1/stats/series?by=method&since=-1h"
+                                             % http_port], capture_output=True, text=True, timeout=10).stdout)
+        invites = sum(s["total"] for s in methods.get("series", []) if s["key"] == "INVITE")
         for w in watchers:
             w.stop = True
         return {"viewers": viewers, "sent": count, "received": stats.get("received", 0),
-                "stored": stats.get("stored", 0), "dropped": stats.get("dropped", 0),
+                "stored": stats.get("stored", 0), "dropped": stats.get("dropped", 0), "invites_stored": invites,
                 "viewer_records": [w.records for w in watchers], "viewer_dropped": [w.dropped for w in watchers],
                 "serve_cpu_s": round(cpu, 2)}
     finally:
@@ -127,11 +130,12 @@ def main():
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="siphon-tail-load-") as tmp:
         results = [run(a.build, a.rate, a.seconds, n, tmp) for n in (0, a.viewers)]
-    print("%-8s %9s %9s %9s %8s %10s  %s" % ("viewers", "sent", "received", "stored", "dropped", "serve CPU", "per viewer: records (dropped)"))
+    print("%-8s %9s %9s %9s %8s %8s %10s  %s" % ("viewers", "sent", "received", "stored", "dropped", "INVITEs", "serve CPU",
+                                                "per viewer (all, INVITE, all, ...): records (dropped)"))
     for r in results:
         per = ", ".join("%d (%d)" % (n, d) for n, d in zip(r["viewer_records"], r["viewer_dropped"]))
-        print("%-8d %9d %9d %9d %8d %9.2fs  %s" % (r["viewers"], r["sent"], r["received"], r["stored"], r["dropped"],
-                                                 r["serve_cpu_s"], per or "-"))
+        print("%-8d %9d %9d %9d %8d %8d %9.2fs  %s" % (r["viewers"], r["sent"], r["received"], r["stored"], r["dropped"],
+                                                      r["invites_stored"], r["serve_cpu_s"], per or "-"))
     print(json.dumps(results))
 
 

@@ -18,7 +18,8 @@ bool TailViewer::next(std::vector<std::string>& out, std::chrono::milliseconds w
 
 uint64_t TailViewer::dropped() const {
   std::lock_guard lock(mu_);
-  return dropped_;
+  const uint64_t hub = hub_dropped_ ? hub_dropped_->load(std::memory_order_relaxed) - hub_dropped_base_ : 0;
+  return dropped_ + hub;
 }
 
 TailHub::TailHub(record::CaptureRowOptions row, TailOptions options)
@@ -49,7 +50,7 @@ void TailHub::observe(std::span<const record::RecordPtr> batch) {
     std::lock_guard lock(mu_);
     for (const auto& r : batch) {
       if (queue_.size() >= options_.hub_records) {
-        ++hub_dropped_;
+        hub_dropped_.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
       queue_.push_back(r);
@@ -64,6 +65,8 @@ std::shared_ptr<TailViewer> TailHub::subscribe(query::SearchQuery filter) {
   auto v = std::make_shared<TailViewer>();
   v->filter_ = std::move(filter);
   std::lock_guard lock(mu_);
+  v->hub_dropped_ = &hub_dropped_;
+  v->hub_dropped_base_ = hub_dropped_.load(std::memory_order_relaxed);
   if (stopping_ || viewers_.size() >= options_.max_viewers) return nullptr;
   viewers_.push_back(v);
   viewer_count_.store(viewers_.size(), std::memory_order_relaxed);
@@ -78,10 +81,7 @@ void TailHub::unsubscribe(const std::shared_ptr<TailViewer>& viewer) {
 
 size_t TailHub::viewers() const { return viewer_count_.load(std::memory_order_relaxed); }
 
-uint64_t TailHub::hubDropped() const {
-  std::lock_guard lock(mu_);
-  return hub_dropped_;
-}
+uint64_t TailHub::hubDropped() const { return hub_dropped_.load(std::memory_order_relaxed); }
 
 void TailHub::run() {
   std::deque<record::RecordPtr> work;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -43,7 +44,9 @@ class TailViewer {
   /// Waits up to `wait` for events; moves what is queued into `out` (JSON objects, one per
   /// record). Returns false once the hub stopped.
   bool next(std::vector<std::string>& out, std::chrono::milliseconds wait);
-  /// Records that matched but were dropped because this viewer or the hub fell behind.
+  /// Records dropped because this viewer fell behind (its queue was full), plus those the hub
+  /// dropped since the viewer subscribed (its queue was full: they were never filtered, so
+  /// this counts them whether or not they would have matched).
   [[nodiscard]] uint64_t dropped() const;
 
  private:
@@ -54,6 +57,8 @@ class TailViewer {
   std::deque<std::string> events_;
   uint64_t dropped_ = 0;
   bool closed_ = false;
+  const std::atomic<uint64_t>* hub_dropped_ = nullptr;
+  uint64_t hub_dropped_base_ = 0;  ///< the hub's count when this viewer subscribed
 };
 
 class TailHub final : public sink::RecordObserver, public std::enable_shared_from_this<TailHub> {
@@ -86,7 +91,7 @@ class TailHub final : public sink::RecordObserver, public std::enable_shared_fro
   std::deque<record::RecordPtr> queue_;
   std::vector<std::shared_ptr<TailViewer>> viewers_;
   std::atomic<size_t> viewer_count_{0};
-  uint64_t hub_dropped_ = 0;
+  std::atomic<uint64_t> hub_dropped_{0};
   bool stopping_ = false;
   std::thread thread_;
 };
