@@ -1,4 +1,5 @@
-// Fuzz target for the RTCP readers: binary compounds and the JSON agents send. Any input: no
+// Fuzz target for the RTCP readers: binary compounds, the JSON agents send, and RFC 6035
+// vq-rtcpxr report bodies. Any input: no
 // crash, no read out of bounds, the CNAME views the input, counts stay within what the bytes
 // can hold, and the per-stream summary of what was read is finite.
 
@@ -13,6 +14,7 @@
 #include "media/rtcp_json.h"
 #include "media/rtcp_packet.h"
 #include "media/stream_quality.h"
+#include "media/vq_report.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
@@ -28,6 +30,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     observations.push_back({1, "a:1", "b:2", *r});
   }
   if (auto j = siphon::media::decodeRtcpPayload(text)) observations.push_back({2, "b:2", "a:1", *j});
+  if (auto vq = siphon::media::parseVqReport(text)) {  // RFC 6035 bodies: views inside the input
+    for (std::string_view v : {vq->call_id, vq->kind, vq->local.ip, vq->remote.ip}) {
+      if (!v.empty() && (v.data() < text.data() || v.data() + v.size() > text.data() + size)) std::abort();
+    }
+    for (const auto& s : siphon::media::streamsFromVq(*vq, 1)) {
+      if (!std::isfinite(s.mos) || !std::isfinite(s.loss_pct)) std::abort();
+    }
+  }
   for (const auto& s : siphon::media::summarizeStreams(observations)) {
     if (!std::isfinite(s.loss_pct) || !std::isfinite(s.mos) || s.mos < 1.0 || s.mos > 5.0) std::abort();
   }

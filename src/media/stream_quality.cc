@@ -118,4 +118,39 @@ std::vector<StreamQuality> summarizeStreams(std::span<const RtcpObservation> obs
   return out;
 }
 
+std::vector<StreamQuality> streamsFromVq(const VqReport& report, int64_t micros) {
+  std::vector<StreamQuality> out;
+  auto endpoint = [](const VqAddress& a) {
+    if (a.ip.empty()) return std::string();
+    const bool v6 = a.ip.find(':') != std::string_view::npos;
+    std::string text = v6 ? "[" + std::string(a.ip) + "]" : std::string(a.ip);
+    return a.port != 0 ? text + ":" + std::to_string(a.port) : text;
+  };
+  for (bool local : {true, false}) {
+    const VqMetrics& m = local ? report.local_metrics : report.remote_metrics;
+    if (!m.present) continue;
+    const VqAddress& sender = local ? report.remote : report.local;
+    const VqAddress& receiver = local ? report.local : report.remote;
+    StreamQuality q;
+    q.origin = "vq-rtcpxr";
+    q.ssrc = sender.ssrc.value_or(0);
+    q.from = endpoint(sender);
+    q.to = endpoint(receiver);
+    q.loss_pct = m.loss_pct.value_or(0);
+    q.avg_jitter_ms = q.max_jitter_ms = m.jitter_ms.value_or(0);
+    q.mos_from_xr = m.mos_lq.has_value();
+    q.mos = m.mos_lq ? *m.mos_lq : estimateMos(q.loss_pct, q.avg_jitter_ms, m.rtt_ms.value_or(0));
+    q.reports = 1;
+    q.first_micros = q.last_micros = micros;
+    QualitySample sample;
+    sample.micros = micros;
+    sample.fraction_lost_pct = q.loss_pct;
+    sample.jitter_ms = q.avg_jitter_ms;
+    sample.mos = q.mos;
+    q.samples.push_back(sample);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
 }  // namespace siphon::media

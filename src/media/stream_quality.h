@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "media/rtcp_packet.h"
+#include "media/vq_report.h"
 
 namespace siphon::media {
 
@@ -61,7 +62,8 @@ struct StreamQuality {
   double max_jitter_ms = 0;
   double avg_jitter_ms = 0;
   double mos = 0;
-  bool mos_from_xr = false;
+  bool mos_from_xr = false;   ///< the endpoint's own MOS (RTCP XR, or MOSLQ of a VQ report)
+  std::string origin = "rtcp";  ///< "rtcp", or "vq-rtcpxr" for a SIP PUBLISH report (RFC 6035)
   size_t reports = 0;   ///< report blocks (and XR blocks) about this stream
   int64_t first_micros = 0;
   int64_t last_micros = 0;
@@ -73,6 +75,11 @@ struct StreamQuality {
 [[nodiscard]] std::vector<StreamQuality> summarizeStreams(std::span<const RtcpObservation> observations,
                                                           uint32_t clock_rate = 8000,
                                                           size_t max_streams = 64);
+
+/// The streams of an RFC 6035 report (vq_report.h) sent at `micros`: LocalMetrics describe the
+/// stream from RemoteAddr to LocalAddr (the reporter received it), RemoteMetrics the other
+/// way. Each is one sample; its MOS is MOSLQ when given, else estimateMos from NLR, IAJ, RTD.
+[[nodiscard]] std::vector<StreamQuality> streamsFromVq(const VqReport& report, int64_t micros);
 
 /// MOS (1..4.5) from packet loss in percent, jitter and round trip time in ms, by the
 /// simplified E-model that monitoring tools use: effective latency = rtt/2 + 2*jitter + 10 ms,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "media/rtcp_json.h"
+#include "media/vq_report.h"
 #include "query/ladder.h"
 
 namespace siphon::query {
@@ -23,17 +24,30 @@ CallQuality callQuality(const CallResult& call) {
                                                   std::move(*report)});
   }
   out.streams = media::summarizeStreams(observations);
+  // RFC 6035 reports a phone sent in SIP PUBLISH (application/vq-rtcpxr), joined to the call
+  // like its other messages (their Call-ID, or the correlation id the agent gave them).
+  for (const auto& m : call.messages) {
+    if (!m.sip.isSip() || !media::isVqContentType(m.sip.fields.content_type)) continue;
+    ++out.vq_reports;
+    auto report = media::parseVqReport(m.sip.body);
+    if (!report) {
+      ++out.unreadable;
+      continue;
+    }
+    for (auto& s : media::streamsFromVq(*report, m.micros())) out.streams.push_back(std::move(s));
+  }
   return out;
 }
 
 std::string streamSummaryLine(const media::StreamQuality& s) {
   std::string line = fmt::format("stream 0x{:08x}", s.ssrc);
+  if (s.origin != "rtcp") line += " (" + s.origin + ")";
   if (!s.from.empty() || !s.to.empty()) {
     line += fmt::format(" {} -> {}", s.from.empty() ? "?" : s.from, s.to.empty() ? "?" : s.to);
   }
   line += fmt::format("  packets {}  lost {} ({:.1f}%)  jitter avg {:.1f} ms max {:.1f} ms  MOS {:.1f} ({})  reports {}",
                       s.packets, s.lost, s.loss_pct, s.avg_jitter_ms, s.max_jitter_ms, s.mos,
-                      s.mos_from_xr ? "RTCP XR" : "estimated", s.reports);
+                      s.mos_from_xr ? (s.origin == "rtcp" ? "RTCP XR" : "reported") : "estimated", s.reports);
   return line;
 }
 

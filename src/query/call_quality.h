@@ -1,7 +1,8 @@
 #pragma once
 // The media quality of an assembled call: its RTCP records (CallResult::reports of payload
 // type 5, binary or the JSON agents send) decoded and summed up per RTP stream
-// (media/stream_quality.h). What the call page's QoS section, `siphon flow` and the API show.
+// (media/stream_quality.h), and the RFC 6035 reports of its SIP PUBLISH messages
+// (application/vq-rtcpxr, media/vq_report.h), one stream per metrics block. What the call page's QoS section, `siphon flow` and the API show.
 
 #include <string>
 #include <vector>
@@ -14,7 +15,8 @@ namespace siphon::query {
 struct CallQuality {
   std::vector<media::StreamQuality> streams;
   size_t rtcp_records = 0;  ///< RTCP records of the call
-  size_t unreadable = 0;    ///< of those, not RTCP (nor RTCP JSON): kept, not summed
+  size_t vq_reports = 0;    ///< SIP messages with an RFC 6035 vq-rtcpxr body
+  size_t unreadable = 0;    ///< of those, not readable (not RTCP, nor RTCP JSON, nor a VQ report)
 };
 
 [[nodiscard]] CallQuality callQuality(const CallResult& call);

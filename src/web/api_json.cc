@@ -71,7 +71,8 @@ nlohmann::ordered_json mediaJson(const query::CallQuality& quality) {
     j["avg_jitter_ms"] = s.avg_jitter_ms;
     j["max_jitter_ms"] = s.max_jitter_ms;
     j["mos"] = s.mos;
-    j["mos_source"] = s.mos_from_xr ? "rtcp_xr" : "estimated";
+    j["mos_source"] = s.mos_from_xr ? (s.origin == "rtcp" ? "rtcp_xr" : "reported") : "estimated";
+    j["origin"] = s.origin;
     j["reports"] = s.reports;
     j["first_micro_ts"] = s.first_micros;
     j["last_micro_ts"] = s.last_micros;
@@ -80,6 +81,7 @@ nlohmann::ordered_json mediaJson(const query::CallQuality& quality) {
   }
   nlohmann::ordered_json out;
   out["rtcp_records"] = quality.rtcp_records;
+  out["vq_reports"] = quality.vq_reports;
   out["unreadable"] = quality.unreadable;
   out["streams"] = std::move(streams);
   return out;

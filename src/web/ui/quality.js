@@ -19,10 +19,10 @@ function streamRow(s, i) {
     h('td', {class: 'num', dataset: {field: 'loss'}}, fixed(s.loss_pct, 2)),
     h('td', {class: 'num', dataset: {field: 'jitter-avg'}}, fixed(s.avg_jitter_ms, 2)),
     h('td', {class: 'num', dataset: {field: 'jitter-max'}}, fixed(s.max_jitter_ms, 2)),
-    h('td', {class: 'num', dataset: {field: 'mos'}, title: s.mos_source === 'rtcp_xr' ? 'from RTCP XR' : 'estimated (E-model)'},
-      fixed(s.mos, 2), s.mos_source === 'rtcp_xr' ? ' XR' : ''),
+    h('td', {class: 'num', dataset: {field: 'mos'}, title: {rtcp_xr: 'from RTCP XR', reported: 'reported by the endpoint (RFC 6035)'}[s.mos_source] || 'estimated (E-model)'},
+      fixed(s.mos, 2), s.mos_source === 'rtcp_xr' ? ' XR' : s.mos_source === 'reported' ? ' VQ' : ''),
     h('td', {class: 'num'}, String(s.reports ?? 0)),
-    h('td', {}, s.cname || ''));
+    h('td', {}, s.origin === 'vq-rtcpxr' ? 'SIP PUBLISH (RFC 6035)' : (s.cname || '')));
 }
 
 function lineChart(canvas, streams, t0, field, label) {
@@ -57,7 +57,7 @@ export function renderQuality(media) {
   const streams = media && Array.isArray(media.streams) ? media.streams : [];
   if (!streams.length) return null;
   const head = ['SSRC', 'From', 'To', 'Packets', 'Lost', 'Loss %', 'Jitter avg (ms)', 'Jitter max (ms)',
-                'MOS', 'Reports', 'CNAME'];
+                'MOS', 'Reports', 'CNAME / source'];
   const table = h('table', {class: 'results quality', id: 'quality-table'},
     h('thead', {}, h('tr', {}, head.map((t) => h('th', {}, t)))),
     h('tbody', {}, streams.map(streamRow)));

@@ -74,6 +74,33 @@ TEST(CallQuality, RtcpJoinsByCorrelationIdBesideTheLadder) {
   EXPECT_NE(line.find("(estimated)"), std::string::npos) << line;
 }
 
+TEST(CallQuality, VqReportsInSipPublishAreStreamsToo) {
+  TempStore store;
+  auto msgs = basicCall("vq@x", "10.0.0.1", "10.0.0.2", kT0);
+  const std::string body =
+      "VQSessionReport: CallTerm\r\nCallID: vq@x\r\nLocalAddr: IP=10.0.0.1 PORT=4000 SSRC=0x11\r\n"
+      "RemoteAddr: IP=10.0.0.2 PORT=6000 SSRC=0x22\r\nLocalMetrics:\r\nPacketLoss: NLR=3.5 JDR=0.5\r\n"
+      "Delay: RTD=80 IAJ=12\r\nQualityEst: MOSLQ=3.9\r\n";
+  Msg publish;
+  publish.payload = testing::sipText("PUBLISH", "vq@x", "z9hG4bK-vq", "1 PUBLISH",
+                                     "Event: vq-rtcpxr\r\nContent-Type: application/vq-rtcpxr\r\n", body);
+  publish.ts_us = kT0 + 5'000'000;
+  msgs.push_back(publish);
+  store.write(msgs);
+  const auto quality = callQuality(assemble(store, "vq@x"));
+  EXPECT_EQ(quality.vq_reports, 1u);
+  EXPECT_EQ(quality.unreadable, 0u);
+  ASSERT_EQ(quality.streams.size(), 1u);
+  const auto& s = quality.streams[0];
+  EXPECT_EQ(s.origin, "vq-rtcpxr");
+  EXPECT_EQ(s.ssrc, 0x22u);
+  EXPECT_EQ(s.from, "10.0.0.2:6000");
+  EXPECT_DOUBLE_EQ(s.loss_pct, 3.5);
+  EXPECT_DOUBLE_EQ(s.avg_jitter_ms, 12);
+  EXPECT_DOUBLE_EQ(s.mos, 3.9);
+  EXPECT_NE(streamSummaryLine(s).find("(vq-rtcpxr)"), std::string::npos);
+}
+
 TEST(CallQuality, UnreadableRtcpIsCountedNotSummed) {
   TempStore store;
   auto msgs = basicCall("u@x", "10.0.0.1", "10.0.0.2", kT0);
