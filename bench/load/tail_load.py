@@ -100,7 +100,7 @@ def run(build, rate, seconds, viewers, tmp):
         subprocess.run([load, "--target", "udp:127.0.0.1:%d" % port, "--count", str(count), "--rate", str(rate),
                         "--run-id", "tail%d" % viewers, "--max-seconds", str(seconds * 3)],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds * 4 + 30)
-        time.sleep(2)
+        time.sleep(6)  # the store writes its statistics every 5 s
         cpu = cpu_seconds(serve.pid) - cpu0
         stats = json.loads(subprocess.run(["curl", "-s", "http://127.0.0.1:%d/api/v1/stats" % http_port],
                                           capture_output=True, text=True, timeout=10).stdout)

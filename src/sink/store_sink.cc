@@ -157,7 +157,6 @@ void StoreSink::countStats(const record::Record& r, std::string_view node) {
   const int64_t t = meta.microsSinceEpoch();
   store_->addStats(StatsDim::Total, t, {});
   store_->addStats(StatsDim::Node, t, node);
-  ip_text_.clear();
   if (!meta.src_ip.empty()) store_->addStats(StatsDim::SrcIp, t, ipText(meta.src_ip));
   if (!meta.dst_ip.empty()) store_->addStats(StatsDim::DstIp, t, ipText(meta.dst_ip));
   switch (sip.kind) {
@@ -190,8 +189,13 @@ void StoreSink::countStats(const record::Record& r, std::string_view node) {
 }
 
 std::string_view StoreSink::ipText(const core::IpAddress& ip) {
-  ip_text_ = ip.toString();
-  return ip_text_;
+  // Most records repeat the addresses of the one before (a few peers talk a lot).
+  for (auto& cached : ip_cache_) {
+    if (cached.first == ip) return cached.second;
+  }
+  auto& slot = ip_cache_[ip_cache_next_++ % ip_cache_.size()];
+  slot = {ip, ip.toString()};
+  return slot.second;
 }
 
 bool StoreSink::commitBatch(bool force) {

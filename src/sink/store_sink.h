@@ -10,6 +10,7 @@
 // are counted as dropped (storage_error) and forgotten, so that nothing counted as dropped
 // appears later.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -125,7 +126,9 @@ class StoreSink final : public Sink {
   void expire();
   uint32_t node_cache_id_ = 0;  ///< capture id `node_cache_` was built for
   std::string node_cache_;      ///< capture_node:capture_id, rebuilt only when the id changes
-  std::string ip_text_;         ///< an address as text, for the statistics' key
+  /// Addresses as text for the statistics' keys, the last few kept (round robin).
+  std::array<std::pair<core::IpAddress, std::string>, 8> ip_cache_{};
+  size_t ip_cache_next_ = 0;
 };
 
 }  // namespace siphon::sink

@@ -256,7 +256,11 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
     any_open = true;
     records += b.builder.count() - b.written;
   }
-  if (sealed_.empty() && !any_open) {
+  // Statistics wait in memory for their interval (or a forced flush); a flush with no record
+  // due still writes them then.
+  const bool stats_due =
+      !stats_.empty() && (force || now - stats_written_ >= options_.stats_write_interval);
+  if (sealed_.empty() && !any_open && !stats_due) {
     std::erase_if(open_, [&](const auto& kv) {
       return kv.second.builder.count() == kv.second.written &&
              now - kv.second.opened >= options_.block_max_age;
@@ -271,7 +275,10 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
       SIPHON_TRY(writeBlock(table, b));
       b.last_write = now;
     }
-    SIPHON_TRY(writeStats());
+    if (stats_due) {
+      SIPHON_TRY(writeStats());
+      stats_written_ = now;
+    }
     Statement st(update_bucket_);
     sqlite3_bind_int64(st.get(), 1, bucket_min_ts_);
     sqlite3_bind_int64(st.get(), 2, bucket_max_ts_);

@@ -49,6 +49,9 @@ struct StoreOptions {
   /// An open block is rewritten at most this often: a record waits at most this long before
   /// it is searchable, and a busy store compresses each block about once.
   std::chrono::milliseconds open_block_write_interval{1000};
+  /// Traffic statistics are summed in memory this long before a flush writes them (one upsert
+  /// per key and interval instead of per batch: the top dimensions have a key per user).
+  std::chrono::milliseconds stats_write_interval{5'000};
   uint64_t bucket_keys = 4'000'000;  ///< start a new key bucket after this many keys
   /// SQLite page cache, per connection. It fills with the pages the writer touches and is part
   /// of the collector's steady RSS; the key B-tree inserts are sorted per block, so a small
@@ -100,8 +103,9 @@ class BlockStore {
   /// the record's node name.
   void add(std::string_view table, const core::CaptureMeta& meta, std::string_view node,
            std::span<const int64_t> keys);
-  /// Counts a staged record in the traffic statistics (traffic_stats.h); written with the
-  /// next flush that writes records.
+  /// Counts a staged record in the traffic statistics (traffic_stats.h); written by the first
+  /// flush that writes records once stats_write_interval passed (and by close()), in its
+  /// transaction. A crash loses at most that interval of statistics, never of records.
   void addStats(StatsDim dim, int64_t micros, std::string_view key) { stats_.add(dim, micros, key); }
   /// Writes sealed blocks, and open blocks not written for open_block_write_interval (all
   /// open blocks when `force`), in one transaction. Returns the records newly written.
@@ -178,6 +182,7 @@ class BlockStore {
   std::map<std::string, OpenBlock, std::less<>> open_;
   std::vector<std::pair<std::string, OpenBlock>> sealed_;  ///< full, written at the next flush
   StatsAccumulator stats_;
+  core::Clock::SteadyTime stats_written_{};
   int64_t bucket_ = 0;
   uint64_t bucket_key_count_ = 0;
   int64_t bucket_min_ts_ = 0, bucket_max_ts_ = 0;

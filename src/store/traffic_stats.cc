@@ -42,6 +42,14 @@ int64_t statsBucket(StatsDim dim, int64_t micros) {
 
 void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
   const int64_t bucket = statsBucket(dim, micros);
+  scratch_.clear();
+  appendPrefix(scratch_, bucket, dim);
+  scratch_.append(key);
+  // Counted already in this interval: one lookup, no allocation (the common case).
+  if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
+    ++it->second;
+    return;
+  }
   if (isTopDim(dim)) {
     if (bucket > newest_hour_) {
       newest_hour_ = bucket;
@@ -53,28 +61,24 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
         return hour < newest_hour_ - kHour;
       });
     }
-    scratch_.clear();
-    appendPrefix(scratch_, bucket, dim);
-    auto seen = top_seen_.find(std::string_view(scratch_));
-    if (seen == top_seen_.end()) seen = top_seen_.emplace(scratch_, 0).first;
+    const std::string_view prefix(scratch_.data(), 9);
+    auto seen = top_seen_.find(prefix);
+    if (seen == top_seen_.end()) seen = top_seen_.emplace(std::string(prefix), 0).first;
     auto& keys = seen->second;
     if (!keys.contains(key)) {
       if (keys.size() >= top_keys_) {
-        key = kStatsOther;
+        scratch_.resize(9);
+        scratch_.append(kStatsOther);
+        if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
+          ++it->second;
+          return;
+        }
       } else {
         keys.emplace(key);
       }
     }
   }
-  scratch_.clear();
-  appendPrefix(scratch_, bucket, dim);
-  scratch_.append(key);
-  auto it = counts_.find(std::string_view(scratch_));
-  if (it == counts_.end()) {
-    counts_.emplace(scratch_, 1);
-  } else {
-    ++it->second;
-  }
+  counts_.emplace(scratch_, 1);
 }
 
 std::vector<StatsRow> StatsAccumulator::take() {

@@ -268,9 +268,14 @@ async function main() {
     }
 
     // ---- dashboard: the charts draw, and the counts are the store's -----------------------------
+    // The store writes its statistics every 5 s (stats_write_interval): wait for them.
     const stats = await api('/api/v1/stats');
-    const totalSeries = await api('/api/v1/stats/series?by=total&since=-1h');
-    const counted = totalSeries.series.reduce((n, s) => n + s.total, 0);
+    let counted = 0;
+    for (let i = 0; i < 150 && counted !== stats.stored; ++i) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      const totalSeries = await api('/api/v1/stats/series?by=total&since=-1h');
+      counted = totalSeries.series.reduce((n, s) => n + s.total, 0);
+    }
     check(counted === stats.stored, `stats/series total counts ${counted} records, the collector stored ${stats.stored}`);
     const methods = await api('/api/v1/stats/series?by=method&since=-1h');
     const invites = (methods.series.find((s) => s.key === 'INVITE') || {}).total || 0;

@@ -85,6 +85,7 @@ class TrafficStatsStoreTest : public ::testing::Test {
 TEST_F(TrafficStatsStoreTest, WrittenWithTheRecordsAndSummedOnRead) {
   StoreOptions opt;
   opt.open_block_write_interval = std::chrono::milliseconds(0);
+  opt.stats_write_interval = std::chrono::milliseconds(0);  // every flush writes them
   auto store = BlockStore::open(path_, opt);
   ASSERT_TRUE(store.has_value());
   for (int i = 0; i < 30; ++i) addMessage(**store, kT0 + i * kMinuteUs / 3, i % 3 ? "OPTIONS" : "INVITE");
@@ -121,6 +122,25 @@ TEST_F(TrafficStatsStoreTest, WrittenWithTheRecordsAndSummedOnRead) {
   auto none = (*reader)->statsTop(StatsDim::Method, until + 7200, until + 9000, 5);
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->empty());
+}
+
+TEST_F(TrafficStatsStoreTest, SummedInMemoryForAnIntervalThenWritten) {
+  StoreOptions opt;
+  opt.open_block_write_interval = std::chrono::milliseconds(0);  // records: every flush
+  auto store = BlockStore::open(path_, opt);                      // statistics: every 10 s
+  ASSERT_TRUE(store.has_value());
+  addMessage(**store, kT0, "INVITE");
+  ASSERT_TRUE((*store)->flush().has_value());  // the first flush writes them (none written yet)
+  addMessage(**store, kT0, "INVITE");
+  ASSERT_TRUE((*store)->flush().has_value());  // within the interval: kept in memory
+  auto top = (*store)->statsTop(StatsDim::Method, 0, kT0, 5);
+  ASSERT_TRUE(top.has_value());
+  ASSERT_EQ(top->size(), 1u);
+  EXPECT_EQ((*top)[0].count, 1);
+  ASSERT_TRUE((*store)->close().has_value());  // closing writes what is left
+  top = (*store)->statsTop(StatsDim::Method, 0, kT0, 5);
+  ASSERT_TRUE(top.has_value());
+  EXPECT_EQ((*top)[0].count, 2);
 }
 
 TEST_F(TrafficStatsStoreTest, GivenUpRecordsAreNotCounted) {
