@@ -321,65 +321,48 @@ core::Result<void, core::Failure> BlockStore::writeStats() {
   return {};
 }
 
-core::Result<std::vector<StatsRow>, core::Failure> BlockStore::statsSeries(StatsDim dim, int64_t since_s,
-                                                                          int64_t until_s,
-                                                                          int64_t interval_s) {
+core::Result<std::vector<StatsRow>, core::Failure> BlockStore::statsRows(
+    const char* sql, std::initializer_list<int64_t> binds, StatsDim dim, bool with_bucket) {
   std::vector<StatsRow> out;
-  if (interval_s <= 0) interval_s = 60;
   sqlite3_stmt* st = nullptr;
-  const char* sql =
-      "SELECT (bucket / ?1) * ?1 AS b, key, sum(count) FROM stats WHERE dim = ?2 AND bucket >= ?3 "
-      "AND bucket <= ?4 GROUP BY b, key ORDER BY b, key";
   if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
     sqlite3_finalize(st);
     return out;  // a store written before statistics existed: none
   }
-  sqlite3_bind_int64(st, 1, interval_s);
-  sqlite3_bind_int(st, 2, static_cast<int>(dim));
-  sqlite3_bind_int64(st, 3, since_s);
-  sqlite3_bind_int64(st, 4, until_s);
+  int i = 0;
+  for (int64_t v : binds) sqlite3_bind_int64(st, ++i, v);
+  const int key = with_bucket ? 1 : 0;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     StatsRow r;
-    r.bucket = sqlite3_column_int64(st, 0);
     r.dim = dim;
-    const auto* text = sqlite3_column_text(st, 1);
-    r.key.assign(text ? reinterpret_cast<const char*>(text) : "", static_cast<size_t>(sqlite3_column_bytes(st, 1)));
-    r.count = sqlite3_column_int64(st, 2);
+    if (with_bucket) r.bucket = sqlite3_column_int64(st, 0);
+    const auto* text = sqlite3_column_text(st, key);
+    r.key.assign(text ? reinterpret_cast<const char*>(text) : "", static_cast<size_t>(sqlite3_column_bytes(st, key)));
+    r.count = sqlite3_column_int64(st, key + 1);
     out.push_back(std::move(r));
   }
   sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) return core::unexpected(failure("stats series"));
+  if (rc != SQLITE_DONE) return core::unexpected(failure("statistics"));
   return out;
+}
+
+core::Result<std::vector<StatsRow>, core::Failure> BlockStore::statsSeries(StatsDim dim, int64_t since_s,
+                                                                          int64_t until_s,
+                                                                          int64_t interval_s) {
+  if (interval_s <= 0) interval_s = 60;
+  return statsRows(
+      "SELECT (bucket / ?1) * ?1 AS b, key, sum(count) FROM stats WHERE dim = ?2 AND bucket >= ?3 "
+      "AND bucket <= ?4 GROUP BY b, key ORDER BY b, key",
+      {interval_s, static_cast<int64_t>(dim), since_s, until_s}, dim, /*with_bucket=*/true);
 }
 
 core::Result<std::vector<StatsRow>, core::Failure> BlockStore::statsTop(StatsDim dim, int64_t since_s,
                                                                        int64_t until_s, size_t limit) {
-  std::vector<StatsRow> out;
-  sqlite3_stmt* st = nullptr;
-  const char* sql =
+  return statsRows(
       "SELECT key, sum(count) AS c FROM stats WHERE dim = ?1 AND bucket >= ?2 AND bucket <= ?3 "
-      "GROUP BY key ORDER BY c DESC, key LIMIT ?4";
-  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(st);
-    return out;
-  }
-  sqlite3_bind_int(st, 1, static_cast<int>(dim));
-  sqlite3_bind_int64(st, 2, since_s);
-  sqlite3_bind_int64(st, 3, until_s);
-  sqlite3_bind_int64(st, 4, static_cast<int64_t>(limit));
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    StatsRow r;
-    r.dim = dim;
-    const auto* text = sqlite3_column_text(st, 0);
-    r.key.assign(text ? reinterpret_cast<const char*>(text) : "", static_cast<size_t>(sqlite3_column_bytes(st, 0)));
-    r.count = sqlite3_column_int64(st, 1);
-    out.push_back(std::move(r));
-  }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) return core::unexpected(failure("stats top"));
-  return out;
+      "GROUP BY key ORDER BY c DESC, key LIMIT ?4",
+      {static_cast<int64_t>(dim), since_s, until_s, static_cast<int64_t>(limit)}, dim, /*with_bucket=*/false);
 }
 
 core::Result<size_t, core::Failure> BlockStore::close() {

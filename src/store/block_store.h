@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -171,6 +172,9 @@ class BlockStore {
   core::Result<void, core::Failure> prepareStatements();
   core::Result<void, core::Failure> writeBlock(const std::string& table, OpenBlock& b);
   core::Result<void, core::Failure> writeStats();
+  /// A statistics query whose columns are [bucket,] key, count; `binds` in order.
+  core::Result<std::vector<StatsRow>, core::Failure> statsRows(const char* sql, std::initializer_list<int64_t> binds,
+                                                               StatsDim dim, bool with_bucket);
   core::Result<void, core::Failure> startBucket();
   core::Result<void, core::Failure> exec(const char* sql);
   core::Failure failure(const std::string& what) const;
