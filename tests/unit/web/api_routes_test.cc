@@ -291,6 +291,52 @@ TEST_F(ApiRoutesTest, BadParametersAre400) {
   getJson("/api/v1/message/not-an-id", {}, 400);
 }
 
+TEST_F(ApiRoutesTest, StatisticsSeriesTopAndHistogram) {
+  startApi();
+  const httplib::Params range{{"since", "2023-11-14T21:00:00Z"}, {"until", "2023-11-14T23:00:00Z"}};
+  auto with = [&](httplib::Params p) {
+    p.insert(range.begin(), range.end());
+    return p;
+  };
+  // Every stored record is in the statistics (written with the records).
+  auto total = getJson("/api/v1/stats/series", with({{"by", "total"}, {"interval", "3600"}}));
+  EXPECT_EQ(total["interval_s"], 3600);
+  int64_t counted = 0;
+  for (const auto& series : total["series"]) counted += series["total"].get<int64_t>();
+  EXPECT_GT(counted, 0);
+  EXPECT_LE(counted, static_cast<int64_t>(total_));
+  auto buckets = total["buckets"];
+  ASSERT_FALSE(buckets.empty());
+  for (const auto& series : total["series"]) EXPECT_EQ(series["counts"].size(), buckets.size());
+  auto asr = getJson("/api/v1/stats/series", with({{"by", "asr"}}));
+  ASSERT_EQ(asr["series"].size(), 3u);
+  EXPECT_EQ(asr["series"][2]["key"], "asr");
+  // Top lists are sorted, largest first, and cut at the limit.
+  auto top = getJson("/api/v1/stats/top", with({{"by", "src_ip"}, {"limit", "3"}}));
+  ASSERT_LE(top["top"].size(), 3u);
+  ASSERT_FALSE(top["top"].empty());
+  for (size_t i = 1; i < top["top"].size(); ++i) {
+    EXPECT_GE(top["top"][i - 1]["count"].get<int64_t>(), top["top"][i]["count"].get<int64_t>());
+  }
+  // A filter the statistics cannot answer is counted by scanning: the search's own matches.
+  auto hist = getJson("/api/v1/search/histogram", with({{"call_id", kLegA}}));
+  EXPECT_EQ(hist["source"], "scan");
+  EXPECT_TRUE(hist["exact"].get<bool>());
+  int64_t in_hist = 0;
+  for (const auto& c : hist["counts"]) in_hist += c.get<int64_t>();
+  EXPECT_EQ(in_hist, static_cast<int64_t>(count(search({{"call_id", kLegA}, {"since", "2023-11-14T21:00:00Z"}}))));
+  EXPECT_EQ(getJson("/api/v1/search/histogram", with({{"method", "INVITE"}}))["source"], "statistics");
+  // Bad parameters.
+  getJson("/api/v1/stats/series", {{"by", "nope"}}, 400);
+  getJson("/api/v1/stats/series", {{"by", "method"}, {"interval", "10"}}, 400);
+  getJson("/api/v1/stats/series", {{"by", "method"}, {"since", "-1h"}, {"until", "-2h"}}, 400);
+  getJson("/api/v1/stats/series", {{"by", "method"}, {"bogus", "1"}}, 400);
+  getJson("/api/v1/stats/series", {{"by", "method"}, {"since", "-400d"}, {"interval", "60"}}, 400);
+  getJson("/api/v1/stats/top", {{"by", "src_ip"}, {"limit", "0"}}, 400);
+  getJson("/api/v1/stats/top", {{"by", "src_ip"}, {"limit", "101"}}, 400);
+  getJson("/api/v1/search/histogram", {{"status", "abc"}}, 400);
+}
+
 TEST_F(ApiRoutesTest, MessageByIdHasTheFullText) {
   startApi();
   auto found = search({{"call_id", kLegA}, {"method", "INVITE"}});
