@@ -14,10 +14,12 @@ core::Failure bad(const std::string& why) { return core::Failure{why, 2}; }
 // Names every route accepts besides its own: `token` carries the API token in links.
 constexpr std::string_view kCommon[] = {"token"};
 
+}  // namespace
+
 core::Result<void, core::Failure> checkNames(const Params& params,
                                              std::initializer_list<std::string_view> own,
                                              std::initializer_list<std::string_view> extra,
-                                             std::string_view repeatable = {}) {
+                                             std::string_view repeatable) {
   for (auto it = params.begin(); it != params.end(); it = params.upper_bound(it->first)) {
     const std::string& name = it->first;
     bool known = std::find(own.begin(), own.end(), name) != own.end() ||
@@ -57,8 +59,6 @@ core::Result<void, core::Failure> timeParams(const Params& params, int64_t now_u
   if (since && until && since > until) return core::unexpected(bad("since is after until"));
   return {};
 }
-
-}  // namespace
 
 int64_t wallClockMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -114,6 +114,14 @@ core::Result<query::SearchQuery, core::Failure> searchQueryFrom(const Params& pa
   }
   SIPHON_TRY(timeParams(params, now_us, q.since, q.until));
   return q;
+}
+
+core::Result<query::SearchQuery, core::Failure> searchFiltersFrom(const Params& params, int64_t now_us) {
+  Params filters;
+  for (const auto& [name, value] : params) {
+    if (name != "limit" && name != "offset") filters.emplace(name, value);
+  }
+  return searchQueryFrom(filters, now_us);
 }
 
 core::Result<query::CallQuery, core::Failure> callQueryFrom(

@@ -3,7 +3,6 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 
 #include "query/search.h"
@@ -27,44 +26,34 @@ struct Range {
 };
 
 // since/until (CLI TIME syntax), checked; defaults: the last hour.
-core::Result<Range, std::string> rangeOf(const Params& params) {
+core::Result<Range, core::Failure> rangeOf(const Params& params) {
   const int64_t now = wallClockMicros();
   int64_t since = now - 3'600'000'000, until = now;
-  for (auto [name, out] : {std::pair{"since", &since}, std::pair{"until", &until}}) {
-    auto it = params.find(name);
-    if (it == params.end() || it->second.empty()) continue;
-    auto t = query::parseTime(it->second, now);
-    if (!t.has_value()) return core::unexpected(std::string(name) + ": " + t.error().message);
-    *out = *t;
-  }
-  if (since > until) return core::unexpected(std::string("since is after until"));
+  SIPHON_TRY(timeParams(params, now, since, until));
   return Range{since / 1'000'000, until / 1'000'000};
 }
 
-core::Result<int64_t, std::string> integerParam(const Params& params, const char* name, int64_t fallback,
-                                                int64_t min, int64_t max) {
-  auto it = params.find(name);
-  if (it == params.end() || it->second.empty()) return fallback;
-  int64_t v = 0;
-  const std::string& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
-    return core::unexpected(std::string(name) + ": expected an integer from " + std::to_string(min) +
-                            " to " + std::to_string(max));
-  }
-  return v;
-}
+// The time axis of a reply: buckets of `interval` seconds from `first`, `n` of them.
+struct Axis {
+  int64_t since_s = 0, until_s = 0;
+  int64_t first = 0, interval = 60;
+  size_t n = 0;
 
-std::string checkNames(const Params& params, std::initializer_list<std::string_view> allowed) {
-  std::map<std::string, int> seen;
-  for (const auto& [name, value] : params) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end() && name != "token") {
-      return "unknown parameter '" + name + "'";
-    }
-    if (++seen[name] > 1) return "parameter '" + name + "' given twice";
+  /// The bucket of `seconds`, or n when it is outside the axis.
+  [[nodiscard]] size_t index(int64_t seconds) const {
+    const int64_t i = (seconds - first) / interval;
+    return i < 0 || static_cast<size_t>(i) >= n ? n : static_cast<size_t>(i);
   }
-  return {};
-}
+  /// "since", "until", "interval_s" and "buckets" (each bucket's start, seconds).
+  void put(Json& body) const {
+    body["since"] = since_s;
+    body["until"] = until_s;
+    body["interval_s"] = interval;
+    auto buckets = Json::array();
+    for (size_t i = 0; i < n; ++i) buckets.push_back(first + static_cast<int64_t>(i) * interval);
+    body["buckets"] = std::move(buckets);
+  }
+};
 
 int64_t autoInterval(const Range& r) {
   for (int64_t step : {60, 300, 900, 3600, 21600, 86400}) {
@@ -73,16 +62,35 @@ int64_t autoInterval(const Range& r) {
   return 86400 * ((r.until_s - r.since_s) / (86400 * kMaxPoints) + 1);
 }
 
+// since/until and `interval` (a multiple of 60 s; absent: at most kMaxPoints points; at least an
+// hour for the hour-bucketed dimensions), at most kMaxBuckets buckets.
+core::Result<Axis, core::Failure> axisOf(const Params& params, bool hourly) {
+  SIPHON_ASSIGN_OR_RETURN(const Range range, rangeOf(params));
+  SIPHON_ASSIGN_OR_RETURN(const size_t asked, sizeParam(params, "interval", 0, 60, 366 * 86400));
+  Axis a;
+  a.since_s = range.since_s;
+  a.until_s = range.until_s;
+  a.interval = asked != 0 ? static_cast<int64_t>(asked - asked % 60) : autoInterval(range);
+  if (hourly) a.interval = std::max<int64_t>(a.interval - a.interval % 3600, 3600);
+  a.first = range.since_s - range.since_s % a.interval;
+  const int64_t n = (range.until_s - a.first) / a.interval + 1;
+  if (n > kMaxBuckets) {
+    return core::unexpected(core::Failure{"interval: more than 5000 points; choose a larger one", 2});
+  }
+  a.n = static_cast<size_t>(n);
+  return a;
+}
+
 // One dimension's rows as dense series over `buckets`.
-void addSeries(Json& series, const std::vector<store::StatsRow>& rows, int64_t first, int64_t interval,
-               size_t n_buckets, std::map<std::string, std::vector<int64_t>>* keep = nullptr) {
+void addSeries(Json& series, const std::vector<store::StatsRow>& rows, const Axis& axis,
+               std::map<std::string, std::vector<int64_t>>* keep = nullptr) {
   std::map<std::string, std::vector<int64_t>> by_key;
   for (const auto& row : rows) {
-    const int64_t i = (row.bucket - first) / interval;
-    if (i < 0 || static_cast<size_t>(i) >= n_buckets) continue;
+    const size_t i = axis.index(row.bucket);
+    if (i == axis.n) continue;
     auto& v = by_key[row.key];
-    if (v.empty()) v.assign(n_buckets, 0);
-    v[static_cast<size_t>(i)] += row.count;
+    if (v.empty()) v.assign(axis.n, 0);
+    v[i] += row.count;
   }
   std::vector<std::pair<int64_t, const std::string*>> order;
   for (const auto& [key, counts] : by_key) {
@@ -102,23 +110,13 @@ void addSeries(Json& series, const std::vector<store::StatsRow>& rows, int64_t f
 // by=drops: the collector's drops by reason per interval, from its in-memory history.
 void dropsRoute(const DropHistory* drops, const httplib::Request& req, httplib::Response& res) {
   if (drops == nullptr) return replyError(res, 501, "no drop history in this process");
-  auto range = rangeOf(req.params);
-  if (!range.has_value()) return replyError(res, 400, range.error());
-  auto asked = integerParam(req.params, "interval", 0, 60, 366 * 86400);
-  if (!asked.has_value()) return replyError(res, 400, asked.error());
-  const int64_t interval = *asked != 0 ? *asked - *asked % 60 : autoInterval(*range);
-  const int64_t first = range->since_s - range->since_s % interval;
-  const auto n = static_cast<size_t>((range->until_s - first) / interval + 1);
+  auto axis = axisOf(req.params, /*hourly=*/false);
+  if (!axis.has_value()) return replyError(res, 400, axis.error().message);
   Json body;
   body["by"] = "drops";
-  body["since"] = range->since_s;
-  body["until"] = range->until_s;
-  body["interval_s"] = interval;
-  auto buckets = Json::array();
-  for (size_t i = 0; i < n; ++i) buckets.push_back(first + static_cast<int64_t>(i) * interval);
-  body["buckets"] = std::move(buckets);
+  axis->put(body);
   auto series = Json::array();
-  for (auto& [reason, counts] : drops->series(first, interval, n)) {
+  for (auto& [reason, counts] : drops->series(axis->first, axis->interval, axis->n)) {
     int64_t total = 0;
     for (int64_t c : counts) total += c;
     series.push_back({{"key", reason}, {"counts", counts}, {"total", total}});
@@ -129,48 +127,36 @@ void dropsRoute(const DropHistory* drops, const httplib::Request& req, httplib::
 
 void seriesRoute(const StoreAccess& access, const DropHistory* drops, const httplib::Request& req,
                  httplib::Response& res) {
-  if (auto bad = checkNames(req.params, {"by", "since", "until", "interval"}); !bad.empty()) {
-    return replyError(res, 400, bad);
+  if (auto names = checkNames(req.params, {"by", "since", "until", "interval"}); !names.has_value()) {
+    return replyError(res, 400, names.error().message);
   }
   const std::string by = paramOr(req.params, "by", "total");
   if (by == "drops") return dropsRoute(drops, req, res);
   const bool asr = by == "asr";
   const StatsDim dim = asr ? StatsDim::Calls : store::statsDimFromName(by);
   if (dim == StatsDim::kCount) return replyError(res, 400, "by: unknown dimension '" + by + "'");
-  auto range = rangeOf(req.params);
-  if (!range.has_value()) return replyError(res, 400, range.error());
-  auto asked = integerParam(req.params, "interval", 0, 60, 366 * 86400);
-  if (!asked.has_value()) return replyError(res, 400, asked.error());
-  int64_t interval = *asked != 0 ? *asked - *asked % 60 : autoInterval(*range);
-  if (store::isTopDim(dim)) interval = std::max<int64_t>(interval - interval % 3600, 3600);
-  const int64_t first = range->since_s - range->since_s % interval;
-  const int64_t n = (range->until_s - first) / interval + 1;
-  if (n > kMaxBuckets) return replyError(res, 400, "interval: more than 5000 points; choose a larger one");
+  auto axis = axisOf(req.params, store::isTopDim(dim));
+  if (!axis.has_value()) return replyError(res, 400, axis.error().message);
   if (!access.embedded()) return replyError(res, 501, "traffic statistics are kept by the embedded store only");
   auto db = access.open();
   if (!db.has_value()) return replyError(res, 500, db.error().message);
   Json body;
   body["by"] = by;
-  body["since"] = range->since_s;
-  body["until"] = range->until_s;
-  body["interval_s"] = interval;
-  auto buckets = Json::array();
-  for (int64_t i = 0; i < n; ++i) buckets.push_back(first + i * interval);
-  body["buckets"] = std::move(buckets);
+  axis->put(body);
   auto series = Json::array();
-  const auto size = static_cast<size_t>(n);
+  const size_t size = axis->n;
   if (!asr) {
-    auto rows = (*db)->statsSeries(dim, first, range->until_s, interval);
+    auto rows = (*db)->statsSeries(dim, axis->first, axis->until_s, axis->interval);
     if (!rows.has_value()) return replyError(res, 500, rows.error().message);
-    addSeries(series, *rows, first, interval, size);
+    addSeries(series, *rows, *axis);
   } else {
     std::map<std::string, std::vector<int64_t>> calls, answered;
     for (auto [d, out, name] : {std::tuple{StatsDim::Calls, &calls, "calls"},
                                 std::tuple{StatsDim::Answered, &answered, "answered"}}) {
-      auto rows = (*db)->statsSeries(d, first, range->until_s, interval);
+      auto rows = (*db)->statsSeries(d, axis->first, axis->until_s, axis->interval);
       if (!rows.has_value()) return replyError(res, 500, rows.error().message);
       Json one = Json::array();
-      addSeries(one, *rows, first, interval, size, out);
+      addSeries(one, *rows, *axis, out);
       if (one.empty()) one.push_back({{"key", ""}, {"counts", std::vector<int64_t>(size, 0)}, {"total", 0}});
       one[0]["key"] = name;
       series.push_back(std::move(one[0]));
@@ -188,16 +174,16 @@ void seriesRoute(const StoreAccess& access, const DropHistory* drops, const http
 }
 
 void topRoute(const StoreAccess& access, const httplib::Request& req, httplib::Response& res) {
-  if (auto bad = checkNames(req.params, {"by", "since", "until", "limit"}); !bad.empty()) {
-    return replyError(res, 400, bad);
+  if (auto names = checkNames(req.params, {"by", "since", "until", "limit"}); !names.has_value()) {
+    return replyError(res, 400, names.error().message);
   }
   const std::string by = paramOr(req.params, "by", "src_ip");
   const StatsDim dim = store::statsDimFromName(by);
   if (dim == StatsDim::kCount) return replyError(res, 400, "by: unknown dimension '" + by + "'");
   auto range = rangeOf(req.params);
-  if (!range.has_value()) return replyError(res, 400, range.error());
-  auto limit = integerParam(req.params, "limit", 10, 1, 100);
-  if (!limit.has_value()) return replyError(res, 400, limit.error());
+  if (!range.has_value()) return replyError(res, 400, range.error().message);
+  auto limit = sizeParam(req.params, "limit", 10, 1, 100);
+  if (!limit.has_value()) return replyError(res, 400, limit.error().message);
   if (!access.embedded()) return replyError(res, 501, "traffic statistics are kept by the embedded store only");
   auto db = access.open();
   if (!db.has_value()) return replyError(res, 500, db.error().message);
@@ -221,18 +207,11 @@ void topRoute(const StoreAccess& access, const httplib::Request& req, httplib::R
 constexpr size_t kScanLimit = 20'000;
 
 void histogramRoute(const StoreAccess& access, const httplib::Request& req, httplib::Response& res) {
-  Params params;
-  for (const auto& [name, value] : req.params) {
-    if (name != "limit" && name != "offset") params.emplace(name, value);
-  }
-  auto q = searchQueryFrom(params, wallClockMicros());
+  auto q = searchFiltersFrom(req.params, wallClockMicros());
   if (!q.has_value()) return replyError(res, 400, q.error().message);
-  auto range = rangeOf(req.params);
-  if (!range.has_value()) return replyError(res, 400, range.error());
-  const int64_t interval = autoInterval(*range);
-  const int64_t first = range->since_s - range->since_s % interval;
-  const auto n = static_cast<size_t>((range->until_s - first) / interval + 1);
-  std::vector<int64_t> counts(n, 0);
+  auto axis = axisOf(req.params, /*hourly=*/false);  // its own interval: the filters take none
+  if (!axis.has_value()) return replyError(res, 400, axis.error().message);
+  std::vector<int64_t> counts(axis->n, 0);
   const bool only_stats_filters = q->call_id.empty() && q->correlation.empty() && q->from_user.empty() &&
                                   q->to_user.empty() && q->ruri_user.empty() && q->ip.empty() &&
                                   q->headers.empty() && q->custom_field1.empty() && q->custom_field2.empty() &&
@@ -254,34 +233,27 @@ void histogramRoute(const StoreAccess& access, const httplib::Request& req, http
     }
     auto db = access.open();
     if (!db.has_value()) return replyError(res, 500, db.error().message);
-    auto rows = (*db)->statsSeries(dim, first, range->until_s, interval);
+    auto rows = (*db)->statsSeries(dim, axis->first, axis->until_s, axis->interval);
     if (!rows.has_value()) return replyError(res, 500, rows.error().message);
     for (const auto& r : *rows) {
-      const int64_t i = (r.bucket - first) / interval;
-      if (r.key == key && i >= 0 && static_cast<size_t>(i) < n) counts[static_cast<size_t>(i)] += r.count;
+      if (const size_t i = axis->index(r.bucket); r.key == key && i < axis->n) counts[i] += r.count;
     }
     body["source"] = "statistics";
     body["exact"] = true;
   } else {
-    q->since = range->since_s * 1'000'000;
-    q->until = range->until_s * 1'000'000 + 999'999;
+    q->since = axis->since_s * 1'000'000;
+    q->until = axis->until_s * 1'000'000 + 999'999;
     q->limit = kScanLimit;
     q->offset = 0;
     auto found = access.search(*q);
     if (!found.has_value()) return replyError(res, 500, found.error().message);
     for (const auto& f : found->records) {
-      const int64_t i = (f.meta.microsSinceEpoch() / 1'000'000 - first) / interval;
-      if (i >= 0 && static_cast<size_t>(i) < n) ++counts[static_cast<size_t>(i)];
+      if (const size_t i = axis->index(f.meta.microsSinceEpoch() / 1'000'000); i < axis->n) ++counts[i];
     }
     body["source"] = "scan";
     body["exact"] = !found->truncated;
   }
-  auto buckets = Json::array();
-  for (size_t i = 0; i < n; ++i) buckets.push_back(first + static_cast<int64_t>(i) * interval);
-  body["since"] = range->since_s;
-  body["until"] = range->until_s;
-  body["interval_s"] = interval;
-  body["buckets"] = std::move(buckets);
+  axis->put(body);
   body["counts"] = std::move(counts);
   replyJson(res, body);
 }

@@ -10,11 +10,7 @@ namespace siphon::web {
 
 void addTailRoutes(httplib::Server& server, TailHub& hub) {
   server.Get("/api/v1/tail", [&hub](const httplib::Request& req, httplib::Response& res) {
-    Params params;
-    for (const auto& [name, value] : req.params) {
-      if (name != "limit" && name != "offset") params.emplace(name, value);
-    }
-    auto q = searchQueryFrom(params, wallClockMicros());
+    auto q = searchFiltersFrom(req.params, wallClockMicros());
     if (!q.has_value()) return replyError(res, 400, q.error().message);
     auto viewer = hub.subscribe(std::move(*q));
     if (!viewer) return replyError(res, 503, "too many live tail viewers");
