@@ -332,6 +332,8 @@ TEST_F(ApiRoutesTest, StatisticsSeriesTopAndHistogram) {
   getJson("/api/v1/stats/series", {{"by", "method"}, {"since", "-1h"}, {"until", "-2h"}}, 400);
   getJson("/api/v1/stats/series", {{"by", "method"}, {"bogus", "1"}}, 400);
   getJson("/api/v1/stats/series", {{"by", "method"}, {"since", "-400d"}, {"interval", "60"}}, 400);
+  getJson("/api/v1/stats/series", {{"by", "drops"}, {"since", "-400d"}, {"interval", "60"}}, 400);
+  getJson("/api/v1/stats/series", {{"by", "drops"}, {"since", "-1h"}});
   getJson("/api/v1/stats/top", {{"by", "src_ip"}, {"limit", "0"}}, 400);
   getJson("/api/v1/stats/top", {{"by", "src_ip"}, {"limit", "101"}}, 400);
   getJson("/api/v1/search/histogram", {{"status", "abc"}}, 400);
