@@ -1,26 +1,17 @@
 #include "media/vq_report.h"
 
-#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <string>
 
+#include "core/char_class.h"
+#include "core/text_cursor.h"
+
 namespace siphon::media {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
+using core::equalsIgnoreCase;
+using core::trimLws;
 
 std::optional<double> number(std::string_view v) {
   if (v.empty() || v.size() > 32) return std::nullopt;
@@ -84,7 +75,7 @@ void readMetric(std::string_view name, std::string_view value, VqMetrics& m) {
 }  // namespace
 
 bool isVqContentType(std::string_view content_type) {
-  const std::string_view type = trim(content_type.substr(0, content_type.find(';')));
+  const std::string_view type = trimLws(content_type.substr(0, content_type.find(';')));
   return equalsIgnoreCase(type, "application/vq-rtcpxr");
 }
 
@@ -94,12 +85,12 @@ core::Result<VqReport, MediaError> parseVqReport(std::string_view body) {
   bool first = true;
   while (!body.empty()) {
     const size_t nl = body.find('\n');
-    const std::string_view line = trim(body.substr(0, nl));
+    const std::string_view line = trimLws(body.substr(0, nl));
     body.remove_prefix(nl == std::string_view::npos ? body.size() : nl + 1);
     if (line.empty()) continue;
     const size_t colon = line.find(':');
-    const std::string_view name = trim(line.substr(0, colon));
-    const std::string_view value = colon == std::string_view::npos ? std::string_view{} : trim(line.substr(colon + 1));
+    const std::string_view name = trimLws(line.substr(0, colon));
+    const std::string_view value = colon == std::string_view::npos ? std::string_view{} : trimLws(line.substr(colon + 1));
     if (first) {
       first = false;
       if (!name.starts_with("VQ") || !name.ends_with("Report")) {
