@@ -46,7 +46,7 @@ std::string hexBytes(std::span<const std::byte> bytes) {
 }
 
 nlohmann::ordered_json recordJson(const core::CaptureMeta& meta, const ParsedSip& parsed,
-                                  const CaptureRowOptions& options) {
+                                  const CaptureRowOptions& options, bool with_message) {
   CaptureRow row;
   buildCaptureRow(meta, parsed, options, row);
 
@@ -75,6 +75,7 @@ nlohmann::ordered_json recordJson(const core::CaptureMeta& meta, const ParsedSip
         j[key] = c.value(meta, row).integer != 0;
         break;
       case ColumnType::Payload:
+        if (!with_message) break;
         if (payload_is_text) {
           j["msg"] = std::string(core::asText(meta.payload));
         } else {

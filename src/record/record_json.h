@@ -21,10 +21,12 @@ namespace siphon::record {
 
 /// Builds the record's JSON object from its parse. Every column key is present (empty string
 /// / 0 when the message does not have it). Payload types other than SIP (1) carry no
-/// parse_error. Never throws for any payload bytes.
+/// parse_error. Without `with_message`, the message itself (msg / msg_b64) is left out, as
+/// lists of records show them. Never throws for any payload bytes.
 [[nodiscard]] nlohmann::ordered_json recordJson(const core::CaptureMeta& meta,
                                                 const ParsedSip& parsed,
-                                                const CaptureRowOptions& options = {});
+                                                const CaptureRowOptions& options = {},
+                                                bool with_message = true);
 /// The same for a record not parsed yet: parses it once (parseSip) first.
 [[nodiscard]] nlohmann::ordered_json recordJson(const core::CaptureMeta& meta,
                                                 const CaptureRowOptions& options = {});

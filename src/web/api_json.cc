@@ -13,11 +13,8 @@ nlohmann::ordered_json recordWithId(const core::CaptureMeta& meta, const record:
                                     const record::CaptureRowOptions& options) {
   nlohmann::ordered_json out;
   out["id"] = id;
-  auto record = record::recordJson(meta, sip, options);
-  for (auto& [key, value] : record.items()) {
-    if (!with_message && (key == "msg" || key == "msg_b64")) continue;
-    out[key] = std::move(value);
-  }
+  auto record = record::recordJson(meta, sip, options, with_message);
+  for (auto& [key, value] : record.items()) out[key] = std::move(value);
   return out;
 }
 

@@ -99,10 +99,9 @@ void TailHub::run() {
       for (const auto& v : viewers) {
         if (!r->parsed || !query::matches(v->filter_, r->meta(), r->sip, row_)) continue;
         if (json.empty()) {
-          auto j = record::recordJson(r->meta(), r->sip, row_);
-          j.erase("msg");  // as search results: the fields; the message is one request away
-          j.erase("msg_b64");
-          json = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+          // As search results: the fields; the message is one request away.
+          json = record::recordJson(r->meta(), r->sip, row_, /*with_message=*/false)
+                     .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         }
         std::lock_guard lock(v->mu_);
         if (v->events_.size() >= options_.viewer_events) {
