@@ -10,6 +10,8 @@
 #     cluster counts them all;
 #   - shard 2 stops under collector B: B spools, /health says so; shard 2 comes back: every
 #     message is stored once;
+#   - ClickHouse stores a batch and its answer is lost (a proxy resets the connection): the
+#     collector spools the batch as failed, finds it stored when it replays, stores it once;
 #   - retention_days = 3 on a collector: messages from ten days ago are dropped (whole day
 #     partitions, as 18.16 has no TTL), today's stay;
 #   - every column of every row of the check set, read back from the cluster, is what was sent.
@@ -54,7 +56,7 @@ if ! command -v clickhouse-server >/dev/null 2>&1; then
   command -v clickhouse-server >/dev/null 2>&1 || { echo "SKIP: could not install clickhouse-server: $(tail -3 "$TMP/apt.log")"; exit 77; }
 fi
 
-read -r H1 T1 I1 H2 T2 I2 PA HA PB HB PC HC < <(python3 "$HERE/peers/siptrace_check.py" free-ports 12)
+read -r H1 T1 I1 H2 T2 I2 PA HA PB HB PC HC PD HD PX < <(python3 "$HERE/peers/siptrace_check.py" free-ports 15)
 declare -A CH_PID
 ch_start() {  # ch_start N HTTP TCP INTERSERVER
   local dir=$TMP/ch$1
@@ -100,7 +102,7 @@ serve_start() {  # serve_start NAME UDP HTTP CH_HTTP [MORE-TOML]
   cat >"$TMP/$1.toml" <<TOML
 listen = ["udp:127.0.0.1:$2"]
 http = "127.0.0.1:$3"
-db_url = "clickhouse://127.0.0.1:$4/siphon"
+db_url = "clickhouse://127.0.0.1:$4/${DB:-siphon}"
 clickhouse_cluster = "siphon"
 spool_dir = "$TMP/spool-${SPOOL:-$1}"
 ${5:-}
@@ -219,6 +221,30 @@ rows=$(chq "$H2" "SELECT count() FROM sip_capture"); twice=$(chq "$H2" "SELECT c
 [ "$rows" = "$received" ] && [ "$twice" = 0 ] ||
   fail "shard 2 after the kills: $rows rows, $twice twice; want the $received collector B received, once each"
 echo "clickhouse_cluster: shard 2 killed mid-stream: B received $received, $spooled spooled across its own SIGKILL, all stored once"
+
+# ---- 3b. an answer lost: ClickHouse stores a batch, the collector never hears so ----------------
+# A proxy in front of shard 1 resets the collector's connection once the answer to its first
+# sip_capture INSERT comes back. The batch is in doubt: spooled as failed, it must be found
+# stored when replayed (already_stored), not stored twice.
+chq "$H1" "CREATE DATABASE IF NOT EXISTS doubt" >/dev/null
+python3 "$HERE/peers/lost_answer_proxy.py" "$PX" "$H1" 'INSERT%20INTO%20%60sip_capture%60' >"$TMP/proxy.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 50); do grep -q ready "$TMP/proxy.out" && break; sleep 0.1; done
+DB=doubt serve_start d "$PD" "$HD" "$PX" || exit 1
+"$LOAD" --target "udp:127.0.0.1:$PD" --count 2000 --rate 2000 --max-seconds 30 --run-id "chd$$" >"$TMP/load_d.json" ||
+  fail "load through D"
+received=$(stat "$HD" received)
+wait_stat "$HD" stored "$received" 30
+rows=$(curl -s "http://127.0.0.1:$H1/?database=doubt" --data-binary "SELECT count() FROM sip_capture")
+twice=$(curl -s "http://127.0.0.1:$H1/?database=doubt" --data-binary "SELECT count() - uniqExact(callid, micro_ts, msg) FROM sip_capture")
+found=$(timeout 5 "$SIPHON" ctl --api "http://127.0.0.1:$HD" stats --format json | python3 -c '
+import json, sys
+print(sum(s.get("counts", {}).get("already_stored", 0) for s in json.load(sys.stdin).get("stages", [])))')
+grep -q lost "$TMP/proxy.out" || fail "the proxy lost no answer: $(cat "$TMP/proxy.out")"
+grep -q "insert into sip_capture" "$TMP/d.err" || fail "collector D saw no failure: $(cat "$TMP/d.err")"
+[ "$rows" = "$received" ] && [ "$twice" = 0 ] && [ "$found" -gt 0 ] ||
+  fail "answer lost: $rows rows, $twice twice, $found found stored; want the $received collector D received, once each"
+echo "clickhouse_cluster: an INSERT's answer lost: D received $received, $found found stored on replay, all stored once"
 
 # ---- 4. retention_days: whole day partitions older than that go --------------------------------
 serve_start c "$PC" "$HC" "$H1" "retention_days = 3" || exit 1

@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <mutex>
 
 namespace siphon::sink {
@@ -11,6 +13,26 @@ namespace {
 size_t collect(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
+}
+
+// An INSERT's body, handed to libcurl piece by piece. There is deliberately no seek callback:
+// libcurl silently sends a request again when a kept-alive connection turns out dead after the
+// request went out (its "retrying a fresh connect"), which for an INSERT the server may have
+// committed is a second copy of the batch. A body that cannot be rewound makes that retry fail
+// (CURLE_SEND_FAIL_REWIND), and the failure reaches the writer, which knows the batch is in
+// doubt (DatabaseSink, BatchWriter::rewrite).
+struct Body {
+  const char* data;
+  size_t left;
+};
+
+size_t readBody(char* out, size_t size, size_t n, void* user) {
+  auto* body = static_cast<Body*>(user);
+  const size_t take = std::min(size * n, body->left);
+  std::memcpy(out, body->data, take);
+  body->data += take;
+  body->left -= take;
+  return take;
 }
 
 std::string urlEncode(std::string_view v) {
@@ -60,7 +82,7 @@ void ClickHouseHttp::reset() { curl_.reset(); }
 
 core::Result<std::string, core::Failure> ClickHouseHttp::perform(
     const std::string& url_query, const void* body, size_t size,
-    const std::vector<ClickHouseTable>* tables) {
+    const std::vector<ClickHouseTable>* tables, bool once) {
   globalInit();
   if (!curl_) {
     curl_ = std::make_unique<Curl>();
@@ -83,6 +105,8 @@ core::Result<std::string, core::Failure> ClickHouseHttp::perform(
   if (!url_.user.empty()) curl_easy_setopt(c, CURLOPT_USERNAME, url_.user.c_str());
   if (url_.has_password) curl_easy_setopt(c, CURLOPT_PASSWORD, url_.password.c_str());
   curl_mime* mime = nullptr;
+  curl_slist* headers = nullptr;
+  Body upload{static_cast<const char*>(body), size};
   if (tables) {
     mime = curl_mime_init(c);
     for (const auto& t : *tables) {
@@ -92,6 +116,14 @@ core::Result<std::string, core::Failure> ClickHouseHttp::perform(
       curl_mime_data(part, t.row_binary.data(), t.row_binary.size());
     }
     curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+  } else if (once) {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, &readBody);
+    curl_easy_setopt(c, CURLOPT_READDATA, &upload);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(size));
+    // No "Expect: 100-continue" round trip before a large batch: ClickHouse takes it at once.
+    headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   } else {
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -101,6 +133,7 @@ core::Result<std::string, core::Failure> ClickHouseHttp::perform(
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (mime) curl_mime_free(mime);
+  if (headers) curl_slist_free_all(headers);
   if (rc != CURLE_OK) {
     reset();
     return core::unexpected(core::Failure{
@@ -114,12 +147,12 @@ core::Result<std::string, core::Failure> ClickHouseHttp::perform(
 }
 
 core::Result<std::string, core::Failure> ClickHouseHttp::query(const std::string& sql) {
-  return perform("", sql.data(), sql.size(), nullptr);
+  return perform("", sql.data(), sql.size(), nullptr, false);
 }
 
 core::Result<std::string, core::Failure> ClickHouseHttp::insert(const std::string& sql,
                                                                 std::span<const std::byte> body) {
-  return perform("&query=" + urlEncode(sql), body.data(), body.size(), nullptr);
+  return perform("&query=" + urlEncode(sql), body.data(), body.size(), nullptr, true);
 }
 
 core::Result<std::string, core::Failure> ClickHouseHttp::queryWith(
@@ -128,7 +161,7 @@ core::Result<std::string, core::Failure> ClickHouseHttp::queryWith(
   for (const auto& t : tables) {
     q += "&" + t.name + "_structure=" + urlEncode(t.structure) + "&" + t.name + "_format=RowBinary";
   }
-  return perform(q, nullptr, 0, &tables);
+  return perform(q, nullptr, 0, &tables, false);
 }
 
 core::Result<std::pair<int, int>, core::Failure> ClickHouseHttp::version() {

@@ -43,10 +43,12 @@ class ClickHouseHttp {
 
   /// Runs `sql` (the body) and returns the response body.
   [[nodiscard]] core::Result<std::string, core::Failure> query(const std::string& sql);
-  /// Runs `sql` (in the URL) with `body` as its data (INSERT ... FORMAT ...).
+  /// Runs `sql` (in the URL) with `body` as its data (INSERT ... FORMAT ...), sent once: when
+  /// the connection breaks, the error comes back rather than libcurl sending it again.
   [[nodiscard]] core::Result<std::string, core::Failure> insert(const std::string& sql,
                                                                 std::span<const std::byte> body);
-  /// Runs `sql` (in the URL) with `tables` as external data.
+  /// Runs `sql` (in the URL) with `tables` as external data. libcurl may send it twice (see
+  /// insert()): for queries, and for INSERT ... SELECT that leaves out what is already there.
   [[nodiscard]] core::Result<std::string, core::Failure> queryWith(
       const std::string& sql, const std::vector<ClickHouseTable>& tables);
 
@@ -62,7 +64,8 @@ class ClickHouseHttp {
   struct Curl;
   [[nodiscard]] core::Result<std::string, core::Failure> perform(const std::string& url_query,
                                                                  const void* body, size_t size,
-                                                                 const std::vector<ClickHouseTable>* tables);
+                                                                 const std::vector<ClickHouseTable>* tables,
+                                                                 bool once);
 
   core::DbUrl url_;
   std::string database_;

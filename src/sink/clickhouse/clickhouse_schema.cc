@@ -47,6 +47,47 @@ std::string clickhouseType(const record::CaptureColumn& c) {
   return base;
 }
 
+ClickHouseRowShape clickhouseRowShape(record::ColumnSet set) {
+  ClickHouseRowShape shape;
+  std::string plain, hashed;
+  auto add = [](std::string& list, std::string_view item) {
+    if (!list.empty()) list += ", ";
+    list += item;
+  };
+  for (const auto& c : record::captureColumns(set)) {
+    if (!c.in(record::kInPostgres)) continue;
+    if (!shape.columns.empty()) shape.columns += ',';
+    shape.columns += c.name;
+    std::string type = clickhouseType(c);
+    if (const auto d = type.find(" DEFAULT "); d != std::string::npos) type.resize(d);
+    add(shape.structure, std::string(c.name) + " " + type);
+    switch (c.type) {
+      case record::ColumnType::Timestamp:
+        if (shape.time.empty()) shape.time = c.name;
+        [[fallthrough]];
+      case record::ColumnType::Integer:
+      case record::ColumnType::Boolean:
+        add(plain, c.name);
+        break;
+      case record::ColumnType::Text:
+      case record::ColumnType::Payload:
+        add(hashed, c.name);
+        break;
+      case record::ColumnType::OptionalText:
+      case record::ColumnType::Chunks:
+        break;
+    }
+  }
+  shape.identity = "(" + plain + (hashed.empty() ? "" : ", cityHash64(" + hashed + ")") + ")";
+  return shape;
+}
+
+ClickHouseRowShape clickhouseKeyShape() {
+  return {"kind, key, date, micro_ts, callid, tbl",
+          "kind UInt8, key String, date DateTime, micro_ts Int64, callid String, tbl String",
+          "(kind, date, micro_ts, cityHash64(key, callid, tbl))", "date"};
+}
+
 std::vector<std::string> clickhouseCreateTable(std::string_view table, record::ColumnSet set,
                                                std::string_view cluster, int retention_days,
                                                bool has_ttl) {

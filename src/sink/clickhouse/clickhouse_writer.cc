@@ -11,7 +11,11 @@
 namespace siphon::sink {
 
 ClickHouseWriter::ClickHouseWriter(ClickHouseWriterOptions options)
-    : options_(std::move(options)), http_(options_.url) {}
+    : options_(std::move(options)), http_(options_.url) {
+  for (size_t i = 0; i < shapes_.size(); ++i) {
+    shapes_[i] = clickhouseRowShape(static_cast<record::ColumnSet>(i));
+  }
+}
 
 core::Result<void, core::Failure> ClickHouseWriter::open() {
   auto v = http_.version();
@@ -25,7 +29,7 @@ ClickHouseWriter::Rows& ClickHouseWriter::rowsFor(std::string_view table, record
   for (auto& [name, rows] : tables_) {
     if (name == table) return rows;
   }
-  return tables_.emplace_back(std::string(table), Rows{set, {}, 0}).second;
+  return tables_.emplace_back(std::string(table), Rows{set, {}, 0, 0}).second;
 }
 
 void ClickHouseWriter::addRow(Rows& rows, const core::CaptureMeta& meta) {
@@ -105,7 +109,7 @@ core::Result<void, core::Failure> ClickHouseWriter::ensureTable(const std::strin
   return {};
 }
 
-core::Result<void, core::Failure> ClickHouseWriter::write(std::span<const record::RecordPtr> batch) {
+void ClickHouseWriter::build(std::span<const record::RecordPtr> batch) {
   tables_.clear();
   keys_.clear();
   key_rows_ = 0;
@@ -119,6 +123,7 @@ core::Result<void, core::Failure> ClickHouseWriter::write(std::span<const record
         row_.traced_user = user;
         addRow(rows, meta);
       }
+      ++rows.records;
       addKeys(table, meta);
       continue;
     }
@@ -126,36 +131,91 @@ core::Result<void, core::Failure> ClickHouseWriter::write(std::span<const record
     std::string_view table = names_.expand(pattern, meta.microsSinceEpoch());
     Rows& rows = rowsFor(table, record::columnSetFor(r->sip.kind, options_.row.homer6_reports));
     addRow(rows, meta);
+    ++rows.records;
     if (r->sip.isSip()) addKeys(table, meta);
   }
+}
+
+core::Result<void, core::Failure> ClickHouseWriter::ensureKeyTable() {
+  if (created_.contains(kClickHouseKeyTable)) return {};
+  for (const auto& sql : clickhouseCreateKeyTable(options_.cluster, daysFor(kClickHouseKeyTable), has_ttl_)) {
+    SIPHON_TRY(http_.query(sql));
+  }
+  created_.insert(std::string(kClickHouseKeyTable));
+  return {};
+}
+
+core::Result<void, core::Failure> ClickHouseWriter::write(std::span<const record::RecordPtr> batch) {
+  build(batch);
   if (tables_.empty()) return {};
-  if (!created_.contains(kClickHouseKeyTable)) {
-    for (const auto& sql : clickhouseCreateKeyTable(options_.cluster, daysFor(kClickHouseKeyTable), has_ttl_)) {
-      SIPHON_TRY(http_.query(sql));
-    }
-    created_.insert(std::string(kClickHouseKeyTable));
-  }
-  if (key_rows_ > 0) {
-    SIPHON_TRY(http_.insert("INSERT INTO " + clickhouseQuoteIdent(kClickHouseKeyTable) +
-                                " (kind, key, date, micro_ts, callid, tbl) FORMAT RowBinary",
-                            std::as_bytes(std::span<const char>(keys_.data(), keys_.size()))));
-  }
+  SIPHON_TRY(ensureKeyTable());
+  if (key_rows_ > 0) SIPHON_TRY(insert(kClickHouseKeyTable, clickhouseKeyShape(), keys_));
   for (auto& [table, rows] : tables_) {
     SIPHON_TRY(ensureTable(table, rows.set));
-    std::string sql = "INSERT INTO " + clickhouseQuoteIdent(table) + " (";
-    bool first = true;
-    for (auto name : clickhouseColumns(rows.set)) {
-      if (!first) sql += ',';
-      sql += name;
-      first = false;
-    }
-    sql += ") FORMAT RowBinary";
-    auto r = http_.insert(sql, std::as_bytes(std::span<const char>(rows.data.data(), rows.data.size())));
-    if (!r.has_value()) {
-      return core::unexpected(core::Failure{"insert into " + table + ": " + r.error().message, 1});
-    }
+    SIPHON_TRY(insert(table, shape(rows.set), rows.data));
   }
   return {};
+}
+
+core::Result<uint64_t, core::Failure> ClickHouseWriter::rewrite(
+    std::span<const record::RecordPtr> batch) {
+  build(batch);
+  if (tables_.empty()) return uint64_t{0};
+  SIPHON_TRY(ensureKeyTable());
+  if (key_rows_ > 0) {
+    SIPHON_TRY(insertMissing(kClickHouseKeyTable, clickhouseKeyShape(), keys_, key_rows_));
+  }
+  uint64_t found = 0;
+  for (auto& [table, rows] : tables_) {
+    SIPHON_TRY(ensureTable(table, rows.set));
+    SIPHON_ASSIGN_OR_RETURN(uint64_t present, insertMissing(table, shape(rows.set), rows.data, rows.rows));
+    // Records, not rows: a sip_trace record is one row per traced user.
+    found += present >= rows.rows ? rows.records : std::min<uint64_t>(present, rows.records);
+  }
+  return found;
+}
+
+core::Result<void, core::Failure> ClickHouseWriter::insert(std::string_view table,
+                                                           const ClickHouseRowShape& shape,
+                                                           const std::string& data) {
+  const std::string sql = "INSERT INTO " + clickhouseQuoteIdent(table) + " (" + shape.columns +
+                          ") FORMAT RowBinary";
+  auto r = http_.insert(sql, std::as_bytes(std::span<const char>(data.data(), data.size())));
+  if (!r.has_value()) {
+    return core::unexpected(core::Failure{"insert into " + std::string(table) + ": " + r.error().message, 1});
+  }
+  return {};
+}
+
+core::Result<uint64_t, core::Failure> ClickHouseWriter::insertMissing(
+    std::string_view table, const ClickHouseRowShape& shape, const std::string& data,
+    uint64_t rows) {
+  // The batch as the external table `batch`; the table's rows in the batch's time range (its
+  // partitions and hours: the primary key's first column) are the ones it may already hold.
+  const std::vector<ClickHouseTable> ext = {{"batch", shape.structure, data}};
+  const std::string held = "SELECT " + shape.identity + " FROM " + clickhouseQuoteIdent(table) +
+                           " WHERE " + shape.time + " >= (SELECT min(" + shape.time +
+                           ") FROM batch) AND " + shape.time + " <= (SELECT max(" + shape.time +
+                           ") FROM batch)";
+  SIPHON_ASSIGN_OR_RETURN(std::string counted,
+                          http_.queryWith("SELECT count() FROM batch WHERE " + shape.identity +
+                                              " IN (" + held + ")",
+                                          ext));
+  uint64_t present = 0;
+  std::from_chars(counted.data(), counted.data() + counted.size(), present);
+  if (present == 0) {
+    SIPHON_TRY(insert(table, shape, data));
+  } else if (present < rows) {
+    // Part of it (a batch over two days is two parts, one per partition): the rest.
+    auto r = http_.queryWith("INSERT INTO " + clickhouseQuoteIdent(table) + " (" + shape.columns +
+                                 ") SELECT " + shape.columns + " FROM batch WHERE " +
+                                 shape.identity + " NOT IN (" + held + ")",
+                             ext);
+    if (!r.has_value()) {
+      return core::unexpected(core::Failure{"insert into " + std::string(table) + ": " + r.error().message, 1});
+    }
+  }
+  return present;
 }
 
 int ClickHouseWriter::daysFor(std::string_view table) const {

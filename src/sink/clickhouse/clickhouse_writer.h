@@ -5,12 +5,14 @@
 //
 // A batch is, per table, one `INSERT INTO table (columns) FORMAT RowBinary` over HTTP: the rows
 // as typed binary values, never SQL text. A MergeTree insert of one block is atomic: it is all
-// there or not at all. The key rows (siphon_keys, clickhouse_schema.h) go first: a batch that
-// fails after them leaves key rows that point at nothing yet, and writing it again adds the
-// same keys twice, which lookups read as one (they select Call-IDs and times, as a set). A batch
-// whose records go to several tables (strftime table names; ClickHouse partitions by day, so
-// one table is the better layout) is one insert per table: if a later one fails after an
-// earlier one committed, the replay stores the earlier part again.
+// there or not at all (one part per day partition it touches). The key rows (siphon_keys,
+// clickhouse_schema.h) go first, then one insert per table (strftime table names; ClickHouse
+// partitions by day, so one table is the better layout). So a failed write may have left some
+// of its inserts behind, and one that failed on a broken connection (the server killed after
+// it committed, before it answered) may have left all of them: write() is not all or nothing.
+// rewrite() is what makes the replay store each message once anyway: it sends the batch as an
+// external table, counts the rows the table already holds in the batch's time range (compared
+// by clickhouseRowShape's identity) and inserts only the others.
 //
 // Tables are created the first time a writer sees them; with clickhouse_cluster the
 // Distributed tables `<table>_all` too. Retention (sink/retention.h, days per table): TTL where
@@ -19,6 +21,7 @@
 //
 // One connection, confined to the lane's (or a WriterCrew's) thread.
 
+#include <array>
 #include <chrono>
 #include <set>
 #include <span>
@@ -33,6 +36,7 @@
 #include "record/capture_columns.h"
 #include "record/capture_row.h"
 #include "sink/clickhouse/clickhouse_http.h"
+#include "sink/clickhouse/clickhouse_schema.h"
 #include "sink/clickhouse/row_binary.h"
 #include "sink/database/batch_writer.h"
 #include "sink/retention.h"
@@ -54,6 +58,9 @@ class ClickHouseWriter final : public BatchWriter {
   [[nodiscard]] core::Result<void, core::Failure> open() override;
   [[nodiscard]] core::Result<void, core::Failure> write(
       std::span<const record::RecordPtr> batch) override;
+  /// Per table (siphon_keys too): the rows already there are left out of the insert.
+  [[nodiscard]] core::Result<uint64_t, core::Failure> rewrite(
+      std::span<const record::RecordPtr> batch) override;
   void disconnect() override { http_.reset(); }
   /// prune() once an hour.
   Expired maintain(int64_t now_us) override;
@@ -67,8 +74,24 @@ class ClickHouseWriter final : public BatchWriter {
     record::ColumnSet set;
     std::string data;  ///< RowBinary
     size_t rows = 0;
+    size_t records = 0;  ///< fewer than rows in sip_trace: a row per traced user
   };
+  /// The batch in RowBinary, per table (tables_) and for siphon_keys (keys_).
+  void build(std::span<const record::RecordPtr> batch);
   Rows& rowsFor(std::string_view table, record::ColumnSet set);
+  [[nodiscard]] const ClickHouseRowShape& shape(record::ColumnSet set) const {
+    return shapes_[static_cast<size_t>(set)];
+  }
+  [[nodiscard]] core::Result<void, core::Failure> ensureKeyTable();
+  [[nodiscard]] core::Result<void, core::Failure> insert(std::string_view table,
+                                                       const ClickHouseRowShape& shape,
+                                                       const std::string& data);
+  /// Inserts the rows of `data` (`rows` of them) that `table` does not hold yet; returns how
+  /// many it held.
+  [[nodiscard]] core::Result<uint64_t, core::Failure> insertMissing(std::string_view table,
+                                                                    const ClickHouseRowShape& shape,
+                                                                    const std::string& data,
+                                                                    uint64_t rows);
   /// The table's retention in days; siphon_keys keeps as long as the longest kept table.
   [[nodiscard]] int daysFor(std::string_view table) const;
   void addRow(Rows& rows, const core::CaptureMeta& meta);
@@ -78,6 +101,7 @@ class ClickHouseWriter final : public BatchWriter {
 
   ClickHouseWriterOptions options_;
   ClickHouseHttp http_;
+  std::array<ClickHouseRowShape, 4> shapes_;  ///< per record::ColumnSet
   process::TableNames names_;
   bool has_ttl_ = false;
   std::set<std::string, std::less<>> created_;

@@ -4,9 +4,14 @@
 // database is away, the replay once it is back, the health it reports) is DatabaseSink
 // (database_sink.h); a writer only turns records into the database's rows and statements.
 //
-// The contract that makes replay safe: write() is all or nothing. A batch that returns an
-// error left no row behind (one transaction, or one atomic INSERT), so writing it again cannot
-// store a message twice.
+// What makes replay safe. A write() that fails with an answer from the database left no row
+// behind (one transaction, or one atomic INSERT), so writing it again cannot store a message
+// twice. One that fails without an answer (the connection broke after the request went out: the
+// server may have committed and died before it said so) is in doubt; the sink then writes
+// it, and the spool after it, with rewrite(), which leaves out what is already stored.
+// ClickHouse needs this (a batch is several inserts, and its writes end with the answer to an
+// INSERT); PostgreSQL's and MySQL's batch is one transaction, in doubt only between COMMIT and
+// its answer, and they keep the default, which writes the batch again.
 //
 // Threads: the lane's thread only (open() on the owner's before the lane starts).
 
@@ -37,6 +42,13 @@ class BatchWriter {
   /// as needed: all of them, or on error none of them. Reconnects when the connection is gone.
   [[nodiscard]] virtual core::Result<void, core::Failure> write(
       std::span<const record::RecordPtr> batch) = 0;
+  /// Writes a batch an earlier attempt may have stored, wholly or in part, leaving out the
+  /// records already stored; returns how many those were.
+  [[nodiscard]] virtual core::Result<uint64_t, core::Failure> rewrite(
+      std::span<const record::RecordPtr> batch) {
+    SIPHON_TRY(write(batch));
+    return uint64_t{0};
+  }
   /// Lets the connection go: after a failure (it may be inside a transaction that will never
   /// end) and at close. The next write() connects again.
   virtual void disconnect() = 0;

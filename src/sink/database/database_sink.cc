@@ -24,12 +24,13 @@ enum class DbCount : uint8_t {
   SpoolAgeS,     ///< gauge: how long the oldest spooled record has waited
   ExpiredRecords,  ///< rows retention removed (dropped tables' by the server's estimate)
   ExpiredTables,   ///< tables or day partitions retention dropped
+  AlreadyStored,   ///< records an in-doubt write had stored, found by rewrite() and not written again
   kCount
 };
 static_assert(static_cast<int>(DbCount::CacheBytes) == static_cast<int>(StoreCount::CacheBytes));
 constexpr std::string_view kCounts[] = {
     "stored",        "batches",     "batch_us",    "batch_max_us",    "cache_bytes",    "spooled",
-    "replayed",      "spool_records", "spool_bytes", "spool_age_s", "expired_records", "expired_tables"};
+    "replayed",      "spool_records", "spool_bytes", "spool_age_s", "expired_records", "expired_tables", "already_stored"};
 static_assert(std::size(kCounts) == static_cast<size_t>(DbCount::kCount));
 
 enum class DbDrop : uint8_t {
@@ -82,6 +83,9 @@ core::Result<void, core::Failure> DatabaseSink::open() {
       std::fprintf(stderr, "siphon: %s: %llu records spooled by an earlier run; replaying them\n",
                    options_.name.c_str(), static_cast<unsigned long long>(spool_->pendingRecords()));
       setState(SinkState::Retrying);
+      // That run may have stopped in the middle of a write, and the spool does not keep how
+      // far a segment was replayed: what comes first may be stored already.
+      in_doubt_ = true;
     }
   }
   for (auto& w : writers_) SIPHON_TRY(w->open());
@@ -147,7 +151,15 @@ core::Result<void, core::Failure> DatabaseSink::writeWithRetries(
   auto first_failure = clock_.steadyNow();
   int failures = 0;
   for (;;) {
-    auto r = writers_[w]->write(part);
+    // After a failure the part is in doubt: the attempt may have stored it before it failed.
+    core::Result<void, core::Failure> r;
+    if (failures == 0) {
+      r = writers_[w]->write(part);
+    } else if (auto again = writers_[w]->rewrite(part); again.has_value()) {
+      if (*again > 0) counters_.count(DbCount::AlreadyStored, *again);
+    } else {
+      r = core::unexpected(std::move(again).error());
+    }
     if (r.has_value()) return {};
     // Whatever state the connection is in (broken, or inside an aborted transaction), the
     // next attempt starts from a new one.
@@ -163,18 +175,21 @@ core::Result<void, core::Failure> DatabaseSink::writeWithRetries(
 }
 
 void DatabaseSink::failed(const core::Failure& f, bool spooling) {
+  bool changed = false;
   {
     std::lock_guard lock(error_mutex_);
+    changed = error_ != f.message;
     error_ = f.message;
   }
   setState(spooling ? SinkState::Spooling : SinkState::Down);
-  // One line when the trouble starts, not one per batch: the counters tell the rest.
-  if (!failing_) {
+  // One line when the trouble starts or changes, not one per batch: the counters tell the rest.
+  if (!failing_ || changed) {
     std::fprintf(stderr, "siphon: %s: %s; %s\n", options_.name.c_str(), f.message.c_str(),
                  spooling ? ("spooling to " + options_.spool_dir.string()).c_str()
                           : "records dropped until the database is back");
   }
   failing_ = true;
+  in_doubt_ = true;
   if (spooling) {
     backoff_ = backoff_.count() == 0 ? options_.backoff_min
                                      : std::min(options_.backoff_max, backoff_ * 2);
@@ -246,13 +261,22 @@ void DatabaseSink::replay(std::chrono::milliseconds budget) {
     }
     if (!replayed_.empty()) {
       const auto t0 = std::chrono::steady_clock::now();
-      auto r = writers_[0]->write(replayed_);
+      core::Result<uint64_t, core::Failure> r = uint64_t{0};
+      if (in_doubt_) {
+        r = writers_[0]->rewrite(replayed_);
+      } else if (auto w = writers_[0]->write(replayed_); !w.has_value()) {
+        r = core::unexpected(std::move(w).error());
+      }
       if (!r.has_value()) {
         writers_[0]->disconnect();
         spool_->rewind();
         failed(r.error(), /*spooling=*/true);
         break;
       }
+      // What is in doubt is the spool's head (the batches a failed write or an earlier run may
+      // have stored): once a batch held nothing stored, neither does what follows it.
+      if (in_doubt_ && *r == 0) in_doubt_ = false;
+      if (*r > 0) counters_.count(DbCount::AlreadyStored, *r);
       countCommit(counters_, replayed_.size(), t0);
       counters_.count(DbCount::Replayed, replayed_.size());
     }

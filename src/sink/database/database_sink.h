@@ -21,6 +21,12 @@
 //                  a batch that fails is read again later, never lost, never written twice);
 //                  state "retrying" until the spool is empty, then "ok". Each turn replays
 //                  for a bounded time, so the lane keeps taking new records meanwhile.
+//   in doubt       a write that failed may still have stored its records (the connection
+//                  broke before the answer), and an earlier run may have died mid-replay. So
+//                  after a failure, and at start with a leftover spool, retries and replayed
+//                  batches go through the writer's rewrite(), which leaves out the records
+//                  already stored (counted as already_stored), until a batch finds none:
+//                  what is in doubt is the spool's head, never what follows a clean batch.
 //   spool full     the spool keeps the newest records; the oldest segments are deleted and
 //                  their records counted as spool_full. A record the spool cannot write
 //                  (disk error) is counted as spool_error. Nothing is lost silently.
@@ -30,7 +36,7 @@
 // health() says the state, the spool's depth in records and bytes, and the age of its oldest
 // record; the counters add spooled, replayed, spool_records, spool_bytes and spool_age_s to the
 // store's (stored, batches, batch_us, ...), and what retention removed (expired_records,
-// expired_tables; the writer's maintain()).
+// expired_tables; the writer's maintain()), and already_stored.
 //
 // Threads: the lane's thread drives everything; health() may be called from any thread.
 
@@ -129,6 +135,7 @@ class DatabaseSink final : public Sink {
   std::chrono::steady_clock::time_point retry_at_{};
   std::chrono::milliseconds backoff_{0};
   bool failing_ = false;
+  bool in_doubt_ = false;  ///< replays go through rewrite() (see "in doubt" above)
   int64_t oldest_us_ = 0;  ///< spool time of the oldest spooled record, 0 when none
 
   std::atomic<SinkState> state_{SinkState::Ok};

@@ -18,7 +18,8 @@
 // Restart. open() scans the segments left by an earlier run (a torn record at a segment's
 // end, from a crash mid-write, is cut off) and replays them. Progress inside a segment is
 // not persisted, so after a crash a partly replayed segment is delivered again from its
-// start: at-least-once across restarts, exactly-once within one run. Writes are not fsync'ed:
+// start: at-least-once across restarts, exactly-once within one run (a database sink then
+// leaves out what its database already holds: DatabaseSink's "in doubt"). Writes are not fsync'ed:
 // the spool protects against an outage of the destination, not against power loss.
 //
 // Threads: one owner (the sink thread); no locking.

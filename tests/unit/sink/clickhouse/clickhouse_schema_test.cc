@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "sink/clickhouse/clickhouse_http.h"
@@ -46,6 +47,31 @@ TEST(ClickHouseSchema, TtlOnlyWhereTheServerHasItAndDistributedOverTheCluster) {
   EXPECT_NE(keys[1].find("sipHash64(callid)"), std::string::npos) << "keys shard with their rows";
   auto h6 = clickhouseCreateTable("report", record::ColumnSet::Homer6Report, "", 0, false);
   EXPECT_NE(h6[0].find("gid Int32 DEFAULT 10"), std::string::npos) << h6[0];
+}
+
+// What rewrite() sends and compares: the external table has the INSERT's columns with bare types
+// (no DEFAULT), and a row's identity leaves out nullable text, which never equals itself in IN.
+TEST(ClickHouseSchema, RowShapeForRewrites) {
+  const ClickHouseRowShape sip = clickhouseRowShape(record::ColumnSet::Sip);
+  EXPECT_EQ(sip.time, "date");
+  EXPECT_TRUE(sip.columns.starts_with("date,micro_ts,")) << sip.columns;
+  EXPECT_TRUE(sip.structure.starts_with("date DateTime, micro_ts Int64, ")) << sip.structure;
+  EXPECT_EQ(sip.structure.find("DEFAULT"), std::string::npos) << sip.structure;
+  EXPECT_NE(sip.structure.find("parse_error Nullable(String)"), std::string::npos);
+  EXPECT_TRUE(sip.identity.starts_with("(date, micro_ts, ")) << sip.identity;
+  EXPECT_NE(sip.identity.find("cityHash64("), std::string::npos);
+  EXPECT_NE(sip.identity.find(", msg)"), std::string::npos) << sip.identity;
+  EXPECT_EQ(sip.identity.find("parse_error"), std::string::npos) << sip.identity;
+  // As many columns in the list as in the structure.
+  const auto commas = [](const std::string& s) { return std::count(s.begin(), s.end(), ','); };
+  EXPECT_EQ(commas(sip.columns), commas(sip.structure));
+  for (auto set : {record::ColumnSet::Homer5Report, record::ColumnSet::Homer6Report,
+                   record::ColumnSet::SipTrace}) {
+    const ClickHouseRowShape shape = clickhouseRowShape(set);
+    EXPECT_FALSE(shape.time.empty());
+    EXPECT_EQ(commas(shape.columns), commas(shape.structure));
+  }
+  EXPECT_EQ(clickhouseKeyShape().time, "date");
 }
 
 TEST(ClickHouseSchema, IdentifiersAreQuoted) {
