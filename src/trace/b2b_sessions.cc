@@ -17,8 +17,8 @@ uint64_t hashKey(std::string_view key) {
 
 }  // namespace
 
-B2bSessions::B2bSessions(size_t max_sessions)
-    : max_(max_sessions), counters_("trace_sessions", "processor", {kCounts, {}}) {}
+B2bSessions::B2bSessions(size_t max_sessions, std::string_view stage)
+    : max_(max_sessions), counters_(std::string(stage), "processor", {kCounts, {}}) {}
 
 size_t B2bSessions::size() const {
   std::lock_guard lock(mu_);

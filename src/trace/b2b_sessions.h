@@ -46,7 +46,8 @@ enum class SessionCount : uint8_t {
 
 class B2bSessions {
  public:
-  explicit B2bSessions(size_t max_sessions);
+  /// `stage`: the name its counters are reported under.
+  explicit B2bSessions(size_t max_sessions, std::string_view stage = "trace_sessions");
 
   /// Opens (or refreshes) the session `key` with `scope`; false when refused (full).
   bool open(std::string_view key, const ScopeRef& scope);

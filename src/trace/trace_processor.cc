@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hep/hep_chunk_types.h"
+#include "record/parsed_sip.h"
 
 namespace siphon::trace {
 namespace {
@@ -56,7 +57,10 @@ TraceProcessor::TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes,
   const bool scopes = std::any_of(rules_.begin(), rules_.end(), [](const TraceRule& r) {
     return r.actions.scope != TraceScope::Message;
   });
-  if (scopes) tracker_ = std::make_unique<SipTracker>(tracker);
+  if (scopes) {
+    tracker_ = std::make_unique<SipTracker>(tracker);
+    calls_ = std::make_unique<B2bSessions>(tracker.max_dialogs, "trace_calls");
+  }
   for (const TraceRule& r : rules_) {
     for (const std::string& h : r.actions.session_headers) {
       if (std::find(session_headers_.begin(), session_headers_.end(), h) ==
@@ -73,11 +77,12 @@ TraceProcessor::TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes,
 void TraceProcessor::moreStats(std::vector<core::StageSnapshot>& out) const {
   if (tracker_) out.push_back(tracker_->stats().snapshot());
   if (sessions_) out.push_back(sessions_->stats().snapshot());
+  if (calls_) out.push_back(calls_->stats().snapshot());
 }
 
 process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool drop,
                                        bool caller_side, std::string_view correlation,
-                                       bool keep_copy) {
+                                       bool keep_copy, bool stamp) {
   if (drop) {
     counters_.drop(Drop::RuleDrop);
     return process::Verdict::Drop;
@@ -99,7 +104,7 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
     if (auto id = correlationOf(extra, r)) addExtraCorrelation(r, *id);
   }
   if (lanes_.per_rule[rule].any()) r.lanes = (r.lanes & ~lanes_.senders) | lanes_.per_rule[rule];
-  stampRow(r, &rules_[rule]);
+  if (stamp) stampRow(r, &rules_[rule]);
   counters_.count(Count::Traced);
   return process::Verdict::Keep;
 }
@@ -119,6 +124,7 @@ void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const Trac
   if (scope == TraceScope::B2bSession) {
     (void)sessions_->open(sessionKey(r, rule.actions.session_headers), data);
   }
+  (void)calls_->open(m.call_id, data);
   if (scope != TraceScope::Transaction && tracker_->openDialog(m, data, now_us)) return;
   // d on anything but an initial INVITE degrades to t (OpenSIPS); a refused one too.
   (void)tracker_->openTransaction(m, std::move(data), now_us);
@@ -133,6 +139,7 @@ ScopeRef TraceProcessor::joinSession(record::Record& r, const TrackedMessage& m,
   }
   if (!session) session = sessions_->find(m.call_id);
   if (!session || !m.isRequest()) return session;
+  (void)calls_->open(m.call_id, session);  // the leg's own reports follow it too
   // The leg is held from here on as a dialog (or, for another request, its transaction).
   if (!(initialInvite(m) && tracker_->openDialog(m, session, now_us))) {
     (void)tracker_->openTransaction(m, session, now_us);
@@ -150,11 +157,27 @@ void TraceProcessor::stampRow(record::Record& r, const TraceRule* rule) const {
   }
 }
 
+std::optional<process::Verdict> TraceProcessor::followCall(record::Record& r) {
+  const std::string_view call_id = r.meta().correlation_id;
+  if (call_id.empty() || calls_->empty()) return std::nullopt;
+  const ScopeRef held = calls_->find(call_id);
+  if (!held) return std::nullopt;
+  counters_.count(Count::InScope);
+  // Whichever side the rule traces: the media is the call's, not a leg's.
+  const bool traced_side = rules_[held->rule].actions.side != TraceSide::Callee;
+  const bool own = held->correlation.empty() || held->correlation == call_id;
+  return apply(r, held->rule, held->drop, traced_side, own ? call_id : std::string_view(held->correlation),
+               /*keep_copy=*/!own, /*stamp=*/false);
+}
+
 process::Verdict TraceProcessor::process(record::Record& r) {
   if (rules_.empty()) {  // trace_to_database without rules: every message, on its own
     stampRow(r, nullptr);
     counters_.count(Count::Traced);
     return process::Verdict::Keep;
+  }
+  if (calls_ && record::rowKindFor(r.meta().payload_type).kind != record::RowKind::Sip) {
+    if (auto v = followCall(r)) return *v;
   }
   TrackedMessage m;
   const bool trackable =

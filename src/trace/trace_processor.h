@@ -12,6 +12,12 @@
 //      plus a session keyed by the message's session key;
 //   4. with rules, a message no scope holds and no rule takes is not traced (as a Kamailio
 //      script that never calls sip_trace() for it) and is counted `no_rule`.
+// A report of a call (RTCP, a QoS report, a log: HEP types other than SIP, whose correlation
+// id is the Call-ID: the agent's --rtcp, captagent, Kamailio) is traced when a scope holds
+// that Call-ID, with the scope's correlation id, on both sides (media does not take the
+// proxy's legs). Before step 3: it goes where its call goes, whatever the rules would say of
+// it. The scopes are found by Call-ID through an index like the sessions' (b2b_sessions.h,
+// stage `trace_calls`): weak references, as long as the tracker holds the scope.
 // Without rules the agent adds this processor only for trace_to_database, to stamp what the
 // sip_trace rows need (trace/sip_trace_rows.h); every message is then traced on its own.
 //
@@ -27,6 +33,7 @@
 //                 counted `other_side` (trace_hop.h: the first-seen leg is the caller's).
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "process/processor.h"
@@ -68,7 +75,9 @@ class TraceProcessor final : public process::Processor {
  private:
   [[nodiscard]] process::Verdict apply(record::Record& r, uint32_t rule, bool drop,
                                        bool caller_side, std::string_view correlation,
-                                       bool keep_copy);
+                                       bool keep_copy, bool stamp = true);
+  /// A report whose Call-ID a scope holds: traced with it; null verdict when none does.
+  [[nodiscard]] std::optional<process::Verdict> followCall(record::Record& r);
   void openScope(const TraceRule& rule, uint32_t index, const TrackedMessage& m, record::Record& r,
                  std::string_view correlation);
   /// Step 2: the live session `r` joins, with its leg's scope opened; null for none.
@@ -81,6 +90,7 @@ class TraceProcessor final : public process::Processor {
   SipTraceRowOptions rows_;
   std::unique_ptr<SipTracker> tracker_;
   std::unique_ptr<B2bSessions> sessions_;
+  std::unique_ptr<B2bSessions> calls_;  ///< Call-ID -> scope, for the call's reports
   std::vector<std::string> session_headers_;  ///< every scope-b rule's, in rule order, once
 };
 

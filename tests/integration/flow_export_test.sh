@@ -116,6 +116,13 @@ QOS_CID="158936656982201062716@10.33.6.100"
 "$SIPHON" agent --pcap "$QOS_PCAP" --rtcp --replay-speed max --hep "udp:127.0.0.1:$PORT" \
   >/dev/null 2>"$TMP/agent_rtcp.err" || fail "agent --rtcp: $(cat "$TMP/agent_rtcp.err")"
 grep -q "records (rtcp 2)" "$TMP/agent_rtcp.err" || fail "agent --rtcp summary: $(tail -1 "$TMP/agent_rtcp.err")"
+# With [[trace]] rules the RTCP follows its call's scope (no rule names RTCP): all 9 are sent,
+# none dropped as no_rule. To a port nobody reads: the collector's count above stays as it is.
+printf '[[trace]]\nmethod = ["INVITE"]\nscope = "d"\ncorrelation = "call-id"\n' >"$TMP/trace.toml"
+"$SIPHON" agent -c "$TMP/trace.toml" --pcap "$QOS_PCAP" --rtcp --replay-speed max --hep "udp:127.0.0.1:9" \
+  >/dev/null 2>"$TMP/agent_traced.err" || fail "agent --rtcp with rules: $(cat "$TMP/agent_traced.err")"
+grep -q "records (rtcp 2), sent 9, .*dropped 0" "$TMP/agent_traced.err" ||
+  fail "agent --rtcp with a dialog rule: $(tail -1 "$TMP/agent_traced.err")"
 
 # ---- stop serve (SIGTERM flushes everything), then query the file --------------------------------
 sleep 0.5

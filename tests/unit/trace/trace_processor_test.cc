@@ -271,8 +271,48 @@ correlation = "header:Replaces"
   EXPECT_EQ(s.dropped("no_rule"), 1u);
   std::vector<core::StageSnapshot> more;
   p.moreStats(more);
-  ASSERT_EQ(more.size(), 1u);
+  ASSERT_EQ(more.size(), 2u);
   EXPECT_EQ(more[0].count("dialogs"), 1u);
+  EXPECT_EQ(more[1].stage, "trace_calls");
+}
+
+// The call's reports (RTCP from the agent's --rtcp, a log from Kamailio) carry its Call-ID as
+// correlation id; no rule takes them (they have no method), yet they are traced while a scope
+// holds that call, with the scope's correlation, on either side. Another call's are not.
+TEST(TraceProcessor, ReportsOfATracedCallFollowIt) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+method = ["INVITE"]
+scope = "d"
+flags = "C"
+correlation = "header:Replaces"
+)t"),
+                   lanes());
+  const std::string replaces = "Replaces: first-call@example.com;to-tag=1;from-tag=2\r\n";
+  auto invite = parsed(sipMessage("INVITE sip:bob@example.com SIP/2.0", "1 INVITE", "z9hG4bK1",
+                                  "a", "", "media-1@example.com", replaces));
+  ASSERT_EQ(p.process(invite), process::Verdict::Keep);
+  for (uint8_t type : {uint8_t{5}, uint8_t{100}}) {
+    support::CaptureSpec spec;
+    spec.payload_type = type;
+    spec.src = "10.0.0.9";  // the callee's media: not the caller's hop
+    spec.correlation = "media-1@example.com";
+    record::Record rtcp(support::makeCapture("{\"type\":200}", spec));
+    rtcp.lanes.set(0);
+    ASSERT_EQ(p.process(rtcp), process::Verdict::Keep) << int{type};
+    EXPECT_EQ(rtcp.meta().correlation_id, "first-call@example.com");
+    EXPECT_TRUE(rtcp.lanes.test(0));
+  }
+  support::CaptureSpec other;
+  other.payload_type = 5;
+  other.correlation = "not-traced@example.com";
+  record::Record stray(support::makeCapture("{}", other));
+  EXPECT_EQ(p.process(stray), process::Verdict::Drop);
+  EXPECT_EQ(p.stats().snapshot().dropped("no_rule"), 1u);
+  std::vector<core::StageSnapshot> more;
+  p.moreStats(more);
+  ASSERT_EQ(more.size(), 2u);
+  EXPECT_EQ(more[1].count("joined"), 2u);
 }
 
 // Scope t with drop: the request and its whole transaction are not traced; a d rule on a
@@ -468,7 +508,7 @@ scope = "b"
   EXPECT_EQ(s.dropped("no_rule"), 1u);
   std::vector<core::StageSnapshot> more;
   p.moreStats(more);
-  ASSERT_EQ(more.size(), 2u);
+  ASSERT_EQ(more.size(), 3u);  // the tracker, the sessions, the calls (for their reports)
   EXPECT_EQ(more[1].stage, "trace_sessions");
   EXPECT_EQ(more[1].count("sessions"), 1u);
   EXPECT_EQ(more[1].count("joined"), 1u) << "the B leg's INVITE; the rest its dialog holds";
