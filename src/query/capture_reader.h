@@ -22,6 +22,7 @@
 #include "core/result.h"
 #include "query/search.h"
 #include "record/capture_row.h"
+#include "store/traffic_stats.h"
 
 namespace siphon::query {
 
@@ -40,6 +41,20 @@ class CaptureReader {
       const std::string& table, int64_t micro_ts, int64_t key) {
     (void)table, (void)micro_ts, (void)key;
     return std::optional<Found>{};
+  }
+  /// The traffic statistics (store/traffic_stats.h) of `dim` in [since_s, until_s], in buckets
+  /// of `interval_s` seconds from the epoch; rows in no order. The embedded store keeps them at
+  /// ingest (read there through BlockStore); the SQL stores count their rows.
+  [[nodiscard]] virtual core::Result<std::vector<store::StatsRow>, core::Failure> statsSeries(
+      store::StatsDim dim, int64_t since_s, int64_t until_s, int64_t interval_s) {
+    (void)dim, (void)since_s, (void)until_s, (void)interval_s;
+    return core::unexpected(core::Failure{"this store keeps no traffic statistics", 1});
+  }
+  /// The `limit` keys of `dim` with the largest counts in [since_s, until_s], largest first.
+  [[nodiscard]] virtual core::Result<std::vector<store::StatsRow>, core::Failure> statsTop(
+      store::StatsDim dim, int64_t since_s, int64_t until_s, size_t limit) {
+    (void)dim, (void)since_s, (void)until_s, (void)limit;
+    return core::unexpected(core::Failure{"this store keeps no traffic statistics", 1});
   }
 };
 

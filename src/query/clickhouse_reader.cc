@@ -86,11 +86,9 @@ core::Result<void, core::Failure> ClickHouseReader::listTables() {
   return {};
 }
 
-core::Result<void, core::Failure> ClickHouseReader::select(const SqlTable& t, const SqlWhere& w,
-                                                           const std::string& tail,
-                                                           std::vector<Found>& out) {
-  std::string sql = "SELECT " + selectList() + " FROM " + sink::clickhouseQuoteIdent(t.name) +
-                    w.sql + tail + " FORMAT RowBinary";
+core::Result<std::string, core::Failure> ClickHouseReader::run(const std::string& sql,
+                                                               const SqlWhere& w) {
+  if (w.params.empty()) return http_.query(sql);
   sink::ClickHouseTable params{"params", "", ""};
   for (size_t i = 0; i < w.params.size(); ++i) {
     const SqlParam& p = w.params[i];
@@ -104,12 +102,34 @@ core::Result<void, core::Failure> ClickHouseReader::select(const SqlTable& t, co
       sink::rowBinaryString(params.row_binary, p.text);
     }
   }
-  core::Result<std::string, core::Failure> body = std::string();
-  if (w.params.empty()) {
-    body = http_.query(sql);
-  } else {
-    body = http_.queryWith(sql, {params});
+  return http_.queryWith(sql, {params});
+}
+
+core::Result<void, core::Failure> ClickHouseReader::aggregate(const SqlTable& t, const SqlStats& s,
+                                                              std::vector<store::StatsRow>& out) {
+  auto body = run("SELECT " + s.columns + " FROM " + sink::clickhouseQuoteIdent(t.name) + s.where.sql +
+                      " GROUP BY b, k" + s.tail + " FORMAT RowBinary",
+                  s.where);
+  if (!body.has_value()) {
+    return core::unexpected(core::Failure{"statistics of " + t.name + ": " + body.error().message, 1});
   }
+  sink::RowBinaryReader r(*body);
+  while (!r.empty()) {
+    auto b = r.int64();
+    auto k = b ? r.string() : std::nullopt;
+    auto n = k ? r.int64() : std::nullopt;  // count() is a UInt64: the same 8 bytes
+    if (!n) return core::unexpected(core::Failure{"statistics of " + t.name + ": a short row", 1});
+    out.push_back({*b, store::StatsDim::Total, std::string(*k), *n});
+  }
+  return {};
+}
+
+core::Result<void, core::Failure> ClickHouseReader::select(const SqlTable& t, const SqlWhere& w,
+                                                           const std::string& tail,
+                                                           std::vector<Found>& out) {
+  auto body = run("SELECT " + selectList() + " FROM " + sink::clickhouseQuoteIdent(t.name) + w.sql +
+                      tail + " FORMAT RowBinary",
+                  w);
   if (!body.has_value()) {
     return core::unexpected(core::Failure{"read " + t.name + ": " + body.error().message, 1});
   }

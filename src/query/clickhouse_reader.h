@@ -34,6 +34,10 @@ class ClickHouseReader final : public SqlCaptureReader {
 
  private:
   [[nodiscard]] core::Result<void, core::Failure> listTables();
+  /// Runs `sql` with `w`'s parameters as the external table `params`; the response body.
+  [[nodiscard]] core::Result<std::string, core::Failure> run(const std::string& sql, const SqlWhere& w);
+  [[nodiscard]] core::Result<void, core::Failure> aggregate(const SqlTable& t, const SqlStats& s,
+                                                            std::vector<store::StatsRow>& out) override;
   [[nodiscard]] core::Result<void, core::Failure> select(const SqlTable& t, const SqlWhere& w,
                                                          const std::string& tail,
                                                          std::vector<Found>& out) override;

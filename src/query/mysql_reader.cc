@@ -78,17 +78,12 @@ core::Result<CaptureReaderPtr, core::Failure> MysqlReader::open(
   return CaptureReaderPtr(std::make_unique<MysqlReader>(std::move(*conn), std::move(*tables), row));
 }
 
-core::Result<void, core::Failure> MysqlReader::select(const SqlTable& t, const SqlWhere& w,
-                                                      const std::string& tail,
-                                                      std::vector<Found>& out) {
-  auto fail = [&](st_mysql_stmt* s) {
-    return core::unexpected(core::Failure{"read " + t.name + ": " + sink::mysqlStmtError(s), 1});
-  };
-  const std::string sql =
-      "SELECT " + selectList() + " FROM " + sink::mysqlQuoteIdent(t.name) + w.sql + tail;
+core::Result<sink::MysqlStmtPtr, core::Failure> MysqlReader::execute(const std::string& sql,
+                                                                     const SqlWhere& w) {
   sink::MysqlStmtPtr stmt(mysql_stmt_init(conn_.get()));
-  if (!stmt || mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) return fail(stmt.get());
-
+  if (!stmt || mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) {
+    return core::unexpected(core::Failure{sink::mysqlStmtError(stmt.get()), 1});
+  }
   std::vector<MYSQL_BIND> params(w.params.size());
   std::vector<long long> ints(w.params.size());
   std::vector<unsigned long> lens(w.params.size());
@@ -107,14 +102,69 @@ core::Result<void, core::Failure> MysqlReader::select(const SqlTable& t, const S
       b.length = &lens[i];
     }
   }
-  if ((!params.empty() && mysql_stmt_bind_param(stmt.get(), params.data()) != 0) ||
-      mysql_stmt_execute(stmt.get()) != 0) {
-    return fail(stmt.get());
-  }
   // The longest value of each column, so that every row fits its buffers.
   const my_bool update = 1;
-  mysql_stmt_attr_set(stmt.get(), STMT_ATTR_UPDATE_MAX_LENGTH, &update);
-  if (mysql_stmt_store_result(stmt.get()) != 0) return fail(stmt.get());
+  if ((!params.empty() && mysql_stmt_bind_param(stmt.get(), params.data()) != 0) ||
+      mysql_stmt_execute(stmt.get()) != 0 ||
+      mysql_stmt_attr_set(stmt.get(), STMT_ATTR_UPDATE_MAX_LENGTH, &update) != 0 ||
+      mysql_stmt_store_result(stmt.get()) != 0) {
+    return core::unexpected(core::Failure{sink::mysqlStmtError(stmt.get()), 1});
+  }
+  return stmt;
+}
+
+core::Result<void, core::Failure> MysqlReader::aggregate(const SqlTable& t, const SqlStats& s,
+                                                         std::vector<store::StatsRow>& out) {
+  auto fail = [&](const std::string& why) {
+    return core::unexpected(core::Failure{"statistics of " + t.name + ": " + why, 1});
+  };
+  auto stmt = execute("SELECT " + s.columns + " FROM " + sink::mysqlQuoteIdent(t.name) + s.where.sql +
+                          " GROUP BY b, k" + s.tail,
+                      s.where);
+  if (!stmt.has_value()) return fail(stmt.error().message);
+  MYSQL_RES* meta = mysql_stmt_result_metadata(stmt->get());
+  if (!meta || mysql_num_fields(meta) != 3) {
+    if (meta) mysql_free_result(meta);
+    return fail("unexpected columns");
+  }
+  std::vector<char> key(std::max<unsigned long>(1, mysql_fetch_fields(meta)[1].max_length));
+  mysql_free_result(meta);
+  std::array<MYSQL_BIND, 3> cols{};
+  long long bucket = 0, count = 0;
+  unsigned long key_length = 0;
+  my_bool key_null = 0;
+  cols[0].buffer_type = MYSQL_TYPE_LONGLONG;
+  cols[0].buffer = &bucket;
+  cols[1].buffer_type = MYSQL_TYPE_BLOB;
+  cols[1].buffer = key.data();
+  cols[1].buffer_length = key.size();
+  cols[1].length = &key_length;
+  cols[1].is_null = &key_null;
+  cols[2].buffer_type = MYSQL_TYPE_LONGLONG;
+  cols[2].buffer = &count;
+  if (mysql_stmt_bind_result(stmt->get(), cols.data()) != 0) return fail(sink::mysqlStmtError(stmt->get()));
+  for (;;) {
+    const int r = mysql_stmt_fetch(stmt->get());
+    if (r == MYSQL_NO_DATA) break;
+    if (r != 0 && r != MYSQL_DATA_TRUNCATED) return fail(sink::mysqlStmtError(stmt->get()));
+    out.push_back({bucket, store::StatsDim::Total,
+                   key_null ? std::string() : std::string(key.data(), std::min<size_t>(key_length, key.size())),
+                   count});
+  }
+  return {};
+}
+
+core::Result<void, core::Failure> MysqlReader::select(const SqlTable& t, const SqlWhere& w,
+                                                      const std::string& tail,
+                                                      std::vector<Found>& out) {
+  auto fail = [&](st_mysql_stmt* s) {
+    return core::unexpected(core::Failure{"read " + t.name + ": " + sink::mysqlStmtError(s), 1});
+  };
+  auto executed = execute("SELECT " + selectList() + " FROM " + sink::mysqlQuoteIdent(t.name) + w.sql + tail, w);
+  if (!executed.has_value()) {
+    return core::unexpected(core::Failure{"read " + t.name + ": " + executed.error().message, 1});
+  }
+  sink::MysqlStmtPtr stmt = std::move(*executed);
   MYSQL_RES* meta = mysql_stmt_result_metadata(stmt.get());
   if (!meta || mysql_num_fields(meta) != kColumns) {
     if (meta) mysql_free_result(meta);

@@ -30,6 +30,11 @@ class MysqlReader final : public SqlCaptureReader {
       const core::DbUrl& url, const record::CaptureRowOptions& row);
 
  private:
+  /// Prepares `sql`, binds `w`'s parameters, runs it and stores its result.
+  [[nodiscard]] core::Result<sink::MysqlStmtPtr, core::Failure> execute(const std::string& sql,
+                                                                       const SqlWhere& w);
+  [[nodiscard]] core::Result<void, core::Failure> aggregate(const SqlTable& t, const SqlStats& s,
+                                                            std::vector<store::StatsRow>& out) override;
   [[nodiscard]] core::Result<void, core::Failure> select(const SqlTable& t, const SqlWhere& w,
                                                          const std::string& tail,
                                                          std::vector<Found>& out) override;

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -145,6 +146,28 @@ core::Result<void, core::Failure> PostgresReader::select(const SqlTable& t, cons
     return core::unexpected(core::Failure{"read " + t.name + ": " + sink::pgError(conn_.get()), 1});
   }
   for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(decodeRow(r.get(), i, t.name));
+  return {};
+}
+
+core::Result<void, core::Failure> PostgresReader::aggregate(const SqlTable& t, const SqlStats& s,
+                                                            std::vector<store::StatsRow>& out) {
+  const std::string sql = "SELECT " + s.columns + " FROM " + sink::quoteIdent(t.name) + s.where.sql +
+                          " GROUP BY b, k" + s.tail;
+  std::vector<const char*> values;
+  for (const auto& p : s.where.params) values.push_back(p.text.c_str());
+  sink::PgResultPtr r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
+                                   nullptr, values.data(), nullptr, nullptr, /*binary=*/0));
+  if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQnfields(r.get()) != 3) {
+    return core::unexpected(core::Failure{"statistics of " + t.name + ": " + sink::pgError(conn_.get()), 1});
+  }
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    store::StatsRow row;
+    const std::string_view b = PQgetvalue(r.get(), i, 0), n = PQgetvalue(r.get(), i, 2);
+    std::from_chars(b.data(), b.data() + b.size(), row.bucket);
+    std::from_chars(n.data(), n.data() + n.size(), row.count);
+    row.key.assign(PQgetvalue(r.get(), i, 1), static_cast<size_t>(PQgetlength(r.get(), i, 1)));
+    out.push_back(std::move(row));
+  }
   return {};
 }
 

@@ -33,6 +33,8 @@ class PostgresReader final : public SqlCaptureReader {
       const core::DbUrl& url, const record::CaptureRowOptions& row);
 
  private:
+  [[nodiscard]] core::Result<void, core::Failure> aggregate(const SqlTable& t, const SqlStats& s,
+                                                            std::vector<store::StatsRow>& out) override;
   [[nodiscard]] core::Result<void, core::Failure> select(const SqlTable& t, const SqlWhere& w,
                                                          const std::string& tail,
                                                          std::vector<Found>& out) override;

@@ -1,6 +1,14 @@
 #include "query/sql_capture_reader.h"
 
+#include <algorithm>
+#include <map>
+
 namespace siphon::query {
+namespace {
+
+constexpr size_t kTopKeysPerTable = 10'000;
+
+}  // namespace
 
 core::Result<SearchResult, core::Failure> SqlCaptureReader::search(const SearchQuery& q) {
   SearchResult result;
@@ -43,6 +51,47 @@ core::Result<std::optional<Found>, core::Failure> SqlCaptureReader::message(
     }
   }
   return std::optional<Found>{};
+}
+
+core::Result<std::vector<store::StatsRow>, core::Failure> SqlCaptureReader::statsSeries(
+    store::StatsDim dim, int64_t since_s, int64_t until_s, int64_t interval_s) {
+  // A report table's rows and sip_capture's fall into the same buckets: summed here.
+  std::map<std::pair<int64_t, std::string>, int64_t> sums;
+  for (const auto& t : tables_) {
+    const auto s = statsSelect(dim, t, since_s * 1'000'000, (until_s + 1) * 1'000'000 - 1,
+                               std::max<int64_t>(interval_s, 1), dialect_);
+    if (!s) continue;
+    std::vector<store::StatsRow> rows;
+    SIPHON_TRY(aggregate(t, *s, rows));
+    for (auto& r : rows) sums[{r.bucket, std::move(r.key)}] += r.count;
+  }
+  std::vector<store::StatsRow> out;
+  out.reserve(sums.size());
+  for (auto& [bk, n] : sums) out.push_back({bk.first, dim, bk.second, n});
+  return out;
+}
+
+core::Result<std::vector<store::StatsRow>, core::Failure> SqlCaptureReader::statsTop(
+    store::StatsDim dim, int64_t since_s, int64_t until_s, size_t limit) {
+  std::map<std::string, int64_t> sums;
+  for (const auto& t : tables_) {
+    auto s = statsSelect(dim, t, since_s * 1'000'000, (until_s + 1) * 1'000'000 - 1, 0, dialect_);
+    if (!s) continue;
+    // Each table's biggest keys: exact for any key among them (an address in two tables
+    // is summed), bounded however many addresses the traffic had.
+    s->tail = " ORDER BY n DESC LIMIT " + std::to_string(kTopKeysPerTable);
+    std::vector<store::StatsRow> rows;
+    SIPHON_TRY(aggregate(t, *s, rows));
+    for (auto& r : rows) sums[std::move(r.key)] += r.count;
+  }
+  std::vector<store::StatsRow> out;
+  out.reserve(sums.size());
+  for (auto& [key, n] : sums) out.push_back({0, dim, key, n});
+  std::sort(out.begin(), out.end(), [](const store::StatsRow& a, const store::StatsRow& b) {
+    return a.count != b.count ? a.count > b.count : a.key < b.key;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
 }
 
 }  // namespace siphon::query

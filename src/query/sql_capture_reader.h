@@ -28,6 +28,12 @@ class SqlCaptureReader : public CaptureReader {
                                                                           int64_t micro_ts,
                                                                           int64_t key) final;
 
+  /// Counted from the rows of every table (sql_filter.h statsSelect), summed over the tables.
+  [[nodiscard]] core::Result<std::vector<store::StatsRow>, core::Failure> statsSeries(
+      store::StatsDim dim, int64_t since_s, int64_t until_s, int64_t interval_s) final;
+  [[nodiscard]] core::Result<std::vector<store::StatsRow>, core::Failure> statsTop(
+      store::StatsDim dim, int64_t since_s, int64_t until_s, size_t limit) final;
+
   [[nodiscard]] const std::vector<SqlTable>& tables() const { return tables_; }
 
  protected:
@@ -45,6 +51,12 @@ class SqlCaptureReader : public CaptureReader {
                                                                  const SqlWhere& w,
                                                                  const std::string& tail,
                                                                  std::vector<Found>& out) = 0;
+
+  /// Runs `SELECT <s.columns> FROM t <s.where> GROUP BY b, k` and appends each row's bucket,
+  /// key and count to `out`.
+  [[nodiscard]] virtual core::Result<void, core::Failure> aggregate(const SqlTable& t,
+                                                                    const SqlStats& s,
+                                                                    std::vector<store::StatsRow>& out) = 0;
 
   SqlDialect dialect_;
   bool rows_have_ids_;

@@ -59,6 +59,19 @@ class Builder {
       add("micro_ts <= " + param(std::to_string(until), "int8"));
     }
   }
+  /// Seconds since the epoch at the start of micro_ts's bucket of `interval_s` seconds.
+  [[nodiscard]] std::string bucket(int64_t interval_s) const {
+    const std::string us = std::to_string(interval_s * 1'000'000), s = std::to_string(interval_s);
+    switch (d_) {
+      case SqlDialect::Mysql:
+        return "(micro_ts DIV " + us + ") * " + s;
+      case SqlDialect::ClickHouse:
+        return "intDiv(micro_ts, " + us + ") * " + s;
+      case SqlDialect::Postgres:
+        break;
+    }
+    return "(micro_ts / " + us + ") * " + s;
+  }
   SqlWhere take() { return std::move(w_); }
 
  private:
@@ -67,6 +80,76 @@ class Builder {
 };
 
 }  // namespace
+
+std::optional<SqlStats> statsSelect(store::StatsDim dim, const SqlTable& t, int64_t since,
+                                    int64_t until, int64_t interval_s, SqlDialect d) {
+  using store::StatsDim;
+  if (t.trace) return std::nullopt;
+  Builder b(d);
+  // Every key and condition is the store's own text, never a value from a request.
+  std::string key, cond;
+  const std::string reply = "type = 2 AND method >= '100' AND method <= '699'";
+  switch (dim) {
+    case StatsDim::Total:
+      key = "''";
+      break;
+    case StatsDim::Node:
+      key = "node";
+      break;
+    case StatsDim::Kind:
+      // The kind of the table: a report table's name says which (record::reportTableName).
+      key = t.sip                          ? "'sip'"
+            : t.name.starts_with("rtcp")   ? "'rtcp'"
+            : t.name.starts_with("logs")   ? "'log'"
+                                           : "'report'";
+      break;
+    case StatsDim::SrcIp:
+      key = "source_ip";
+      break;
+    case StatsDim::DstIp:
+      key = "destination_ip";
+      break;
+    case StatsDim::Method:
+      key = "method";
+      cond = "type = 1";
+      break;
+    case StatsDim::Calls:
+      key = "''";
+      cond = "type = 1 AND method = 'INVITE' AND to_tag = ''";
+      break;
+    case StatsDim::Code:
+      key = "method";  // a reply's method column is its code
+      cond = reply;
+      break;
+    case StatsDim::Class:
+      key = b.concat("substring(method, 1, 1)", "'xx'");
+      cond = reply;
+      break;
+    case StatsDim::Answered:
+      key = "''";
+      cond = "type = 2 AND method LIKE '2%' AND cseq LIKE '%INVITE'";
+      break;
+    case StatsDim::User:
+      key = "from_user";
+      cond = "from_user <> ''";
+      break;
+    case StatsDim::UserAgent:
+      key = "substring(user_agent, 1, 100)";
+      cond = "user_agent <> ''";
+      break;
+    case StatsDim::kCount:
+      return std::nullopt;
+  }
+  if (!cond.empty() && !t.sip) return std::nullopt;
+  b.time(t, since, until);
+  if (!cond.empty()) b.add(cond);
+  SqlStats out;
+  const std::string none = d == SqlDialect::ClickHouse ? "toInt64(0)" : "0";
+  out.columns = (interval_s > 0 ? b.bucket(interval_s) : none) + " AS b, " + key +
+                " AS k, count(*) AS n";
+  out.where = b.take();
+  return out;
+}
 
 bool hasSipFilter(const SearchQuery& q) {
   return !q.call_id.empty() || !q.from_user.empty() || !q.to_user.empty() || !q.ruri_user.empty() ||

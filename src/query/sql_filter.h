@@ -12,11 +12,13 @@
 // callid_aleg are looked up in the key table (sink/clickhouse/clickhouse_schema.h).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "query/search.h"
+#include "store/traffic_stats.h"
 
 namespace siphon::query {
 
@@ -56,6 +58,21 @@ struct SqlWhere {
 /// The row of `table` with this time and id (PostgreSQL, MySQL); ClickHouse rows have no id:
 /// `id` < 0 asks for every row of that time (the reader picks the one by its hash).
 [[nodiscard]] SqlWhere rowWhere(int64_t micro_ts, int64_t id, SqlDialect d);
+
+/// The traffic statistics of `dim` (store/traffic_stats.h) counted from a table's rows, for a
+/// store that keeps none at ingest: `columns` selects b (the bucket: seconds since the epoch,
+/// a multiple of `interval_s`; 0 for every row when interval_s is 0, as a top list wants), k
+/// (the key) and n (the count); `where` narrows to [since, until] (µs) and the rows `dim`
+/// counts; the reader adds " GROUP BY b, k" and `tail`. nullopt when `t` has none of them (a report
+/// table has no methods; sip_trace tables, one row per traced user, are left out).
+struct SqlStats {
+  std::string columns;
+  SqlWhere where;
+  std::string tail;  ///< after GROUP BY: a top list's ORDER BY n DESC LIMIT
+};
+[[nodiscard]] std::optional<SqlStats> statsSelect(store::StatsDim dim, const SqlTable& t,
+                                                  int64_t since, int64_t until, int64_t interval_s,
+                                                  SqlDialect d);
 
 /// Whether `q` filters on SIP columns.
 [[nodiscard]] bool hasSipFilter(const SearchQuery& q);

@@ -1,6 +1,6 @@
 #pragma once
 // GET /api/v1/stats/series and GET /api/v1/stats/top: the traffic statistics the embedded store
-// keeps at ingest (store/traffic_stats.h), for the dashboard.
+// keeps at ingest (store/traffic_stats.h), or an SQL store counts, for the dashboard.
 //
 //   /api/v1/stats/series?by=DIM[&since=TIME][&until=TIME][&interval=SECONDS]
 //     DIM: total, method, code, class, node, kind, calls, answered, src_ip, dst_ip, user,
@@ -21,8 +21,10 @@
 //     is answered from the statistics ("source": "statistics", exact); other filters count the
 //     newest 20,000 matches ("source": "scan", "exact" false when there were more).
 //
-// Other stores answer 501 for series and top (they keep no statistics yet); the histogram
-// scans them. Bad parameters answer 400.
+// The SQL stores (PostgreSQL, MySQL, ClickHouse) keep no statistics at ingest: series and top
+// count their rows per request (query/sql_filter.h statsSelect; sip_trace tables left out, a
+// top list exact for each table's 10,000 biggest keys); the histogram scans them. Bad
+// parameters answer 400.
 
 namespace httplib {
 class Server;

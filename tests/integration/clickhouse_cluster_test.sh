@@ -177,6 +177,9 @@ if len(call.get("legs", [])) != 2:
 for b in bad: print("FAIL: API over ClickHouse: " + b)
 sys.exit(1 if bad else 0)
 PY
+# The dashboard's statistics over the cluster (the Distributed tables), counted by ClickHouse.
+python3 "$HERE/peers/stats_api_check.py" "http://127.0.0.1:$HA" 2000-01-01T00:00:00Z 2030-01-01T00:00:00Z ||
+  failures=$((failures + 1))
 
 # ---- 2. a load through each collector: each shard holds its part, the cluster all --------------
 N=20000

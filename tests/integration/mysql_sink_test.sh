@@ -197,6 +197,8 @@ AAA="$DATA/pcap/sngrep__aaa.pcap"
 serve_start two || exit 1
 "$SIPHON" agent --pcap "$AAA" --hep "udp:127.0.0.1:$PORT" >/dev/null 2>"$TMP/agent2.err" || fail "agent: $(cat "$TMP/agent2.err")"
 wait_stat stored 81 30
+# The dashboard's statistics over MySQL, counted from the rows: what the search finds.
+python3 "$HERE/peers/stats_api_check.py" "$API" 2000-01-01T00:00:00Z 2030-01-01T00:00:00Z || failures=$((failures + 1))
 # The HTTP API over MySQL: a search gives message ids, and each id gives its message back.
 curl -s "$API/api/v1/search?call_id=11894297-4432a9f8@192.168.1.2&since=2000-01-01T00:00:00Z&limit=20" >"$TMP/api_search.json"
 python3 - "$TMP/api_search.json" "$API" <<'PY' || failures=$((failures + 1))

@@ -201,6 +201,8 @@ PY
 # Without a spool (spool_dir = ""), as Kamailio: a batch the database refuses after
 # insert_retries is dropped and counted, and /health says the sink is down (503).
 serve_start two 'spool_dir = ""' || exit 1
+# The dashboard's statistics over PostgreSQL, counted from the rows: what the search finds.
+python3 "$HERE/peers/stats_api_check.py" "$API" 2000-01-01T00:00:00Z 2030-01-01T00:00:00Z || failures=$((failures + 1))
 RUN2=${RUN}b
 python3 "$CHECK" send "$PORT" "${RUN2}u" 10 "$TMP/up.json" >/dev/null
 wait_stat stored 13 20
