@@ -106,3 +106,42 @@ TEST(SqlFilter, ClickHouseFindsUsersAddressesAndCorrelationThroughTheKeyTable) {
 
 }  // namespace
 }  // namespace siphon::query
+
+namespace siphon::query {
+namespace {
+
+// The statistics an SQL store counts from its rows: buckets from micro_ts in each dialect's
+// integer division, the range bound, the rows a dimension counts; a report table has no
+// methods, a sip_trace table (a row per traced user) is not counted.
+TEST(SqlStats, BucketsRangeAndRowsPerDialect) {
+  using store::StatsDim;
+  const SqlTable sip = sipTable();
+  auto pg = statsSelect(StatsDim::Method, sip, 60'000'000, 120'000'000, 300, SqlDialect::Postgres);
+  ASSERT_TRUE(pg.has_value());
+  EXPECT_EQ(pg->columns, "(micro_ts / 300000000) * 300 AS b, method AS k, count(*) AS n");
+  EXPECT_NE(pg->where.sql.find("type = 1"), std::string::npos) << pg->where.sql;
+  EXPECT_NE(pg->where.sql.find("date >= $1::timestamp"), std::string::npos) << pg->where.sql;
+  EXPECT_FALSE(anyParamIn(pg->where));
+  auto my = statsSelect(StatsDim::Class, sip, 60'000'000, 120'000'000, 60, SqlDialect::Mysql);
+  ASSERT_TRUE(my.has_value());
+  EXPECT_EQ(my->columns,
+            "(micro_ts DIV 60000000) * 60 AS b, CONCAT(substring(method, 1, 1), 'xx') AS k, count(*) AS n");
+  auto ch = statsSelect(StatsDim::Total, sip, 60'000'000, 120'000'000, 0, SqlDialect::ClickHouse);
+  ASSERT_TRUE(ch.has_value());
+  EXPECT_EQ(ch->columns, "toInt64(0) AS b, '' AS k, count(*) AS n");
+
+  SqlTable rtcp;
+  rtcp.name = "rtcp_capture_all";
+  rtcp.time_column = "date";
+  EXPECT_FALSE(statsSelect(StatsDim::Method, rtcp, 0, 1, 60, SqlDialect::ClickHouse).has_value());
+  auto kind = statsSelect(StatsDim::Kind, rtcp, 0, 1, 60, SqlDialect::ClickHouse);
+  ASSERT_TRUE(kind.has_value());
+  EXPECT_NE(kind->columns.find("'rtcp' AS k"), std::string::npos) << kind->columns;
+  SqlTable trace = sipTable();
+  trace.name = "sip_trace";
+  trace.trace = true;
+  EXPECT_FALSE(statsSelect(StatsDim::Total, trace, 0, 1, 60, SqlDialect::Postgres).has_value());
+}
+
+}  // namespace
+}  // namespace siphon::query
