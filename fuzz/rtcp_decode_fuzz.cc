@@ -1,5 +1,5 @@
-// Fuzz target for the RTCP readers: binary compounds, the JSON agents send, and RFC 6035
-// vq-rtcpxr report bodies. Any input: no
+// Fuzz target for the RTCP readers: binary compounds, the JSON agents send, RFC 6035
+// vq-rtcpxr report bodies, and the JSON QoS reports of HEP types 32/34/35/99. Any input: no
 // crash, no read out of bounds, the CNAME views the input, counts stay within what the bytes
 // can hold, and the per-stream summary of what was read is finite.
 
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "media/qos_report.h"
 #include "media/rtcp_json.h"
 #include "media/rtcp_packet.h"
 #include "media/stream_quality.h"
@@ -36,6 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     for (const auto& s : siphon::media::streamsFromVq(*vq, 1)) {
       if (!std::isfinite(s.mos) || !std::isfinite(s.loss_pct)) std::abort();
+    }
+  }
+  if (auto q = siphon::media::parseQosReport(text)) {
+    const siphon::media::QosObservation one[] = {{1, *q}, {2, *q}};
+    for (const auto& s : siphon::media::streamsFromQos(one)) {
+      if (!std::isfinite(s.mos) || !std::isfinite(s.loss_pct) || !std::isfinite(s.avg_jitter_ms)) std::abort();
     }
   }
   for (const auto& s : siphon::media::summarizeStreams(observations)) {

@@ -153,4 +153,68 @@ std::vector<StreamQuality> streamsFromVq(const VqReport& report, int64_t micros)
   return out;
 }
 
+std::vector<StreamQuality> streamsFromQos(std::span<const QosObservation> observations,
+                                          size_t max_streams) {
+  std::vector<StreamQuality> out;
+  std::vector<std::string> keys;
+  std::vector<double> jitter_sums;
+  std::vector<size_t> jitter_counts;
+  for (const auto& o : observations) {
+    const QosReport& r = o.report;
+    const std::string key = r.streamKey();
+    size_t i = 0;
+    while (i < keys.size() && keys[i] != key) ++i;
+    if (i == keys.size()) {
+      if (out.size() >= max_streams) continue;
+      keys.push_back(key);
+      jitter_sums.push_back(0);
+      jitter_counts.push_back(0);
+      StreamQuality q;
+      q.origin = "hep-qos";
+      q.name = r.name;
+      q.from = r.source.empty() ? r.name : r.source;
+      q.to = r.destination;
+      q.first_micros = o.micros;
+      out.push_back(std::move(q));
+    }
+    StreamQuality& q = out[i];
+    const int64_t at = r.report_time_s ? static_cast<int64_t>(*r.report_time_s * 1e6) : o.micros;
+    q.first_micros = std::min(q.first_micros, at);
+    q.last_micros = std::max(q.last_micros, at);
+    ++q.reports;
+    QualitySample sample;
+    sample.micros = at;
+    if (r.packets) q.packets = static_cast<uint32_t>(std::clamp<int64_t>(*r.packets, 0, UINT32_MAX));
+    if (r.lost) {
+      q.lost = static_cast<int32_t>(std::clamp<int64_t>(*r.lost, INT32_MIN, INT32_MAX));
+      sample.cumulative_lost = q.lost;
+      const int64_t expected = r.expected && *r.expected > 0 ? *r.expected
+                               : r.packets                    ? *r.packets + *r.lost
+                                                              : 0;
+      if (expected > 0) {
+        sample.fraction_lost_pct = 100.0 * static_cast<double>(*r.lost) / static_cast<double>(expected);
+        q.loss_pct = sample.fraction_lost_pct;
+      }
+    }
+    const std::optional<double> jitter = r.mean_jitter_ms ? r.mean_jitter_ms : r.jitter_ms;
+    if (jitter) {
+      jitter_sums[i] += *jitter;
+      ++jitter_counts[i];
+      q.avg_jitter_ms = jitter_sums[i] / static_cast<double>(jitter_counts[i]);
+    }
+    sample.jitter_ms = r.jitter_ms.value_or(jitter.value_or(0));
+    q.max_jitter_ms = std::max({q.max_jitter_ms, r.max_jitter_ms.value_or(0), sample.jitter_ms});
+    if (r.mos && *r.mos >= 1.0 && *r.mos <= 5.0) {
+      q.mos = *r.mos;
+      q.mos_from_xr = true;
+    }
+    sample.mos = r.mos.value_or(estimateMos(sample.fraction_lost_pct, sample.jitter_ms, 0));
+    q.samples.push_back(sample);
+  }
+  for (auto& q : out) {
+    if (!q.mos_from_xr) q.mos = estimateMos(q.loss_pct, q.avg_jitter_ms, 0);
+  }
+  return out;
+}
+
 }  // namespace siphon::media

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "media/qos_report.h"
 #include "media/rtcp_packet.h"
 #include "media/vq_report.h"
 
@@ -63,7 +64,10 @@ struct StreamQuality {
   double avg_jitter_ms = 0;
   double mos = 0;
   bool mos_from_xr = false;   ///< the endpoint's own MOS (RTCP XR, or MOSLQ of a VQ report)
-  std::string origin = "rtcp";  ///< "rtcp", or "vq-rtcpxr" for a SIP PUBLISH report (RFC 6035)
+  /// "rtcp"; "vq-rtcpxr" for a SIP PUBLISH report (RFC 6035); "hep-qos" for an agent's JSON
+  /// QoS report (HEP types 32/34/35/99, qos_report.h)
+  std::string origin = "rtcp";
+  std::string name;     ///< the agent's name of the stream (a QoS report's REPORT_NAME)
   size_t reports = 0;   ///< report blocks (and XR blocks) about this stream
   int64_t first_micros = 0;
   int64_t last_micros = 0;
@@ -80,6 +84,20 @@ struct StreamQuality {
 /// stream from RemoteAddr to LocalAddr (the reporter received it), RemoteMetrics the other
 /// way. Each is one sample; its MOS is MOSLQ when given, else estimateMos from NLR, IAJ, RTD.
 [[nodiscard]] std::vector<StreamQuality> streamsFromVq(const VqReport& report, int64_t micros);
+
+/// One stored JSON QoS report (qos_report.h) with its capture time.
+struct QosObservation {
+  int64_t micros = 0;
+  QosReport report;
+};
+
+/// The streams of an agent's JSON QoS reports, in the order they were first reported, a stream
+/// per QosReport::streamKey(). Packets, expected and lost are the last report's (a HANGUP one
+/// sums the call); jitter is the mean of the reports' mean (or current) jitter and the largest
+/// maximum; MOS the last one reported (mos_from_xr: the agent's own), or estimateMos when no
+/// report had one. Each report is a sample, at its REPORT_TS when it has one.
+[[nodiscard]] std::vector<StreamQuality> streamsFromQos(std::span<const QosObservation> observations,
+                                                        size_t max_streams = 64);
 
 /// MOS (1..4.5) from packet loss in percent, jitter and round trip time in ms, by the
 /// simplified E-model that monitoring tools use: effective latency = rtt/2 + 2*jitter + 10 ms,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "media/qos_report.h"
 #include "media/rtcp_json.h"
 #include "media/vq_report.h"
 #include "query/ladder.h"
@@ -24,6 +25,19 @@ CallQuality callQuality(const CallResult& call) {
                                                   std::move(*report)});
   }
   out.streams = media::summarizeStreams(observations);
+  // The JSON QoS reports of RTP agents (HEP types 32/34/35/99, stored as report rows).
+  std::vector<media::QosObservation> qos;
+  for (const auto& r : call.reports) {
+    if (r.kind != record::RowKind::Report || !media::isQosPayloadType(r.meta.payload_type)) continue;
+    ++out.qos_reports;
+    auto report = media::parseQosReport(r.payload());
+    if (!report) {
+      ++out.unreadable;
+      continue;
+    }
+    qos.push_back({r.micros(), std::move(*report)});
+  }
+  for (auto& s : media::streamsFromQos(qos)) out.streams.push_back(std::move(s));
   // RFC 6035 reports a phone sent in SIP PUBLISH (application/vq-rtcpxr), joined to the call
   // like its other messages (their Call-ID, or the correlation id the agent gave them).
   for (const auto& m : call.messages) {
@@ -40,7 +54,7 @@ CallQuality callQuality(const CallResult& call) {
 }
 
 std::string streamSummaryLine(const media::StreamQuality& s) {
-  std::string line = fmt::format("stream 0x{:08x}", s.ssrc);
+  std::string line = s.ssrc == 0 && !s.name.empty() ? "stream " + s.name : fmt::format("stream 0x{:08x}", s.ssrc);
   if (s.origin != "rtcp") line += " (" + s.origin + ")";
   if (!s.from.empty() || !s.to.empty()) {
     line += fmt::format(" {} -> {}", s.from.empty() ? "?" : s.from, s.to.empty() ? "?" : s.to);

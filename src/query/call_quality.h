@@ -2,7 +2,9 @@
 // The media quality of an assembled call: its RTCP records (CallResult::reports of payload
 // type 5, binary or the JSON agents send) decoded and summed up per RTP stream
 // (media/stream_quality.h), and the RFC 6035 reports of its SIP PUBLISH messages
-// (application/vq-rtcpxr, media/vq_report.h), one stream per metrics block. What the call page's QoS section, `siphon flow` and the API show.
+// (application/vq-rtcpxr, media/vq_report.h), one stream per metrics block, and the JSON QoS
+// reports RTP agents send as HEP types 32/34/35/99 (media/qos_report.h), a stream per report
+// name or address pair. What the call page's QoS section, `siphon flow` and the API show.
 
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@ struct CallQuality {
   std::vector<media::StreamQuality> streams;
   size_t rtcp_records = 0;  ///< RTCP records of the call
   size_t vq_reports = 0;    ///< SIP messages with an RFC 6035 vq-rtcpxr body
+  size_t qos_reports = 0;   ///< JSON QoS reports of RTP agents (HEP types 32/34/35/99)
   size_t unreadable = 0;    ///< of those, not readable (not RTCP, nor RTCP JSON, nor a VQ report)
 };
 

@@ -32,6 +32,10 @@ struct RowKindAndType {
     case 5:
       return {RowKind::Rtcp, 3};
     case 32:
+    // The MOS reports of RTP agents (34 full, 35 short: media/qos_report.h), which Kamailio
+    // would take for SIP, are reports like 32 (heplify-server stores them so too).
+    case 34:
+    case 35:
       return {RowKind::Report, 2};
     case 99:
       return {RowKind::Report, 4};

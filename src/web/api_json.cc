@@ -70,6 +70,7 @@ nlohmann::ordered_json mediaJson(const query::CallQuality& quality) {
     j["mos"] = s.mos;
     j["mos_source"] = s.mos_from_xr ? (s.origin == "rtcp" ? "rtcp_xr" : "reported") : "estimated";
     j["origin"] = s.origin;
+    if (!s.name.empty()) j["name"] = record::isValidUtf8(s.name) ? s.name : std::string();
     j["reports"] = s.reports;
     j["first_micro_ts"] = s.first_micros;
     j["last_micro_ts"] = s.last_micros;
@@ -79,6 +80,7 @@ nlohmann::ordered_json mediaJson(const query::CallQuality& quality) {
   nlohmann::ordered_json out;
   out["rtcp_records"] = quality.rtcp_records;
   out["vq_reports"] = quality.vq_reports;
+  out["qos_reports"] = quality.qos_reports;
   out["unreadable"] = quality.unreadable;
   out["streams"] = std::move(streams);
   return out;

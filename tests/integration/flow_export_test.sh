@@ -116,6 +116,24 @@ QOS_CID="158936656982201062716@10.33.6.100"
 "$SIPHON" agent --pcap "$QOS_PCAP" --rtcp --replay-speed max --hep "udp:127.0.0.1:$PORT" \
   >/dev/null 2>"$TMP/agent_rtcp.err" || fail "agent --rtcp: $(cat "$TMP/agent_rtcp.err")"
 grep -q "records (rtcp 2)" "$TMP/agent_rtcp.err" || fail "agent --rtcp summary: $(tail -1 "$TMP/agent_rtcp.err")"
+# An RTP agent's JSON QoS reports of the same call (HEP 34, a full one each way, and a short 35
+# one), correlated by its Call-ID, as sipcapture's rtpagent and heplify send them.
+python3 - "$HERE/peers" "$PORT" "$QOS_CID" <<'PY'
+import json, socket, sys
+sys.path.insert(0, sys.argv[1])
+from postgres_check import hep3
+port, cid = int(sys.argv[2]), sys.argv[3]
+def full(src, dst, lost, mos):
+    return json.dumps({"CORRELATION_ID": cid, "RTP_SIP_CALL_ID": cid, "TOTAL_PK": 300 - lost, "EXPECTED_PK": 300,
+                       "PACKET_LOSS": lost, "JITTER": 1.5, "MAX_JITTER": 4.0, "MEAN_JITTER": 1.5, "MOS": mos,
+                       "SRC_IP": src[0], "SRC_PORT": src[1], "DST_IP": dst[0], "DST_PORT": dst[1],
+                       "REPORT_NAME": "%s:%d" % src, "TYPE": "HANGUP"}).encode()
+a, b = ("10.33.6.100", 6000), ("10.33.6.101", 6050)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i, (payload, ptype) in enumerate([(full(a, b, 3, 4.21), 34), (full(b, a, 0, 4.38), 34),
+                                      (json.dumps({"CORRELATION_ID": cid, "MOS": 4.3, "REPORT_NAME": "short"}).encode(), 35)]):
+    s.sendto(hep3(payload, 1311857693, 500000 + i, ptype=ptype, corr=cid, src=a, dst=b), ("127.0.0.1", port))
+PY
 # With [[trace]] rules the RTCP follows its call's scope (no rule names RTCP): all 9 are sent,
 # none dropped as no_rule. To a port nobody reads: the collector's count above stays as it is.
 printf '[[trace]]\nmethod = ["INVITE"]\nscope = "d"\ncorrelation = "call-id"\n' >"$TMP/trace.toml"
@@ -130,7 +148,7 @@ kill -TERM "$SERVE_PID"
 for _ in $(seq 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 wait "$SERVE_PID"; rc=$?; SERVE_PID=""
 [ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
-grep -q "stored 173 " "$TMP/serve.err" || fail "want 164 + 9 stored records: $(grep '^serve: received' "$TMP/serve.err")"
+grep -q "stored 176 " "$TMP/serve.err" || fail "want 164 + 9 + 3 stored records: $(grep '^serve: received' "$TMP/serve.err")"
 
 # ---- a load-generator call ------------------------------------------------------------------------
 # a whole call (7 messages): the last scenario of the run may be cut by --count
@@ -218,6 +236,10 @@ while IFS=$'\t' read -r ssrc packets ids cum; do
     case "$rline" in *"lost $cum "*"reports 1"*) ;; *) fail "stream $reported: '$rline', tshark: lost $cum in one report";; esac
   fi
 done <"$TMP/qos_tshark.tsv"
+grep -q "^  stream 10.33.6.100:6000 (hep-qos) 10.33.6.100:6000 -> 10.33.6.101:6050  packets 297  lost 3 (1.0%).*MOS 4.2 (reported)" "$TMP/qos_flow.txt" &&
+  grep -q "^  stream 10.33.6.101:6050 (hep-qos) .* packets 300  lost 0 (0.0%).*MOS 4.4 (reported)" "$TMP/qos_flow.txt" &&
+  grep -q "^  stream short (hep-qos) short .*MOS 4.3 (reported)" "$TMP/qos_flow.txt" ||
+  fail "flow has not the agent's QoS reports as streams: $(grep '^  stream ' "$TMP/qos_flow.txt")"
 echo "flow_export: agent --rtcp: $(grep -c '^  stream ' "$TMP/qos_flow.txt") stream line(s) under the ladder, as tshark reads the RTCP"
 
 # ---- exit codes -------------------------------------------------------------------------------------

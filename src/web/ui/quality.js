@@ -1,4 +1,5 @@
-// The call page's media quality: one row per RTP stream the call's RTCP reported on (GET
+// The call page's media quality: one row per RTP stream the call's RTCP, RFC 6035 PUBLISH or
+// RTP agent QoS reports told of (GET
 // /api/v1/call "media"), and jitter, loss and MOS over time as charts. Chart.js comes from
 // Debian's libjs-chart.js, compiled into the binary and loaded by index.html as the global
 // `Chart`; without it the table still shows.
@@ -8,10 +9,13 @@ import {h} from './dom.js';
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf'];
 
 const fixed = (v, digits = 1) => Number(v ?? 0).toFixed(digits);
+// An agent's QoS report names its stream; RTCP names it by SSRC.
+const streamLabel = (s) => (s.ssrc === 0 && s.name) ? s.name : (s.ssrc_hex || String(s.ssrc));
+const ORIGINS = {'vq-rtcpxr': 'SIP PUBLISH (RFC 6035)', 'hep-qos': 'RTP agent QoS report (HEP 34/35)'};
 
 function streamRow(s, i) {
   return h('tr', {dataset: {ssrc: s.ssrc_hex || ''}},
-    h('td', {}, h('span', {class: `leg-swatch leg-c${i % 6}`}), h('code', {}, s.ssrc_hex || String(s.ssrc))),
+    h('td', {}, h('span', {class: `leg-swatch leg-c${i % 6}`}), h('code', {}, streamLabel(s))),
     h('td', {}, s.from || '?'),
     h('td', {}, s.to || '?'),
     h('td', {class: 'num', dataset: {field: 'packets'}}, String(s.packets ?? 0)),
@@ -19,15 +23,15 @@ function streamRow(s, i) {
     h('td', {class: 'num', dataset: {field: 'loss'}}, fixed(s.loss_pct, 2)),
     h('td', {class: 'num', dataset: {field: 'jitter-avg'}}, fixed(s.avg_jitter_ms, 2)),
     h('td', {class: 'num', dataset: {field: 'jitter-max'}}, fixed(s.max_jitter_ms, 2)),
-    h('td', {class: 'num', dataset: {field: 'mos'}, title: {rtcp_xr: 'from RTCP XR', reported: 'reported by the endpoint (RFC 6035)'}[s.mos_source] || 'estimated (E-model)'},
-      fixed(s.mos, 2), s.mos_source === 'rtcp_xr' ? ' XR' : s.mos_source === 'reported' ? ' VQ' : ''),
+    h('td', {class: 'num', dataset: {field: 'mos'}, title: {rtcp_xr: 'from RTCP XR', reported: 'reported by the endpoint or agent'}[s.mos_source] || 'estimated (E-model)'},
+      fixed(s.mos, 2), s.mos_source === 'rtcp_xr' ? ' XR' : s.mos_source === 'reported' ? (s.origin === 'hep-qos' ? ' QoS' : ' VQ') : ''),
     h('td', {class: 'num'}, String(s.reports ?? 0)),
-    h('td', {}, s.origin === 'vq-rtcpxr' ? 'SIP PUBLISH (RFC 6035)' : (s.cname || '')));
+    h('td', {}, ORIGINS[s.origin] || s.cname || ''));
 }
 
 function lineChart(canvas, streams, t0, field, label) {
   const datasets = streams.map((s, i) => ({
-    label: s.ssrc_hex || String(s.ssrc),
+    label: streamLabel(s),
     data: (s.samples || []).map((p) => ({x: (p.micro_ts - t0) / 1e6, y: p[field]})),
     borderColor: COLORS[i % COLORS.length],
     backgroundColor: COLORS[i % COLORS.length],

@@ -101,6 +101,36 @@ TEST(CallQuality, VqReportsInSipPublishAreStreamsToo) {
   EXPECT_NE(streamSummaryLine(s).find("(vq-rtcpxr)"), std::string::npos);
 }
 
+// An RTP agent's JSON QoS reports (HEP 34 full, 35 short) joined by correlation id: a stream
+// per report name, named so in the text ladder; an unreadable one is counted.
+TEST(CallQuality, AgentQosReportsAreStreams) {
+  TempStore store;
+  auto msgs = basicCall("qos@x", "10.0.0.1", "10.0.0.2", kT0);
+  msgs.push_back(report(R"({"RTP_SIP_CALL_ID":"qos@x","TOTAL_PK":990,"EXPECTED_PK":1000,"PACKET_LOSS":10,)"
+                        R"("JITTER":3.5,"MAX_JITTER":8,"MOS":4.05,"SRC_IP":"10.0.0.1","SRC_PORT":4000,)"
+                        R"("DST_IP":"10.0.0.2","DST_PORT":6000,"REPORT_NAME":"caller-rx","TYPE":"HANGUP"})",
+                        34, "qos@x", kT0 + 3'000'000));
+  msgs.push_back(report(R"({"CORRELATION_ID":"qos@x","MOS":4.2,"RFACTOR":90,"DIR":1,"REPORT_NAME":"callee"})", 35,
+                        "qos@x", kT0 + 3'000'000));
+  msgs.push_back(report("{broken", 34, "qos@x", kT0 + 4'000'000));
+  store.write(msgs);
+  const auto quality = callQuality(assemble(store, "qos@x"));
+  EXPECT_EQ(quality.qos_reports, 3u);
+  EXPECT_EQ(quality.unreadable, 1u);
+  ASSERT_EQ(quality.streams.size(), 2u);
+  const auto& s = quality.streams[0];
+  EXPECT_EQ(s.origin, "hep-qos");
+  EXPECT_EQ(s.packets, 990u);
+  EXPECT_EQ(s.lost, 10);
+  EXPECT_DOUBLE_EQ(s.loss_pct, 1.0);
+  EXPECT_DOUBLE_EQ(s.mos, 4.05);
+  const std::string line = streamSummaryLine(s);
+  EXPECT_NE(line.find("stream caller-rx (hep-qos) 10.0.0.1:4000 -> 10.0.0.2:6000  packets 990  lost 10 (1.0%)"),
+            std::string::npos) << line;
+  EXPECT_NE(line.find("MOS 4.0 (reported)"), std::string::npos) << line;
+  EXPECT_DOUBLE_EQ(quality.streams[1].mos, 4.2);
+}
+
 TEST(CallQuality, UnreadableRtcpIsCountedNotSummed) {
   TempStore store;
   auto msgs = basicCall("u@x", "10.0.0.1", "10.0.0.2", kT0);
