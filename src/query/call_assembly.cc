@@ -12,6 +12,7 @@
 
 #include "core/byte_reader.h"
 #include "hep/extra_correlation.h"
+#include "media/sdp_media.h"
 
 namespace siphon::query {
 namespace {
@@ -58,6 +59,70 @@ std::vector<CallMessage> removeDuplicates(std::vector<CallMessage> in, int64_t w
   return out;
 }
 
+// How long after a call's last message its RTCP may still come (a last report, RTCP BYE).
+constexpr int64_t kMediaLingerUs = 10'000'000;
+// Media addresses looked up per call at most (an offer and an answer with audio and video).
+constexpr size_t kMaxMediaAddresses = 8;
+
+using Taken = std::set<std::tuple<std::string, int64_t, size_t>>;
+
+// RTCP stored without a correlation id (an agent that did not know the call) joins the call
+// whose offer or answer named its address: each media endpoint of the call's SDP bodies
+// (media/sdp_media.h), looked up by address between the call's first message and its last
+// plus kMediaLingerUs; an RTCP record (payload type 5) with no correlation id whose source or
+// destination is an endpoint's RTCP address is the call's. One with another call's id is not.
+core::Result<size_t, core::Failure> linkMediaBySdp(CaptureReader& reader, const CallQuery& q,
+                                                  const std::vector<CallMessage>& messages,
+                                                  std::vector<CallReport>& reports, Taken& taken) {
+  std::vector<media::MediaEndpoint> endpoints;
+  std::array<media::MediaEndpoint, 8> scratch;
+  int64_t first = 0, last = 0;
+  for (const auto& m : messages) {
+    first = first == 0 ? m.micros() : std::min(first, m.micros());
+    last = std::max(last, m.micros());
+    if (m.sip.fields.content_type.find("sdp") == std::string_view::npos) continue;
+    const size_t n = media::sdpMediaEndpoints(m.sip.body, scratch);
+    for (size_t i = 0; i < n; ++i) {
+      const auto& e = scratch[i];
+      const bool known = std::any_of(endpoints.begin(), endpoints.end(), [&](const media::MediaEndpoint& k) {
+        return k.address == e.address && k.rtcp_port == e.rtcp_port;
+      });
+      if (!known) endpoints.push_back(e);
+    }
+  }
+  std::vector<core::IpAddress> addresses;
+  for (const auto& e : endpoints) {
+    if (std::find(addresses.begin(), addresses.end(), e.address) == addresses.end() &&
+        addresses.size() < kMaxMediaAddresses) {
+      addresses.push_back(e.address);
+    }
+  }
+  auto isEndpoint = [&](const core::IpAddress& ip, uint16_t port) {
+    return std::any_of(endpoints.begin(), endpoints.end(), [&](const media::MediaEndpoint& e) {
+      return e.rtcp_port == port && e.address == ip;
+    });
+  };
+  size_t linked = 0;
+  for (const auto& address : addresses) {
+    SearchQuery sq;
+    sq.ip = address.toString();
+    sq.since = std::max(q.since, first);
+    sq.until = q.until != 0 ? std::min(q.until, last + kMediaLingerUs) : last + kMediaLingerUs;
+    sq.limit = q.max_messages;
+    SIPHON_ASSIGN_OR_RETURN(SearchResult found, reader.search(sq));
+    for (auto& f : found.records) {
+      const auto& meta = f.meta;
+      if (meta.payload_type != 5 || !meta.correlation_id.empty()) continue;
+      if (!isEndpoint(meta.src_ip, meta.src_port) && !isEndpoint(meta.dst_ip, meta.dst_port)) continue;
+      if (!taken.insert({f.table, f.block_id, f.record_index}).second) continue;
+      if (reports.size() >= q.max_messages) break;
+      reports.push_back(CallReport{f.block_bytes, meta, record::RowKind::Rtcp, f.table, f.block_id, f.record_index});
+      ++linked;
+    }
+  }
+  return linked;
+}
+
 }  // namespace
 
 core::Result<CallResult, core::Failure> assembleCall(CaptureReader& reader, const CallQuery& q,
@@ -68,7 +133,7 @@ core::Result<CallResult, core::Failure> assembleCall(CaptureReader& reader, cons
   CallResult result;
   std::deque<std::string> pending{q.call_id.empty() ? q.correlation : q.call_id};
   std::unordered_set<std::string> seen_ids{pending.front()};
-  std::set<std::tuple<std::string, int64_t, size_t>> taken;  // a message found twice is one
+  Taken taken;  // a message found twice is one
   std::unordered_map<std::string, size_t> leg_of;
   std::vector<CallMessage> found;
   std::vector<CallReport> reports;
@@ -155,6 +220,7 @@ core::Result<CallResult, core::Failure> assembleCall(CaptureReader& reader, cons
     cut("more than " + std::to_string(q.max_messages) + " messages (the earliest found are kept)");
   }
   result.messages = removeDuplicates(std::move(found), q.duplicate_window_us, result.duplicates);
+  SIPHON_ASSIGN_OR_RETURN(result.reports_by_sdp, linkMediaBySdp(reader, q, result.messages, reports, taken));
   std::sort(reports.begin(), reports.end(), [](const CallReport& a, const CallReport& b) {
     if (a.micros() != b.micros()) return a.micros() < b.micros();
     if (a.block_id != b.block_id) return a.block_id < b.block_id;

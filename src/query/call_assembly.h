@@ -20,8 +20,11 @@
 // from the leg that carries it, not the other way round.)
 //
 // Records that are not SIP (RTCP, QoS reports, logs: HEP payload types 5, 32-35, 99, 100)
-// join by their correlation id alone, as Homer joins them, and are kept apart in `reports`:
-// they have no Call-ID, add no identifier and draw no arrow in the ladder.
+// join by their correlation id, as Homer joins them, and are kept apart in `reports`: they
+// have no Call-ID, add no identifier and draw no arrow in the ladder. RTCP stored without a
+// correlation id joins by address instead: the media endpoints the call's SDP offered and
+// answered (their RTCP ports), looked up between the call's first message and 10 s after its
+// last; RTCP with another call's correlation id never does.
 //
 // Bounded: a correlation group that keeps growing (a correlation id reused by every call of a
 // test run, a shared B2BUA key) is cut at `max_legs` Call-IDs or `max_messages` messages, and
@@ -106,6 +109,7 @@ struct CallResult {
   size_t duplicates = 0;              ///< captures dropped as duplicates
   size_t blocks_read = 0;             ///< lookups made (one per identifier)
   size_t identifiers = 0;             ///< identifiers looked up
+  size_t reports_by_sdp = 0;          ///< of `reports`, RTCP joined by the SDP's media addresses
 };
 
 /// Assembles the call named by `q.call_id` or `q.correlation` (exactly one must be set; a

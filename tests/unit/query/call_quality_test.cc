@@ -131,6 +131,47 @@ TEST(CallQuality, AgentQosReportsAreStreams) {
   EXPECT_DOUBLE_EQ(quality.streams[1].mos, 4.2);
 }
 
+// RTCP a capture agent stored without a correlation id joins the call whose SDP named its
+// addresses (offer 10.0.0.1:4000, answer 10.0.0.2:6000: RTCP on 4001 and 6001), within the
+// call's time; RTCP on other ports, later than 10 s after the call, or with another call's
+// correlation id does not.
+TEST(CallQuality, RtcpWithoutCorrelationJoinsBySdpAddresses) {
+  TempStore store;
+  const std::string offer = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+  const std::string answer = "v=0\r\no=- 2 2 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n";
+  const std::string sdp = "Content-Type: application/sdp\r\n";
+  std::vector<Msg> msgs;
+  auto add = [&](std::string text, bool up, int64_t at) {
+    Msg m;
+    m.payload = std::move(text);
+    m.src = up ? "10.0.0.1" : "10.0.0.2";
+    m.dst = up ? "10.0.0.2" : "10.0.0.1";
+    m.ts_us = kT0 + at;
+    msgs.push_back(std::move(m));
+  };
+  add(testing::sipText("INVITE", "sdp@x", "z9hG4bK-s1", "1 INVITE", sdp, offer), true, 0);
+  add(testing::sipText("200 OK", "sdp@x", "z9hG4bK-s1", "1 INVITE", sdp, answer), false, 1'000'000);
+  add(testing::sipText("BYE", "sdp@x", "z9hG4bK-s2", "2 BYE"), true, 30'000'000);
+  msgs.push_back(report(kRtcpJson, 5, "", kT0 + 5'000'000));   // 10.0.0.1:4001 -> 10.0.0.2:6001
+  Msg reverse = report(kRtcpJson, 5, "", kT0 + 6'000'000);
+  std::swap(reverse.src, reverse.dst);
+  std::swap(reverse.sport, reverse.dport);
+  msgs.push_back(reverse);
+  Msg other_port = report(kRtcpJson, 5, "", kT0 + 7'000'000);
+  other_port.sport = other_port.dport = 7001;
+  msgs.push_back(other_port);
+  msgs.push_back(report(kRtcpJson, 5, "", kT0 + 45'000'000));         // after the call
+  msgs.push_back(report(kRtcpJson, 5, "another@x", kT0 + 8'000'000));  // another call's
+  store.write(msgs);
+  const auto call = assemble(store, "sdp@x");
+  EXPECT_EQ(call.messages.size(), 3u);
+  EXPECT_EQ(call.reports_by_sdp, 2u);
+  ASSERT_EQ(call.reports.size(), 2u);
+  EXPECT_EQ(call.reports[0].micros(), kT0 + 5'000'000);
+  EXPECT_EQ(call.reports[1].micros(), kT0 + 6'000'000);
+  EXPECT_EQ(callQuality(call).rtcp_records, 2u);
+}
+
 TEST(CallQuality, UnreadableRtcpIsCountedNotSummed) {
   TempStore store;
   auto msgs = basicCall("u@x", "10.0.0.1", "10.0.0.2", kT0);
