@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "core/byte_reader.h"
+#include "record/record_json.h"
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_message.h"
 #include "sip/stream_framer.h"
@@ -102,6 +104,44 @@ void BM_StreamFramer(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 4));
 }
 
+// A record as the JSON the live tail, `search --format jsonl` and `decode` write: the object
+// built and dumped (recordJson) against the writer (record/record_json.h appendRecordJson).
+siphon::core::CaptureMeta inviteRecord() {
+  siphon::core::CaptureMeta meta;
+  meta.ip_family = 2;
+  meta.ip_proto = 17;
+  meta.src_ip = *siphon::core::IpAddress::parse("10.0.0.1");
+  meta.dst_ip = *siphon::core::IpAddress::parse("10.0.0.2");
+  meta.src_port = 5060;
+  meta.dst_port = 5062;
+  meta.ts_sec = 1700000000;
+  meta.payload = siphon::core::asBytes(std::string_view(kInvite));
+  return meta;
+}
+
+void BM_RecordJsonObject(benchmark::State& state) {
+  const auto meta = inviteRecord();
+  siphon::record::ParsedSip parsed;
+  siphon::record::parseSip(meta, {}, parsed);
+  for (auto _ : state) {
+    std::string text = siphon::record::recordJson(meta, parsed, {}, /*with_message=*/false)
+                           .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    benchmark::DoNotOptimize(text);
+  }
+}
+
+void BM_RecordJsonWriter(benchmark::State& state) {
+  const auto meta = inviteRecord();
+  siphon::record::ParsedSip parsed;
+  siphon::record::parseSip(meta, {}, parsed);
+  for (auto _ : state) {
+    std::string text = siphon::record::recordJsonText(meta, parsed, {}, /*with_message=*/false);
+    benchmark::DoNotOptimize(text);
+  }
+}
+
+BENCHMARK(BM_RecordJsonObject);
+BENCHMARK(BM_RecordJsonWriter);
 BENCHMARK(BM_ParseExtractInvite);
 BENCHMARK(BM_ParseExtractOk);
 BENCHMARK(BM_ParseOnlyInvite);

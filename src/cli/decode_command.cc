@@ -92,7 +92,7 @@ class Decoder {
   void emit(const core::CaptureMeta& meta) {
     record::ParsedSip sip;
     record::parseSip(meta, {}, sip);
-    std::string line = format_ == Format::Jsonl ? record::recordJson(meta, sip).dump()
+    std::string line = format_ == Format::Jsonl ? record::recordJsonText(meta, sip)
                                                 : record::recordText(meta, sip);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);

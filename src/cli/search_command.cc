@@ -152,11 +152,11 @@ int runSearch(SearchFlags& f) {
     return 1;
   }
   if (f.format == "jsonl") {
-    for (const auto& r : result->records) std::printf("%s\n", record::recordJson(r.meta, r.sip).dump().c_str());
+    for (const auto& r : result->records) std::printf("%s\n", record::recordJsonText(r.meta, r.sip).c_str());
   } else if (f.format == "json") {
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : result->records) arr.push_back(record::recordJson(r.meta, r.sip));
-    std::printf("%s\n", arr.dump(2).c_str());
+    std::printf("%s\n", arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
   } else {
     printTableHead();
     record::CaptureRow row;

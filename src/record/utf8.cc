@@ -11,6 +11,14 @@ bool isValidUtf8(std::string_view text) {
   size_t i = 0;
   const size_t n = text.size();
   while (i < n) {
+    // ASCII, the common case, eight bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
+    if (i >= n) break;
     const auto b0 = static_cast<uint8_t>(text[i]);
     if (b0 < 0x80) {
       ++i;

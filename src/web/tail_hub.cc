@@ -100,8 +100,7 @@ void TailHub::run() {
         if (!r->parsed || !query::matches(v->filter_, r->meta(), r->sip, row_)) continue;
         if (json.empty()) {
           // As search results: the fields; the message is one request away.
-          json = record::recordJson(r->meta(), r->sip, row_, /*with_message=*/false)
-                     .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+          json = record::recordJsonText(r->meta(), r->sip, row_, /*with_message=*/false);
         }
         std::lock_guard lock(v->mu_);
         if (v->events_.size() >= options_.viewer_events) {

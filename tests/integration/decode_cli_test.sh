@@ -168,6 +168,13 @@ want="31417@c.example.com bad_version|31418@c.example.com bad_version|3291342@ho
 grep -q "^decode: 5 packets, 3 records, skipped: 2 (not sip: 2," "$TMP/reg.err" ||
   fail "issue 9 capture: summary: $(cat "$TMP/reg.err")"
 
+# A HEP node name that is not UTF-8 beside a text payload: the record is printed, the bad
+# byte as U+FFFD.
+"$SIPHON" decode --format jsonl "$REG/hep-node-not-utf8.pcap" >"$TMP/node.jsonl" 2>"$TMP/node.err" ||
+  fail "node not UTF-8: exit status $?"
+[ "$(jq -r '.node + " " + .callid' "$TMP/node.jsonl")" = "$(printf 'node\xef\xbf\xbd n@x')" ] ||
+  fail "node not UTF-8: $(cat "$TMP/node.jsonl" "$TMP/node.err")"
+
 if [ $failures -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1

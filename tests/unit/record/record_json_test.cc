@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -137,6 +140,19 @@ TEST(RecordJson, ListsOtherChunksAsHex) {
 TEST(RecordJson, FormatsTimesInUtc) {
   EXPECT_EQ(formatRfc3339Micros(0), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(formatRfc3339Micros(-1), "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(formatRfc3339Micros(951782400'000'000), "2000-02-29T00:00:00.000000Z");
+  EXPECT_EQ(formatRfc3339Micros(4107542399'999'999), "2100-02-28T23:59:59.999999Z");
+  // The calendar arithmetic against the C library's, one time in every ~11.5 days over years
+  // 0001 to 9999 (the C library's gmtime_r and a fixed-width format).
+  for (int64_t secs = -62135596800; secs < 253402300799; secs += 997'003) {
+    std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char want[96];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.000007Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    ASSERT_EQ(formatRfc3339Micros(secs * 1'000'000 + 7), want) << secs;
+  }
 }
 
 TEST(RecordText, PrintsOneLineSummary) {
@@ -154,6 +170,57 @@ TEST(RecordText, PrintsOneLineSummary) {
   std::string err = recordText(sniffedSip(broken));
   EXPECT_NE(err.find("486 Busy Here"), std::string::npos) << err;
   EXPECT_NE(err.find("parse_error="), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace siphon::record
+
+namespace siphon::record {
+namespace {
+
+// appendRecordJson writes what recordJson(...).dump() writes, byte for byte: every message of
+// the RFC 4475 torture tests, RFC 5118 and the real-world set (quotes, backslashes, control
+// characters, UTF-8, unparsable ones), a binary payload, HEP chunks, with and without the
+// message; and it declines (false, nothing written) where only the caller can decide.
+TEST(RecordJsonWriter, WritesWhatTheJsonObjectDumps) {
+  size_t compared = 0;
+  for (const char* dir : {"sip/rfc4475", "sip/rfc5118", "sip/real-world"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SIPHON_TEST_DATA_DIR) + "/" + dir)) {
+      if (entry.path().extension() == ".md") continue;
+      const auto bytes = readData(std::string(dir) + "/" + entry.path().filename().string());
+      const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      core::CaptureMeta meta = sniffedSip(text);
+      ParsedSip parsed;
+      parseSip(meta, {}, parsed);
+      for (bool with_message : {true, false}) {
+        std::string out = "prefix";
+        ASSERT_TRUE(appendRecordJson(out, meta, parsed, {}, with_message)) << entry.path();
+        EXPECT_EQ(out, "prefix" + recordJson(meta, parsed, {}, with_message).dump()) << entry.path();
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 60u);
+
+  const std::string binary("\x01\x02\xff\xfe\"\\\n", 7);
+  core::CaptureMeta meta = sniffedSip(binary);
+  meta.payload_type = 5;
+  const std::string chunk_value("\x00\xab", 2);
+  meta.other_chunks.push_back({0, 0x65, core::asBytes(std::string_view(chunk_value))});
+  meta.node_name = "node \"1\"\t\x01";
+  ParsedSip parsed;
+  parseSip(meta, {}, parsed);
+  std::string out;
+  ASSERT_TRUE(appendRecordJson(out, meta, parsed));
+  EXPECT_EQ(out, recordJson(meta, parsed).dump());
+
+  // A text payload and a node name that is not UTF-8: the caller's decision.
+  core::CaptureMeta bad = sniffedSip("OPTIONS sip:x SIP/2.0\r\nCall-ID: a\r\n\r\n");
+  bad.node_name = "\xff\xfe";
+  parseSip(bad, {}, parsed);
+  out = "kept";
+  EXPECT_FALSE(appendRecordJson(out, bad, parsed));
+  EXPECT_EQ(out, "kept");
 }
 
 }  // namespace
