@@ -2,18 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <unordered_map>
 
 namespace siphon::tui {
 namespace {
-
-struct Building {
-  CallRow row;
-  int64_t first_request_us = INT64_MAX;
-  bool ringing = false, answered = false, bye = false, cancel = false;
-  int final_failure = 0;  ///< 300-699 reply to the first method
-  int last_final = 0;     ///< last final reply (non-INVITE calls)
-};
 
 std::string party(std::string_view user, std::string_view domain) {
   return std::string(user.empty() ? domain : user);
@@ -35,25 +26,33 @@ std::string_view cseqMethod(std::string_view cseq) {
 
 }  // namespace
 
-std::vector<CallRow> groupCalls(std::span<const query::Found> records) {
+void CallList::add(std::span<const query::Found> records) {
   std::vector<const query::Found*> sorted;
   for (const auto& f : records) {
-    if (f.sip.isSip() && !f.sip.fields.callid.empty()) sorted.push_back(&f);
+    if (!f.sip.isSip() || f.sip.fields.callid.empty()) continue;
+    const int64_t t = f.meta.microsSinceEpoch();
+    if (t < newest_us_) continue;  // before where this refresh started: added already
+    if (t == newest_us_ && at_newest_.contains({f.table, f.block_id, f.record_index})) continue;
+    sorted.push_back(&f);
   }
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
     return a->meta.microsSinceEpoch() < b->meta.microsSinceEpoch();
   });
-  std::unordered_map<std::string, Building> calls;
   for (const auto* f : sorted) {
     const auto& s = f->sip.fields;
     const int64_t t = f->meta.microsSinceEpoch();
-    auto [it, fresh] = calls.try_emplace(std::string(s.callid));
+    if (t > newest_us_) {
+      newest_us_ = t;
+      at_newest_.clear();
+    }
+    at_newest_.insert({f->table, f->block_id, f->record_index});
+    auto [it, fresh] = calls_.try_emplace(std::string(s.callid));
     Building& b = it->second;
     if (fresh) {
       b.row.callid = std::string(s.callid);
       b.row.first_us = t;
     }
-    b.row.last_us = t;
+    b.row.last_us = std::max(b.row.last_us, t);
     ++b.row.messages;
     if (b.row.from.empty()) b.row.from = party(s.from_user, s.from_domain);
     if (b.row.to.empty()) b.row.to = party(s.to_user, s.to_domain);
@@ -69,10 +68,17 @@ std::vector<CallRow> groupCalls(std::span<const query::Found> records) {
       if (code >= 200) b.last_final = code;
     }
   }
+}
+
+void CallList::forgetBefore(int64_t oldest_us) {
+  std::erase_if(calls_, [&](const auto& entry) { return entry.second.row.last_us < oldest_us; });
+}
+
+std::vector<CallRow> CallList::rows() const {
   std::vector<CallRow> out;
-  out.reserve(calls.size());
-  for (auto& [id, b] : calls) {
-    CallRow& r = b.row;
+  out.reserve(calls_.size());
+  for (const auto& [id, b] : calls_) {
+    CallRow r = b.row;
     if (r.method == "INVITE") {
       if (b.bye) {
         r.state = "COMPLETED";
@@ -95,6 +101,12 @@ std::vector<CallRow> groupCalls(std::span<const query::Found> records) {
     return a.first_us != b.first_us ? a.first_us > b.first_us : a.callid < b.callid;
   });
   return out;
+}
+
+std::vector<CallRow> groupCalls(std::span<const query::Found> records) {
+  CallList list;
+  list.add(records);
+  return list.rows();
 }
 
 std::vector<size_t> filterRows(const std::vector<CallRow>& rows, std::string_view filter) {

@@ -17,6 +17,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <set>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "query/search.h"
@@ -30,6 +33,36 @@ struct CallRow {
   std::string method;    ///< of the first request seen
   std::string state;
   size_t messages = 0;
+};
+
+/// The call list kept across refreshes: each refresh reads only what was stored since the
+/// newest message it has (a store of millions is not read again every second), adds it, and
+/// forgets the calls that left the time window.
+class CallList {
+ public:
+  /// Adds `records` (any order; each parsed). Records that are not SIP, or have no Call-ID,
+  /// are left out; one added before (the same table, block and index: a refresh asks again
+  /// from the newest time it has) is skipped.
+  void add(std::span<const query::Found> records);
+  /// Forgets the calls whose last message is older than `oldest_us`.
+  void forgetBefore(int64_t oldest_us);
+  /// The calls, the newest (by first message) first.
+  [[nodiscard]] std::vector<CallRow> rows() const;
+  /// Capture time of the newest message added (0 before any): where the next refresh starts.
+  [[nodiscard]] int64_t newestMicros() const { return newest_us_; }
+  [[nodiscard]] size_t size() const { return calls_.size(); }
+
+ private:
+  struct Building {
+    CallRow row;
+    bool ringing = false, answered = false, bye = false, cancel = false;
+    int final_failure = 0;  ///< 300-699 reply to the first method
+    int last_final = 0;     ///< last final reply (non-INVITE calls)
+  };
+  using RecordKey = std::tuple<std::string, int64_t, size_t>;
+  std::unordered_map<std::string, Building> calls_;
+  int64_t newest_us_ = 0;
+  std::set<RecordKey> at_newest_;  ///< the records added whose time is newest_us_
 };
 
 /// Groups `records` (any order; each parsed) by Call-ID; the newest call (by first message)

@@ -81,16 +81,21 @@ class App {
  public:
   explicit App(const TuiOptions& o) : o_(o) {}
 
+  // The first load reads the window's newest `limit` messages; each refresh then reads only
+  // what was stored since the newest message the list has (CallList), with the same reader.
   bool load(std::string& error) {
-    auto url = core::DbUrl::parse(o_.db_url);
-    if (!url.has_value()) {
-      error = url.error().message;
-      return false;
-    }
-    auto reader = query::openCaptureReader(*url, o_.row);
-    if (!reader.has_value()) {
-      error = reader.error().message;
-      return false;
+    if (!reader_) {
+      auto url = core::DbUrl::parse(o_.db_url);
+      if (!url.has_value()) {
+        error = url.error().message;
+        return false;
+      }
+      auto reader = query::openCaptureReader(*url, o_.row);
+      if (!reader.has_value()) {
+        error = reader.error().message;
+        return false;
+      }
+      reader_ = std::move(*reader);
     }
     query::SearchQuery q;
     auto since = query::parseTime(o_.since, nowMicros());
@@ -98,16 +103,21 @@ class App {
       error = since.error().message;
       return false;
     }
-    q.since = *since;
+    q.since = std::max(*since, list_.newestMicros());
     q.limit = o_.limit;
-    auto found = (*reader)->search(q);
+    auto found = reader_->search(q);
     if (!found.has_value()) {
       error = found.error().message;
+      reader_.reset();  // a store that went away is opened again on the next refresh
       return false;
     }
-    rows_ = groupCalls(found->records);
+    list_.add(found->records);
+    list_.forgetBefore(*since);
+    rows_ = list_.rows();
     shown_ = filterRows(rows_, filter_);
-    truncated_ = found->truncated;
+    // More than `limit` messages in the window, or new since the last refresh: some are not in
+    // the list, and stay out of it.
+    truncated_ = truncated_ || found->truncated;
     if (!selected_callid_.empty()) {  // keep the selection on the same call across refreshes
       for (size_t i = 0; i < shown_.size(); ++i) {
         if (rows_[shown_[i]].callid == selected_callid_) selected_ = i;
@@ -340,6 +350,8 @@ class App {
   }
 
   const TuiOptions& o_;
+  query::CaptureReaderPtr reader_;  ///< kept across refreshes; null after a failed read
+  CallList list_;
   std::vector<CallRow> rows_;
   std::vector<size_t> shown_;
   bool truncated_ = false;

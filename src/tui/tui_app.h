@@ -3,7 +3,7 @@
 //
 //   call list   the calls of the last --since (default 1 h), newest first, refreshed every
 //               --refresh seconds while it shows: time, From, To, method, state, messages
-//               (tui/call_list.h). Up/Down/PgUp/PgDn move, Enter opens the call, '/' types a
+//               (tui/call_list.h; a refresh reads only what was stored since the last one). Up/Down/PgUp/PgDn move, Enter opens the call, '/' types a
 //               filter (Call-ID, users, method or state; Enter keeps it, Esc clears it), 'e'
 //               writes the call to call-<Call-ID>.pcap, 'q' quits.
 //   call        the ladder of every leg (the same call assembly as `siphon flow`), one arrow a
@@ -24,7 +24,7 @@ struct TuiOptions {
   std::string db_url;          ///< sqlite:PATH, postgres://, mysql://, clickhouse://
   std::string since = "-1h";   ///< how far back the call list reaches
   int refresh_ms = 1000;       ///< call list refresh while it shows
-  size_t limit = 20'000;       ///< messages read per refresh, at most (newest first)
+  size_t limit = 20'000;       ///< messages read at start, and per refresh, at most (newest first)
   record::CaptureRowOptions row;
 };
 

@@ -69,6 +69,21 @@ grep -q "^Time (UTC) *From *To *Method *State *Msgs *Call-ID" "$TMP/list.txt" ||
 grep -qE "COMPLETED|IN CALL" "$TMP/list.txt" || fail "no answered call in the list"
 
 # '/' filter to the one Call-ID (typed), Enter keeps it
+# Live: a collector stores more calls into the same store while the list shows; a refresh
+# (every second, reading only what is new) adds them.
+timeout 60 "$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --db "$DB" >"$TMP/serve2.out" 2>"$TMP/serve2.err" &
+SERVE_PID=$!
+for _ in $(seq 100); do grep -q "^listening on" "$TMP/serve2.out" 2>/dev/null && break; sleep 0.1; done
+timeout 60 "$LOADGEN" --target "udp:127.0.0.1:$PORT" --count 30 --rate 300 --run-id "${RUN}b" --max-seconds 20 \
+  >/dev/null 2>"$TMP/load2.err" || fail "siphon-hep-load (live): $(cat "$TMP/load2.err")"
+sleep 0.5
+kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; SERVE_PID=""
+BEFORE=$CALLS
+CALLS=$("$SIPHON" search --db "$DB" --since -1h --limit 100000 --format jsonl 2>/dev/null | jq -r .callid | sort -u | wc -l)
+[ "$CALLS" -gt "$BEFORE" ] || fail "the second load stored no new call ($BEFORE, $CALLS)"
+for _ in $(seq 100); do screen | head -1 | grep -qF "$CALLS call(s)" && break; sleep 0.1; done
+screen | head -1 | grep -qF "$CALLS call(s)" || fail "the list did not grow from $BEFORE to $CALLS calls: $(screen | head -1)"
+
 tm send-keys -t tui "/" && tm send-keys -t tui -l "$CID" && tm send-keys -t tui Enter
 wait_for "1 call(s) of $CALLS" || fail "the filter did not narrow to one call: $(screen | head -3)"
 screen | sed -n 3p | grep -qF "COMPLETED" || fail "the filtered call is not COMPLETED: $(screen | sed -n 3p)"
@@ -104,5 +119,5 @@ if [ "$failures" -ne 0 ]; then
   echo "tui: $failures failure(s)"
   exit 1
 fi
-echo "tui: the call list showed $CALLS calls, the filter found $CID, its ladder drew $MSGS arrows, the pcap held $MSGS messages"
+echo "tui: the call list showed $BEFORE calls, then $CALLS as a collector stored more, the filter found $CID, its ladder drew $MSGS arrows, the pcap held $MSGS messages"
 exit 0

@@ -33,6 +33,12 @@ class Calls {
     found_.push_back(std::move(f));
   }
   std::vector<CallRow> rows() const { return groupCalls(found_); }
+  /// The records added so far, each with its own record index (the store's key).
+  std::vector<query::Found> records() const {
+    std::vector<query::Found> out = found_;
+    for (size_t i = 0; i < out.size(); ++i) out[i].record_index = i;
+    return out;
+  }
 
  private:
   std::deque<std::string> texts_;  // stable addresses: the records view them
@@ -97,6 +103,35 @@ TEST(CallList, NewestFirstAndFiltered) {
   EXPECT_EQ(filterRows(rows, "OLD@").size(), 1u);
   EXPECT_EQ(filterRows(rows, "options").size(), 1u);
   EXPECT_TRUE(filterRows(rows, "nothing").empty());
+}
+
+// A refresh reads again from the newest time the list has: the records of that time it has
+// added are not counted twice, the new ones are; calls that left the window are forgotten.
+TEST(CallList, RefreshesAddOnlyWhatIsNew) {
+  Calls c;
+  c.add("old", 0, "INVITE");
+  c.add("a", 1000, "INVITE");
+  c.add("a", 2000, "180 Ringing");
+  CallList list;
+  auto first = c.records();
+  list.add(first);
+  EXPECT_EQ(list.newestMicros(), 1'700'000'002'000'000);
+  c.add("b", 2000, "INVITE");  // stored at the same time as the newest, after the first read
+  c.add("a", 3000, "200 OK");
+  auto all = c.records();
+  // The refresh's read from the newest time: the 180 again, the new INVITE and 200.
+  list.add(std::span(all).subspan(2));
+  auto rows = list.rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(row(rows, "a").messages, 3u);
+  EXPECT_EQ(row(rows, "a").state, "IN CALL");
+  EXPECT_EQ(row(rows, "b").messages, 1u);
+  list.add(all);  // everything again: nothing changes
+  EXPECT_EQ(row(list.rows(), "a").messages, 3u);
+  list.forgetBefore(1'700'000'001'000'000);
+  rows = list.rows();
+  EXPECT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].callid, "b");
 }
 
 }  // namespace
