@@ -6,7 +6,7 @@
 
 namespace siphon::web {
 
-bool TailViewer::next(std::vector<std::string>& out, std::chrono::milliseconds wait) {
+bool TailViewer::next(std::vector<std::shared_ptr<const std::string>>& out, std::chrono::milliseconds wait) {
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, wait, [&] { return closed_ || !events_.empty(); });
   while (!events_.empty()) {
@@ -95,12 +95,13 @@ void TailHub::run() {
       viewers = viewers_;
     }
     for (const auto& r : work) {
-      std::string json;  // made once, for the first viewer it matches
+      std::shared_ptr<const std::string> json;  // made once, for the first viewer it matches
       for (const auto& v : viewers) {
         if (!r->parsed || !query::matches(v->filter_, r->meta(), r->sip, row_)) continue;
-        if (json.empty()) {
+        if (!json) {
           // As search results: the fields; the message is one request away.
-          json = record::recordJsonText(r->meta(), r->sip, row_, /*with_message=*/false);
+          json = std::make_shared<const std::string>(
+              record::recordJsonText(r->meta(), r->sip, row_, /*with_message=*/false));
         }
         std::lock_guard lock(v->mu_);
         if (v->events_.size() >= options_.viewer_events) {

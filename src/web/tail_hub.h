@@ -6,7 +6,7 @@
 //   store lane ──RecordTap──▶ observe(): batch into the hub's bounded queue (no viewer: nothing)
 //                                  │
 //                         the hub's thread: each record against each viewer's filters, its
-//                         JSON made once, into each matching viewer's bounded queue
+//                         JSON made once and shared, into each matching viewer's bounded queue
 //                                  │
 //   HTTP thread per viewer ◀── next(): waits up to a second, takes what is queued
 //
@@ -42,8 +42,8 @@ class TailHub;
 class TailViewer {
  public:
   /// Waits up to `wait` for events; moves what is queued into `out` (JSON objects, one per
-  /// record). Returns false once the hub stopped.
-  bool next(std::vector<std::string>& out, std::chrono::milliseconds wait);
+  /// record, each shared by every viewer it matched). Returns false once the hub stopped.
+  bool next(std::vector<std::shared_ptr<const std::string>>& out, std::chrono::milliseconds wait);
   /// Records dropped because this viewer fell behind (its queue was full), plus those the hub
   /// dropped since the viewer subscribed (its queue was full: they were never filtered, so
   /// this counts them whether or not they would have matched).
@@ -54,7 +54,7 @@ class TailViewer {
   query::SearchQuery filter_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> events_;
+  std::deque<std::shared_ptr<const std::string>> events_;
   uint64_t dropped_ = 0;
   bool closed_ = false;
   const std::atomic<uint64_t>* hub_dropped_ = nullptr;

@@ -19,10 +19,17 @@ void addTailRoutes(httplib::Server& server, TailHub& hub) {
     res.set_chunked_content_provider(
         "text/event-stream",
         [viewer, reported = uint64_t{0}](size_t, httplib::DataSink& sink) mutable {
-          std::vector<std::string> events;
+          std::vector<std::shared_ptr<const std::string>> events;
           const bool open = viewer->next(events, std::chrono::seconds(1));
           std::string out;
-          for (const auto& e : events) out += "event: record\ndata: " + e + "\n\n";
+          size_t bytes = 0;
+          for (const auto& e : events) bytes += e->size() + 24;
+          out.reserve(bytes + 64);
+          for (const auto& e : events) {
+            out.append("event: record\ndata: ");
+            out.append(*e);
+            out.append("\n\n");
+          }
           if (const uint64_t dropped = viewer->dropped(); dropped != reported) {
             reported = dropped;
             out += "event: dropped\ndata: {\"dropped\":" + std::to_string(dropped) + "}\n\n";
