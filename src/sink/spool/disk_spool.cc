@@ -72,6 +72,63 @@ core::Result<DiskSpoolPtr, core::Failure> DiskSpool::open(DiskSpoolOptions optio
 DiskSpool::~DiskSpool() {
   closeReader();
   closeWriter();
+  if (progress_fd_ >= 0) ::close(progress_fd_);
+}
+
+std::filesystem::path DiskSpool::progressPath() const {
+  return options_.directory / ("progress" + options_.suffix + ".pos");
+}
+
+void DiskSpool::saveProgress() {
+  if (segments_.empty()) {
+    // An empty spool leaves an empty directory behind.
+    if (progress_fd_ >= 0) {
+      ::close(progress_fd_);
+      progress_fd_ = -1;
+      ::unlink(progressPath().c_str());
+    }
+    return;
+  }
+  if (progress_fd_ < 0) {
+    progress_fd_ = ::open(progressPath().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (progress_fd_ < 0) return;
+  }
+  std::array<std::byte, 24> data{};
+  const Segment& front = segments_.front();
+  core::storeBe64(data.data(), front.seq);
+  core::storeBe64(data.data() + 8, front.consumed_offset);
+  core::storeBe64(data.data() + 16, front.consumed_records);
+  // One pwrite of 24 bytes: a crash leaves the old or the new content (or, torn, a content
+  // loadProgress() refuses: not a record boundary of the named segment). A file left by a
+  // run that had emptied its spool names a segment that is gone: refused too.
+  (void)!::pwrite(progress_fd_, data.data(), data.size(), 0);
+}
+
+void DiskSpool::loadProgress() {
+  if (segments_.empty()) return;
+  const int fd = ::open(progressPath().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  std::array<std::byte, 24> data{};
+  const bool read = readExactly(fd, data.data(), data.size(), 0);
+  ::close(fd);
+  Segment& front = segments_.front();
+  if (!read || core::loadBe64(data.data()) != front.seq) return;
+  const uint64_t offset = core::loadBe64(data.data() + 8), records = core::loadBe64(data.data() + 16);
+  if (offset == 0 || offset > front.bytes || records > front.records) return;
+  // The offset must be the end of the `records`-th record: walk the length prefixes.
+  const int seg_fd = ::open(pathOf(front.seq).c_str(), O_RDONLY | O_CLOEXEC);
+  if (seg_fd < 0) return;
+  uint64_t at = 0, count = 0;
+  std::array<std::byte, kLengthPrefixBytes> prefix;
+  while (at < offset && readExactly(seg_fd, prefix.data(), prefix.size(), at)) {
+    at += kLengthPrefixBytes + core::loadBe32(prefix.data());
+    ++count;
+  }
+  ::close(seg_fd);
+  if (at != offset || count != records) return;
+  front.consumed_offset = offset;
+  front.consumed_records = records;
+  pending_records_ -= records;
 }
 
 std::filesystem::path DiskSpool::pathOf(uint64_t seq) const {
@@ -135,7 +192,9 @@ core::Result<void, core::Failure> DiskSpool::load() {
     disk_bytes_ += seg.bytes;
     segments_.push_back(seg);
   }
+  loadProgress();
   cursor_ = {};
+  rewind();
   return {};
 }
 
@@ -181,6 +240,7 @@ void DiskSpool::removeOldest(uint64_t& dropped) {
   } else {
     --cursor_.segment;
   }
+  saveProgress();
 }
 
 core::Result<DiskSpool::AppendResult, core::Failure> DiskSpool::append(
@@ -290,6 +350,7 @@ void DiskSpool::consume() {
   }
   if (segments_.empty()) {
     cursor_ = {};
+    saveProgress();
     return;
   }
   Segment& seg = segments_.front();
@@ -303,6 +364,7 @@ void DiskSpool::consume() {
     cursor_ = {};
     rewind();
   }
+  saveProgress();
 }
 
 }  // namespace siphon::sink

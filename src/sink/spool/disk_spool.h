@@ -16,11 +16,14 @@
 // traffic, bounded, and never loses a record silently.
 //
 // Restart. open() scans the segments left by an earlier run (a torn record at a segment's
-// end, from a crash mid-write, is cut off) and replays them. Progress inside a segment is
-// not persisted, so after a crash a partly replayed segment is delivered again from its
-// start: at-least-once across restarts, exactly-once within one run (a database sink then
-// leaves out what its database already holds: DatabaseSink's "in doubt"). Writes are not fsync'ed:
-// the spool protects against an outage of the destination, not against power loss.
+// end, from a crash mid-write, is cut off) and replays them. How far the oldest segment was
+// consumed is kept in `progress<suffix>.pos` (its sequence number, byte offset and record
+// count, rewritten at each consume()); open() resumes there when the file names the oldest
+// segment and its offset is a record boundary, else from the segment's start. So after a
+// crash only what was read since the last consume() is delivered again: the batch that was
+// in flight (a database sink then leaves out what its database already holds: DatabaseSink's
+// "in doubt"). Writes are not fsync'ed: the spool protects against an outage of the
+// destination, not against power loss.
 //
 // Threads: one owner (the sink thread); no locking.
 
@@ -119,12 +122,20 @@ class DiskSpool {
   void removeOldest(uint64_t& dropped);
   void closeReader();
   void closeWriter();
+  /// The oldest segment's consumed offset into the progress file (removed when the spool is
+  /// empty).
+  /// Failures are ignored: the spool then replays from the segment's start after a restart.
+  void saveProgress();
+  /// Applies what the progress file says to segments_.front(), when it is about that segment.
+  void loadProgress();
+  [[nodiscard]] std::filesystem::path progressPath() const;
 
   DiskSpoolOptions options_;
   std::deque<Segment> segments_;  ///< oldest first; the newest takes the appends
   Cursor cursor_;
   int write_fd_ = -1;             ///< open on segments_.back() while it takes appends
   int read_fd_ = -1;              ///< open on the segment the cursor reads
+  int progress_fd_ = -1;          ///< the progress file, opened by the first saveProgress()
   uint64_t read_seq_ = 0;         ///< which segment read_fd_ belongs to
   uint64_t next_seq_ = 1;
   uint64_t pending_records_ = 0;

@@ -131,6 +131,7 @@ TEST_F(DiskSpoolTest, ReopenReplaysWhatAnEarlierRunLeftAndCutsATornRecord) {
   // A crash mid-write: half a record at the end of the newest segment.
   std::filesystem::path newest;
   for (const auto& e : std::filesystem::directory_iterator(dir_)) {
+    if (e.path().extension() != ".hepspool") continue;  // the progress file is not a segment
     if (newest.empty() || e.path() > newest) newest = e.path();
   }
   {
@@ -139,12 +140,50 @@ TEST_F(DiskSpoolTest, ReopenReplaysWhatAnEarlierRunLeftAndCutsATornRecord) {
     f.write(torn, sizeof torn);
   }
   auto s = open();
-  // Progress inside a segment is not persisted: the first segment comes again whole.
+  // The progress file says 10 records of the first segment were consumed: they do not come
+  // again.
+  EXPECT_EQ(s->pendingRecords(), 1490u);
   auto got = drain(*s);
-  ASSERT_EQ(got.size(), 1500u);
-  for (uint32_t i = 0; i < 1500; ++i) EXPECT_EQ(got[i], i);
+  ASSERT_EQ(got.size(), 1490u);
+  for (uint32_t i = 0; i < 1490; ++i) EXPECT_EQ(got[i], i + 10);
   ASSERT_TRUE(s->append(packet(7777)).has_value());
   EXPECT_EQ(drain(*s), std::vector<uint32_t>{7777});
+}
+
+// What the progress file says is believed only when it names the oldest segment and a record
+// boundary of it; a spool consumed to its end says so, and a new segment that reuses the
+// sequence number after a restart is not skipped.
+TEST_F(DiskSpoolTest, ProgressIsTrustedOnlyWhereItFits) {
+  {
+    auto s = open();
+    for (uint32_t i = 0; i < 10; ++i) ASSERT_TRUE(s->append(packet(i)).has_value());
+    std::vector<std::byte> p;
+    uint64_t lost = 0;
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(s->next(p, lost));
+    s->consume();
+  }
+  const auto progress = dir_ / "progress.hepspool.pos";
+  ASSERT_TRUE(std::filesystem::exists(progress));
+  {
+    // Torn: the offset no longer falls on a record boundary.
+    std::fstream f(progress, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(15);
+    f.put(static_cast<char>(7));
+  }
+  {
+    auto s = open();
+    EXPECT_EQ(s->pendingRecords(), 10u) << "a progress that does not fit is ignored";
+    EXPECT_EQ(drain(*s).size(), 10u);
+  }
+  EXPECT_FALSE(std::filesystem::exists(progress)) << "an empty spool leaves no progress file";
+  {
+    auto s = open();
+    EXPECT_TRUE(s->empty());
+    for (uint32_t i = 0; i < 4; ++i) ASSERT_TRUE(s->append(packet(100 + i)).has_value());
+  }
+  auto s = open();
+  EXPECT_EQ(s->pendingRecords(), 4u);
+  EXPECT_EQ(drain(*s), (std::vector<uint32_t>{100, 101, 102, 103}));
 }
 
 // A database sink reads a batch, writes it, and consumes it only once the write committed.
