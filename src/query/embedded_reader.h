@@ -32,6 +32,15 @@ class EmbeddedReader final : public CaptureReader {
   [[nodiscard]] core::Result<SearchResult, core::Failure> search(const SearchQuery& q) override;
   [[nodiscard]] core::Result<std::vector<Found>, core::Failure> byIdentifier(
       std::string_view id, int64_t since, int64_t until, size_t limit) override;
+  /// The statistics the store kept at ingest (store/traffic_stats.h).
+  [[nodiscard]] core::Result<std::vector<store::StatsRow>, core::Failure> statsSeries(
+      store::StatsDim dim, int64_t since_s, int64_t until_s, int64_t interval_s) override {
+    return store_->statsSeries(dim, since_s, until_s, interval_s);
+  }
+  [[nodiscard]] core::Result<std::vector<store::StatsRow>, core::Failure> statsTop(
+      store::StatsDim dim, int64_t since_s, int64_t until_s, size_t limit) override {
+    return store_->statsTop(dim, since_s, until_s, limit);
+  }
 
   [[nodiscard]] store::BlockStore& store() { return *store_; }
 

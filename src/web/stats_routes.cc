@@ -81,34 +81,6 @@ core::Result<Axis, core::Failure> axisOf(const Params& params, bool hourly) {
   return a;
 }
 
-// Where the statistics come from: the embedded store keeps them at ingest; the SQL stores'
-// readers count them from the rows (query/sql_filter.h statsSelect), which costs a scan of the
-// range (PostgreSQL, MySQL) or an aggregation (ClickHouse) per request.
-struct StatsSource {
-  std::unique_ptr<store::BlockStore> embedded;
-  query::CaptureReaderPtr reader;
-
-  static core::Result<StatsSource, core::Failure> of(const StoreAccess& access) {
-    StatsSource s;
-    if (access.embedded()) {
-      SIPHON_ASSIGN_OR_RETURN(s.embedded, access.open());
-    } else {
-      SIPHON_ASSIGN_OR_RETURN(s.reader, access.reader());
-    }
-    return s;
-  }
-  core::Result<std::vector<store::StatsRow>, core::Failure> series(StatsDim dim, int64_t first,
-                                                                   int64_t until, int64_t interval) {
-    return embedded ? embedded->statsSeries(dim, first, until, interval)
-                    : reader->statsSeries(dim, first, until, interval);
-  }
-  core::Result<std::vector<store::StatsRow>, core::Failure> top(StatsDim dim, int64_t since,
-                                                                int64_t until, size_t limit) {
-    return embedded ? embedded->statsTop(dim, since, until, limit)
-                    : reader->statsTop(dim, since, until, limit);
-  }
-};
-
 // One dimension's rows as dense series over `buckets`.
 void addSeries(Json& series, const std::vector<store::StatsRow>& rows, const Axis& axis,
                std::map<std::string, std::vector<int64_t>>* keep = nullptr) {
@@ -165,7 +137,7 @@ void seriesRoute(const StoreAccess& access, const DropHistory* drops, const http
   if (dim == StatsDim::kCount) return replyError(res, 400, "by: unknown dimension '" + by + "'");
   auto axis = axisOf(req.params, store::isTopDim(dim));
   if (!axis.has_value()) return replyError(res, 400, axis.error().message);
-  auto db = StatsSource::of(access);
+  auto db = access.reader();
   if (!db.has_value()) return replyError(res, 500, db.error().message);
   Json body;
   body["by"] = by;
@@ -173,14 +145,14 @@ void seriesRoute(const StoreAccess& access, const DropHistory* drops, const http
   auto series = Json::array();
   const size_t size = axis->n;
   if (!asr) {
-    auto rows = db->series(dim, axis->first, axis->until_s, axis->interval);
+    auto rows = (*db)->statsSeries(dim, axis->first, axis->until_s, axis->interval);
     if (!rows.has_value()) return replyError(res, 500, rows.error().message);
     addSeries(series, *rows, *axis);
   } else {
     std::map<std::string, std::vector<int64_t>> calls, answered;
     for (auto [d, out, name] : {std::tuple{StatsDim::Calls, &calls, "calls"},
                                 std::tuple{StatsDim::Answered, &answered, "answered"}}) {
-      auto rows = db->series(d, axis->first, axis->until_s, axis->interval);
+      auto rows = (*db)->statsSeries(d, axis->first, axis->until_s, axis->interval);
       if (!rows.has_value()) return replyError(res, 500, rows.error().message);
       Json one = Json::array();
       addSeries(one, *rows, *axis, out);
@@ -211,11 +183,11 @@ void topRoute(const StoreAccess& access, const httplib::Request& req, httplib::R
   if (!range.has_value()) return replyError(res, 400, range.error().message);
   auto limit = sizeParam(req.params, "limit", 10, 1, 100);
   if (!limit.has_value()) return replyError(res, 400, limit.error().message);
-  auto db = StatsSource::of(access);
+  auto db = access.reader();
   if (!db.has_value()) return replyError(res, 500, db.error().message);
   // Buckets that start inside the range; an hour-bucketed dimension takes the hour `since` is in.
   const int64_t since = store::statsBucket(dim, range->since_s * 1'000'000);
-  auto rows = db->top(dim, since, range->until_s, static_cast<size_t>(*limit));
+  auto rows = (*db)->statsTop(dim, since, range->until_s, static_cast<size_t>(*limit));
   if (!rows.has_value()) return replyError(res, 500, rows.error().message);
   auto top = Json::array();
   for (const auto& r : *rows) top.push_back({{"key", r.key}, {"count", r.count}});
@@ -257,9 +229,9 @@ void histogramRoute(const StoreAccess& access, const httplib::Request& req, http
       dim = StatsDim::Node;
       key = q->node;
     }
-    auto db = StatsSource::of(access);
+    auto db = access.reader();
     if (!db.has_value()) return replyError(res, 500, db.error().message);
-    auto rows = db->series(dim, axis->first, axis->until_s, axis->interval);
+    auto rows = (*db)->statsSeries(dim, axis->first, axis->until_s, axis->interval);
     if (!rows.has_value()) return replyError(res, 500, rows.error().message);
     for (const auto& r : *rows) {
       if (const size_t i = axis->index(r.bucket); r.key == key && i < axis->n) counts[i] += r.count;
