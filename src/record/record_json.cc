@@ -4,7 +4,6 @@
 #include <cstring>
 #include <ctime>
 #include <iterator>
-#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -203,14 +202,18 @@ bool appendRecordJson(std::string& out, const core::CaptureMeta& meta, const Par
   buildCaptureRow(meta, parsed, options, row);
   const size_t start = out.size();
   const bool payload_is_text = isValidUtf8(core::asText(meta.payload));
-  // A text that is not UTF-8: "" when the payload is not text either (recordJson's rule), the
-  // caller's decision otherwise.
-  auto text = [&](std::string_view v) -> std::optional<std::string_view> {
-    if (isValidUtf8(v)) return v;
-    if (!payload_is_text) return std::string_view();
-    return std::nullopt;
-  };
   bool first = true;
+  // A text column; one that is not UTF-8 is "" when the payload is not text either
+  // (recordJson's rule), the caller's decision otherwise: false.
+  auto appendText = [&](std::string_view key, std::string_view v) {
+    if (!isValidUtf8(v)) {
+      if (payload_is_text) return false;
+      v = {};
+    }
+    appendKey(out, key, first);
+    appendJsonString(out, v);
+    return true;
+  };
   out.reserve(out.size() + 1536 + (with_message ? meta.payload.size() * 2 : 0));
   out += '{';
   for (const CaptureColumn& c : sipCaptureColumns()) {
@@ -221,26 +224,15 @@ bool appendRecordJson(std::string& out, const core::CaptureMeta& meta, const Par
         appendKey(out, key, first);
         appendJsonString(out, formatRfc3339Micros(c.value(meta, row).integer));
         break;
-      case ColumnType::Text: {
-        const auto v = text(c.value(meta, row).text);
-        if (!v) {
-          out.resize(start);
-          return false;
-        }
-        appendKey(out, key, first);
-        appendJsonString(out, *v);
-        break;
-      }
+      case ColumnType::Text:
       case ColumnType::OptionalText: {
+        // parse_error: present only when a SIP payload (type 1) did not parse.
         const ColumnValue v = c.value(meta, row);
-        if (v.null || meta.payload_type != kPayloadTypeSip) break;
-        const auto t = text(v.text);
-        if (!t) {
+        if (c.type == ColumnType::OptionalText && (v.null || meta.payload_type != kPayloadTypeSip)) break;
+        if (!appendText(key, v.text)) {
           out.resize(start);
           return false;
         }
-        appendKey(out, key, first);
-        appendJsonString(out, *t);
         break;
       }
       case ColumnType::Integer:

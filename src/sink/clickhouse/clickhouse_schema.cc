@@ -24,14 +24,6 @@ std::string distributed(std::string_view table, std::string_view cluster, std::s
 
 }  // namespace
 
-std::vector<std::string_view> clickhouseColumns(record::ColumnSet set) {
-  std::vector<std::string_view> names;
-  for (const auto& c : record::captureColumns(set)) {
-    if (c.in(record::kInPostgres)) names.push_back(c.name);
-  }
-  return names;
-}
-
 std::string clickhouseType(const record::CaptureColumn& c) {
   const std::string_view t = c.postgres_type;
   std::string base = "String";

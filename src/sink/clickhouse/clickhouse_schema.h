@@ -41,9 +41,6 @@ enum class ClickHouseKey : uint8_t {
 
 inline constexpr std::string_view kClickHouseKeyTable = "siphon_keys";
 
-/// Column order of the writer's INSERT (the PostgreSQL columns of the set).
-[[nodiscard]] std::vector<std::string_view> clickhouseColumns(record::ColumnSet set);
-
 /// A table's rows as the writer sends them, and how one row is told from another when a batch
 /// is written again after an attempt whose outcome is unknown (ClickHouseWriter::rewrite): the
 /// batch goes up as an external table of `structure`, and `identity`, an expression over the
@@ -52,7 +49,7 @@ inline constexpr std::string_view kClickHouseKeyTable = "siphon_keys";
 /// of the text and payload columns (nullable text left out: NULL equals nothing in IN): two
 /// different messages never share it but by a 64-bit hash collision at the same microsecond.
 struct ClickHouseRowShape {
-  std::string columns;    ///< "date,micro_ts,...": the INSERT's column list
+  std::string columns;    ///< "date,micro_ts,...": the INSERT's column list (the PostgreSQL columns of the set)
   std::string structure;  ///< "date DateTime, micro_ts Int64, ...": the external table's
   std::string identity;   ///< "(date, micro_ts, ..., cityHash64(method, ..., msg))"
   std::string time;       ///< the column the range is taken over (the partition key's)

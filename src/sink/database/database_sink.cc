@@ -83,8 +83,8 @@ core::Result<void, core::Failure> DatabaseSink::open() {
       std::fprintf(stderr, "siphon: %s: %llu records spooled by an earlier run; replaying them\n",
                    options_.name.c_str(), static_cast<unsigned long long>(spool_->pendingRecords()));
       setState(SinkState::Retrying);
-      // That run may have stopped in the middle of a write, and the spool does not keep how
-      // far a segment was replayed: what comes first may be stored already.
+      // That run may have stopped in the middle of a write: the batch it was replaying (the
+      // spool resumes after the last one consumed) may be stored already.
       in_doubt_ = true;
     }
   }
