@@ -35,13 +35,16 @@ command -v tshark >/dev/null || { echo "tui: tshark not installed"; exit 77; }
 read -r PORT < <(python3 "$HERE/peers/siptrace_check.py" free-ports 1)
 DB="sqlite:$TMP/it.db"
 RUN=tui$$x$RANDOM
-timeout 60 "$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --db "$DB" >"$TMP/serve.out" 2>"$TMP/serve.err" &
-SERVE_PID=$!
-for _ in $(seq 100); do grep -q "^listening on" "$TMP/serve.out" 2>/dev/null && break; sleep 0.1; done
-timeout 60 "$LOADGEN" --target "udp:127.0.0.1:$PORT" --count 300 --rate 3000 --run-id "$RUN" --max-seconds 20 \
-  >/dev/null 2>"$TMP/load.err" || fail "siphon-hep-load: $(cat "$TMP/load.err")"
-sleep 0.5
-kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; SERVE_PID=""
+store_load() {  # store_load NAME RUN-ID COUNT RATE: a collector stores that load into $DB, then stops
+  timeout 60 "$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --db "$DB" >"$TMP/$1.out" 2>"$TMP/$1.err" &
+  SERVE_PID=$!
+  for _ in $(seq 100); do grep -q "^listening on" "$TMP/$1.out" 2>/dev/null && break; sleep 0.1; done
+  timeout 60 "$LOADGEN" --target "udp:127.0.0.1:$PORT" --count "$3" --rate "$4" --run-id "$2" --max-seconds 20 \
+    >/dev/null 2>"$TMP/$1.load.err" || fail "siphon-hep-load ($1): $(cat "$TMP/$1.load.err")"
+  sleep 0.5
+  kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; SERVE_PID=""
+}
+store_load serve "$RUN" 300 3000
 
 "$SIPHON" search --db "$DB" --since -1h --limit 100000 --format jsonl 2>/dev/null >"$TMP/all.jsonl"
 CALLS=$(jq -r .callid "$TMP/all.jsonl" | sort -u | wc -l)
@@ -71,13 +74,7 @@ grep -qE "COMPLETED|IN CALL" "$TMP/list.txt" || fail "no answered call in the li
 # '/' filter to the one Call-ID (typed), Enter keeps it
 # Live: a collector stores more calls into the same store while the list shows; a refresh
 # (every second, reading only what is new) adds them.
-timeout 60 "$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --db "$DB" >"$TMP/serve2.out" 2>"$TMP/serve2.err" &
-SERVE_PID=$!
-for _ in $(seq 100); do grep -q "^listening on" "$TMP/serve2.out" 2>/dev/null && break; sleep 0.1; done
-timeout 60 "$LOADGEN" --target "udp:127.0.0.1:$PORT" --count 30 --rate 300 --run-id "${RUN}b" --max-seconds 20 \
-  >/dev/null 2>"$TMP/load2.err" || fail "siphon-hep-load (live): $(cat "$TMP/load2.err")"
-sleep 0.5
-kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; SERVE_PID=""
+store_load serve2 "${RUN}b" 30 300
 BEFORE=$CALLS
 CALLS=$("$SIPHON" search --db "$DB" --since -1h --limit 100000 --format jsonl 2>/dev/null | jq -r .callid | sort -u | wc -l)
 [ "$CALLS" -gt "$BEFORE" ] || fail "the second load stored no new call ($BEFORE, $CALLS)"
