@@ -184,7 +184,7 @@ void BM_UserSearch24hFirstPage(benchmark::State& state) {
   state.counters["rows_per_page"] = static_cast<double>(rows) / static_cast<double>(state.iterations());
   state.counters["blocks_read"] = static_cast<double>(blocks) / static_cast<double>(state.iterations());
 }
-BENCHMARK(BM_UserSearch24hFirstPage)->Unit(benchmark::kMillisecond)->Iterations(100);
+BENCHMARK(BM_UserSearch24hFirstPage)->Unit(benchmark::kMillisecond)->Iterations(500);
 
 void BM_MethodSearch24hFirstPage(benchmark::State& state) {
   // No indexed filter: the newest blocks of the range are scanned until a page is full.

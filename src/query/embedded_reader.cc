@@ -50,7 +50,7 @@ core::Result<std::vector<Found>, core::Failure> EmbeddedReader::byIdentifier(
       auto loaded = store_->loadBlock(block_id);
       if (!loaded.has_value()) return core::unexpected(std::move(loaded).error());
       CachedBlock b;
-      b.bytes = std::make_shared<const std::vector<std::byte>>(std::move(loaded->raw));
+      b.bytes = std::move(loaded->owner);
       b.records = std::move(loaded->records);
       b.table = std::move(loaded->info.table);
       it = cache_.emplace(block_id, std::move(b)).first;

@@ -145,7 +145,7 @@ core::Result<SearchResult, core::Failure> search(store::BlockStore& store, const
     auto loaded = store.loadBlock(info.id);
     if (!loaded.has_value()) return core::unexpected(std::move(loaded).error());
     ++result.blocks_read;
-    auto bytes = std::make_shared<const std::vector<std::byte>>(std::move(loaded->raw));
+    auto bytes = std::move(loaded->owner);
     for (size_t index = 0; index < loaded->records.size(); ++index) {
       auto& meta = loaded->records[index];
       if (q.since && meta.microsSinceEpoch() < q.since) continue;

@@ -9,11 +9,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "core/capture.h"
 #include "core/result.h"
+#include "store/block_buffer_pool.h"
 
 namespace siphon::store {
 
@@ -76,5 +78,31 @@ class BlockCompressor {
 };
 [[nodiscard]] core::Result<std::vector<std::byte>, BlockError> decompressBlock(
     std::span<const std::byte> compressed, size_t max_bytes);
+
+/// A decompressed block: `raw` views the first bytes of `owner` (which may be larger).
+struct DecompressedBlock {
+  std::shared_ptr<const std::vector<std::byte>> owner;
+  std::span<const std::byte> raw;
+};
+
+/// Decompresses blocks with one reused zstd context into pooled buffers (block_buffer_pool.h):
+/// the read side's twin of BlockCompressor. One thread at a time.
+class BlockDecompressor {
+ public:
+  /// `pool_bytes`: how much of the returned buffers the pool keeps for reuse.
+  explicit BlockDecompressor(size_t pool_bytes);
+  ~BlockDecompressor();
+  BlockDecompressor(const BlockDecompressor&) = delete;
+  BlockDecompressor& operator=(const BlockDecompressor&) = delete;
+
+  /// The block, or Decompress / TooLarge (its announced size above `max_bytes`) as
+  /// decompressBlock() says them.
+  [[nodiscard]] core::Result<DecompressedBlock, BlockError> decompress(
+      std::span<const std::byte> compressed, size_t max_bytes);
+
+ private:
+  void* dctx_;  // ZSTD_DCtx*
+  BlockBufferPool pool_;
+};
 
 }  // namespace siphon::store

@@ -74,10 +74,13 @@ struct BlockInfo {
   int64_t count = 0;
 };
 
-/// A block read back: the decompressed bytes and the records that view them. Move-only.
+/// A block read back: the decompressed bytes and the records that view them. `owner` keeps
+/// the bytes alive (share it to keep records past the LoadedBlock); its buffer returns to the
+/// store's pool when the last owner drops it.
 struct LoadedBlock {
   BlockInfo info;
-  std::vector<std::byte> raw;
+  std::shared_ptr<const std::vector<std::byte>> owner;
+  std::span<const std::byte> raw;  ///< the decompressed block, in `owner`
   std::vector<core::CaptureMeta> records;
 };
 
@@ -183,6 +186,7 @@ class BlockStore {
   StoreOptions options_;
   bool read_only_;
   BlockCompressor compressor_;
+  BlockDecompressor decompressor_;
   std::map<std::string, OpenBlock, std::less<>> open_;
   std::vector<std::pair<std::string, OpenBlock>> sealed_;  ///< full, written at the next flush
   StatsAccumulator stats_;
