@@ -45,9 +45,16 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
   scratch_.clear();
   appendPrefix(scratch_, bucket, dim);
   scratch_.append(key);
+  Last& last = last_[static_cast<size_t>(dim)];
+  if (last.count != nullptr && last.text == scratch_) {
+    ++*last.count;
+    return;
+  }
   // Counted already in this interval: one lookup, no allocation (the common case).
   if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
     ++it->second;
+    last.text = scratch_;
+    last.count = &it->second;
     return;
   }
   if (isTopDim(dim)) {
@@ -78,7 +85,9 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
       }
     }
   }
-  counts_.emplace(scratch_, 1);
+  const auto it = counts_.emplace(scratch_, 1).first;
+  last.text = scratch_;
+  last.count = &it->second;
 }
 
 std::vector<StatsRow> StatsAccumulator::take() {
@@ -93,6 +102,7 @@ std::vector<StatsRow> StatsAccumulator::take() {
     rows.push_back(std::move(r));
   }
   counts_.clear();
+  forgetLast();
   return rows;
 }
 

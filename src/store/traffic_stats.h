@@ -27,6 +27,7 @@
 // rows the store writes. Memory: the counts of one flush interval plus, per (hour, top
 // dimension), the keys seen (bounded by top_keys_per_hour); hours older than two are forgotten.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -80,7 +81,10 @@ class StatsAccumulator {
   /// The counts since the last take(), as rows; the accumulator is empty after.
   [[nodiscard]] std::vector<StatsRow> take();
   /// Forgets the counts not taken yet (the store gave up writing their records).
-  void discard() { counts_.clear(); }
+  void discard() {
+    counts_.clear();
+    forgetLast();
+  }
   [[nodiscard]] bool empty() const { return counts_.empty(); }
 
  private:
@@ -91,6 +95,18 @@ class StatsAccumulator {
   // Key text: 8 bytes bucket, 1 byte dimension, then the key. One lookup per add, without an
   // allocation when the entry exists.
   std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> counts_;
+  // The entry each dimension counted last. Most records repeat the previous one's minute,
+  // kind, method, node and addresses: comparing the key text with it skips the hash and the
+  // lookup (about 9 adds per stored record, 6 % of the store's time before: store_bench).
+  // Entries of an unordered_map keep their address until erased; counts_ is only cleared.
+  struct Last {
+    std::string text;
+    int64_t* count = nullptr;
+  };
+  std::array<Last, static_cast<size_t>(StatsDim::kCount)> last_;
+  void forgetLast() {
+    for (auto& l : last_) l.count = nullptr;
+  }
   // Keys seen per (hour, top dimension): the cap.
   std::unordered_map<std::string, std::unordered_set<std::string, Hash, std::equal_to<>>, Hash,
                      std::equal_to<>>

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -46,6 +47,45 @@ TEST(StatsAccumulator, CountsPerMinuteAndPerHourWithACap) {
   rows = acc.take();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].key, kStatsOther);
+}
+
+TEST(StatsAccumulator, RepeatedKeysCountOnceEachAcrossTakes) {
+  // The same key again is counted through the dimension's last entry, not a lookup: the sums
+  // must not change, for runs, alternations, other dimensions between, after take() and
+  // discard(), and for keys over the cap.
+  StatsAccumulator acc(/*top_keys_per_hour=*/1);
+  auto sums = [&] {
+    std::map<std::tuple<int64_t, StatsDim, std::string>, int64_t> got;
+    for (const auto& r : acc.take()) got[{r.bucket, r.dim, r.key}] += r.count;
+    return got;
+  };
+  const int64_t minute = statsBucket(StatsDim::Method, kT0);
+  const int64_t hour = statsBucket(StatsDim::User, kT0);
+  for (const char* m : {"INVITE", "INVITE", "ACK", "INVITE", "ACK", "ACK"}) {
+    acc.add(StatsDim::Method, kT0, m);
+    acc.add(StatsDim::Total, kT0, {});
+  }
+  acc.add(StatsDim::Method, kT0 + kMinuteUs, "INVITE");  // the next minute: its own row
+  for (const char* u : {"alice", "alice", "bob", "bob", "alice", "carol"}) {
+    acc.add(StatsDim::User, kT0, u);
+  }
+  auto got = sums();
+  EXPECT_EQ((got[{minute, StatsDim::Method, "INVITE"}]), 3);
+  EXPECT_EQ((got[{minute, StatsDim::Method, "ACK"}]), 3);
+  EXPECT_EQ((got[{minute + 60, StatsDim::Method, "INVITE"}]), 1);
+  EXPECT_EQ((got[{minute, StatsDim::Total, ""}]), 6);
+  EXPECT_EQ((got[{hour, StatsDim::User, "alice"}]), 3);
+  EXPECT_EQ((got[{hour, StatsDim::User, std::string(kStatsOther)}]), 3);  // bob x2, carol
+  // After take() the same key starts a new count (the last entry is forgotten with the rows).
+  acc.add(StatsDim::Method, kT0, "INVITE");
+  acc.add(StatsDim::Method, kT0, "INVITE");
+  got = sums();
+  EXPECT_EQ((got[{minute, StatsDim::Method, "INVITE"}]), 2);
+  acc.add(StatsDim::Method, kT0, "INVITE");
+  acc.discard();
+  acc.add(StatsDim::Method, kT0, "INVITE");
+  got = sums();
+  EXPECT_EQ((got[{minute, StatsDim::Method, "INVITE"}]), 1);
 }
 
 TEST(StatsAccumulator, DimensionNames) {
