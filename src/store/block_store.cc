@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "store/key_sort.h"
 #include "store/store_views.h"
 
 namespace siphon::store {
@@ -32,6 +33,7 @@ constexpr size_t kMaxBlockRawBytes = 256u << 20;  // refuse to inflate anything 
 // page holds about 17 blocks of 2-3 MB (query_bench), so the next page or request finds
 // them (block_buffer_pool.h).
 constexpr size_t kReadPoolBytes = 64u << 20;
+
 
 class Statement {
  public:
@@ -223,7 +225,7 @@ core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& tabl
   }
   b.written = b.builder.count();
   // Sorted keys land next to each other in the B-tree: fewer pages touched per batch.
-  std::sort(b.keys_pending.begin(), b.keys_pending.end());
+  sortKeys(b.keys_pending, sort_scratch_);
   b.keys_pending.erase(std::unique(b.keys_pending.begin(), b.keys_pending.end()),
                        b.keys_pending.end());
   for (int64_t key : b.keys_pending) {

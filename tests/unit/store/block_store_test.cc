@@ -2,13 +2,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <filesystem>
+#include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "core/byte_reader.h"
 #include "store/index_key.h"
+#include "store/key_sort.h"
 
 namespace siphon::store {
 namespace {
@@ -225,6 +230,33 @@ TEST_F(BlockStoreTest, ExpireRemovesOldBlocksPerTableThenToABudget) {
   ASSERT_TRUE(now_used.has_value());
   EXPECT_LT(*now_used, *used);
   EXPECT_GT(budget->buckets + r->buckets, 0u) << "buckets of removed blocks only are gone";
+}
+
+TEST(KeySort, SortsLikeStdSortInSignedOrder) {
+  std::mt19937_64 rng(42);
+  std::vector<uint64_t> scratch;
+  for (size_t n : {0, 1, 2, 255, 256, 257, 5000, 20000}) {
+    std::vector<int64_t> keys(n);
+    for (auto& k : keys) k = static_cast<int64_t>(rng());
+    if (n > 10) {  // extremes and duplicates
+      keys[0] = INT64_MIN;
+      keys[1] = INT64_MAX;
+      keys[2] = -1;
+      keys[3] = 0;
+      keys[4] = keys[5];
+    }
+    auto expected = keys;
+    std::sort(expected.begin(), expected.end());
+    sortKeys(keys, scratch);
+    EXPECT_EQ(keys, expected) << n << " keys";
+  }
+  // Keys that share every high digit (the skipped passes) and small ones.
+  std::vector<int64_t> low(3000);
+  for (size_t i = 0; i < low.size(); ++i) low[i] = static_cast<int64_t>((i * 7919) % 1000) - 500;
+  auto expected = low;
+  std::sort(expected.begin(), expected.end());
+  sortKeys(low, scratch);
+  EXPECT_EQ(low, expected);
 }
 
 }  // namespace
