@@ -87,6 +87,16 @@ sink::DatabaseSinkOptions databaseSinkOptions(const core::DbUrl& url,
   return o;
 }
 
+// The keys every database writer shares (sql_writer_options.h).
+sink::SqlWriterOptions sqlWriterOptions(const core::DbUrl& url, const sink::StoreSinkOptions& store) {
+  sink::SqlWriterOptions o;
+  o.url = url;
+  o.row = store.row;
+  o.trace_tables = store.trace_to_database;
+  o.retention = store.retention;
+  return o;
+}
+
 }  // namespace
 
 core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db_url,
@@ -100,32 +110,19 @@ core::Result<sink::SinkPtr, core::Failure> makeStorageSink(const std::string& db
     return sink::SinkPtr(std::make_unique<sink::StoreSink>(std::move(options), clock));
   }
   if (url->scheme == core::DbScheme::Postgres) {
-    sink::PostgresWriterOptions writer;
-    writer.url = *url;
-    writer.row = store.row;
-    writer.trace_tables = store.trace_to_database;
-    writer.retention = store.retention;
+    sink::PostgresWriterOptions writer{sqlWriterOptions(*url, store)};
     return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
         databaseSinkOptions(*url, store),
         [&writer] { return std::make_unique<sink::PostgresWriter>(writer); }, clock));
   }
   if (url->scheme == core::DbScheme::Mysql) {
-    sink::MysqlWriterOptions writer;
-    writer.url = *url;
-    writer.row = store.row;
-    writer.trace_tables = store.trace_to_database;
-    writer.retention = store.retention;
+    sink::MysqlWriterOptions writer{sqlWriterOptions(*url, store)};
     return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
         databaseSinkOptions(*url, store),
         [&writer] { return std::make_unique<sink::MysqlWriter>(writer); }, clock));
   }
   if (url->scheme == core::DbScheme::ClickHouse) {
-    sink::ClickHouseWriterOptions writer;
-    writer.url = *url;
-    writer.row = store.row;
-    writer.trace_tables = store.trace_to_database;
-    writer.cluster = store.clickhouse_cluster;
-    writer.retention = store.retention;
+    sink::ClickHouseWriterOptions writer{sqlWriterOptions(*url, store), store.clickhouse_cluster};
     return sink::SinkPtr(std::make_unique<sink::DatabaseSink>(
         databaseSinkOptions(*url, store),
         [&writer] { return std::make_unique<sink::ClickHouseWriter>(writer); }, clock));

@@ -57,7 +57,7 @@ struct StoreSinkOptions {
   size_t db_connections = 2;
   uint64_t spool_max_bytes = 1024ull << 20;
   /// The agent's trace_to_database: traced messages are sip_trace rows. PostgreSQL writes them
-  /// to those tables (PostgresWriterOptions::trace_tables); the embedded store keeps every
+  /// to those tables (SqlWriterOptions::trace_tables); the embedded store keeps every
   /// record once and shows them through its sip_trace views either way.
   bool trace_to_database = false;
   /// Records written are shown here (the API's live tail); null: nobody watches.

@@ -39,16 +39,13 @@
 #include "sink/clickhouse/clickhouse_schema.h"
 #include "sink/clickhouse/row_binary.h"
 #include "sink/database/batch_writer.h"
+#include "sink/database/sql_writer_options.h"
 #include "sink/retention.h"
 
 namespace siphon::sink {
 
-struct ClickHouseWriterOptions {
-  core::DbUrl url;                ///< scheme ClickHouse
-  record::CaptureRowOptions row;  ///< capture_node, homer5_on
-  bool trace_tables = false;      ///< as PostgresWriterOptions::trace_tables
-  std::string cluster;            ///< clickhouse_cluster: Distributed tables over it; "" none
-  RetentionPolicy retention;      ///< retention_days, retention: days per table
+struct ClickHouseWriterOptions : SqlWriterOptions {
+  std::string cluster;  ///< clickhouse_cluster: Distributed tables over it; "" none
 };
 
 class ClickHouseWriter final : public BatchWriter {

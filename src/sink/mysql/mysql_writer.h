@@ -28,17 +28,13 @@
 #include "record/capture_columns.h"
 #include "record/capture_row.h"
 #include "sink/database/batch_writer.h"
+#include "sink/database/sql_writer_options.h"
 #include "sink/mysql/mysql_connection.h"
 #include "sink/retention.h"
 
 namespace siphon::sink {
 
-struct MysqlWriterOptions {
-  core::DbUrl url;                ///< scheme Mysql
-  record::CaptureRowOptions row;  ///< capture_node (the node column), homer5_on
-  bool trace_tables = false;      ///< as PostgresWriterOptions::trace_tables
-  RetentionPolicy retention;      ///< retention_days, retention: days per table
-};
+struct MysqlWriterOptions : SqlWriterOptions {};
 
 /// The values of one batch's rows for one table, kept until they are bound and executed.
 class MysqlRowBuffer {

@@ -28,22 +28,14 @@
 #include "record/capture_columns.h"
 #include "record/capture_row.h"
 #include "sink/database/batch_writer.h"
+#include "sink/database/sql_writer_options.h"
 #include "sink/postgres/pg_row_buffer.h"
 #include "sink/postgres/postgres_connection.h"
 #include "sink/retention.h"
 
 namespace siphon::sink {
 
-struct PostgresWriterOptions {
-  core::DbUrl url;                ///< scheme Postgres
-  record::CaptureRowOptions row;  ///< capture_node (the node column), homer5_on
-  /// The agent's trace_to_database: a traced message (the tracing rules stamped its table,
-  /// trace/sip_trace_rows.h) becomes rows of that sip_trace table, one per traced user,
-  /// instead of a sip_capture row. A collector leaves it off: traced HEP from an agent is
-  /// captured traffic like any other there.
-  bool trace_tables = false;
-  RetentionPolicy retention;  ///< retention_days, retention: days per table
-};
+struct PostgresWriterOptions : SqlWriterOptions {};
 
 class PostgresWriter final : public BatchWriter {
  public:
