@@ -52,11 +52,26 @@ Result<Endpoint, Failure> Endpoint::parse(std::string_view text) {
 }
 
 std::string Endpoint::toString() const {
-  // Built with append(): gcc 12 -O3 warns falsely (-Wrestrict) on "[" + string chains.
   std::string out(endpointProtoName(proto));
-  out.append(ip.isV6() ? ":[" : ":");
-  out.append(ip.toString());
-  out.append(ip.isV6() ? "]:" : ":");
+  out += ':';
+  out += hostPortText(ip.toString(), port);
+  return out;
+}
+
+std::string bracketedHost(std::string_view host) {
+  // Built with append(): gcc 12 -O3 warns falsely (-Wrestrict) on "[" + string chains.
+  std::string out;
+  const bool v6 = host.find(':') != std::string_view::npos;
+  out.reserve(host.size() + 2);
+  if (v6) out += '[';
+  out.append(host);
+  if (v6) out += ']';
+  return out;
+}
+
+std::string hostPortText(std::string_view host, uint16_t port) {
+  std::string out = bracketedHost(host);
+  out += ':';
   out.append(std::to_string(port));
   return out;
 }

@@ -27,4 +27,11 @@ struct Endpoint {
 
 [[nodiscard]] std::string_view endpointProtoName(EndpointProto p);
 
+/// An address as a URI host (RFC 3986 §3.2.2): an IPv6 address (any text with a ':') in
+/// brackets, anything else as it is.
+[[nodiscard]] std::string bracketedHost(std::string_view host);
+/// "host:port" with the host bracketed as bracketedHost() does: "10.0.0.1:5060",
+/// "[2001:db8::1]:5060".
+[[nodiscard]] std::string hostPortText(std::string_view host, uint16_t port);
+
 }  // namespace siphon::core

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/endpoint.h"
+
 namespace siphon::media {
 namespace {
 
@@ -54,8 +56,8 @@ std::string endpoint(const Json& o, std::string_view ip_key, std::string_view po
   const std::string ip = text(o, ip_key);
   if (ip.empty()) return {};
   const auto port = integer(o, port_key);
-  if (!port || *port <= 0 || *port > 65535) return ip;
-  return (ip.find(':') != std::string::npos ? "[" + ip + "]" : ip) + ":" + std::to_string(*port);
+  if (!port || *port <= 0 || *port > 65535) return core::bracketedHost(ip);
+  return core::hostPortText(ip, static_cast<uint16_t>(*port));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "core/endpoint.h"
+
 namespace siphon::media {
 namespace {
 
@@ -122,9 +124,7 @@ std::vector<StreamQuality> streamsFromVq(const VqReport& report, int64_t micros)
   std::vector<StreamQuality> out;
   auto endpoint = [](const VqAddress& a) {
     if (a.ip.empty()) return std::string();
-    const bool v6 = a.ip.find(':') != std::string_view::npos;
-    std::string text = v6 ? "[" + std::string(a.ip) + "]" : std::string(a.ip);
-    return a.port != 0 ? text + ":" + std::to_string(a.port) : text;
+    return a.port != 0 ? core::hostPortText(a.ip, a.port) : core::bracketedHost(a.ip);
   };
   for (bool local : {true, false}) {
     const VqMetrics& m = local ? report.local_metrics : report.remote_metrics;

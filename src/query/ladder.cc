@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/byte_reader.h"
+#include "core/endpoint.h"
 #include "sip/cseq.h"
 
 namespace siphon::query {
@@ -71,10 +72,8 @@ struct HopKey {
 }  // namespace
 
 std::string endpointText(const core::IpAddress& ip, uint16_t port) {
-  core::IpAddress a = ip.unmapped();
-  std::string host = a.empty() ? "?" : a.toString();
-  if (a.isV6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(port);
+  const core::IpAddress a = ip.unmapped();
+  return core::hostPortText(a.empty() ? "?" : a.toString(), port);
 }
 
 std::string clockText(int64_t ts_us) {

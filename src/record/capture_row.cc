@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "core/endpoint.h"
 #include "hep/siphon_chunks.h"
 #include "record/json_event.h"
 
@@ -33,13 +34,7 @@ std::string reportNodeColumn(const core::CaptureMeta& meta, const CaptureRowOpti
 std::string traceAddress(core::Transport transport, const std::string& ip, uint16_t port) {
   std::string out(core::transportName(transport));
   out += ':';
-  if (ip.find(':') != std::string::npos) {
-    out += '[' + ip + ']';
-  } else {
-    out += ip;
-  }
-  out += ':';
-  out += std::to_string(port);
+  out += core::hostPortText(ip, port);
   return out;
 }
 

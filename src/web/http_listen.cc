@@ -25,7 +25,7 @@ core::Result<std::string, core::Failure> listenInBackground(httplib::Server& ser
   for (int i = 0; i < 500 && !server.is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return (ep->ip.isV6() ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return core::hostPortText(host, static_cast<uint16_t>(port));
 }
 
 }  // namespace siphon::web
