@@ -45,16 +45,15 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
   scratch_.clear();
   appendPrefix(scratch_, bucket, dim);
   scratch_.append(key);
-  Last& last = last_[static_cast<size_t>(dim)];
-  if (last.count != nullptr && last.text == scratch_) {
-    ++*last.count;
+  Entry*& last = last_[static_cast<size_t>(dim)];
+  if (last != nullptr && last->first == scratch_) {
+    ++last->second;
     return;
   }
   // Counted already in this interval: one lookup, no allocation (the common case).
   if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
     ++it->second;
-    last.text = scratch_;
-    last.count = &it->second;
+    last = &*it;
     return;
   }
   if (isTopDim(dim)) {
@@ -85,9 +84,7 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
       }
     }
   }
-  const auto it = counts_.emplace(scratch_, 1).first;
-  last.text = scratch_;
-  last.count = &it->second;
+  last = &*counts_.emplace(scratch_, 1).first;
 }
 
 std::vector<StatsRow> StatsAccumulator::take() {
