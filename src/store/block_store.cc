@@ -34,7 +34,6 @@ constexpr size_t kMaxBlockRawBytes = 256u << 20;  // refuse to inflate anything 
 // them (block_buffer_pool.h).
 constexpr size_t kReadPoolBytes = 64u << 20;
 
-
 class Statement {
  public:
   explicit Statement(sqlite3_stmt* st) : st_(st) {}
@@ -225,7 +224,7 @@ core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& tabl
   }
   b.written = b.builder.count();
   // Sorted keys land next to each other in the B-tree: fewer pages touched per batch.
-  sortKeys(b.keys_pending, sort_scratch_);
+  sortKeys(b.keys_pending);
   b.keys_pending.erase(std::unique(b.keys_pending.begin(), b.keys_pending.end()),
                        b.keys_pending.end());
   for (int64_t key : b.keys_pending) {

@@ -187,7 +187,6 @@ class BlockStore {
   bool read_only_;
   BlockCompressor compressor_;
   BlockDecompressor decompressor_;
-  std::vector<uint64_t> sort_scratch_;  // sortKeys' second buffer, kept between blocks
   std::map<std::string, OpenBlock, std::less<>> open_;
   std::vector<std::pair<std::string, OpenBlock>> sealed_;  ///< full, written at the next flush
   StatsAccumulator stats_;

@@ -5,7 +5,7 @@
 
 namespace siphon::store {
 
-void sortKeys(std::vector<int64_t>& keys, std::vector<uint64_t>& scratch) {
+void sortKeys(std::vector<int64_t>& keys) {
   constexpr int kBits = 11;
   constexpr int kPasses = (64 + kBits - 1) / kBits;
   constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
@@ -23,7 +23,7 @@ void sortKeys(std::vector<int64_t>& keys, std::vector<uint64_t>& scratch) {
   for (uint64_t v : a) {
     for (int p = 0; p < kPasses; ++p) ++counts[p][(v >> (p * kBits)) & kMask];
   }
-  scratch.resize(n);
+  std::vector<uint64_t> scratch(n);
   for (int p = 0; p < kPasses; ++p) {
     auto& c = counts[p];
     if (c[(a[0] >> (p * kBits)) & kMask] == n) continue;  // one digit for every key

@@ -13,8 +13,7 @@
 
 namespace siphon::store {
 
-/// Sorts `keys` ascending in signed order (SQLite's INTEGER order). `scratch` is working
-/// space, kept by the caller between calls to save its allocation.
-void sortKeys(std::vector<int64_t>& keys, std::vector<uint64_t>& scratch);
+/// Sorts `keys` ascending in signed order (SQLite's INTEGER order).
+void sortKeys(std::vector<int64_t>& keys);
 
 }  // namespace siphon::store

@@ -234,7 +234,6 @@ TEST_F(BlockStoreTest, ExpireRemovesOldBlocksPerTableThenToABudget) {
 
 TEST(KeySort, SortsLikeStdSortInSignedOrder) {
   std::mt19937_64 rng(42);
-  std::vector<uint64_t> scratch;
   for (size_t n : {0, 1, 2, 255, 256, 257, 5000, 20000}) {
     std::vector<int64_t> keys(n);
     for (auto& k : keys) k = static_cast<int64_t>(rng());
@@ -247,7 +246,7 @@ TEST(KeySort, SortsLikeStdSortInSignedOrder) {
     }
     auto expected = keys;
     std::sort(expected.begin(), expected.end());
-    sortKeys(keys, scratch);
+    sortKeys(keys);
     EXPECT_EQ(keys, expected) << n << " keys";
   }
   // Keys that share every high digit (the skipped passes) and small ones.
@@ -255,7 +254,7 @@ TEST(KeySort, SortsLikeStdSortInSignedOrder) {
   for (size_t i = 0; i < low.size(); ++i) low[i] = static_cast<int64_t>((i * 7919) % 1000) - 500;
   auto expected = low;
   std::sort(expected.begin(), expected.end());
-  sortKeys(low, scratch);
+  sortKeys(low);
   EXPECT_EQ(low, expected);
 }
 
