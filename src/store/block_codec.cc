@@ -248,33 +248,6 @@ std::span<const std::byte> BlockCompressor::compress(const BlockBuilder& block) 
   return {out_.data(), out.pos};
 }
 
-namespace {
-
-// The size a block's zstd frame announces, checked against `max_bytes`.
-core::Result<size_t, BlockError> announcedSize(std::span<const std::byte> compressed,
-                                               size_t max_bytes) {
-  unsigned long long size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
-    return core::unexpected(BlockError{BlockErrc::Decompress, "not a zstd frame"});
-  }
-  if (size > max_bytes) return core::unexpected(BlockError{BlockErrc::TooLarge, "block size"});
-  return static_cast<size_t>(size);
-}
-
-BlockError corruptFrame() { return BlockError{BlockErrc::Decompress, "corrupt zstd frame"}; }
-
-}  // namespace
-
-core::Result<std::vector<std::byte>, BlockError> decompressBlock(std::span<const std::byte> compressed,
-                                                                size_t max_bytes) {
-  auto size = announcedSize(compressed, max_bytes);
-  if (!size) return core::unexpected(size.error());
-  std::vector<std::byte> out(*size);
-  size_t n = ZSTD_decompress(out.data(), out.size(), compressed.data(), compressed.size());
-  if (ZSTD_isError(n) || n != *size) return core::unexpected(corruptFrame());
-  return out;
-}
-
 BlockDecompressor::BlockDecompressor(size_t pool_bytes)
     : dctx_(ZSTD_createDCtx()), pool_(pool_bytes) {}
 
@@ -282,14 +255,19 @@ BlockDecompressor::~BlockDecompressor() { ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(
 
 core::Result<DecompressedBlock, BlockError> BlockDecompressor::decompress(
     std::span<const std::byte> compressed, size_t max_bytes) {
-  auto size = announcedSize(compressed, max_bytes);
-  if (!size) return core::unexpected(size.error());
-  auto buffer = pool_.take(*size);
-  size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx_), buffer->data(), *size,
-                                 compressed.data(), compressed.size());
-  if (ZSTD_isError(n) || n != *size) return core::unexpected(corruptFrame());
+  const unsigned long long size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return core::unexpected(BlockError{BlockErrc::Decompress, "not a zstd frame"});
+  }
+  if (size > max_bytes) return core::unexpected(BlockError{BlockErrc::TooLarge, "block size"});
+  auto buffer = pool_.take(size);
+  const size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx_), buffer->data(), size,
+                                       compressed.data(), compressed.size());
+  if (ZSTD_isError(n) || n != size) {
+    return core::unexpected(BlockError{BlockErrc::Decompress, "corrupt zstd frame"});
+  }
   DecompressedBlock out;
-  out.raw = std::span<const std::byte>(buffer->data(), *size);
+  out.raw = std::span<const std::byte>(buffer->data(), size);
   out.owner = std::move(buffer);
   return out;
 }

@@ -76,8 +76,6 @@ class BlockCompressor {
   std::vector<std::byte> out_;
   size_t last_raw_ = 0;
 };
-[[nodiscard]] core::Result<std::vector<std::byte>, BlockError> decompressBlock(
-    std::span<const std::byte> compressed, size_t max_bytes);
 
 /// A decompressed block: `raw` views the first bytes of `owner` (which may be larger).
 struct DecompressedBlock {
@@ -95,8 +93,8 @@ class BlockDecompressor {
   BlockDecompressor(const BlockDecompressor&) = delete;
   BlockDecompressor& operator=(const BlockDecompressor&) = delete;
 
-  /// The block, or Decompress / TooLarge (its announced size above `max_bytes`) as
-  /// decompressBlock() says them.
+  /// The block, or Decompress (not a zstd frame with its size, or a corrupt one) or TooLarge
+  /// (its announced size above `max_bytes`).
   [[nodiscard]] core::Result<DecompressedBlock, BlockError> decompress(
       std::span<const std::byte> compressed, size_t max_bytes);
 
