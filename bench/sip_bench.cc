@@ -7,6 +7,7 @@
 
 #include "core/byte_reader.h"
 #include "record/record_json.h"
+#include "sip/scope_keys.h"
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_message.h"
 #include "sip/stream_framer.h"
@@ -92,6 +93,29 @@ void BM_ParseExtractValidateInvite(benchmark::State& state) {
   }
 }
 
+// The tracer's scope keys (FieldSet::Keys): the full parse, then the scan that stops at them
+// (sip/scope_keys.h), which an agent with scoped rules runs on every message.
+void keysByFullParse(benchmark::State& state, const std::string& bytes) {
+  const siphon::sip::FieldOptions options;
+  siphon::sip::SipCaptureFields fields;
+  for (auto _ : state) {
+    const auto msg = siphon::sip::SipMessage::parse(bytes);
+    extractCaptureFields(msg, options, fields, siphon::sip::FieldSet::Keys);
+    benchmark::DoNotOptimize(fields);
+  }
+}
+void keysByScan(benchmark::State& state, const std::string& bytes) {
+  siphon::sip::SipCaptureFields fields;
+  for (auto _ : state) {
+    if (!siphon::sip::scanScopeKeys(bytes, fields)) state.SkipWithError("not the common shape");
+    benchmark::DoNotOptimize(fields);
+  }
+}
+void BM_KeysFullParseInvite(benchmark::State& state) { keysByFullParse(state, kInvite); }
+void BM_KeysFullParseOk(benchmark::State& state) { keysByFullParse(state, kOk); }
+void BM_KeysScanInvite(benchmark::State& state) { keysByScan(state, kInvite); }
+void BM_KeysScanOk(benchmark::State& state) { keysByScan(state, kOk); }
+
 void BM_StreamFramer(benchmark::State& state) {
   const std::string stream = kInvite + kOk + kInvite + kOk;
   for (auto _ : state) {
@@ -146,6 +170,10 @@ BENCHMARK(BM_ParseExtractInvite);
 BENCHMARK(BM_ParseExtractOk);
 BENCHMARK(BM_ParseOnlyInvite);
 BENCHMARK(BM_ParseExtractValidateInvite);
+BENCHMARK(BM_KeysFullParseInvite);
+BENCHMARK(BM_KeysFullParseOk);
+BENCHMARK(BM_KeysScanInvite);
+BENCHMARK(BM_KeysScanOk);
 BENCHMARK(BM_StreamFramer);
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Fuzz target: SipMessage::parse + extractCaptureFields + every accessor, plus the value
 // parsers on every header value, a multipart split of the body, and the rules' one-header
 // lookup (findHeaderValue), which must agree with the parse on well-formed messages; the
-// tracer's light keys (FieldSet::Keys) must equal the dialog fields wherever those parse.
+// tracer's light keys (FieldSet::Keys) must equal the dialog fields wherever those parse, and
+// the scan that stops at them (scanScopeKeys) must equal the full parse's keys where it answers.
 
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include "sip/auth.h"
 #include "sip/header_lookup.h"
 #include "sip/multipart.h"
+#include "sip/scope_keys.h"
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_message.h"
 
@@ -79,6 +81,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
        keys.from_tag != dialog.from_tag || keys.to_tag != dialog.to_tag ||
        keys.via_1_branch != dialog.via_1_branch || keys.cseq != dialog.cseq)) {
     __builtin_trap();
+  }
+
+  // The scan that stops at the keys (scope_keys.h) answers as the full parse does, or not at
+  // all; the full parse it is compared with has the default limits, as the scan has.
+  SipCaptureFields scanned;
+  if (scanScopeKeys(in, scanned)) {
+    SipCaptureFields full;
+    extractCaptureFields(SipMessage::parse(in), FieldOptions{}, full, FieldSet::Keys);
+    sum += touch(scanned.from_tag) + touch(scanned.to_tag) + touch(scanned.via_1_branch);
+    if (scanned.type != full.type || scanned.method != full.method ||
+        scanned.status_code != full.status_code || scanned.reply_reason != full.reply_reason ||
+        scanned.callid != full.callid || scanned.from_tag != full.from_tag ||
+        scanned.to_tag != full.to_tag || scanned.via_1_branch != full.via_1_branch ||
+        scanned.cseq != full.cseq) {
+      __builtin_trap();
+    }
   }
 
   if (auto boundary = multipartBoundary(msg.header(HeaderId::ContentType))) {

@@ -2,6 +2,7 @@
 
 #include "core/byte_reader.h"
 #include "hep/siphon_chunks.h"
+#include "sip/scope_keys.h"
 #include "sip/sip_message.h"
 
 namespace siphon::record {
@@ -32,9 +33,17 @@ void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, P
     out.fields = sip::SipCaptureFields{};
     return;
   }
+  out.set = set;
+  // The scope keys, most often of a message a scope already holds: one scan that stops at
+  // them when the message has the common shape (sip/scope_keys.h).
+  if (set == sip::FieldSet::Keys && sip::scanScopeKeys(core::asText(meta.payload), out.fields)) {
+    out.type = out.fields.type;
+    if (out.correlation_id.empty()) out.correlation_id = out.fields.callid;
+    applyCustomFieldChunks(meta, out.fields);
+    return;
+  }
   auto msg = sip::SipMessage::parse(core::asText(meta.payload));
   sip::extractCaptureFields(msg, options, out.fields, set);
-  out.set = set;
   const auto err = set == sip::FieldSet::All      ? msg.parseError()
                    : set == sip::FieldSet::Dialog ? msg.dialogError()
                                                   : msg.framingError();

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <charconv>
 
-#include "core/char_class.h"
-#include "core/text_cursor.h"
 #include "sip/auth.h"
 #include "sip/header_values.h"
 #include "sip/name_addr.h"
+#include "sip/scope_keys.h"
 #include "sip/sip_message.h"
 
 namespace siphon::sip {
@@ -61,68 +60,27 @@ void topViaFields(const SipMessage& msg, SipCaptureFields& out) {
   }
 }
 
-// The first parameter `name` with a value in `params` (";a=1;b" text), as the full parsers
-// take it (ParamIterator); a malformed list ends the search where it breaks.
-std::string_view paramValue(std::string_view params, std::string_view name) {
-  ParamIterator it(params);
-  Param p;
-  while (it.next(p)) {
-    if (!p.value.empty() && core::equalsIgnoreCase(p.name, name)) return p.value;
-  }
-  return {};
-}
-
-// The tag of a From/To value: its header parameters located as parseNameAddrFresh locates
-// them (after a quoted display name and <uri>, after <uri>, or after an addr-spec at its
-// first ';' or LWS), without parsing the URI.
-std::string_view tagOf(std::string_view value) {
-  constexpr core::CharClass kAddrSpecEnd = core::CharClass::of("; \t\r\n");
-  const std::string_view v = core::trimLws(value);
-  core::TextCursor cur(v);
-  if (cur.peekIs('"')) {
-    (void)cur.consume('"');
-    if (!cur.takeQuotedBody()) return {};
-    cur.skipWhile(core::chars::kLws);
-    if (!cur.peekIs('<')) return {};
-  } else if (const size_t lt = v.find('<'); lt != std::string_view::npos) {
-    (void)cur.skip(lt);
-  } else {
-    (void)cur.takeUntil(kAddrSpecEnd);
-  }
-  if (cur.consume('<') && (!cur.takeUntilChar('>') || !cur.consume('>'))) return {};
-  cur.skipWhile(core::chars::kLws);
-  const std::string_view params = cur.rest();
-  if (!params.empty() && params[0] != ';') return {};
-  // parseNameAddrFresh keeps the first tag parameter even when its value is empty.
-  ParamIterator it(params);
-  Param p;
-  while (it.next(p)) {
-    if (p.name.size() == 3 && core::equalsIgnoreCase(p.name, "tag")) return p.value;
-  }
-  return {};
-}
-
-// FieldSet::Keys: the scope keys only (sip_tracker.h), no URI parsed.
+// FieldSet::Keys: the scope keys only (scope_keys.h), no URI parsed.
 void extractKeys(const SipMessage& msg, SipCaptureFields& out) {
-  if (msg.isRequest()) {
-    out.type = 1;
-    out.method = msg.method();
-  } else if (msg.isResponse()) {
-    out.type = 2;
-    out.method = msg.statusText();
-    out.status_code = msg.statusCode();
-    out.reply_reason = msg.reasonPhrase();
+  StartLine start;
+  ScopeKeyValues values;
+  if (msg.isRequest() || msg.isResponse()) {
+    start.kind = msg.isRequest() ? StartLineKind::Request : StartLineKind::Response;
+    start.method = msg.method();
+    start.status_text = msg.statusText();
+    start.status_code = msg.statusCode();
+    start.reason = msg.reasonPhrase();
+    values.start = &start;
   }
-  if (msg.hasHeader(HeaderId::From)) out.from_tag = tagOf(msg.header(HeaderId::From));
-  if (msg.hasHeader(HeaderId::To)) out.to_tag = tagOf(msg.header(HeaderId::To));
-  out.callid = msg.callId();
-  if (msg.hasHeader(HeaderId::Via)) {
-    // A Via's parameters follow its sent-by, which holds no ';' (RFC 3261 §20.42).
-    const std::string_view top = firstListValue(msg.header(HeaderId::Via));
-    const size_t semi = top.find(';');
-    if (semi != std::string_view::npos) out.via_1_branch = paramValue(top.substr(semi), "branch");
-  }
-  out.cseq = msg.header(HeaderId::CSeq);
+  auto field = [&](HeaderId id) {
+    return msg.hasHeader(id) ? std::optional(msg.header(id)) : std::nullopt;
+  };
+  values.via = field(HeaderId::Via);
+  values.from = field(HeaderId::From);
+  values.to = field(HeaderId::To);
+  values.call_id = field(HeaderId::CallId);
+  values.cseq = field(HeaderId::CSeq);
+  fillScopeKeys(values, out);
 }
 
 }  // namespace
