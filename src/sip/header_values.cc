@@ -133,6 +133,20 @@ size_t paramValueEnd(const char* p, size_t i, size_t n) {
 
 }  // namespace
 
+std::optional<std::string_view> leadingParamValue(std::string_view params,
+                                                  std::string_view name) {
+  const size_t start = name.size() + 2;  // ';' name '='
+  if (params.size() <= start || params[0] != ';' || params[start - 1] != '=' ||
+      !core::equalsIgnoreCase(params.substr(1, name.size()), name)) {
+    return std::nullopt;
+  }
+  const char first = params[start];
+  if (first == '"' || kLws.contains(first)) return std::nullopt;  // ParamIterator's cases
+  const size_t end = paramValueEnd(params.data(), start, params.size());
+  if (end == start) return std::nullopt;  // ";name=;": ParamIterator fails it
+  return params.substr(start, end - start);
+}
+
 bool ParamIterator::next(Param& out) {
   if (failed_) return false;
   const char* const p = text_.data();

@@ -53,6 +53,13 @@ class ParamIterator {
 [[nodiscard]] std::optional<std::string_view> findParam(std::string_view params,
                                                         std::string_view name);
 
+/// The value of the first parameter of `params` when that parameter is `name` (a token, any
+/// case) written as ";name=value" with a plain value: exactly what ParamIterator gives for it,
+/// without walking the grammar. nullopt for any other shape (LWS, a quoted or empty value,
+/// another name first): then walk the list with ParamIterator.
+[[nodiscard]] std::optional<std::string_view> leadingParamValue(std::string_view params,
+                                                                std::string_view name);
+
 /// True when every parameter in `params` is well formed (non-empty token names).
 [[nodiscard]] bool paramsWellFormed(std::string_view params);
 

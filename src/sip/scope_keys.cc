@@ -15,6 +15,7 @@ namespace {
 // The first parameter `name` with a value in `params` (";a=1;b" text), as the full parsers
 // take it (ParamIterator); a malformed list ends the search where it breaks.
 std::string_view paramValue(std::string_view params, std::string_view name) {
+  if (auto v = leadingParamValue(params, name)) return *v;  // most often first: no walk
   ParamIterator it(params);
   Param p;
   while (it.next(p)) {
@@ -44,6 +45,7 @@ std::string_view tagOf(std::string_view value) {
   cur.skipWhile(core::chars::kLws);
   const std::string_view params = cur.rest();
   if (!params.empty() && params[0] != ';') return {};
+  if (auto tag = leadingParamValue(params, "tag")) return *tag;  // most often the only one
   // parseNameAddrFresh keeps the first tag parameter even when its value is empty.
   ParamIterator it(params);
   Param p;

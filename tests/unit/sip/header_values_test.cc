@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace siphon::sip {
@@ -45,6 +48,30 @@ TEST(Params, FindWithLwsAndQuotes) {
   EXPECT_FALSE(paramsWellFormed(";a=\"open"));
   EXPECT_EQ(unquote("\"x\""), "x");
   EXPECT_EQ(unquote("x"), "x");
+}
+
+// leadingParamValue answers only where ParamIterator's first parameter is `name` with a plain
+// value, and then with the same view.
+TEST(Params, LeadingParamValueAgreesWithTheIterator) {
+  const std::pair<std::string_view, std::optional<std::string_view>> cases[] = {
+      {";tag=abc", "abc"},          {";TAG=a1.b-c;x=y", "a1.b-c"}, {";tag=a b", "a"},
+      {";tag=a,b", "a"},            {";tag=a\r\n ;x", "a"},        {";tag=[::1]:5", "[::1]:5"},
+      {";tag=", std::nullopt},      {";tag=;x", std::nullopt},     {";tag=\"q\"", std::nullopt},
+      {"; tag=a", std::nullopt},    {";tag =a", std::nullopt},     {";tag= a", std::nullopt},
+      {";tags=a", std::nullopt},    {";ta=a", std::nullopt},       {";x=1;tag=a", std::nullopt},
+      {"", std::nullopt},           {";", std::nullopt},           {"tag=a", std::nullopt},
+  };
+  for (const auto& [params, expected] : cases) {
+    const auto fast = leadingParamValue(params, "tag");
+    EXPECT_EQ(fast, expected) << params;
+    if (!fast) continue;
+    ParamIterator it(params);
+    Param p;
+    ASSERT_TRUE(it.next(p)) << params;
+    EXPECT_EQ(p.name.size(), 3u) << params;
+    EXPECT_EQ(p.value.data(), fast->data()) << params;
+    EXPECT_EQ(p.value, *fast) << params;
+  }
 }
 
 }  // namespace
