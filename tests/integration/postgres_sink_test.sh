@@ -4,7 +4,8 @@
 # HEPv3 over UDP with SIP on two capture days (table_name with strftime), malformed SIP, RTCP and
 # a vendor chunk; every row is checked column by column with psql, msg byte for byte. Then the
 # database is stopped under a running collector: the records are counted as storage_error drops,
-# the collector keeps running, and writes again once the database is back.
+# the collector keeps running, and writes again once the database is back. A database that stops
+# answering (SIGSTOP) is given up after the db_url's io_timeout, and its records are spooled.
 #
 # Usage: postgres_sink_test.sh SIPHON_BINARY
 # Installs postgresql with apt when missing (needs root). Every process started here is stopped
@@ -301,6 +302,41 @@ serve_stop kill2
 rows=$("${PSQL[@]}" -At -F '|' -c "SELECT count(*), count(DISTINCT callid) FROM sip_capture_20231114 WHERE callid LIKE '${RUN4}-%'")
 [ "$rows" = "$received|$received" ] || fail "after the kills: rows|distinct = $rows, want $received|$received"
 echo "postgres_sink: killed mid-stream: $received received, $spooled spooled across a SIGKILL, all stored once"
+
+# ---- 2d. the database stops answering without closing its connection -------------------------
+# SIGSTOP on PostgreSQL and all its processes: their kernel still acknowledges TCP, so only a
+# clock sees the silence. With io_timeout=2 in the db_url the write in flight gives up after 2 s,
+# its batch and the ones after it go to the spool, nothing is dropped; once the server runs
+# again the spool is replayed and every record is stored once.
+DB_URL_PLAIN=$DB_URL
+DB_URL="$DB_URL?io_timeout=2&connect_timeout=2"
+serve_start hung "spool_dir = \"$TMP/spool-hung\"
+insert_retries = 0" || exit 1
+DB_URL=$DB_URL_PLAIN
+RUN5=${RUN}h
+python3 "$CHECK" stream "$PORT" "${RUN5}a" 50 1000 >/dev/null
+wait_stat stored 50 20
+PG_PROCS="$PG_PID $(pgrep -P "$PG_PID" | tr '\n' ' ')"
+# shellcheck disable=SC2086
+kill -STOP $PG_PROCS
+python3 "$CHECK" stream "$PORT" "${RUN5}b" 100 200 >/dev/null
+for _ in $(seq 300); do
+  [ "$(stat spool_records)" = 100 ] && break
+  sleep 0.1
+done
+spooled=$(stat spool_records)
+dropped=$(stat dropped)
+# shellcheck disable=SC2086
+kill -CONT $PG_PROCS
+[ "$spooled" = 100 ] && [ "$dropped" = 0 ] ||
+  fail "while the server was stopped: spooled $spooled, dropped $dropped, want 100 and 0: $(cat "$TMP/hung.err")"
+grep -q 'no answer within 2 s (io_timeout): connection closed' "$TMP/hung.err" ||
+  fail "no log line for the silent server: $(cat "$TMP/hung.err")"
+wait_stat stored 150 60
+serve_stop hung
+rows=$("${PSQL[@]}" -At -F '|' -c "SELECT count(*), count(DISTINCT callid) FROM sip_capture_20231114 WHERE callid LIKE '${RUN5}%'")
+[ "$rows" = "150|150" ] || fail "after the silent server: rows|distinct = $rows, want 150|150"
+echo "postgres_sink: a stopped server: $spooled spooled after io_timeout, all 150 stored once"
 
 # ---- 3. routing into PostgreSQL: a named hep_route reports RTCP, splits SIP by capture id --------
 # hep-wireshark__hep.pcap: 8 HEPv3 packets of capture agent 2001 (6 SIP, 1 RTCP, 1 log), relayed by

@@ -2,10 +2,16 @@
 
 #include <libpq-fe.h>
 
+#include <charconv>
 #include <string>
 #include <vector>
 
 namespace siphon::sink {
+namespace {
+
+constexpr std::string_view kIoTimeout = "io_timeout";
+
+}  // namespace
 
 void PgConnCloser::operator()(pg_conn* c) const { PQfinish(c); }
 void PgResultClearer::operator()(pg_result* r) const { PQclear(r); }
@@ -30,6 +36,7 @@ core::Result<PgConnPtr, core::Failure> connectPostgres(const core::DbUrl& url) {
   if (url.has_password) kv.emplace_back("password", url.password);
   bool has_timeout = false;
   for (const auto& [k, v] : url.params) {
+    if (k == kIoTimeout) continue;  // ours, not libpq's
     kv.emplace_back(k, v);
     has_timeout = has_timeout || k == "connect_timeout";
   }
@@ -53,6 +60,21 @@ core::Result<PgConnPtr, core::Failure> connectPostgres(const core::DbUrl& url) {
   PQsetNoticeProcessor(
       conn.get(), [](void*, const char*) {}, nullptr);
   return conn;
+}
+
+core::Result<std::chrono::seconds, core::Failure> pgIoTimeout(const core::DbUrl& url) {
+  std::chrono::seconds timeout{60};
+  for (const auto& [k, v] : url.params) {
+    if (k != kIoTimeout) continue;
+    unsigned seconds = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+    if (ec != std::errc() || end != v.data() + v.size() || seconds == 0 || seconds > 86400) {
+      return core::unexpected(core::Failure{
+          "db_url: " + url.redacted() + ": io_timeout must be whole seconds, 1 to 86400", 2});
+    }
+    timeout = std::chrono::seconds(seconds);
+  }
+  return timeout;
 }
 
 core::Result<void, core::Failure> pgExec(pg_conn* conn, const std::string& sql) {

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string>
 
 #include "record/traced_users.h"
 #include "sink/postgres/postgres_schema.h"
@@ -11,6 +13,7 @@
 namespace siphon::sink {
 
 core::Result<void, core::Failure> PostgresWriter::open() {
+  SIPHON_ASSIGN_OR_RETURN(io_timeout_, pgIoTimeout(options_.url));
   auto c = connectPostgres(options_.url);
   if (!c.has_value()) return core::unexpected(std::move(c).error());
   conn_ = std::move(*c);
@@ -97,6 +100,20 @@ core::Result<void, core::Failure> PostgresWriter::write(std::span<const record::
     if (!c.has_value()) return core::unexpected(std::move(c).error());
     conn_ = std::move(*c);
   }
+  const auto guard = watchdog_.arm(PQsocket(conn_.get()), io_timeout_);
+  auto written = writeTables();
+  if (guard.fired()) {
+    // Whatever libpq said, the cause is the silence: the connection is gone either way.
+    disconnect();
+    return core::unexpected(core::Failure{
+        "no answer within " + std::to_string(io_timeout_.count()) +
+            " s (io_timeout): connection closed",
+        1});
+  }
+  return written;
+}
+
+core::Result<void, core::Failure> PostgresWriter::writeTables() {
   SIPHON_TRY(pgExec(conn_.get(), "BEGIN"));
   std::vector<std::string> created;
   for (auto& [table, rows] : tables_) {
@@ -136,12 +153,23 @@ Expired PostgresWriter::maintain(int64_t now_us) {
     if (!c.has_value()) return out;  // the next batch says why
     conn_ = std::move(*c);
   }
+  // Each statement gets io_timeout on its own: a chunked DELETE may be slow, not silent.
+  std::optional<PgIoWatchdog::Guard> guard;
+  auto arm = [&] {
+    guard.reset();
+    guard.emplace(watchdog_.arm(PQsocket(conn_.get()), io_timeout_));
+  };
   auto fail = [&](const std::string& what) {
+    const bool silent = guard && guard->fired();
     std::fprintf(stderr, "siphon: postgres: retention: %s: %s\n", what.c_str(),
-                 pgError(conn_.get()).c_str());
+                 silent ? "no answer within io_timeout: connection closed"
+                        : pgError(conn_.get()).c_str());
+    guard.reset();
+    if (silent) disconnect();
     return out;
   };
   // The writer's tables (hep_chunks) and their time column.
+  arm();
   PgResultPtr tables(PQexec(
       conn_.get(),
       "SELECT c.relname, t.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -160,12 +188,14 @@ Expired PostgresWriter::maintain(int64_t now_us) {
       if (*day + 86400 > cutoff_s) continue;
       // Its rows as the planner estimates them: counting a day table exactly is a full scan.
       const char* name = table.c_str();
+      arm();
       PgResultPtr est(PQexecParams(conn_.get(),
                                    "SELECT greatest(reltuples, 0)::int8 FROM pg_class WHERE relname = $1",
                                    1, nullptr, &name, nullptr, nullptr, 0));
       if (est && PQresultStatus(est.get()) == PGRES_TUPLES_OK && PQntuples(est.get()) == 1) {
         out.records += std::strtoull(PQgetvalue(est.get(), 0, 0), nullptr, 10);
       }
+      arm();
       if (!pgExec(conn_.get(), "DROP TABLE IF EXISTS " + quoteIdent(table)).has_value()) {
         return fail("drop " + table);
       }
@@ -179,6 +209,7 @@ Expired PostgresWriter::maintain(int64_t now_us) {
                             " < $1::timestamp LIMIT 50000)";
     for (int chunk = 0; chunk < 20; ++chunk) {
       const char* value = cutoff.c_str();
+      arm();
       PgResultPtr del(PQexecParams(conn_.get(), sql.c_str(), 1, nullptr, &value, nullptr, nullptr, 0));
       if (!del || PQresultStatus(del.get()) != PGRES_COMMAND_OK) return fail("delete from " + table);
       const uint64_t n = std::strtoull(PQcmdTuples(del.get()), nullptr, 10);

@@ -13,8 +13,11 @@
 // Retention (maintain()): a table named by a pattern with a day in it (sip_capture_%Y%m%d) is
 // dropped whole once that day is past its limit; another loses its older rows by DELETE.
 //
-// One connection, confined to the lane's thread (libpq connections are not thread-safe).
+// One connection, confined to the lane's thread (libpq connections are not thread-safe). A
+// write, and each retention statement, waits at most io_timeout (a db_url parameter, 60 s) for
+// the server: then its socket is shut down and the write fails (pg_io_watchdog.h).
 
+#include <chrono>
 #include <set>
 #include <span>
 #include <string>
@@ -29,6 +32,7 @@
 #include "record/capture_row.h"
 #include "sink/database/batch_writer.h"
 #include "sink/database/sql_writer_options.h"
+#include "sink/postgres/pg_io_watchdog.h"
 #include "sink/postgres/pg_row_buffer.h"
 #include "sink/postgres/postgres_connection.h"
 #include "sink/retention.h"
@@ -52,6 +56,8 @@ class PostgresWriter final : public BatchWriter {
  private:
   /// The buffer of `table` in this batch, made with `set` on first use.
   PgRowBuffer& rowsFor(std::string_view table, record::ColumnSet set);
+  /// BEGIN, per table CREATE (first time) and COPY, COMMIT.
+  [[nodiscard]] core::Result<void, core::Failure> writeTables();
   [[nodiscard]] core::Result<void, core::Failure> copyRows(const std::string& table,
                                                            PgRowBuffer& rows);
 
@@ -63,6 +69,8 @@ class PostgresWriter final : public BatchWriter {
   record::CaptureRow row_;
   std::set<std::string, std::less<>> patterns_;  ///< table_name patterns written (day tables)
   int64_t pruned_us_ = 0;
+  std::chrono::seconds io_timeout_{60};
+  PgIoWatchdog watchdog_;
 };
 
 }  // namespace siphon::sink

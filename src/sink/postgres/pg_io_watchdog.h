@@ -1,0 +1,71 @@
+#pragma once
+// PgIoWatchdog: a time limit on libpq's waits for a server that stopped answering.
+//
+// Why. libpq has no I/O timeout. A server that stops answering without closing its connection
+// (a stopped process, a paused VM, a host behind a partition) holds PQexec, PQputCopyData and
+// PQgetResult forever, and the sink's thread with them: nothing fails, so nothing is spooled,
+// and what the collector's queue cannot hold is dropped as queue_full. TCP keepalives and
+// tcp_user_timeout do not help with a stopped process: its kernel still acknowledges.
+//
+// How. libpq's documented cure is its asynchronous API with a poll() around every step; the
+// writer's COPY, DDL and retention statements would each need that loop. Instead a second
+// thread keeps the clock: while a Guard is held it waits for the limit, and when the limit
+// passes it shuts the connection's socket down (shutdown(2), not close: the descriptor stays
+// libpq's, so no other file can take its number while libpq still uses it). The blocked call
+// returns with libpq's "server closed the connection unexpectedly", and the write fails as with
+// any broken connection: retried, then spooled (sink/database/database_sink.h).
+//
+// A COMMIT cut off this way may have committed: a replay of its batch then stores it twice.
+// The alternative, waiting for ever, loses what the queue cannot hold.
+//
+// arm() and the Guard belong to the one thread that uses the connection.
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace siphon::sink {
+
+class PgIoWatchdog {
+ public:
+  PgIoWatchdog();
+  ~PgIoWatchdog();
+  PgIoWatchdog(const PgIoWatchdog&) = delete;
+  PgIoWatchdog& operator=(const PgIoWatchdog&) = delete;
+
+  /// Holds the clock running for one socket; dropping it stops the clock.
+  class Guard {
+   public:
+    Guard(Guard&& other) noexcept : dog_(other.dog_) { other.dog_ = nullptr; }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+    Guard& operator=(Guard&&) = delete;
+    ~Guard();
+    /// True once the limit passed and the socket was shut down.
+    [[nodiscard]] bool fired() const;
+
+   private:
+    friend class PgIoWatchdog;
+    explicit Guard(PgIoWatchdog* dog) : dog_(dog) {}
+    PgIoWatchdog* dog_;
+  };
+
+  /// Starts the clock: `limit` from now, `fd` (PQsocket) is shut down unless the Guard is
+  /// dropped first. One Guard at a time.
+  [[nodiscard]] Guard arm(int fd, std::chrono::milliseconds limit);
+
+ private:
+  void run();
+  void disarm();
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int fd_ = -1;  ///< the armed socket, -1 when no Guard is held
+  std::chrono::steady_clock::time_point deadline_;
+  bool fired_ = false;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once the members it reads exist
+};
+
+}  // namespace siphon::sink

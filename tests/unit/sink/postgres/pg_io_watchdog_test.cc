@@ -1,0 +1,93 @@
+// PgIoWatchdog: a blocked read on a socket nobody answers returns once the limit passes; a
+// Guard dropped in time leaves the socket alone. A socket pair stands in for libpq's socket.
+
+#include "sink/postgres/pg_io_watchdog.h"
+
+#include "core/db_url.h"
+#include "sink/postgres/postgres_connection.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+
+namespace siphon::sink {
+namespace {
+
+class SocketPair {
+ public:
+  SocketPair() { EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fd_), 0); }
+  ~SocketPair() {
+    ::close(fd_[0]);
+    ::close(fd_[1]);
+  }
+  SocketPair(const SocketPair&) = delete;
+  SocketPair& operator=(const SocketPair&) = delete;
+  [[nodiscard]] int ours() const { return fd_[0]; }
+  [[nodiscard]] int peer() const { return fd_[1]; }
+
+ private:
+  int fd_[2] = {-1, -1};
+};
+
+TEST(PgIoWatchdog, ASilentPeerEndsTheWaitOnceTheLimitPasses) {
+  PgIoWatchdog dog;
+  SocketPair s;
+  const auto guard = dog.arm(s.ours(), std::chrono::milliseconds(50));
+  char byte = 0;
+  // The peer never writes: only the watchdog's shutdown ends this read (0: end of stream).
+  EXPECT_EQ(::recv(s.ours(), &byte, 1, 0), 0);
+  EXPECT_TRUE(guard.fired());
+}
+
+TEST(PgIoWatchdog, AGuardDroppedInTimeLeavesTheSocketAlone) {
+  PgIoWatchdog dog;
+  SocketPair s;
+  {
+    const auto guard = dog.arm(s.ours(), std::chrono::seconds(30));
+    EXPECT_FALSE(guard.fired());
+  }
+  char byte = 'x';
+  ASSERT_EQ(::send(s.peer(), &byte, 1, 0), 1);
+  byte = 0;
+  EXPECT_EQ(::recv(s.ours(), &byte, 1, 0), 1);
+  EXPECT_EQ(byte, 'x');
+}
+
+TEST(PgIoWatchdog, ArmsAgainAfterFiring) {
+  PgIoWatchdog dog;
+  SocketPair first, second;
+  char byte = 0;
+  {
+    const auto guard = dog.arm(first.ours(), std::chrono::milliseconds(20));
+    EXPECT_EQ(::recv(first.ours(), &byte, 1, 0), 0);
+    EXPECT_TRUE(guard.fired());
+  }
+  {
+    const auto guard = dog.arm(second.ours(), std::chrono::milliseconds(20));
+    EXPECT_FALSE(guard.fired()) << "a new arm starts unfired";
+    EXPECT_EQ(::recv(second.ours(), &byte, 1, 0), 0);
+    EXPECT_TRUE(guard.fired());
+  }
+}
+
+// io_timeout is a db_url parameter of ours: whole seconds, 60 when absent.
+TEST(PgIoTimeout, ReadFromTheUrl) {
+  auto timeout = [](const char* url) { return pgIoTimeout(*core::DbUrl::parse(url)); };
+  EXPECT_EQ(*timeout("postgres://u@127.0.0.1/db"), std::chrono::seconds(60));
+  EXPECT_EQ(*timeout("postgres://u@127.0.0.1/db?connect_timeout=2&io_timeout=7"),
+            std::chrono::seconds(7));
+  for (const char* bad : {"postgres://u:pw@h/db?io_timeout=0", "postgres://u:pw@h/db?io_timeout=1.5",
+                          "postgres://u:pw@h/db?io_timeout=", "postgres://u:pw@h/db?io_timeout=86401"}) {
+    const auto r = timeout(bad);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().exit_code, 2) << bad;
+    EXPECT_NE(r.error().message.find("io_timeout"), std::string::npos) << bad;
+    EXPECT_EQ(r.error().message.find("pw"), std::string::npos) << "the password stays hidden";
+  }
+}
+
+}  // namespace
+}  // namespace siphon::sink
