@@ -3,9 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <deque>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "sip/sip_capture_fields.h"
@@ -15,14 +12,7 @@
 namespace siphon::sip {
 namespace {
 
-std::string crlf(std::string s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
+using testing::crlf;
 
 // Keeps every message's bytes alive for the whole test program: fields are views into them.
 SipCaptureFields fields(std::string bytes_in, const FieldOptions& opt = {},
@@ -220,15 +210,8 @@ TEST(CaptureFields, DialogErrorIgnoresHeadersTheTracerDoesNotRead) {
 // real-world ones and the fuzz corpus. Wherever the dialog headers parse, the keys are the
 // same views; elsewhere Keys may find more (it validates no URI) but never reads outside.
 TEST(CaptureFields, KeysEqualTheDialogFieldsWhereverThoseParse) {
-  std::vector<std::string> inputs = {kInvite};
-  for (const char* dir : {"rfc4475", "rfc5118", "real-world"}) {
-    for (const auto& rel : testing::fixturesIn(dir)) inputs.push_back(testing::loadFixture(rel));
-  }
-  const auto corpus = std::filesystem::path(SIPHON_TEST_DATA_DIR) / "../../fuzz/corpus/sip_message";
-  for (const auto& e : std::filesystem::directory_iterator(corpus)) {
-    std::ifstream in(e.path(), std::ios::binary);
-    inputs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  std::vector<std::string> inputs = testing::everyMessageAtHand();
+  inputs.push_back(kInvite);
   ASSERT_GT(inputs.size(), 80u);
   size_t compared = 0, with_tags = 0;
   for (const std::string& bytes : inputs) {

@@ -3,9 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -17,14 +14,7 @@
 namespace siphon::sip {
 namespace {
 
-std::string crlf(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
+using testing::crlf;
 
 const std::string kInvite = crlf(
     "INVITE sip:bob@example.com SIP/2.0\n"
@@ -157,15 +147,8 @@ TEST(ScopeKeys, DoesNotLookPastTheLastKeyHeader) {
 // fuzz corpus. Where the scan answers, it answers as the full parse does, and the full parse
 // found no framing fault the scan could have seen.
 TEST(ScopeKeys, EqualsTheFullParseOnEveryMessageAtHand) {
-  std::vector<std::string> inputs = {kInvite};
-  for (const char* dir : {"rfc4475", "rfc5118", "real-world"}) {
-    for (const auto& rel : testing::fixturesIn(dir)) inputs.push_back(testing::loadFixture(rel));
-  }
-  const auto corpus = std::filesystem::path(SIPHON_TEST_DATA_DIR) / "../../fuzz/corpus/sip_message";
-  for (const auto& e : std::filesystem::directory_iterator(corpus)) {
-    std::ifstream in(e.path(), std::ios::binary);
-    inputs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
+  std::vector<std::string> inputs = testing::everyMessageAtHand();
+  inputs.push_back(kInvite);
   ASSERT_GT(inputs.size(), 80u);
   size_t answered = 0, well_formed = 0, well_formed_answered = 0;
   for (const std::string& bytes : inputs) {

@@ -43,4 +43,29 @@ inline std::string toCrlf(const std::string& in) {
   return out;
 }
 
+/// Every LF becomes CRLF: messages written with "\n" in tests, sent as SIP writes them.
+inline std::string crlf(const std::string& in) {
+  std::string out;
+  for (char c : in) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
+/// Every message at hand: the RFC 4475 and RFC 5118 torture messages, the real-world ones and
+/// the sip_message fuzz corpus (differential tests run over all of them).
+inline std::vector<std::string> everyMessageAtHand() {
+  std::vector<std::string> inputs;
+  for (const char* dir : {"rfc4475", "rfc5118", "real-world"}) {
+    for (const auto& rel : fixturesIn(dir)) inputs.push_back(loadFixture(rel));
+  }
+  const auto corpus = std::filesystem::path(SIPHON_TEST_DATA_DIR) / "../../fuzz/corpus/sip_message";
+  for (const auto& e : std::filesystem::directory_iterator(corpus)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    inputs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return inputs;
+}
+
 }  // namespace siphon::sip::testing

@@ -5,18 +5,12 @@
 #include <string>
 
 #include "sip/sip_message.h"
+#include "sip_fixtures.h"
 
 namespace siphon::sip {
 namespace {
 
-std::string crlf(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
+using testing::crlf;
 
 const std::string kOptions = "OPTIONS sip:bob@example.com SIP/2.0\n"
                              "Via: SIP/2.0/UDP h.example.com;branch=z9hG4bK1\n"
