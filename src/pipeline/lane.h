@@ -5,7 +5,9 @@
 //   push()   any thread: the record joins the queue, or is dropped and counted (queue_full);
 //            with WaitForRoom it waits for room first, at most 10 s (then not_queued)
 //   start()  opens nothing (the pipeline opened the sink) and starts the thread
-//   stop()   closes the queue; the thread writes what is queued, calls sink.close(), ends
+//   stop()   closes the queue; the thread writes what is queued, calls sink.close(), ends;
+//            after stop_grace the sink is interrupted (a write waiting on a silent database
+//            then fails and is spooled) rather than holding the stop for its own timeout
 //   sync()   a barrier for tests and shutdown paths: returns once every record pushed before
 //            the call has been written and the sink has run its periodic work (tick) once,
 //            with whatever time the injected clock says it is
@@ -33,6 +35,9 @@ struct LaneOptions {
   size_t capacity = 200'000;          ///< records queued at most
   size_t byte_capacity = 128u << 20;  ///< ... and at most this many bytes of them (0: no bound)
   std::chrono::milliseconds max_wait{10'000};  ///< WaitForRoom gives up after this
+  /// stop() waits this long for the lane thread before it interrupts the sink: under a
+  /// service manager's stop timeout (systemd: 90 s), whose SIGKILL would lose the queue.
+  std::chrono::milliseconds stop_grace{5'000};
 };
 
 enum class LaneCount : uint8_t { Queued, kCount };

@@ -73,6 +73,11 @@ class Sink {
   /// After the last write(): writes or spools what the sink still holds, closes (lane thread,
   /// or the owner's when the lane never started).
   virtual void close() = 0;
+  /// Any thread, while the lane's stop() has waited long for the lane thread: a sink whose
+  /// write waits on a silent peer (a stopped database) gives that wait up, and the writes after
+  /// it fail at once, so that what it holds is spooled as after any failed write and the stop
+  /// ends. Sinks that never wait on a peer keep the default.
+  virtual void interrupt() {}
   /// write() threw `what` (out of memory, a library's exception): counts the batch (and
   /// whatever the sink held of earlier batches) as dropped and resets. Never throws.
   virtual void writeFailed(std::span<const record::RecordPtr> batch,

@@ -5,7 +5,8 @@
 # a vendor chunk; every row is checked column by column with psql, msg byte for byte. Then the
 # database is stopped under a running collector: the records are counted as storage_error drops,
 # the collector keeps running, and writes again once the database is back. A database that stops
-# answering (SIGSTOP) is given up after the db_url's io_timeout, and its records are spooled.
+# answering (SIGSTOP) is given up after the db_url's io_timeout, and its records are spooled;
+# stopping the collector meanwhile takes seconds, not the timeout.
 #
 # Usage: postgres_sink_test.sh SIPHON_BINARY
 # Installs postgresql with apt when missing (needs root). Every process started here is stopped
@@ -337,6 +338,29 @@ serve_stop hung
 rows=$("${PSQL[@]}" -At -F '|' -c "SELECT count(*), count(DISTINCT callid) FROM sip_capture_20231114 WHERE callid LIKE '${RUN5}%'")
 [ "$rows" = "150|150" ] || fail "after the silent server: rows|distinct = $rows, want 150|150"
 echo "postgres_sink: a stopped server: $spooled spooled after io_timeout, all 150 stored once"
+
+# ---- 2e. the collector stops while the database is silent ----------------------------------------
+# io_timeout stays at its 60 s. SIGTERM must not wait for it (a service manager kills after its
+# own timeout, and the queue with it): after the lane's 5 s grace the write is interrupted, the
+# records are spooled and left on disk, and the next run stores them once.
+serve_start silent "spool_dir = \"$TMP/spool-silent\"" || exit 1
+RUN6=${RUN}q
+PG_PROCS="$PG_PID $(pgrep -P "$PG_PID" | tr '\n' ' ')"
+# shellcheck disable=SC2086
+kill -STOP $PG_PROCS
+python3 "$CHECK" stream "$PORT" "$RUN6" 40 400 >/dev/null
+wait_stat received 40 20
+serve_stop silent
+# shellcheck disable=SC2086
+kill -CONT $PG_PROCS
+grep -q 'interrupting it' "$TMP/silent.err" && grep -q '40 records stay spooled in' "$TMP/silent.err" ||
+  fail "stopping with a silent database: $(cat "$TMP/silent.err")"
+serve_start silent2 "spool_dir = \"$TMP/spool-silent\"" || exit 1
+wait_stat stored 40 60
+serve_stop silent2
+rows=$("${PSQL[@]}" -At -F '|' -c "SELECT count(*), count(DISTINCT callid) FROM sip_capture_20231114 WHERE callid LIKE '${RUN6}-%'")
+[ "$rows" = "40|40" ] || fail "after stopping on a silent database: rows|distinct = $rows, want 40|40"
+echo "postgres_sink: stopped while the database was silent: 40 spooled, then stored once"
 
 # ---- 3. routing into PostgreSQL: a named hep_route reports RTCP, splits SIP by capture id --------
 # hep-wireshark__hep.pcap: 8 HEPv3 packets of capture agent 2001 (6 SIP, 1 RTCP, 1 log), relayed by

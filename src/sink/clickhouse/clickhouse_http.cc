@@ -78,12 +78,24 @@ ClickHouseHttp::ClickHouseHttp(core::DbUrl url) : url_(std::move(url)) {
 
 ClickHouseHttp::~ClickHouseHttp() = default;
 
+namespace {
+
+// libcurl's progress callback: a non-zero answer aborts the transfer.
+int abortWhenInterrupted(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<std::atomic<bool>*>(flag)->load(std::memory_order_relaxed) ? 1 : 0;
+}
+
+}  // namespace
+
 void ClickHouseHttp::reset() { curl_.reset(); }
 
 core::Result<std::string, core::Failure> ClickHouseHttp::perform(
     const std::string& url_query, const void* body, size_t size,
     const std::vector<ClickHouseTable>* tables, bool once) {
   globalInit();
+  if (interrupted_.load(std::memory_order_relaxed)) {
+    return core::unexpected(core::Failure{"clickhouse: stopping: requests given up (interrupted)", 1});
+  }
   if (!curl_) {
     curl_ = std::make_unique<Curl>();
     curl_->handle = curl_easy_init();
@@ -102,6 +114,9 @@ core::Result<std::string, core::Failure> ClickHouseHttp::perform(
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);  // a dead host must not hold the sink
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &abortWhenInterrupted);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &interrupted_);
   if (!url_.user.empty()) curl_easy_setopt(c, CURLOPT_USERNAME, url_.user.c_str());
   if (url_.has_password) curl_easy_setopt(c, CURLOPT_PASSWORD, url_.password.c_str());
   curl_mime* mime = nullptr;

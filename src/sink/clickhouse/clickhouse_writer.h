@@ -59,6 +59,8 @@ class ClickHouseWriter final : public BatchWriter {
   [[nodiscard]] core::Result<uint64_t, core::Failure> rewrite(
       std::span<const record::RecordPtr> batch) override;
   void disconnect() override { http_.reset(); }
+  /// Aborts the request in flight and fails every later one (ClickHouseHttp::interrupt).
+  void interrupt() override { http_.interrupt(); }
   /// prune() once an hour.
   Expired maintain(int64_t now_us) override;
 

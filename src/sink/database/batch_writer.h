@@ -13,7 +13,8 @@
 // INSERT); PostgreSQL's and MySQL's batch is one transaction, in doubt only between COMMIT and
 // its answer, and they keep the default, which writes the batch again.
 //
-// Threads: the lane's thread only (open() on the owner's before the lane starts).
+// Threads: the lane's thread only (open() on the owner's before the lane starts), but
+// interrupt(), from any.
 
 #include <cstdint>
 #include <memory>
@@ -52,6 +53,10 @@ class BatchWriter {
   /// Lets the connection go: after a failure (it may be inside a transaction that will never
   /// end) and at close. The next write() connects again.
   virtual void disconnect() = 0;
+  /// Any thread (DatabaseSink::interrupt, at stop): a write waiting on the server gives up,
+  /// and every later write fails at once. Writers without a way to cut a wait short keep the
+  /// default and their client's own timeout.
+  virtual void interrupt() {}
   /// Housekeeping the database needs from its writer (retention, sink/retention.h), called
   /// often with the wall clock; a writer decides how seldom to act. Errors are the writer's to
   /// report; they never fail a batch.

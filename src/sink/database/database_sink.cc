@@ -365,6 +365,12 @@ void DatabaseSink::close() {
   for (auto& w : writers_) w->disconnect();
 }
 
+void DatabaseSink::interrupt() {
+  std::fprintf(stderr, "siphon: %s: stopping while the database does not answer: writes given up\n",
+               options_.name.c_str());
+  for (auto& w : writers_) w->interrupt();
+}
+
 void DatabaseSink::writeFailed(std::span<const record::RecordPtr> batch,
                                std::string_view what) noexcept {
   std::fprintf(stderr, "siphon: %s: %.*s\n", options_.name.c_str(), static_cast<int>(what.size()),

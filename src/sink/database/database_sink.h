@@ -32,6 +32,9 @@
 //                  (disk error) is counted as spool_error. Nothing is lost silently.
 //   close()        one last bounded replay; what is still spooled stays on disk, and the next
 //                  run replays it first.
+//   interrupt()    the lane's stop() found the lane still writing after its grace time (a
+//                  database that stopped answering): writes fail from then on, so the rest
+//                  is spooled at once.
 //
 // health() says the state, the spool's depth in records and bytes, and the age of its oldest
 // record; the counters add spooled, replayed, spool_records, spool_bytes and spool_age_s to the
@@ -96,6 +99,9 @@ class DatabaseSink final : public Sink {
   /// Replays the spool when its backoff is over; refreshes the spool gauges.
   void tick() override;
   void close() override;
+  /// Interrupts every writer (BatchWriter::interrupt): the write in flight fails, and so does
+  /// every later one, so the rest is spooled and close() leaves the spool on disk.
+  void interrupt() override;
   void writeFailed(std::span<const record::RecordPtr> batch,
                    std::string_view what) noexcept override;
   [[nodiscard]] SinkTiming timing() const override;

@@ -21,9 +21,27 @@ PgIoWatchdog::Guard PgIoWatchdog::arm(int fd, std::chrono::milliseconds limit) {
     fd_ = fd;
     deadline_ = std::chrono::steady_clock::now() + limit;
     fired_ = false;
+    if (interrupted_) shutDownLocked();
   }
   cv_.notify_one();
   return Guard(this);
+}
+
+void PgIoWatchdog::interrupt() {
+  std::lock_guard lock(mu_);
+  interrupted_ = true;
+  if (fd_ >= 0) shutDownLocked();
+}
+
+bool PgIoWatchdog::interrupted() const {
+  std::lock_guard lock(mu_);
+  return interrupted_;
+}
+
+void PgIoWatchdog::shutDownLocked() {
+  ::shutdown(fd_, SHUT_RDWR);
+  fired_ = true;
+  fd_ = -1;
 }
 
 void PgIoWatchdog::disarm() {
@@ -53,11 +71,7 @@ void PgIoWatchdog::run() {
     }
     // Woken early by disarm(), a new arm() or the destructor: look again.
     if (cv_.wait_until(lock, deadline_) == std::cv_status::no_timeout) continue;
-    if (fd_ >= 0 && !stop_ && std::chrono::steady_clock::now() >= deadline_) {
-      ::shutdown(fd_, SHUT_RDWR);
-      fired_ = true;
-      fd_ = -1;
-    }
+    if (fd_ >= 0 && !stop_ && std::chrono::steady_clock::now() >= deadline_) shutDownLocked();
   }
 }
 

@@ -52,18 +52,26 @@ class PgIoWatchdog {
   };
 
   /// Starts the clock: `limit` from now, `fd` (PQsocket) is shut down unless the Guard is
-  /// dropped first. One Guard at a time.
+  /// dropped first. One Guard at a time. After interrupt(), shuts `fd` down at once.
   [[nodiscard]] Guard arm(int fd, std::chrono::milliseconds limit);
+
+  /// Any thread: the armed socket is shut down now, and every later arm() too (the collector
+  /// is stopping and the server does not answer).
+  void interrupt();
+  [[nodiscard]] bool interrupted() const;
 
  private:
   void run();
   void disarm();
 
-  std::mutex mu_;
+  void shutDownLocked();  // mu_ held
+
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   int fd_ = -1;  ///< the armed socket, -1 when no Guard is held
   std::chrono::steady_clock::time_point deadline_;
   bool fired_ = false;
+  bool interrupted_ = false;
   bool stop_ = false;
   std::thread thread_;  // last: started once the members it reads exist
 };

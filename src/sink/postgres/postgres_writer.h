@@ -49,6 +49,8 @@ class PostgresWriter final : public BatchWriter {
   [[nodiscard]] core::Result<void, core::Failure> write(
       std::span<const record::RecordPtr> batch) override;
   void disconnect() override;
+  /// Shuts the connection's socket down now and fails every later write (pg_io_watchdog.h).
+  void interrupt() override { watchdog_.interrupt(); }
   /// Retention, once an hour: day tables past their limit are dropped, other tables lose their
   /// older rows in chunks of 50,000 (at most 20 chunks a table a turn).
   Expired maintain(int64_t now_us) override;

@@ -41,6 +41,10 @@ class RecordingSink final : public sink::Sink {
   void write(std::span<const record::RecordPtr> batch) override {
     std::unique_lock lock(mu_);
     gate_cv_.wait(lock, [&] { return !gated_; });
+    if (interrupted) {  // as a database sink: what it cannot write is counted, not lost
+      counters_.drop(Drop::Failed, batch.size());
+      return;
+    }
     if (throw_next_) {
       throw_next_ = false;
       throw std::runtime_error("disk on fire");
@@ -50,6 +54,12 @@ class RecordingSink final : public sink::Sink {
   }
   void tick() override { counters_.count(Count::Ticks); }
   void close() override { closed = true; }
+  // A write held at the gate is a write waiting on a silent database: interrupting it lets it
+  // go, and it and every later write fail.
+  void interrupt() override {
+    interrupted = true;
+    gate(false);
+  }
   void writeFailed(std::span<const record::RecordPtr> batch,
                    std::string_view what) noexcept override {
     failure = std::string(what);
@@ -76,7 +86,7 @@ class RecordingSink final : public sink::Sink {
     return seen;
   }
 
-  std::atomic<bool> opened{false}, closed{false};
+  std::atomic<bool> opened{false}, closed{false}, interrupted{false};
   std::string failure;
 
  private:
@@ -166,6 +176,33 @@ TEST(Pipeline, AFullLaneDropsLiveRecordsAndCountsThemByteBound) {
   auto totals = PipelineTotals::of(p.snapshot());
   EXPECT_EQ(totals.dropped("queue_full"), offered - taken);
   EXPECT_EQ(slow->stats().countOf(Count::Written), taken) << "every record taken is written";
+}
+
+TEST(Pipeline, StopInterruptsASinkThatHoldsItsLanePastTheGraceTime) {
+  Pipeline p;
+  auto* held = new RecordingSink;
+  LaneOptions options;
+  options.stop_grace = std::chrono::milliseconds(50);
+  ASSERT_TRUE(p.addLane("held", sink::SinkPtr(held), options, true).has_value());
+  ASSERT_TRUE(p.start().has_value());
+  held->gate(true);  // its write never ends on its own
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(p.push(recordOf(kSip), source::PushPolicy::DropWhenFull));
+  p.stop();  // returns: the sink was interrupted after 50 ms
+  EXPECT_TRUE(held->interrupted);
+  EXPECT_TRUE(held->closed);
+  EXPECT_EQ(held->stats().countOf(Count::Written) + held->stats().droppedBy(Drop::Failed), 10u)
+      << "every record is written or counted";
+}
+
+TEST(Pipeline, AQuickSinkIsNotInterrupted) {
+  Pipeline p;
+  auto* quick = new RecordingSink;
+  ASSERT_TRUE(p.addLane("quick", sink::SinkPtr(quick), {}, true).has_value());
+  ASSERT_TRUE(p.start().has_value());
+  ASSERT_TRUE(p.push(recordOf(kSip), source::PushPolicy::DropWhenFull));
+  p.stop();
+  EXPECT_FALSE(quick->interrupted);
+  EXPECT_EQ(quick->stats().countOf(Count::Written), 1u);
 }
 
 TEST(Pipeline, AThrowingSinkCountsTheBatchAndTheLaneGoesOn) {

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 namespace siphon::sink {
 namespace {
@@ -71,6 +72,26 @@ TEST(PgIoWatchdog, ArmsAgainAfterFiring) {
     EXPECT_EQ(::recv(second.ours(), &byte, 1, 0), 0);
     EXPECT_TRUE(guard.fired());
   }
+}
+
+TEST(PgIoWatchdog, AnInterruptEndsTheWaitNowAndEveryLaterOne) {
+  PgIoWatchdog dog;
+  SocketPair first, second;
+  char byte = 0;
+  {
+    const auto guard = dog.arm(first.ours(), std::chrono::hours(1));
+    std::thread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      dog.interrupt();
+    });
+    EXPECT_EQ(::recv(first.ours(), &byte, 1, 0), 0);
+    stopper.join();
+    EXPECT_TRUE(guard.fired());
+    EXPECT_TRUE(dog.interrupted());
+  }
+  const auto guard = dog.arm(second.ours(), std::chrono::hours(1));
+  EXPECT_TRUE(guard.fired()) << "armed after the interrupt: shut down at once";
+  EXPECT_EQ(::recv(second.ours(), &byte, 1, 0), 0);
 }
 
 // io_timeout is a db_url parameter of ours: whole seconds, 60 when absent.
