@@ -5,7 +5,8 @@
 # vendor chunk; every row is checked column by column with the mariadb client, msg byte for byte.
 # Then: search and flow over MySQL print what they print over the embedded store for the same
 # capture; the server is stopped under a running collector (the batches wait in the spool) and
-# started again (every record once); the agent's trace_to_database writes Kamailio's sip_trace.
+# started again (every record once); a collector stopped while the server is silent (SIGSTOP)
+# spools and ends in seconds; the agent's trace_to_database writes Kamailio's sip_trace.
 #
 # Usage: mysql_sink_test.sh SIPHON_BINARY DATA_DIR
 # Installs mariadb-server with apt when missing (needs root). Every process started here is
@@ -29,7 +30,7 @@ stop_pid() {  # stop_pid PID SIGNAL: signal, wait up to 20 s, then KILL
 }
 cleanup() {
   if [ -n "$SERVE_PID" ]; then stop_pid "$SERVE_PID" TERM; wait "$SERVE_PID" 2>/dev/null; fi
-  if [ -n "$DB_PID" ]; then stop_pid "$DB_PID" TERM; wait "$DB_PID" 2>/dev/null; fi
+  if [ -n "$DB_PID" ]; then kill -CONT "$DB_PID" 2>/dev/null; stop_pid "$DB_PID" TERM; wait "$DB_PID" 2>/dev/null; fi
   if [ "$failures" -ne 0 ] || [ "${KEEP:-0}" = 1 ]; then echo "mysql_sink: work directory kept: $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
@@ -281,6 +282,26 @@ serve_stop three2
 rows=$("${MY[@]}" -N -B -e "SELECT CONCAT(COUNT(*), '|', COUNT(DISTINCT callid)) FROM sip_capture_20231114 WHERE callid LIKE '${RUN3}-%'")
 [ "$rows" = "$received|$received" ] || fail "after the kills: rows|distinct = $rows, want $received|$received"
 echo "mysql_sink: killed mid-stream: $received received, $spooled spooled across a SIGKILL, all stored once"
+
+# ---- 3b. the collector stops while the server is silent ------------------------------------------
+# mariadbd gets SIGSTOP: its kernel still acknowledges TCP, and Connector/C would wait its 60 s for
+# an answer. SIGTERM interrupts the lane after its 5 s grace (the socket is shut down): the
+# records are spooled and left on disk, and the next run stores them once.
+serve_start silent || exit 1
+RUN3B=${RUN}q
+kill -STOP "$DB_PID"
+python3 "$CHECK" stream "$PORT" "$RUN3B" 40 400 >/dev/null
+wait_stat received 40 20
+serve_stop silent
+kill -CONT "$DB_PID"
+grep -q 'interrupting it' "$TMP/silent.err" && grep -q '40 records stay spooled in' "$TMP/silent.err" ||
+  fail "stopping with a silent server: $(cat "$TMP/silent.err")"
+serve_start silent2 || exit 1
+wait_stat stored 40 60
+serve_stop silent2
+rows=$("${MY[@]}" -N -B -e "SELECT CONCAT(COUNT(*), '|', COUNT(DISTINCT callid)) FROM sip_capture_20231114 WHERE callid LIKE '${RUN3B}-%'")
+[ "$rows" = "40|40" ] || fail "after stopping on a silent server: rows|distinct = $rows, want 40|40"
+echo "mysql_sink: stopped while the server was silent: 40 spooled, then stored once"
 
 # ---- 4. the agent's trace_to_database into MySQL: Kamailio's sip_trace ------------------------
 cat >"$TMP/trace.toml" <<'TOML'

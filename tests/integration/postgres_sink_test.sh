@@ -30,7 +30,9 @@ stop_pid() {  # stop_pid PID SIGNAL: signal, wait up to 10 s, then KILL
 }
 cleanup() {
   if [ -n "$SERVE_PID" ]; then stop_pid "$SERVE_PID" TERM; wait "$SERVE_PID" 2>/dev/null; fi
-  if [ -n "$PG_PID" ]; then stop_pid "$PG_PID" INT; fi  # SIGINT: the server's fast shutdown
+  # A check that failed between SIGSTOP and SIGCONT must not leave stopped processes behind.
+  # shellcheck disable=SC2046
+  if [ -n "$PG_PID" ]; then kill -CONT "$PG_PID" $(pgrep -P "$PG_PID") 2>/dev/null; stop_pid "$PG_PID" INT; fi
   if [ "$failures" -ne 0 ] || [ "${KEEP:-0}" = 1 ]; then echo "postgres_sink: work directory kept: $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT

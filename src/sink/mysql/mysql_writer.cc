@@ -2,6 +2,7 @@
 
 #include <mysql.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +13,11 @@
 #include "sink/postgres/postgres_schema.h"
 
 namespace siphon::sink {
+namespace {
+
+constexpr const char* kInterrupted = "stopping: writes given up (interrupted)";
+
+}  // namespace
 
 // ---- MysqlRowBuffer --------------------------------------------------------------------------
 
@@ -186,8 +192,22 @@ core::Result<void, core::Failure> MysqlWriter::write(std::span<const record::Rec
     rowsFor(table, record::columnSetFor(r->sip.kind, options_.row.homer6_reports)).add(meta, row_);
   }
   if (tables_.empty()) return {};
+  if (watchdog_.interrupted()) return core::unexpected(core::Failure{kInterrupted, 1});
 
   if (!conn_) SIPHON_TRY(open());
+  // Connector/C gives up on a silent server by itself (60 s, mysql_connection.cc); the
+  // watchdog is here for interrupt() only, hence its day-long limit.
+  const auto guard = watchdog_.arm(static_cast<int>(mysql_get_socket(conn_.get())),
+                                   std::chrono::hours(24));
+  auto written = writeTables();
+  if (guard.fired()) {
+    disconnect();
+    return core::unexpected(core::Failure{kInterrupted, 1});
+  }
+  return written;
+}
+
+core::Result<void, core::Failure> MysqlWriter::writeTables() {
   // DDL commits implicitly in MySQL: tables are created before the batch's transaction.
   for (const auto& [table, rows] : tables_) {
     if (created_.contains(table)) continue;
@@ -213,6 +233,7 @@ Expired MysqlWriter::maintain(int64_t now_us) {
     return out;
   }
   pruned_us_ = now_us;
+  if (watchdog_.interrupted()) return out;
   if (!conn_ && !open().has_value()) return out;  // the next batch says why
   auto fail = [&](const std::string& what) {
     std::fprintf(stderr, "siphon: mysql: retention: %s: %s\n", what.c_str(),

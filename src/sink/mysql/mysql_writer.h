@@ -11,7 +11,8 @@
 // With trace_tables (the agent's trace_to_database) a traced message goes to its sip_trace
 // table, one row per traced user, as PostgresWriter does.
 //
-// One connection, confined to the lane's (or a WriterCrew's) thread.
+// One connection, confined to the lane's (or a WriterCrew's) thread. interrupt(), at stop, shuts
+// its socket down from any thread (database/socket_watchdog.h).
 
 #include <cstdint>
 #include <map>
@@ -28,6 +29,7 @@
 #include "record/capture_columns.h"
 #include "record/capture_row.h"
 #include "sink/database/batch_writer.h"
+#include "sink/database/socket_watchdog.h"
 #include "sink/database/sql_writer_options.h"
 #include "sink/mysql/mysql_connection.h"
 #include "sink/retention.h"
@@ -75,11 +77,16 @@ class MysqlWriter final : public BatchWriter {
   [[nodiscard]] core::Result<void, core::Failure> write(
       std::span<const record::RecordPtr> batch) override;
   void disconnect() override;
+  /// Shuts the connection's socket down now and fails every later write
+  /// (database/socket_watchdog.h).
+  void interrupt() override { watchdog_.interrupt(); }
   /// Retention as PostgresWriter::maintain(): day tables dropped, older rows deleted in chunks.
   Expired maintain(int64_t now_us) override;
 
  private:
   MysqlRowBuffer& rowsFor(std::string_view table, record::ColumnSet set);
+  /// CREATE (first time) per table, then one transaction of every table's INSERTs.
+  [[nodiscard]] core::Result<void, core::Failure> writeTables();
   [[nodiscard]] core::Result<void, core::Failure> insertRows(const std::string& table,
                                                              const MysqlRowBuffer& rows);
   /// A prepared INSERT of `n` rows into `table`; full chunks are kept for the next batch.
@@ -90,6 +97,7 @@ class MysqlWriter final : public BatchWriter {
   MysqlWriterOptions options_;
   process::TableNames names_;
   MysqlPtr conn_;
+  SocketWatchdog watchdog_;
   std::set<std::string, std::less<>> created_;  ///< tables known to exist on this connection
   std::map<std::string, MysqlStmtPtr, std::less<>> prepared_;  ///< full-chunk INSERT per table
   MysqlStmtPtr tail_;                                          ///< the last chunk's

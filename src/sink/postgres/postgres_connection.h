@@ -32,8 +32,8 @@ using PgResultPtr = std::unique_ptr<pg_result, PgResultClearer>;
 [[nodiscard]] core::Result<PgConnPtr, core::Failure> connectPostgres(const core::DbUrl& url);
 
 /// The URL's `io_timeout` (whole seconds, default 60): how long a write may wait for the server
-/// before the connection is given up (pg_io_watchdog.h). Siphon's own parameter, not libpq's:
-/// connectPostgres() does not pass it on. Errors name the URL (exit status 2).
+/// before the connection is given up (sink/database/socket_watchdog.h). Siphon's own
+/// parameter, not libpq's: connectPostgres() does not pass it on. Errors name the URL (exit status 2).
 [[nodiscard]] core::Result<std::chrono::seconds, core::Failure> pgIoTimeout(const core::DbUrl& url);
 
 /// Runs one statement without parameters (BEGIN, COMMIT, DDL); the error carries the server's

@@ -162,7 +162,7 @@ Expired PostgresWriter::maintain(int64_t now_us) {
     conn_ = std::move(*c);
   }
   // Each statement gets io_timeout on its own: a chunked DELETE may be slow, not silent.
-  std::optional<PgIoWatchdog::Guard> guard;
+  std::optional<SocketWatchdog::Guard> guard;
   auto arm = [&] {
     guard.reset();
     guard.emplace(watchdog_.arm(PQsocket(conn_.get()), io_timeout_));

@@ -15,7 +15,7 @@
 //
 // One connection, confined to the lane's thread (libpq connections are not thread-safe). A
 // write, and each retention statement, waits at most io_timeout (a db_url parameter, 60 s) for
-// the server: then its socket is shut down and the write fails (pg_io_watchdog.h).
+// the server: then its socket is shut down and the write fails (database/socket_watchdog.h).
 
 #include <chrono>
 #include <set>
@@ -32,7 +32,7 @@
 #include "record/capture_row.h"
 #include "sink/database/batch_writer.h"
 #include "sink/database/sql_writer_options.h"
-#include "sink/postgres/pg_io_watchdog.h"
+#include "sink/database/socket_watchdog.h"
 #include "sink/postgres/pg_row_buffer.h"
 #include "sink/postgres/postgres_connection.h"
 #include "sink/retention.h"
@@ -49,7 +49,7 @@ class PostgresWriter final : public BatchWriter {
   [[nodiscard]] core::Result<void, core::Failure> write(
       std::span<const record::RecordPtr> batch) override;
   void disconnect() override;
-  /// Shuts the connection's socket down now and fails every later write (pg_io_watchdog.h).
+  /// Shuts the connection's socket down now and fails every later write (socket_watchdog.h).
   void interrupt() override { watchdog_.interrupt(); }
   /// Retention, once an hour: day tables past their limit are dropped, other tables lose their
   /// older rows in chunks of 50,000 (at most 20 chunks a table a turn).
@@ -72,7 +72,7 @@ class PostgresWriter final : public BatchWriter {
   std::set<std::string, std::less<>> patterns_;  ///< table_name patterns written (day tables)
   int64_t pruned_us_ = 0;
   std::chrono::seconds io_timeout_{60};
-  PgIoWatchdog watchdog_;
+  SocketWatchdog watchdog_;
 };
 
 }  // namespace siphon::sink

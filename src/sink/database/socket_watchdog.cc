@@ -1,12 +1,12 @@
-#include "sink/postgres/pg_io_watchdog.h"
+#include "sink/database/socket_watchdog.h"
 
 #include <sys/socket.h>
 
 namespace siphon::sink {
 
-PgIoWatchdog::PgIoWatchdog() : thread_([this] { run(); }) {}
+SocketWatchdog::SocketWatchdog() : thread_([this] { run(); }) {}
 
-PgIoWatchdog::~PgIoWatchdog() {
+SocketWatchdog::~SocketWatchdog() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
@@ -15,7 +15,7 @@ PgIoWatchdog::~PgIoWatchdog() {
   thread_.join();
 }
 
-PgIoWatchdog::Guard PgIoWatchdog::arm(int fd, std::chrono::milliseconds limit) {
+SocketWatchdog::Guard SocketWatchdog::arm(int fd, std::chrono::milliseconds limit) {
   {
     std::lock_guard lock(mu_);
     fd_ = fd;
@@ -27,24 +27,24 @@ PgIoWatchdog::Guard PgIoWatchdog::arm(int fd, std::chrono::milliseconds limit) {
   return Guard(this);
 }
 
-void PgIoWatchdog::interrupt() {
+void SocketWatchdog::interrupt() {
   std::lock_guard lock(mu_);
   interrupted_ = true;
   if (fd_ >= 0) shutDownLocked();
 }
 
-bool PgIoWatchdog::interrupted() const {
+bool SocketWatchdog::interrupted() const {
   std::lock_guard lock(mu_);
   return interrupted_;
 }
 
-void PgIoWatchdog::shutDownLocked() {
+void SocketWatchdog::shutDownLocked() {
   ::shutdown(fd_, SHUT_RDWR);
   fired_ = true;
   fd_ = -1;
 }
 
-void PgIoWatchdog::disarm() {
+void SocketWatchdog::disarm() {
   {
     std::lock_guard lock(mu_);
     fd_ = -1;
@@ -52,17 +52,17 @@ void PgIoWatchdog::disarm() {
   cv_.notify_one();
 }
 
-PgIoWatchdog::Guard::~Guard() {
+SocketWatchdog::Guard::~Guard() {
   if (dog_ != nullptr) dog_->disarm();
 }
 
-bool PgIoWatchdog::Guard::fired() const {
+bool SocketWatchdog::Guard::fired() const {
   if (dog_ == nullptr) return false;
   std::lock_guard lock(dog_->mu_);
   return dog_->fired_;
 }
 
-void PgIoWatchdog::run() {
+void SocketWatchdog::run() {
   std::unique_lock lock(mu_);
   while (!stop_) {
     if (fd_ < 0) {

@@ -1,17 +1,14 @@
-// PgIoWatchdog: a blocked read on a socket nobody answers returns once the limit passes; a
-// Guard dropped in time leaves the socket alone. A socket pair stands in for libpq's socket.
+// SocketWatchdog: a blocked read on a socket nobody answers returns once the limit passes or on
+// interrupt(); a Guard dropped in time leaves the socket alone. A socket pair stands in for a
+// database client's socket.
 
-#include "sink/postgres/pg_io_watchdog.h"
-
-#include "core/db_url.h"
-#include "sink/postgres/postgres_connection.h"
+#include "sink/database/socket_watchdog.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <string>
 #include <thread>
 
 namespace siphon::sink {
@@ -33,8 +30,8 @@ class SocketPair {
   int fd_[2] = {-1, -1};
 };
 
-TEST(PgIoWatchdog, ASilentPeerEndsTheWaitOnceTheLimitPasses) {
-  PgIoWatchdog dog;
+TEST(SocketWatchdog, ASilentPeerEndsTheWaitOnceTheLimitPasses) {
+  SocketWatchdog dog;
   SocketPair s;
   const auto guard = dog.arm(s.ours(), std::chrono::milliseconds(50));
   char byte = 0;
@@ -43,8 +40,8 @@ TEST(PgIoWatchdog, ASilentPeerEndsTheWaitOnceTheLimitPasses) {
   EXPECT_TRUE(guard.fired());
 }
 
-TEST(PgIoWatchdog, AGuardDroppedInTimeLeavesTheSocketAlone) {
-  PgIoWatchdog dog;
+TEST(SocketWatchdog, AGuardDroppedInTimeLeavesTheSocketAlone) {
+  SocketWatchdog dog;
   SocketPair s;
   {
     const auto guard = dog.arm(s.ours(), std::chrono::seconds(30));
@@ -57,8 +54,8 @@ TEST(PgIoWatchdog, AGuardDroppedInTimeLeavesTheSocketAlone) {
   EXPECT_EQ(byte, 'x');
 }
 
-TEST(PgIoWatchdog, ArmsAgainAfterFiring) {
-  PgIoWatchdog dog;
+TEST(SocketWatchdog, ArmsAgainAfterFiring) {
+  SocketWatchdog dog;
   SocketPair first, second;
   char byte = 0;
   {
@@ -74,8 +71,8 @@ TEST(PgIoWatchdog, ArmsAgainAfterFiring) {
   }
 }
 
-TEST(PgIoWatchdog, AnInterruptEndsTheWaitNowAndEveryLaterOne) {
-  PgIoWatchdog dog;
+TEST(SocketWatchdog, AnInterruptEndsTheWaitNowAndEveryLaterOne) {
+  SocketWatchdog dog;
   SocketPair first, second;
   char byte = 0;
   {
@@ -92,22 +89,6 @@ TEST(PgIoWatchdog, AnInterruptEndsTheWaitNowAndEveryLaterOne) {
   const auto guard = dog.arm(second.ours(), std::chrono::hours(1));
   EXPECT_TRUE(guard.fired()) << "armed after the interrupt: shut down at once";
   EXPECT_EQ(::recv(second.ours(), &byte, 1, 0), 0);
-}
-
-// io_timeout is a db_url parameter of ours: whole seconds, 60 when absent.
-TEST(PgIoTimeout, ReadFromTheUrl) {
-  auto timeout = [](const char* url) { return pgIoTimeout(*core::DbUrl::parse(url)); };
-  EXPECT_EQ(*timeout("postgres://u@127.0.0.1/db"), std::chrono::seconds(60));
-  EXPECT_EQ(*timeout("postgres://u@127.0.0.1/db?connect_timeout=2&io_timeout=7"),
-            std::chrono::seconds(7));
-  for (const char* bad : {"postgres://u:pw@h/db?io_timeout=0", "postgres://u:pw@h/db?io_timeout=1.5",
-                          "postgres://u:pw@h/db?io_timeout=", "postgres://u:pw@h/db?io_timeout=86401"}) {
-    const auto r = timeout(bad);
-    ASSERT_FALSE(r.has_value()) << bad;
-    EXPECT_EQ(r.error().exit_code, 2) << bad;
-    EXPECT_NE(r.error().message.find("io_timeout"), std::string::npos) << bad;
-    EXPECT_EQ(r.error().message.find("pw"), std::string::npos) << "the password stays hidden";
-  }
 }
 
 }  // namespace
