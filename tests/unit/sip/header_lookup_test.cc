@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace siphon::sip {
 namespace {
 
@@ -34,6 +36,14 @@ TEST(HeaderLookup, NothingPastTheHeaderSectionOrInBrokenInput) {
   EXPECT_EQ(findHeaderValue("no line end", "Call-ID"), std::nullopt);
   EXPECT_EQ(findHeaderValue("INVITE x SIP/2.0\r\nCall-ID: cut", "Call-ID"), "cut");
   EXPECT_EQ(findHeaderValue(kMsg, ""), std::nullopt);
+}
+
+// CRLFs before the start line are skipped (RFC 3261 §7.5), as SipMessage::parse() skips them:
+// a keep-alive CRLF ahead of a message on a stream must not hide its headers.
+TEST(HeaderLookup, CrlfsBeforeTheStartLineAreSkipped) {
+  const std::string message = "\r\n\n" + std::string(kMsg);
+  EXPECT_EQ(findHeaderValue(message, "Call-ID"), "compact-1@example.com");
+  EXPECT_EQ(findHeaderValue("\r\n\r\n", "Call-ID"), std::nullopt);
 }
 
 }  // namespace
