@@ -42,7 +42,15 @@ void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, P
     applyCustomFieldChunks(meta, out.fields);
     return;
   }
-  auto msg = sip::SipMessage::parse(core::asText(meta.payload));
+  fillParsedSip(sip::SipMessage::parse(core::asText(meta.payload)), meta, options, out, set);
+}
+
+void fillParsedSip(const sip::SipMessage& msg, const core::CaptureMeta& meta,
+                   const sip::FieldOptions& options, ParsedSip& out, sip::FieldSet set) {
+  out.kind = RowKind::Sip;
+  out.parse_error.reset();
+  out.correlation_id = meta.correlation_id;
+  out.set = set;
   sip::extractCaptureFields(msg, options, out.fields, set);
   const auto err = set == sip::FieldSet::All      ? msg.parseError()
                    : set == sip::FieldSet::Dialog ? msg.dialogError()

@@ -16,6 +16,10 @@
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_error.h"
 
+namespace siphon::sip {
+class SipMessage;
+}  // namespace siphon::sip
+
 namespace siphon::record {
 
 /// Which table family a record belongs to, by HEP payload type (§2.2).
@@ -72,6 +76,11 @@ struct ParsedSip {
 /// empty then.
 void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out,
               sip::FieldSet set = sip::FieldSet::All);
+
+/// parseSip() of a SIP record whose payload the caller has parsed (`msg`, from
+/// SipMessage::parse of `meta.payload`) because it reads the message's header index too.
+void fillParsedSip(const sip::SipMessage& msg, const core::CaptureMeta& meta,
+                   const sip::FieldOptions& options, ParsedSip& out, sip::FieldSet set);
 
 /// A report_capture rule stored the record as a report row (§3.4): a non-SIP payload type
 /// keeps its family and type; a SIP one becomes a Report row whose `type` is the payload

@@ -1,12 +1,15 @@
 #include "trace/trace_processor.h"
 
 #include <algorithm>
+#include <optional>
 #include <span>
 
 #include <nlohmann/json.hpp>
 
+#include "core/byte_reader.h"
 #include "hep/hep_chunk_types.h"
 #include "record/parsed_sip.h"
+#include "sip/sip_message.h"
 
 namespace siphon::trace {
 namespace {
@@ -201,13 +204,16 @@ process::Verdict TraceProcessor::process(record::Record& r) {
     }
   }
   // The rules read more than the scope keys an agent without a store parses for the state:
-  // the rest of their fields, for the messages no scope holds only.
+  // the rest of their fields, for the messages no scope holds only. The parse is kept for the
+  // rules' header tests (its index, not a scan of the bytes per rule).
+  std::optional<sip::SipMessage> full;
   if (r.parsed && r.sip.isSip() && r.sip.set == sip::FieldSet::Keys) {
-    record::parseSip(r.meta(), {}, r.sip, sip::FieldSet::Dialog);
+    full.emplace(sip::SipMessage::parse(core::asText(r.meta().payload)));
+    record::fillParsedSip(*full, r.meta(), {}, r.sip, sip::FieldSet::Dialog);
   }
   for (size_t i = 0; i < rules_.size(); ++i) {
     const TraceRule& rule = rules_[i];
-    if (!rule.matches(r)) continue;
+    if (!rule.matches(r, full ? &*full : nullptr)) continue;
     auto correlation = correlationOf(rule.actions.correlation, r);
     if (!correlation && rule.actions.scope == TraceScope::B2bSession && r.parsed) {
       correlation = sessionKey(r, rule.actions.session_headers);  // the session's own id

@@ -7,6 +7,7 @@
 #include "core/db_url.h"
 #include "core/text_cursor.h"
 #include "sip/header_lookup.h"
+#include "sip/sip_message.h"
 
 namespace siphon::trace {
 
@@ -24,7 +25,7 @@ std::string_view scopeName(TraceScope s) {
   return "m";
 }
 
-bool TraceRule::matches(const record::Record& r) const {
+bool TraceRule::matches(const record::Record& r, const sip::SipMessage* parsed) const {
   const core::CaptureMeta& m = r.meta();
   const TraceMatch& w = match;
   if (w.source && !w.source->matches(m.src_ip, m.src_port)) return false;
@@ -54,9 +55,10 @@ bool TraceRule::matches(const record::Record& r) const {
   if (w.to_user && f.to_user != *w.to_user) return false;
   if (w.ruri_user && f.ruri_user != *w.ruri_user) return false;
   if (w.header) {
-    // The one parse kept no header index: one scan of the header section.
-    if (!w.header->test.holds(sip::findHeaderValue(core::asText(m.payload), w.header->name)))
-      return false;
+    // The record's parse kept no header index: the caller's, else one scan of the header section.
+    const auto value = parsed ? parsed->findHeader(w.header->name)
+                              : sip::findHeaderValue(core::asText(m.payload), w.header->name);
+    if (!w.header->test.holds(value)) return false;
   }
   return true;
 }

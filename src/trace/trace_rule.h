@@ -89,8 +89,11 @@ struct TraceRule {
   TraceActions actions;
 
   /// Whether the rule takes `r` (parsed by the SIP-parse processor; an unparsed or non-SIP
-  /// record matches only a rule without SIP conditions).
-  [[nodiscard]] bool matches(const record::Record& r) const;
+  /// record matches only a rule without SIP conditions). `parsed`, when the caller has the
+  /// payload's full parse at hand, answers a header test from its index instead of a scan of
+  /// the bytes (the two agree wherever the framing holds, which a SIP condition requires).
+  [[nodiscard]] bool matches(const record::Record& r,
+                             const sip::SipMessage* parsed = nullptr) const;
 };
 
 /// Binds each rule's `interface` to its record source: `source_names[i]` is the interface the

@@ -130,6 +130,33 @@ correlation = "call-id"
   EXPECT_EQ(p.stats().snapshot().count("in_scope"), 1u);
 }
 
+// A header test on a message no scope holds reads the index of the parse the tracer makes
+// for the rules (after a keys-only parse), or scans the bytes (after a full one): the same
+// answers either way, a keep-alive CRLF ahead of the message included.
+TEST(TraceProcessor, HeaderRulesDecideAlikeAfterAKeysOrAFullParse) {
+  const std::string rule_toml = R"t(
+[[trace]]
+header = "X-Trace~^yes$"
+scope = "d"
+correlation = "call-id"
+)t";
+  for (const sip::FieldSet set : {sip::FieldSet::Keys, sip::FieldSet::All}) {
+    TraceProcessor p(rules(rule_toml), lanes());
+    auto record = [&](std::string_view payload) {
+      record::Record r(support::makeCapture(payload, {}));
+      r.lanes.set(0);
+      process::SipParseProcessor parse({}, set);
+      (void)parse.process(r);
+      return r;
+    };
+    const std::string what = set == sip::FieldSet::Keys ? "keys" : "all";
+    auto invite = record("\r\n" + kInvite);
+    EXPECT_EQ(p.process(invite), process::Verdict::Keep) << what << ": X-Trace: yes";
+    auto options = record(kOptions);
+    EXPECT_EQ(p.process(options), process::Verdict::Drop) << what << ": no X-Trace";
+  }
+}
+
 TEST(TraceProcessor, MatchKeysEachNarrow) {
   const std::pair<std::string, bool> cases[] = {
       {"method = [\"invite\"]", true},
