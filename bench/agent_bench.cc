@@ -24,11 +24,8 @@
 //   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIPHON_BENCH=ON
 //   ninja -C build-bench agent_bench && build-bench/bench/agent_bench
 
-#include <arpa/inet.h>
 #include <malloc.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <benchmark/benchmark.h>
 
@@ -53,6 +50,7 @@
 #include "sink/hep_out/hep_out_sink.h"
 #include "source/frame_record_extractor.h"
 #include "source/pcap_file_source.h"
+#include "support/loopback_socket.h"
 #include "support/records.h"
 #include "support/sip_traffic.h"
 #include "trace/trace_config.h"
@@ -266,26 +264,13 @@ void BM_ExtractEncode(benchmark::State& state) {
 // A UDP socket on loopback that is never read: the kernel drops what does not fit its buffer.
 class DeadEnd {
  public:
-  DeadEnd() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-      die("cannot bind a loopback UDP socket");
-    }
-    port_ = ntohs(a.sin_port);
+  DeadEnd() : socket_(SOCK_DGRAM) {
+    if (socket_.fd() < 0) die("cannot bind a loopback UDP socket");
   }
-  ~DeadEnd() { ::close(fd_); }
-  DeadEnd(const DeadEnd&) = delete;
-  DeadEnd& operator=(const DeadEnd&) = delete;
-  [[nodiscard]] uint16_t port() const { return port_; }
+  [[nodiscard]] uint16_t port() const { return socket_.port(); }
 
  private:
-  int fd_ = -1;
-  uint16_t port_ = 0;
+  siphon::support::LoopbackSocket socket_;
 };
 
 // The agent's path for every record the extractor yields, with `extra` (Record&) -> bool

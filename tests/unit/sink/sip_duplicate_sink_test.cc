@@ -13,6 +13,7 @@
 
 #include "core/byte_reader.h"
 #include "sip/xheaders.h"
+#include "support/loopback_socket.h"
 #include "support/sink_lane.h"
 
 namespace siphon::sink {
@@ -23,20 +24,11 @@ using SinkLane = support::SinkLane<SipDuplicateSink>;
 // A UDP socket on 127.0.0.1 with a kernel-chosen port and a bounded receive.
 class UdpReceiver {
  public:
-  UdpReceiver() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+  UdpReceiver() : socket_(SOCK_DGRAM), fd_(socket_.fd()) {
     timeval tv{10, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   }
-  ~UdpReceiver() { ::close(fd_); }
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return socket_.port(); }
   // One datagram (empty on timeout) and the port it came from.
   std::string receive(uint16_t* from_port = nullptr) {
     std::string buf(70000, '\0');
@@ -50,8 +42,8 @@ class UdpReceiver {
   }
 
  private:
-  int fd_ = -1;
-  uint16_t port_ = 0;
+  support::LoopbackSocket socket_;
+  int fd_;
 };
 
 const std::string kBye =
