@@ -13,23 +13,29 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh
 jobs=$(nproc)
 
+# Each phase says when it starts (seconds since the script began), so that a suite that grows
+# towards its 25 minutes shows where.
+phase() { echo "== $* (at ${SECONDS} s)"; }
+
 configure_and_build() {
   local dir=$1; shift
   cmake -S . -B "$dir" -G Ninja -DSIPHON_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
 }
 
-echo "== release build + tests"
+phase "release build + tests"
 configure_and_build build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$jobs" --target check_headers
+phase "release tests"
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600
 
-echo "== sanitizer build (address,undefined) + tests"
+phase "sanitizer build (address,undefined) + tests"
 configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DSIPHON_SANITIZE=address,undefined
+phase "sanitizer tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 600 -LE peers
 
-echo "== fuzz build (clang-14, libFuzzer, the README's command) + corpus replay"
+phase "fuzz build (clang-14, libFuzzer, the README's command) + corpus replay"
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DSIPHON_WERROR=ON -DSIPHON_FUZZ=ON \
   -DSIPHON_SANITIZE=address,undefined -DSIPHON_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j "$jobs"
@@ -41,3 +47,4 @@ for fuzzer in build-fuzz/fuzz/*_fuzz; do
   "$fuzzer" -runs=0 "${dirs[@]}" >/dev/null 2>&1 || { echo "fuzz replay failed: $name"; exit 1; }
 done
 echo "fuzz replay: $(ls build-fuzz/fuzz/*_fuzz | wc -l) fuzzers"
+phase "done"
