@@ -60,6 +60,27 @@ inline size_t findLf(std::string_view text, size_t from) {
 
 }  // namespace detail
 
+/// Where the start line of `text` is, the CRLFs before it skipped (RFC 3261 §7.5): every
+/// reader of a message's header section starts here (SipMessage::parse, the scope-key scan,
+/// the one-header lookup).
+struct StartLineSpan {
+  size_t begin = 0;  ///< its first byte; text.size() when the text holds no start line
+  size_t end = 0;    ///< its end, without the line end (CR LF or LF)
+  size_t next = 0;   ///< the first header line: after its LF, or text.size() without one
+  bool has_lf = false;
+};
+
+inline StartLineSpan findStartLine(std::string_view text) {
+  StartLineSpan s;
+  while (s.begin < text.size() && (text[s.begin] == '\r' || text[s.begin] == '\n')) ++s.begin;
+  const size_t lf = detail::findLf(text, s.begin);
+  s.has_lf = lf != std::string_view::npos;
+  s.end = s.has_lf ? lf : text.size();
+  s.next = s.has_lf ? lf + 1 : text.size();
+  if (s.end > s.begin && text[s.end - 1] == '\r') --s.end;
+  return s;
+}
+
 inline ScanStatus HeaderScanner::next(RawHeader& out) {
   if (pos_ >= text_.size()) return ScanStatus::Unterminated;
   const size_t begin = pos_;

@@ -1,7 +1,5 @@
 #include "sip/scope_keys.h"
 
-#include <cstring>
-
 #include "core/char_class.h"
 #include "core/text_cursor.h"
 #include "sip/header_names.h"
@@ -91,20 +89,16 @@ void fillScopeKeys(const ScopeKeyValues& values, SipCaptureFields& out) {
 bool scanScopeKeys(std::string_view bytes, SipCaptureFields& out) {
   const ParseLimits limits;
   if (bytes.size() > limits.max_message_bytes) return false;
-  // As SipMessage::parse(): CRLFs before the start line are ignored (RFC 3261 §7.5).
-  size_t pos = 0;
-  while (pos < bytes.size() && (bytes[pos] == '\r' || bytes[pos] == '\n')) ++pos;
-  const size_t lf = detail::findLf(bytes, pos);
-  if (lf == std::string_view::npos) return false;
-  const size_t line_end = lf > pos && bytes[lf - 1] == '\r' ? lf - 1 : lf;
-  const auto start = parseStartLine(bytes.substr(pos, line_end - pos));
+  const StartLineSpan line = findStartLine(bytes);
+  if (!line.has_lf) return false;
+  const auto start = parseStartLine(bytes.substr(line.begin, line.end - line.begin));
   if (!start) return false;
 
   ScopeKeyValues values;
   values.start = &*start;
   unsigned found = 0;
   size_t lines = 0;
-  pos = lf + 1;
+  size_t pos = line.next;
   while (found != kAll) {
     // Past the header limit the full parse flags TooManyHeaders: let it.
     if (pos >= bytes.size() || ++lines > limits.max_headers) return false;

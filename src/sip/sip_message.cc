@@ -1,7 +1,6 @@
 #include "sip/sip_message.h"
 
 #include <charconv>
-#include <cstring>
 #include <limits>
 
 #include "core/char_class.h"
@@ -76,19 +75,12 @@ SipMessage SipMessage::parse(std::string_view bytes, const ParseLimits& limits) 
     msg.setError(SipErrc::TooLarge, "message over max_message_bytes");
     text = text.substr(0, max_bytes);  // bound the work; the bytes stay available raw
   }
-  // RFC 3261 §7.5: CRLFs before the start line are ignored.
-  size_t pos = 0;
-  while (pos < text.size() && (text[pos] == '\r' || text[pos] == '\n')) ++pos;
-  if (pos == text.size()) {
+  const StartLineSpan first = findStartLine(text);
+  if (first.begin == text.size()) {
     msg.setError(SipErrc::NoStartLine, "no start line");
     return msg;
   }
-  const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-  size_t line_end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data())
-                       : text.size();
-  size_t after_line = nl ? line_end + 1 : text.size();
-  if (line_end > pos && text[line_end - 1] == '\r') --line_end;
-  msg.start_line_ = text.substr(pos, line_end - pos);
+  msg.start_line_ = text.substr(first.begin, first.end - first.begin);
   if (auto start = parseStartLine(msg.start_line_)) {
     msg.start_ = *start;
     msg.start_ok_ = true;
@@ -97,7 +89,7 @@ SipMessage SipMessage::parse(std::string_view bytes, const ParseLimits& limits) 
   }
 
   const size_t max_headers = limits.max_headers < kNoSlot ? limits.max_headers : kNoSlot;
-  HeaderScanner scanner(text, after_line);
+  HeaderScanner scanner(text, first.next);
   RawHeader h;
   bool terminated = false;
   for (;;) {
