@@ -59,13 +59,12 @@ void Lane::stop() {
   queue_.close();
   if (thread_.joinable()) {
     std::unique_lock lock(sync_mu_);
-    if (!sync_done_cv_.wait_for(lock, options_.stop_grace, [&] { return !running_; })) {
-      lock.unlock();
+    const bool ended = sync_done_cv_.wait_for(lock, options_.stop_grace, [&] { return !running_; });
+    lock.unlock();
+    if (!ended) {
       std::fprintf(stderr, "siphon: lane %s: still writing after %lld ms; interrupting it\n",
                    counters_.stage().c_str(), static_cast<long long>(options_.stop_grace.count()));
       sink_->interrupt();
-    } else {
-      lock.unlock();
     }
     thread_.join();
   } else if (!started_) {

@@ -94,7 +94,8 @@ core::Result<std::string, core::Failure> ClickHouseHttp::perform(
     const std::vector<ClickHouseTable>* tables, bool once) {
   globalInit();
   if (interrupted_.load(std::memory_order_relaxed)) {
-    return core::unexpected(core::Failure{"clickhouse: stopping: requests given up (interrupted)", 1});
+    return core::unexpected(
+        core::Failure{"clickhouse: stopping: requests given up (interrupted)", 1});
   }
   if (!curl_) {
     curl_ = std::make_unique<Curl>();

@@ -57,6 +57,10 @@ class BatchWriter {
   /// and every later write fails at once. Writers without a way to cut a wait short keep the
   /// default and their client's own timeout.
   virtual void interrupt() {}
+  /// What a write fails with once interrupt() has cut it short, or came after it.
+  [[nodiscard]] static core::Failure interruptedFailure() {
+    return {"stopping: writes given up (interrupted)", 1};
+  }
   /// Housekeeping the database needs from its writer (retention, sink/retention.h), called
   /// often with the wall clock; a writer decides how seldom to act. Errors are the writer's to
   /// report; they never fail a batch.

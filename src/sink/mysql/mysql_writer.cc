@@ -13,11 +13,6 @@
 #include "sink/postgres/postgres_schema.h"
 
 namespace siphon::sink {
-namespace {
-
-constexpr const char* kInterrupted = "stopping: writes given up (interrupted)";
-
-}  // namespace
 
 // ---- MysqlRowBuffer --------------------------------------------------------------------------
 
@@ -192,7 +187,7 @@ core::Result<void, core::Failure> MysqlWriter::write(std::span<const record::Rec
     rowsFor(table, record::columnSetFor(r->sip.kind, options_.row.homer6_reports)).add(meta, row_);
   }
   if (tables_.empty()) return {};
-  if (watchdog_.interrupted()) return core::unexpected(core::Failure{kInterrupted, 1});
+  if (watchdog_.interrupted()) return core::unexpected(interruptedFailure());
 
   if (!conn_) SIPHON_TRY(open());
   // Connector/C gives up on a silent server by itself (60 s, mysql_connection.cc); the
@@ -202,7 +197,7 @@ core::Result<void, core::Failure> MysqlWriter::write(std::span<const record::Rec
   auto written = writeTables();
   if (guard.fired()) {
     disconnect();
-    return core::unexpected(core::Failure{kInterrupted, 1});
+    return core::unexpected(interruptedFailure());
   }
   return written;
 }

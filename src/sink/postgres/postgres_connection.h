@@ -27,13 +27,14 @@ using PgResultPtr = std::unique_ptr<pg_result, PgResultClearer>;
 
 /// Connects with the URL's user, password, host, port and database as libpq keywords (no
 /// conninfo string is assembled, so no value needs quoting); the URL's query parameters are
-/// passed as further keywords (but io_timeout, ours). connect_timeout defaults to 5 s. The error names the URL with
-/// its password hidden.
+/// passed as further keywords (but io_timeout, ours). connect_timeout defaults to 5 s. The
+/// error names the URL with its password hidden.
 [[nodiscard]] core::Result<PgConnPtr, core::Failure> connectPostgres(const core::DbUrl& url);
 
 /// The URL's `io_timeout` (whole seconds, default 60): how long a write may wait for the server
 /// before the connection is given up (sink/database/socket_watchdog.h). Siphon's own
-/// parameter, not libpq's: connectPostgres() does not pass it on. Errors name the URL (exit status 2).
+/// parameter, not libpq's: connectPostgres() does not pass it on. Errors name the URL (exit
+/// status 2).
 [[nodiscard]] core::Result<std::chrono::seconds, core::Failure> pgIoTimeout(const core::DbUrl& url);
 
 /// Runs one statement without parameters (BEGIN, COMMIT, DDL); the error carries the server's

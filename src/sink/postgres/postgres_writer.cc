@@ -11,11 +11,6 @@
 #include "sink/postgres/postgres_schema.h"
 
 namespace siphon::sink {
-namespace {
-
-constexpr const char* kInterrupted = "stopping: writes given up (interrupted)";
-
-}  // namespace
 
 core::Result<void, core::Failure> PostgresWriter::open() {
   SIPHON_ASSIGN_OR_RETURN(io_timeout_, pgIoTimeout(options_.url));
@@ -98,7 +93,7 @@ core::Result<void, core::Failure> PostgresWriter::write(std::span<const record::
     rowsFor(table, record::columnSetFor(r->sip.kind, options_.row.homer6_reports)).add(meta, row_);
   }
   if (tables_.empty()) return {};
-  if (watchdog_.interrupted()) return core::unexpected(core::Failure{kInterrupted, 1});
+  if (watchdog_.interrupted()) return core::unexpected(interruptedFailure());
 
   if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
     disconnect();
@@ -111,7 +106,7 @@ core::Result<void, core::Failure> PostgresWriter::write(std::span<const record::
   if (guard.fired()) {
     // Whatever libpq said, the cause is the silence: the connection is gone either way.
     disconnect();
-    if (watchdog_.interrupted()) return core::unexpected(core::Failure{kInterrupted, 1});
+    if (watchdog_.interrupted()) return core::unexpected(interruptedFailure());
     return core::unexpected(core::Failure{
         "no answer within " + std::to_string(io_timeout_.count()) +
             " s (io_timeout): connection closed",
