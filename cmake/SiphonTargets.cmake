@@ -30,7 +30,8 @@ endfunction()
 
 # siphon_add_fuzzer(NAME hep_decoder SOURCES fuzz/hep_decoder_fuzz.cc LIBS siphon::hep)
 # The corpus is fuzz/corpus/<NAME>/ and crash regressions fuzz/regressions/<NAME>/.
-# Without SIPHON_FUZZ the target links replay_main.cc and a ctest replays both folders
+# Every fuzzer joins the `fuzzers` target (fuzz/CMakeLists.txt), which builds them and only what
+# they link. Without SIPHON_FUZZ the target links replay_main.cc and a ctest replays both folders
 # (the fuzzers never rot); with SIPHON_FUZZ (clang) it is a real libFuzzer binary.
 function(siphon_add_fuzzer)
   cmake_parse_arguments(A "" "NAME" "SOURCES;LIBS" ${ARGN})
@@ -40,6 +41,7 @@ function(siphon_add_fuzzer)
     message(FATAL_ERROR "fuzzer ${A_NAME} needs a seed corpus in ${corpus}")
   endif()
   add_executable(${A_NAME}_fuzz ${A_SOURCES})
+  add_dependencies(fuzzers ${A_NAME}_fuzz)
   target_compile_options(${A_NAME}_fuzz PRIVATE ${SIPHON_WARNING_FLAGS})
   target_link_libraries(${A_NAME}_fuzz PRIVATE ${A_LIBS})
   if(SIPHON_FUZZ)

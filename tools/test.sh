@@ -4,9 +4,9 @@
 #                and check-headers (every header compiles on its own)
 #   build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer: every test but the real-peer
 #                one (Kamailio/sipp run their own code; our side of it is covered in Release)
-#   build-fuzz/  the README's fuzz configuration (clang-14, libFuzzer, ASan+UBSan): every target
-#                built, so the documented command cannot rot, and each fuzzer replays its
-#                corpus and regressions once
+#   build-fuzz/  the README's fuzz configuration and command (clang-14, libFuzzer, ASan+UBSan):
+#                the `fuzzers` target, so the documented command cannot rot, and each fuzzer
+#                replays its corpus and regressions once
 # Used by README.md and .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +38,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 phase "fuzz build (clang-14, libFuzzer, the README's command) + corpus replay"
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DSIPHON_WERROR=ON -DSIPHON_FUZZ=ON \
   -DSIPHON_SANITIZE=address,undefined -DSIPHON_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j "$jobs"
+cmake --build build-fuzz -j "$jobs" --target fuzzers
 for fuzzer in build-fuzz/fuzz/*_fuzz; do
   name=$(basename "$fuzzer" _fuzz)
   dirs=(fuzz/corpus/"$name")
