@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
+
+#include "sip/header_scanner.h"
+#include "sip_fixtures.h"
 
 namespace siphon::sip {
 namespace {
@@ -44,6 +48,56 @@ TEST(HeaderLookup, CrlfsBeforeTheStartLineAreSkipped) {
   const std::string message = "\r\n\n" + std::string(kMsg);
   EXPECT_EQ(findHeaderValue(message, "Call-ID"), "compact-1@example.com");
   EXPECT_EQ(findHeaderValue("\r\n\r\n", "Call-ID"), std::nullopt);
+}
+
+// What findHeaderValue answers by definition: every field read in turn by the scanner the full
+// parse uses, the first of that name. The lookup skips the lines that cannot hold the name
+// unread; it must answer the same on anything, framed or not.
+std::optional<std::string_view> everyFieldRead(std::string_view message, std::string_view name) {
+  const StartLineSpan first = findStartLine(message);
+  if (!first.has_lf || name.empty()) return std::nullopt;
+  const HeaderId wanted = classifyHeaderName(name);
+  HeaderScanner scanner(message, first.next);
+  RawHeader h;
+  for (;;) {
+    switch (scanner.next(h)) {
+      case ScanStatus::Header:
+        if (wanted != HeaderId::Other
+                ? h.id == wanted
+                : h.id == HeaderId::Other && core::equalsIgnoreCase(h.name, name)) {
+          return h.value;
+        }
+        break;
+      case ScanStatus::LineWithoutColon:
+        break;
+      case ScanStatus::End:
+      case ScanStatus::Unterminated:
+        return std::nullopt;
+    }
+  }
+}
+
+TEST(HeaderLookup, AnswersAsAReadOfEveryFieldOnEveryMessageAtHand) {
+  std::vector<std::string> inputs = testing::everyMessageAtHand();
+  inputs.emplace_back(kMsg);
+  // Folding: a skipped field's continuation lines, one that looks like a name, a
+  // whitespace-only line, a bare CR line, and the end without a line end.
+  inputs.push_back(
+      "INVITE sip:b@x SIP/2.0\r\nSubject: a\r\n X-Trace: folded\r\n\t\r\nX-Trace: real\r\n"
+      "\rCall-ID: c\r\n\r\n");
+  inputs.push_back("SIP/2.0 200 OK\nm: <sip:a@b>\n\tx\nContact: second\nX-Trace:");
+  inputs.push_back("OPTIONS sip:b SIP/2.0\r\nno colon here\r\nx-trace :  spaced \r\n\r");
+  size_t found = 0;
+  for (const std::string& bytes : inputs) {
+    for (std::string_view name : {"Call-ID", "i", "X-Trace", "Replaces", "v", "Max-Forwards",
+                                  "Contact", "m", "Subject", "s", "To", "t", "l",
+                                  "Content-Length", "X-Unknown", " X-Trace", "-"}) {
+      const auto expected = everyFieldRead(bytes, name);
+      EXPECT_EQ(findHeaderValue(bytes, name), expected) << name << " in " << bytes.substr(0, 60);
+      found += expected.has_value();
+    }
+  }
+  EXPECT_GT(found, 500u);
 }
 
 }  // namespace
