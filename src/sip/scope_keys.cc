@@ -67,6 +67,7 @@ void fillScopeKeys(const ScopeKeyValues& values, SipCaptureFields& out) {
     if (start->kind == StartLineKind::Request) {
       out.type = 1;
       out.method = start->method;
+      out.ruri = start->request_uri;
     } else {
       out.type = 2;
       out.method = start->status_text;
@@ -74,8 +75,14 @@ void fillScopeKeys(const ScopeKeyValues& values, SipCaptureFields& out) {
       out.reply_reason = start->reason;
     }
   }
-  if (values.from) out.from_tag = tagOf(*values.from);
-  if (values.to) out.to_tag = tagOf(*values.to);
+  if (values.from) {
+    out.from_value = *values.from;
+    out.from_tag = tagOf(*values.from);
+  }
+  if (values.to) {
+    out.to_value = *values.to;
+    out.to_tag = tagOf(*values.to);
+  }
   out.callid = values.call_id.value_or(std::string_view{});
   if (values.via) {
     // A Via's parameters follow its sent-by, which holds no ';' (RFC 3261 §20.42).

@@ -39,8 +39,9 @@ struct ScopeKeyValues {
   std::optional<std::string_view> via, from, to, call_id, cseq;
 };
 
-/// Fills FieldSet::Keys' fields of `out` (type, method, status, reason, From and To tags, top
-/// Via branch, Call-ID, CSeq) from `values`; leaves the other fields as they are.
+/// Fills FieldSet::Keys' fields of `out` (type, method, status, reason, R-URI, From and To
+/// values and tags, top Via branch, Call-ID, CSeq) from `values`; leaves the other fields as
+/// they are.
 void fillScopeKeys(const ScopeKeyValues& values, SipCaptureFields& out);
 
 /// FieldSet::Keys of `bytes` in one scan that stops at the last key header. True: `out` was

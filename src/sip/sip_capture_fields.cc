@@ -67,6 +67,7 @@ void extractKeys(const SipMessage& msg, SipCaptureFields& out) {
   if (msg.isRequest() || msg.isResponse()) {
     start.kind = msg.isRequest() ? StartLineKind::Request : StartLineKind::Response;
     start.method = msg.method();
+    start.request_uri = msg.requestUri();
     start.status_text = msg.statusText();
     start.status_code = msg.statusCode();
     start.reason = msg.reasonPhrase();
@@ -127,6 +128,8 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, Si
     out.reply_reason = msg.reasonPhrase();
   }
 
+  out.from_value = msg.header(HeaderId::From);
+  out.to_value = msg.header(HeaderId::To);
   if (const auto& from = msg.from()) {
     out.from_user = from->uri.user;
     out.from_domain = from->uri.host_text;

@@ -38,6 +38,9 @@ struct SipCaptureFields {
   std::string_view ruri, ruri_user, ruri_domain;
   std::string_view from_user, from_domain, from_tag;
   std::string_view to_user, to_domain, to_tag;
+  /// The first From and To values as written (every set): the tracer's rules look for a user
+  /// in them before they parse the URIs (trace/rule_sip.h).
+  std::string_view from_value, to_value;
   std::string_view pid_user;  ///< P-Asserted-Identity, else P-Preferred-Identity, else RPID
   std::string_view contact_user, contact_ip;
   uint16_t contact_port = 0;
@@ -58,7 +61,8 @@ enum class FieldSet : uint8_t {
   Dialog,  ///< what the tracer's rules read (trace_rule.h): type, method, status, R-URI and
            ///< its user, From and To user and tag, Call-ID, top Via and branch, CSeq
   Keys,    ///< what the tracer's state reads (sip_tracker.h) to find a message's scope: type,
-           ///< method, status, Call-ID, From and To tag, top Via branch, CSeq. The tags and the
+           ///< method, status, Call-ID, From and To tag, top Via branch, CSeq, and the R-URI,
+           ///< From and To values as written (not their parts). The tags and the
            ///< branch are found where the full parse finds them (the same parameter grammar),
            ///< but the URIs around them are not parsed or validated: on a message whose
            ///< dialogError() is empty they equal Dialog's (sip/capture_fields_test).

@@ -9,7 +9,6 @@
 #include "core/byte_reader.h"
 #include "hep/hep_chunk_types.h"
 #include "record/parsed_sip.h"
-#include "sip/sip_message.h"
 
 namespace siphon::trace {
 namespace {
@@ -204,16 +203,11 @@ process::Verdict TraceProcessor::process(record::Record& r) {
     }
   }
   // The rules read more than the scope keys an agent without a store parses for the state:
-  // the rest of their fields, for the messages no scope holds only. The parse is kept for the
-  // rules' header tests (its index, not a scan of the bytes per rule).
-  std::optional<sip::SipMessage> full;
-  if (r.parsed && r.sip.isSip() && r.sip.set == sip::FieldSet::Keys) {
-    full.emplace(sip::SipMessage::parse(core::asText(r.meta().payload)));
-    record::fillParsedSip(*full, r.meta(), {}, r.sip, sip::FieldSet::Dialog);
-  }
+  // RuleSip parses the rest for a message that passes a rule's cheaper tests.
+  RuleSip sip(r);
   for (size_t i = 0; i < rules_.size(); ++i) {
     const TraceRule& rule = rules_[i];
-    if (!rule.matches(r, full ? &*full : nullptr)) continue;
+    if (!rule.matches(sip)) continue;
     auto correlation = correlationOf(rule.actions.correlation, r);
     if (!correlation && rule.actions.scope == TraceScope::B2bSession && r.parsed) {
       correlation = sessionKey(r, rule.actions.session_headers);  // the session's own id

@@ -7,7 +7,6 @@
 #include "core/db_url.h"
 #include "core/text_cursor.h"
 #include "sip/header_lookup.h"
-#include "sip/sip_message.h"
 
 namespace siphon::trace {
 
@@ -25,7 +24,8 @@ std::string_view scopeName(TraceScope s) {
   return "m";
 }
 
-bool TraceRule::matches(const record::Record& r, const sip::SipMessage* parsed) const {
+bool TraceRule::matches(RuleSip& sip) const {
+  const record::Record& r = sip.record();
   const core::CaptureMeta& m = r.meta();
   const TraceMatch& w = match;
   if (w.source && !w.source->matches(m.src_ip, m.src_port)) return false;
@@ -41,25 +41,32 @@ bool TraceRule::matches(const record::Record& r, const sip::SipMessage* parsed) 
   const bool reads_sip =
       !w.methods.empty() || w.requests || w.from_user || w.to_user || w.ruri_user || w.header;
   if (!reads_sip) return true;
-  if (!r.parsed || !r.sip.isSip() || r.sip.parse_error) return false;
-  const auto& f = r.sip.fields;
-  if (w.requests && (f.type == 1) != *w.requests) return false;
+  if (!r.parsed || !r.sip.isSip()) return false;
+  // What the record holds answers these in every field set: the start line, and the values
+  // the users are written in (rule_sip.h: necessary conditions, checked before the parse).
+  const auto& k = r.sip.fields;
+  if (w.requests && (k.type == 1) != *w.requests) return false;
   if (!w.methods.empty()) {
-    if (f.type != 1) return false;
+    if (k.type != 1) return false;
     if (std::none_of(w.methods.begin(), w.methods.end(),
-                     [&](const std::string& x) { return core::equalsIgnoreCase(x, f.method); })) {
+                     [&](const std::string& x) { return core::equalsIgnoreCase(x, k.method); })) {
       return false;
     }
   }
+  auto writtenIn = [](std::string_view value, const std::string& user) {
+    return value.find(user) != std::string_view::npos;
+  };
+  if (w.from_user && !writtenIn(k.from_value, *w.from_user)) return false;
+  if (w.to_user && !writtenIn(k.to_value, *w.to_user)) return false;
+  if (w.ruri_user && !writtenIn(k.ruri, *w.ruri_user)) return false;
+  if (w.header && !w.header->test.holds(sip.header(w.header->name))) return false;
+  // The rest needs the dialog's headers parsed.
+  const record::ParsedSip& d = sip.dialog();
+  if (d.parse_error) return false;
+  const auto& f = d.fields;
   if (w.from_user && f.from_user != *w.from_user) return false;
   if (w.to_user && f.to_user != *w.to_user) return false;
   if (w.ruri_user && f.ruri_user != *w.ruri_user) return false;
-  if (w.header) {
-    // The record's parse kept no header index: the caller's, else one scan of the header section.
-    const auto value = parsed ? parsed->findHeader(w.header->name)
-                              : sip::findHeaderValue(core::asText(m.payload), w.header->name);
-    if (!w.header->test.holds(value)) return false;
-  }
   return true;
 }
 

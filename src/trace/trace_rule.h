@@ -22,6 +22,7 @@
 #include "core/result.h"
 #include "core/text_test.h"
 #include "record/record.h"
+#include "trace/rule_sip.h"
 
 namespace siphon::trace {
 
@@ -88,12 +89,11 @@ struct TraceRule {
   TraceMatch match;
   TraceActions actions;
 
-  /// Whether the rule takes `r` (parsed by the SIP-parse processor; an unparsed or non-SIP
-  /// record matches only a rule without SIP conditions). `parsed`, when the caller has the
-  /// payload's full parse at hand, answers a header test from its index instead of a scan of
-  /// the bytes (the two agree wherever the framing holds, which a SIP condition requires).
-  [[nodiscard]] bool matches(const record::Record& r,
-                             const sip::SipMessage* parsed = nullptr) const;
+  /// Whether the rule takes the record `sip` reads (parsed by the SIP-parse processor; an
+  /// unparsed or non-SIP record, or one whose dialog headers do not parse, matches only a rule
+  /// without SIP conditions). The cheap tests come first; `sip` parses the message in full
+  /// only for one that passes them (rule_sip.h).
+  [[nodiscard]] bool matches(RuleSip& sip) const;
 };
 
 /// Binds each rule's `interface` to its record source: `source_names[i]` is the interface the

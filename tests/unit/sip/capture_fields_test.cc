@@ -232,6 +232,14 @@ TEST(CaptureFields, KeysEqualTheDialogFieldsWhereverThoseParse) {
     EXPECT_EQ(keys.to_tag, dialog.to_tag) << what;
     EXPECT_EQ(keys.via_1_branch, dialog.via_1_branch) << what;
     EXPECT_EQ(keys.cseq, dialog.cseq) << what;
+    EXPECT_EQ(keys.ruri, dialog.ruri) << what;
+    EXPECT_EQ(keys.from_value, dialog.from_value) << what;
+    EXPECT_EQ(keys.to_value, dialog.to_value) << what;
+    // What the tracer's rules rely on to skip the URI parse (trace/rule_sip.h): each user is
+    // written in the value it came from.
+    EXPECT_NE(keys.from_value.find(dialog.from_user), std::string_view::npos) << what;
+    EXPECT_NE(keys.to_value.find(dialog.to_user), std::string_view::npos) << what;
+    EXPECT_NE(keys.ruri.find(dialog.ruri_user), std::string_view::npos) << what;
   }
   EXPECT_GT(compared, 60u);
   EXPECT_GT(with_tags, 40u);

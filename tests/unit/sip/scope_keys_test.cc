@@ -47,6 +47,9 @@ void expectSameKeys(const SipCaptureFields& scan, const SipCaptureFields& full,
   EXPECT_EQ(scan.to_tag, full.to_tag) << what;
   EXPECT_EQ(scan.via_1_branch, full.via_1_branch) << what;
   EXPECT_EQ(scan.cseq, full.cseq) << what;
+  EXPECT_EQ(scan.ruri, full.ruri) << what;
+  EXPECT_EQ(scan.from_value, full.from_value) << what;
+  EXPECT_EQ(scan.to_value, full.to_value) << what;
   EXPECT_EQ(scan.ruri_user, "") << what;
   EXPECT_EQ(scan.via_1, "") << what;
 }
