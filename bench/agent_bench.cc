@@ -11,6 +11,8 @@
 //              the lane's hand-over to its own thread is left out, as before
 //   AgentParsed  Agent plus the SIP parse alone (/0 FieldSet::Keys: what the scope state
 //              reads; /1 FieldSet::Dialog: what tracing rules read)
+//   ExtractTraced  Extract plus the agent's record, /1 the keys parse, /2 and the tracing of
+//              AgentTraced/N/100000, without the sink (whose sends make Agent's times swing)
 //   AgentTraced  Agent plus tracing (issue 10): the keys parse, 10 [[trace]]
 //              rules (9 misses, then scope d with the Call-ID as correlation) and the scope
 //              state, holding range(1) live dialogs (0 or 100,000) before the replay; its
@@ -221,10 +223,22 @@ const char* captureName(int which) {
 }
 
 // Replays `r` once per iteration through `extractor` and sets the per-packet figures.
+// `advance_sec`: each pass replays the capture that much later than the pass before (the
+// tracing benchmarks: see tracedPasses()).
 void replay(benchmark::State& state, const Replay& r, FrameRecordExtractor& extractor,
-            uint64_t& records) {
+            uint64_t& records, uint32_t advance_sec = 0) {
+  uint32_t offset = 0;
   for (auto _ : state) {
-    for (const auto& f : r.frames) extractor.onFrame(f);
+    if (advance_sec == 0) {
+      for (const auto& f : r.frames) extractor.onFrame(f);
+    } else {
+      for (const auto& f : r.frames) {
+        RawPacket later = f;
+        later.ts_sec += offset;
+        extractor.onFrame(later);
+      }
+      offset += advance_sec;
+    }
     extractor.finish();
   }
   const auto passes = static_cast<double>(state.iterations());
@@ -276,7 +290,7 @@ class DeadEnd {
 // The agent's path for every record the extractor yields, with `extra` (Record&) -> bool
 // (false: not traced) run after the trace_on switch, as the agent's processors run.
 template <class Extra>
-void agentPath(benchmark::State& state, const Replay& r, Extra&& extra) {
+void agentPath(benchmark::State& state, const Replay& r, Extra&& extra, uint32_t advance_sec = 0) {
   DeadEnd dead_end;
   siphon::sink::HepOutOptions o;
   o.destinations = {
@@ -309,7 +323,7 @@ void agentPath(benchmark::State& state, const Replay& r, Extra&& extra) {
     if (!queue.tryPush(std::move(shared), bytes)) die("queue full");
     if (queue.size() == batch_size) writeQueued();
   });
-  replay(state, r, extractor, records);
+  replay(state, r, extractor, records, advance_sec);
   writeQueued();
   using siphon::sink::HepOutCount;
   state.counters["sent"] = static_cast<double>(sink.stats().countOf(HepOutCount::Sent));
@@ -398,6 +412,22 @@ int64_t firstFrameMicros(const Replay& r) {
          r.frames.front().ts_nsec / 1000;
 }
 
+// The tracing benchmarks replay a capture again and again. Replayed at the same times, every
+// call of the capture would be in scope from the second pass on (its dialog or transaction
+// from the pass before, whose timers run on the capture's clock, never expire), and the
+// benchmark would time only messages a scope holds. So each pass runs an hour after the one
+// before: by then the transactions and the ended dialogs of a pass have expired, and its calls
+// meet the rules again as new calls do; a call still up at the end of the capture stays in
+// scope, as it would. Confirmed dialogs idle out after 30 days here (trace_dialog_timeout),
+// so that the preloaded ones stay live through every pass.
+constexpr uint32_t kTracedPassAdvanceSec = 3600;
+
+siphon::trace::TrackerOptions tracedPasses() {
+  siphon::trace::TrackerOptions o;
+  o.dialog_timeout = std::chrono::hours(24 * 30);
+  return o;
+}
+
 // BM_Agent plus what tracing adds per record: the SIP parse the rules read, the 10 rules and
 // the scope state, with range(1) live dialogs already held. `heap_bytes_per_dialog` is what
 // the preload took from the heap (mallinfo2) divided by the dialogs it left.
@@ -406,7 +436,7 @@ void BM_AgentTraced(benchmark::State& state) {
   const auto live = static_cast<size_t>(state.range(1));
   siphon::trace::TraceLanes lanes;
   lanes.senders.set(0);
-  siphon::trace::TraceProcessor tracer(tenRules(), lanes);
+  siphon::trace::TraceProcessor tracer(tenRules(), lanes, tracedPasses());
   const size_t heap_before = ::mallinfo2().uordblks;
   preloadDialogs(tracer, live, firstFrameMicros(r));
   const size_t heap_after = ::mallinfo2().uordblks;
@@ -418,12 +448,44 @@ void BM_AgentTraced(benchmark::State& state) {
   agentPath(state, r, [&](siphon::record::Record& rec) {
     (void)parse.process(rec);
     return tracer.process(rec) != siphon::process::Verdict::Drop;
-  });
+  }, kTracedPassAdvanceSec);
   state.counters["live_dialogs_before"] = static_cast<double>(preloaded);
   state.counters["live_dialogs_after"] = static_cast<double>(tracer.tracker()->dialogs());
   if (live > 0) {
     state.counters["heap_bytes_per_dialog"] =
         static_cast<double>(heap_after - heap_before) / static_cast<double>(preloaded);
+  }
+}
+
+// What tracing costs without the HEP sink around it: BM_AgentTraced's time swings by 100 ns and
+// more from run to run with the sink's sends, which hides a change of the tracer's own cost.
+// Each record is made as the agent makes it; range(1): 0 nothing else, 1 the keys parse,
+// 2 the keys parse and the 10 rules with 100,000 live dialogs (BM_AgentTraced/N/100000's
+// work). The delta of /2 to /0 is what tracing adds per frame.
+void BM_ExtractTraced(benchmark::State& state) {
+  const Replay& r = capture(static_cast<int>(state.range(0)));
+  const int64_t mode = state.range(1);
+  siphon::trace::TraceLanes lanes;
+  lanes.senders.set(0);
+  siphon::trace::TraceProcessor tracer(tenRules(), lanes, tracedPasses());
+  if (mode == 2) preloadDialogs(tracer, 100'000, firstFrameMicros(r));
+  siphon::process::SipParseProcessor parse({}, siphon::sip::FieldSet::Keys);
+  uint64_t records = 0;
+  FrameRecordExtractor extractor({}, [&](Capture&& c) {
+    ++records;
+    siphon::record::RecordBox rec = siphon::record::makeRecord(std::move(c));
+    rec->lanes.set(0);
+    if (mode >= 1) (void)parse.process(*rec);
+    if (mode >= 2) benchmark::DoNotOptimize(tracer.process(*rec));
+    benchmark::DoNotOptimize(rec->meta().payload.data());
+  });
+  const uint64_t held_before = tracer.tracker()->stats().countOf(siphon::trace::TrackerCount::Held);
+  replay(state, r, extractor, records, kTracedPassAdvanceSec);
+  if (mode == 2) {  // how many records of a pass a scope held (the rest met the rules)
+    const uint64_t held =
+        tracer.tracker()->stats().countOf(siphon::trace::TrackerCount::Held) - held_before;
+    state.counters["held_per_pass"] =
+        static_cast<double>(held) / static_cast<double>(state.iterations());
   }
 }
 
@@ -437,6 +499,7 @@ BENCHMARK(BM_Agent)->Apply(captures);
 // The delta to BM_Agent on the same capture is what tracing adds per message.
 BENCHMARK(BM_AgentParsed)->ArgsProduct({{0, 3, 4}, {0, 1}});
 BENCHMARK(BM_AgentTraced)->ArgsProduct({{0, 3, 4}, {0, 100'000}});
+BENCHMARK(BM_ExtractTraced)->ArgsProduct({{3}, {0, 1, 2}});
 // A fixed amount of work (50 passes over the 4096-frame HEP capture), for instruction counts
 // that two builds can compare (valgrind --tool=callgrind).
 BENCHMARK(BM_Agent)->Name("BM_Agent_fixed")->Arg(4)->Iterations(50);
