@@ -4,12 +4,6 @@
 #include "sip/header_scanner.h"
 
 namespace siphon::sip {
-namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
-
 std::optional<std::string_view> findHeaderValue(std::string_view message, std::string_view name) {
   const StartLineSpan first = findStartLine(message);
   if (!first.has_lf || name.empty()) return std::nullopt;
@@ -23,11 +17,11 @@ std::optional<std::string_view> findHeaderValue(std::string_view message, std::s
   // with a token character matches no field (HeaderScanner's names are tokens).
   char initials[3] = {};
   if (wanted != HeaderId::Other) {
-    initials[0] = lower(canonicalHeaderName(wanted)[0]);
-    initials[1] = lower(compactHeaderForm(wanted));
+    initials[0] = core::toLowerAscii(canonicalHeaderName(wanted)[0]);
+    initials[1] = core::toLowerAscii(compactHeaderForm(wanted));
   } else {
     if (!core::chars::kToken.contains(name[0])) return std::nullopt;
-    initials[0] = lower(name[0]);
+    initials[0] = core::toLowerAscii(name[0]);
   }
   size_t pos = first.next;
   while (pos < message.size()) {
@@ -35,7 +29,7 @@ std::optional<std::string_view> findHeaderValue(std::string_view message, std::s
     if (c == '\n' || (c == '\r' && pos + 1 < message.size() && message[pos + 1] == '\n')) {
       return std::nullopt;  // the empty line: the end of the header section
     }
-    const char l = lower(c);
+    const char l = core::toLowerAscii(c);
     if (l != initials[0] && (initials[1] == '\0' || l != initials[1])) {
       const size_t lf = detail::findLf(message, pos);
       if (lf == std::string_view::npos) return std::nullopt;

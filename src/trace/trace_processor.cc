@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/byte_reader.h"
 #include "hep/hep_chunk_types.h"
 #include "record/parsed_sip.h"
 
