@@ -49,9 +49,9 @@ bool B2bSessions::open(std::string_view key, const ScopeRef& scope) {
   const uint64_t h = hashKey(key);
   std::lock_guard lock(mu_);
   sweep(kSweepPerCall);
-  if (auto it = index_.find(h); it != index_.end()) {
+  if (const List::iterator* it = index_.find(h)) {
     // The same key again (a second rule match, a new A leg reusing it): the newer scope.
-    it->second->scope = scope;
+    (*it)->scope = scope;
     return true;
   }
   if (index_.size() >= max_) sweep(kSweepWhenFull);
@@ -60,7 +60,7 @@ bool B2bSessions::open(std::string_view key, const ScopeRef& scope) {
     return false;
   }
   entries_.push_back(Entry{h, scope});
-  index_.emplace(h, std::prev(entries_.end()));
+  index_.insert(h, std::prev(entries_.end()));
   counters_.count(SessionCount::Opened);
   return true;
 }
@@ -69,11 +69,12 @@ ScopeRef B2bSessions::find(std::string_view key) {
   const uint64_t h = hashKey(key);
   std::lock_guard lock(mu_);
   sweep(kSweepPerCall);
-  auto it = index_.find(h);
-  if (it == index_.end()) return nullptr;
-  ScopeRef scope = it->second->scope.lock();
+  const List::iterator* found = index_.find(h);
+  if (found == nullptr) return nullptr;
+  const List::iterator it = *found;
+  ScopeRef scope = it->scope.lock();
   if (!scope) {
-    erase(it->second);
+    erase(it);
     return nullptr;
   }
   counters_.count(SessionCount::Joined);

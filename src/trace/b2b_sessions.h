@@ -29,8 +29,8 @@
 #include <memory>
 #include <mutex>
 #include <string_view>
-#include <unordered_map>
 
+#include "core/hash_index.h"
 #include "core/stage_counters.h"
 #include "trace/sip_tracker.h"
 
@@ -72,7 +72,7 @@ class B2bSessions {
   mutable std::mutex mu_;
   List entries_;
   List::iterator cursor_ = entries_.end();
-  std::unordered_map<uint64_t, List::iterator> index_;
+  core::HashIndex<List::iterator> index_;
   core::StageCounters counters_;
 };
 

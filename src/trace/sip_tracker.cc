@@ -170,7 +170,7 @@ SipTracker::TxnList::iterator SipTracker::addTxn(uint64_t key, const TrackedMess
   noteBranch(t, m);
   txns_.push_back(std::move(t));
   auto it = std::prev(txns_.end());
-  txn_index_.emplace(key, it);
+  txn_index_.insert(key, it);
   return it;
 }
 
@@ -194,20 +194,22 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
   std::lock_guard lock(mu_);
   expire(now_us);
   if (!dialog_index_.empty()) {
-    auto it = dialog_index_.find(dialogKey(m.call_id, m.from_tag));
-    if (it == dialog_index_.end() && !m.to_tag.empty()) {
-      it = dialog_index_.find(dialogKey(m.call_id, m.to_tag));
+    DialogList::iterator* found = dialog_index_.find(dialogKey(m.call_id, m.from_tag));
+    if (found == nullptr && !m.to_tag.empty()) {
+      found = dialog_index_.find(dialogKey(m.call_id, m.to_tag));
     }
-    if (it != dialog_index_.end()) {
-      updateDialog(it->second, m, now_us);
+    if (found != nullptr) {
+      const DialogList::iterator d = *found;
+      updateDialog(d, m, now_us);
       counters_.count(TrackerCount::Held);
-      return it->second->scope;
+      return d->scope;
     }
   }
   if (txn_index_.empty()) return nullptr;
-  auto it = txn_index_.find(txnKey(m));
-  if (it == txn_index_.end()) return nullptr;
-  Txn& t = *it->second;
+  const TxnList::iterator* found = txn_index_.find(txnKey(m));
+  if (found == nullptr) return nullptr;
+  const TxnList::iterator it = *found;
+  Txn& t = *it;
   if (m.isRequest()) {
     if (isMethod(m, "ACK") && t.invite) {
       // The ACK of a negative reply reuses the INVITE's branch; the ACK of a 2xx is a
@@ -222,7 +224,7 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
              (t.final_status == 0 || t.final_status >= 300)) {
     t.final_status = m.status;  // a 2xx of any fork wins over a failure
   }
-  touch(it->second, now_us);
+  touch(it, now_us);
   counters_.count(TrackerCount::Held);
   return t.scope;
 }
@@ -232,8 +234,8 @@ bool SipTracker::openTransaction(const TrackedMessage& m, ScopeRef scope, int64_
   std::lock_guard lock(mu_);
   expire(now_us);
   const uint64_t key = txnKey(m);
-  if (auto it = txn_index_.find(key); it != txn_index_.end()) {
-    touch(it->second, now_us);
+  if (const TxnList::iterator* it = txn_index_.find(key)) {
+    touch(*it, now_us);
     return true;
   }
   if (txn_index_.size() >= options_.max_transactions) {
@@ -250,8 +252,8 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   std::lock_guard lock(mu_);
   expire(now_us);
   const uint64_t key = dialogKey(m.call_id, m.from_tag);
-  if (auto it = dialog_index_.find(key); it != dialog_index_.end()) {
-    moveDialog(it->second, it->second->state, now_us);
+  if (const DialogList::iterator* it = dialog_index_.find(key)) {
+    moveDialog(*it, (*it)->state, now_us);
     return true;
   }
   if (dialog_index_.size() >= options_.max_dialogs) {
@@ -264,7 +266,7 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   d.last_us = now_us;
   d.invite_cseq = m.cseq;
   early_.push_back(std::move(d));
-  dialog_index_.emplace(key, std::prev(early_.end()));
+  dialog_index_.insert(key, std::prev(early_.end()));
   counters_.count(TrackerCount::Dialogs);
   return true;
 }

@@ -45,8 +45,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "core/hash_index.h"
 #include "core/stage_counters.h"
 #include "sip/sip_capture_fields.h"
 #include "trace/trace_hop.h"
@@ -149,9 +149,9 @@ class SipTracker {
   TrackerOptions options_;
   mutable std::mutex mu_;
   TxnList txns_;  ///< by last activity
-  std::unordered_map<uint64_t, TxnList::iterator> txn_index_;
+  core::HashIndex<TxnList::iterator> txn_index_;
   DialogList early_, confirmed_, ended_;  ///< each by last activity
-  std::unordered_map<uint64_t, DialogList::iterator> dialog_index_;
+  core::HashIndex<DialogList::iterator> dialog_index_;
   core::StageCounters counters_;
 };
 
