@@ -1,5 +1,9 @@
 #include "core/ip_address.h"
 
+#include <arpa/inet.h>
+
+#include <array>
+
 #include <gtest/gtest.h>
 
 namespace siphon::core {
@@ -14,6 +18,24 @@ TEST(IpAddress, ParsesAndPrintsBothFamilies) {
   ASSERT_TRUE(v6);
   EXPECT_TRUE(v6->isV6());
   EXPECT_EQ(v6->toString(), "2001:db8::1");
+}
+
+// IPv4 text is formatted by hand (ip_address.cc): it must equal inet_ntop's for every value of
+// every octet, one- two- and three-digit ones side by side.
+TEST(IpAddress, PrintsIpv4AsInetNtopDoes) {
+  for (unsigned octet = 0; octet < 4; ++octet) {
+    for (unsigned v = 0; v < 256; ++v) {
+      std::array<std::byte, 4> b = {std::byte{10}, std::byte{200}, std::byte{7}, std::byte{99}};
+      b[octet] = static_cast<std::byte>(v);
+      char expected[INET_ADDRSTRLEN];
+      ASSERT_NE(inet_ntop(AF_INET, b.data(), expected, sizeof expected), nullptr);
+      ASSERT_EQ(IpAddress::v4(b).toString(), expected);
+    }
+  }
+  EXPECT_EQ(IpAddress::v4(std::array<std::byte, 4>{}).toString(), "0.0.0.0");
+  const std::array<std::byte, 4> ones = {std::byte{255}, std::byte{255}, std::byte{255},
+                                         std::byte{255}};
+  EXPECT_EQ(IpAddress::v4(ones).toString(), "255.255.255.255");
 }
 
 TEST(IpAddress, RejectsGarbage) {
