@@ -281,11 +281,11 @@ def send(build, targets, rate, count, run, procs, tmp):
     return sent
 
 
-def run_backend(name, build, rates, seconds, tmp, procs, results):
+def run_backend(name, build, rates, seconds, tmp, procs, results, siphon_config=""):
     print("== %s" % name, flush=True)
     servers, collectors, targets = [], [], []
     if name == "embedded":
-        s = Siphon(procs, tmp, build, name, "sqlite:" + os.path.join(tmp, "siphon.db"))
+        s = Siphon(procs, tmp, build, name, "sqlite:" + os.path.join(tmp, "siphon.db"), siphon_config)
         collectors, targets = [s], [s.port]
         rows = lambda: sum(c.stats()["stored"] for c in collectors)
 
@@ -296,7 +296,7 @@ def run_backend(name, build, rates, seconds, tmp, procs, results):
         db = Postgres(procs, tmp)
         servers = [db]
         if name == "postgres":
-            c = Siphon(procs, tmp, build, name, db.url())
+            c = Siphon(procs, tmp, build, name, db.url(), siphon_config)
             collectors, targets = [c], [c.port]
         else:
             schema = open(os.path.join(KAM, "sip_capture-postgres.sql")).read()
@@ -308,7 +308,7 @@ def run_backend(name, build, rates, seconds, tmp, procs, results):
         db = Mariadb(procs, tmp)
         servers = [db]
         if name == "mysql":
-            c = Siphon(procs, tmp, build, name, db.url())
+            c = Siphon(procs, tmp, build, name, db.url(), siphon_config)
             collectors, targets = [c], [c.port]
         else:
             db.sql(open(os.path.join(KAM, "sip_capture-mysql.sql")).read())
@@ -339,7 +339,7 @@ def run_backend(name, build, rates, seconds, tmp, procs, results):
     elif name == "clickhouse":
         ch = ClickHouse(procs, tmp, "ch1")
         servers = [ch]
-        c = Siphon(procs, tmp, build, name, ch.url())
+        c = Siphon(procs, tmp, build, name, ch.url(), siphon_config)
         collectors, targets = [c], [c.port]
         rows, size = ch.rows, ch.bytes
     elif name == "clickhouse2":
@@ -347,7 +347,8 @@ def run_backend(name, build, rates, seconds, tmp, procs, results):
         shards = [p1[1], p2[1]]
         chs = [ClickHouse(procs, tmp, "ch%d" % i, shards, ports) for i, ports in ((1, p1), (2, p2))]
         servers = chs
-        collectors = [Siphon(procs, tmp, build, "%s-%d" % (name, i), ch.url(), 'clickhouse_cluster = "siphon"')
+        collectors = [Siphon(procs, tmp, build, "%s-%d" % (name, i), ch.url(),
+                             'clickhouse_cluster = "siphon"\n' + siphon_config)
                       for i, ch in enumerate(chs)]
         targets = [c.port for c in collectors]
         rows = lambda: sum(ch.rows() for ch in chs)
@@ -439,6 +440,8 @@ def main():
     ap.add_argument("--json", help="write every figure here")
     ap.add_argument("--compare", help="pairs SIPHON:KAMAILIO (comma-separated): also print the stepped-rate "
                                       "table and the ratio of each pair's highest zero-loss rates")
+    ap.add_argument("--siphon-config", default="",
+                    help="more lines for every siphon serve's configuration (e.g. 'store_zstd_level = 1')")
     a = ap.parse_args()
     rates = [int(r) for r in a.rates.split(",")]
     if a.seconds > 30 or max(rates) > 200000:
@@ -449,7 +452,7 @@ def main():
         os.chmod(tmp, 0o755)
         procs = Procs()
         try:
-            run_backend(name, os.path.abspath(a.build), rates, a.seconds, tmp, procs, results)
+            run_backend(name, os.path.abspath(a.build), rates, a.seconds, tmp, procs, results, a.siphon_config)
         except Exception as e:  # one backend failing must not hide the others' figures
             print("  %s failed: %s" % (name, e), flush=True)
         finally:

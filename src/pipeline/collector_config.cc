@@ -200,6 +200,8 @@ core::Result<void, core::Failure> applyConfigFile(core::ConfigFile& file, Collec
   if (*queue_mb) c.queue_memory_mb = static_cast<size_t>(**queue_mb);
   SIPHON_CONFIG_GET(cache_mb, file.getInt("store_cache_mb", 2, 65'536));
   if (*cache_mb) c.store.store.cache_mb = static_cast<int>(**cache_mb);
+  SIPHON_CONFIG_GET(zstd_level, file.getInt("store_zstd_level", 1, 19));
+  if (*zstd_level) c.store.store.zstd_level = static_cast<int>(**zstd_level);
 
   SIPHON_CONFIG_GET(table, file.getString("table_name"));
   SIPHON_CONFIG_GET(mt_mode, file.getString("mt_mode"));

@@ -38,6 +38,8 @@ max_async_queries = 2000
 db_insert_mode = 2
 capture_mode = ["cm1=>db_url=sqlite:/tmp/y.db;table_name=t1|t2;mt_mode=round_robin;hash_source=to_user"]
 listen = ["udp:127.0.0.1:9061"]
+store_cache_mb = 16
+store_zstd_level = 3
 )");
   ASSERT_TRUE(c.has_value()) << c.error().message;
   EXPECT_EQ(c->db_url, "sqlite:/tmp/x.db");
@@ -55,6 +57,8 @@ listen = ["udp:127.0.0.1:9061"]
   EXPECT_EQ(c->capture_modes[0].routing.mt_mode, process::MtMode::RoundRobin);
   EXPECT_EQ(c->capture_modes[0].routing.hash_source, process::HashSource::ToUser);
   ASSERT_EQ(c->listen.size(), 1u);
+  EXPECT_EQ(c->store.store.cache_mb, 16);
+  EXPECT_EQ(c->store.store.zstd_level, 3);
 }
 
 TEST(CollectorConfig, BadKeysAndValuesNameTheKey) {
@@ -73,6 +77,8 @@ TEST(CollectorConfig, BadKeysAndValuesNameTheKey) {
       {"listen = [\"udp:nowhere:1\"]\n", "listen"},
       {"tabel_name = \"x\"\n", "tabel_name"},
       {"raw_ipip_capture_on = 1\n", "raw_ipip_capture_on"},
+      {"store_zstd_level = 20\n", "store_zstd_level"},
+      {"store_zstd_level = 0\n", "store_zstd_level"},
   };
   for (const auto& c : cases) {
     auto r = fromText(c.text);
