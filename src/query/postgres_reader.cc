@@ -63,7 +63,15 @@ T integer(PGresult* r, int row, int col) {
   }
 }
 
-core::Result<std::vector<SqlTable>, core::Failure> captureTables(pg_conn* conn) {
+core::Failure silence(std::chrono::seconds io_timeout) {
+  return core::Failure{
+      "no answer within " + std::to_string(io_timeout.count()) + " s (io_timeout): connection closed",
+      1};
+}
+
+core::Result<std::vector<SqlTable>, core::Failure> captureTables(pg_conn* conn,
+                                                                 sink::SocketWatchdog& watchdog,
+                                                                 std::chrono::seconds io_timeout) {
   // Tables (plain or partitioned) of the current schema with the writer's layout
   // (hep_chunks), and the columns that say what kind each is.
   const char* sql =
@@ -73,7 +81,9 @@ core::Result<std::vector<SqlTable>, core::Failure> captureTables(pg_conn* conn) 
       "WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() "
       "AND a.attname IN ('hep_chunks', 'callid', 'callid_aleg', 'traced_user', 'micro_ts', "
       "'date', 'time_stamp') ORDER BY c.relname";
+  const auto guard = watchdog.arm(PQsocket(conn), io_timeout);
   sink::PgResultPtr r(PQexec(conn, sql));
+  if (guard.fired()) return core::unexpected(silence(io_timeout));
   if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
     return core::unexpected(core::Failure{"listing tables: " + sink::pgError(conn), 1});
   }
@@ -132,6 +142,17 @@ Found decodeRow(PGresult* r, int i, const std::string& table) {
 
 }  // namespace
 
+sink::PgResultPtr PostgresReader::execParams(const std::string& sql,
+                                             const std::vector<const char*>& values, int binary,
+                                             bool& silent) {
+  const auto guard = watchdog_.arm(PQsocket(conn_.get()), io_timeout_);
+  sink::PgResultPtr r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
+                                   nullptr, values.data(), nullptr, nullptr, binary));
+  silent = guard.fired();
+  if (silent) r.reset();
+  return r;
+}
+
 // Runs `sql` with `w`'s parameters (text, cast in the SQL) and decodes every row.
 core::Result<void, core::Failure> PostgresReader::select(const SqlTable& t, const SqlWhere& w,
                                                          const std::string& tail,
@@ -140,8 +161,9 @@ core::Result<void, core::Failure> PostgresReader::select(const SqlTable& t, cons
       std::string("SELECT ") + kSelect + " FROM " + sink::quoteIdent(t.name) + w.sql + tail;
   std::vector<const char*> values;
   for (const auto& p : w.params) values.push_back(p.text.c_str());
-  sink::PgResultPtr r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
-                                   nullptr, values.data(), nullptr, nullptr, /*binary=*/1));
+  bool silent = false;
+  sink::PgResultPtr r = execParams(sql, values, /*binary=*/1, silent);
+  if (silent) return core::unexpected(silence(io_timeout_));
   if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQnfields(r.get()) != kColumnCount) {
     return core::unexpected(core::Failure{"read " + t.name + ": " + sink::pgError(conn_.get()), 1});
   }
@@ -155,8 +177,9 @@ core::Result<void, core::Failure> PostgresReader::aggregate(const SqlTable& t, c
                           " GROUP BY b, k" + s.tail;
   std::vector<const char*> values;
   for (const auto& p : s.where.params) values.push_back(p.text.c_str());
-  sink::PgResultPtr r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
-                                   nullptr, values.data(), nullptr, nullptr, /*binary=*/0));
+  bool silent = false;
+  sink::PgResultPtr r = execParams(sql, values, /*binary=*/0, silent);
+  if (silent) return core::unexpected(silence(io_timeout_));
   if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQnfields(r.get()) != 3) {
     return core::unexpected(core::Failure{"statistics of " + t.name + ": " + sink::pgError(conn_.get()), 1});
   }
@@ -173,12 +196,15 @@ core::Result<void, core::Failure> PostgresReader::aggregate(const SqlTable& t, c
 
 core::Result<CaptureReaderPtr, core::Failure> PostgresReader::open(
     const core::DbUrl& url, const record::CaptureRowOptions& row) {
+  SIPHON_ASSIGN_OR_RETURN(const std::chrono::seconds io_timeout, sink::pgIoTimeout(url));
   auto conn = sink::connectPostgres(url);
   if (!conn.has_value()) return core::unexpected(std::move(conn).error());
-  auto tables = captureTables(conn->get());
+  // The listing runs before the reader exists: a watchdog of its own, for one statement.
+  sink::SocketWatchdog watchdog;
+  auto tables = captureTables(conn->get(), watchdog, io_timeout);
   if (!tables.has_value()) return core::unexpected(std::move(tables).error());
-  return CaptureReaderPtr(
-      std::make_unique<PostgresReader>(std::move(*conn), std::move(*tables), row));
+  return CaptureReaderPtr(std::make_unique<PostgresReader>(std::move(*conn), std::move(*tables),
+                                                           row, io_timeout));
 }
 
 }  // namespace siphon::query

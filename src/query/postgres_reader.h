@@ -8,7 +8,13 @@
 // without knowing table_name, and so are the agent's sip_trace tables (read once per message:
 // the traced_user = '' row). Filters are sql_filter.h's, with bound parameters; rows come back
 // in binary, each turned back into a CaptureMeta (its key: table and id).
+//
+// Each statement waits at most the URL's io_timeout (60 s by default) for the server, as the
+// writer's do (sink/database/socket_watchdog.h): a server that stops answering in the middle
+// of a search fails that search, and the HTTP request or the command behind it, instead of
+// holding it for ever. connect_timeout covers a server silent before the first statement.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -17,18 +23,22 @@
 #include "query/sql_capture_reader.h"
 #include "query/sql_filter.h"
 #include "record/capture_row.h"
+#include "sink/database/socket_watchdog.h"
 #include "sink/postgres/postgres_connection.h"
 
 namespace siphon::query {
 
 class PostgresReader final : public SqlCaptureReader {
  public:
-  PostgresReader(sink::PgConnPtr conn, std::vector<SqlTable> tables, record::CaptureRowOptions row)
+  PostgresReader(sink::PgConnPtr conn, std::vector<SqlTable> tables, record::CaptureRowOptions row,
+                 std::chrono::seconds io_timeout)
       : SqlCaptureReader(SqlDialect::Postgres, /*rows_have_ids=*/true, std::move(tables),
                          std::move(row)),
-        conn_(std::move(conn)) {}
+        conn_(std::move(conn)),
+        io_timeout_(io_timeout) {}
 
-  /// Connects and lists the tables. Errors: connection refused, login failed (exit code 1).
+  /// Connects and lists the tables. Errors: connection refused, login failed, no answer
+  /// within io_timeout (exit code 1); a bad io_timeout (exit code 2).
   [[nodiscard]] static core::Result<CaptureReaderPtr, core::Failure> open(
       const core::DbUrl& url, const record::CaptureRowOptions& row);
 
@@ -39,7 +49,14 @@ class PostgresReader final : public SqlCaptureReader {
                                                          const std::string& tail,
                                                          std::vector<Found>& out) override;
 
+  /// PQexecParams under the watchdog: null, with `silent` set, when io_timeout passed first.
+  [[nodiscard]] sink::PgResultPtr execParams(const std::string& sql,
+                                             const std::vector<const char*>& values, int binary,
+                                             bool& silent);
+
   sink::PgConnPtr conn_;
+  std::chrono::seconds io_timeout_;
+  sink::SocketWatchdog watchdog_;
 };
 
 }  // namespace siphon::query

@@ -201,6 +201,23 @@ for b in bad: print("FAIL: search: " + b)
 sys.exit(1 if bad else 0)
 PY
 
+# A server that stops answering in the middle of a search: a proxy passes the login and the
+# table listing, then keeps the SELECT's answer to itself. With io_timeout=2 in the URL the
+# search gives up after 2 s with a clear error, instead of holding its caller for ever.
+read -r SILENT_PORT < <(python3 "$HERE/peers/siptrace_check.py" free-ports 1)
+python3 "$HERE/peers/lost_answer_proxy.py" "$SILENT_PORT" "$PGPORT" 'micro_ts::int8' 1 silent >"$TMP/silent-proxy.out" 2>&1 &
+SILENT_PROXY=$!
+for _ in $(seq 50); do grep -q ready "$TMP/silent-proxy.out" 2>/dev/null && break; sleep 0.1; done
+started=$SECONDS
+if timeout 30 "$SIPHON" search --db "postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$SILENT_PORT/$DB_NAME?io_timeout=2"     --call-id "$RUN-3@it.example" >/dev/null 2>"$TMP/s-silent.err"; then
+  fail "a search the server never answered succeeded"
+fi
+took=$((SECONDS - started))
+grep -q 'no answer within 2 s (io_timeout)' "$TMP/s-silent.err" && grep -q lost "$TMP/silent-proxy.out" && [ "$took" -lt 20 ] ||
+  fail "a search the server stopped answering: after ${took} s: $(cat "$TMP/s-silent.err")"
+kill "$SILENT_PROXY" 2>/dev/null; wait "$SILENT_PROXY" 2>/dev/null
+echo "postgres_sink: a search the server stopped answering failed after ${took} s (io_timeout=2)"
+
 # ---- 2. the database stops under a running collector, then comes back ----------------------------
 # Without a spool (spool_dir = ""), as Kamailio: a batch the database refuses after
 # insert_retries is dropped and counted, and /health says the sink is down (503).

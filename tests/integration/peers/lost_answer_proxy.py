@@ -2,14 +2,16 @@
 """A TCP proxy on loopback that loses the answer to one request (Python 3 stdlib only): the
 failure of a database that committed a write and died before it said so.
 
-  lost_answer_proxy.py LISTEN_PORT UPSTREAM_PORT MARKER [TIMES]
+  lost_answer_proxy.py LISTEN_PORT UPSTREAM_PORT MARKER [TIMES] [reset|silent]
 
 relays every connection to 127.0.0.1:UPSTREAM_PORT, both ways, until a request whose bytes
 contain MARKER (e.g. the URL-encoded `INSERT INTO sip_capture` of ClickHouse's HTTP interface)
 has gone upstream and the upstream's answer to it starts to come back: then the client's
 connection is reset (RST, SO_LINGER 0) instead, and the upstream's closed. TIMES (1) requests
-are treated so; the others pass. Prints "ready" once it listens and "lost" each time it
-resets a client. One thread, select(): a socket is closed only when nothing else reads it, so
+are treated so; the others pass. With `silent` the client's connection is not reset but left
+open and never answered (a server that stops answering in the middle of a statement): the
+upstream's answer is discarded until the client closes. Prints "ready" once it listens and
+"lost" each time it resets or silences a client. One thread, select(): a socket is closed only when nothing else reads it, so
 the reset does go out. Runs until killed.
 """
 import selectors
@@ -24,6 +26,7 @@ def main(argv):
         return 2
     listen, upstream, marker = int(argv[1]), int(argv[2]), argv[3].encode()
     left = int(argv[4]) if len(argv) > 4 else 1
+    silent = len(argv) > 5 and argv[5] == "silent"
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", listen))
@@ -36,6 +39,7 @@ def main(argv):
         def __init__(self, client, up):
             self.client, self.up = client, up
             self.poisoned = False
+            self.silenced = False
             self.tail = b""  # the marker may straddle two reads
 
     def close(pair, reset):
@@ -76,6 +80,10 @@ def main(argv):
                     pair.poisoned = True
                 pair.tail = data[-len(marker):]
                 pair.up.sendall(data)
+            elif pair.poisoned and silent:
+                if not pair.silenced:  # the client waits; what the upstream says is dropped
+                    pair.silenced = True
+                    print("lost", flush=True)
             elif pair.poisoned:
                 # The upstream answered: what it was asked is done. The client never hears.
                 close(pair, True)
