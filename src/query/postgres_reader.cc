@@ -63,12 +63,6 @@ T integer(PGresult* r, int row, int col) {
   }
 }
 
-core::Failure silence(std::chrono::seconds io_timeout) {
-  return core::Failure{
-      "no answer within " + std::to_string(io_timeout.count()) + " s (io_timeout): connection closed",
-      1};
-}
-
 core::Result<std::vector<SqlTable>, core::Failure> captureTables(pg_conn* conn,
                                                                  sink::SocketWatchdog& watchdog,
                                                                  std::chrono::seconds io_timeout) {
@@ -83,7 +77,7 @@ core::Result<std::vector<SqlTable>, core::Failure> captureTables(pg_conn* conn,
       "'date', 'time_stamp') ORDER BY c.relname";
   const auto guard = watchdog.arm(PQsocket(conn), io_timeout);
   sink::PgResultPtr r(PQexec(conn, sql));
-  if (guard.fired()) return core::unexpected(silence(io_timeout));
+  if (guard.fired()) return core::unexpected(sink::pgSilenceFailure(io_timeout));
   if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
     return core::unexpected(core::Failure{"listing tables: " + sink::pgError(conn), 1});
   }
@@ -142,14 +136,12 @@ Found decodeRow(PGresult* r, int i, const std::string& table) {
 
 }  // namespace
 
-sink::PgResultPtr PostgresReader::execParams(const std::string& sql,
-                                             const std::vector<const char*>& values, int binary,
-                                             bool& silent) {
-  const auto guard = watchdog_.arm(PQsocket(conn_.get()), io_timeout_);
+core::Result<sink::PgResultPtr, core::Failure> PostgresReader::execParams(
+    const std::string& sql, const std::vector<const char*>& values, int binary) {
+  const auto guard = watchdog_->arm(PQsocket(conn_.get()), io_timeout_);
   sink::PgResultPtr r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
                                    nullptr, values.data(), nullptr, nullptr, binary));
-  silent = guard.fired();
-  if (silent) r.reset();
+  if (guard.fired()) return core::unexpected(sink::pgSilenceFailure(io_timeout_));
   return r;
 }
 
@@ -161,9 +153,7 @@ core::Result<void, core::Failure> PostgresReader::select(const SqlTable& t, cons
       std::string("SELECT ") + kSelect + " FROM " + sink::quoteIdent(t.name) + w.sql + tail;
   std::vector<const char*> values;
   for (const auto& p : w.params) values.push_back(p.text.c_str());
-  bool silent = false;
-  sink::PgResultPtr r = execParams(sql, values, /*binary=*/1, silent);
-  if (silent) return core::unexpected(silence(io_timeout_));
+  SIPHON_ASSIGN_OR_RETURN(sink::PgResultPtr r, execParams(sql, values, /*binary=*/1));
   if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQnfields(r.get()) != kColumnCount) {
     return core::unexpected(core::Failure{"read " + t.name + ": " + sink::pgError(conn_.get()), 1});
   }
@@ -177,9 +167,7 @@ core::Result<void, core::Failure> PostgresReader::aggregate(const SqlTable& t, c
                           " GROUP BY b, k" + s.tail;
   std::vector<const char*> values;
   for (const auto& p : s.where.params) values.push_back(p.text.c_str());
-  bool silent = false;
-  sink::PgResultPtr r = execParams(sql, values, /*binary=*/0, silent);
-  if (silent) return core::unexpected(silence(io_timeout_));
+  SIPHON_ASSIGN_OR_RETURN(sink::PgResultPtr r, execParams(sql, values, /*binary=*/0));
   if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQnfields(r.get()) != 3) {
     return core::unexpected(core::Failure{"statistics of " + t.name + ": " + sink::pgError(conn_.get()), 1});
   }
@@ -199,12 +187,12 @@ core::Result<CaptureReaderPtr, core::Failure> PostgresReader::open(
   SIPHON_ASSIGN_OR_RETURN(const std::chrono::seconds io_timeout, sink::pgIoTimeout(url));
   auto conn = sink::connectPostgres(url);
   if (!conn.has_value()) return core::unexpected(std::move(conn).error());
-  // The listing runs before the reader exists: a watchdog of its own, for one statement.
-  sink::SocketWatchdog watchdog;
-  auto tables = captureTables(conn->get(), watchdog, io_timeout);
+  // The listing runs before the reader exists, under the watchdog the reader then keeps.
+  auto watchdog = std::make_unique<sink::SocketWatchdog>();
+  auto tables = captureTables(conn->get(), *watchdog, io_timeout);
   if (!tables.has_value()) return core::unexpected(std::move(tables).error());
-  return CaptureReaderPtr(std::make_unique<PostgresReader>(std::move(*conn), std::move(*tables),
-                                                           row, io_timeout));
+  return CaptureReaderPtr(std::make_unique<PostgresReader>(
+      std::move(*conn), std::move(*tables), row, io_timeout, std::move(watchdog)));
 }
 
 }  // namespace siphon::query

@@ -15,6 +15,7 @@
 // holding it for ever. connect_timeout covers a server silent before the first statement.
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,11 +32,12 @@ namespace siphon::query {
 class PostgresReader final : public SqlCaptureReader {
  public:
   PostgresReader(sink::PgConnPtr conn, std::vector<SqlTable> tables, record::CaptureRowOptions row,
-                 std::chrono::seconds io_timeout)
+                 std::chrono::seconds io_timeout, std::unique_ptr<sink::SocketWatchdog> watchdog)
       : SqlCaptureReader(SqlDialect::Postgres, /*rows_have_ids=*/true, std::move(tables),
                          std::move(row)),
         conn_(std::move(conn)),
-        io_timeout_(io_timeout) {}
+        io_timeout_(io_timeout),
+        watchdog_(std::move(watchdog)) {}
 
   /// Connects and lists the tables. Errors: connection refused, login failed, no answer
   /// within io_timeout (exit code 1); a bad io_timeout (exit code 2).
@@ -49,14 +51,13 @@ class PostgresReader final : public SqlCaptureReader {
                                                          const std::string& tail,
                                                          std::vector<Found>& out) override;
 
-  /// PQexecParams under the watchdog: null, with `silent` set, when io_timeout passed first.
-  [[nodiscard]] sink::PgResultPtr execParams(const std::string& sql,
-                                             const std::vector<const char*>& values, int binary,
-                                             bool& silent);
+  /// PQexecParams under the watchdog; pgSilenceFailure() when io_timeout passed first.
+  [[nodiscard]] core::Result<sink::PgResultPtr, core::Failure> execParams(
+      const std::string& sql, const std::vector<const char*>& values, int binary);
 
   sink::PgConnPtr conn_;
   std::chrono::seconds io_timeout_;
-  sink::SocketWatchdog watchdog_;
+  std::unique_ptr<sink::SocketWatchdog> watchdog_;  ///< a thread: one per reader
 };
 
 }  // namespace siphon::query

@@ -77,6 +77,12 @@ core::Result<std::chrono::seconds, core::Failure> pgIoTimeout(const core::DbUrl&
   return timeout;
 }
 
+core::Failure pgSilenceFailure(std::chrono::seconds io_timeout) {
+  return core::Failure{
+      "no answer within " + std::to_string(io_timeout.count()) + " s (io_timeout): connection closed",
+      1};
+}
+
 core::Result<void, core::Failure> pgExec(pg_conn* conn, const std::string& sql) {
   PgResultPtr r(PQexec(conn, sql.c_str()));
   auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;

@@ -37,6 +37,10 @@ using PgResultPtr = std::unique_ptr<pg_result, PgResultClearer>;
 /// status 2).
 [[nodiscard]] core::Result<std::chrono::seconds, core::Failure> pgIoTimeout(const core::DbUrl& url);
 
+/// The failure of a statement the server did not answer within `io_timeout` (the watchdog shut
+/// the connection down): the writer's and the reader's one wording (exit status 1).
+[[nodiscard]] core::Failure pgSilenceFailure(std::chrono::seconds io_timeout);
+
 /// Runs one statement without parameters (BEGIN, COMMIT, DDL); the error carries the server's
 /// message.
 [[nodiscard]] core::Result<void, core::Failure> pgExec(pg_conn* conn, const std::string& sql);

@@ -107,10 +107,7 @@ core::Result<void, core::Failure> PostgresWriter::write(std::span<const record::
     // Whatever libpq said, the cause is the silence: the connection is gone either way.
     disconnect();
     if (watchdog_.interrupted()) return core::unexpected(interruptedFailure());
-    return core::unexpected(core::Failure{
-        "no answer within " + std::to_string(io_timeout_.count()) +
-            " s (io_timeout): connection closed",
-        1});
+    return core::unexpected(pgSilenceFailure(io_timeout_));
   }
   return written;
 }
