@@ -4,6 +4,7 @@
 #include "sip/header_scanner.h"
 
 namespace siphon::sip {
+
 std::optional<std::string_view> findHeaderValue(std::string_view message, std::string_view name) {
   const StartLineSpan first = findStartLine(message);
   if (!first.has_lf || name.empty()) return std::nullopt;

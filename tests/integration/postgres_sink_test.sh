@@ -209,7 +209,8 @@ python3 "$HERE/peers/lost_answer_proxy.py" "$SILENT_PORT" "$PGPORT" 'micro_ts::i
 SILENT_PROXY=$!
 for _ in $(seq 50); do grep -q ready "$TMP/silent-proxy.out" 2>/dev/null && break; sleep 0.1; done
 started=$SECONDS
-if timeout 30 "$SIPHON" search --db "postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$SILENT_PORT/$DB_NAME?io_timeout=2"     --call-id "$RUN-3@it.example" >/dev/null 2>"$TMP/s-silent.err"; then
+if timeout 30 "$SIPHON" search --db "postgres://siphon:p%40ss%3Aw%2Frd@127.0.0.1:$SILENT_PORT/$DB_NAME?io_timeout=2" \
+    --call-id "$RUN-3@it.example" >/dev/null 2>"$TMP/s-silent.err"; then
   fail "a search the server never answered succeeded"
 fi
 took=$((SECONDS - started))

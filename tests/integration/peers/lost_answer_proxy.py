@@ -11,8 +11,8 @@ connection is reset (RST, SO_LINGER 0) instead, and the upstream's closed. TIMES
 are treated so; the others pass. With `silent` the client's connection is not reset but left
 open and never answered (a server that stops answering in the middle of a statement): the
 upstream's answer is discarded until the client closes. Prints "ready" once it listens and
-"lost" each time it resets or silences a client. One thread, select(): a socket is closed only when nothing else reads it, so
-the reset does go out. Runs until killed.
+"lost" each time it resets or silences a client. One thread, select(): a socket is closed only
+when nothing else reads it, so the reset does go out. Runs until killed.
 """
 import selectors
 import socket
