@@ -56,6 +56,14 @@ inline constexpr CharClass kWsp = CharClass::of(" \t");
 inline constexpr CharClass kLws = CharClass::of(" \t\r\n");
 /// RFC 3261 §25.1 token characters.
 inline constexpr CharClass kToken = kAlnum | CharClass::of("-.!%*_+`'~");
+/// Hostname / IPv4 characters (RFC 3261 §25.1 host); '_' is not in RFC 3261 hostnames but
+/// appears in the wild.
+inline constexpr CharClass kHost = kAlnum | CharClass::of("-._");
+/// The inside of an IPv6reference's brackets (RFC 3261 §25.1, RFC 5118).
+inline constexpr CharClass kIpv6 = kHexDigit | CharClass::of(":.");
+/// Where an addr-spec ends in a From/To/Contact value: its header parameters or LWS
+/// (RFC 3261 §20.10).
+inline constexpr CharClass kAddrSpecEnd = CharClass::of("; \t\r\n");
 }  // namespace chars
 
 /// ASCII lower-casing table: bytes outside A-Z map to themselves.

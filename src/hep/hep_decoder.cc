@@ -22,10 +22,6 @@ bool matchesMagicPrefix(std::span<const std::byte> bytes, const std::array<std::
   return std::equal(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n), magic.begin());
 }
 
-core::Unexpected<HepError> fail(HepErrc code, std::string_view why) {
-  return core::unexpected(HepError{code, why});
-}
-
 // Back to a default CaptureMeta, keeping other_chunks' capacity so that a reused record
 // decodes without allocating.
 void resetMeta(core::CaptureMeta& out) {
@@ -57,16 +53,17 @@ core::Result<DecodeInfo, HepError> decodeHep(std::span<const std::byte> packet,
                                             std::vector<std::byte>* inflate_buffer,
                                             const DecodeOptions& options) {
   resetMeta(out);
-  if (packet.empty()) return fail(HepErrc::Truncated, "empty packet");
+  if (packet.empty()) return hepFailure(HepErrc::Truncated, "empty packet");
   const auto first = std::to_integer<uint8_t>(packet[0]);
   if (first == 1 || first == 2) {
-    if (!options.accept_v1_v2) return fail(HepErrc::BadMagic, "HEPv1/v2 not accepted here");
+    if (!options.accept_v1_v2) return hepFailure(HepErrc::BadMagic, "HEPv1/v2 not accepted here");
     return detail::decodeHepV12(packet, out, options);
   }
   const bool hep3 = matchesMagicPrefix(packet, kHep3Magic);
   const bool eep1 = options.accept_eep1 && matchesMagicPrefix(packet, kEep1Magic);
-  if (!hep3 && !eep1) return fail(HepErrc::BadMagic, "not a HEP packet");
-  if (packet.size() < kHep3Magic.size()) return fail(HepErrc::Truncated, "HEPv3 magic incomplete");
+  if (!hep3 && !eep1) return hepFailure(HepErrc::BadMagic, "not a HEP packet");
+  if (packet.size() < kHep3Magic.size())
+    return hepFailure(HepErrc::Truncated, "HEPv3 magic incomplete");
   return detail::decodeHepV3(packet, out, inflate_buffer, options);
 }
 
@@ -83,10 +80,11 @@ core::Result<core::Capture, HepError> decodeHepCapture(std::vector<std::byte> pa
 
 core::Result<size_t, HepError> hep3FrameLength(std::span<const std::byte> stream) {
   // Only "HEP3" frames a stream (Kamailio tcp_read_hep3, OpenSIPS hep_parse_headers).
-  if (!matchesMagicPrefix(stream, kHep3Magic)) return fail(HepErrc::BadMagic, "stream is not HEP3");
+  if (!matchesMagicPrefix(stream, kHep3Magic))
+    return hepFailure(HepErrc::BadMagic, "stream is not HEP3");
   if (stream.size() < 6) return size_t{0};
   const size_t total = core::loadBe16(stream.data() + 4);
-  if (total < 6) return fail(HepErrc::BadTotalLength, "HEPv3 total length below 6");
+  if (total < 6) return hepFailure(HepErrc::BadTotalLength, "HEPv3 total length below 6");
   return total;
 }
 

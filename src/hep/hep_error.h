@@ -27,6 +27,11 @@ enum class HepErrc : uint8_t {
 
 using HepError = core::ErrorOf<HepErrc>;
 
+/// The failed Result a decoder returns: `return hepFailure(HepErrc::Truncated, "why");`.
+inline core::Unexpected<HepError> hepFailure(HepErrc code, std::string_view why) {
+  return core::unexpected(HepError{code, why});
+}
+
 /// Stable lower-case name of a code, for metrics labels and JSON ("bad_chunk_length").
 [[nodiscard]] std::string_view hepErrcName(HepErrc code);
 

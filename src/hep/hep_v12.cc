@@ -13,31 +13,28 @@ constexpr size_t kV4HeaderLength = 16;    // hp_l: 8 + 2 x 4 address bytes
 constexpr size_t kV6HeaderLength = 40;    // hp_l: 8 + 2 x 16 address bytes
 constexpr size_t kTimeBlockBytes = 12;    // u32 sec, u32 usec, u16 capture id, 2 padding
 
-core::Unexpected<HepError> fail(HepErrc code, std::string_view why) {
-  return core::unexpected(HepError{code, why});
-}
-
 }  // namespace
 
 core::Result<DecodeInfo, HepError> decodeHepV12(std::span<const std::byte> packet,
                                                 core::CaptureMeta& out,
                                                 const DecodeOptions& options) {
   if (packet.size() > options.max_packet_bytes) {
-    return fail(HepErrc::TooLarge, "HEPv1/v2 packet above the maximum size");
+    return hepFailure(HepErrc::TooLarge, "HEPv1/v2 packet above the maximum size");
   }
   core::ByteReader r(packet);
   auto header = r.take(kFixedHeaderBytes);
-  if (!header) return fail(HepErrc::Truncated, "HEPv1/v2 header incomplete");
+  if (!header) return hepFailure(HepErrc::Truncated, "HEPv1/v2 header incomplete");
   const auto version = std::to_integer<uint8_t>((*header)[0]);
   const auto header_length = std::to_integer<uint8_t>((*header)[1]);
   const auto family = std::to_integer<uint8_t>((*header)[2]);
 
   const bool v6 = isIpv6Family(family);
-  if (family != kFamilyIpv4 && !v6) return fail(HepErrc::BadFamily, "HEPv1/v2 family not IPv4/IPv6");
+  if (family != kFamilyIpv4 && !v6)
+    return hepFailure(HepErrc::BadFamily, "HEPv1/v2 family not IPv4/IPv6");
   // OpenSIPS rejects a mismatching hp_l; Kamailio ignores it. We reject: it is the only
   // self-check the fixed header has.
   if (header_length != (v6 ? kV6HeaderLength : kV4HeaderLength)) {
-    return fail(HepErrc::BadHeaderLength, "HEPv1/v2 hp_l does not match the family");
+    return hepFailure(HepErrc::BadHeaderLength, "HEPv1/v2 hp_l does not match the family");
   }
 
   out.hep_version = version;
@@ -50,7 +47,7 @@ core::Result<DecodeInfo, HepError> decodeHepV12(std::span<const std::byte> packe
   const size_t address_bytes = v6 ? 16 : 4;
   auto src = r.take(address_bytes);
   auto dst = r.take(address_bytes);
-  if (!src || !dst) return fail(HepErrc::Truncated, "HEPv1/v2 address block incomplete");
+  if (!src || !dst) return hepFailure(HepErrc::Truncated, "HEPv1/v2 address block incomplete");
   if (v6) {
     out.src_ip = core::IpAddress::v6(src->first<16>());
     out.dst_ip = core::IpAddress::v6(dst->first<16>());
@@ -61,7 +58,7 @@ core::Result<DecodeInfo, HepError> decodeHepV12(std::span<const std::byte> packe
 
   if (version == 2) {
     auto time = r.take(kTimeBlockBytes);
-    if (!time) return fail(HepErrc::Truncated, "HEPv2 time block incomplete");
+    if (!time) return hepFailure(HepErrc::Truncated, "HEPv2 time block incomplete");
     // Little-endian: senders memcpy a host-order struct (§1.2); the 2 padding bytes are
     // whatever was on the sender's stack and are ignored.
     out.ts_sec = core::loadLe32(time->data());
@@ -70,7 +67,7 @@ core::Result<DecodeInfo, HepError> decodeHepV12(std::span<const std::byte> packe
   }
 
   // The payload is the rest of the datagram, byte-exact: OpenSIPS' zero padding stays in it.
-  if (r.empty()) return fail(HepErrc::NoPayload, "HEPv1/v2 packet without payload");
+  if (r.empty()) return hepFailure(HepErrc::NoPayload, "HEPv1/v2 packet without payload");
   out.payload = r.rest();
   return DecodeInfo{packet.size(), 0};
 }

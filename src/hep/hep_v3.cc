@@ -13,10 +13,6 @@ namespace {
 constexpr size_t kPacketHeaderBytes = 6;  // magic + total length
 constexpr size_t kChunkHeaderBytes = 6;   // vendor + type + length
 
-core::Unexpected<HepError> fail(HepErrc code, std::string_view why) {
-  return core::unexpected(HepError{code, why});
-}
-
 // Presence bits for the fields whose absence matters after the walk.
 enum Seen : uint8_t {
   kSeenSrcIp = 1,
@@ -54,12 +50,15 @@ core::Result<DecodeInfo, HepError> decodeHepV3(std::span<const std::byte> packet
                                                const DecodeOptions& options) {
   core::ByteReader outer(packet);
   auto header = outer.take(kPacketHeaderBytes);
-  if (!header) return fail(HepErrc::Truncated, "HEPv3 header incomplete");
+  if (!header) return hepFailure(HepErrc::Truncated, "HEPv3 header incomplete");
   const size_t total = core::loadBe16(header->data() + 4);
-  if (total < kPacketHeaderBytes) return fail(HepErrc::BadTotalLength, "HEPv3 total length below 6");
-  if (total > options.max_packet_bytes) return fail(HepErrc::TooLarge, "HEPv3 packet above the maximum size");
+  if (total < kPacketHeaderBytes)
+    return hepFailure(HepErrc::BadTotalLength, "HEPv3 total length below 6");
+  if (total > options.max_packet_bytes)
+    return hepFailure(HepErrc::TooLarge, "HEPv3 packet above the maximum size");
   auto body = outer.take(total - kPacketHeaderBytes);
-  if (!body) return fail(HepErrc::BadTotalLength, "HEPv3 total length above the bytes received");
+  if (!body)
+    return hepFailure(HepErrc::BadTotalLength, "HEPv3 total length above the bytes received");
 
   out.hep_version = 3;
   uint8_t seen = 0;
@@ -69,16 +68,19 @@ core::Result<DecodeInfo, HepError> decodeHepV3(std::span<const std::byte> packet
 
   core::ByteReader r(*body);
   while (!r.empty()) {
-    if (++chunks > options.max_chunks) return fail(HepErrc::TooManyChunks, "more HEPv3 chunks than allowed");
+    if (++chunks > options.max_chunks)
+      return hepFailure(HepErrc::TooManyChunks, "more HEPv3 chunks than allowed");
     auto chunk_header = r.take(kChunkHeaderBytes);
-    if (!chunk_header) return fail(HepErrc::BadChunkLength, "HEPv3 chunk header past the total length");
+    if (!chunk_header)
+      return hepFailure(HepErrc::BadChunkLength, "HEPv3 chunk header past the total length");
     const uint16_t vendor = core::loadBe16(chunk_header->data());
     const uint16_t type = core::loadBe16(chunk_header->data() + 2);
     const size_t length = core::loadBe16(chunk_header->data() + 4);
     // A length below 6 would make the walk go backwards or stand still (negative tests 3-4).
-    if (length < kChunkHeaderBytes) return fail(HepErrc::BadChunkLength, "HEPv3 chunk length below 6");
+    if (length < kChunkHeaderBytes)
+      return hepFailure(HepErrc::BadChunkLength, "HEPv3 chunk length below 6");
     auto value_or = r.take(length - kChunkHeaderBytes);
-    if (!value_or) return fail(HepErrc::BadChunkLength, "HEPv3 chunk past the total length");
+    if (!value_or) return hepFailure(HepErrc::BadChunkLength, "HEPv3 chunk past the total length");
     const std::span<const std::byte> v = *value_or;
 
     // Only generic chunks map to fields: heplify's quirk of ignoring the vendor would let a
@@ -90,7 +92,7 @@ core::Result<DecodeInfo, HepError> decodeHepV3(std::span<const std::byte> packet
     bool size_ok = true;
     switch (static_cast<ChunkType>(type)) {
       case ChunkType::Reserved:
-        return fail(HepErrc::ReservedChunk, "HEPv3 generic chunk type 0");
+        return hepFailure(HepErrc::ReservedChunk, "HEPv3 generic chunk type 0");
       case ChunkType::IpFamily:
         if ((size_ok = sizeIs(v, 1))) out.ip_family = std::to_integer<uint8_t>(v[0]);
         break;
@@ -170,13 +172,15 @@ core::Result<DecodeInfo, HepError> decodeHepV3(std::span<const std::byte> packet
         break;
       }
     }
-    if (!size_ok) return fail(HepErrc::BadChunkValueSize, "HEPv3 fixed-size chunk with a wrong size");
+    if (!size_ok)
+      return hepFailure(HepErrc::BadChunkValueSize, "HEPv3 fixed-size chunk with a wrong size");
   }
 
-  if (payload_kind == PayloadKind::None) return fail(HepErrc::NoPayload, "HEPv3 packet without 0x000f/0x0010");
+  if (payload_kind == PayloadKind::None)
+    return hepFailure(HepErrc::NoPayload, "HEPv3 packet without 0x000f/0x0010");
   // Kamailio's minimum for SIP: both addresses and both ports (§1.9 rule 6).
   if (out.payload_type == 1 && (seen & kSeenSipMinimum) != kSeenSipMinimum) {
-    return fail(HepErrc::NoAddresses, "HEPv3 SIP packet without addresses or ports");
+    return hepFailure(HepErrc::NoAddresses, "HEPv3 SIP packet without addresses or ports");
   }
   // 0x0001 is only a hint; without it the family follows the address chunks present.
   if (out.ip_family == 0) {
@@ -188,7 +192,7 @@ core::Result<DecodeInfo, HepError> decodeHepV3(std::span<const std::byte> packet
   }
   if (payload_kind == PayloadKind::Compressed) {
     if (inflate_buffer == nullptr) {
-      return fail(HepErrc::InflateFailed, "compressed payload but no inflate buffer given");
+      return hepFailure(HepErrc::InflateFailed, "compressed payload but no inflate buffer given");
     }
     auto inflated = inflatePayload(compressed, *inflate_buffer, options.max_inflated_bytes);
     if (!inflated) return core::unexpected(inflated.error());

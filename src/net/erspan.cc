@@ -13,8 +13,7 @@ constexpr uint8_t kVersionTypeIII = 2;
 constexpr uint8_t kFrameTypeEthernet = 0;
 constexpr uint8_t kFrameTypeIp = 2;
 
-NetError truncated(std::string_view why) { return NetError{NetErrc::Truncated, why}; }
-NetError bad(std::string_view why) { return NetError{NetErrc::BadErspanHeader, why}; }
+NetError badErspan(std::string_view why) { return NetError{NetErrc::BadErspanHeader, why}; }
 
 // Both typed headers open with: Ver(4) VLAN(12) | COS(3) En/BSO(2) T(1) Session ID(10).
 struct FirstWord {
@@ -31,7 +30,7 @@ core::Result<EtherPayload, NetError> ipByVersion(std::span<const std::byte> byte
   core::ByteReader r(bytes);
   auto first = r.readU8();
   if (!first) {
-    return core::unexpected(truncated("erspan ip frame"));
+    return core::unexpected(truncatedError("erspan ip frame"));
   }
   switch (*first >> 4) {
     case 4:
@@ -62,11 +61,11 @@ core::Result<ErspanHeader, NetError> decodeErspan(const GreHeader& gre) {
     auto w0 = r.readU32be();
     auto w1 = r.readU32be();  // reserved(12) index(20): nothing we report
     if (!w0 || !w1) {
-      return core::unexpected(truncated("erspan type ii header"));
+      return core::unexpected(truncatedError("erspan type ii header"));
     }
     FirstWord f = splitFirstWord(*w0);
     if (f.version != kVersionTypeII) {
-      return core::unexpected(bad("erspan type ii version not 1"));
+      return core::unexpected(badErspan("erspan type ii version not 1"));
     }
     h.type = 2;
     h.vlan = f.vlan;
@@ -81,14 +80,14 @@ core::Result<ErspanHeader, NetError> decodeErspan(const GreHeader& gre) {
   auto timestamp = r.readU32be();
   auto w2 = r.readU32be();  // SGT(16) P(1) FT(5) HW ID(6) D(1) Gra(2) O(1)
   if (!w0 || !timestamp || !w2) {
-    return core::unexpected(truncated("erspan type iii header"));
+    return core::unexpected(truncatedError("erspan type iii header"));
   }
   FirstWord f = splitFirstWord(*w0);
   if (f.version != kVersionTypeIII) {
-    return core::unexpected(bad("erspan type iii version not 2"));
+    return core::unexpected(badErspan("erspan type iii version not 2"));
   }
   if ((*w2 & 0x1) != 0 && !r.skip(kErspanIIISubheaderBytes)) {
-    return core::unexpected(truncated("erspan type iii platform subheader"));
+    return core::unexpected(truncatedError("erspan type iii platform subheader"));
   }
   h.type = 3;
   h.vlan = f.vlan;

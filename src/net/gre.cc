@@ -17,14 +17,12 @@ constexpr uint16_t kVersionMask = 0x0007;
 constexpr uint16_t kAckBit = 0x0080;
 constexpr uint16_t kVersionPptp = 1;
 
-NetError truncated(std::string_view why) { return NetError{NetErrc::Truncated, why}; }
-
 // The rest of a PPTP header after the sequence number: the acknowledgement, then exactly
 // Payload Length bytes of PPP.
 core::Result<GreHeader, NetError> finishPptp(GreHeader gre, bool has_ack, core::ByteReader& r) {
   if (has_ack) {
     auto ack = r.readU32be();
-    if (!ack) return core::unexpected(truncated("gre acknowledgement number"));
+    if (!ack) return core::unexpected(truncatedError("gre acknowledgement number"));
     gre.has_ack = true;
     gre.ack = *ack;
   }
@@ -33,7 +31,7 @@ core::Result<GreHeader, NetError> finishPptp(GreHeader gre, bool has_ack, core::
     return core::unexpected(NetError{NetErrc::UnsupportedTunnel, "pptp gre without payload"});
   }
   auto payload = r.take(length);
-  if (!payload) return core::unexpected(truncated("pptp payload length past packet"));
+  if (!payload) return core::unexpected(truncatedError("pptp payload length past packet"));
   gre.payload = *payload;
   return gre;
 }
@@ -44,7 +42,7 @@ core::Result<GreHeader, NetError> decodeGre(std::span<const std::byte> bytes) {
   auto flags = r.readU16be();
   auto protocol = r.readU16be();
   if (!flags || !protocol) {
-    return core::unexpected(truncated("gre header"));
+    return core::unexpected(truncatedError("gre header"));
   }
   const uint16_t version = *flags & kVersionMask;
   if (version > kVersionPptp) {
@@ -65,19 +63,19 @@ core::Result<GreHeader, NetError> decodeGre(std::span<const std::byte> bytes) {
   gre.has_key = (*flags & kKeyBit) != 0;
   gre.has_sequence = (*flags & kSequenceBit) != 0;
   if (gre.has_checksum && !r.skip(4)) {  // checksum + reserved1
-    return core::unexpected(truncated("gre checksum"));
+    return core::unexpected(truncatedError("gre checksum"));
   }
   if (gre.has_key) {
     auto key = r.readU32be();
     if (!key) {
-      return core::unexpected(truncated("gre key"));
+      return core::unexpected(truncatedError("gre key"));
     }
     gre.key = *key;
   }
   if (gre.has_sequence) {
     auto seq = r.readU32be();
     if (!seq) {
-      return core::unexpected(truncated("gre sequence number"));
+      return core::unexpected(truncatedError("gre sequence number"));
     }
     gre.sequence = *seq;
   }

@@ -5,8 +5,7 @@
 namespace siphon::net {
 
 namespace {
-NetError truncated(std::string_view why) { return NetError{NetErrc::Truncated, why}; }
-NetError bad(std::string_view why) { return NetError{NetErrc::BadIpHeader, why}; }
+NetError badIpv4(std::string_view why) { return NetError{NetErrc::BadIpHeader, why}; }
 }  // namespace
 
 core::Result<void, NetError> decodeIpv4(std::span<const std::byte> bytes, DecodedPacket& out) {
@@ -23,29 +22,29 @@ core::Result<void, NetError> decodeIpv4(std::span<const std::byte> bytes, Decode
   auto dst = r.take(4);
   if (!ver_ihl || !tos || !total_length || !id || !flags_offset || !ttl || !proto || !checksum ||
       !src || !dst) {
-    return core::unexpected(truncated("ipv4 header"));
+    return core::unexpected(truncatedError("ipv4 header"));
   }
   if ((*ver_ihl >> 4) != 4) {
-    return core::unexpected(bad("ipv4 version"));
+    return core::unexpected(badIpv4("ipv4 version"));
   }
   // RFC 791: IHL counts 32-bit words and is at least 5.
   const size_t header_bytes = static_cast<size_t>(*ver_ihl & 0x0F) * 4;
   if (header_bytes < kIpv4MinHeaderBytes) {
-    return core::unexpected(bad("ipv4 ihl below 5"));
+    return core::unexpected(badIpv4("ipv4 ihl below 5"));
   }
   if (*total_length < header_bytes) {
-    return core::unexpected(bad("ipv4 total length below header length"));
+    return core::unexpected(badIpv4("ipv4 total length below header length"));
   }
   // Re-read from the start so that the header and total length are checked against what the
   // frame really holds; bytes after total_length are link padding (60-byte Ethernet minimum).
   core::ByteReader whole(bytes);
   auto packet = whole.take(*total_length);
   if (!packet) {
-    return core::unexpected(truncated("ipv4 total length past frame"));
+    return core::unexpected(truncatedError("ipv4 total length past frame"));
   }
   core::ByteReader in_packet(*packet);
   if (!in_packet.skip(header_bytes)) {  // options are skipped, not interpreted
-    return core::unexpected(bad("ipv4 header longer than total length"));
+    return core::unexpected(badIpv4("ipv4 header longer than total length"));
   }
 
   out.ip_version = 4;

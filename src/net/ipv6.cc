@@ -21,8 +21,6 @@ bool isGenericExtension(uint8_t nh) {
          nh == kShim6;
 }
 
-NetError truncated(std::string_view why) { return NetError{NetErrc::Truncated, why}; }
-
 }  // namespace
 
 core::Result<void, NetError> decodeIpv6(std::span<const std::byte> bytes, DecodedPacket& out,
@@ -35,7 +33,7 @@ core::Result<void, NetError> decodeIpv6(std::span<const std::byte> bytes, Decode
   auto src = r.take(16);
   auto dst = r.take(16);
   if (!ver_class_flow || !payload_length || !next_header || !hop_limit || !src || !dst) {
-    return core::unexpected(truncated("ipv6 header"));
+    return core::unexpected(truncatedError("ipv6 header"));
   }
   if ((*ver_class_flow >> 28) != 6) {
     return core::unexpected(NetError{NetErrc::BadIpHeader, "ipv6 version"});
@@ -43,7 +41,7 @@ core::Result<void, NetError> decodeIpv6(std::span<const std::byte> bytes, Decode
   // The payload length excludes the 40-byte header; anything after it is link padding.
   auto payload = r.take(*payload_length);
   if (!payload) {
-    return core::unexpected(truncated("ipv6 payload length past frame"));
+    return core::unexpected(truncatedError("ipv6 payload length past frame"));
   }
   core::ByteReader whole(bytes);
   auto packet = whole.take(kIpv6HeaderBytes + *payload_length);  // cannot fail: checked above
@@ -66,7 +64,7 @@ core::Result<void, NetError> decodeIpv6(std::span<const std::byte> bytes, Decode
     auto next = ext.readU8();
     auto len = ext.readU8();
     if (!next || !len) {
-      return core::unexpected(truncated("ipv6 extension header"));
+      return core::unexpected(truncatedError("ipv6 extension header"));
     }
     if (nh == kFragmentHeader) {
       // RFC 8200 §4.5: next header, reserved, offset (13 bits, 8-byte units) + 2 reserved
@@ -74,7 +72,7 @@ core::Result<void, NetError> decodeIpv6(std::span<const std::byte> bytes, Decode
       auto offset_flags = ext.readU16be();
       auto id = ext.readU32be();
       if (!offset_flags || !id) {
-        return core::unexpected(truncated("ipv6 fragment header"));
+        return core::unexpected(truncatedError("ipv6 fragment header"));
       }
       uint16_t offset = static_cast<uint16_t>(*offset_flags & 0xFFF8);
       bool more = (*offset_flags & 0x0001) != 0;
@@ -93,7 +91,7 @@ core::Result<void, NetError> decodeIpv6(std::span<const std::byte> bytes, Decode
     size_t header_bytes = nh == kAuthHeader ? (static_cast<size_t>(*len) + 2) * 4
                                             : (static_cast<size_t>(*len) + 1) * 8;
     if (!ext.skip(header_bytes - 2)) {
-      return core::unexpected(truncated("ipv6 extension header length"));
+      return core::unexpected(truncatedError("ipv6 extension header length"));
     }
     nh = *next;
   }

@@ -29,6 +29,9 @@ enum class NetErrc : uint8_t {
 
 using NetError = core::ErrorOf<NetErrc>;
 
+/// A header or length that runs past the bytes captured, the error every decoder shares.
+inline NetError truncatedError(std::string_view why) { return NetError{NetErrc::Truncated, why}; }
+
 /// Stable lower-case name of a code, for metrics labels and summaries ("bad_ip_header").
 [[nodiscard]] std::string_view netErrcName(NetErrc code);
 

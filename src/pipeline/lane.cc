@@ -6,17 +6,17 @@
 namespace siphon::pipeline {
 namespace {
 
-constexpr std::string_view kCounts[] = {"queued"};
-constexpr std::string_view kDrops[] = {"queue_full", "not_queued"};
-static_assert(std::size(kCounts) == static_cast<size_t>(LaneCount::kCount));
-static_assert(std::size(kDrops) == static_cast<size_t>(LaneDrop::kCount));
+constexpr std::string_view kLaneCounts[] = {"queued"};
+constexpr std::string_view kLaneDrops[] = {"queue_full", "not_queued"};
+static_assert(std::size(kLaneCounts) == static_cast<size_t>(LaneCount::kCount));
+static_assert(std::size(kLaneDrops) == static_cast<size_t>(LaneDrop::kCount));
 
 }  // namespace
 
 Lane::Lane(std::string name, sink::SinkPtr sink, LaneOptions options)
     : sink_(std::move(sink)),
       options_(options),
-      counters_(std::move(name), "lane", {kCounts, kDrops}),
+      counters_(std::move(name), "lane", {kLaneCounts, kLaneDrops}),
       queue_(options.capacity, options.byte_capacity) {}
 
 Lane::~Lane() { stop(); }

@@ -5,13 +5,13 @@
 namespace siphon::pipeline {
 namespace {
 
-enum class Drop : uint8_t { NoLane };
-constexpr std::string_view kDrops[] = {"no_lane"};
+enum class PipelineDrop : uint8_t { NoLane };
+constexpr std::string_view kPipelineDrops[] = {"no_lane"};
 
 }  // namespace
 
 Pipeline::Pipeline(const core::Clock& clock)
-    : clock_(clock), counters_("pipeline", "processor", {{}, kDrops}) {}
+    : clock_(clock), counters_("pipeline", "processor", {{}, kPipelineDrops}) {}
 
 Pipeline::~Pipeline() { stop(); }
 
@@ -89,7 +89,7 @@ bool Pipeline::push(record::RecordBox box, source::PushPolicy policy) {
     if (p->process(r) == process::Verdict::Drop) return false;
   }
   if (r.lanes.none()) {
-    counters_.drop(Drop::NoLane);
+    counters_.drop(PipelineDrop::NoLane);
     return false;
   }
   // Every lane but the last gets a copy of the pointer; the last takes it.

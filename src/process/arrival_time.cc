@@ -3,13 +3,13 @@
 namespace siphon::process {
 namespace {
 
-enum class Count : uint8_t { Stamped };
-constexpr std::string_view kCounts[] = {"stamped"};
+enum class ArrivalTimeCount : uint8_t { Stamped };
+constexpr std::string_view kArrivalTimeCounts[] = {"stamped"};
 
 }  // namespace
 
 ArrivalTimeProcessor::ArrivalTimeProcessor(const core::Clock& clock)
-    : Processor("arrival_time", {kCounts, {}}), clock_(clock) {}
+    : Processor("arrival_time", {kArrivalTimeCounts, {}}), clock_(clock) {}
 
 Verdict ArrivalTimeProcessor::process(record::Record& r) {
   auto& m = r.capture.meta;
@@ -17,7 +17,7 @@ Verdict ArrivalTimeProcessor::process(record::Record& r) {
   const int64_t us = clock_.wallMicros();
   m.ts_sec = static_cast<uint32_t>(us / 1'000'000);
   m.ts_usec = static_cast<uint32_t>(us % 1'000'000);
-  counters_.count(Count::Stamped);
+  counters_.count(ArrivalTimeCount::Stamped);
   return Verdict::Keep;
 }
 

@@ -3,7 +3,7 @@
 namespace siphon::process {
 namespace {
 
-enum class Drop : uint8_t { Off };
+enum class CaptureSwitchDrop : uint8_t { Off };
 constexpr std::string_view kCaptureDrops[] = {"capture_off"};
 constexpr std::string_view kTraceDrops[] = {"trace_off"};
 
@@ -18,7 +18,7 @@ CaptureSwitchProcessor::CaptureSwitchProcessor(const CaptureSwitch& state, Kind 
 
 Verdict CaptureSwitchProcessor::process(record::Record&) {
   if (state_.accepting()) return Verdict::Keep;
-  counters_.drop(Drop::Off);
+  counters_.drop(CaptureSwitchDrop::Off);
   return Verdict::Drop;
 }
 

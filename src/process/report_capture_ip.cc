@@ -6,12 +6,13 @@
 namespace siphon::process {
 namespace {
 
-enum class Count : uint8_t { Stamped };
-constexpr std::string_view kCounts[] = {"stamped"};
+enum class ReportCaptureIpCount : uint8_t { Stamped };
+constexpr std::string_view kReportCaptureIpCounts[] = {"stamped"};
 
 }  // namespace
 
-ReportCaptureIpProcessor::ReportCaptureIpProcessor() : Processor("capture_ip", {kCounts, {}}) {}
+ReportCaptureIpProcessor::ReportCaptureIpProcessor()
+    : Processor("capture_ip", {kReportCaptureIpCounts, {}}) {}
 
 Verdict ReportCaptureIpProcessor::process(record::Record& r) {
   // A record pushed without a listener (tests, a pcap replay) has no local address: whatever
@@ -20,7 +21,7 @@ Verdict ReportCaptureIpProcessor::process(record::Record& r) {
   const bool sip = record::rowKindFor(r.meta().payload_type).kind == record::RowKind::Sip;
   if (sip && !r.report_row) return Verdict::Keep;
   hep::setSiphonChunk(r.capture, hep::kCaptureIpChunk, r.local_ip.unmapped().toString());
-  counters_.count(Count::Stamped);
+  counters_.count(ReportCaptureIpCount::Stamped);
   return Verdict::Keep;
 }
 

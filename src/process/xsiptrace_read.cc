@@ -6,10 +6,10 @@
 namespace siphon::process {
 namespace {
 
-enum class Count : uint8_t { Read };
-enum class Drop : uint8_t { NoXHeaders };
-constexpr std::string_view kCounts[] = {"xheaders_read"};
-constexpr std::string_view kDrops[] = {"no_xheaders"};
+enum class XsiptraceReadCount : uint8_t { Read };
+enum class XsiptraceReadDrop : uint8_t { NoXHeaders };
+constexpr std::string_view kXsiptraceReadCounts[] = {"xheaders_read"};
+constexpr std::string_view kXsiptraceReadDrops[] = {"no_xheaders"};
 
 // The IP protocol a trace address's transport travels on.
 uint8_t ipProtoOf(core::Transport t) {
@@ -28,13 +28,14 @@ uint8_t ipProtoOf(core::Transport t) {
 
 }  // namespace
 
-XSiptraceReadProcessor::XSiptraceReadProcessor() : Processor("xheaders_read", {kCounts, kDrops}) {}
+XSiptraceReadProcessor::XSiptraceReadProcessor()
+    : Processor("xheaders_read", {kXsiptraceReadCounts, kXsiptraceReadDrops}) {}
 
 Verdict XSiptraceReadProcessor::process(record::Record& r) {
   if (r.meta().hep_version != 0) return Verdict::Keep;
   auto read = sip::readXHeaders(core::asText(r.meta().payload));
   if (!read) {
-    counters_.drop(Drop::NoXHeaders);
+    counters_.drop(XsiptraceReadDrop::NoXHeaders);
     return Verdict::Drop;
   }
   core::Flow flow{read->from.ip, read->to.ip, read->from.port, read->to.port,
@@ -44,7 +45,7 @@ Verdict XSiptraceReadProcessor::process(record::Record& r) {
   const auto* bytes = reinterpret_cast<const std::byte*>(msg.data());
   // No time given (ts 0): the arrival-time processor, later in the chain, stamps it.
   r.capture = core::sniffedCapture(flow, ts_us, std::vector<std::byte>(bytes, bytes + msg.size()));
-  counters_.count(Count::Read);
+  counters_.count(XsiptraceReadCount::Read);
   return Verdict::Keep;
 }
 

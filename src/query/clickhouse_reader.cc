@@ -15,7 +15,7 @@ namespace siphon::query {
 namespace {
 
 // Every integer as Int64, whatever width the table has: one reader for every table.
-std::string selectList() {
+std::string clickhouseSelectList() {
   std::string out;
   for (auto c : kRecordColumns) {
     if (!out.empty()) out += ", ";
@@ -127,8 +127,8 @@ core::Result<void, core::Failure> ClickHouseReader::aggregate(const SqlTable& t,
 core::Result<void, core::Failure> ClickHouseReader::select(const SqlTable& t, const SqlWhere& w,
                                                            const std::string& tail,
                                                            std::vector<Found>& out) {
-  auto body = run("SELECT " + selectList() + " FROM " + sink::clickhouseQuoteIdent(t.name) + w.sql +
-                      tail + " FORMAT RowBinary",
+  auto body = run("SELECT " + clickhouseSelectList() + " FROM " +
+                      sink::clickhouseQuoteIdent(t.name) + w.sql + tail + " FORMAT RowBinary",
                   w);
   if (!body.has_value()) {
     return core::unexpected(core::Failure{"read " + t.name + ": " + body.error().message, 1});

@@ -18,7 +18,7 @@ constexpr std::array<bool, kColumns> kIsText = {false, true,  false, true,  fals
                                                 false, false, false, false, false, false,
                                                 false, true,  true,  true,  true,  false};
 
-std::string selectList() {
+std::string mysqlSelectList() {
   std::string out;
   for (auto c : kRecordColumns) {
     if (!out.empty()) out += ", ";
@@ -160,7 +160,8 @@ core::Result<void, core::Failure> MysqlReader::select(const SqlTable& t, const S
   auto fail = [&](st_mysql_stmt* s) {
     return core::unexpected(core::Failure{"read " + t.name + ": " + sink::mysqlStmtError(s), 1});
   };
-  auto executed = execute("SELECT " + selectList() + " FROM " + sink::mysqlQuoteIdent(t.name) + w.sql + tail, w);
+  auto executed = execute(
+      "SELECT " + mysqlSelectList() + " FROM " + sink::mysqlQuoteIdent(t.name) + w.sql + tail, w);
   if (!executed.has_value()) {
     return core::unexpected(core::Failure{"read " + t.name + ": " + executed.error().message, 1});
   }

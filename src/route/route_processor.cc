@@ -8,7 +8,7 @@
 namespace siphon::route {
 namespace {
 
-enum class Count : uint8_t {
+enum class RouteProcessorCount : uint8_t {
   Matched,
   Relayed,
   Reported,
@@ -20,13 +20,13 @@ enum class Count : uint8_t {
   GetMissing,
   kCount,
 };
-constexpr std::string_view kCounts[] = {"matched",      "relayed",       "reported",
-                                        "resumed",      "set_not_hep3",  "set_bad_value",
-                                        "del_not_hep3", "del_not_found", "get_missing"};
-static_assert(std::size(kCounts) == static_cast<size_t>(Count::kCount));
+constexpr std::string_view kRouteProcessorCounts[] = {
+    "matched",       "relayed",      "reported",      "resumed",    "set_not_hep3",
+    "set_bad_value", "del_not_hep3", "del_not_found", "get_missing"};
+static_assert(std::size(kRouteProcessorCounts) == static_cast<size_t>(RouteProcessorCount::kCount));
 
-enum class Drop : uint8_t { RuleDrop, ActionError };
-constexpr std::string_view kDrops[] = {"route_drop", "route_action_error"};
+enum class RouteProcessorDrop : uint8_t { RuleDrop, ActionError };
+constexpr std::string_view kRouteProcessorDrops[] = {"route_drop", "route_action_error"};
 
 // custom_fieldN: a Siphon chunk the stores read in place of the header's value.
 void setCustomField(record::Record& r, int n, std::string value) {
@@ -47,7 +47,8 @@ void syncCorrelation(record::Record& r) {
 
 RouteProcessor::RouteProcessor(Phase phase, std::vector<RouteRule> rules, const RouteLanes& lanes,
                                const std::vector<core::Endpoint>& listeners)
-    : Processor(phase == Phase::Hep ? "hep_route" : "route", {kCounts, kDrops}),
+    : Processor(phase == Phase::Hep ? "hep_route" : "route",
+                {kRouteProcessorCounts, kRouteProcessorDrops}),
       phase_(phase),
       listeners_(listeners) {
   for (size_t lane : lanes.storage) storage_lanes_.set(lane);
@@ -85,7 +86,7 @@ process::Verdict RouteProcessor::process(record::Record& r) {
 }
 
 process::Verdict RouteProcessor::apply(const Compiled& c, record::Record& r) {
-  counters_.count(Count::Matched);
+  counters_.count(RouteProcessorCount::Matched);
   const RouteActions& a = c.rule.actions;
   const RouteContext ctx{&r, &listeners_};
   core::Capture& cap = r.capture;
@@ -93,7 +94,7 @@ process::Verdict RouteProcessor::apply(const Compiled& c, record::Record& r) {
   for (const auto& g : a.get) {
     auto v = hep::chunkText(cap.meta, g.id);
     if (!v) {
-      counters_.count(Count::GetMissing);
+      counters_.count(RouteProcessorCount::GetMissing);
       failed = true;
       continue;
     }
@@ -108,8 +109,8 @@ process::Verdict RouteProcessor::apply(const Compiled& c, record::Record& r) {
     auto done = s.value.isLiteral() ? hep::setChunk(cap, s.id, s.value.literal())
                                     : hep::setChunk(cap, s.id, s.value.expand(ctx));
     if (!done.has_value()) {
-      counters_.count(done.error() == hep::EditErrc::NotHep3 ? Count::SetNotHep3
-                                                             : Count::SetBadValue);
+      counters_.count(done.error() == hep::EditErrc::NotHep3 ? RouteProcessorCount::SetNotHep3
+                                                             : RouteProcessorCount::SetBadValue);
       failed = true;
     } else if (s.id == hep::ChunkId{0, 0x0011}) {
       syncCorrelation(r);
@@ -118,8 +119,8 @@ process::Verdict RouteProcessor::apply(const Compiled& c, record::Record& r) {
   for (const auto& id : a.del) {
     auto done = hep::deleteChunk(cap, id);
     if (!done.has_value()) {
-      counters_.count(done.error() == hep::EditErrc::NotHep3 ? Count::DelNotHep3
-                                                             : Count::DelNotFound);
+      counters_.count(done.error() == hep::EditErrc::NotHep3 ? RouteProcessorCount::DelNotHep3
+                                                             : RouteProcessorCount::DelNotFound);
       failed = true;
     } else if (id == hep::ChunkId{0, 0x0011}) {
       syncCorrelation(r);
@@ -132,7 +133,7 @@ process::Verdict RouteProcessor::apply(const Compiled& c, record::Record& r) {
       setCustomField(r, n + 1, cf->isLiteral() ? std::string(cf->literal()) : cf->expand(ctx));
   }
   if (a.report) {
-    counters_.count(Count::Reported);
+    counters_.count(RouteProcessorCount::Reported);
     cap.meta.correlation_id = cap.keep(a.report->correlation.expand(ctx));
     if (a.report->proto_type) cap.meta.payload_type = *a.report->proto_type;
     r.table = a.report->table;
@@ -145,18 +146,18 @@ process::Verdict RouteProcessor::apply(const Compiled& c, record::Record& r) {
     }
   }
   r.lanes = (r.lanes & ~c.remove) | c.add;
-  if (!a.relay.empty()) counters_.count(Count::Relayed);
+  if (!a.relay.empty()) counters_.count(RouteProcessorCount::Relayed);
   if (a.drop) {
-    counters_.drop(Drop::RuleDrop);
+    counters_.drop(RouteProcessorDrop::RuleDrop);
     return process::Verdict::Drop;
   }
   if (failed && a.drop_on_error) {
-    counters_.drop(Drop::ActionError);
+    counters_.drop(RouteProcessorDrop::ActionError);
     return process::Verdict::Drop;
   }
   if (phase_ == Phase::Hep) {
     if (a.resume_sip) {
-      counters_.count(Count::Resumed);
+      counters_.count(RouteProcessorCount::Resumed);
     } else {
       r.route_done = true;
       // No lane of this record reads SIP (it is relayed only): the parse can be skipped.

@@ -26,11 +26,11 @@ core::Unexpected<core::Failure> bad(std::string_view key, std::string_view text,
       std::string(key) + ": bad address '" + std::string(text) + "': " + std::string(why), 2});
 }
 
-constexpr std::string_view kCounts[] = {"sent", "send_errors"};
-constexpr std::string_view kDrops[] = {"not_sip", "xheaders", "too_large", "send_error",
-                                       "internal_error"};
-static_assert(std::size(kCounts) == static_cast<size_t>(SipDuplicateCount::kCount));
-static_assert(std::size(kDrops) == static_cast<size_t>(SipDuplicateDrop::kCount));
+constexpr std::string_view kSipDuplicateSinkCounts[] = {"sent", "send_errors"};
+constexpr std::string_view kSipDuplicateSinkDrops[] = {"not_sip", "xheaders", "too_large",
+                                                       "send_error", "internal_error"};
+static_assert(std::size(kSipDuplicateSinkCounts) == static_cast<size_t>(SipDuplicateCount::kCount));
+static_assert(std::size(kSipDuplicateSinkDrops) == static_cast<size_t>(SipDuplicateDrop::kCount));
 
 }  // namespace
 
@@ -78,7 +78,8 @@ core::Result<core::Endpoint, core::Failure> parseDuplicateTarget(std::string_vie
 }
 
 SipDuplicateSink::SipDuplicateSink(SipDuplicateOptions options)
-    : Sink("sip_duplicate " + options.duplicate_uri, {kCounts, kDrops}),
+    : Sink("sip_duplicate " + options.duplicate_uri,
+           {kSipDuplicateSinkCounts, kSipDuplicateSinkDrops}),
       options_(std::move(options)) {}
 
 SipDuplicateSink::~SipDuplicateSink() { close(); }

@@ -10,16 +10,16 @@
 namespace siphon::sink {
 namespace {
 
-constexpr std::string_view kCounts[] = {"stored",      "batches",         "batch_us",
-                                        "batch_max_us", "cache_bytes",    "expired_records",
-                                        "expired_blocks"};
-constexpr std::string_view kDrops[] = {"storage_error"};
-static_assert(std::size(kCounts) == static_cast<size_t>(StoreCount::kCount));
-static_assert(std::size(kDrops) == static_cast<size_t>(StoreDrop::kCount));
+constexpr std::string_view kStoreSinkCounts[] = {"stored",        "batches",     "batch_us",
+                                                 "batch_max_us",  "cache_bytes", "expired_records",
+                                                 "expired_blocks"};
+constexpr std::string_view kStoreSinkDrops[] = {"storage_error"};
+static_assert(std::size(kStoreSinkCounts) == static_cast<size_t>(StoreCount::kCount));
+static_assert(std::size(kStoreSinkDrops) == static_cast<size_t>(StoreDrop::kCount));
 
 }  // namespace
 
-core::CounterNames storeCounterNames() { return {kCounts, kDrops}; }
+core::CounterNames storeCounterNames() { return {kStoreSinkCounts, kStoreSinkDrops}; }
 
 void countCommit(core::StageCounters& counters, uint64_t records,
                  std::chrono::steady_clock::time_point started) {

@@ -9,7 +9,6 @@ namespace {
 
 using core::chars::kLws;
 // Tables are namespace-scope constants: built at compile time, never on the stack per call.
-constexpr core::CharClass kAddrSpecEnd = core::CharClass::of("; \t\r\n");
 
 // The result is built in place and errors are plain values: a NameAddr is ~300 bytes and
 // this runs several times per captured message, so it is never copied on the way out.
@@ -87,7 +86,7 @@ std::optional<SipError> detail::parseNameAddrFresh(std::string_view value, NameA
   }
   // addr-spec: the URI runs to the first ';' (RFC 3261 §20.10: such params are header params)
   // or to LWS before one.
-  out.uri_text = cur.takeUntil(kAddrSpecEnd);
+  out.uri_text = cur.takeUntil(core::chars::kAddrSpecEnd);
   if (out.uri_text.find_first_of("?,") != std::string_view::npos) {
     return SipError{SipErrc::BadHeaderValue, "addr-spec with '?' or ',' must be in <>"};
   }

@@ -26,7 +26,6 @@ std::string_view paramValue(std::string_view params, std::string_view name) {
 // them (after a quoted display name and <uri>, after <uri>, or after an addr-spec at its
 // first ';' or LWS), without parsing the URI.
 std::string_view tagOf(std::string_view value) {
-  constexpr core::CharClass kAddrSpecEnd = core::CharClass::of("; \t\r\n");
   const std::string_view v = core::trimLws(value);
   core::TextCursor cur(v);
   if (cur.peekIs('"')) {
@@ -37,7 +36,7 @@ std::string_view tagOf(std::string_view value) {
   } else if (const size_t lt = v.find('<'); lt != std::string_view::npos) {
     (void)cur.skip(lt);
   } else {
-    (void)cur.takeUntil(kAddrSpecEnd);
+    (void)cur.takeUntil(core::chars::kAddrSpecEnd);
   }
   if (cur.consume('<') && (!cur.takeUntilChar('>') || !cur.consume('>'))) return {};
   cur.skipWhile(core::chars::kLws);

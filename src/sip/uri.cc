@@ -11,9 +11,6 @@ namespace {
 
 // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
 constexpr core::CharClass kSchemeChars = core::chars::kAlnum | core::CharClass::of("+-.");
-// hostname / IPv4 characters; '_' is not in RFC 3261 hostnames but appears in the wild.
-constexpr core::CharClass kHostChars = core::chars::kAlnum | core::CharClass::of("-._");
-constexpr core::CharClass kIpv6Chars = core::chars::kHexDigit | core::CharClass::of(":.");
 constexpr core::CharClass kParamsEnd = core::CharClass::of(";?");
 constexpr core::CharClass kHeadersStart = core::CharClass::of("?");
 // Nothing in a URI is LWS or a control character (RFC 4475 lwsruri, badaspec).
@@ -33,14 +30,14 @@ SipResult<bool> parseHostPortEtc(std::string_view rest, Uri& uri) {
   core::TextCursor cur(rest);
   const size_t host_start = cur.position();
   if (cur.consume('[')) {
-    uri.host = cur.takeWhile(kIpv6Chars);
+    uri.host = cur.takeWhile(core::chars::kIpv6);
     if (uri.host.empty() || !cur.consume(']')) {
       return sipError(SipErrc::BadUri, "IPv6 reference not closed by ]");
     }
     uri.host_is_ipv6 = true;
     uri.host_text = cur.since(host_start);
   } else {
-    uri.host = cur.takeWhile(kHostChars);
+    uri.host = cur.takeWhile(core::chars::kHost);
     uri.host_text = uri.host;
     if (uri.host.empty()) return sipError(SipErrc::BadUri, "empty host");
   }

@@ -10,8 +10,6 @@ namespace siphon::sip {
 namespace {
 
 using core::chars::kLws;
-constexpr core::CharClass kHostChars = core::chars::kAlnum | core::CharClass::of("-._");
-constexpr core::CharClass kIpv6Chars = core::chars::kHexDigit | core::CharClass::of(":.");
 
 }  // namespace
 
@@ -48,14 +46,14 @@ std::optional<SipError> detail::parseViaFresh(std::string_view value, Via& via) 
   cur.skipWhile(kLws);
   const size_t host_start = cur.position();
   if (cur.consume('[')) {
-    via.host = cur.takeWhile(kIpv6Chars);
+    via.host = cur.takeWhile(core::chars::kIpv6);
     if (via.host.empty() || !cur.consume(']')) {
       return SipError{SipErrc::BadHeaderValue, "Via: IPv6 reference not closed"};
     }
     via.host_is_ipv6 = true;
     via.host_text = cur.since(host_start);
   } else {
-    via.host = cur.takeWhile(kHostChars);
+    via.host = cur.takeWhile(core::chars::kHost);
     via.host_text = via.host;
   }
   if (via.host.empty()) return SipError{SipErrc::BadHeaderValue, "Via: empty sent-by host"};

@@ -5,11 +5,13 @@
 namespace siphon::source {
 namespace {
 
-constexpr std::string_view kCounts[] = {"received",    "connections",     "tcp_refused_limit",
-                                        "tcp_evicted", "tcp_idle_closed", "tls_handshake_timeout"};
-constexpr std::string_view kDrops[] = {"bad_hep", "stream_error", "stream_cut", "kernel_buffer"};
-static_assert(std::size(kCounts) == static_cast<size_t>(HepIngestCount::kCount));
-static_assert(std::size(kDrops) == static_cast<size_t>(HepIngestDrop::kCount));
+constexpr std::string_view kHepIngestCounts[] = {"received",          "connections",
+                                                 "tcp_refused_limit", "tcp_evicted",
+                                                 "tcp_idle_closed",   "tls_handshake_timeout"};
+constexpr std::string_view kHepIngestDrops[] = {"bad_hep", "stream_error", "stream_cut",
+                                                "kernel_buffer"};
+static_assert(std::size(kHepIngestCounts) == static_cast<size_t>(HepIngestCount::kCount));
+static_assert(std::size(kHepIngestDrops) == static_cast<size_t>(HepIngestDrop::kCount));
 
 }  // namespace
 
@@ -17,7 +19,7 @@ HepIngest::HepIngest(std::string name, uint16_t source, Ingress& ingress, HepIng
     : source_(source),
       ingress_(ingress),
       options_(std::move(options)),
-      counters_(std::move(name), "source", {kCounts, kDrops}) {}
+      counters_(std::move(name), "source", {kHepIngestCounts, kHepIngestDrops}) {}
 
 bool HepIngest::accept(std::span<const std::byte> packet, bool from_stream, const Peer& peer) {
   counters_.count(HepIngestCount::Received);

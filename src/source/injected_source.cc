@@ -8,12 +8,13 @@
 namespace siphon::source {
 namespace {
 
-enum class Count : uint8_t { Received, Pushed, kCount };
-enum class Drop : uint8_t { QueueFull, Stopped, BadArgument, kCount };
-constexpr std::array<std::string_view, 2> kCounts = {"received", "pushed"};
-constexpr std::array<std::string_view, 3> kDrops = {"queue_full", "stopped", "bad_argument"};
+enum class InjectedSourceCount : uint8_t { Received, Pushed, kCount };
+enum class InjectedSourceDrop : uint8_t { QueueFull, Stopped, BadArgument, kCount };
+constexpr std::array<std::string_view, 2> kInjectedSourceCounts = {"received", "pushed"};
+constexpr std::array<std::string_view, 3> kInjectedSourceDrops = {"queue_full", "stopped",
+                                                                  "bad_argument"};
 
-constexpr size_t kBatch = 256;
+constexpr size_t kRecordsPerPop = 256;
 
 }  // namespace
 
@@ -21,7 +22,7 @@ InjectedSource::InjectedSource(InjectedSourceOptions options, Ingress& ingress)
     : options_(std::move(options)),
       ingress_(ingress),
       queue_(options_.queue_records, options_.queue_bytes),
-      counters_(options_.name, "source", {kCounts, kDrops}) {}
+      counters_(options_.name, "source", {kInjectedSourceCounts, kInjectedSourceDrops}) {}
 
 InjectedSource::~InjectedSource() { stop(); }
 
@@ -38,35 +39,36 @@ void InjectedSource::stop() {
 
 bool InjectedSource::offer(core::Capture&& capture) {
   if (stopping_.load(std::memory_order_acquire)) {
-    counters_.drop(Drop::Stopped);
+    counters_.drop(InjectedSourceDrop::Stopped);
     return false;
   }
   const size_t bytes = capture.footprint();
   if (!queue_.tryPush(std::move(capture), bytes)) {
     // Closed between the check above and here counts as stopped too.
-    counters_.drop(stopping_.load(std::memory_order_acquire) ? Drop::Stopped : Drop::QueueFull);
+    counters_.drop(stopping_.load(std::memory_order_acquire) ? InjectedSourceDrop::Stopped
+                                                             : InjectedSourceDrop::QueueFull);
     return false;
   }
   accepted_.fetch_add(1, std::memory_order_acq_rel);
-  counters_.count(Count::Received);
+  counters_.count(InjectedSourceCount::Received);
   return true;
 }
 
-void InjectedSource::countBadArgument() { counters_.drop(Drop::BadArgument); }
+void InjectedSource::countBadArgument() { counters_.drop(InjectedSourceDrop::BadArgument); }
 
 void InjectedSource::run() {
   std::vector<core::Capture> batch;
-  batch.reserve(kBatch);
+  batch.reserve(kRecordsPerPop);
   while (!queue_.closedAndEmpty()) {
     batch.clear();
-    const size_t n = queue_.popBatch(batch, kBatch, std::chrono::milliseconds(100));
+    const size_t n = queue_.popBatch(batch, kRecordsPerPop, std::chrono::milliseconds(100));
     for (auto& c : batch) {
       // The pipeline counts what its processors and lanes drop; waiting for room here keeps
       // every loss in one counted place, the queue in front.
       (void)ingress_.push(record::makeRecord(std::move(c)), PushPolicy::WaitForRoom);
     }
     if (n == 0) continue;
-    counters_.count(Count::Pushed, n);
+    counters_.count(InjectedSourceCount::Pushed, n);
     {
       std::lock_guard lock(pushed_mu_);
       pushed_ += n;
@@ -85,7 +87,7 @@ bool InjectedSource::flush(std::chrono::milliseconds timeout) {
 
 uint64_t InjectedSource::accepted() const { return accepted_.load(std::memory_order_acquire); }
 
-uint64_t InjectedSource::pushed() const { return counters_.countOf(Count::Pushed); }
+uint64_t InjectedSource::pushed() const { return counters_.countOf(InjectedSourceCount::Pushed); }
 
 uint64_t InjectedSource::refused() const { return counters_.droppedTotal(); }
 

@@ -20,7 +20,7 @@ namespace {
 
 constexpr size_t kMaxIpv4Packet = 65535;  // IPv4 total length is 16 bits
 
-core::Failure fail(const std::string& why, int exit_code = 1) {
+core::Failure ipipFailure(const std::string& why, int exit_code = 1) {
   return core::Failure{"raw_ipip_capture_on: " + why, exit_code};
 }
 
@@ -29,13 +29,13 @@ core::Failure fail(const std::string& why, int exit_code = 1) {
 core::Result<std::unique_ptr<IpipRawSource>, core::Failure> IpipRawSource::open(
     const IpipRawOptions& options) {
   if (options.listen.isV6()) {
-    return core::unexpected(fail("raw_socket_listen address " + options.listen.toString() +
-                                     " is IPv6; IP-in-IP capture listens on IPv4",
-                                 2));
+    return core::unexpected(ipipFailure("raw_socket_listen address " + options.listen.toString() +
+                                            " is IPv6; IP-in-IP capture listens on IPv4",
+                                        2));
   }
   int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IPIP);
   if (fd < 0) {
-    return core::unexpected(fail(errnoText("socket(AF_INET, SOCK_RAW, IPPROTO_IPIP)")));
+    return core::unexpected(ipipFailure(errnoText("socket(AF_INET, SOCK_RAW, IPPROTO_IPIP)")));
   }
   auto close_with = [fd](core::Failure f) {
     ::close(fd);
@@ -44,7 +44,7 @@ core::Result<std::unique_ptr<IpipRawSource>, core::Failure> IpipRawSource::open(
   if (!options.interface.empty()) {
     if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, options.interface.c_str(),
                      static_cast<socklen_t>(options.interface.size())) != 0) {
-      return close_with(fail(errnoText("raw_interface " + options.interface)));
+      return close_with(ipipFailure(errnoText("raw_interface " + options.interface)));
     }
   }
   if (!options.listen.empty()) {
@@ -54,7 +54,8 @@ core::Result<std::unique_ptr<IpipRawSource>, core::Failure> IpipRawSource::open(
     sin.sin_family = AF_INET;
     std::memcpy(&sin.sin_addr, options.listen.bytes().data(), 4);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof sin) != 0) {
-      return close_with(fail(errnoText("bind raw_socket_listen " + options.listen.toString())));
+      return close_with(
+          ipipFailure(errnoText("bind raw_socket_listen " + options.listen.toString())));
     }
   }
   // A mirror feed arrives in bursts; a large receive buffer absorbs them. SO_RCVBUFFORCE
@@ -65,11 +66,11 @@ core::Result<std::unique_ptr<IpipRawSource>, core::Failure> IpipRawSource::open(
   }
   int one = 1;
   if (::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0) {
-    return close_with(fail(errnoText("SO_TIMESTAMPNS")));
+    return close_with(ipipFailure(errnoText("SO_TIMESTAMPNS")));
   }
   int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake < 0) {
-    return close_with(fail(errnoText("eventfd")));
+    return close_with(ipipFailure(errnoText("eventfd")));
   }
   return std::unique_ptr<IpipRawSource>(new IpipRawSource(fd, wake, options.poll_timeout_ms));
 }
@@ -99,7 +100,7 @@ core::Result<std::optional<RawPacket>, core::Failure> IpipRawSource::next() {
     if (errno == EINTR) {
       return std::optional<RawPacket>{RawPacket::idleTick()};
     }
-    return core::unexpected(fail(errnoText("poll")));
+    return core::unexpected(ipipFailure(errnoText("poll")));
   }
   if (stopped_.load(std::memory_order_relaxed) || (fds[1].revents & POLLIN) != 0) {
     return std::optional<RawPacket>{};
@@ -122,7 +123,7 @@ core::Result<std::optional<RawPacket>, core::Failure> IpipRawSource::next() {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
       return std::optional<RawPacket>{RawPacket::idleTick()};
     }
-    return core::unexpected(fail(errnoText("recvmsg")));
+    return core::unexpected(ipipFailure(errnoText("recvmsg")));
   }
   timespec ts{};
   bool have_ts = false;

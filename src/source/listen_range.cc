@@ -7,7 +7,7 @@ namespace siphon::source {
 
 namespace {
 
-core::Failure fail(std::string_view text, std::string_view why) {
+core::Failure listenRangeFailure(std::string_view text, std::string_view why) {
   return core::Failure{"raw_socket_listen: '" + std::string(text) + "': " + std::string(why), 2};
 }
 
@@ -41,23 +41,24 @@ core::Result<ListenRange, core::Failure> parseListenRange(std::string_view text)
   }
   size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) {
-    return core::unexpected(fail(text, "not an IP address, IP:port or IP:port-port"));
+    return core::unexpected(listenRangeFailure(text, "not an IP address, IP:port or IP:port-port"));
   }
   std::string_view host = text.substr(0, colon);
   std::string_view ports = text.substr(colon + 1);
   auto ip = core::IpAddress::parse(host);
   if (!ip) {
-    return core::unexpected(fail(text, "bad IP address '" + std::string(host) + "'"));
+    return core::unexpected(listenRangeFailure(text, "bad IP address '" + std::string(host) + "'"));
   }
   out.address = *ip;
   if (ports.empty()) {
-    return core::unexpected(fail(text, "no port after ':'"));
+    return core::unexpected(listenRangeFailure(text, "no port after ':'"));
   }
   size_t dash = ports.rfind('-');
   std::string_view first = dash == std::string_view::npos ? ports : ports.substr(0, dash);
   auto lo = parsePort(first);
   if (!lo) {
-    return core::unexpected(fail(text, "bad port '" + std::string(first) + "' (1-65535)"));
+    return core::unexpected(
+        listenRangeFailure(text, "bad port '" + std::string(first) + "' (1-65535)"));
   }
   out.port_min = *lo;
   out.port_max = *lo;
@@ -65,10 +66,11 @@ core::Result<ListenRange, core::Failure> parseListenRange(std::string_view text)
     std::string_view last = ports.substr(dash + 1);
     auto hi = parsePort(last);
     if (!hi) {
-      return core::unexpected(fail(text, "bad port '" + std::string(last) + "' (1-65535)"));
+      return core::unexpected(
+          listenRangeFailure(text, "bad port '" + std::string(last) + "' (1-65535)"));
     }
     if (*hi < *lo) {
-      return core::unexpected(fail(text, "port range start is above its end"));
+      return core::unexpected(listenRangeFailure(text, "port range start is above its end"));
     }
     out.port_max = *hi;
   }

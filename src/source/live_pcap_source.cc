@@ -15,7 +15,7 @@ namespace siphon::source {
 
 namespace {
 
-core::Failure fail(const std::string& interface, const std::string& why) {
+core::Failure liveCaptureFailure(const std::string& interface, const std::string& why) {
   return core::Failure{"interface " + interface + ": " + why, 1};
 }
 
@@ -40,7 +40,7 @@ core::Result<std::unique_ptr<LivePcapSource>, core::Failure> LivePcapSource::ope
   std::array<char, PCAP_ERRBUF_SIZE> errbuf{};
   pcap_t* p = pcap_create(dev.c_str(), errbuf.data());
   if (p == nullptr) {
-    return core::unexpected(fail(dev, errbuf.data()));
+    return core::unexpected(liveCaptureFailure(dev, errbuf.data()));
   }
   // The setters only fail on an already activated handle, which this one is not.
   pcap_set_snaplen(p, options.snaplen);
@@ -53,7 +53,7 @@ core::Result<std::unique_ptr<LivePcapSource>, core::Failure> LivePcapSource::ope
 
   int rc = pcap_activate(p);
   if (rc < 0) {
-    auto failure = fail(dev, activateError(p, rc));
+    auto failure = liveCaptureFailure(dev, activateError(p, rc));
     pcap_close(p);
     return core::unexpected(std::move(failure));
   }
@@ -63,27 +63,30 @@ core::Result<std::unique_ptr<LivePcapSource>, core::Failure> LivePcapSource::ope
   if (!options.filter.empty()) {
     bpf_program prog{};
     if (pcap_compile(p, &prog, options.filter.c_str(), /*optimize=*/1, PCAP_NETMASK_UNKNOWN) != 0) {
-      auto failure = fail(dev, "bad filter '" + options.filter + "': " + pcap_geterr(p));
+      auto failure =
+          liveCaptureFailure(dev, "bad filter '" + options.filter + "': " + pcap_geterr(p));
       pcap_close(p);
       return core::unexpected(std::move(failure));
     }
     int set = pcap_setfilter(p, &prog);
     pcap_freecode(&prog);
     if (set != 0) {
-      auto failure = fail(dev, "cannot set filter '" + options.filter + "': " + pcap_geterr(p));
+      auto failure =
+          liveCaptureFailure(dev, "cannot set filter '" + options.filter + "': " + pcap_geterr(p));
       pcap_close(p);
       return core::unexpected(std::move(failure));
     }
   }
   std::array<char, PCAP_ERRBUF_SIZE> nb_err{};
   if (pcap_setnonblock(p, 1, nb_err.data()) != 0 || pcap_get_selectable_fd(p) < 0) {
-    auto failure = fail(dev, std::string("cannot make the capture non-blocking: ") + nb_err.data());
+    auto failure = liveCaptureFailure(
+        dev, std::string("cannot make the capture non-blocking: ") + nb_err.data());
     pcap_close(p);
     return core::unexpected(std::move(failure));
   }
   int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake < 0) {
-    auto failure = fail(dev, errnoText("eventfd"));
+    auto failure = liveCaptureFailure(dev, errnoText("eventfd"));
     pcap_close(p);
     return core::unexpected(std::move(failure));
   }
@@ -120,7 +123,7 @@ core::Result<std::optional<RawPacket>, core::Failure> LivePcapSource::next() {
   std::array<pollfd, 2> fds{pollfd{selectable_fd_, POLLIN, 0}, pollfd{wake_fd_, POLLIN, 0}};
   int n = ::poll(fds.data(), fds.size(), options_.poll_timeout_ms);
   if (n < 0 && errno != EINTR) {
-    return core::unexpected(fail(options_.interface, errnoText("poll")));
+    return core::unexpected(liveCaptureFailure(options_.interface, errnoText("poll")));
   }
   if (stopped_.load(std::memory_order_relaxed) || (fds[1].revents & POLLIN) != 0) {
     return std::optional<RawPacket>{};
@@ -131,7 +134,8 @@ core::Result<std::optional<RawPacket>, core::Failure> LivePcapSource::next() {
     if (last) {
       return last;
     }
-    return core::unexpected(fail(options_.interface, "capture socket error (interface down?)"));
+    return core::unexpected(
+        liveCaptureFailure(options_.interface, "capture socket error (interface down?)"));
   }
   if (n > 0) {
     SIPHON_ASSIGN_OR_RETURN(auto frame, readOne());
@@ -150,7 +154,7 @@ core::Result<std::optional<RawPacket>, core::Failure> LivePcapSource::readOne() 
     return std::optional<RawPacket>{};
   }
   if (rc != 1) {
-    return core::unexpected(fail(options_.interface, pcap_geterr(handle_)));
+    return core::unexpected(liveCaptureFailure(options_.interface, pcap_geterr(handle_)));
   }
   ++count_;
   RawPacket p;
@@ -168,7 +172,7 @@ core::Result<std::optional<RawPacket>, core::Failure> LivePcapSource::readOne() 
 core::Result<LiveCaptureStats, core::Failure> LivePcapSource::stats() {
   pcap_stat ps{};
   if (pcap_stats(handle_, &ps) != 0) {
-    return core::unexpected(fail(options_.interface, pcap_geterr(handle_)));
+    return core::unexpected(liveCaptureFailure(options_.interface, pcap_geterr(handle_)));
   }
   LiveCaptureStats s;
   s.received = ps.ps_recv;

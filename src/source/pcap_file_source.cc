@@ -23,7 +23,7 @@ constexpr std::array<uint32_t, 6> kPcapMagics = {
 // pcapng Section Header Block type: a palindrome, the same in both byte orders.
 constexpr uint32_t kPcapNgShb = 0x0A0D0D0A;
 
-core::Failure fail(const std::string& path, const std::string& why) {
+core::Failure pcapFileFailure(const std::string& path, const std::string& why) {
   return core::Failure{path + ": " + why, 1};
 }
 
@@ -51,21 +51,22 @@ core::Result<std::unique_ptr<PcapFileSource>, core::Failure> PcapFileSource::ope
   // file is, say, a NetMon capture or a text file.
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
-    return core::unexpected(fail(path, std::string("cannot open: ") + std::strerror(errno)));
+    return core::unexpected(
+        pcapFileFailure(path, std::string("cannot open: ") + std::strerror(errno)));
   }
   std::array<std::byte, 4> head{};
   size_t got = std::fread(head.data(), 1, head.size(), f);
   std::fclose(f);
   CaptureFileFormat format = captureFileFormat(std::span<const std::byte>(head.data(), got));
   if (format == CaptureFileFormat::NotCapture) {
-    return core::unexpected(fail(path, "not a pcap or pcapng file (bad magic)"));
+    return core::unexpected(pcapFileFailure(path, "not a pcap or pcapng file (bad magic)"));
   }
 
   std::array<char, PCAP_ERRBUF_SIZE> errbuf{};
   pcap_t* handle = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO,
                                                            errbuf.data());
   if (handle == nullptr) {
-    return core::unexpected(fail(path, errbuf.data()));
+    return core::unexpected(pcapFileFailure(path, errbuf.data()));
   }
   if (!filter.empty()) {
     // libpcap runs the program in user space on an offline handle: the same filter, the same
@@ -79,7 +80,8 @@ core::Result<std::unique_ptr<PcapFileSource>, core::Failure> PcapFileSource::ope
     const int set = pcap_setfilter(handle, &prog);
     pcap_freecode(&prog);
     if (set != 0) {
-      auto failure = fail(path, "cannot set filter '" + filter + "': " + pcap_geterr(handle));
+      auto failure =
+          pcapFileFailure(path, "cannot set filter '" + filter + "': " + pcap_geterr(handle));
       pcap_close(handle);
       return core::unexpected(std::move(failure));
     }
@@ -113,8 +115,9 @@ core::Result<std::optional<RawPacket>, core::Failure> PcapFileSource::next() {
     return std::optional<RawPacket>{};
   }
   if (rc != 1) {
-    return core::unexpected(fail(path_, std::string("after packet ") + std::to_string(count_) +
-                                            ": " + pcap_geterr(handle_)));
+    return core::unexpected(pcapFileFailure(
+        path_,
+        std::string("after packet ") + std::to_string(count_) + ": " + pcap_geterr(handle_)));
   }
   ++count_;
   RawPacket p;

@@ -14,7 +14,7 @@
 namespace siphon::source {
 namespace {
 
-constexpr int kBatch = 64;                    // datagrams per recvmmsg call
+constexpr int kDatagramsPerCall = 64;         // datagrams per recvmmsg call
 constexpr size_t kMaxDatagram = 65536;        // a HEP packet is at most 64 KiB
 constexpr int kReceiveBuffer = 64 << 20;      // absorbs bursts while a worker is busy
 
@@ -92,32 +92,32 @@ void UdpHepSource::stop() {
 }
 
 void UdpHepSource::run(std::stop_token stop, int fd) {
-  std::vector<std::byte> storage(static_cast<size_t>(kBatch) * kMaxDatagram);
-  std::array<iovec, kBatch> iov{};
-  std::array<mmsghdr, kBatch> msgs{};
+  std::vector<std::byte> storage(static_cast<size_t>(kDatagramsPerCall) * kMaxDatagram);
+  std::array<iovec, kDatagramsPerCall> iov{};
+  std::array<mmsghdr, kDatagramsPerCall> msgs{};
   // SO_RXQ_OVFL: each datagram carries the socket's count of datagrams the kernel dropped
   // because the receive buffer was full; the increase is counted as a drop with its reason.
   // IP_PKTINFO / IPV6_PKTINFO: the local address it was sent to.
   struct Control {
     alignas(cmsghdr) std::byte buf[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(in6_pktinfo))];
   };
-  std::array<Control, kBatch> control{};
-  std::array<sockaddr_storage, kBatch> senders{};
+  std::array<Control, kDatagramsPerCall> control{};
+  std::array<sockaddr_storage, kDatagramsPerCall> senders{};
   uint32_t kernel_drops_seen = 0;
-  for (int i = 0; i < kBatch; ++i) {
+  for (int i = 0; i < kDatagramsPerCall; ++i) {
     iov[i].iov_base = storage.data() + static_cast<size_t>(i) * kMaxDatagram;
     iov[i].iov_len = kMaxDatagram;
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
   }
   auto receive = [&](int flags) {
-    for (int i = 0; i < kBatch; ++i) {  // the kernel shrinks msg_controllen on each call
+    for (int i = 0; i < kDatagramsPerCall; ++i) {  // the kernel shrinks msg_controllen on each call
       msgs[i].msg_hdr.msg_control = control[i].buf;
       msgs[i].msg_hdr.msg_controllen = sizeof control[i].buf;
       msgs[i].msg_hdr.msg_name = &senders[i];
       msgs[i].msg_hdr.msg_namelen = sizeof senders[i];
     }
-    int n = ::recvmmsg(fd, msgs.data(), kBatch, flags, nullptr);
+    int n = ::recvmmsg(fd, msgs.data(), kDatagramsPerCall, flags, nullptr);
     for (int i = 0; i < n; ++i) {
       auto* base = static_cast<const std::byte*>(iov[i].iov_base);
       ingest_.accept({base, msgs[i].msg_len}, /*from_stream=*/false,

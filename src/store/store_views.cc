@@ -15,7 +15,7 @@ constexpr std::array<std::string_view, 3> kReportTables = {"rtcp_capture", "repo
 
 // A table name as an SQL string literal / identifier: names come from the configuration,
 // which a start-up check has seen, but quoting costs nothing and keeps the SQL well formed.
-std::string quoted(std::string_view text, char quote) {
+std::string sqlQuoted(std::string_view text, char quote) {
   std::string out(1, quote);
   for (char ch : text) {
     if (ch == quote) out += quote;
@@ -55,7 +55,7 @@ constexpr std::string_view kTracedUsers =
     "THEN m.traced_users ELSE '[\"\"]' END) ELSE '[\"\"]' END";
 
 std::string sipTraceView(std::string_view table) {
-  const std::string name = quoted(table, '"');
+  const std::string name = sqlQuoted(table, '"');
   // Replies: status is the code (the method column of sip_capture holds it, §2.4) and method
   // the CSeq's; requests: the method and ''.
   return "DROP VIEW IF EXISTS " + name + ";\nCREATE VIEW " + name +
@@ -71,7 +71,7 @@ std::string sipTraceView(std::string_view table) {
          std::string(kTracedUsers) +
          ") AS u "
          "WHERE m.trace_table = " +
-         quoted(table, '\'') + ";\n";
+         sqlQuoted(table, '\'') + ";\n";
 }
 
 }  // namespace
@@ -85,7 +85,7 @@ std::string storeViewsSql(const StoreViewOptions& options) {
   std::string in_reports;
   for (const auto& t : reports) {
     if (!in_reports.empty()) in_reports += ", ";
-    in_reports += quoted(t, '\'');
+    in_reports += sqlQuoted(t, '\'');
   }
 
   // tbl first: the table a row was stored under (table_name routing, a rule's table).
@@ -99,9 +99,9 @@ std::string storeViewsSql(const StoreViewOptions& options) {
       options.homer6_reports ? record::ColumnSet::Homer6Report : record::ColumnSet::Homer5Report;
   const std::string report_columns = columnList(record::captureColumns(set), true);
   for (const auto& t : reports) {
-    sql += "DROP VIEW IF EXISTS " + quoted(t, '"') + ";\nCREATE VIEW " + quoted(t, '"') +
-           " AS SELECT " + report_columns + " FROM siphon_messages WHERE tbl = " + quoted(t, '\'') +
-           ";\n";
+    sql += "DROP VIEW IF EXISTS " + sqlQuoted(t, '"') + ";\nCREATE VIEW " + sqlQuoted(t, '"') +
+           " AS SELECT " + report_columns +
+           " FROM siphon_messages WHERE tbl = " + sqlQuoted(t, '\'') + ";\n";
   }
   std::vector<std::string> traces = {"sip_trace"};
   for (const auto& t : options.trace_tables) {

@@ -5,8 +5,9 @@
 namespace siphon::trace {
 namespace {
 
-constexpr std::string_view kCounts[] = {"sessions", "joined", "ended_session", "refused_full"};
-static_assert(std::size(kCounts) == static_cast<size_t>(SessionCount::kCount));
+constexpr std::string_view kB2bSessionsCounts[] = {"sessions", "joined", "ended_session",
+                                                   "refused_full"};
+static_assert(std::size(kB2bSessionsCounts) == static_cast<size_t>(SessionCount::kCount));
 
 constexpr size_t kSweepPerCall = 2;
 constexpr size_t kSweepWhenFull = 64;
@@ -18,7 +19,7 @@ uint64_t hashKey(std::string_view key) {
 }  // namespace
 
 B2bSessions::B2bSessions(size_t max_sessions, std::string_view stage)
-    : max_(max_sessions), counters_(std::string(stage), "processor", {kCounts, {}}) {}
+    : max_(max_sessions), counters_(std::string(stage), "processor", {kB2bSessionsCounts, {}}) {}
 
 size_t B2bSessions::size() const {
   std::lock_guard lock(mu_);

@@ -11,15 +11,15 @@
 namespace siphon::trace {
 namespace {
 
-constexpr std::string_view kCounts[] = {"transactions",
-                                        "dialogs",
-                                        "held",
-                                        "expired_transaction",
-                                        "expired_early_dialog",
-                                        "expired_idle_dialog",
-                                        "ended_dialog",
-                                        "refused_full"};
-static_assert(std::size(kCounts) == static_cast<size_t>(TrackerCount::kCount));
+constexpr std::string_view kSipTrackerCounts[] = {"transactions",
+                                                  "dialogs",
+                                                  "held",
+                                                  "expired_transaction",
+                                                  "expired_early_dialog",
+                                                  "expired_idle_dialog",
+                                                  "ended_dialog",
+                                                  "refused_full"};
+static_assert(std::size(kSipTrackerCounts) == static_cast<size_t>(TrackerCount::kCount));
 
 constexpr std::string_view kMagicCookie = "z9hG4bK";  // RFC 3261 §8.1.1.7
 
@@ -77,7 +77,7 @@ bool TrackedMessage::from(const sip::SipCaptureFields& f, TrackedMessage& out) {
 }
 
 SipTracker::SipTracker(TrackerOptions options)
-    : options_(options), counters_("trace_state", "processor", {kCounts, {}}) {}
+    : options_(options), counters_("trace_state", "processor", {kSipTrackerCounts, {}}) {}
 
 size_t SipTracker::transactions() const {
   std::lock_guard lock(mu_);

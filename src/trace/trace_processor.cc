@@ -12,10 +12,10 @@
 namespace siphon::trace {
 namespace {
 
-enum class Count : uint8_t { Traced, Correlated, InScope };
-enum class Drop : uint8_t { NoRule, RuleDrop, OtherSide };
-constexpr std::string_view kCounts[] = {"traced", "correlated", "in_scope"};
-constexpr std::string_view kDrops[] = {"no_rule", "rule_drop", "other_side"};
+enum class TraceProcessorCount : uint8_t { Traced, Correlated, InScope };
+enum class TraceProcessorDrop : uint8_t { NoRule, RuleDrop, OtherSide };
+constexpr std::string_view kTraceProcessorCounts[] = {"traced", "correlated", "in_scope"};
+constexpr std::string_view kTraceProcessorDrops[] = {"no_rule", "rule_drop", "other_side"};
 
 // Flags C / c: whether a message on the caller side (or not) is traced.
 bool onTracedSide(TraceSide side, bool caller_side) {
@@ -50,7 +50,7 @@ bool initialInvite(const TrackedMessage& m) {
 
 TraceProcessor::TraceProcessor(std::vector<TraceRule> rules, TraceLanes lanes,
                                TrackerOptions tracker, SipTraceRowOptions rows)
-    : Processor("trace", {kCounts, kDrops}),
+    : Processor("trace", {kTraceProcessorCounts, kTraceProcessorDrops}),
       rules_(std::move(rules)),
       lanes_(std::move(lanes)),
       rows_(std::move(rows)) {
@@ -85,11 +85,11 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
                                        bool caller_side, std::string_view correlation,
                                        bool keep_copy, bool stamp) {
   if (drop) {
-    counters_.drop(Drop::RuleDrop);
+    counters_.drop(TraceProcessorDrop::RuleDrop);
     return process::Verdict::Drop;
   }
   if (!onTracedSide(rules_[rule].actions.side, caller_side)) {
-    counters_.drop(Drop::OtherSide);
+    counters_.drop(TraceProcessorDrop::OtherSide);
     return process::Verdict::Drop;
   }
   if (!correlation.empty()) {
@@ -98,7 +98,7 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
     r.capture.meta.correlation_id =
         keep_copy ? r.capture.keep(std::string(correlation)) : correlation;
     if (r.parsed) r.sip.correlation_id = r.capture.meta.correlation_id;
-    counters_.count(Count::Correlated);
+    counters_.count(TraceProcessorCount::Correlated);
   }
   const TraceCorrelation& extra = rules_[rule].actions.extra_correlation;
   if (extra.kind != TraceCorrelation::Kind::None) {
@@ -106,7 +106,7 @@ process::Verdict TraceProcessor::apply(record::Record& r, uint32_t rule, bool dr
   }
   if (lanes_.per_rule[rule].any()) r.lanes = (r.lanes & ~lanes_.senders) | lanes_.per_rule[rule];
   if (stamp) stampRow(r, &rules_[rule]);
-  counters_.count(Count::Traced);
+  counters_.count(TraceProcessorCount::Traced);
   return process::Verdict::Keep;
 }
 
@@ -163,7 +163,7 @@ std::optional<process::Verdict> TraceProcessor::followCall(record::Record& r) {
   if (call_id.empty() || calls_->empty()) return std::nullopt;
   const ScopeRef held = calls_->find(call_id);
   if (!held) return std::nullopt;
-  counters_.count(Count::InScope);
+  counters_.count(TraceProcessorCount::InScope);
   // Whichever side the rule traces: the media is the call's, not a leg's.
   const bool traced_side = rules_[held->rule].actions.side != TraceSide::Callee;
   const bool own = held->correlation.empty() || held->correlation == call_id;
@@ -174,7 +174,7 @@ std::optional<process::Verdict> TraceProcessor::followCall(record::Record& r) {
 process::Verdict TraceProcessor::process(record::Record& r) {
   if (rules_.empty()) {  // trace_to_database without rules: every message, on its own
     stampRow(r, nullptr);
-    counters_.count(Count::Traced);
+    counters_.count(TraceProcessorCount::Traced);
     return process::Verdict::Keep;
   }
   if (calls_ && record::rowKindFor(r.meta().payload_type).kind != record::RowKind::Sip) {
@@ -186,7 +186,7 @@ process::Verdict TraceProcessor::process(record::Record& r) {
   const int64_t now_us = r.meta().microsSinceEpoch();
   if (trackable) {
     if (ScopeRef held = tracker_->observe(m, now_us)) {
-      counters_.count(Count::InScope);
+      counters_.count(TraceProcessorCount::InScope);
       // The scope's id is most often the Call-ID (correlation = "call-id" on a t or d scope),
       // which this message carries itself: a view of its own bytes then, not a copy.
       const bool own = !held->correlation.empty() && held->correlation == m.call_id;
@@ -195,7 +195,7 @@ process::Verdict TraceProcessor::process(record::Record& r) {
     }
     if (sessions_ && !sessions_->empty()) {
       if (ScopeRef joined = joinSession(r, m, now_us)) {
-        counters_.count(Count::InScope);
+        counters_.count(TraceProcessorCount::InScope);
         return apply(r, joined->rule, joined->drop, joined->caller_hop.carries(r.meta()),
                      joined->correlation, /*keep_copy=*/true);
       }
@@ -217,7 +217,7 @@ process::Verdict TraceProcessor::process(record::Record& r) {
     // The message a rule takes is its scope's first-seen leg: the caller side.
     return apply(r, static_cast<uint32_t>(i), rule.actions.drop, /*caller_side=*/true, id, fixed);
   }
-  counters_.drop(Drop::NoRule);
+  counters_.drop(TraceProcessorDrop::NoRule);
   return process::Verdict::Drop;
 }
 

@@ -28,10 +28,11 @@ enum class DbCount : uint8_t {
   kCount
 };
 static_assert(static_cast<int>(DbCount::CacheBytes) == static_cast<int>(StoreCount::CacheBytes));
-constexpr std::string_view kCounts[] = {
-    "stored",        "batches",     "batch_us",    "batch_max_us",    "cache_bytes",    "spooled",
-    "replayed",      "spool_records", "spool_bytes", "spool_age_s", "expired_records", "expired_tables", "already_stored"};
-static_assert(std::size(kCounts) == static_cast<size_t>(DbCount::kCount));
+constexpr std::string_view kDatabaseSinkCounts[] = {
+    "stored",          "batches",        "batch_us",      "batch_max_us", "cache_bytes",
+    "spooled",         "replayed",       "spool_records", "spool_bytes",  "spool_age_s",
+    "expired_records", "expired_tables", "already_stored"};
+static_assert(std::size(kDatabaseSinkCounts) == static_cast<size_t>(DbCount::kCount));
 
 enum class DbDrop : uint8_t {
   StorageError,  ///< the database failed and no spool took the records
@@ -40,8 +41,8 @@ enum class DbDrop : uint8_t {
   kCount
 };
 static_assert(static_cast<int>(DbDrop::StorageError) == static_cast<int>(StoreDrop::StorageError));
-constexpr std::string_view kDrops[] = {"storage_error", "spool_full", "spool_error"};
-static_assert(std::size(kDrops) == static_cast<size_t>(DbDrop::kCount));
+constexpr std::string_view kDatabaseSinkDrops[] = {"storage_error", "spool_full", "spool_error"};
+static_assert(std::size(kDatabaseSinkDrops) == static_cast<size_t>(DbDrop::kCount));
 
 // A database batch of 5,000 records of a few kB each fits; a single record as large as a
 // HEP packet or an inflated payload (a few MB) does too.
@@ -51,7 +52,9 @@ constexpr uint32_t kMaxSpoolRecordBytes = 16u << 20;
 
 DatabaseSink::DatabaseSink(DatabaseSinkOptions options, const WriterFactory& make_writer,
                            const core::Clock& clock)
-    : Sink(options.name, {kCounts, kDrops}), options_(std::move(options)), clock_(clock) {
+    : Sink(options.name, {kDatabaseSinkCounts, kDatabaseSinkDrops}),
+      options_(std::move(options)),
+      clock_(clock) {
   options_.connections = std::max<size_t>(1, options_.connections);
   for (size_t i = 0; i < options_.connections; ++i) writers_.push_back(make_writer());
   crew_ = std::make_unique<WriterCrew>(options_.connections - 1);

@@ -12,13 +12,13 @@ namespace {
 
 using SteadyTime = core::Clock::SteadyTime;
 
-constexpr std::string_view kCounts[] = {"sent",       "spooled",    "replayed",
-                                        "compressed", "truncated",  "reconnects",
-                                        "connect_failures", "udp_send_errors"};
-constexpr std::string_view kDrops[] = {"unencodable", "udp_send_error", "spool_full",
-                                       "spool_error", "disconnected",   "internal_error"};
-static_assert(std::size(kCounts) == static_cast<size_t>(HepOutCount::kCount));
-static_assert(std::size(kDrops) == static_cast<size_t>(HepOutDrop::kCount));
+constexpr std::string_view kHepOutSinkCounts[] = {
+    "sent",      "spooled",    "replayed",         "compressed",
+    "truncated", "reconnects", "connect_failures", "udp_send_errors"};
+constexpr std::string_view kHepOutSinkDrops[] = {"unencodable", "udp_send_error", "spool_full",
+                                                 "spool_error", "disconnected",   "internal_error"};
+static_assert(std::size(kHepOutSinkCounts) == static_cast<size_t>(HepOutCount::kCount));
+static_assert(std::size(kHepOutSinkDrops) == static_cast<size_t>(HepOutDrop::kCount));
 
 // Replaying is bounded per turn so that the queue keeps being drained while a long spool
 // goes out (new packets join the spool's tail meanwhile, which keeps the order).
@@ -65,7 +65,9 @@ struct HepOutSink::Destination {
 };
 
 HepOutSink::HepOutSink(HepOutOptions options, const core::Clock& clock)
-    : Sink(stageName(options), {kCounts, kDrops}), options_(std::move(options)), clock_(clock) {}
+    : Sink(stageName(options), {kHepOutSinkCounts, kHepOutSinkDrops}),
+      options_(std::move(options)),
+      clock_(clock) {}
 
 HepOutSink::~HepOutSink() { close(); }
 

@@ -12,7 +12,7 @@
 namespace siphon::sink {
 namespace {
 
-core::Unexpected<core::Failure> fail(const std::string& what) {
+core::Unexpected<core::Failure> socketFailure(const std::string& what) {
   return core::unexpected(core::Failure{errnoText(what), 1});
 }
 
@@ -55,21 +55,21 @@ core::Result<int, core::Failure> openUdpSender(const core::Endpoint& destination
                                               destination.toString(), 2});
   }
   int fd = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return fail("socket");
+  if (fd < 0) return socketFailure("socket");
   sockaddr_storage ss;
   if (source != nullptr && !source->ip.empty()) {
     int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     socklen_t len = toSockaddr(source->ip, source->port, ss);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-      auto f = fail("bind " + source->toString());
+      auto f = socketFailure("bind " + source->toString());
       ::close(fd);
       return f;
     }
   }
   socklen_t len = toSockaddr(destination.ip, destination.port, ss);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    auto f = fail("connect " + destination.toString());
+    auto f = socketFailure("connect " + destination.toString());
     ::close(fd);
     return f;
   }
@@ -80,13 +80,13 @@ core::Result<int, core::Failure> connectTcp(const core::Endpoint& destination,
                                             std::chrono::milliseconds timeout) {
   const int family = destination.ip.isV6() ? AF_INET6 : AF_INET;
   int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) return fail("socket");
+  if (fd < 0) return socketFailure("socket");
   sockaddr_storage ss;
   socklen_t len = toSockaddr(destination.ip, destination.port, ss);
   const std::string what = "connect " + destination.toString();
   if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     if (errno != EINPROGRESS) {
-      auto f = fail(what);
+      auto f = socketFailure(what);
       ::close(fd);
       return f;
     }
@@ -101,7 +101,7 @@ core::Result<int, core::Failure> connectTcp(const core::Endpoint& destination,
     }
     if (err != 0) {
       errno = err;
-      auto f = fail(what);
+      auto f = socketFailure(what);
       ::close(fd);
       return f;
     }

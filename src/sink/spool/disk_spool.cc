@@ -21,7 +21,7 @@
 namespace siphon::sink {
 namespace {
 
-core::Unexpected<core::Failure> fail(const std::string& what) {
+core::Unexpected<core::Failure> spoolFailure(const std::string& what) {
   return core::unexpected(core::Failure{what + ": " + std::strerror(errno), 1});
 }
 
@@ -159,7 +159,7 @@ core::Result<void, core::Failure> DiskSpool::load() {
   for (uint64_t seq : seqs) {
     const auto path = pathOf(seq);
     int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0) return fail("spool " + path.string());
+    if (fd < 0) return spoolFailure("spool " + path.string());
     // Walk the records; the first that does not fit (torn write) ends the segment.
     Segment seg;
     seg.seq = seq;
@@ -178,7 +178,7 @@ core::Result<void, core::Failure> DiskSpool::load() {
       ++seg.records;
     }
     if (seg.bytes != file_size && ::ftruncate(fd, static_cast<off_t>(seg.bytes)) != 0) {
-      auto f = fail("spool " + path.string());
+      auto f = spoolFailure("spool " + path.string());
       ::close(fd);
       return f;
     }
@@ -210,7 +210,7 @@ core::Result<void, core::Failure> DiskSpool::startSegment() {
   seg.seq = next_seq_++;
   const auto path = pathOf(seg.seq);
   write_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-  if (write_fd_ < 0) return fail("spool " + path.string());
+  if (write_fd_ < 0) return spoolFailure("spool " + path.string());
   segments_.push_back(seg);  // indices, and so the cursor, stay valid
   return {};
 }
@@ -266,9 +266,9 @@ core::Result<DiskSpool::AppendResult, core::Failure> DiskSpool::append(
                   {const_cast<std::byte*>(record.data()), record.size()}};
   ssize_t n = ::writev(write_fd_, iov, 2);
   if (n != static_cast<ssize_t>(need)) {
-    auto f = n < 0 ? fail("spool " + pathOf(seg.seq).string())
-                   : core::unexpected(core::Failure{"spool " + pathOf(seg.seq).string() +
-                                                        ": short write", 1});
+    auto f = n < 0 ? spoolFailure("spool " + pathOf(seg.seq).string())
+                   : core::unexpected(
+                         core::Failure{"spool " + pathOf(seg.seq).string() + ": short write", 1});
     // Cut a partial record off so that replay stays aligned.
     if (::ftruncate(write_fd_, static_cast<off_t>(seg.bytes)) != 0) closeWriter();
     return f;

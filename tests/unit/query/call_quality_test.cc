@@ -14,7 +14,7 @@ using testing::basicCall;
 using testing::Msg;
 using testing::TempStore;
 
-constexpr int64_t kT0 = 1'700'000'000'000'000;
+constexpr int64_t kQualityT0 = 1'700'000'000'000'000;
 
 // The captagent RTCP-JSON report of tests/data/pcap/hep-wireshark__hep.pcap: an SR of SSRC
 // 451916597 (106 packets sent) with a report block about SSRC 898343773 (jitter 1).
@@ -34,7 +34,7 @@ Msg report(const std::string& payload, uint8_t payload_type, const std::string& 
   return m;
 }
 
-CallResult assemble(TempStore& store, const std::string& call_id) {
+CallResult assembleQuality(TempStore& store, const std::string& call_id) {
   EmbeddedReader reader(store.open(), record::CaptureRowOptions{});
   CallQuery q;
   q.call_id = call_id;
@@ -45,13 +45,13 @@ CallResult assemble(TempStore& store, const std::string& call_id) {
 
 TEST(CallQuality, RtcpJoinsByCorrelationIdBesideTheLadder) {
   TempStore store;
-  auto msgs = basicCall("q@x", "10.0.0.1", "10.0.0.2", kT0);
-  msgs.push_back(report(kRtcpJson, 5, "q@x", kT0 + 2'000'000));
-  msgs.push_back(report("call q@x: media started", 100, "q@x", kT0 + 1'000'000));
-  msgs.push_back(report(kRtcpJson, 5, "other@x", kT0 + 2'000'000));  // another call's
+  auto msgs = basicCall("q@x", "10.0.0.1", "10.0.0.2", kQualityT0);
+  msgs.push_back(report(kRtcpJson, 5, "q@x", kQualityT0 + 2'000'000));
+  msgs.push_back(report("call q@x: media started", 100, "q@x", kQualityT0 + 1'000'000));
+  msgs.push_back(report(kRtcpJson, 5, "other@x", kQualityT0 + 2'000'000));  // another call's
   store.write(msgs);
 
-  const auto call = assemble(store, "q@x");
+  const auto call = assembleQuality(store, "q@x");
   EXPECT_EQ(call.messages.size(), 7u);  // the ladder is SIP only
   ASSERT_EQ(call.legs.size(), 1u);      // no leg without a Call-ID
   ASSERT_EQ(call.reports.size(), 2u);
@@ -76,7 +76,7 @@ TEST(CallQuality, RtcpJoinsByCorrelationIdBesideTheLadder) {
 
 TEST(CallQuality, VqReportsInSipPublishAreStreamsToo) {
   TempStore store;
-  auto msgs = basicCall("vq@x", "10.0.0.1", "10.0.0.2", kT0);
+  auto msgs = basicCall("vq@x", "10.0.0.1", "10.0.0.2", kQualityT0);
   const std::string body =
       "VQSessionReport: CallTerm\r\nCallID: vq@x\r\nLocalAddr: IP=10.0.0.1 PORT=4000 SSRC=0x11\r\n"
       "RemoteAddr: IP=10.0.0.2 PORT=6000 SSRC=0x22\r\nLocalMetrics:\r\nPacketLoss: NLR=3.5 JDR=0.5\r\n"
@@ -84,10 +84,10 @@ TEST(CallQuality, VqReportsInSipPublishAreStreamsToo) {
   Msg publish;
   publish.payload = testing::sipText("PUBLISH", "vq@x", "z9hG4bK-vq", "1 PUBLISH",
                                      "Event: vq-rtcpxr\r\nContent-Type: application/vq-rtcpxr\r\n", body);
-  publish.ts_us = kT0 + 5'000'000;
+  publish.ts_us = kQualityT0 + 5'000'000;
   msgs.push_back(publish);
   store.write(msgs);
-  const auto quality = callQuality(assemble(store, "vq@x"));
+  const auto quality = callQuality(assembleQuality(store, "vq@x"));
   EXPECT_EQ(quality.vq_reports, 1u);
   EXPECT_EQ(quality.unreadable, 0u);
   ASSERT_EQ(quality.streams.size(), 1u);
@@ -105,16 +105,18 @@ TEST(CallQuality, VqReportsInSipPublishAreStreamsToo) {
 // per report name, named so in the text ladder; an unreadable one is counted.
 TEST(CallQuality, AgentQosReportsAreStreams) {
   TempStore store;
-  auto msgs = basicCall("qos@x", "10.0.0.1", "10.0.0.2", kT0);
-  msgs.push_back(report(R"({"RTP_SIP_CALL_ID":"qos@x","TOTAL_PK":990,"EXPECTED_PK":1000,"PACKET_LOSS":10,)"
-                        R"("JITTER":3.5,"MAX_JITTER":8,"MOS":4.05,"SRC_IP":"10.0.0.1","SRC_PORT":4000,)"
-                        R"("DST_IP":"10.0.0.2","DST_PORT":6000,"REPORT_NAME":"caller-rx","TYPE":"HANGUP"})",
-                        34, "qos@x", kT0 + 3'000'000));
-  msgs.push_back(report(R"({"CORRELATION_ID":"qos@x","MOS":4.2,"RFACTOR":90,"DIR":1,"REPORT_NAME":"callee"})", 35,
-                        "qos@x", kT0 + 3'000'000));
-  msgs.push_back(report("{broken", 34, "qos@x", kT0 + 4'000'000));
+  auto msgs = basicCall("qos@x", "10.0.0.1", "10.0.0.2", kQualityT0);
+  msgs.push_back(
+      report(R"({"RTP_SIP_CALL_ID":"qos@x","TOTAL_PK":990,"EXPECTED_PK":1000,"PACKET_LOSS":10,)"
+             R"("JITTER":3.5,"MAX_JITTER":8,"MOS":4.05,"SRC_IP":"10.0.0.1","SRC_PORT":4000,)"
+             R"("DST_IP":"10.0.0.2","DST_PORT":6000,"REPORT_NAME":"caller-rx","TYPE":"HANGUP"})",
+             34, "qos@x", kQualityT0 + 3'000'000));
+  msgs.push_back(
+      report(R"({"CORRELATION_ID":"qos@x","MOS":4.2,"RFACTOR":90,"DIR":1,"REPORT_NAME":"callee"})",
+             35, "qos@x", kQualityT0 + 3'000'000));
+  msgs.push_back(report("{broken", 34, "qos@x", kQualityT0 + 4'000'000));
   store.write(msgs);
-  const auto quality = callQuality(assemble(store, "qos@x"));
+  const auto quality = callQuality(assembleQuality(store, "qos@x"));
   EXPECT_EQ(quality.qos_reports, 3u);
   EXPECT_EQ(quality.unreadable, 1u);
   ASSERT_EQ(quality.streams.size(), 2u);
@@ -146,38 +148,39 @@ TEST(CallQuality, RtcpWithoutCorrelationJoinsBySdpAddresses) {
     m.payload = std::move(text);
     m.src = up ? "10.0.0.1" : "10.0.0.2";
     m.dst = up ? "10.0.0.2" : "10.0.0.1";
-    m.ts_us = kT0 + at;
+    m.ts_us = kQualityT0 + at;
     msgs.push_back(std::move(m));
   };
   add(testing::sipText("INVITE", "sdp@x", "z9hG4bK-s1", "1 INVITE", sdp, offer), true, 0);
   add(testing::sipText("200 OK", "sdp@x", "z9hG4bK-s1", "1 INVITE", sdp, answer), false, 1'000'000);
   add(testing::sipText("BYE", "sdp@x", "z9hG4bK-s2", "2 BYE"), true, 30'000'000);
-  msgs.push_back(report(kRtcpJson, 5, "", kT0 + 5'000'000));   // 10.0.0.1:4001 -> 10.0.0.2:6001
-  Msg reverse = report(kRtcpJson, 5, "", kT0 + 6'000'000);
+  msgs.push_back(
+      report(kRtcpJson, 5, "", kQualityT0 + 5'000'000));  // 10.0.0.1:4001 -> 10.0.0.2:6001
+  Msg reverse = report(kRtcpJson, 5, "", kQualityT0 + 6'000'000);
   std::swap(reverse.src, reverse.dst);
   std::swap(reverse.sport, reverse.dport);
   msgs.push_back(reverse);
-  Msg other_port = report(kRtcpJson, 5, "", kT0 + 7'000'000);
+  Msg other_port = report(kRtcpJson, 5, "", kQualityT0 + 7'000'000);
   other_port.sport = other_port.dport = 7001;
   msgs.push_back(other_port);
-  msgs.push_back(report(kRtcpJson, 5, "", kT0 + 45'000'000));         // after the call
-  msgs.push_back(report(kRtcpJson, 5, "another@x", kT0 + 8'000'000));  // another call's
+  msgs.push_back(report(kRtcpJson, 5, "", kQualityT0 + 45'000'000));          // after the call
+  msgs.push_back(report(kRtcpJson, 5, "another@x", kQualityT0 + 8'000'000));  // another call's
   store.write(msgs);
-  const auto call = assemble(store, "sdp@x");
+  const auto call = assembleQuality(store, "sdp@x");
   EXPECT_EQ(call.messages.size(), 3u);
   EXPECT_EQ(call.reports_by_sdp, 2u);
   ASSERT_EQ(call.reports.size(), 2u);
-  EXPECT_EQ(call.reports[0].micros(), kT0 + 5'000'000);
-  EXPECT_EQ(call.reports[1].micros(), kT0 + 6'000'000);
+  EXPECT_EQ(call.reports[0].micros(), kQualityT0 + 5'000'000);
+  EXPECT_EQ(call.reports[1].micros(), kQualityT0 + 6'000'000);
   EXPECT_EQ(callQuality(call).rtcp_records, 2u);
 }
 
 TEST(CallQuality, UnreadableRtcpIsCountedNotSummed) {
   TempStore store;
-  auto msgs = basicCall("u@x", "10.0.0.1", "10.0.0.2", kT0);
-  msgs.push_back(report("\x01\x02 not rtcp", 5, "u@x", kT0 + 1));
+  auto msgs = basicCall("u@x", "10.0.0.1", "10.0.0.2", kQualityT0);
+  msgs.push_back(report("\x01\x02 not rtcp", 5, "u@x", kQualityT0 + 1));
   store.write(msgs);
-  const auto quality = callQuality(assemble(store, "u@x"));
+  const auto quality = callQuality(assembleQuality(store, "u@x"));
   EXPECT_EQ(quality.rtcp_records, 1u);
   EXPECT_EQ(quality.unreadable, 1u);
   EXPECT_TRUE(quality.streams.empty());

@@ -16,7 +16,7 @@ namespace {
 
 using testing::crlf;
 
-const std::string kInvite = crlf(
+const std::string kScopeInvite = crlf(
     "INVITE sip:bob@example.com SIP/2.0\n"
     "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1;rport, SIP/2.0/TCP 10.0.0.2\n"
     "Max-Forwards: 70\n"
@@ -72,8 +72,8 @@ bool unseenByTheScan(SipErrc code) {
 
 TEST(ScopeKeys, AnInviteGivesTheFullParsesKeys) {
   SipCaptureFields scan;
-  ASSERT_TRUE(scanScopeKeys(kInvite, scan));
-  expectSameKeys(scan, fullKeys(kInvite), "invite");
+  ASSERT_TRUE(scanScopeKeys(kScopeInvite, scan));
+  expectSameKeys(scan, fullKeys(kScopeInvite), "invite");
   EXPECT_EQ(scan.method, "INVITE");
   EXPECT_EQ(scan.from_tag, "abc");
   EXPECT_EQ(scan.via_1_branch, "z9hG4bK-1");
@@ -117,7 +117,7 @@ TEST(ScopeKeys, DeclinesWhatIsOutOfTheCommonShape) {
       "ACK sip:b@x SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\nFrom: <sip:a@x>;tag=1\n"
       "To: <sip:b@x>\nCall-ID: c\n\n");
   EXPECT_FALSE(scanScopeKeys(no_cseq, scan)) << "a key header missing: the full parse says so";
-  EXPECT_FALSE(scanScopeKeys("INVITE  sip:b@x SIP/2.0\r\n" + kInvite.substr(36), scan))
+  EXPECT_FALSE(scanScopeKeys("INVITE  sip:b@x SIP/2.0\r\n" + kScopeInvite.substr(36), scan))
       << "a start line that does not parse";
   const std::string bad_key_line = crlf(
       "BYE sip:b@x SIP/2.0\nVia SIP/2.0/UDP h;branch=z9hG4bK-1\nFrom: <sip:a@x>;tag=1\n"
@@ -125,7 +125,7 @@ TEST(ScopeKeys, DeclinesWhatIsOutOfTheCommonShape) {
   EXPECT_FALSE(scanScopeKeys(bad_key_line, scan)) << "a key line without a colon";
   std::string many = "BYE sip:b@x SIP/2.0\r\n";
   for (int i = 0; i < 300; ++i) many += "X-Pad: " + std::to_string(i) + "\r\n";
-  many += kInvite.substr(kInvite.find("Via:"));
+  many += kScopeInvite.substr(kScopeInvite.find("Via:"));
   EXPECT_FALSE(scanScopeKeys(many, scan)) << "more lines than the header limit";
   EXPECT_FALSE(scanScopeKeys("", scan));
   EXPECT_FALSE(scanScopeKeys("INVITE sip:b@x SIP/2.0", scan)) << "no line end";
@@ -151,7 +151,7 @@ TEST(ScopeKeys, DoesNotLookPastTheLastKeyHeader) {
 // found no framing fault the scan could have seen.
 TEST(ScopeKeys, EqualsTheFullParseOnEveryMessageAtHand) {
   std::vector<std::string> inputs = testing::everyMessageAtHand();
-  inputs.push_back(kInvite);
+  inputs.push_back(kScopeInvite);
   ASSERT_GT(inputs.size(), 80u);
   size_t answered = 0, well_formed = 0, well_formed_answered = 0;
   for (const std::string& bytes : inputs) {

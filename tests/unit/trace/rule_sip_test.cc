@@ -14,7 +14,7 @@
 namespace siphon::trace {
 namespace {
 
-const std::string kInvite = sip::testing::crlf(
+const std::string kRuleInvite = sip::testing::crlf(
     "INVITE sip:carol@example.com SIP/2.0\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\n"
     "From: \"vip\" <sip:alice@example.com>;tag=a1\nTo: <sip:bob@example.com>\n"
     "Call-ID: rule-1@example.com\nCSeq: 1 INVITE\nX-Trace: yes\nContent-Length: 0\n\n");
@@ -33,7 +33,7 @@ TraceRule fromUser(std::string user) {
 }
 
 TEST(RuleSip, AUserNotWrittenInItsValueFailsWithoutTheParse) {
-  auto r = parsedFor(kInvite, sip::FieldSet::Keys);
+  auto r = parsedFor(kRuleInvite, sip::FieldSet::Keys);
   ASSERT_EQ(r.sip.set, sip::FieldSet::Keys);
   RuleSip sip(r);
   EXPECT_FALSE(fromUser("mallory").matches(sip));
@@ -53,7 +53,7 @@ TEST(RuleSip, AUserNotWrittenInItsValueFailsWithoutTheParse) {
 }
 
 TEST(RuleSip, TextWrittenElsewhereInTheValueIsCheckedOnTheParse) {
-  auto r = parsedFor(kInvite, sip::FieldSet::Keys);
+  auto r = parsedFor(kRuleInvite, sip::FieldSet::Keys);
   RuleSip sip(r);
   EXPECT_FALSE(fromUser("vip").matches(sip)) << "the display name is not the user";
   EXPECT_EQ(r.sip.set, sip::FieldSet::Dialog) << "parsed for the users";
@@ -83,7 +83,7 @@ TEST(RuleSip, ADialogThatDoesNotParseMatchesOnlyRulesWithoutSipTests) {
 // rules get past the cheap tests, and one names a user no message has.
 TEST(RuleSip, KeysAnswerAsTheDialogParseOnEveryMessageAtHand) {
   std::vector<std::string> inputs = sip::testing::everyMessageAtHand();
-  inputs.push_back(kInvite);
+  inputs.push_back(kRuleInvite);
   size_t matched = 0, parsed = 0;
   for (const std::string& bytes : inputs) {
     auto dialog = parsedFor(bytes, sip::FieldSet::Dialog);
