@@ -13,6 +13,8 @@ foreach(header ${SIPHON_ALL_HEADERS})
 endforeach()
 if(check_sources)
   add_library(check_headers OBJECT EXCLUDE_FROM_ALL ${check_sources})
+  # Each header alone in its translation unit: that is the check.
+  set_target_properties(check_headers PROPERTIES UNITY_BUILD OFF)
   target_include_directories(check_headers PRIVATE ${PROJECT_SOURCE_DIR}/src ${CLI11_INCLUDE_DIR})
   target_compile_options(check_headers PRIVATE ${SIPHON_WARNING_FLAGS})
   target_link_libraries(check_headers PRIVATE nlohmann_json::nlohmann_json fmt::fmt PkgConfig::PCAP)

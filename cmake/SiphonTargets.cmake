@@ -11,15 +11,26 @@ function(siphon_library)
   target_link_libraries(siphon_${A_NAME} PUBLIC ${A_DEPS} ${A_LIBS})
 endfunction()
 
-# siphon_add_test(NAME hep_decoder SOURCES x_test.cc LIBS siphon::hep [LABELS integration])
+# siphon_add_test(NAME hep_decoder SOURCES x_test.cc LIBS siphon::hep [LABELS integration]
+#                 [NO_PCH])
+# NO_PCH: for a test whose libraries define macros the tests' precompiled header was not built
+# with (ncurses' _XOPEN_SOURCE); GCC would refuse the header.
 function(siphon_add_test)
-  cmake_parse_arguments(A "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(A "NO_PCH" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${A_NAME}_test ${A_SOURCES})
   target_compile_options(${A_NAME}_test PRIVATE ${SIPHON_WARNING_FLAGS})
   target_include_directories(${A_NAME}_test PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${A_NAME}_test PRIVATE
       SIPHON_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
   target_link_libraries(${A_NAME}_test PRIVATE ${A_LIBS} GTest::gtest GTest::gtest_main)
+  if(TARGET siphon_test_pch AND NOT A_NO_PCH)
+    target_precompile_headers(${A_NAME}_test REUSE_FROM siphon_test_pch)
+    # The header's libraries too: fmt's FMT_SHARED must be defined as it was for the header.
+    target_link_libraries(${A_NAME}_test PRIVATE fmt::fmt nlohmann_json::nlohmann_json)
+    # A header GCC refuses to reuse (flags differ) is a warning, so an error here, not a
+    # silently slower build.
+    target_compile_options(${A_NAME}_test PRIVATE -Winvalid-pch ${SIPHON_TEST_PCH_FLAGS})
+  endif()
   add_test(NAME ${A_NAME} COMMAND ${A_NAME}_test)
   set(labels unit)
   if(A_LABELS)

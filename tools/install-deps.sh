@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config   # toolchain
+  lld                                            # a faster linker (cmake/Linker.cmake)
   libpcap-dev                                    # pcap/pcapng files, live capture
   zlib1g-dev                                     # HEP 0x0010 compressed payloads
   libsqlite3-dev libzstd-dev libxxhash-dev      # embedded store: SQLite file, zstd blocks, key hashes

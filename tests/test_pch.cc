@@ -1,0 +1,2 @@
+// Built only for the tests' precompiled header (tests/CMakeLists.txt); it runs nothing.
+int main() { return 0; }
