@@ -75,6 +75,7 @@ int runFollow(const SearchFlags& f) {
   std::string buffer;
   uint64_t records = 0;
   int status = 0;
+  bool ended = false;  // the collector said it was stopping: the stream's end, whatever follows
   auto res = client.Get(
       path,
       [&](const httplib::Response& r) {
@@ -86,6 +87,10 @@ int runFollow(const SearchFlags& f) {
         buffer.append(bytes, n);
         for (size_t end; (end = buffer.find("\n\n")) != std::string::npos; buffer.erase(0, end + 2)) {
           const std::string event = buffer.substr(0, end);
+          if (event.starts_with("event: end")) {
+            ended = true;
+            continue;
+          }
           if (event.starts_with("event: dropped")) {
             std::fprintf(stderr, "siphon search: %s\n", event.substr(event.find("data: ") + 6).c_str());
             continue;
@@ -110,7 +115,7 @@ int runFollow(const SearchFlags& f) {
     std::fprintf(stderr, "siphon search: %s/api/v1/tail: HTTP %d\n", f.api.c_str(), status);
     return 1;
   }
-  if (!res) {
+  if (!res && !ended) {
     std::fprintf(stderr, "siphon search: --follow: %s: %s\n", f.api.c_str(), httplib::to_string(res.error()).c_str());
     return 1;
   }

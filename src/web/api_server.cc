@@ -57,7 +57,12 @@ core::Result<void, core::Failure> ApiServer::start(const std::string& host_port)
 
 void ApiServer::stop() {
   if (tap_) tap_->detach();
-  if (tail_) tail_->stop();  // ends the viewers' streams, so that the server can stop
+  if (tail_) {
+    // Ends the viewers' streams, each with its last chunk: httplib's stop() would cut a
+    // stream between two chunks (the viewer sees a broken connection, not an end).
+    tail_->stop();
+    (void)tail_->awaitViewersGone(std::chrono::seconds(3));
+  }
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
   drops_.reset();  // after the last request that could read it

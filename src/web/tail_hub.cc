@@ -74,9 +74,17 @@ std::shared_ptr<TailViewer> TailHub::subscribe(query::SearchQuery filter) {
 }
 
 void TailHub::unsubscribe(const std::shared_ptr<TailViewer>& viewer) {
-  std::lock_guard lock(mu_);
-  std::erase(viewers_, viewer);
-  viewer_count_.store(viewers_.size(), std::memory_order_relaxed);
+  {
+    std::lock_guard lock(mu_);
+    std::erase(viewers_, viewer);
+    viewer_count_.store(viewers_.size(), std::memory_order_relaxed);
+  }
+  viewer_left_.notify_all();
+}
+
+bool TailHub::awaitViewersGone(std::chrono::milliseconds limit) {
+  std::unique_lock lock(mu_);
+  return viewer_left_.wait_for(lock, limit, [&] { return viewers_.empty(); });
 }
 
 size_t TailHub::viewers() const { return viewer_count_.load(std::memory_order_relaxed); }

@@ -76,6 +76,10 @@ class TailHub final : public sink::RecordObserver, public std::enable_shared_fro
   void unsubscribe(const std::shared_ptr<TailViewer>& viewer);
   /// Ends every viewer's next() and the hub's thread.
   void stop();
+  /// After stop(): waits up to `limit` for every viewer's stream to end (its unsubscribe), so
+  /// that the HTTP server, stopped next, does not cut a stream before its last chunk. False
+  /// when some viewer was still there at the limit (a client that stopped reading).
+  bool awaitViewersGone(std::chrono::milliseconds limit);
 
   [[nodiscard]] size_t viewers() const;
   /// Records dropped because the hub's own queue was full (all viewers missed them).
@@ -88,6 +92,7 @@ class TailHub final : public sink::RecordObserver, public std::enable_shared_fro
   TailOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::condition_variable viewer_left_;
   std::deque<record::RecordPtr> queue_;
   std::vector<std::shared_ptr<TailViewer>> viewers_;
   std::atomic<size_t> viewer_count_{0};

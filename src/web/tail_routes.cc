@@ -34,6 +34,8 @@ void addTailRoutes(httplib::Server& server, TailHub& hub) {
             reported = dropped;
             out += "event: dropped\ndata: {\"dropped\":" + std::to_string(dropped) + "}\n\n";
           }
+          // The end says so, for a viewer to tell it from a broken connection.
+          if (!open) out += "event: end\ndata: {\"reason\":\"collector stopping\"}\n\n";
           if (out.empty()) out = ": idle\n\n";
           if (!sink.write(out.data(), out.size())) return false;  // the viewer went away
           if (!open) sink.done();

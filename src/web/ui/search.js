@@ -176,6 +176,9 @@ function followBox(params) {
     source.addEventListener('dropped', (e) => {
       status.textContent = `${seen} new message(s); some were skipped: ${e.data}`;
     });
+    source.addEventListener('end', () => {
+      status.textContent = `${seen} new message(s); the collector stopped, retrying\u2026`;
+    });
     source.onerror = () => { status.textContent = `${seen} new message(s); connection lost, retrying\u2026`; };
   };
   const button = h('button', {type: 'button', id: 'follow-button', onclick: () => (source ? stop() : start())}, 'Follow live');

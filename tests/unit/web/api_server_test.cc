@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -110,6 +111,32 @@ TEST(ApiServerOverAgent, OffersTheTraceSwitchAndStatsOnly) {
   EXPECT_NE(metrics->body.find("siphon_trace_on 0"), std::string::npos);
   api.stop();
   agent.stop();
+}
+
+// Stopping the collector ends a live tail with `event: end` and the stream's last chunk: the
+// viewer sees an end, not a broken connection (live_tail's flake under load).
+TEST_F(ApiServerTest, StoppingEndsATailStreamWithItsLastChunk) {
+  httplib::Client client("http://" + api_->address());
+  client.set_read_timeout(10);
+  std::promise<void> connected;
+  std::string body;
+  auto viewer = std::async(std::launch::async, [&] {
+    return client.Get(
+        "/api/v1/tail",
+        [&](const httplib::Response& r) {
+          connected.set_value();
+          return r.status == 200;
+        },
+        [&](const char* bytes, size_t n) {
+          body.append(bytes, n);
+          return true;
+        });
+  });
+  ASSERT_EQ(connected.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  api_->stop();
+  auto res = viewer.get();
+  EXPECT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_NE(body.find("event: end\n"), std::string::npos) << body;
 }
 
 }  // namespace
