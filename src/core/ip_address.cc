@@ -62,7 +62,7 @@ bool IpAddress::isV4Mapped() const {
   return b_[10] == std::byte{0xff} && b_[11] == std::byte{0xff};
 }
 
-IpAddress IpAddress::unmapped() const {
+IpAddress IpAddress::unmappedV6() const {
   if (!isV4Mapped()) return *this;
   return v4(std::span<const std::byte, 4>(b_.data() + 12, 4));
 }

@@ -28,8 +28,9 @@ class IpAddress {
   [[nodiscard]] std::span<const std::byte> bytes() const;
   /// ::ffff:a.b.c.d holds an IPv4 address (tolerated in HEP's IPv4 chunks too).
   [[nodiscard]] bool isV4Mapped() const;
-  /// The IPv4 address inside a v4-mapped IPv6 address; itself otherwise.
-  [[nodiscard]] IpAddress unmapped() const;
+  /// The IPv4 address inside a v4-mapped IPv6 address; itself otherwise. Inline for the
+  /// common IPv4 case: the tracer unmaps both addresses of every message (trace/trace_hop.cc).
+  [[nodiscard]] IpAddress unmapped() const { return isV6() ? unmappedV6() : *this; }
 
   /// Canonical text: dotted quad, or RFC 5952 IPv6 without brackets; "" when empty.
   [[nodiscard]] std::string toString() const;
@@ -39,6 +40,8 @@ class IpAddress {
   friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
 
  private:
+  [[nodiscard]] IpAddress unmappedV6() const;
+
   std::array<std::byte, 16> b_{};
   IpVersion version_ = IpVersion::None;
 };

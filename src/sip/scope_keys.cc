@@ -59,6 +59,15 @@ constexpr core::CharClass kKeyInitial = core::CharClass::of("VvFfTtCcIi");
 
 enum KeyBit : unsigned { kVia = 1, kFrom = 2, kTo = 4, kCallId = 8, kCSeq = 16, kAll = 31 };
 
+// A line starting with C/c that cannot be Call-ID or CSeq: Contact, Content-Type,
+// Content-Length (a message has all three) and compact `c` (Content-Type) have 'o' or a
+// separator second; Call-ID has 'a', CSeq 's'. Skipped unread like any other field.
+bool notCallIdOrCSeq(std::string_view bytes, size_t pos) {
+  if ((bytes[pos] | 0x20) != 'c' || pos + 1 >= bytes.size()) return false;
+  const char second = static_cast<char>(bytes[pos + 1] | 0x20);
+  return second != 'a' && second != 's';
+}
+
 }  // namespace
 
 void fillScopeKeys(const ScopeKeyValues& values, SipCaptureFields& out) {
@@ -109,7 +118,7 @@ bool scanScopeKeys(std::string_view bytes, SipCaptureFields& out) {
     // Past the header limit the full parse flags TooManyHeaders: let it.
     if (pos >= bytes.size() || ++lines > limits.max_headers) return false;
     const char first = bytes[pos];
-    if (!kKeyInitial.contains(first)) {
+    if (!kKeyInitial.contains(first) || notCallIdOrCSeq(bytes, pos)) {
       if (first == '\r' || first == '\n') return false;  // the empty line: a key is missing
       const size_t next = detail::findLf(bytes, pos);
       if (next == std::string_view::npos) return false;

@@ -35,18 +35,21 @@ std::string_view methodClass(std::string_view method) {
   return method;
 }
 
-uint64_t txnKey(const TrackedMessage& m) {
-  uint64_t h = mix(0x7478, m.call_id);
-  h = mix(h, m.from_tag);
-  const uint32_t cseq = m.cseq;
-  h = XXH3_64bits_withSeed(&cseq, sizeof cseq, h);
-  // Method names are case-sensitive on the wire (RFC 3261 §7.1) but written in capitals by
-  // every real peer; the class is compared as written.
-  return mix(h, methodClass(m.method));
+// The keys are 64-bit hashes. A message's Call-ID (its longest key part) is hashed once and
+// seeds each key's hash of the rest: a reply looks up two dialog keys and a transaction key.
+uint64_t callIdHash(std::string_view call_id) {
+  return XXH3_64bits(call_id.data(), call_id.size());
 }
 
-uint64_t dialogKey(std::string_view call_id, std::string_view caller_tag) {
-  return mix(mix(0x646c, call_id), caller_tag);
+uint64_t txnKey(uint64_t call_id_hash, const TrackedMessage& m) {
+  const uint64_t h = mix(call_id_hash ^ 0x7478, m.from_tag);
+  // Method names are case-sensitive on the wire (RFC 3261 §7.1) but written in capitals by
+  // every real peer; the class is compared as written. The CSeq number perturbs the seed.
+  return mix(h + m.cseq * 0x9e3779b97f4a7c15ULL, methodClass(m.method));
+}
+
+uint64_t dialogKey(uint64_t call_id_hash, std::string_view caller_tag) {
+  return mix(call_id_hash ^ 0x646c, caller_tag);
 }
 
 bool isMethod(const TrackedMessage& m, std::string_view name) {
@@ -61,7 +64,7 @@ bool TrackedMessage::from(const sip::SipCaptureFields& f, TrackedMessage& out) {
   if (f.callid.empty() || (f.type != 1 && f.type != 2)) return false;
   // CSeq: 1*DIGIT LWS Method (RFC 3261 §20.16).
   std::string_view cseq = core::trimBlanks(f.cseq);
-  const size_t space = cseq.find_first_of(" \t");
+  const size_t space = core::chars::kWsp.firstIn(cseq);
   if (space == std::string_view::npos) return false;
   auto number = core::parseUnsigned(cseq.substr(0, space), UINT32_MAX);
   const std::string_view cseq_method = core::trimBlanks(cseq.substr(space + 1));
@@ -193,10 +196,12 @@ void SipTracker::updateDialog(DialogList::iterator d, const TrackedMessage& m, i
 ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
   std::lock_guard lock(mu_);
   expire(now_us);
+  if (dialog_index_.empty() && txn_index_.empty()) return nullptr;
+  const uint64_t call = callIdHash(m.call_id);
   if (!dialog_index_.empty()) {
-    DialogList::iterator* found = dialog_index_.find(dialogKey(m.call_id, m.from_tag));
+    DialogList::iterator* found = dialog_index_.find(dialogKey(call, m.from_tag));
     if (found == nullptr && !m.to_tag.empty()) {
-      found = dialog_index_.find(dialogKey(m.call_id, m.to_tag));
+      found = dialog_index_.find(dialogKey(call, m.to_tag));
     }
     if (found != nullptr) {
       const DialogList::iterator d = *found;
@@ -206,7 +211,7 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
     }
   }
   if (txn_index_.empty()) return nullptr;
-  const TxnList::iterator* found = txn_index_.find(txnKey(m));
+  const TxnList::iterator* found = txn_index_.find(txnKey(call, m));
   if (found == nullptr) return nullptr;
   const TxnList::iterator it = *found;
   Txn& t = *it;
@@ -233,7 +238,7 @@ bool SipTracker::openTransaction(const TrackedMessage& m, ScopeRef scope, int64_
   if (!m.isRequest()) return false;
   std::lock_guard lock(mu_);
   expire(now_us);
-  const uint64_t key = txnKey(m);
+  const uint64_t key = txnKey(callIdHash(m.call_id), m);
   if (const TxnList::iterator* it = txn_index_.find(key)) {
     touch(*it, now_us);
     return true;
@@ -251,7 +256,7 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   if (!m.isRequest() || !isMethod(m, "INVITE") || !m.to_tag.empty()) return false;
   std::lock_guard lock(mu_);
   expire(now_us);
-  const uint64_t key = dialogKey(m.call_id, m.from_tag);
+  const uint64_t key = dialogKey(callIdHash(m.call_id), m.from_tag);
   if (const DialogList::iterator* it = dialog_index_.find(key)) {
     moveDialog(*it, (*it)->state, now_us);
     return true;
