@@ -20,7 +20,7 @@ constexpr size_t kMaxDatagramBytes = 65535;  // v1/v2 ride one UDP datagram
 constexpr size_t kChunkHeaderBytes = 6;
 
 core::Unexpected<HepError> unencodable(std::string_view why) {
-  return core::unexpected(HepError{HepErrc::Unencodable, why});
+  return hepFailure(HepErrc::Unencodable, why);
 }
 
 // Appends raw bytes; the caller checks the total size once at the end. Small writes (chunk

@@ -52,14 +52,14 @@ core::Result<void, HepError> inflatePayload(std::span<const std::byte> compresse
                                             std::vector<std::byte>& out, size_t max_bytes) {
   out.clear();
   if (compressed.size() > std::numeric_limits<uInt>::max()) {
-    return core::unexpected(HepError{HepErrc::TooLarge, "compressed payload too large"});
+    return hepFailure(HepErrc::TooLarge, "compressed payload too large");
   }
   // 15+32 auto-detects gzip and zlib wrappers; the spec's "gzip/inflate" may also mean a bare
   // deflate stream (-15), which has no header to detect, so it is the fallback.
   const int window_bits =
       looksLikeGzip(compressed) || looksLikeZlibHeader(compressed) ? 15 + 32 : -15;
   InflateStream stream(window_bits);
-  if (!stream.ok()) return core::unexpected(HepError{HepErrc::InflateFailed, "inflateInit failed"});
+  if (!stream.ok()) return hepFailure(HepErrc::InflateFailed, "inflateInit failed");
   z_stream& zs = stream.z();
   zs.next_in = zIn(compressed.data());
   zs.avail_in = static_cast<uInt>(compressed.size());
@@ -78,12 +78,12 @@ core::Result<void, HepError> inflatePayload(std::span<const std::byte> compresse
     produced += before - zs.avail_out;
     if (produced > max_bytes) {
       out.clear();
-      return core::unexpected(HepError{HepErrc::TooLarge, "inflated payload above the maximum"});
+      return hepFailure(HepErrc::TooLarge, "inflated payload above the maximum");
     }
     if (rc == Z_STREAM_END) break;
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
       out.clear();
-      return core::unexpected(HepError{HepErrc::InflateFailed, "corrupt compressed payload"});
+      return hepFailure(HepErrc::InflateFailed, "corrupt compressed payload");
     }
     if (zs.avail_out == 0) {
       // produced == capacity <= max_bytes here, so capacity < hard_cap: room to grow.
@@ -93,7 +93,7 @@ core::Result<void, HepError> inflatePayload(std::span<const std::byte> compresse
     }
     // Output space left but no progress: the input ended before the stream did.
     out.clear();
-    return core::unexpected(HepError{HepErrc::InflateFailed, "compressed payload truncated"});
+    return hepFailure(HepErrc::InflateFailed, "compressed payload truncated");
   }
   out.resize(produced);
   return {};

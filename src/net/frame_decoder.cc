@@ -25,7 +25,7 @@ core::Result<EtherPayload, NetError> raw(std::span<const std::byte> frame) {
   core::ByteReader r(frame);
   auto first = r.readU8();
   if (!first) {
-    return core::unexpected(NetError{NetErrc::Truncated, "raw ip: empty frame"});
+    return core::unexpected(truncatedError("raw ip: empty frame"));
   }
   switch (*first >> 4) {
     case 4:

@@ -10,7 +10,7 @@ core::Result<EtherPayload, NetError> decodeLoopback(std::span<const std::byte> f
   core::ByteReader r(frame);
   auto family = order == LoopbackOrder::Network ? r.readU32be() : r.readU32le();
   if (!family) {
-    return core::unexpected(NetError{NetErrc::Truncated, "loopback header"});
+    return core::unexpected(truncatedError("loopback header"));
   }
   uint32_t af = *family;
   // LINKTYPE_NULL: the writer's byte order is unknown. Every AF_ value fits in 16 bits, so a

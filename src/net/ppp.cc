@@ -17,7 +17,7 @@ core::Result<EtherPayload, NetError> decodePppFrame(std::span<const std::byte> b
   // 0xFF is never the first byte of a protocol field (it would be a one-byte protocol with an
   // odd high byte), so its presence alone says the Address and Control fields are there.
   if (!bytes.empty() && bytes[0] == kAllStations) {
-    if (bytes.size() < 2) return core::unexpected(NetError{NetErrc::Truncated, "ppp control"});
+    if (bytes.size() < 2) return core::unexpected(truncatedError("ppp control"));
     if (bytes[1] != kUnnumberedInfo) {
       return core::unexpected(NetError{NetErrc::UnsupportedEtherType, "ppp control not UI"});
     }
@@ -25,11 +25,11 @@ core::Result<EtherPayload, NetError> decodePppFrame(std::span<const std::byte> b
   }
   core::ByteReader r(bytes);
   auto first = r.readU8();
-  if (!first) return core::unexpected(NetError{NetErrc::Truncated, "ppp protocol"});
+  if (!first) return core::unexpected(truncatedError("ppp protocol"));
   uint16_t protocol = *first;
   if ((*first & 1) == 0) {  // not compressed: a second byte follows
     auto second = r.readU8();
-    if (!second) return core::unexpected(NetError{NetErrc::Truncated, "ppp protocol"});
+    if (!second) return core::unexpected(truncatedError("ppp protocol"));
     protocol = static_cast<uint16_t>(protocol << 8 | *second);
   }
   if (protocol == kPppIpv4) return EtherPayload{kEtherTypeIpv4, r.rest()};

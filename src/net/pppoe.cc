@@ -14,11 +14,11 @@ core::Result<EtherPayload, NetError> decodePppoeSession(std::span<const std::byt
   auto session = r.readU16be();
   auto length = r.readU16be();
   if (!ver_type || !code || !session || !length) {
-    return core::unexpected(NetError{NetErrc::Truncated, "pppoe header"});
+    return core::unexpected(truncatedError("pppoe header"));
   }
   auto ppp = r.take(*length);
   if (!ppp) {
-    return core::unexpected(NetError{NetErrc::Truncated, "pppoe length past frame"});
+    return core::unexpected(truncatedError("pppoe length past frame"));
   }
   // RFC 2516 §7: the PPP frame without Address and Control; decodePppFrame takes it either way.
   return decodePppFrame(*ppp);

@@ -11,7 +11,7 @@ core::Result<void, NetError> decodeSctp(std::span<const std::byte> segment, Deco
   auto verification_tag = r.readU32be();
   auto checksum = r.readU32be();
   if (!src_port || !dst_port || !verification_tag || !checksum) {
-    return core::unexpected(NetError{NetErrc::Truncated, "sctp common header"});
+    return core::unexpected(truncatedError("sctp common header"));
   }
   out.src_port = *src_port;
   out.dst_port = *dst_port;
@@ -27,7 +27,7 @@ std::optional<SctpDataChunk> SctpDataChunks::next() {
     auto flags = r.readU8();
     auto length = r.readU16be();
     if (!type || !flags || !length) {
-      error_ = NetError{NetErrc::Truncated, "sctp chunk header"};
+      error_ = truncatedError("sctp chunk header");
       break;
     }
     if (*length < kSctpChunkHeaderBytes) {
@@ -36,7 +36,7 @@ std::optional<SctpDataChunk> SctpDataChunks::next() {
     }
     auto value = r.take(*length - kSctpChunkHeaderBytes);
     if (!value) {
-      error_ = NetError{NetErrc::Truncated, "sctp chunk length past packet"};
+      error_ = truncatedError("sctp chunk length past packet");
       break;
     }
     // RFC 9260 §3.2: chunks are padded to 4 bytes and the length excludes the padding. A
@@ -60,7 +60,7 @@ std::optional<SctpDataChunk> SctpDataChunks::next() {
     auto stream_seq = v.readU16be();
     auto ppid = v.readU32be();
     if (!tsn || !stream_id || !stream_seq || !ppid) {
-      error_ = NetError{NetErrc::Truncated, "sctp data chunk header"};  // unreachable: length >= 16
+      error_ = truncatedError("sctp data chunk header");  // unreachable: length >= 16
       break;
     }
     if (v.empty()) {

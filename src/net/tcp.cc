@@ -15,7 +15,7 @@ core::Result<void, NetError> decodeTcp(std::span<const std::byte> segment, Decod
   auto checksum = r.readU16be();
   auto urgent = r.readU16be();
   if (!src_port || !dst_port || !seq || !ack || !offset_flags || !window || !checksum || !urgent) {
-    return core::unexpected(NetError{NetErrc::Truncated, "tcp header"});
+    return core::unexpected(truncatedError("tcp header"));
   }
   // RFC 9293 §3.1: data offset (4 bits, 32-bit words, >= 5), reserved, then the flag bits.
   const size_t header_bytes = static_cast<size_t>(*offset_flags >> 12) * 4;

@@ -11,7 +11,7 @@ core::Result<void, NetError> decodeUdp(std::span<const std::byte> segment, Decod
   auto length = r.readU16be();
   auto checksum = r.readU16be();
   if (!src_port || !dst_port || !length || !checksum) {
-    return core::unexpected(NetError{NetErrc::Truncated, "udp header"});
+    return core::unexpected(truncatedError("udp header"));
   }
   // RFC 768: the length counts the header too.
   if (*length < kUdpHeaderBytes) {

@@ -21,7 +21,7 @@ core::Result<VlanTags, NetError> stripVlanTags(EtherPayload outer, size_t max_ta
     auto tci = r.readU16be();
     auto next = r.readU16be();
     if (!tci || !next) {
-      return core::unexpected(NetError{NetErrc::Truncated, "vlan tag"});
+      return core::unexpected(truncatedError("vlan tag"));
     }
     if (tags.depth == 0) {
       tags.outer_id = static_cast<uint16_t>(*tci & 0x0FFF);
