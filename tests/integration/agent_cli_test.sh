@@ -134,10 +134,11 @@ with open(sys.argv[1], "wb") as f:
         f.write(struct.pack("<IIII", 1700000000, i, len(frame), len(frame)) + frame)
 PY
 read -r RPORT < <(python3 "$HERE/peers/siptrace_check.py" free-ports 1)
-python3 - "$RPORT" >"$TMP/received" <<'PY' &
+python3 - "$RPORT" "$TMP/receiver.bound" >"$TMP/received" <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # default SO_RCVBUF on purpose
 s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").close()  # bound: the replay may start
 s.settimeout(30)  # the first datagram
 n = 0
 try:
@@ -150,7 +151,10 @@ except socket.timeout:
 print(n)
 PY
 RECV_PID=$!
-sleep 0.3
+# Until the receiver is bound, not a fixed sleep: python3 can be a pyenv shim that takes ~0.35 s
+# to start, and frames sent before the bind are lost at the port, not at the socket buffer.
+for _ in $(seq 200); do [ -e "$TMP/receiver.bound" ] && break; sleep 0.05; done
+[ -e "$TMP/receiver.bound" ] || fail "burst: the receiver did not bind"
 "$SIPHON" agent --pcap "$TMP/burst.pcap" --hep "udp:127.0.0.1:$RPORT" 2>"$TMP/agent.err" ||
   fail "burst: exit status $?"
 wait "$RECV_PID"
