@@ -18,7 +18,7 @@ endfunction()
 function(siphon_add_test)
   cmake_parse_arguments(A "NO_PCH" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${A_NAME}_test ${A_SOURCES})
-  target_compile_options(${A_NAME}_test PRIVATE ${SIPHON_WARNING_FLAGS})
+  target_compile_options(${A_NAME}_test PRIVATE ${SIPHON_WARNING_FLAGS} ${SIPHON_TEST_OPT_FLAGS})
   target_include_directories(${A_NAME}_test PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${A_NAME}_test PRIVATE
       SIPHON_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
