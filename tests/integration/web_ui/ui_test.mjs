@@ -32,6 +32,9 @@ const QOS_EXPECT = process.env.SIPHON_QOS_EXPECT || '{}';
 const OUT = process.env.OUT_DIR || '/tmp';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WAIT = 15000;  // ms, per UI step
+// The first page: a cold Chromium on two cores shared with the database servers of other
+// tests has been seen to need longer than one step.
+const FIRST_WAIT = 45000;
 
 let failures = 0;
 const fail = (msg) => { failures += 1; console.log(`FAIL: ${msg}`); };
@@ -91,6 +94,8 @@ function pcapMagicOk(buf) {
   return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(m);
 }
 
+let diagnose = async () => {};
+
 async function main() {
   const {record, call} = await pickCall();
   const callId = record.callid;
@@ -113,10 +118,18 @@ async function main() {
     });
     const external = [];
     page.on('request', (r) => { if (!r.url().startsWith(BASE) && !r.url().startsWith('data:')) external.push(r.url()); });
+    // What a failure report needs: a step that times out says only which selector it wanted.
+    const failedRequests = [];
+    page.on('requestfailed', (r) => failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`));
+    diagnose = async () => {
+      console.log(`web_ui: at failure: url ${page.url()}; page errors: [${pageErrors.join(' | ')}]; ` +
+        `failed requests: [${failedRequests.join(' | ')}]`);
+      await page.screenshot({path: path.join(OUT, 'failure.png'), timeout: 5000}).catch(() => {});
+    };
 
     // ---- search by user (token prompt first when the server has tokens) ----------------------
-    await page.goto(`${BASE}/`, {waitUntil: 'load'});
-    await page.waitForSelector('#search-form');
+    await page.goto(`${BASE}/`, {waitUntil: 'load', timeout: FIRST_WAIT});
+    await page.waitForSelector('#search-form', {timeout: FIRST_WAIT});
     await page.fill('#search-form input[name=from_user]', user);
     await page.click('#search-form button.preset[data-since="-1h"]');  // a preset submits
     if (TOKEN) {
@@ -341,6 +354,9 @@ async function main() {
 
     check(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
     check(external.length === 0, `requests outside the server: ${external.join(' ')}`);
+  } catch (e) {
+    await diagnose();
+    throw e;
   } finally {
     await browser.close();
   }
