@@ -1,8 +1,14 @@
 #include "sip/header_values.h"
 
+#include <bit>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/char_class.h"
+#include "core/find_byte.h"
 #include "core/text_cursor.h"
 
 namespace siphon::sip {
@@ -42,8 +48,8 @@ std::optional<std::string_view> HeaderValueSplitter::next() {
   const size_t n = text_.size();
   size_t i = pos_;
   // Most values have no comma left at all (one Via, one Contact): then the rest is one value,
-  // whatever quotes and brackets it holds, and one memchr says so.
-  if (i >= n || std::memchr(p + i, ',', n - i) == nullptr) {
+  // whatever quotes and brackets it holds, and one findByte says so.
+  if (i >= n || core::findByte(p + i, n - i, ',') == n - i) {
     done_ = true;
     pos_ = n;
     return core::trimLws(text_.substr(begin));
@@ -103,31 +109,57 @@ std::string_view firstListValue(std::string_view text) {
 
 namespace {
 
-// Offset of the first byte at or after i that ends an unquoted parameter value (n if none).
-// Words without a candidate byte are skipped whole; a candidate is checked exactly.
+// Offset of the first byte in [i, n) that may end an unquoted parameter value: ';' ',' '"'
+// or a byte <= 0x20 (SP, HTAB, CR, LF and the other controls); n if none. Reads only [i, n).
+//
+// With SSE2 (every x86-64) 16 bytes are tested at once in about ten instructions: a branch
+// value (z9hG4bK and a few dozen characters) is two blocks. Then 8-byte words (SWAR), whose
+// four byte tests cost about 25 instructions a word, then single bytes.
+size_t nextValueStopCandidate(const char* p, size_t i, size_t n) {
+#if defined(__SSE2__)
+  // Bit k set: byte k of the 16 at `at` is a candidate.
+  auto candidates = [p](size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+    const __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')), _mm_cmpeq_epi8(v, _mm_set1_epi8(','))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                     // min(v, 0x20) == v, unsigned: v <= 0x20
+                     _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v)));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+  };
+  for (; n - i >= 16; i += 16) {
+    if (const unsigned m = candidates(i); m != 0)
+      return i + static_cast<size_t>(std::countr_zero(m));
+  }
+  if (i < n && n >= 16) {
+    // The last block overlaps bytes already tested (none a candidate): [n-16, n), from i on.
+    const unsigned m = candidates(n - 16) >> (i - (n - 16));
+    return m != 0 ? i + static_cast<size_t>(std::countr_zero(m)) : n;
+  }
+#endif
+  if constexpr (core::swar::kLittleEndian) {
+    namespace sw = core::swar;
+    for (; n - i >= 8; i += 8) {
+      const uint64_t w = sw::load8(p + i);
+      const uint64_t m = sw::bytesEqual(w, ';') | sw::bytesEqual(w, ',') | sw::bytesEqual(w, '"') |
+                         sw::bytesBelow(w, 0x21);
+      if (m != 0) return i + sw::firstFlagged(m);
+    }
+  }
+  for (; i < n; ++i) {
+    const char c = p[i];
+    if (static_cast<unsigned char>(c) <= 0x20 || c == ';' || c == ',' || c == '"') return i;
+  }
+  return n;
+}
+
+// Offset of the first byte at or after i that ends an unquoted parameter value (n if none):
+// a candidate of nextValueStopCandidate() that is in kParamValueStop.
 size_t paramValueEnd(const char* p, size_t i, size_t n) {
   for (;;) {
-    if constexpr (core::swar::kLittleEndian) {
-      namespace sw = core::swar;
-      while (n - i >= 8) {
-        const uint64_t w = sw::load8(p + i);
-        // ';' ',' '"' and everything below 0x21 (SP, HTAB, CR, LF and other controls)
-        const uint64_t m = sw::bytesEqual(w, ';') | sw::bytesEqual(w, ',') |
-                           sw::bytesEqual(w, '"') | sw::bytesBelow(w, 0x21);
-        if (m != 0) {
-          i += sw::firstFlagged(m);
-          break;
-        }
-        i += 8;
-      }
-    }
-    if (i >= n) return n;
-    if (kParamValueStop.contains(p[i])) return i;
+    i = nextValueStopCandidate(p, i, n);
+    if (i >= n || kParamValueStop.contains(p[i])) return i;
     ++i;  // a control character that does not end the value
-    if constexpr (!core::swar::kLittleEndian) {
-      while (i < n && !kParamValueStop.contains(p[i])) ++i;
-      return i;
-    }
   }
 }
 
