@@ -1,5 +1,8 @@
 #include "core/ip_address.h"
 
+#include <algorithm>
+#include <cstddef>
+
 #include <arpa/inet.h>
 
 #include <array>
@@ -51,6 +54,26 @@ TEST(IpAddress, UnmapsV4MappedV6) {
   EXPECT_TRUE(m->isV4Mapped());
   EXPECT_EQ(m->unmapped().toString(), "192.0.2.2");
   EXPECT_EQ(IpAddress().toString(), "");
+}
+
+// Equality is by family and every byte, as the member-wise default was.
+TEST(IpAddress, EqualityIsByFamilyAndEveryByte) {
+  const auto a = *IpAddress::parse("192.0.2.1");
+  EXPECT_EQ(a, *IpAddress::parse("192.0.2.1"));
+  EXPECT_NE(a, *IpAddress::parse("192.0.2.2"));
+  EXPECT_NE(a, *IpAddress::parse("::ffff:192.0.2.1"));
+  EXPECT_EQ(a, IpAddress::parse("::ffff:192.0.2.1")->unmapped());
+  // IPv6 addresses that differ in the first word only, and in the last byte only.
+  EXPECT_NE(*IpAddress::parse("2001:db8::1"), *IpAddress::parse("2001:db9::1"));
+  EXPECT_NE(*IpAddress::parse("2001:db8::1"), *IpAddress::parse("2001:db8::2"));
+  EXPECT_EQ(*IpAddress::parse("2001:db8::1"), *IpAddress::parse("[2001:db8:0::1]"));
+  // The same four leading bytes in the two families are two addresses.
+  const std::byte four[4] = {std::byte{32}, std::byte{1}, std::byte{13}, std::byte{184}};
+  std::byte sixteen[16] = {};
+  std::copy(four, four + 4, sixteen);
+  EXPECT_NE(IpAddress::v4(four), IpAddress::v6(sixteen));
+  EXPECT_EQ(IpAddress(), IpAddress());
+  EXPECT_NE(IpAddress(), *IpAddress::parse("0.0.0.0"));
 }
 
 }  // namespace
