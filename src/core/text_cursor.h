@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include "core/char_class.h"
-#include "core/find_byte.h"
 
 namespace siphon::core {
 
@@ -74,8 +73,10 @@ class TextCursor {
   /// Text up to (not including) the next `c`, which is left in place; nullopt and nothing
   /// consumed if `c` does not occur.
   [[nodiscard]] std::optional<std::string_view> takeUntilChar(char c) {
-    const size_t n = findByte(in_.data() + pos_, remaining(), c);
-    if (n == remaining()) return std::nullopt;
+    const char* base = in_.data() + pos_;
+    const void* hit = remaining() ? std::memchr(base, c, remaining()) : nullptr;
+    if (hit == nullptr) return std::nullopt;
+    size_t n = static_cast<size_t>(static_cast<const char*>(hit) - base);
     auto out = in_.substr(pos_, n);
     pos_ += n;
     return out;

@@ -1,7 +1,7 @@
 #pragma once
 // HeaderScanner: finds the header fields of a SIP header section, one per call, in a single
-// pass (core::findByte for line ends and the colon). It does not parse values: it records where
-// each field's name and value are, joins folded continuation lines (RFC 3261 §7.3.1: a line that
+// pass (memchr for line ends and the colon). It does not parse values: it records where each
+// field's name and value are, joins folded continuation lines (RFC 3261 §7.3.1: a line that
 // starts with SP/HTAB continues the previous field) and stops at the empty line.
 //
 // Used by SipMessage::parse() on a whole datagram and by StreamFramer on a buffered header
@@ -13,7 +13,6 @@
 #include <string_view>
 
 #include "core/char_class.h"
-#include "core/find_byte.h"
 #include "sip/header_names.h"
 
 namespace siphon::sip {
@@ -53,7 +52,10 @@ namespace detail {
 
 // Offset of the next '\n' at or after `from`, or npos.
 inline size_t findLf(std::string_view text, size_t from) {
-  return core::findByte(text, '\n', from);  // lines are short: inline, not a memchr call
+  if (from >= text.size()) return std::string_view::npos;
+  const void* hit = std::memchr(text.data() + from, '\n', text.size() - from);
+  if (hit == nullptr) return std::string_view::npos;
+  return static_cast<size_t>(static_cast<const char*>(hit) - text.data());
 }
 
 }  // namespace detail
@@ -115,7 +117,7 @@ inline ScanStatus HeaderScanner::next(RawHeader& out) {
   // construction, so only unknown names are checked character by character.
   const char* const f = field.data();
   const size_t fn = field.size();
-  const size_t colon = core::findByte(f, fn, ':');
+  const size_t colon = core::swar::findByte(f, fn, ':');
   if (colon == fn) return ScanStatus::LineWithoutColon;
   size_t name_len = colon;
   while (name_len > 0 && core::chars::kLws.contains(f[name_len - 1])) --name_len;

@@ -8,7 +8,6 @@
 #endif
 
 #include "core/char_class.h"
-#include "core/find_byte.h"
 #include "core/text_cursor.h"
 
 namespace siphon::sip {
@@ -48,8 +47,8 @@ std::optional<std::string_view> HeaderValueSplitter::next() {
   const size_t n = text_.size();
   size_t i = pos_;
   // Most values have no comma left at all (one Via, one Contact): then the rest is one value,
-  // whatever quotes and brackets it holds, and one findByte says so.
-  if (i >= n || core::findByte(p + i, n - i, ',') == n - i) {
+  // whatever quotes and brackets it holds, and one memchr says so.
+  if (i >= n || std::memchr(p + i, ',', n - i) == nullptr) {
     done_ = true;
     pos_ = n;
     return core::trimLws(text_.substr(begin));

@@ -1,7 +1,6 @@
 #include "sip/scope_keys.h"
 
 #include "core/char_class.h"
-#include "core/find_byte.h"
 #include "core/text_cursor.h"
 #include "sip/header_names.h"
 #include "sip/header_scanner.h"
@@ -34,7 +33,7 @@ std::string_view tagOf(std::string_view value) {
     if (!cur.takeQuotedBody()) return {};
     cur.skipWhile(core::chars::kLws);
     if (!cur.peekIs('<')) return {};
-  } else if (const size_t lt = core::findByte(v, '<'); lt != std::string_view::npos) {
+  } else if (const size_t lt = v.find('<'); lt != std::string_view::npos) {
     (void)cur.skip(lt);
   } else {
     (void)cur.takeUntil(core::chars::kAddrSpecEnd);

@@ -10,7 +10,7 @@
 // Kamailio's parse_headers(msg, HDR_VIA1_F|HDR_FROM_F|..., 0) does: it stops as soon as it has
 // the first field of each, and it looks only at the lines that can be one of them (their
 // first letter is one of the long or compact names' first letters). The other lines cost one
-// line-end search each.
+// memchr each.
 //
 // Same answer, or none. The values are found by the same HeaderScanner::next() and turned into
 // keys by the same fillScopeKeys() as the full parse's extractCaptureFields(FieldSet::Keys).
