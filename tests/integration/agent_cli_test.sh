@@ -37,7 +37,10 @@ wait_stored() {  # wait_stored N: until the collector stored N records (10 s at 
 }
 
 start_serve() {
-  rm -f "$TMP"/c.db*
+  # The last run's output goes first: the shell truncates serve.out in the new process, which
+  # may not have run yet when the wait below reads the file, and the old "listening on"
+  # would send the agent to a port nobody listens on yet (Connection refused).
+  rm -f "$TMP"/c.db* "$TMP/serve.out"
   "$SIPHON" serve --listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
     --db "sqlite:$TMP/c.db" --http "127.0.0.1:$HTTP" >"$TMP/serve.out" 2>&1 &
   SERVE_PID=$!
