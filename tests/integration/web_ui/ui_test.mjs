@@ -94,8 +94,6 @@ function pcapMagicOk(buf) {
   return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(m);
 }
 
-let diagnose = async () => {};
-
 async function main() {
   const {record, call} = await pickCall();
   const callId = record.callid;
@@ -106,11 +104,15 @@ async function main() {
 
   const browser = await chromium.launch({executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: 30000});
   const summary = {};
+  // Outside the try: a failure report needs them (a step that times out says only which
+  // selector it wanted).
+  let page = null;
+  const pageErrors = [];
+  const failedRequests = [];
   try {
     const context = await browser.newContext({acceptDownloads: true, viewport: {width: 1500, height: 950}});
-    const page = await context.newPage();
+    page = await context.newPage();
     page.setDefaultTimeout(WAIT);
-    const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     // The first API request answers 401 (that is what opens the token prompt); Chromium logs it.
     page.on('console', (m) => {
@@ -118,14 +120,7 @@ async function main() {
     });
     const external = [];
     page.on('request', (r) => { if (!r.url().startsWith(BASE) && !r.url().startsWith('data:')) external.push(r.url()); });
-    // What a failure report needs: a step that times out says only which selector it wanted.
-    const failedRequests = [];
     page.on('requestfailed', (r) => failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`));
-    diagnose = async () => {
-      console.log(`web_ui: at failure: url ${page.url()}; page errors: [${pageErrors.join(' | ')}]; ` +
-        `failed requests: [${failedRequests.join(' | ')}]`);
-      await page.screenshot({path: path.join(OUT, 'failure.png'), timeout: 5000}).catch(() => {});
-    };
 
     // ---- search by user (token prompt first when the server has tokens) ----------------------
     await page.goto(`${BASE}/`, {waitUntil: 'load', timeout: FIRST_WAIT});
@@ -355,7 +350,11 @@ async function main() {
     check(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
     check(external.length === 0, `requests outside the server: ${external.join(' ')}`);
   } catch (e) {
-    await diagnose();
+    if (page) {
+      console.log(`web_ui: at failure: url ${page.url()}; page errors: [${pageErrors.join(' | ')}]; ` +
+        `failed requests: [${failedRequests.join(' | ')}]`);
+      await page.screenshot({path: path.join(OUT, 'failure.png'), timeout: 5000}).catch(() => {});
+    }
     throw e;
   } finally {
     await browser.close();
