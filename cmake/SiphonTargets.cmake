@@ -15,6 +15,8 @@ endfunction()
 #                 [NO_PCH])
 # NO_PCH: for a test whose libraries define macros the tests' precompiled header was not built
 # with (ncurses' _XOPEN_SOURCE); GCC would refuse the header.
+# The optimisation flags are tests/CMakeLists.txt's SIPHON_TEST_OPT_FLAGS, the ones its
+# precompiled header is built with (GCC takes the level from the header).
 function(siphon_add_test)
   cmake_parse_arguments(A "NO_PCH" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${A_NAME}_test ${A_SOURCES})
