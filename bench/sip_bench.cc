@@ -60,12 +60,13 @@ const std::string kOk =
     "Content-Length: 0\r\n"
     "\r\n";
 
-void parseAndExtract(benchmark::State& state, const std::string& bytes) {
+void parseAndExtract(benchmark::State& state, const std::string& bytes,
+                     siphon::sip::FieldSet set = siphon::sip::FieldSet::All) {
   const siphon::sip::FieldOptions options;
   siphon::sip::SipCaptureFields fields;
   for (auto _ : state) {
     const auto msg = siphon::sip::SipMessage::parse(bytes);
-    extractCaptureFields(msg, options, fields);
+    extractCaptureFields(msg, options, fields, set);
     benchmark::DoNotOptimize(fields);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
@@ -74,6 +75,13 @@ void parseAndExtract(benchmark::State& state, const std::string& bytes) {
 
 void BM_ParseExtractInvite(benchmark::State& state) { parseAndExtract(state, kInvite); }
 void BM_ParseExtractOk(benchmark::State& state) { parseAndExtract(state, kOk); }
+// FieldSet::Ingest: the collector's parse for the embedded store (sip/field_views.h).
+void BM_ParseIngestInvite(benchmark::State& state) {
+  parseAndExtract(state, kInvite, siphon::sip::FieldSet::Ingest);
+}
+void BM_ParseIngestOk(benchmark::State& state) {
+  parseAndExtract(state, kOk, siphon::sip::FieldSet::Ingest);
+}
 
 void BM_ParseOnlyInvite(benchmark::State& state) {
   for (auto _ : state) {
@@ -168,6 +176,8 @@ BENCHMARK(BM_RecordJsonObject);
 BENCHMARK(BM_RecordJsonWriter);
 BENCHMARK(BM_ParseExtractInvite);
 BENCHMARK(BM_ParseExtractOk);
+BENCHMARK(BM_ParseIngestInvite);
+BENCHMARK(BM_ParseIngestOk);
 BENCHMARK(BM_ParseOnlyInvite);
 BENCHMARK(BM_ParseExtractValidateInvite);
 BENCHMARK(BM_KeysFullParseInvite);

@@ -1,6 +1,7 @@
 // Fuzz target: SipMessage::parse + extractCaptureFields + every accessor, plus the value
 // parsers on every header value, a multipart split of the body, and the rules' one-header
 // lookup (findHeaderValue), which must agree with the parse on well-formed messages; the
+// collector's ingest fields (FieldSet::Ingest) must equal All's wherever their values parse; the
 // tracer's light keys (FieldSet::Keys) must equal the dialog fields wherever those parse, and
 // the scan that stops at them (scanScopeKeys) must equal the full parse's keys where it answers.
 
@@ -71,6 +72,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sum += touch(f.method) + touch(f.ruri_user) + touch(f.from_tag) + touch(f.via_1) +
          touch(f.contact_ip) + touch(f.auth_user) + touch(f.originator_ip) + touch(f.rtp_stat) +
          touch(f.pid_user) + touch(f.custom_field1);
+
+  // The collector's ingest fields (FieldSet::Ingest) split the URIs without their grammar but
+  // must give All's parts wherever the value they come from parses (sip/field_views.h).
+  SipCaptureFields ingest;
+  extractCaptureFields(msg, FieldOptions{}, ingest, FieldSet::Ingest);
+  sum += touch(ingest.ruri_user) + touch(ingest.ruri_domain) + touch(ingest.from_user) +
+         touch(ingest.from_domain) + touch(ingest.to_user) + touch(ingest.to_domain) +
+         touch(ingest.contact_user) + touch(ingest.contact_ip) + touch(ingest.pid_user) +
+         touch(ingest.via_1) + touch(ingest.via_1_branch) + touch(ingest.from_tag) +
+         touch(ingest.to_tag);
+  if (msg.isRequest() && msg.requestUriParsed() &&
+      (ingest.ruri_user != f.ruri_user || ingest.ruri_domain != f.ruri_domain)) {
+    __builtin_trap();
+  }
+  if (msg.from() && (ingest.from_user != f.from_user || ingest.from_domain != f.from_domain ||
+                     ingest.from_tag != f.from_tag)) {
+    __builtin_trap();
+  }
+  if (msg.to() && (ingest.to_user != f.to_user || ingest.to_domain != f.to_domain ||
+                   ingest.to_tag != f.to_tag)) {
+    __builtin_trap();
+  }
+  if (msg.contact() &&
+      (ingest.contact_user != f.contact_user || ingest.contact_ip != f.contact_ip ||
+       ingest.contact_port != f.contact_port)) {
+    __builtin_trap();
+  }
+  if (ingest.via_1 != f.via_1 || (msg.topVia() && ingest.via_1_branch != f.via_1_branch)) {
+    __builtin_trap();
+  }
 
   // The tracer's keys (FieldSet::Keys) skip the URIs but must find what the dialog fields
   // find on any message whose dialog headers parse; on the rest they need only stay in bounds.

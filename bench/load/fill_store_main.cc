@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto& sink = **made;
-  siphon::support::RecordMaker processors;  // the collector's SIP parse and table routing
+  siphon::support::RecordMaker processors(
+      {}, {}, siphon::sip::FieldSet::Ingest);  // the collector's SIP parse and table routing
   if (auto r = sink.open(); !r.has_value()) {
     std::fprintf(stderr, "fill_store: %s\n", r.error().message.c_str());
     return 1;

@@ -159,6 +159,7 @@ core::Result<void, core::Failure> Collector::build() {
   std::vector<process::TableRoutingProcessor::LaneRouting> routing;
   const std::vector<std::string> report_tables = reportTables(*rules);
   auto tap = std::make_shared<sink::RecordTap>();  // the API's live tail of the default store
+  bool full_sip_verdict = false;  // a storage sink keeps the values' verdict (parse_error)
   for (size_t i = 0; i < storage_count; ++i) {
     auto store = config_.store;
     store.store.report_tables = report_tables;
@@ -176,6 +177,7 @@ core::Result<void, core::Failure> Collector::build() {
       return core::unexpected(
           core::Failure{prefix + sink.error().message, sink.error().exit_code});
     }
+    full_sip_verdict = full_sip_verdict || (*sink)->needsFullSipVerdict();
     auto lane = pipeline_.addLane(prefix + "store " + db_url, std::move(*sink), lane_options,
                                   /*by_default=*/i == 0);
     if (!lane.has_value()) return core::unexpected(std::move(lane).error());
@@ -219,7 +221,10 @@ core::Result<void, core::Failure> Collector::build() {
     pipeline_.addProcessor(std::make_unique<route::RouteProcessor>(
         route::RouteProcessor::Phase::Hep, std::move(hep_rules), route_lanes, config_.listen));
   }
-  pipeline_.addProcessor(std::make_unique<process::SipParseProcessor>(config_.store.row.fields));
+  // Only the embedded store: the URI parts without their grammar, and the framing as the
+  // verdict at ingest; its readers parse in full (sip/field_views.h).
+  pipeline_.addProcessor(std::make_unique<process::SipParseProcessor>(
+      config_.store.row.fields, full_sip_verdict ? sip::FieldSet::All : sip::FieldSet::Ingest));
   if (!sip_rules.empty()) {
     pipeline_.addProcessor(std::make_unique<route::RouteProcessor>(
         route::RouteProcessor::Phase::Sip, std::move(sip_rules), route_lanes, config_.listen));

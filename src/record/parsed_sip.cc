@@ -52,6 +52,8 @@ void fillParsedSip(const sip::SipMessage& msg, const core::CaptureMeta& meta,
   out.correlation_id = meta.correlation_id;
   out.set = set;
   sip::extractCaptureFields(msg, options, out.fields, set);
+  // Ingest and Keys: the framing only, the cheap check (the values are read as views and not
+  // validated); every reader of a stored message parses it again with All, the full verdict.
   const auto err = set == sip::FieldSet::All      ? msg.parseError()
                    : set == sip::FieldSet::Dialog ? msg.dialogError()
                                                   : msg.framingError();

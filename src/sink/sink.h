@@ -88,6 +88,11 @@ class Sink {
   [[nodiscard]] virtual std::chrono::milliseconds idleWait() const { return timing().interval; }
   /// Whether write() reads Record::sip: the preset then puts the SIP parse in the chain.
   [[nodiscard]] virtual bool needsSipParse() const { return false; }
+  /// Whether write() keeps the parse's verdict on the header values as it is (a parse_error
+  /// column): the SIP parse then validates every value at ingest (FieldSet::All). A sink whose
+  /// readers parse the stored bytes again, and give the verdict then, needs only the framing
+  /// (FieldSet::Ingest).
+  [[nodiscard]] virtual bool needsFullSipVerdict() const { return needsSipParse(); }
 
   /// Any thread. Sinks without a remote destination are always Ok.
   [[nodiscard]] virtual SinkHealth health() const { return {}; }

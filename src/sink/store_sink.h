@@ -105,6 +105,9 @@ class StoreSink final : public Sink {
                    std::string_view what) noexcept override;
   [[nodiscard]] SinkTiming timing() const override;
   [[nodiscard]] bool needsSipParse() const override { return true; }
+  /// The store keeps the bytes, indexes the fields' parts, and has no parse_error column: its
+  /// readers (search, flow, the API, the sip_capture view) parse in full and give the verdict.
+  [[nodiscard]] bool needsFullSipVerdict() const override { return false; }
 
   /// Stages one record (table, node, keys); the batch is written by commitBatch(). The record
   /// must have been through the SIP parse (Record::parsed).

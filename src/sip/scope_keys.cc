@@ -1,7 +1,7 @@
 #include "sip/scope_keys.h"
 
 #include "core/char_class.h"
-#include "core/text_cursor.h"
+#include "sip/field_views.h"
 #include "sip/header_names.h"
 #include "sip/header_scanner.h"
 #include "sip/header_values.h"
@@ -10,46 +10,11 @@
 namespace siphon::sip {
 namespace {
 
-// The first parameter `name` with a value in `params` (";a=1;b" text), as the full parsers
-// take it (ParamIterator); a malformed list ends the search where it breaks.
-std::string_view paramValue(std::string_view params, std::string_view name) {
-  if (auto v = leadingParamValue(params, name)) return *v;  // most often first: no walk
-  ParamIterator it(params);
-  Param p;
-  while (it.next(p)) {
-    if (!p.value.empty() && core::equalsIgnoreCase(p.name, name)) return p.value;
-  }
-  return {};
-}
-
 // The tag of a From/To value: its header parameters located as parseNameAddrFresh locates
-// them (after a quoted display name and <uri>, after <uri>, or after an addr-spec at its
-// first ';' or LWS), without parsing the URI.
+// them, without parsing the URI (field_views.h).
 std::string_view tagOf(std::string_view value) {
-  const std::string_view v = core::trimLws(value);
-  core::TextCursor cur(v);
-  if (cur.peekIs('"')) {
-    (void)cur.consume('"');
-    if (!cur.takeQuotedBody()) return {};
-    cur.skipWhile(core::chars::kLws);
-    if (!cur.peekIs('<')) return {};
-  } else if (const size_t lt = v.find('<'); lt != std::string_view::npos) {
-    (void)cur.skip(lt);
-  } else {
-    (void)cur.takeUntil(core::chars::kAddrSpecEnd);
-  }
-  if (cur.consume('<') && (!cur.takeUntilChar('>') || !cur.consume('>'))) return {};
-  cur.skipWhile(core::chars::kLws);
-  const std::string_view params = cur.rest();
-  if (!params.empty() && params[0] != ';') return {};
-  if (auto tag = leadingParamValue(params, "tag")) return *tag;  // most often the only one
-  // parseNameAddrFresh keeps the first tag parameter even when its value is empty.
-  ParamIterator it(params);
-  Param p;
-  while (it.next(p)) {
-    if (p.name.size() == 3 && core::equalsIgnoreCase(p.name, "tag")) return p.value;
-  }
-  return {};
+  const NameAddrView na = splitNameAddr(value);
+  return na.found ? tagParam(na.params) : std::string_view{};
 }
 
 // First letters of the key headers' long and compact names, either case: Via/v, From/f, To/t,
@@ -92,12 +57,7 @@ void fillScopeKeys(const ScopeKeyValues& values, SipCaptureFields& out) {
     out.to_tag = tagOf(*values.to);
   }
   out.callid = values.call_id.value_or(std::string_view{});
-  if (values.via) {
-    // A Via's parameters follow its sent-by, which holds no ';' (RFC 3261 §20.42).
-    const std::string_view top = firstListValue(*values.via);
-    const size_t semi = top.find(';');
-    if (semi != std::string_view::npos) out.via_1_branch = paramValue(top.substr(semi), "branch");
-  }
+  if (values.via) out.via_1_branch = viaBranch(firstListValue(*values.via));
   out.cseq = values.cseq.value_or(std::string_view{});
 }
 

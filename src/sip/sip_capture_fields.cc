@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "sip/auth.h"
+#include "sip/field_views.h"
 #include "sip/header_values.h"
 #include "sip/name_addr.h"
 #include "sip/scope_keys.h"
@@ -13,8 +14,12 @@ namespace siphon::sip {
 namespace {
 
 // User part of the first value of an identity header (P-Asserted-Identity and friends).
-std::string_view identityUser(const SipMessage& msg, HeaderId id) {
+std::string_view identityUser(const SipMessage& msg, HeaderId id, FieldSet set) {
   if (!msg.hasHeader(id)) return {};
+  if (set == FieldSet::Ingest) {
+    const NameAddrView na = splitNameAddr(firstListValue(msg.header(id)));
+    return na.found ? splitUri(na.uri_text).user : std::string_view{};
+  }
   NameAddr na;
   if (detail::parseNameAddrFresh(firstListValue(msg.header(id)), na)) return {};
   return na.uri.user;
@@ -50,13 +55,55 @@ std::string_view namedHeader(const SipMessage& msg, std::string_view name) {
   return name.empty() ? std::string_view{} : msg.header(name);
 }
 
-void topViaFields(const SipMessage& msg, SipCaptureFields& out) {
+void topViaFields(const SipMessage& msg, SipCaptureFields& out, FieldSet set) {
   if (!msg.hasHeader(HeaderId::Via)) return;
+  if (set == FieldSet::Ingest) {
+    out.via_1 = firstListValue(msg.header(HeaderId::Via));
+    out.via_1_branch = viaBranch(out.via_1);
+    return;
+  }
   if (const auto& via = msg.topVia()) {
     out.via_1 = via->text;  // the first value, already split off by topVia()
     out.via_1_branch = via->branch;
   } else {
     out.via_1 = firstListValue(msg.header(HeaderId::Via));
+  }
+}
+
+// From/To/R-URI parts without the URI grammar (FieldSet::Ingest).
+void nameAddrViews(std::string_view value, std::string_view& user, std::string_view& domain,
+                   std::string_view& tag) {
+  const NameAddrView na = splitNameAddr(value);
+  if (!na.found || na.star) return;
+  const UriView uri = splitUri(na.uri_text);
+  user = uri.user;
+  domain = uri.host_text;
+  tag = tagParam(na.params);
+}
+
+void contactFields(const SipMessage& msg, SipCaptureFields& out, FieldSet set) {
+  if (set == FieldSet::Ingest) {
+    if (!msg.hasHeader(HeaderId::Contact)) return;
+    const NameAddrView na = splitNameAddr(firstListValue(msg.header(HeaderId::Contact)));
+    if (!na.found) return;
+    if (na.star) {
+      out.contact_user = "*";
+      return;
+    }
+    const UriView uri = splitUri(na.uri_text);
+    out.contact_user = uri.user;
+    out.contact_ip = uri.host;
+    out.contact_port = uri.port;
+    return;
+  }
+  if (const auto& contact = msg.contact()) {
+    if (contact->star) {
+      out.contact_user = "*";  // static text: "Contact: *" has no URI (§2.4)
+    } else {
+      out.contact_user = contact->uri.user;
+      out.contact_ip = contact->uri.host;  // an address column: IPv6 without brackets
+      out.contact_port = contact->uri.port;
+    }
   }
 }
 
@@ -116,7 +163,11 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, Si
     out.type = 1;
     out.method = msg.method();
     out.ruri = msg.requestUri();
-    if (const auto& ruri = msg.requestUriParsed()) {
+    if (set == FieldSet::Ingest) {
+      const UriView ruri = splitUri(out.ruri);
+      out.ruri_user = ruri.user;
+      out.ruri_domain = ruri.host_text;
+    } else if (const auto& ruri = msg.requestUriParsed()) {
       out.ruri_user = ruri->user;
       // Domains keep the URI spelling, IPv6 brackets included, as Kamailio stores them.
       out.ruri_domain = ruri->host_text;
@@ -130,36 +181,33 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, Si
 
   out.from_value = msg.header(HeaderId::From);
   out.to_value = msg.header(HeaderId::To);
-  if (const auto& from = msg.from()) {
-    out.from_user = from->uri.user;
-    out.from_domain = from->uri.host_text;
-    out.from_tag = from->tag();
-  }
-  if (const auto& to = msg.to()) {
-    out.to_user = to->uri.user;
-    out.to_domain = to->uri.host_text;
-    out.to_tag = to->tag();
+  if (set == FieldSet::Ingest) {
+    nameAddrViews(out.from_value, out.from_user, out.from_domain, out.from_tag);
+    nameAddrViews(out.to_value, out.to_user, out.to_domain, out.to_tag);
+  } else {
+    if (const auto& from = msg.from()) {
+      out.from_user = from->uri.user;
+      out.from_domain = from->uri.host_text;
+      out.from_tag = from->tag();
+    }
+    if (const auto& to = msg.to()) {
+      out.to_user = to->uri.user;
+      out.to_domain = to->uri.host_text;
+      out.to_tag = to->tag();
+    }
   }
   if (set == FieldSet::Dialog) {
     out.callid = msg.callId();
-    topViaFields(msg, out);
+    topViaFields(msg, out, set);
     out.cseq = msg.header(HeaderId::CSeq);
     return;
   }
 
-  out.pid_user = identityUser(msg, HeaderId::PAssertedIdentity);
-  if (out.pid_user.empty()) out.pid_user = identityUser(msg, HeaderId::PPreferredIdentity);
-  if (out.pid_user.empty()) out.pid_user = identityUser(msg, HeaderId::RemotePartyId);
+  out.pid_user = identityUser(msg, HeaderId::PAssertedIdentity, set);
+  if (out.pid_user.empty()) out.pid_user = identityUser(msg, HeaderId::PPreferredIdentity, set);
+  if (out.pid_user.empty()) out.pid_user = identityUser(msg, HeaderId::RemotePartyId, set);
 
-  if (const auto& contact = msg.contact()) {
-    if (contact->star) {
-      out.contact_user = "*";  // static text: "Contact: *" has no URI (§2.4)
-    } else {
-      out.contact_user = contact->uri.user;
-      out.contact_ip = contact->uri.host;  // an address column: IPv6 without brackets
-      out.contact_port = contact->uri.port;
-    }
-  }
+  contactFields(msg, out, set);
 
   // Proxy-Authorization is preferred over Authorization (Kamailio sip_capture).
   std::optional<std::string_view> username;
@@ -181,7 +229,7 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, Si
     }
   }
 
-  topViaFields(msg, out);
+  topViaFields(msg, out, set);
   out.cseq = msg.header(HeaderId::CSeq);
   out.diversion = msg.header(HeaderId::Diversion);
   out.reason = msg.header(HeaderId::Reason);

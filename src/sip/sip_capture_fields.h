@@ -57,7 +57,13 @@ struct SipCaptureFields {
 
 /// Which fields extractCaptureFields fills.
 enum class FieldSet : uint8_t {
-  All,     ///< every sip_capture column: what the stores and printers read
+  All,     ///< every sip_capture column, every URI parsed in full: what the readers (search,
+           ///< printers, the SQL view) and the SQL sinks use
+  Ingest,  ///< every sip_capture column, the URI parts found without their grammar
+           ///< (field_views.h): what the embedded store indexes at ingest, whose readers parse
+           ///< in full. Equal to All's fields wherever the value a field comes from parses
+           ///< (sip/field_views_test); where it does not, All leaves the field empty and Ingest
+           ///< gives its best-effort part
   Dialog,  ///< what the tracer's rules read (trace_rule.h): type, method, status, R-URI and
            ///< its user, From and To user and tag, Call-ID, top Via and branch, CSeq
   Keys,    ///< what the tracer's state reads (sip_tracker.h) to find a message's scope: type,

@@ -52,8 +52,8 @@ std::vector<std::byte> hepPacket(std::string_view payload, const CaptureSpec& sp
   return out;
 }
 
-RecordMaker::RecordMaker(process::TableRouting routing, sip::FieldOptions fields)
-    : parse_(std::move(fields)), tables_({{0, std::move(routing)}}) {}
+RecordMaker::RecordMaker(process::TableRouting routing, sip::FieldOptions fields, sip::FieldSet set)
+    : parse_(std::move(fields), set), tables_({{0, std::move(routing)}}) {}
 
 void RecordMaker::process(record::Record& r) {
   r.lanes.set(0);

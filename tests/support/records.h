@@ -44,10 +44,13 @@ struct CaptureSpec {
 [[nodiscard]] std::vector<std::byte> hepPacket(std::string_view payload,
                                                const CaptureSpec& spec = {}, uint8_t version = 3);
 
-/// Records as the collector's processors make them, for one storage lane (lane 0).
+/// Records as the collector's processors make them, for one storage lane (lane 0). `set`:
+/// the collector parses with FieldSet::Ingest when its only storage is the embedded store,
+/// with All when a SQL sink keeps the verdict (Sink::needsFullSipVerdict).
 class RecordMaker {
  public:
-  explicit RecordMaker(process::TableRouting routing = {}, sip::FieldOptions fields = {});
+  explicit RecordMaker(process::TableRouting routing = {}, sip::FieldOptions fields = {},
+                       sip::FieldSet set = sip::FieldSet::All);
   /// The capture through the SIP parse and table routing, frozen as the lanes receive it.
   [[nodiscard]] record::RecordPtr make(core::Capture&& c);
   [[nodiscard]] record::RecordPtr make(std::string_view payload, const CaptureSpec& spec = {}) {

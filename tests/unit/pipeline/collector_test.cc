@@ -213,6 +213,42 @@ TEST_F(CollectorTest, BrokenHepIsCountedAndBrokenSipIsStoredRaw) {
   EXPECT_EQ(core::asText(r.records[0].meta.payload), garbage);
 }
 
+// With only the embedded store, the collector's parse at ingest checks the framing alone
+// (FieldSet::Ingest): a message whose framing holds but whose From URI does not parse is
+// stored without a parse error, and the reader's full parse gives the verdict.
+TEST_F(CollectorTest, EmbeddedStoreLeavesTheValuesVerdictToItsReaders) {
+  Collector c(config_);
+  ASSERT_TRUE(c.start().has_value());
+  Sender udp(core::EndpointProto::Udp, c.listeners()[0].port);
+  core::CaptureMeta meta;
+  meta.hep_version = 3;
+  meta.ip_family = 2;
+  meta.ip_proto = 17;
+  meta.src_ip = *core::IpAddress::parse("10.1.1.1");
+  meta.dst_ip = *core::IpAddress::parse("10.1.1.2");
+  meta.src_port = 5060;
+  meta.dst_port = 5060;
+  meta.ts_sec = 1700000100;
+  std::string bad_from =
+      "OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\r\n"
+      "From: <sip:mallory@example.com >;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: bad-from-1\r\n"
+      "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+  meta.payload = core::asBytes(bad_from);
+  Packet p;
+  ASSERT_TRUE(hep::encodeHep(meta, p).has_value());
+  udp.send(p);
+  waitReceived(c, 1);
+  c.stop();
+  EXPECT_EQ(c.stats().stored, 1u);
+  EXPECT_EQ(c.stats().unparsed_sip, 0u) << "the framing holds";
+  query::SearchQuery q;
+  q.call_id = "bad-from-1";
+  auto r = find(q);
+  ASSERT_EQ(r.records.size(), 1u);
+  ASSERT_TRUE(r.records[0].sip.parse_error.has_value());
+  EXPECT_EQ(*r.records[0].sip.parse_error, sip::SipErrc::BadHeaderValue);
+}
+
 TEST_F(CollectorTest, AuthKeyMismatchIsDropped) {
   config_.hep_auth_key = "s3cret";
   Collector c(config_);

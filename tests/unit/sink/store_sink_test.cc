@@ -86,6 +86,32 @@ TEST_F(StoreSinkTest, RoutesByStrftimeAndPayloadTypeAndReadsBackThroughTheView) 
   sqlite3_close(db);
 }
 
+// The embedded store's readers parse in full: its ingest needs the framing only
+// (FieldSet::Ingest), and the view shows the full verdict.
+TEST_F(StoreSinkTest, ReadersGiveTheValuesVerdict) {
+  StoreSinkOptions o;
+  o.path = path_;
+  StoreSink sink(o);
+  EXPECT_TRUE(sink.needsSipParse());
+  EXPECT_FALSE(sink.needsFullSipVerdict());
+  ASSERT_TRUE(sink.open().has_value());
+  support::RecordMaker ingest({}, {}, sip::FieldSet::Ingest);
+  const std::string bad_via =
+      "OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h;;branch=z9hG4bK-1\r\n"
+      "From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: bad-via-1\r\nCSeq: 1 OPTIONS\r\n"
+      "Content-Length: 0\r\n\r\n";
+  const auto r = ingest.make(bad_via, spec(1, ""));
+  EXPECT_FALSE(r->sip.parse_error) << "the framing holds";
+  sink.stage(*r);
+  sink.close();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  ASSERT_EQ(store::registerSiphonMessages(db), SQLITE_OK);
+  EXPECT_EQ(firstRow(db, "SELECT parse_error FROM sip_capture WHERE callid = 'bad-via-1'"),
+            "bad_header_value");
+  sqlite3_close(db);
+}
+
 // homer5_on = 0 (docs/HEP-AND-MODULES.md §3.4): the report views have OpenSIPS's 17 Homer-6
 // columns, a rule's own report table has a view too, and sip_capture leaves it out.
 TEST_F(StoreSinkTest, Homer6ReportViewsHaveOpenSipsColumns) {

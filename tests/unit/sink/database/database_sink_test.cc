@@ -132,6 +132,13 @@ TEST_F(DatabaseSinkTest, WritesAndReportsOk) {
   EXPECT_EQ(s->health().state, SinkState::Ok);
 }
 
+// The SQL tables keep parse_error as the collector found it: the parse validates every value.
+TEST_F(DatabaseSinkTest, NeedsTheValuesVerdictAtIngest) {
+  auto s = make(true);
+  EXPECT_TRUE(s->needsSipParse());
+  EXPECT_TRUE(s->needsFullSipVerdict());
+}
+
 TEST_F(DatabaseSinkTest, InsertRetriesRetryAtOnce) {
   auto s = make(true, /*retries=*/2);
   db_.fail_next = 2;
