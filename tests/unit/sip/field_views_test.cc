@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,25 @@ TEST(FieldViews, UriPartsAreTheFullParsesOnValidUris) {
         "sip:a@10.0.0.1:0", "sip:a@h:65535", "tel:+1-201-555-0123;phone-context=x", "TEL:911",
         "urn:service:sos", "mailto:a@b", "soap.beep://x"}) {
     expectUriAsParsed(uri);
+  }
+}
+
+// The host and port ends are found 16 bytes at a time, the last block overlapping: a host of
+// every length from 1 to 70, with and without a port and parameters, each URI in a heap block
+// of its exact size so that ASan sees a read past it.
+TEST(FieldViews, UriPartsAtEveryHostLength) {
+  for (size_t len = 1; len <= 70; ++len) {
+    std::string host(len, 'h');
+    host[len / 2] = '.';
+    for (const std::string& tail : {std::string(), std::string(":5060"),
+                                    std::string(";transport=tcp"), std::string(":7;lr?x=y")}) {
+      const std::string uri = "sip:u@" + host + tail;
+      const auto exact = std::make_unique<char[]>(uri.size());
+      std::memcpy(exact.get(), uri.data(), uri.size());
+      const std::string_view view(exact.get(), uri.size());
+      expectUriAsParsed(view);
+      EXPECT_EQ(splitUri(view).host, std::string_view(exact.get() + 6, len)) << uri;
+    }
   }
 }
 
