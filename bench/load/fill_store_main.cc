@@ -63,6 +63,18 @@ std::vector<TrafficMessage> bLeg(const std::vector<TrafficMessage>& a, uint64_t 
   return b;
 }
 
+// What this process has written with write(2) and friends (/proc/self/io wchar): the store's
+// WAL and checkpoint writes, to see how many bytes a stored message costs the disk.
+uint64_t bytesWritten() {
+  std::ifstream io("/proc/self/io");
+  std::string name;
+  uint64_t value = 0;
+  while (io >> name >> value) {
+    if (name == "wchar:") return value;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,6 +92,10 @@ int main(int argc, char** argv) {
   app.add_option("--hours", hours, "capture times spread over the last HOURS")->check(CLI::Range(0.01, 24.0 * 365));
   app.add_option("--b2bua-percent", b2bua_percent, "calls with a B2BUA B-leg")->check(CLI::Range(0, 100));
   app.add_option("--seed", traffic.seed, "traffic seed");
+  siphon::sink::StoreSinkOptions options;
+  app.add_option("--bucket-keys", options.store.bucket_keys,
+                 "embedded store: keys per key bucket (StoreOptions::bucket_keys)");
+  app.add_option("--cache-mb", options.store.cache_mb, "embedded store: SQLite page cache");
   app.add_option("--users", traffic.users, "user pool size");
   app.add_option("--run-id", traffic.run_id, "Call-ID prefix");
   CLI11_PARSE(app, argc, argv);
@@ -98,7 +114,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fill_store: --side FILE is needed for a database server\n");
     return 2;
   }
-  siphon::sink::StoreSinkOptions options;
   options.spool_dir = "";  // a filler has no outage to ride out
   auto made = siphon::pipeline::makeStorageSink(db, options, siphon::core::systemClock());
   if (!made.has_value()) {
@@ -106,8 +121,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto& sink = **made;
+  // The collector's SIP parse (with the field set it would choose for this sink) and table
+  // routing.
   siphon::support::RecordMaker processors(
-      {}, {}, siphon::sip::FieldSet::Ingest);  // the collector's SIP parse and table routing
+      {}, {},
+      sink.needsFullSipVerdict() ? siphon::sip::FieldSet::All : siphon::sip::FieldSet::Ingest);
   if (auto r = sink.open(); !r.has_value()) {
     std::fprintf(stderr, "fill_store: %s\n", r.error().message.c_str());
     return 1;
@@ -173,8 +191,9 @@ int main(int argc, char** argv) {
     progress.update(written);
     if (!progress_on && written % 1'000'000 < scenario.size() && written >= 1'000'000) {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::fprintf(stderr, "fill_store: %llu messages, %.0f msg/s\n", static_cast<unsigned long long>(written),
-                   static_cast<double>(written) / s);
+      std::fprintf(stderr, "fill_store: %llu messages, %.0f msg/s, %llu MB written\n",
+                   static_cast<unsigned long long>(written), static_cast<double>(written) / s,
+                   static_cast<unsigned long long>(bytesWritten() >> 20));
     }
   }
   progress.finish();
@@ -188,8 +207,11 @@ int main(int argc, char** argv) {
   const uint64_t stored = sink.stats().countOf(siphon::sink::StoreCount::Stored);
   std::error_code ec;
   const auto file = url->scheme == siphon::core::DbScheme::Sqlite ? std::filesystem::file_size(url->path, ec) : 0;
-  std::printf("{\"messages\":%llu,\"stored\":%llu,\"seconds\":%.2f,\"msg_per_s\":%.0f,\"db_bytes\":%llu}\n",
-              static_cast<unsigned long long>(written), static_cast<unsigned long long>(stored), secs,
-              static_cast<double>(written) / secs, static_cast<unsigned long long>(file));
+  std::printf(
+      "{\"messages\":%llu,\"stored\":%llu,\"seconds\":%.2f,\"msg_per_s\":%.0f,\"db_bytes\":%llu,"
+      "\"written_bytes\":%llu}\n",
+      static_cast<unsigned long long>(written), static_cast<unsigned long long>(stored), secs,
+      static_cast<double>(written) / secs, static_cast<unsigned long long>(file),
+      static_cast<unsigned long long>(bytesWritten()));
   return stored == written ? 0 : 1;
 }

@@ -93,7 +93,7 @@ BlockStore::BlockStore(sqlite3* db, StoreOptions options, bool read_only)
 BlockStore::~BlockStore() {
   if (!read_only_) (void)close();
   for (auto* st : {insert_block_, update_block_, insert_key_, update_bucket_, upsert_stats_,
-                   select_keys_, select_buckets_, select_block_, select_range_}) {
+                   select_keys_, select_block_, select_range_}) {
     sqlite3_finalize(st);
   }
   sqlite3_close(db_);
@@ -134,8 +134,11 @@ core::Result<void, core::Failure> BlockStore::prepareStatements() {
        "INSERT INTO stats (dim, bucket, key, count) VALUES (?,?,?,?) "
        "ON CONFLICT (dim, bucket, key) DO UPDATE SET count = count + excluded.count",
        true},
-      {&select_keys_, "SELECT block FROM keys WHERE bucket=? AND hash=?", false},
-      {&select_buckets_, "SELECT id FROM buckets WHERE max_ts >= ? AND min_ts <= ? ORDER BY id",
+      // One statement probes every bucket of the range: SQLite seeks (bucket, hash) once per
+      // bucket id of the list, without a statement step and reset per bucket.
+      {&select_keys_,
+       "SELECT block FROM keys WHERE hash = ?3 AND bucket IN "
+       "(SELECT id FROM buckets WHERE max_ts >= ?1 AND min_ts <= ?2)",
        false},
       {&select_block_, "SELECT tbl, min_ts, max_ts, count, data FROM blocks WHERE id=?", false},
       {&select_range_,
@@ -381,24 +384,15 @@ core::Result<size_t, core::Failure> BlockStore::close() {
 core::Result<std::vector<int64_t>, core::Failure> BlockStore::blocksForKey(int64_t key,
                                                                            int64_t since,
                                                                            int64_t until) {
-  std::vector<int64_t> buckets;
-  {
-    Statement st(select_buckets_);
-    sqlite3_bind_int64(st.get(), 1, since);
-    sqlite3_bind_int64(st.get(), 2, until > 0 ? until : INT64_MAX);
-    while (sqlite3_step(st.get()) == SQLITE_ROW)
-      buckets.push_back(sqlite3_column_int64(st.get(), 0));
-  }
   std::vector<int64_t> blocks;
-  for (int64_t bucket : buckets) {
-    Statement st(select_keys_);
-    sqlite3_bind_int64(st.get(), 1, bucket);
-    sqlite3_bind_int64(st.get(), 2, key);
-    int rc;
-    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW)
-      blocks.push_back(sqlite3_column_int64(st.get(), 0));
-    if (rc != SQLITE_DONE) return core::unexpected(failure("key lookup"));
-  }
+  Statement st(select_keys_);
+  sqlite3_bind_int64(st.get(), 1, since);
+  sqlite3_bind_int64(st.get(), 2, until > 0 ? until : INT64_MAX);
+  sqlite3_bind_int64(st.get(), 3, key);
+  int rc;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW)
+    blocks.push_back(sqlite3_column_int64(st.get(), 0));
+  if (rc != SQLITE_DONE) return core::unexpected(failure("key lookup"));
   std::sort(blocks.begin(), blocks.end());
   blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
   return blocks;

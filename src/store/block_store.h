@@ -13,7 +13,16 @@
 //  * keys     (bucket, hash, block) WITHOUT ROWID: one 64-bit hash per distinct Call-ID,
 //             correlation id, user and address of a block, not per message; the keys of a
 //             batch are sorted before insertion. `bucket` grows with time, so inserts go to
-//             the right edge of the tree, into a subtree small enough to stay cached.
+//             the right edge of the tree, into the current bucket's subtree. Within it the
+//             hashes are random, so a commit dirties about one leaf page per key it inserts,
+//             up to every leaf page of that subtree, and writes each dirty page twice (WAL,
+//             then checkpoint). So a bucket is kept small (bucket_keys). fill_store, 10 M
+//             messages (its time includes making the traffic): with buckets of 4 M keys it
+//             wrote about 3 KB per message once a bucket had grown, and each million took
+//             longer than the one before (9.6 s, then 16, 19, ... 20 s); with 65,536 it writes
+//             250 B per message, each million after the first two takes 8 s, 78 s in all
+//             against 172 s. A key lookup probes every bucket of its time range (all of them
+//             without one), in one statement: one index seek per bucket.
 //  * buckets  capture-time range of each bucket, so a search probes only the buckets of its
 //             time range: one index seek per bucket.
 //
@@ -53,7 +62,9 @@ struct StoreOptions {
   /// Traffic statistics are summed in memory this long before a flush writes them (one upsert
   /// per key and interval instead of per batch: the top dimensions have a key per user).
   std::chrono::milliseconds stats_write_interval{5'000};
-  uint64_t bucket_keys = 4'000'000;  ///< start a new key bucket after this many keys
+  /// Start a new key bucket after this many keys: the write cost of a key grows with its
+  /// bucket (above), a key lookup without a time range costs a seek per bucket.
+  uint64_t bucket_keys = 65'536;
   /// SQLite page cache, per connection. It fills with the pages the writer touches and is part
   /// of the collector's steady RSS; the key B-tree inserts are sorted per block, so a small
   /// cache costs little (store_bench measures it).
@@ -200,7 +211,6 @@ class BlockStore {
   sqlite3_stmt* update_bucket_ = nullptr;
   sqlite3_stmt* upsert_stats_ = nullptr;
   sqlite3_stmt* select_keys_ = nullptr;
-  sqlite3_stmt* select_buckets_ = nullptr;
   sqlite3_stmt* select_block_ = nullptr;
   sqlite3_stmt* select_range_ = nullptr;
 };
