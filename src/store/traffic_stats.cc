@@ -1,5 +1,6 @@
 #include "store/traffic_stats.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -40,20 +41,31 @@ int64_t statsBucket(StatsDim dim, int64_t micros) {
   return seconds - seconds % size;
 }
 
+void StatsAccumulator::remember(StatsDim dim, Entry* e) {
+  auto& recent = recent_[static_cast<size_t>(dim)];
+  std::copy_backward(recent.begin(), recent.end() - 1, recent.end());
+  recent[0] = e;
+}
+
 void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
   const int64_t bucket = statsBucket(dim, micros);
+  // An entry's text is bucket (8 bytes), dimension, key; the dimension is the array's.
+  for (Entry* e : recent_[static_cast<size_t>(dim)]) {
+    if (e == nullptr) break;
+    const std::string& k = e->first;
+    if (k.size() == 9 + key.size() && std::memcmp(k.data(), &bucket, 8) == 0 &&
+        (key.empty() || std::memcmp(k.data() + 9, key.data(), key.size()) == 0)) {
+      ++e->second;
+      return;
+    }
+  }
   scratch_.clear();
   appendPrefix(scratch_, bucket, dim);
   scratch_.append(key);
-  Entry*& last = last_[static_cast<size_t>(dim)];
-  if (last != nullptr && last->first == scratch_) {
-    ++last->second;
-    return;
-  }
   // Counted already in this interval: one lookup, no allocation (the common case).
   if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
     ++it->second;
-    last = &*it;
+    remember(dim, &*it);
     return;
   }
   if (isTopDim(dim)) {
@@ -84,7 +96,7 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
       }
     }
   }
-  last = &*counts_.emplace(scratch_, 1).first;
+  remember(dim, &*counts_.emplace(scratch_, 1).first);
 }
 
 std::vector<StatsRow> StatsAccumulator::take() {

@@ -88,6 +88,23 @@ TEST(StatsAccumulator, RepeatedKeysCountOnceEachAcrossTakes) {
   EXPECT_EQ((got[{minute, StatsDim::Method, "INVITE"}]), 1);
 }
 
+TEST(StatsAccumulator, MoreKeysInTurnThanTheRecentEntriesCountExactly) {
+  // A dimension remembers its last few entries: cycling through more keys than that, with a
+  // key that is a prefix of another and a bucket change between, must still count each one.
+  StatsAccumulator acc;
+  const char* codes[] = {"100", "180", "200", "1800", "486", "18", "603"};
+  for (int round = 0; round < 5; ++round) {
+    for (const char* c : codes) acc.add(StatsDim::Code, kT0, c);
+    acc.add(StatsDim::Code, kT0 + kMinuteUs, "200");
+  }
+  std::map<std::tuple<int64_t, std::string>, int64_t> got;
+  for (const auto& r : acc.take()) got[{r.bucket, r.key}] += r.count;
+  const int64_t minute = statsBucket(StatsDim::Code, kT0);
+  for (const char* c : codes) EXPECT_EQ((got[{minute, c}]), 5) << c;
+  EXPECT_EQ((got[{minute + 60, "200"}]), 5);
+  EXPECT_EQ(got.size(), std::size(codes) + 1);
+}
+
 TEST(StatsAccumulator, DimensionNames) {
   for (int i = 0; i < static_cast<int>(StatsDim::kCount); ++i) {
     const auto dim = static_cast<StatsDim>(i);
