@@ -70,7 +70,7 @@ void topViaFields(const SipMessage& msg, SipCaptureFields& out, FieldSet set) {
   }
 }
 
-// From/To/R-URI parts without the URI grammar (FieldSet::Ingest).
+// A From or To value's user, domain and tag without the URI grammar (FieldSet::Ingest).
 void nameAddrViews(std::string_view value, std::string_view& user, std::string_view& domain,
                    std::string_view& tag) {
   const NameAddrView na = splitNameAddr(value);
