@@ -19,6 +19,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/char_class.h"
+#include "core/text_cursor.h"
+#include "sip/header_values.h"
+
 namespace siphon::sip {
 
 /// The parts of a URI the sip_capture columns read, as parseUri() names them.
@@ -44,15 +48,77 @@ struct NameAddrView {
 /// Finds the URI and the header parameters of `value` as parseNameAddr() locates them: after
 /// a quoted display name and '<', after the first '<', or an addr-spec up to its first ';' or
 /// LWS.
-[[nodiscard]] NameAddrView splitNameAddr(std::string_view value);
+[[nodiscard]] inline NameAddrView splitNameAddr(std::string_view value);
 
 /// The first `tag` parameter of `params` (";tag=x;..." text), as parseNameAddr() picks it:
 /// the first one, even with an empty value.
-[[nodiscard]] std::string_view tagParam(std::string_view params);
+[[nodiscard]] inline std::string_view tagParam(std::string_view params);
 
 /// The branch of one Via value (the top one, already split from its list), as parseVia()
 /// takes it: the first `branch` parameter with a value. A Via's parameters follow its sent-by,
 /// which holds no ';' (RFC 3261 §20.42), so they start at the first ';'.
-[[nodiscard]] std::string_view viaBranch(std::string_view via);
+[[nodiscard]] inline std::string_view viaBranch(std::string_view via);
+
+// Defined here, not in field_views.cc, because the tracer's scope-key scan calls them on every
+// message it captures: inlined there, the scan measured about 5 % faster (agent_bench,
+// BM_ExtractTraced/3/1) than with calls into another object file.
+
+inline NameAddrView splitNameAddr(std::string_view value) {
+  NameAddrView out;
+  const std::string_view v = core::trimLws(value);
+  if (v.empty()) return out;
+  if (v.size() == 1 && v[0] == '*') {
+    out.found = true;
+    out.star = true;
+    return out;
+  }
+  core::TextCursor cur(v);
+  if (cur.peekIs('"')) {
+    (void)cur.consume('"');
+    if (!cur.takeQuotedBody()) return out;
+    cur.skipWhile(core::chars::kLws);
+    if (!cur.peekIs('<')) return out;
+  } else if (const size_t lt = v.find('<'); lt != std::string_view::npos) {
+    (void)cur.skip(lt);
+  }
+  if (cur.consume('<')) {
+    const auto uri = cur.takeUntilChar('>');
+    if (!uri) return out;
+    (void)cur.consume('>');
+    out.uri_text = *uri;
+  } else {
+    out.uri_text = cur.takeUntil(core::chars::kAddrSpecEnd);
+  }
+  cur.skipWhile(core::chars::kLws);
+  const std::string_view params = cur.rest();
+  if (!params.empty() && params[0] != ';') return out;  // text after the URI: not a name-addr
+  out.params = params;
+  out.found = true;
+  return out;
+}
+
+inline std::string_view tagParam(std::string_view params) {
+  if (auto tag = leadingParamValue(params, "tag")) return *tag;  // most often the only one
+  // parseNameAddr keeps the first tag parameter even when its value is empty.
+  ParamIterator it(params);
+  Param p;
+  while (it.next(p)) {
+    if (p.name.size() == 3 && core::equalsIgnoreCase(p.name, "tag")) return p.value;
+  }
+  return {};
+}
+
+inline std::string_view viaBranch(std::string_view via) {
+  const size_t semi = via.find(';');
+  if (semi == std::string_view::npos) return {};
+  const std::string_view params = via.substr(semi);
+  if (auto v = leadingParamValue(params, "branch")) return *v;  // most often first: no walk
+  ParamIterator it(params);
+  Param p;
+  while (it.next(p)) {
+    if (!p.value.empty() && core::equalsIgnoreCase(p.name, "branch")) return p.value;
+  }
+  return {};
+}
 
 }  // namespace siphon::sip
