@@ -25,6 +25,7 @@
 #include "hep/hep_encoder.h"
 #include "support/fake_clock.h"
 #include "support/loopback_sender.h"
+#include "support/records.h"
 #include "support/sip_traffic.h"
 #include "support/wait.h"
 #include "support/tls_certificate.h"
@@ -220,22 +221,12 @@ TEST_F(CollectorTest, EmbeddedStoreLeavesTheValuesVerdictToItsReaders) {
   Collector c(config_);
   ASSERT_TRUE(c.start().has_value());
   Sender udp(core::EndpointProto::Udp, c.listeners()[0].port);
-  core::CaptureMeta meta;
-  meta.hep_version = 3;
-  meta.ip_family = 2;
-  meta.ip_proto = 17;
-  meta.src_ip = *core::IpAddress::parse("10.1.1.1");
-  meta.dst_ip = *core::IpAddress::parse("10.1.1.2");
-  meta.src_port = 5060;
-  meta.dst_port = 5060;
-  meta.ts_sec = 1700000100;
-  std::string bad_from =
+  const std::string bad_from =
       "OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\r\n"
       "From: <sip:mallory@example.com >;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: bad-from-1\r\n"
       "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-  meta.payload = core::asBytes(bad_from);
-  Packet p;
-  ASSERT_TRUE(hep::encodeHep(meta, p).has_value());
+  const Packet p = support::hepPacket(bad_from);
+  ASSERT_FALSE(p.empty());
   udp.send(p);
   waitReceived(c, 1);
   c.stop();
