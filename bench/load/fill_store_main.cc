@@ -96,6 +96,8 @@ int main(int argc, char** argv) {
   app.add_option("--bucket-keys", options.store.bucket_keys,
                  "embedded store: keys per key bucket (StoreOptions::bucket_keys)");
   app.add_option("--cache-mb", options.store.cache_mb, "embedded store: SQLite page cache");
+  app.add_option("--block-records", options.store.block_records,
+                 "embedded store: records per block (StoreOptions::block_records)");
   app.add_option("--users", traffic.users, "user pool size");
   app.add_option("--run-id", traffic.run_id, "Call-ID prefix");
   CLI11_PARSE(app, argc, argv);
