@@ -10,6 +10,7 @@ packages=(
   zlib1g-dev                                     # HEP 0x0010 compressed payloads
   libsqlite3-dev libzstd-dev libxxhash-dev      # embedded store: SQLite file, zstd blocks, key hashes
   libssl-dev                                     # HEP over TLS
+  libjemalloc-dev                                # the siphon binary's allocator (cmake/Dependencies.cmake)
   libpq-dev                                      # PostgreSQL sink and search (db_url = postgres://)
   libmariadb-dev                                 # MySQL/MariaDB sink and search (db_url = mysql://)
   libcurl4-openssl-dev                           # ClickHouse sink and search over HTTP (clickhouse://)
