@@ -2,7 +2,8 @@
 # ingest_soak.sh: the collector's end-to-end ingest on this machine. Starts `siphon serve` on
 # loopback with a fresh store, sends RATE HEPv3 packets/s over UDP for SECONDS with
 # siphon-hep-load (same machine), then reports: sent, received, stored, dropped by reason,
-# kernel UDP receive-buffer drops, peak RSS, bytes on disk per stored message, and how long
+# kernel UDP receive-buffer drops, peak RSS, bytes on disk per stored message, the collector's CPU
+# per stored message, and how long
 # after the last packet the last call was searchable, and the RSS each second of the load.
 # Bounded in count and time.
 #
@@ -24,6 +25,10 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
 for _ in $(seq 50); do grep -q "listening on" "$DIR/serve.out" 2>/dev/null && break; sleep 0.1; done
 rcv_errors() { awk '/^Udp:/{getline; print $6}' /proc/net/snmp; }
+# The collector's CPU time (user + system, clock ticks): per stored message it compares builds
+# even when the machine's speed drifts, which the loss at a fixed rate does not.
+cpu_ticks() { awk '{print $14 + $15}' /proc/$PID/stat; }
+cpu_before=$(cpu_ticks)
 before=$(rcv_errors)
 RUN=soak$$
 # RSS once a second while the load runs: memory must stay bounded under overload.
@@ -49,10 +54,11 @@ done
 after=$(rcv_errors)
 stats=$("$SIPHON" ctl --api "http://127.0.0.1:$HTTP" stats --format json)
 rss=$(awk '/VmHWM/{print $2}' /proc/$PID/status)
+cpu=$(( $(cpu_ticks) - cpu_before ))
 kill -TERM $PID; wait $PID || true
 trap 'rm -rf "$DIR"' EXIT
 db_bytes=$(du -cb "$DIR"/soak.db* | tail -1 | cut -f1)
-python3 - "$DIR/load.json" "$stats" "$rss" "$db_bytes" "$((after - before))" "$t_sent" "${found:-0}" "$(cat "$DIR/rss.txt")" "$at_end" <<'PY'
+python3 - "$DIR/load.json" "$stats" "$rss" "$db_bytes" "$((after - before))" "$t_sent" "${found:-0}" "$(cat "$DIR/rss.txt")" "$at_end" "$cpu" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 load = json.load(open(sys.argv[1])); st = json.loads(sys.argv[2])
 mem = json.loads(sys.argv[9]).get("memory", {})
@@ -65,6 +71,7 @@ print(json.dumps({
   "kernel_udp_rcvbuf_drops": kdrops, "loss": load["sent"] - stored,
   "peak_rss_mb": round(rss_kb / 1024, 1), "disk_bytes_per_msg": round(db / max(stored, 1), 1),
   "all_stored_after_s": round(t_found - t_sent, 2) if t_found else None,
+  "collector_cpu_us_per_stored_msg": round(int(sys.argv[10]) / int(sys.argv[11]) * 1e6 / max(stored, 1), 2),
   "rss_mb_each_second": [int(x) for x in sys.argv[8].split()],
   "memory_mb_at_end_of_load": {k.replace("_bytes", ""): round(v / 2**20, 1) for k, v in mem.items()},
 }))
