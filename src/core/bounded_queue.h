@@ -6,15 +6,7 @@
 // two orders of magnitude (a 300-byte OPTIONS, a 60 KB INVITE with a multipart body), so a
 // count alone does not bound memory under overload; the byte bound does. The producer says
 // what an item weighs; the queue remembers it until the item leaves.
-//
-// Wake-ups. A consumer that drains faster than the producers fills finds the queue empty after
-// every pop; if each push then woke it, it would take one item per wake-up, and each wake-up is
-// a futex call on the producer and a context switch on the consumer (about 9 % of the
-// collector's CPU at 150k msg/s on this project's VM, in ingest_soak.sh). So a consumer filling
-// a batch (popBatchFilling) says how many items it wants, and a push wakes it only when that
-// many are there; its wait is bounded by time as before. One consumer per queue.
 
-#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -27,9 +19,6 @@ namespace siphon::core {
 template <class T>
 class BoundedQueue {
  public:
-  /// Items a filling consumer waits for at a time (see Wake-ups above).
-  static constexpr size_t kFillStep = 256;
-
   /// `byte_capacity` 0: bounded by count only.
   explicit BoundedQueue(size_t capacity, size_t byte_capacity = 0)
       : capacity_(capacity), byte_capacity_(byte_capacity) {}
@@ -44,7 +33,6 @@ class BoundedQueue {
       items_.push_back(Entry{std::move(item), bytes});
       bytes_ += bytes;
       if (bytes_ > peak_bytes_) peak_bytes_ = bytes_;
-      if (!waiting_ || items_.size() < wanted_) return true;
     }
     ready_.notify_one();
     return true;
@@ -53,19 +41,8 @@ class BoundedQueue {
   /// Moves up to `max` items into `out`. Waits up to `wait` for the first one; returns the
   /// number moved (0 on timeout, on interrupt(), or when closed and drained).
   size_t popBatch(std::vector<T>& out, size_t max, std::chrono::milliseconds wait) {
-    return popAtLeast(out, max, wait, 1);
-  }
-
-  /// popBatch() that waits until `wanted` items are there (or `wait` has passed, or the queue
-  /// is closed or interrupted) and then takes up to `max`, however many there are.
-  size_t popAtLeast(std::vector<T>& out, size_t max, std::chrono::milliseconds wait, size_t wanted) {
     std::unique_lock lock(mu_);
-    if (items_.size() < wanted && !closed_ && !interrupted_) {
-      waiting_ = true;
-      wanted_ = wanted;
-      ready_.wait_for(lock, wait, [&] { return closed_ || interrupted_ || items_.size() >= wanted; });
-      waiting_ = false;
-    }
+    ready_.wait_for(lock, wait, [&] { return closed_ || interrupted_ || !items_.empty(); });
     interrupted_ = false;
     size_t n = 0;
     while (n < max && !items_.empty()) {
@@ -79,13 +56,11 @@ class BoundedQueue {
 
   /// A sink's batch: waits up to `interval` for a first item, then keeps taking items while
   /// they come, until `max` or until `interval` has passed since the first. Returns the count.
-  /// After the first item it waits for `kFillStep` at a time (fewer when fewer are missing),
-  /// so that a trickle of pushes does not wake it once per item.
   size_t popBatchFilling(std::vector<T>& out, size_t max, std::chrono::milliseconds interval) {
     size_t n = popBatch(out, max, interval);
     auto deadline = std::chrono::steady_clock::now() + interval;
     while (n > 0 && n < max && std::chrono::steady_clock::now() < deadline) {
-      size_t more = popAtLeast(out, max - n, std::chrono::milliseconds(20), std::min(max - n, kFillStep));
+      size_t more = popBatch(out, max - n, std::chrono::milliseconds(20));
       if (more == 0) break;
       n += more;
     }
@@ -147,8 +122,6 @@ class BoundedQueue {
   size_t peak_bytes_ = 0;
   bool closed_ = false;
   bool interrupted_ = false;
-  bool waiting_ = false;  ///< the consumer waits for `wanted_` items
-  size_t wanted_ = 1;
 };
 
 }  // namespace siphon::core

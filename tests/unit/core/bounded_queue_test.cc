@@ -46,40 +46,6 @@ TEST(BoundedQueue, CloseWakesConsumerAndDrains) {
   EXPECT_FALSE(q.tryPush(8));
 }
 
-
-TEST(BoundedQueue, AConsumerWaitingForManyTakesThemAtOnce) {
-  BoundedQueue<int> q(1000);
-  std::vector<int> out;
-  std::thread consumer([&] { q.popAtLeast(out, 1000, std::chrono::seconds(30), 100); });
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE(q.tryPush(int{i}));
-  consumer.join();
-  // Woken once, when the hundredth came (not by the first push, which would leave it fewer).
-  ASSERT_EQ(out.size(), 100u);
-  EXPECT_EQ(out.back(), 99);
-}
-
-TEST(BoundedQueue, AWaitForManyEndsWithWhatIsThereAtItsDeadline) {
-  BoundedQueue<int> q(1000);
-  ASSERT_TRUE(q.tryPush(1));
-  ASSERT_TRUE(q.tryPush(2));
-  std::vector<int> out;
-  EXPECT_EQ(q.popAtLeast(out, 1000, std::chrono::milliseconds(1), 100), 2u);
-}
-
-TEST(BoundedQueue, InterruptAndCloseEndAWaitForMany) {
-  BoundedQueue<int> q(1000);
-  std::vector<int> out;
-  ASSERT_TRUE(q.tryPush(1));
-  std::thread consumer([&] { q.popAtLeast(out, 1000, std::chrono::seconds(30), 100); });
-  q.interrupt();  // a sync request: the consumer looks now
-  consumer.join();
-  EXPECT_EQ(out.size(), 1u);
-  std::thread again([&] { q.popAtLeast(out, 1000, std::chrono::seconds(30), 100); });
-  q.close();
-  again.join();
-  EXPECT_TRUE(q.closedAndEmpty());
-}
-
 TEST(BoundedQueue, FillingABatchKeepsEveryItemInOrder) {
   BoundedQueue<int> q(100'000);
   std::vector<int> out;
