@@ -1,13 +1,9 @@
 #include "sip/field_views.h"
 
-#include <bit>
 #include <charconv>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "core/block_scan.h"
 #include "core/char_class.h"
 
 namespace siphon::sip {
@@ -17,31 +13,19 @@ namespace {
 // ':' ';' '?', and a port or a tel: number ';' '?' (RFC 3261 §25.1: hostport [uri-parameters]
 // [headers]; RFC 3966). None of them is a host, port or number character, so in a URI that
 // parses the first one is where the full parse stops too. A host and its port are
-// 10-40 bytes at the end of a URI: with SSE2 (every x86-64) 16 bytes are tested at once, and
-// the last partial block is the 16 bytes that end `s`, with the bytes before `from` or tested
-// already masked off; so nothing outside `s` is read, and a short host at the end of a longer
-// URI still takes one block. Only a view shorter than 16 bytes goes byte by byte.
+// 10-40 bytes at the end of a URI: 16 bytes are tested at once (core/block_scan.h), and only a
+// view shorter than 16 bytes goes byte by byte.
 size_t findAnyOf3(std::string_view s, size_t from, char a, char b, char c) {
   const size_t n = s.size();
   if (from >= n) return n;
 #if defined(__SSE2__)
-  if (n >= 16) {
-    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
-    auto hits = [&](size_t at) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
-      const __m128i eq = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
-                                      _mm_cmpeq_epi8(v, vc));
-      return static_cast<unsigned>(_mm_movemask_epi8(eq));
-    };
-    size_t at = from;
-    for (; n - at >= 16; at += 16) {
-      if (const unsigned m = hits(at)) return at + static_cast<size_t>(std::countr_zero(m));
-    }
-    if (at == n) return n;
-    // The 16 bytes that end `s` start 1 to 15 bytes before `at`: those are masked off.
-    const unsigned m = hits(n - 16) & (~0u << (at - (n - 16)));
-    return m != 0 ? n - 16 + static_cast<size_t>(std::countr_zero(m)) : n;
-  }
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
+  auto flags = [&](__m128i v) {
+    const __m128i eq = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                                    _mm_cmpeq_epi8(v, vc));
+    return static_cast<unsigned>(_mm_movemask_epi8(eq));
+  };
+  if (const auto found = core::block_scan::findFirst(s.data(), from, n, flags)) return *found;
 #endif
   for (size_t i = from; i < n; ++i) {
     if (s[i] == a || s[i] == b || s[i] == c) return i;

@@ -1,12 +1,8 @@
 #include "sip/header_values.h"
 
-#include <bit>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "core/block_scan.h"
 #include "core/char_class.h"
 #include "core/text_cursor.h"
 
@@ -109,16 +105,16 @@ std::string_view firstListValue(std::string_view text) {
 namespace {
 
 // Offset of the first byte in [i, n) that may end an unquoted parameter value: ';' ',' '"'
-// or a byte <= 0x20 (SP, HTAB, CR, LF and the other controls); n if none. Reads only [i, n).
+// or a byte <= 0x20 (SP, HTAB, CR, LF and the other controls); n if none. Reads only inside
+// [0, n) (core/block_scan.h).
 //
 // With SSE2 (every x86-64) 16 bytes are tested at once in about ten instructions: a branch
 // value (z9hG4bK and a few dozen characters) is two blocks. Then 8-byte words (SWAR), whose
 // four byte tests cost about 25 instructions a word, then single bytes.
 size_t nextValueStopCandidate(const char* p, size_t i, size_t n) {
 #if defined(__SSE2__)
-  // Bit k set: byte k of the 16 at `at` is a candidate.
-  auto candidates = [p](size_t at) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+  // Bit k set: byte k of the block is a candidate.
+  auto candidates = [](__m128i v) {
     const __m128i hit = _mm_or_si128(
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')), _mm_cmpeq_epi8(v, _mm_set1_epi8(','))),
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
@@ -126,15 +122,7 @@ size_t nextValueStopCandidate(const char* p, size_t i, size_t n) {
                      _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v)));
     return static_cast<unsigned>(_mm_movemask_epi8(hit));
   };
-  for (; n - i >= 16; i += 16) {
-    if (const unsigned m = candidates(i); m != 0)
-      return i + static_cast<size_t>(std::countr_zero(m));
-  }
-  if (i < n && n >= 16) {
-    // The last block overlaps bytes already tested (none a candidate): [n-16, n), from i on.
-    const unsigned m = candidates(n - 16) >> (i - (n - 16));
-    return m != 0 ? i + static_cast<size_t>(std::countr_zero(m)) : n;
-  }
+  if (const auto found = core::block_scan::findFirst(p, i, n, candidates)) return *found;
 #endif
   if constexpr (core::swar::kLittleEndian) {
     namespace sw = core::swar;

@@ -1,8 +1,14 @@
-// CharClass: membership and firstIn, which stands in for find_first_of on hot paths.
+// CharClass: membership and firstIn, which stands in for find_first_of on hot paths; and the
+// 16-byte block scan (core/block_scan.h) the SIP scanners build on.
 
 #include "core/char_class.h"
 
+#include <cstring>
+#include <memory>
+#include <string>
 #include <string_view>
+
+#include "core/block_scan.h"
 
 #include <gtest/gtest.h>
 
@@ -29,6 +35,35 @@ TEST(CharClass, HostAndAddrSpecEndClasses) {
   EXPECT_EQ((~chars::kIpv6).firstIn("2001:db8::1]:5060"), 11u);
   EXPECT_EQ(chars::kAddrSpecEnd.firstIn("sip:a@b;tag=1"), 7u);
 }
+
+#if defined(__SSE2__)
+// Every view length up to 40 and every start, the stop byte at every place or nowhere, each
+// view in a heap block of its exact size so that ASan sees a read outside it; and a stop byte
+// before the start, which the overlapping last block reads and must not report.
+TEST(BlockScan, FindsWhatAByteLoopFindsAndReadsOnlyTheView) {
+  auto flags = [](__m128i v) {
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(';'))));
+  };
+  for (size_t n = 0; n <= 40; ++n) {
+    for (size_t stop = 0; stop <= n; ++stop) {  // stop == n: none
+      std::string text(n, 'x');
+      if (stop < n) text[stop] = ';';
+      const auto exact = std::make_unique<char[]>(n);
+      std::memcpy(exact.get(), text.data(), n);
+      for (size_t from = 0; from <= n; ++from) {
+        const auto got = block_scan::findFirst(exact.get(), from, n, flags);
+        if (n < 16) {
+          EXPECT_FALSE(got.has_value()) << n;
+          continue;
+        }
+        const size_t want = stop >= from && stop < n ? stop : n;
+        ASSERT_TRUE(got.has_value());
+        EXPECT_EQ(*got, want) << "n=" << n << " stop=" << stop << " from=" << from;
+      }
+    }
+  }
+}
+#endif
 
 }  // namespace
 }  // namespace siphon::core
