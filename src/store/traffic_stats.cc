@@ -111,7 +111,7 @@ std::vector<StatsRow> StatsAccumulator::take() {
     rows.push_back(std::move(r));
   }
   counts_.clear();
-  forgetLast();
+  forgetRecent();
   return rows;
 }
 

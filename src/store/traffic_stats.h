@@ -84,7 +84,7 @@ class StatsAccumulator {
   /// Forgets the counts not taken yet (the store gave up writing their records).
   void discard() {
     counts_.clear();
-    forgetLast();
+    forgetRecent();
   }
   [[nodiscard]] bool empty() const { return counts_.empty(); }
 
@@ -105,7 +105,7 @@ class StatsAccumulator {
   using Entry = std::pair<const std::string, int64_t>;
   static constexpr size_t kRecent = 4;
   std::array<std::array<Entry*, kRecent>, static_cast<size_t>(StatsDim::kCount)> recent_{};
-  void forgetLast() { recent_ = {}; }
+  void forgetRecent() { recent_ = {}; }
   void remember(StatsDim dim, Entry* e);
   // Keys seen per (hour, top dimension): the cap.
   std::unordered_map<std::string, std::unordered_set<std::string, Hash, std::equal_to<>>, Hash,
