@@ -137,7 +137,11 @@ with open(sys.argv[1], "wb") as f:
         f.write(struct.pack("<IIII", 1700000000, i, len(frame), len(frame)) + frame)
 PY
 read -r RPORT < <(python3 "$HERE/peers/siptrace_check.py" free-ports 1)
-python3 - "$RPORT" "$TMP/receiver.bound" >"$TMP/received" <<'PY' &
+# One replay of the burst into a fresh receiver; it prints "received dropped", the second figure
+# being the kernel's count of datagrams the full socket buffer refused.
+burst_once() {
+  rm -f "$TMP/receiver.bound"
+  python3 - "$RPORT" "$TMP/receiver.bound" >"$TMP/received" <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # default SO_RCVBUF on purpose
 s.bind(("127.0.0.1", int(sys.argv[1])))
@@ -151,18 +155,33 @@ try:
         s.settimeout(2)  # then quiet for 2 s: the replay is over
 except socket.timeout:
     pass
-print(n)
+# The kernel's count of datagrams this socket's full buffer refused: /proc/net/udp's last column.
+local = "0100007F:%04X" % int(sys.argv[1])
+dropped = next((line.split()[-1] for line in open("/proc/net/udp") if line.split()[1] == local), "?")
+print(n, dropped)
 PY
-RECV_PID=$!
-# Until the receiver is bound, not a fixed sleep: python3 can be a pyenv shim that takes ~0.35 s
-# to start, and frames sent before the bind are lost at the port, not at the socket buffer.
-for _ in $(seq 200); do [ -e "$TMP/receiver.bound" ] && break; sleep 0.05; done
-[ -e "$TMP/receiver.bound" ] || fail "burst: the receiver did not bind"
-"$SIPHON" agent --pcap "$TMP/burst.pcap" --hep "udp:127.0.0.1:$RPORT" 2>"$TMP/agent.err" ||
-  fail "burst: exit status $?"
-wait "$RECV_PID"
-grep -q "sent 3000,.*replayed at 10000/s$" "$TMP/agent.err" || fail "burst: summary: $(cat "$TMP/agent.err")"
-[ "$(cat "$TMP/received")" = 3000 ] || fail "burst at the default pace: the receiver got $(cat "$TMP/received") of 3000"
+  RECV_PID=$!
+  # Until the receiver is bound, not a fixed sleep: python3 can be a pyenv shim that takes
+  # ~0.35 s to start, and frames sent before the bind are lost at the port, not at the buffer.
+  for _ in $(seq 200); do [ -e "$TMP/receiver.bound" ] && break; sleep 0.05; done
+  [ -e "$TMP/receiver.bound" ] || fail "burst: the receiver did not bind"
+  "$SIPHON" agent --pcap "$TMP/burst.pcap" --hep "udp:127.0.0.1:$RPORT" 2>"$TMP/agent.err" ||
+    fail "burst: exit status $?"
+  wait "$RECV_PID"
+  grep -q "sent 3000,.*replayed at 10000/s$" "$TMP/agent.err" || fail "burst: summary: $(cat "$TMP/agent.err")"
+}
+# The default buffer holds about 20 ms of this burst at 10,000/s. A receiver the scheduler
+# keeps off the CPU for longer loses datagrams at any pace, and a CI machine running two
+# tests on its two cores does that now and then (seen once: 2,980 of 3,000, 20 refused by
+# the full buffer). So up to three replays, each into a fresh receiver; one must get all.
+burst_result=""
+for attempt in 1 2 3; do
+  burst_once
+  read -r received dropped <"$TMP/received"
+  [ "$received" = 3000 ] && break
+  burst_result="$burst_result try $attempt: $received received, $dropped refused by the full buffer;"
+done
+[ "$received" = 3000 ] || fail "burst at the default pace: never all 3000 arrived:$burst_result"
 "$SIPHON" agent --pcap "$DATA/synthetic__sip_tunnels.pcap" --hep "udp:127.0.0.1:$RPORT" \
   --replay-speed 50 --rate 100/s 2>"$TMP/agent.err" || fail "paced: exit status $?"
 grep -q "sent 10,.*replayed at speed 50, 100/s$" "$TMP/agent.err" || fail "paced: summary: $(cat "$TMP/agent.err")"
