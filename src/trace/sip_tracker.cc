@@ -104,29 +104,45 @@ SipTracker::DialogList& SipTracker::listOf(DialogState s) {
   return ended_;
 }
 
+int64_t SipTracker::idleLimitUs(DialogState s) const {
+  switch (s) {
+    case DialogState::Early:
+      return micros(options_.early_dialog_timeout);
+    case DialogState::Confirmed:
+      return micros(options_.dialog_timeout);
+    case DialogState::Ended:
+      return micros(options_.ended_linger);
+  }
+  return micros(options_.ended_linger);
+}
+
 void SipTracker::expire(int64_t now_us) {
+  if (now_us <= next_deadline_us_) return;  // nothing is due: the fronts stay unread
   const int64_t txn_age = micros(options_.transaction_timeout);
   while (!txns_.empty() && txns_.front().last_us + txn_age < now_us) {
     txn_index_.erase(txns_.front().key);
     txns_.pop_front();
     counters_.count(TrackerCount::ExpiredTxn);
   }
+  next_deadline_us_ = txns_.empty() ? INT64_MAX : txns_.front().last_us + txn_age;
   struct Expiry {
     DialogList* list;
-    int64_t age;
+    DialogState state;
     TrackerCount why;
   };
   const Expiry lists[] = {
-      {&early_, micros(options_.early_dialog_timeout), TrackerCount::ExpiredEarly},
-      {&confirmed_, micros(options_.dialog_timeout), TrackerCount::ExpiredIdle},
-      {&ended_, micros(options_.ended_linger), TrackerCount::Ended},
+      {&early_, DialogState::Early, TrackerCount::ExpiredEarly},
+      {&confirmed_, DialogState::Confirmed, TrackerCount::ExpiredIdle},
+      {&ended_, DialogState::Ended, TrackerCount::Ended},
   };
   for (const auto& e : lists) {
-    while (!e.list->empty() && e.list->front().last_us + e.age < now_us) {
+    const int64_t age = idleLimitUs(e.state);
+    while (!e.list->empty() && e.list->front().last_us + age < now_us) {
       dialog_index_.erase(e.list->front().key);
       e.list->pop_front();
       counters_.count(e.why);
     }
+    if (!e.list->empty()) noteDeadline(e.list->front().last_us + age);
   }
 }
 
@@ -134,6 +150,7 @@ void SipTracker::touch(TxnList::iterator it, int64_t now_us) {
   // A message older than the entry's last (two sources, or reordering) does not move it back.
   it->last_us = std::max(it->last_us, now_us);
   txns_.splice(txns_.end(), txns_, it);
+  noteDeadline(it->last_us + micros(options_.transaction_timeout));
 }
 
 void SipTracker::moveDialog(DialogList::iterator it, DialogState to, int64_t now_us) {
@@ -142,6 +159,7 @@ void SipTracker::moveDialog(DialogList::iterator it, DialogState to, int64_t now
   it->state = to;
   DialogList& dest = listOf(to);
   dest.splice(dest.end(), from, it);
+  noteDeadline(it->last_us + idleLimitUs(to));
 }
 
 void SipTracker::noteBranch(Txn& t, const TrackedMessage& m) {
@@ -172,6 +190,7 @@ SipTracker::TxnList::iterator SipTracker::addTxn(uint64_t key, const TrackedMess
   t.invite = isMethod(m, "INVITE");
   noteBranch(t, m);
   txns_.push_back(std::move(t));
+  noteDeadline(now_us + micros(options_.transaction_timeout));
   auto it = std::prev(txns_.end());
   txn_index_.insert(key, it);
   return it;
@@ -271,6 +290,7 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   d.last_us = now_us;
   d.invite_cseq = m.cseq;
   early_.push_back(std::move(d));
+  noteDeadline(now_us + idleLimitUs(DialogState::Early));
   dialog_index_.insert(key, std::prev(early_.end()));
   counters_.count(TrackerCount::Dialogs);
   return true;

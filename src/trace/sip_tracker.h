@@ -32,10 +32,13 @@
 //   confirmed       dialog_timeout after their last message (Kamailio's default 43200 s);
 //   ended dialogs   32 s after the BYE transaction or the failure, for retransmissions.
 // Within one list every entry has the same timeout, so the list in order of last activity is
-// also the order of expiry: expiring is popping the front, O(1) per entry.
+// also the order of expiry: expiring is popping the front, O(1) per entry. The earliest
+// deadline of the four fronts is kept, so a message that expires nothing does not read them:
+// with many live scopes the fronts are cold, and reading four cost more than the lookup.
 //
 // Thread safety: one mutex; the agent's sources share the tracker.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -138,6 +141,11 @@ class SipTracker {
   using DialogList = std::list<Dialog>;
 
   void expire(int64_t now_us);
+  /// An entry was added or moved to a list's end with this deadline: it may be the earliest.
+  void noteDeadline(int64_t deadline_us) {
+    next_deadline_us_ = std::min(next_deadline_us_, deadline_us);
+  }
+  [[nodiscard]] int64_t idleLimitUs(DialogState s) const;  ///< the timeout of a state's list
   void touch(TxnList::iterator it, int64_t now_us);
   void moveDialog(DialogList::iterator it, DialogState to, int64_t now_us);
   TxnList::iterator addTxn(uint64_t key, const TrackedMessage& m, ScopeRef scope, int64_t now_us);
@@ -152,6 +160,8 @@ class SipTracker {
   core::HashIndex<TxnList::iterator> txn_index_;
   DialogList early_, confirmed_, ended_;  ///< each by last activity
   core::HashIndex<DialogList::iterator> dialog_index_;
+  /// No list's front expires before this: a lower bound, exact after expire() ran through.
+  int64_t next_deadline_us_ = INT64_MAX;
   core::StageCounters counters_;
 };
 

@@ -126,6 +126,25 @@ TEST(SipTracker, TimersExpireEachListOnTheCaptureClock) {
   EXPECT_EQ(s.count("expired_idle_dialog"), 1u);
 }
 
+// The tracker keeps the earliest deadline of its lists instead of reading their fronts on
+// every message. A dialog that moves to a list with a shorter timeout (a BYE ends it: the
+// 32 s linger instead of 12 h) must move that deadline forward, or it would outlive it.
+TEST(SipTracker, AnEndedDialogExpiresOnItsLingerAfterTheNextDeadlineWasHours) {
+  SipTracker t;
+  ASSERT_TRUE(t.openDialog(request("INVITE", 1, "z9hG4bKc", "talk"), scope(1), kT0));
+  EXPECT_TRUE(t.observe(reply(200, "INVITE", 1, "z9hG4bKc", "callee", "talk"), kT0));
+  // The INVITE transaction expires: the next deadline is now the confirmed dialog's, 12 h on.
+  EXPECT_FALSE(t.observe(request("OPTIONS", 2, "z9hG4bKx", "nobody"), kT0 + 40 * kSecond));
+  EXPECT_EQ(t.transactions(), 0u);
+  EXPECT_TRUE(t.observe(request("BYE", 2, "z9hG4bKb", "talk", "callee"), kT0 + 50 * kSecond));
+  EXPECT_TRUE(t.observe(reply(200, "BYE", 2, "z9hG4bKb", "callee", "talk"), kT0 + 50 * kSecond));
+  EXPECT_TRUE(t.observe(request("BYE", 2, "z9hG4bKb", "talk", "callee"), kT0 + 81 * kSecond))
+      << "a retransmission within the linger is held";
+  EXPECT_FALSE(t.observe(request("OPTIONS", 3, "z9hG4bKy", "nobody"), kT0 + 114 * kSecond));
+  EXPECT_EQ(t.dialogs(), 0u) << "ended: gone 32 s after its last message";
+  EXPECT_EQ(t.stats().snapshot().count("ended_dialog"), 1u);
+}
+
 TEST(SipTracker, AFloodOfNewInvitesIsRefusedNotEvictingLiveCalls) {
   TrackerOptions o;
   o.max_dialogs = 100;
