@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+
 namespace siphon::trace {
 namespace {
 
@@ -19,7 +21,8 @@ uint64_t hashKey(std::string_view key) {
 }  // namespace
 
 B2bSessions::B2bSessions(size_t max_sessions, std::string_view stage)
-    : max_(max_sessions), counters_(std::string(stage), "processor", {kB2bSessionsCounts, {}}) {}
+    : max_(std::min<size_t>(max_sessions, UINT32_MAX)),
+      counters_(std::string(stage), "processor", {kB2bSessionsCounts, {}}) {}
 
 size_t B2bSessions::size() const {
   std::lock_guard lock(mu_);
@@ -31,18 +34,25 @@ bool B2bSessions::empty() const {
   return index_.empty();
 }
 
-void B2bSessions::erase(List::iterator it) {
-  if (cursor_ == it) ++cursor_;
-  index_.erase(it->key);
-  entries_.erase(it);
+void B2bSessions::eraseAt(uint32_t pos) {
+  index_.erase(entries_[pos].key);
+  if (pos + 1 != entries_.size()) {
+    entries_[pos] = std::move(entries_.back());
+    *index_.find(entries_[pos].key) = pos;
+  }
+  entries_.pop_back();
   counters_.count(SessionCount::Reclaimed);
 }
 
 void B2bSessions::sweep(size_t n) {
   for (size_t i = 0; i < n && !entries_.empty(); ++i) {
-    if (cursor_ == entries_.end()) cursor_ = entries_.begin();
-    auto it = cursor_++;
-    if (it->scope.expired()) erase(it);
+    if (cursor_ >= entries_.size()) cursor_ = 0;
+    // An erase puts the last entry at the cursor: it is looked at next, not skipped.
+    if (entries_[cursor_].scope.expired()) {
+      eraseAt(cursor_);
+    } else {
+      ++cursor_;
+    }
   }
 }
 
@@ -50,9 +60,9 @@ bool B2bSessions::open(std::string_view key, const ScopeRef& scope) {
   const uint64_t h = hashKey(key);
   std::lock_guard lock(mu_);
   sweep(kSweepPerCall);
-  if (const List::iterator* it = index_.find(h)) {
+  if (const uint32_t* pos = index_.find(h)) {
     // The same key again (a second rule match, a new A leg reusing it): the newer scope.
-    (*it)->scope = scope;
+    entries_[*pos].scope = scope;
     return true;
   }
   if (index_.size() >= max_) sweep(kSweepWhenFull);
@@ -61,7 +71,7 @@ bool B2bSessions::open(std::string_view key, const ScopeRef& scope) {
     return false;
   }
   entries_.push_back(Entry{h, scope});
-  index_.insert(h, std::prev(entries_.end()));
+  index_.insert(h, static_cast<uint32_t>(entries_.size() - 1));
   counters_.count(SessionCount::Opened);
   return true;
 }
@@ -70,12 +80,12 @@ ScopeRef B2bSessions::find(std::string_view key) {
   const uint64_t h = hashKey(key);
   std::lock_guard lock(mu_);
   sweep(kSweepPerCall);
-  const List::iterator* found = index_.find(h);
+  const uint32_t* found = index_.find(h);
   if (found == nullptr) return nullptr;
-  const List::iterator it = *found;
-  ScopeRef scope = it->scope.lock();
+  const uint32_t pos = *found;
+  ScopeRef scope = entries_[pos].scope.lock();
   if (!scope) {
-    erase(it);
+    eraseAt(pos);
     return nullptr;
   }
   counters_.count(SessionCount::Joined);

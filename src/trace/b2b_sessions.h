@@ -16,19 +16,25 @@
 // Lifetime. The session entry keeps only a weak reference to its ScopeData; the dialogs and
 // transactions of the tracker keep the strong ones. When the last of them ends (a BYE's
 // linger, a failure, a timer), the session is over without an event of its own. Dead entries
-// are reclaimed by a sweep that looks at two entries per call (a cursor over the list, O(1)
-// per message), and at up to 64 more before refusing a new session on a full table. The
+// are reclaimed by a sweep that looks at two entries per call (a cursor over the entries,
+// O(1) per message), and at up to 64 more before refusing a new session on a full table. The
 // table is bounded (max_sessions); a session that does not fit is refused and counted.
+//
+// Layout. The entries sit in one array, in no order (an erase moves the last entry into the
+// hole), and the index maps a key to its position. The tracer opens an entry for every scope
+// (to follow a call's media reports by Call-ID), so with 100,000 live calls the sweep walks
+// 100,000 entries: in an array its next entry is the next 24 bytes, where a linked list's was
+// a cache miss of its own and each entry a heap allocation.
 //
 // Keys are 64-bit hashes (XXH3) of the key text, as the tracker's are. Thread safety: one
 // mutex.
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
 #include "core/hash_index.h"
 #include "core/stage_counters.h"
@@ -63,16 +69,15 @@ class B2bSessions {
     uint64_t key;
     std::weak_ptr<const ScopeData> scope;
   };
-  using List = std::list<Entry>;
 
-  void sweep(size_t n);  ///< looks at up to n entries after the cursor; mu_ held
-  void erase(List::iterator it);
+  void sweep(size_t n);  ///< looks at up to n entries from the cursor on; mu_ held
+  void eraseAt(uint32_t pos);
 
   size_t max_;
   mutable std::mutex mu_;
-  List entries_;
-  List::iterator cursor_ = entries_.end();
-  core::HashIndex<List::iterator> index_;
+  std::vector<Entry> entries_;
+  uint32_t cursor_ = 0;
+  core::HashIndex<uint32_t> index_;  ///< key -> position in entries_
   core::StageCounters counters_;
 };
 
