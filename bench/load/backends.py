@@ -404,10 +404,11 @@ def refused_fraction(rs):
     return 0.0 if low is None or low["lost"] <= 0 else low["lost"] / max(1, low["sent"]) + 0.001
 
 
-def print_comparison(by, rates, pairs):
+def print_comparison(by, rates, pairs, failures):
     """Rate by rate, stored and lost for each backend; then each pair's highest zero-loss rates
     and their ratio (bench/compare.sh). Siphon's zero loss is strict; Kamailio's is counted
-    beyond what it refuses at the lowest rate, or it would have none."""
+    beyond what it refuses at the lowest rate, or it would have none. A backend that did not
+    run (`failures`: name -> why) says so in its row instead of a rate it never had."""
     names = [n for pair in pairs for n in pair if n in by]
     print("\n| rate/s | " + " | ".join("%s stored (lost)" % n for n in names) + " |")
     print("|---:|" + "---:|" * len(names))
@@ -421,6 +422,13 @@ def print_comparison(by, rates, pairs):
           "| highest rate/s without more loss | ratio |")
     print("|---|---:|---|---:|---:|---:|")
     for siphon, kam in pairs:
+        missing = [n for n in (siphon, kam) if n not in by]
+        if missing:
+            why = "; ".join("%s did not run: %s" % (n, " ".join(failures.get(n, "no figures").split())[:200])
+                            for n in missing)
+            s = best_rate(by[siphon]) if siphon in by else None
+            print("| %s | %s | %s | - | - | %s |" % (siphon, s or "-", kam, why))
+            continue
         base = refused_fraction(by.get(kam, []))
         s, k = best_rate(by.get(siphon, [])), best_rate(by.get(kam, []), base)
         if s is None or k is None:
@@ -447,6 +455,7 @@ def main():
     if a.seconds > 30 or max(rates) > 200000:
         raise SystemExit("bounded: --seconds <= 30, rates <= 200000")
     results = []
+    failures = {}
     for name in a.backends.split(","):
         tmp = tempfile.mkdtemp(prefix="siphon-backends-")
         os.chmod(tmp, 0o755)
@@ -455,6 +464,7 @@ def main():
             run_backend(name, os.path.abspath(a.build), rates, a.seconds, tmp, procs, results, a.siphon_config)
         except Exception as e:  # one backend failing must not hide the others' figures
             print("  %s failed: %s" % (name, e), flush=True)
+            failures[name] = str(e).strip() or type(e).__name__
         finally:
             procs.stop_all()
             shutil.rmtree(tmp, ignore_errors=True)
@@ -476,7 +486,7 @@ def main():
         fmt = lambda k: "-" if not k else "%d stored of %d (%.2fx)" % (k["stored"], k["sent"], best["stored"] / max(1, k["stored"]))
         print("%-18s %16s %11d   %-26s %s" % (name, best["rate"] if best else "none", bpr, fmt(kp), fmt(km)))
     if a.compare:
-        print_comparison(by, rates, [p.split(":") for p in a.compare.split(",")])
+        print_comparison(by, rates, [p.split(":") for p in a.compare.split(",")], failures)
     if a.json:
         json.dump(results, open(a.json, "w"), indent=1)
 

@@ -11,11 +11,18 @@
 # when the load ends, at its highest. CONFIG is an optional `siphon serve -c` file (e.g.
 # store_cache_mb = 2).
 #
+# HEPGEN=PATH sends with that hepgen.py (../shared/peers/hepgen.py: Python, one send() per
+# packet, packets generated before the clock starts) instead of siphon-hep-load: a slower sender
+# with its own pacing and SIP, as issue 13 asks for a second view. RATE 0: 60,000 x SECONDS
+# packets as fast as it goes.
+#
 #   bench/load/ingest_soak.sh BUILD_DIR [RATE=100000] [SECONDS=5] [CONFIG]
+#   HEPGEN=../shared/peers/hepgen.py bench/load/ingest_soak.sh BUILD_DIR 50000 20
 set -euo pipefail
 BUILD=${1:?build dir}; RATE=${2:-100000}; SECS=${3:-5}; CONFIG=${4:-}
 SIPHON=$BUILD/src/cli/siphon; LOAD=$BUILD/bench/load/siphon-hep-load
 COUNT=$((RATE * SECS))
+[ -n "${HEPGEN:-}" ] && [ "$RATE" -eq 0 ] && COUNT=$((60000 * SECS))  # as fast as hepgen goes (about 90k/s here)
 DIR=$(mktemp -d /tmp/siphon-soak.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 HTTP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -35,8 +42,18 @@ RUN=soak$$
 ( while kill -0 $PID 2>/dev/null; do awk '/VmRSS/{printf "%d ", $2/1024}' /proc/$PID/status; sleep 1; done ) \
   >"$DIR/rss.txt" 2>/dev/null &
 SAMPLER=$!
-"$LOAD" --target "udp:127.0.0.1:$PORT" --count "$COUNT" --rate "$RATE" --max-seconds $((SECS * 3 + 10)) \
-  --run-id "$RUN" >"$DIR/load.json"
+if [ -n "${HEPGEN:-}" ]; then
+  # The same summary as siphon-hep-load's: rate, sent, seconds.
+  # Exit status 2: stopped by --max-seconds before COUNT; what it sent is in its summary.
+  { python3 "$HEPGEN" --port "$PORT" --count "$COUNT" --rate "$RATE" --max-seconds $((SECS * 3 + 10)) \
+      --run-id "$RUN" --json --quiet || [ $? -eq 2 ]; } |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps({"rate": d["rate_pps"], "sent": d["sent"], "seconds": d["elapsed_s"]}))' \
+      >"$DIR/load.json"
+else
+  "$LOAD" --target "udp:127.0.0.1:$PORT" --count "$COUNT" --rate "$RATE" --max-seconds $((SECS * 3 + 10)) \
+    --run-id "$RUN" >"$DIR/load.json"
+fi
+SENT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$DIR/load.json")
 t_sent=$(date +%s.%N)
 kill $SAMPLER 2>/dev/null || true
 at_end=$("$SIPHON" ctl --api "http://127.0.0.1:$HTTP" stats --format json)
@@ -47,7 +64,7 @@ for _ in $(seq 200); do
   if "$SIPHON" search --db "sqlite:$DIR/soak.db" --since -10m --limit 1 --format jsonl 2>/dev/null \
        | grep -q "$RUN-"; then
     n=$("$SIPHON" ctl --api "http://127.0.0.1:$HTTP" stats --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stored"]+d["dropped"])')
-    if [ "$n" -ge "$COUNT" ]; then found=$(date +%s.%N); break; fi
+    if [ "$n" -ge "$SENT" ]; then found=$(date +%s.%N); break; fi
   fi
   sleep 0.1
 done
