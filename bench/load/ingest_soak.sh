@@ -16,6 +16,9 @@
 # with its own pacing and SIP, as issue 13 asks for a second view. RATE 0: 60,000 x SECONDS
 # packets as fast as it goes.
 #
+# LOAD_ARGS adds options to siphon-hep-load's, e.g. LOAD_ARGS="--real-mix tests/data/pcap" for
+# the SIP of the real captures instead of synthetic calls.
+#
 #   bench/load/ingest_soak.sh BUILD_DIR [RATE=100000] [SECONDS=5] [CONFIG]
 #   HEPGEN=../shared/peers/hepgen.py bench/load/ingest_soak.sh BUILD_DIR 50000 20
 set -euo pipefail
@@ -51,7 +54,7 @@ if [ -n "${HEPGEN:-}" ]; then
       >"$DIR/load.json"
 else
   "$LOAD" --target "udp:127.0.0.1:$PORT" --count "$COUNT" --rate "$RATE" --max-seconds $((SECS * 3 + 10)) \
-    --run-id "$RUN" >"$DIR/load.json"
+    --run-id "$RUN" ${LOAD_ARGS:-} >"$DIR/load.json"
 fi
 SENT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$DIR/load.json")
 t_sent=$(date +%s.%N)
