@@ -262,7 +262,8 @@ class Kamailio:
 # ---- one backend at every rate ------------------------------------------------------------
 
 def send(build, targets, rate, count, run, procs, tmp):
-    """The load split over `targets` (one siphon-hep-load each); returns packets sent."""
+    """The load split over `targets` (one siphon-hep-load each); returns packets sent and the
+    longest time one generator spent sending (not preparing its calls)."""
     loads = []
     for i, port in enumerate(targets):
         log = os.path.join(tmp, "load-%s-%d.json" % (run, i))
@@ -271,14 +272,16 @@ def send(build, targets, rate, count, run, procs, tmp):
                                    "--rate", str(rate / len(targets)), "--max-seconds", "120",
                                    "--run-id", "%s%d" % (run, i), "--real-mix",
                                    os.path.join(ROOT, "tests/data/pcap")], log), log))
-    sent = 0
+    sent, seconds = 0, 0.0
     for p, log in loads:
         p.wait(200)
         procs.items.remove(p)
         for line in open(log):
             if line.startswith("{"):
-                sent += json.loads(line)["sent"]
-    return sent
+                summary = json.loads(line)
+                sent += summary["sent"]
+                seconds = max(seconds, summary["seconds"])
+    return sent, seconds
 
 
 def run_backend(name, build, rates, seconds, tmp, procs, results, siphon_config=""):
@@ -359,8 +362,10 @@ def run_backend(name, build, rates, seconds, tmp, procs, results, siphon_config=
     before = 0
     for rate in rates:
         count = rate * seconds
-        t0 = time.time()
-        sent = send(build, targets, rate, count, "%s%d" % (name.replace("-", ""), rate), procs, tmp)
+        sent, sending_s = send(build, targets, rate, count, "%s%d" % (name.replace("-", ""), rate), procs, tmp)
+        # From the first packet, not from the generator's start: preparing 1.2 M unique calls of
+        # the real mix takes it about 7 s, which no collector should be charged for.
+        t0 = time.time() - sending_s
         last, same, stored_total, t_last = -1, 0, 0, time.time()
         deadline = time.time() + max(60, 4 * seconds)
         while time.time() < deadline:
