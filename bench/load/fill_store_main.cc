@@ -45,7 +45,8 @@ std::vector<TrafficMessage> bLeg(const std::vector<TrafficMessage>& a, uint64_t 
   auto far = *siphon::core::IpAddress::parse("127.0.2." + std::to_string(n % 250 + 1));
   for (size_t i = 0; i < a.size(); ++i) {
     TrafficMessage m = a[i];
-    for (size_t at = m.payload.find(a_cid); at != std::string::npos; at = m.payload.find(a_cid, at + b_cid.size())) {
+    for (size_t at = m.payload.find(a_cid); at != std::string::npos;
+         at = m.payload.find(a_cid, at + b_cid.size())) {
       m.payload.replace(at, a_cid.size(), b_cid);
     }
     if (i == 0) {  // the initial INVITE names its A-leg (Kamailio callid_aleg_header X-CID)
@@ -87,10 +88,14 @@ int main(int argc, char** argv) {
   traffic.run_id = "fill";
   std::string side_path;
   app.add_option("--db", db, "sqlite:PATH or a file (replaced), or a database URL")->required();
-  app.add_option("--side", side_path, "where the Call-IDs to look up go (default: the store's PATH.bench)");
-  app.add_option("--messages", messages, "messages to write")->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}));
-  app.add_option("--hours", hours, "capture times spread over the last HOURS")->check(CLI::Range(0.01, 24.0 * 365));
-  app.add_option("--b2bua-percent", b2bua_percent, "calls with a B2BUA B-leg")->check(CLI::Range(0, 100));
+  app.add_option("--side", side_path,
+                 "where the Call-IDs to look up go (default: the store's PATH.bench)");
+  app.add_option("--messages", messages, "messages to write")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1'000'000'000}));
+  app.add_option("--hours", hours, "capture times spread over the last HOURS")
+      ->check(CLI::Range(0.01, 24.0 * 365));
+  app.add_option("--b2bua-percent", b2bua_percent, "calls with a B2BUA B-leg")
+      ->check(CLI::Range(0, 100));
   app.add_option("--seed", traffic.seed, "traffic seed");
   siphon::sink::StoreSinkOptions options;
   app.add_option("--bucket-keys", options.store.bucket_keys,
@@ -141,7 +146,8 @@ int main(int argc, char** argv) {
   int64_t span_us = static_cast<int64_t>(hours * 3600e6);
   int64_t start_us = now_us - span_us;
   double avg_per_scenario = 5.0;  // 6/10 calls of 7 (+7 for B-legs), 4/10 of 2
-  double step_us = static_cast<double>(span_us) / (static_cast<double>(messages) / avg_per_scenario);
+  double step_us =
+      static_cast<double>(span_us) / (static_cast<double>(messages) / avg_per_scenario);
 
   siphon::load::SipTraffic gen(traffic);
   std::vector<TrafficMessage> scenario;
@@ -150,7 +156,8 @@ int main(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   // A bar on a terminal; the million lines otherwise (logs of a benchmark run).
   const bool progress_on = siphon::core::stderrIsTerminal();
-  siphon::core::ProgressBar progress("fill_store", messages, siphon::core::ProgressUnit::Items, progress_on);
+  siphon::core::ProgressBar progress("fill_store", messages, siphon::core::ProgressUnit::Items,
+                                     progress_on);
   while (written < messages) {
     scenario.clear();
     gen.nextScenario(scenario);
@@ -208,7 +215,8 @@ int main(int argc, char** argv) {
   for (const auto& cid : sample) side << "callid " << cid << "\n";
   const uint64_t stored = sink.stats().countOf(siphon::sink::StoreCount::Stored);
   std::error_code ec;
-  const auto file = url->scheme == siphon::core::DbScheme::Sqlite ? std::filesystem::file_size(url->path, ec) : 0;
+  const auto file =
+      url->scheme == siphon::core::DbScheme::Sqlite ? std::filesystem::file_size(url->path, ec) : 0;
   std::printf(
       "{\"messages\":%llu,\"stored\":%llu,\"seconds\":%.2f,\"msg_per_s\":%.0f,\"db_bytes\":%llu,"
       "\"written_bytes\":%llu}\n",

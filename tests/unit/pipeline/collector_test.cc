@@ -9,13 +9,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <deque>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -23,14 +23,14 @@
 
 #include "core/byte_reader.h"
 #include "hep/hep_encoder.h"
+#include "query/search.h"
+#include "sip/xheaders.h"
 #include "support/fake_clock.h"
 #include "support/loopback_sender.h"
 #include "support/records.h"
 #include "support/sip_traffic.h"
-#include "support/wait.h"
 #include "support/tls_certificate.h"
-#include "query/search.h"
-#include "sip/xheaders.h"
+#include "support/wait.h"
 
 namespace siphon::pipeline {
 namespace {
@@ -48,7 +48,8 @@ class CollectorTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     config_ = defaultCollectorConfig();
-    config_.listen = {*core::Endpoint::parse("udp:127.0.0.1:0"), *core::Endpoint::parse("tcp:127.0.0.1:0")};
+    config_.listen = {*core::Endpoint::parse("udp:127.0.0.1:0"),
+                      *core::Endpoint::parse("tcp:127.0.0.1:0")};
     config_.db_url = "sqlite:" + (dir_ / "siphon.db").string();
     config_.store.flush_interval = std::chrono::milliseconds(20);
   }
@@ -402,8 +403,8 @@ TEST_F(CollectorTest, IdleTcpConnectionsCannotLockSendersOut) {
     idle.push_back(fd);
   }
   auto count = [&](std::string_view name) { return listenerStage(c).count(name); };
-  ASSERT_TRUE(support::waitFor(
-      [&] { return count("connections") + count("tcp_refused_limit") == 2000; }));
+  ASSERT_TRUE(
+      support::waitFor([&] { return count("connections") + count("tcp_refused_limit") == 2000; }));
   EXPECT_EQ(count("connections"), per_source);
   EXPECT_EQ(count("tcp_refused_limit"), 2000 - per_source) << "none was idle long enough to evict";
 
@@ -510,7 +511,8 @@ namespace {
 TEST_F(CollectorTest, CaptureModeRulesRouteRecordsToTheirProfiles) {
   auto m1 = parseCaptureMode("m1=>db_url=sqlite:" + (dir_ / "m1.db").string() +
                              ";table_name=mode1_capture;mt_mode=rand");
-  auto m2 = parseCaptureMode("m2=>db_url=sqlite:" + (dir_ / "m2.db").string() + ";table_name=a|b;mt_mode=hash;hash_source=call_id");
+  auto m2 = parseCaptureMode("m2=>db_url=sqlite:" + (dir_ / "m2.db").string() +
+                             ";table_name=a|b;mt_mode=hash;hash_source=call_id");
   ASSERT_TRUE(m1.has_value() && m2.has_value());
   config_.capture_modes = {*m1, *m2};
   config_.capture_mode_rules = {"capture_id=7001 => m1", "listen=tcp:127.0.0.1:0 => m2"};
@@ -588,7 +590,7 @@ TEST_F(CollectorTest, XHeadersReadStoresPlainSipCopiesAndDropsTheRest) {
     return Packet(b.begin(), b.end());
   };
   udp.send(bytes(*with));
-  udp.send(bytes(sip));  // no X-Siptrace headers
+  udp.send(bytes(sip));                             // no X-Siptrace headers
   for (const auto& p : traffic(5, 3)) udp.send(p);  // HEP still works beside it
   waitReceived(c, 7);
   c.stop();
