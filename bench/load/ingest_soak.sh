@@ -2,9 +2,9 @@
 # ingest_soak.sh: the collector's end-to-end ingest on this machine. Starts `siphon serve` on
 # loopback with a fresh store, sends RATE HEPv3 packets/s over UDP for SECONDS with
 # siphon-hep-load (same machine), then reports: sent, received, stored, dropped by reason,
-# kernel UDP receive-buffer drops, peak RSS, bytes on disk per stored message, the collector's CPU
-# per stored message, and how long
-# after the last packet the last call was searchable, and the RSS each second of the load.
+# kernel UDP receive-buffer drops, peak RSS, bytes on disk per stored message, the collector's
+# CPU per stored message, how long after the last packet the last call was searchable, and the
+# RSS each second of the load.
 # Bounded in count and time.
 #
 # The memory the collector reports (ctl stats: queue, store page cache, the rest) is sampled
