@@ -178,7 +178,15 @@ core::Result<void, core::Failure> BlockStore::startBucket() {
 void BlockStore::add(std::string_view table, const core::CaptureMeta& meta, std::string_view node,
                      std::span<const int64_t> keys) {
   auto it = open_.find(table);
-  if (it == open_.end()) it = open_.emplace(std::string(table), OpenBlock{}).first;
+  if (it == open_.end()) {
+    OpenBlock fresh;
+    if (!spares_.empty()) {
+      fresh.builder = std::move(spares_.back().builder);
+      fresh.keys_pending = std::move(spares_.back().keys);
+      spares_.pop_back();
+    }
+    it = open_.emplace(std::string(table), std::move(fresh)).first;
+  }
   OpenBlock& b = it->second;
   int64_t ts = meta.microsSinceEpoch();
   if (b.builder.count() == 0) {
@@ -197,6 +205,14 @@ void BlockStore::add(std::string_view table, const core::CaptureMeta& meta, std:
     sealed_.emplace_back(it->first, std::move(b));
     open_.erase(it);
   }
+}
+
+void BlockStore::recycle(OpenBlock& b) {
+  if (spares_.size() >= kSpareBuffers) return;
+  // clear() keeps the buffers' capacity, and so their pages.
+  b.builder.clear();
+  b.keys_pending.clear();
+  spares_.push_back(SpareBuffers{std::move(b.builder), std::move(b.keys_pending)});
 }
 
 core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& table, OpenBlock& b) {
@@ -227,7 +243,7 @@ core::Result<void, core::Failure> BlockStore::writeBlock(const std::string& tabl
   }
   b.written = b.builder.count();
   // Sorted keys land next to each other in the B-tree: fewer pages touched per batch.
-  sortKeys(b.keys_pending);
+  key_sorter_.sort(b.keys_pending);
   b.keys_pending.erase(std::unique(b.keys_pending.begin(), b.keys_pending.end()),
                        b.keys_pending.end());
   for (int64_t key : b.keys_pending) {
@@ -301,6 +317,7 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
     return core::unexpected(std::move(r).error());
   }
   SIPHON_TRY(exec("COMMIT"));
+  for (auto& [table, b] : sealed_) recycle(b);
   sealed_.clear();
   // Old open blocks are sealed once everything in them is written.
   std::erase_if(open_, [&](const auto& kv) {

@@ -44,6 +44,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "store/block_codec.h"
+#include "store/key_sort.h"
 #include "store/traffic_stats.h"
 
 struct sqlite3;
@@ -192,6 +193,8 @@ class BlockStore {
   }
   core::Result<void, core::Failure> prepareStatements();
   core::Result<void, core::Failure> writeBlock(const std::string& table, OpenBlock& b);
+  /// Keeps a written block's buffers (up to kSpareBuffers) for a block opened later.
+  void recycle(OpenBlock& b);
   core::Result<void, core::Failure> writeStats();
   /// A statistics query whose columns are [bucket,] key, count; `binds` in order.
   core::Result<std::vector<StatsRow>, core::Failure> statsRows(const char* sql, std::initializer_list<int64_t> binds,
@@ -205,8 +208,19 @@ class BlockStore {
   bool read_only_;
   BlockCompressor compressor_;
   BlockDecompressor decompressor_;
+  KeySorter key_sorter_;
   std::map<std::string, OpenBlock, std::less<>> open_;
   std::vector<std::pair<std::string, OpenBlock>> sealed_;  ///< full, written at the next flush
+  // The buffers of written blocks (builder, pending keys), emptied, for the next blocks to
+  // open. Why: a fresh builder reserves about 1 MB per block, which the allocator maps anew
+  // and the kernel faults in a page at a time while records are copied in; reused buffers
+  // have their pages already.
+  struct SpareBuffers {
+    BlockBuilder builder;
+    std::vector<int64_t> keys;
+  };
+  static constexpr size_t kSpareBuffers = 4;
+  std::vector<SpareBuffers> spares_;
   StatsAccumulator stats_;
   core::Clock::SteadyTime stats_written_{};
   int64_t bucket_ = 0;

@@ -1,11 +1,10 @@
 #include "store/key_sort.h"
 
 #include <algorithm>
-#include <array>
 
 namespace siphon::store {
 
-void sortKeys(std::vector<int64_t>& keys) {
+void KeySorter::sort(std::vector<int64_t>& keys) {
   constexpr int kBits = 11;
   constexpr int kPasses = (64 + kBits - 1) / kBits;
   constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
@@ -16,27 +15,28 @@ void sortKeys(std::vector<int64_t>& keys) {
   }
   // Flipping the sign bit makes unsigned order the signed order.
   constexpr uint64_t kSign = uint64_t{1} << 63;
-  std::vector<uint64_t> a(n);
-  for (size_t i = 0; i < n; ++i) a[i] = static_cast<uint64_t>(keys[i]) ^ kSign;
-  std::vector<std::array<uint32_t, kMask + 1>> counts(kPasses);
-  for (auto& c : counts) c.fill(0);
-  for (uint64_t v : a) {
-    for (int p = 0; p < kPasses; ++p) ++counts[p][(v >> (p * kBits)) & kMask];
+  // resize() keeps the capacity: only a larger block than any before allocates.
+  a_.resize(n);
+  scratch_.resize(n);
+  for (size_t i = 0; i < n; ++i) a_[i] = static_cast<uint64_t>(keys[i]) ^ kSign;
+  constexpr size_t kDigits = kMask + 1;
+  counts_.assign(kPasses * kDigits, 0);
+  for (uint64_t v : a_) {
+    for (int p = 0; p < kPasses; ++p) ++counts_[p * kDigits + ((v >> (p * kBits)) & kMask)];
   }
-  std::vector<uint64_t> scratch(n);
   for (int p = 0; p < kPasses; ++p) {
-    auto& c = counts[p];
-    if (c[(a[0] >> (p * kBits)) & kMask] == n) continue;  // one digit for every key
+    uint32_t* c = counts_.data() + p * kDigits;
+    if (c[(a_[0] >> (p * kBits)) & kMask] == n) continue;  // one digit for every key
     uint32_t offset = 0;
-    for (auto& k : c) {
-      const uint32_t here = k;
-      k = offset;
+    for (size_t d = 0; d < kDigits; ++d) {
+      const uint32_t here = c[d];
+      c[d] = offset;
       offset += here;
     }
-    for (uint64_t v : a) scratch[c[(v >> (p * kBits)) & kMask]++] = v;
-    a.swap(scratch);
+    for (uint64_t v : a_) scratch_[c[(v >> (p * kBits)) & kMask]++] = v;
+    a_.swap(scratch_);
   }
-  for (size_t i = 0; i < n; ++i) keys[i] = static_cast<int64_t>(a[i] ^ kSign);
+  for (size_t i = 0; i < n; ++i) keys[i] = static_cast<int64_t>(a_[i] ^ kSign);
 }
 
 }  // namespace siphon::store

@@ -13,7 +13,19 @@
 
 namespace siphon::store {
 
-/// Sorts `keys` ascending in signed order (SQLite's INTEGER order).
-void sortKeys(std::vector<int64_t>& keys);
+/// Sorts `keys` ascending in signed order (SQLite's INTEGER order), keeping its working
+/// buffers for the next sort: fresh ones per block were zero-filled and faulted in anew
+/// (1 % of the collector's CPU at 100k msg/s, perf).
+class KeySorter {
+ public:
+  void sort(std::vector<int64_t>& keys);
+
+ private:
+  std::vector<uint64_t> a_, scratch_;
+  std::vector<uint32_t> counts_;
+};
+
+/// The same with buffers of its own, for a one-off sort.
+inline void sortKeys(std::vector<int64_t>& keys) { KeySorter().sort(keys); }
 
 }  // namespace siphon::store
