@@ -43,8 +43,7 @@ class BoundedQueue {
       items_.push_back(Entry{std::move(item), bytes});
       bytes_ += bytes;
       if (bytes_ > peak_bytes_) peak_bytes_ = bytes_;
-      wake = waiting_ &&
-             (items_.size() >= wake_at_ || (byte_capacity_ != 0 && 2 * bytes_ >= byte_capacity_));
+      wake = waiting_ && holdsEnough(wake_at_);
       if (wake) {
         waiting_ = false;  // one wake per wait
         ++wakeups_;
@@ -145,16 +144,19 @@ class BoundedQueue {
   void waitUntil(std::unique_lock<std::mutex>& lock, size_t want,
                  std::chrono::steady_clock::time_point deadline) {
     const size_t enough = std::max<size_t>(1, std::min(want, capacity_ / 2));
-    auto ready = [&] {
-      return closed_ || interrupted_ || items_.size() >= enough ||
-             (byte_capacity_ != 0 && 2 * bytes_ >= byte_capacity_ && !items_.empty());
-    };
-    while (!ready()) {
+    while (!closed_ && !interrupted_ && !holdsEnough(enough)) {
       wake_at_ = enough;
       waiting_ = true;
       if (ready_.wait_until(lock, deadline) == std::cv_status::timeout) break;
     }
     waiting_ = false;
+  }
+
+  // What ends a wait for `count` items (mu_ held): that many queued, or half the byte bound
+  // used. The producer's test for a wake and the consumer's for waking up, so that they agree.
+  [[nodiscard]] bool holdsEnough(size_t count) const {
+    return items_.size() >= count ||
+           (byte_capacity_ != 0 && 2 * bytes_ >= byte_capacity_ && !items_.empty());
   }
 
   size_t takeLocked(std::vector<T>& out, size_t max) {
