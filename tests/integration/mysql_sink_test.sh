@@ -16,6 +16,7 @@ set -u
 SIPHON=$(realpath "${1:?usage: $0 SIPHON_BINARY DATA_DIR}")
 DATA=$(realpath "${2:?usage: $0 SIPHON_BINARY DATA_DIR}")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HERE/peers/wait_stopped.sh"
 CHECK="$HERE/peers/postgres_check.py"
 TMP=$(mktemp -d /tmp/siphon-mysql-it.XXXXXX)
 SERVE_PID=""
@@ -290,15 +291,7 @@ echo "mysql_sink: killed mid-stream: $received received, $spooled spooled across
 serve_start silent || exit 1
 RUN3B=${RUN}q
 kill -STOP "$DB_PID"
-# The stop is delivered asynchronously, thread by thread: on a loaded machine mariadbd once
-# answered the first batch before it took effect. Go on only when every thread is stopped.
-stopped=""
-for _ in $(seq 100); do
-  states=$(cat /proc/"$DB_PID"/task/*/stat 2>/dev/null | sed 's/.*) //' | cut -c1 | sort -u | tr -d '\n')
-  [ "$states" = "T" ] && { stopped=1; break; }
-  sleep 0.05
-done
-[ -n "$stopped" ] || fail "mariadbd's threads not all stopped 5 s after SIGSTOP: states '$states'"
+wait_stopped "$DB_PID" || fail "mariadbd did not stop"
 python3 "$CHECK" stream "$PORT" "$RUN3B" 40 400 >/dev/null
 wait_stat received 40 20
 serve_stop silent

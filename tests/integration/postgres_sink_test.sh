@@ -16,6 +16,7 @@ set -u
 SIPHON=$(realpath "${1:?usage: $0 SIPHON_BINARY}")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CHECK="$HERE/peers/postgres_check.py"
+. "$HERE/peers/wait_stopped.sh"
 TMP=$(mktemp -d /tmp/siphon-pg-it.XXXXXX)
 SERVE_PID=""
 PG_PID=""
@@ -340,6 +341,8 @@ wait_stat stored 50 20
 PG_PROCS="$PG_PID $(pgrep -P "$PG_PID" | tr '\n' ' ')"
 # shellcheck disable=SC2086
 kill -STOP $PG_PROCS
+# shellcheck disable=SC2086
+wait_stopped $PG_PROCS || fail "PostgreSQL did not stop"
 python3 "$CHECK" stream "$PORT" "${RUN5}b" 100 200 >/dev/null
 for _ in $(seq 300); do
   [ "$(stat spool_records)" = 100 ] && break
@@ -368,6 +371,8 @@ RUN6=${RUN}q
 PG_PROCS="$PG_PID $(pgrep -P "$PG_PID" | tr '\n' ' ')"
 # shellcheck disable=SC2086
 kill -STOP $PG_PROCS
+# shellcheck disable=SC2086
+wait_stopped $PG_PROCS || fail "PostgreSQL did not stop"
 python3 "$CHECK" stream "$PORT" "$RUN6" 40 400 >/dev/null
 wait_stat received 40 20
 serve_stop silent
