@@ -109,6 +109,26 @@ void BM_HepDecodeSipIngest_Mix(benchmark::State& state) {
 }
 BENCHMARK(BM_HepDecodeSipIngest_Mix);
 
+// FieldSet::Store: what `siphon serve` parses when the embedded store is the only reader
+// (pipeline/collector.cc): the fields the store reads at ingest.
+void BM_HepDecodeSipStore_Invite(benchmark::State& state) {
+  static const auto pkts = makePackets(64, "INVITE");
+  decodeAndExtract(state, pkts, siphon::sip::FieldSet::Store);
+}
+BENCHMARK(BM_HepDecodeSipStore_Invite);
+
+void BM_HepDecodeSipStore_200Ok(benchmark::State& state) {
+  static const auto pkts = makePackets(64, "SIP/2.0 200");
+  decodeAndExtract(state, pkts, siphon::sip::FieldSet::Store);
+}
+BENCHMARK(BM_HepDecodeSipStore_200Ok);
+
+void BM_HepDecodeSipStore_Mix(benchmark::State& state) {
+  static const auto pkts = makePackets(4096);
+  decodeAndExtract(state, pkts, siphon::sip::FieldSet::Store);
+}
+BENCHMARK(BM_HepDecodeSipStore_Mix);
+
 // What the collector does per record before its lanes, with the real stages: HepIngest's
 // decode into a record that owns a copy of the packet, then the processors of a default
 // `siphon serve` (capture_on, arrival time, SIP parse, table routing), then the record frozen
@@ -119,7 +139,7 @@ void BM_CollectorChain_Mix(benchmark::State& state) {
   siphon::process::CaptureSwitchProcessor capture(
       on, siphon::process::CaptureSwitchProcessor::Kind::Capture);
   siphon::process::ArrivalTimeProcessor arrival(siphon::core::systemClock());
-  siphon::process::SipParseProcessor parse({});
+  siphon::process::SipParseProcessor parse({}, siphon::sip::FieldSet::Store);
   siphon::process::TableRoutingProcessor tables({{0, siphon::process::TableRouting{}}});
   siphon::process::Processor* chain[] = {&capture, &arrival, &parse, &tables};
   size_t i = 0;

@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
   // routing.
   siphon::support::RecordMaker processors(
       {}, {},
-      sink.needsFullSipVerdict() ? siphon::sip::FieldSet::All : siphon::sip::FieldSet::Ingest);
+      sink.needsFullSipVerdict() ? siphon::sip::FieldSet::All : siphon::sip::FieldSet::Store);
   if (auto r = sink.open(); !r.has_value()) {
     std::fprintf(stderr, "fill_store: %s\n", r.error().message.c_str());
     return 1;

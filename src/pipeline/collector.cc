@@ -222,9 +222,13 @@ core::Result<void, core::Failure> Collector::build() {
         route::RouteProcessor::Phase::Hep, std::move(hep_rules), route_lanes, config_.listen));
   }
   // Only the embedded store: the URI parts without their grammar, and the framing as the
-  // verdict at ingest; its readers parse in full (sip/field_views.h).
-  pipeline_.addProcessor(std::make_unique<process::SipParseProcessor>(
-      config_.store.row.fields, full_sip_verdict ? sip::FieldSet::All : sip::FieldSet::Ingest));
+  // verdict at ingest; its readers parse in full (sip/field_views.h). Without SIP routing
+  // rules, which may read any column, only the fields the store reads.
+  const sip::FieldSet set = full_sip_verdict    ? sip::FieldSet::All
+                            : sip_rules.empty() ? sip::FieldSet::Store
+                                                : sip::FieldSet::Ingest;
+  pipeline_.addProcessor(
+      std::make_unique<process::SipParseProcessor>(config_.store.row.fields, set));
   if (!sip_rules.empty()) {
     pipeline_.addProcessor(std::make_unique<route::RouteProcessor>(
         route::RouteProcessor::Phase::Sip, std::move(sip_rules), route_lanes, config_.listen));

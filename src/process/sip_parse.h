@@ -13,15 +13,17 @@ namespace siphon::process {
 
 class SipParseProcessor final : public Processor {
  public:
-  /// `fields`: callid_aleg_header and the custom_field headers. `set`: Ingest when only the
-  /// embedded store reads the parse (its readers give the full verdict); less than that when
-  /// only the tracer reads it (an agent without trace_to_database): Dialog skips what only the
-  /// stores read, Keys also what only the rules read (sip_capture_fields.h).
+  /// `fields`: callid_aleg_header and the custom_field headers. `set`: Store when only the
+  /// embedded store reads the parse (its readers give the full verdict), Ingest when routing
+  /// rules read it too; less than that when only the tracer reads it (an agent without
+  /// trace_to_database): Dialog skips what only the stores read, Keys also what only the rules
+  /// read (sip_capture_fields.h).
   explicit SipParseProcessor(sip::FieldOptions fields, sip::FieldSet set = sip::FieldSet::All);
   [[nodiscard]] Verdict process(record::Record& r) override;
   /// Only the whole parse serves a sink that reads it (Pipeline::start checks).
   [[nodiscard]] bool parsesSip() const override {
-    return set_ == sip::FieldSet::All || set_ == sip::FieldSet::Ingest;
+    return set_ == sip::FieldSet::All || set_ == sip::FieldSet::Ingest ||
+           set_ == sip::FieldSet::Store;
   }
 
  private:

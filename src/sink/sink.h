@@ -91,7 +91,7 @@ class Sink {
   /// Whether write() keeps the parse's verdict on the header values as it is (a parse_error
   /// column): the SIP parse then validates every value at ingest (FieldSet::All). A sink whose
   /// readers parse the stored bytes again, and give the verdict then, needs only the framing
-  /// (FieldSet::Ingest).
+  /// (FieldSet::Ingest, or Store when nothing else reads the fields).
   [[nodiscard]] virtual bool needsFullSipVerdict() const { return needsSipParse(); }
 
   /// Any thread. Sinks without a remote destination are always Ok.

@@ -13,10 +13,13 @@
 namespace siphon::sip {
 namespace {
 
+// Ingest and Store take the URI parts without their grammar (field_views.h).
+bool partsOnly(FieldSet set) { return set == FieldSet::Ingest || set == FieldSet::Store; }
+
 // User part of the first value of an identity header (P-Asserted-Identity and friends).
 std::string_view identityUser(const SipMessage& msg, HeaderId id, FieldSet set) {
   if (!msg.hasHeader(id)) return {};
-  if (set == FieldSet::Ingest) {
+  if (partsOnly(set)) {
     const NameAddrView na = splitNameAddr(firstListValue(msg.header(id)));
     return na.found ? splitUri(na.uri_text).user : std::string_view{};
   }
@@ -163,7 +166,7 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, Si
     out.type = 1;
     out.method = msg.method();
     out.ruri = msg.requestUri();
-    if (set == FieldSet::Ingest) {
+    if (partsOnly(set)) {
       const UriView ruri = splitUri(out.ruri);
       out.ruri_user = ruri.user;
       out.ruri_domain = ruri.host_text;
@@ -181,7 +184,7 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, Si
 
   out.from_value = msg.header(HeaderId::From);
   out.to_value = msg.header(HeaderId::To);
-  if (set == FieldSet::Ingest) {
+  if (partsOnly(set)) {
     nameAddrViews(out.from_value, out.from_user, out.from_domain, out.from_tag);
     nameAddrViews(out.to_value, out.to_user, out.to_domain, out.to_tag);
   } else {
@@ -207,6 +210,22 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, Si
   if (out.pid_user.empty()) out.pid_user = identityUser(msg, HeaderId::PPreferredIdentity, set);
   if (out.pid_user.empty()) out.pid_user = identityUser(msg, HeaderId::RemotePartyId, set);
 
+  out.callid = msg.callId();
+  // §2.8: first header present in list order. Names are compared case-insensitively as a
+  // whole; Kamailio's "first character must match exactly" quirk is not copied.
+  for (const auto& name : options.callid_aleg_headers) {
+    if (auto v = msg.findHeader(name)) {
+      out.callid_aleg = *v;
+      break;
+    }
+  }
+  out.cseq = msg.header(HeaderId::CSeq);
+  out.user_agent = msg.header(HeaderId::UserAgent);
+  // Replies usually carry Server instead of User-Agent; Kamailio would store ''. We fall back
+  // to Server for replies so the column says which software answered.
+  if (out.user_agent.empty() && msg.isResponse()) out.user_agent = msg.header(HeaderId::Server);
+  if (set == FieldSet::Store) return;
+
   contactFields(msg, out, set);
 
   // Proxy-Authorization is preferred over Authorization (Kamailio sip_capture).
@@ -219,25 +238,10 @@ void extractCaptureFields(const SipMessage& msg, const FieldOptions& options, Si
   }
   if (username) out.auth_user = usernameUserPart(*username);
 
-  out.callid = msg.callId();
-  // §2.8: first header present in list order. Names are compared case-insensitively as a
-  // whole; Kamailio's "first character must match exactly" quirk is not copied.
-  for (const auto& name : options.callid_aleg_headers) {
-    if (auto v = msg.findHeader(name)) {
-      out.callid_aleg = *v;
-      break;
-    }
-  }
-
   topViaFields(msg, out, set);
-  out.cseq = msg.header(HeaderId::CSeq);
   out.diversion = msg.header(HeaderId::Diversion);
   out.reason = msg.header(HeaderId::Reason);
   out.content_type = msg.header(HeaderId::ContentType);
-  out.user_agent = msg.header(HeaderId::UserAgent);
-  // Replies usually carry Server instead of User-Agent; Kamailio would store ''. We fall back
-  // to Server for replies so the column says which software answered.
-  if (out.user_agent.empty() && msg.isResponse()) out.user_agent = msg.header(HeaderId::Server);
 
   if (msg.hasHeader(HeaderId::XOip)) splitOriginator(msg.header(HeaderId::XOip), out);
 

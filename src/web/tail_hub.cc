@@ -91,6 +91,16 @@ size_t TailHub::viewers() const { return viewer_count_.load(std::memory_order_re
 
 uint64_t TailHub::hubDropped() const { return hub_dropped_.load(std::memory_order_relaxed); }
 
+const record::ParsedSip& TailHub::everyColumn(const record::Record& r) {
+  // The collector parses for its embedded store only what the store reads (FieldSet::Store);
+  // a viewer filters on and sees every column, as search shows them. Only records that reach
+  // the hub (someone is watching) pay for this second parse.
+  if (!r.parsed || !r.sip.isSip() || r.sip.set != sip::FieldSet::Store) return r.sip;
+  record::parseSip(r.meta(), row_.fields, reparsed_, sip::FieldSet::Ingest);
+  reparsed_.correlation_id = r.sip.correlation_id;  // as routing left it
+  return reparsed_;
+}
+
 void TailHub::run() {
   std::deque<record::RecordPtr> work;
   std::vector<std::shared_ptr<TailViewer>> viewers;
@@ -104,12 +114,13 @@ void TailHub::run() {
     }
     for (const auto& r : work) {
       std::shared_ptr<const std::string> json;  // made once, for the first viewer it matches
+      const record::ParsedSip& sip = everyColumn(*r);
       for (const auto& v : viewers) {
-        if (!r->parsed || !query::matches(v->filter_, r->meta(), r->sip, row_)) continue;
+        if (!r->parsed || !query::matches(v->filter_, r->meta(), sip, row_)) continue;
         if (!json) {
           // As search results: the fields; the message is one request away.
           json = std::make_shared<const std::string>(
-              record::recordJsonText(r->meta(), r->sip, row_, /*with_message=*/false));
+              record::recordJsonText(r->meta(), sip, row_, /*with_message=*/false));
         }
         std::lock_guard lock(v->mu_);
         if (v->events_.size() >= options_.viewer_events) {

@@ -27,6 +27,8 @@
 
 #include "query/search.h"
 #include "record/capture_row.h"
+#include "record/parsed_sip.h"
+#include "record/record.h"
 #include "sink/record_tap.h"
 
 namespace siphon::web {
@@ -87,8 +89,12 @@ class TailHub final : public sink::RecordObserver, public std::enable_shared_fro
 
  private:
   void run();
+  // `r`'s parse with every column: r.sip, or a parse again into reparsed_ (valid until the next
+  // call) when r.sip has FieldSet::Store's fields only. The hub's thread only.
+  const record::ParsedSip& everyColumn(const record::Record& r);
 
   record::CaptureRowOptions row_;
+  record::ParsedSip reparsed_;
   TailOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -45,8 +45,9 @@ struct CaptureSpec {
                                                const CaptureSpec& spec = {}, uint8_t version = 3);
 
 /// Records as the collector's processors make them, for one storage lane (lane 0). `set`:
-/// the collector parses with FieldSet::Ingest when its only storage is the embedded store,
-/// with All when a SQL sink keeps the verdict (Sink::needsFullSipVerdict).
+/// the collector parses with FieldSet::Store when its only storage is the embedded store
+/// (Ingest with SIP routing rules), with All when a SQL sink keeps the verdict
+/// (Sink::needsFullSipVerdict).
 class RecordMaker {
  public:
   explicit RecordMaker(process::TableRouting routing = {}, sip::FieldOptions fields = {},

@@ -86,8 +86,9 @@ TEST_F(StoreSinkTest, RoutesByStrftimeAndPayloadTypeAndReadsBackThroughTheView) 
   sqlite3_close(db);
 }
 
-// The embedded store's readers parse in full: its ingest needs the framing only
-// (FieldSet::Ingest), and the view shows the full verdict.
+// The embedded store's readers parse in full: its ingest needs the framing only and the
+// fields it reads (FieldSet::Store, as the collector parses for it), and the view shows the
+// full verdict and every column.
 TEST_F(StoreSinkTest, ReadersGiveTheValuesVerdict) {
   StoreSinkOptions o;
   o.path = path_;
@@ -95,7 +96,7 @@ TEST_F(StoreSinkTest, ReadersGiveTheValuesVerdict) {
   EXPECT_TRUE(sink.needsSipParse());
   EXPECT_FALSE(sink.needsFullSipVerdict());
   ASSERT_TRUE(sink.open().has_value());
-  support::RecordMaker ingest({}, {}, sip::FieldSet::Ingest);
+  support::RecordMaker ingest({}, {}, sip::FieldSet::Store);
   const std::string bad_via =
       "OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP h;;branch=z9hG4bK-1\r\n"
       "From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: bad-via-1\r\nCSeq: 1 OPTIONS\r\n"
@@ -109,6 +110,11 @@ TEST_F(StoreSinkTest, ReadersGiveTheValuesVerdict) {
   ASSERT_EQ(store::registerSiphonMessages(db), SQLITE_OK);
   EXPECT_EQ(firstRow(db, "SELECT parse_error FROM sip_capture WHERE callid = 'bad-via-1'"),
             "bad_header_value");
+  EXPECT_EQ(r->sip.fields.via_1, "") << "the Store set does not read it";
+  EXPECT_EQ(firstRow(db, "SELECT via_1 FROM sip_capture WHERE callid = 'bad-via-1'"),
+            "SIP/2.0/UDP h;;branch=z9hG4bK-1");
+  EXPECT_EQ(firstRow(db, "SELECT count(*) FROM sip_capture WHERE from_user = 'a'"), "1")
+      << "found by its user key";
   sqlite3_close(db);
 }
 
