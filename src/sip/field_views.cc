@@ -1,7 +1,5 @@
 #include "sip/field_views.h"
 
-#include <algorithm>
-#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -41,88 +39,37 @@ uint16_t portNumber(std::string_view digits) {
   return ec == std::errc{} && ptr == digits.data() + digits.size() ? port : 0;
 }
 
-// Where the bytes that end a URI's parts are, found by scanning from each part's start: any
-// length of URI. Offsets are in the whole URI, so that the scans can read the bytes before
-// a part (core/block_scan.h).
-class ScannedStops {
- public:
-  explicit ScannedStops(std::string_view text) : text_(text) {}
-  /// The first '@' at or after `from`, or the size.
-  [[nodiscard]] size_t at(size_t from) const { return findAnyOf3(text_, from, '@', '@', '@'); }
-  /// The first ':' in [from, end), or end.
-  [[nodiscard]] size_t colon(size_t from, size_t end) const {
-    return from + core::swar::findByte(text_.data() + from, end - from, ':');
-  }
-  /// The end of a host: the first ':', ';' or '?' at or after `from`, or the size.
-  [[nodiscard]] size_t hostEnd(size_t from) const { return findAnyOf3(text_, from, ':', ';', '?'); }
-  /// The end of a port or a tel: number: the first ';' or '?' at or after `from`, or the size.
-  [[nodiscard]] size_t portEnd(size_t from) const { return findAnyOf3(text_, from, ';', '?', '?'); }
-
- private:
-  std::string_view text_;
-};
-
-#if defined(__SSE2__)
-// The same stops for a URI of at most 64 bytes (nearly every one), as bit masks with one bit
-// per byte. The URI is copied into a zeroed 64-byte buffer, so that four 16-byte loads read
-// nothing outside it; then each stop is a shift and a count of trailing zeros. The copy and
-// the compares cost less than one findAnyOf3() call on a 20-byte URI, which tests its bytes
-// one by one below 16 bytes (callgrind, pipeline_bench BM_HepDecodeSipStore_Invite).
-class MarkedStops {
- public:
-  static constexpr size_t kMax = 64;
-
-  explicit MarkedStops(std::string_view text) : n_(text.size()) {
-    alignas(16) char buf[kMax] = {};
-    std::memcpy(buf, text.data(), text.size());  // text.size() <= kMax
-    for (unsigned k = 0; k < kMax; k += 16) {
-      const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(buf + k));
-      at_ |= bits(v, '@') << k;
-      colon_ |= bits(v, ':') << k;
-      end_ |= (bits(v, ';') | bits(v, '?')) << k;
-    }
-  }
-  [[nodiscard]] size_t at(size_t from) const { return first(at_, from, n_); }
-  [[nodiscard]] size_t colon(size_t from, size_t end) const { return first(colon_, from, end); }
-  [[nodiscard]] size_t hostEnd(size_t from) const { return first(colon_ | end_, from, n_); }
-  [[nodiscard]] size_t portEnd(size_t from) const { return first(end_, from, n_); }
-
- private:
-  static uint64_t bits(__m128i v, char c) {
-    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
-  }
-  // The first set bit of `mask` in [from, end), or end (end <= kMax).
-  static size_t first(uint64_t mask, size_t from, size_t end) {
-    if (from >= end) return end;
-    const uint64_t m = mask & (~uint64_t{0} << from);
-    return m != 0 ? std::min(end, static_cast<size_t>(std::countr_zero(m))) : end;
-  }
-
-  size_t n_;
-  uint64_t at_ = 0, colon_ = 0, end_ = 0;
-};
-#endif
-
 uint32_t word4(const char (&text)[5]) {
   uint32_t w;
   std::memcpy(&w, text, 4);
   return w;
 }
 
-// The parts of a sip:, sips: or tel: URI whose scheme ends before `start` (tel: when `tel`).
-template <class Stops>
-UriView splitAfterScheme(std::string_view text, size_t start, bool tel, const Stops& stops) {
+}  // namespace
+
+UriView splitUri(std::string_view text) {
   UriView u;
-  if (tel) {
+  if (text.size() < 4) return u;  // no "sip:"/"tel:": an opaque URI or none
+  const uint32_t scheme = core::swar::lowerAscii(core::swar::load4(text.data()));
+  size_t start;
+  if (scheme == word4("sip:")) {
+    start = 4;
+  } else if (scheme == word4("sips") && text.size() >= 5 && text[4] == ':') {
+    start = 5;
+  } else if (scheme == word4("tel:")) {
     // RFC 3966: the number up to its parameters; uri.cc stores it as the user.
-    u.user = text.substr(start, stops.portEnd(start) - start);
+    u.user = text.substr(4, findAnyOf3(text, 4, ';', '?', '?') - 4);
+    return u;
+  } else {
     return u;
   }
+  // Offsets are in `text`, so that the host and port scans can read the bytes before them.
   size_t host = start;
   // userinfo ends at the first '@', which is legal neither in hostport nor unescaped after it.
-  const size_t at = stops.at(start);
+  const size_t at = findAnyOf3(text, start, '@', '@', '@');
   if (at != text.size()) {
-    u.user = text.substr(start, stops.colon(start, at) - start);
+    const std::string_view userinfo = text.substr(start, at - start);
+    u.user = userinfo.substr(0, core::swar::findByte(userinfo.data(), userinfo.size(), ':'));
     host = at + 1;
   }
   size_t after;
@@ -137,37 +84,15 @@ UriView splitAfterScheme(std::string_view text, size_t start, bool tel, const St
     after = close + 1;
     u.host_text = text.substr(host, after - host);
   } else {
-    after = stops.hostEnd(host);
+    after = findAnyOf3(text, host, ':', ';', '?');
     u.host = text.substr(host, after - host);
     u.host_text = u.host;
   }
   if (after < text.size() && text[after] == ':') {
-    const size_t end = stops.portEnd(after + 1);
+    const size_t end = findAnyOf3(text, after + 1, ';', '?', '?');
     u.port = portNumber(text.substr(after + 1, end - after - 1));
   }
   return u;
-}
-
-}  // namespace
-
-UriView splitUri(std::string_view text) {
-  if (text.size() < 4) return {};  // no "sip:"/"tel:": an opaque URI or none
-  const uint32_t scheme = core::swar::lowerAscii(core::swar::load4(text.data()));
-  size_t start = 4;
-  bool tel = false;
-  if (scheme == word4("sips") && text.size() >= 5 && text[4] == ':') {
-    start = 5;
-  } else if (scheme == word4("tel:")) {
-    tel = true;
-  } else if (scheme != word4("sip:")) {
-    return {};
-  }
-#if defined(__SSE2__)
-  if (text.size() <= MarkedStops::kMax) {
-    return splitAfterScheme(text, start, tel, MarkedStops(text));
-  }
-#endif
-  return splitAfterScheme(text, start, tel, ScannedStops(text));
 }
 
 }  // namespace siphon::sip
