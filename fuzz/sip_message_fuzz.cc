@@ -103,6 +103,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     __builtin_trap();
   }
 
+  // The embedded store's fields (FieldSet::Store) are Ingest's, for what the store reads.
+  SipCaptureFields store;
+  extractCaptureFields(msg, FieldOptions{}, store, FieldSet::Store);
+  if (store.callid != ingest.callid || store.from_user != ingest.from_user ||
+      store.to_user != ingest.to_user || store.ruri_user != ingest.ruri_user ||
+      store.pid_user != ingest.pid_user || store.to_tag != ingest.to_tag ||
+      store.cseq != ingest.cseq || store.user_agent != ingest.user_agent ||
+      store.method != ingest.method || store.status_code != ingest.status_code) {
+    __builtin_trap();
+  }
+
   // The tracer's keys (FieldSet::Keys) skip the URIs but must find what the dialog fields
   // find on any message whose dialog headers parse; on the rest they need only stay in bounds.
   SipCaptureFields keys, dialog;
