@@ -36,6 +36,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -185,6 +186,13 @@ class BlockStore {
     core::Clock::SteadyTime last_write;
     std::unordered_set<int64_t> keys_written;
     std::vector<int64_t> keys_pending;
+    // What writeBlock() wrote in the transaction under way. The block takes it as its own
+    // after the COMMIT (committed()); after a ROLLBACK it is dropped, and the next flush
+    // writes the block again from its own state, as if the failed flush had not happened.
+    bool in_txn = false;
+    int64_t txn_id = 0;
+    size_t txn_written = 0;
+    std::vector<int64_t> txn_keys;
   };
 
   BlockStore(sqlite3* db, StoreOptions options, bool read_only);
@@ -193,6 +201,10 @@ class BlockStore {
   }
   core::Result<void, core::Failure> prepareStatements();
   core::Result<void, core::Failure> writeBlock(const std::string& table, OpenBlock& b);
+  /// The key rows (bucket_, key, block) of `keys`, sorted and not written before.
+  core::Result<void, core::Failure> insertKeys(int64_t block, std::span<const int64_t> keys);
+  /// After the COMMIT of what writeBlock() wrote: the block's id, records and keys written.
+  void committed(OpenBlock& b);
   /// Keeps a written block's buffers (up to kSpareBuffers) for a block opened later.
   void recycle(OpenBlock& b);
   core::Result<void, core::Failure> writeStats();
@@ -229,6 +241,12 @@ class BlockStore {
   sqlite3_stmt* insert_block_ = nullptr;
   sqlite3_stmt* update_block_ = nullptr;
   sqlite3_stmt* insert_key_ = nullptr;
+  sqlite3_stmt* insert_keys_narrow_ = nullptr;  // kKeyRowsNarrow rows
+  sqlite3_stmt* insert_keys_wide_ = nullptr;    // kKeyRowsWide rows
+  static constexpr size_t kKeyRowsNarrow = 8;
+  static constexpr size_t kKeyRowsWide = 64;
+  uint64_t txn_key_count_ = 0;       // key rows inserted by the transaction under way
+  std::vector<StatsRow> txn_stats_;  // statistics written by the transaction under way
   sqlite3_stmt* update_bucket_ = nullptr;
   sqlite3_stmt* upsert_stats_ = nullptr;
   sqlite3_stmt* select_keys_ = nullptr;

@@ -99,6 +99,19 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
   remember(dim, &*counts_.emplace(scratch_, 1).first);
 }
 
+void StatsAccumulator::restore(const std::vector<StatsRow>& rows) {
+  for (const auto& r : rows) {
+    scratch_.clear();
+    appendPrefix(scratch_, r.bucket, r.dim);
+    scratch_.append(r.key);
+    if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
+      it->second += r.count;
+    } else {
+      counts_.emplace(scratch_, r.count);
+    }
+  }
+}
+
 std::vector<StatsRow> StatsAccumulator::take() {
   std::vector<StatsRow> rows;
   rows.reserve(counts_.size());

@@ -81,6 +81,9 @@ class StatsAccumulator {
   void add(StatsDim dim, int64_t micros, std::string_view key);
   /// The counts since the last take(), as rows; the accumulator is empty after.
   [[nodiscard]] std::vector<StatsRow> take();
+  /// Counts `rows` (from take()) again: their write was rolled back. Their keys were within
+  /// the caps when counted, so the caps do not apply again.
+  void restore(const std::vector<StatsRow>& rows);
   /// Forgets the counts not taken yet (the store gave up writing their records).
   void discard() {
     counts_.clear();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "core/byte_reader.h"
 #include "store/index_key.h"
@@ -275,6 +276,111 @@ TEST_F(BlockStoreTest, BlocksOnReusedBuffersHoldOnlyTheirOwnRecordsAndKeys) {
   }
   ASSERT_EQ(seen.size(), static_cast<size_t>(kRecords));
   for (const auto& [payload, n] : seen) EXPECT_EQ(n, 1) << payload;
+}
+
+// A block's keys go in by statements of 64, 8 and 1 rows: every count of keys around those
+// widths, each key found in its block and no key invented. The store counts them in its
+// bucket (stats().keys).
+TEST_F(BlockStoreTest, EveryKeyOfABlockIsWrittenWhateverTheirCount) {
+  StoreOptions opt;
+  opt.block_records = 1;  // one record per block: its keys are the block's
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  const std::string payload = "MSG";
+  int64_t written = 0;
+  for (size_t count : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 65u, 72u, 73u, 150u}) {
+    std::vector<int64_t> keys;
+    for (size_t k = 0; k < count; ++k) {
+      keys.push_back(indexKey(KeyKind::User, std::to_string(count) + "-" + std::to_string(k)));
+    }
+    (*store)->add("sip_capture", record(t0 + static_cast<int64_t>(count), payload), "node", keys);
+    ASSERT_TRUE((*store)->flush(true).has_value());
+    written += static_cast<int64_t>(count);
+    const int64_t ts = t0 + static_cast<int64_t>(count);
+    auto in_range = (*store)->blocksInRange(ts, ts);
+    ASSERT_TRUE(in_range.has_value());
+    ASSERT_EQ(in_range->size(), 1u);
+    for (int64_t key : keys) {
+      auto blocks = (*store)->blocksForKey(key, 0, 0);
+      ASSERT_TRUE(blocks.has_value());
+      ASSERT_EQ(*blocks, std::vector<int64_t>{in_range->front().id}) << count << " keys";
+    }
+  }
+  EXPECT_TRUE((*store)->blocksForKey(indexKey(KeyKind::User, "150-150"), 0, 0)->empty());
+  auto stats = (*store)->stats();
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(stats->keys, written);
+}
+
+// A write that fails rolls its transaction back; the records and keys it held are written by
+// the next flush, as if the failed one had not happened (insert_retries retries flush()).
+// The failure: a trigger, created through a second connection, that aborts key inserts.
+TEST_F(BlockStoreTest, AFlushAfterARolledBackOneWritesEverything) {
+  StoreOptions opt;
+  opt.block_records = 4;
+  opt.open_block_write_interval = std::chrono::milliseconds(0);
+  opt.stats_write_interval = std::chrono::milliseconds(0);  // every flush writes them
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 70; ++i) payloads.push_back("MSG " + std::to_string(i));
+  auto key = [](int i) { return indexKey(KeyKind::CallId, "call-" + std::to_string(i)); };
+  auto add = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      int64_t keys[] = {key(i), indexKey(KeyKind::User, "u" + std::to_string(i))};
+      (*store)->add("sip_capture", record(t0 + i, payloads[static_cast<size_t>(i)]), "node", keys);
+      (*store)->addStats(StatsDim::Total, t0 + i, {});
+    }
+  };
+  add(0, 6);  // one sealed block, one open block of 2
+  ASSERT_TRUE((*store)->flush(true).has_value());
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  auto sql = [&](const char* text) {
+    ASSERT_EQ(sqlite3_exec(other, text, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(other);
+  };
+  sql("CREATE TRIGGER fail_keys BEFORE INSERT ON keys BEGIN SELECT RAISE(ABORT, 'test'); END");
+  add(6, 70);  // fills the open block (rewritten), seals 15 more, opens one
+  EXPECT_FALSE((*store)->flush(true).has_value()) << "the trigger aborts the transaction";
+  sql("DROP TRIGGER fail_keys");
+  sqlite3_close(other);
+  ASSERT_TRUE((*store)->flush(true).has_value());
+
+  std::map<std::string, int> seen;
+  for (int i = 0; i < 70; ++i) {
+    auto blocks = (*store)->blocksForKey(key(i), 0, 0);
+    ASSERT_TRUE(blocks.has_value());
+    ASSERT_EQ(blocks->size(), 1u) << "call-" << i;
+    auto b = (*store)->loadBlock(blocks->front());
+    ASSERT_TRUE(b.has_value()) << b.error().message;
+    bool found = false;
+    for (const auto& r : b->records) found = found || core::asText(r.payload) == payloads[i];
+    EXPECT_TRUE(found) << "call-" << i;
+  }
+  auto all = (*store)->blocksInRange(t0, t0 + 70);
+  ASSERT_TRUE(all.has_value());
+  for (const auto& info : *all) {
+    auto b = (*store)->loadBlock(info.id);
+    ASSERT_TRUE(b.has_value()) << b.error().message;
+    for (const auto& r : b->records) ++seen[std::string(core::asText(r.payload))];
+  }
+  EXPECT_EQ(seen.size(), 70u);
+  for (const auto& [payload, n] : seen) EXPECT_EQ(n, 1) << payload;
+  auto stats = (*store)->stats();
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(stats->records, 70);
+  EXPECT_EQ(stats->keys, 140);
+  // The statistics the rolled-back flush had taken are written by the next one.
+  const int64_t minute = t0 / 1'000'000;
+  auto totals = (*store)->statsSeries(StatsDim::Total, minute - 3600, minute + 3600, 3600);
+  ASSERT_TRUE(totals.has_value());
+  int64_t counted = 0;
+  for (const auto& r : *totals) counted += r.count;
+  EXPECT_EQ(counted, 70);
 }
 
 TEST(KeySort, SortsLikeStdSortInSignedOrder) {

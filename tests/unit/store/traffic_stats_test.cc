@@ -105,6 +105,27 @@ TEST(StatsAccumulator, MoreKeysInTurnThanTheRecentEntriesCountExactly) {
   EXPECT_EQ(got.size(), std::size(codes) + 1);
 }
 
+TEST(StatsAccumulator, RestoredRowsCountAgainWithNewOnes) {
+  StatsAccumulator acc(1);  // a cap of one key per hour: restored keys pass it
+  const int64_t t = int64_t{1700000000} * 1'000'000;
+  acc.add(StatsDim::User, t, "alice");
+  acc.add(StatsDim::User, t, "bob");  // over the cap: "(other)"
+  acc.add(StatsDim::Total, t, {});
+  const auto taken = acc.take();
+  EXPECT_TRUE(acc.empty());
+  acc.restore(taken);
+  acc.add(StatsDim::Total, t, {});
+  acc.add(StatsDim::User, t, "alice");
+  std::map<std::string, int64_t> counts;
+  for (const auto& r : acc.take()) {
+    counts[std::string(statsDimName(r.dim)) + ":" + r.key] += r.count;
+  }
+  EXPECT_EQ(counts["total:"], 2);
+  EXPECT_EQ(counts["user:alice"], 2);
+  EXPECT_EQ(counts["user:(other)"], 1);
+  EXPECT_EQ(counts.size(), 3u);
+}
+
 TEST(StatsAccumulator, DimensionNames) {
   for (int i = 0; i < static_cast<int>(StatsDim::kCount); ++i) {
     const auto dim = static_cast<StatsDim>(i);
