@@ -42,6 +42,32 @@ class BlockStoreTest : public ::testing::Test {
     return m;
   }
 
+  // `key` leads to exactly one block, and that block holds `payload`.
+  static void expectOneBlockHolding(BlockStore& store, int64_t key, const std::string& payload) {
+    auto blocks = store.blocksForKey(key, 0, 0);
+    ASSERT_TRUE(blocks.has_value());
+    ASSERT_EQ(blocks->size(), 1u) << payload;
+    auto b = store.loadBlock(blocks->front());
+    ASSERT_TRUE(b.has_value()) << b.error().message;
+    bool found = false;
+    for (const auto& r : b->records) found = found || core::asText(r.payload) == payload;
+    EXPECT_TRUE(found) << payload;
+  }
+
+  // How often each payload is stored in the blocks of [since, until]; each block holds at most
+  // `max_block_records` records.
+  static void countPayloads(BlockStore& store, int64_t since, int64_t until,
+                            size_t max_block_records, std::map<std::string, int>& seen) {
+    auto all = store.blocksInRange(since, until);
+    ASSERT_TRUE(all.has_value());
+    for (const auto& info : *all) {
+      auto b = store.loadBlock(info.id);
+      ASSERT_TRUE(b.has_value()) << b.error().message;
+      EXPECT_LE(b->records.size(), max_block_records);
+      for (const auto& r : b->records) ++seen[std::string(core::asText(r.payload))];
+    }
+  }
+
   std::filesystem::path dir_;
   std::string path_;
 };
@@ -254,26 +280,12 @@ TEST_F(BlockStoreTest, BlocksOnReusedBuffersHoldOnlyTheirOwnRecordsAndKeys) {
     }
   }
   ASSERT_TRUE((*store)->flush(true).has_value());
-  std::map<std::string, int> seen;
   for (int i = 0; i < kRecords; ++i) {
-    auto blocks =
-        (*store)->blocksForKey(indexKey(KeyKind::CallId, "call-" + std::to_string(i)), 0, 0);
-    ASSERT_TRUE(blocks.has_value());
-    ASSERT_EQ(blocks->size(), 1u) << "call-" << i;
-    auto b = (*store)->loadBlock(blocks->front());
-    ASSERT_TRUE(b.has_value()) << b.error().message;
-    bool found = false;
-    for (const auto& r : b->records) found = found || core::asText(r.payload) == payloads[i];
-    EXPECT_TRUE(found) << "call-" << i;
+    expectOneBlockHolding(**store, indexKey(KeyKind::CallId, "call-" + std::to_string(i)),
+                          payloads[i]);
   }
-  auto all = (*store)->blocksInRange(t0, t0 + kRecords);
-  ASSERT_TRUE(all.has_value());
-  for (const auto& info : *all) {
-    auto b = (*store)->loadBlock(info.id);
-    ASSERT_TRUE(b.has_value()) << b.error().message;
-    EXPECT_LE(b->records.size(), 3u);
-    for (const auto& r : b->records) ++seen[std::string(core::asText(r.payload))];
-  }
+  std::map<std::string, int> seen;
+  countPayloads(**store, t0, t0 + kRecords, 3, seen);
   ASSERT_EQ(seen.size(), static_cast<size_t>(kRecords));
   for (const auto& [payload, n] : seen) EXPECT_EQ(n, 1) << payload;
 }
@@ -350,24 +362,9 @@ TEST_F(BlockStoreTest, AFlushAfterARolledBackOneWritesEverything) {
   sqlite3_close(other);
   ASSERT_TRUE((*store)->flush(true).has_value());
 
+  for (int i = 0; i < 70; ++i) expectOneBlockHolding(**store, key(i), payloads[i]);
   std::map<std::string, int> seen;
-  for (int i = 0; i < 70; ++i) {
-    auto blocks = (*store)->blocksForKey(key(i), 0, 0);
-    ASSERT_TRUE(blocks.has_value());
-    ASSERT_EQ(blocks->size(), 1u) << "call-" << i;
-    auto b = (*store)->loadBlock(blocks->front());
-    ASSERT_TRUE(b.has_value()) << b.error().message;
-    bool found = false;
-    for (const auto& r : b->records) found = found || core::asText(r.payload) == payloads[i];
-    EXPECT_TRUE(found) << "call-" << i;
-  }
-  auto all = (*store)->blocksInRange(t0, t0 + 70);
-  ASSERT_TRUE(all.has_value());
-  for (const auto& info : *all) {
-    auto b = (*store)->loadBlock(info.id);
-    ASSERT_TRUE(b.has_value()) << b.error().message;
-    for (const auto& r : b->records) ++seen[std::string(core::asText(r.payload))];
-  }
+  countPayloads(**store, t0, t0 + 70, opt.block_records, seen);
   EXPECT_EQ(seen.size(), 70u);
   for (const auto& [payload, n] : seen) EXPECT_EQ(n, 1) << payload;
   auto stats = (*store)->stats();
