@@ -71,12 +71,11 @@ struct ParsedSip {
 /// kind/type/correlation. Never fails: a payload that is not valid SIP gets `parse_error` and
 /// keeps its bytes. With FieldSet::Dialog, `parse_error` covers the framing and the values
 /// that set reads (SipMessage::dialogError), not every Via and Contact; with FieldSet::Ingest
-/// or Store,
-/// the framing only (SipMessage::framingError: start line, header lines, Content-Length and
-/// body), and the values' verdict is left to the readers, which parse with All; with
-/// FieldSet::Keys, the framing up to the last key header only (the values it reads are not
-/// validated): its scan stops there on a message of the common shape (sip/scope_keys.h), and `body`
-/// stays empty then.
+/// or Store, the framing only (SipMessage::framingError: start line, header lines,
+/// Content-Length and body), and the values' verdict is left to the readers, which parse with
+/// All; with FieldSet::Keys, the framing up to the last key header only (the values it reads
+/// are not validated): its scan stops there on a message of the common shape
+/// (sip/scope_keys.h), and `body` stays empty then.
 void parseSip(const core::CaptureMeta& meta, const sip::FieldOptions& options, ParsedSip& out,
               sip::FieldSet set = sip::FieldSet::All);
 

@@ -104,11 +104,7 @@ void StatsAccumulator::restore(const std::vector<StatsRow>& rows) {
     scratch_.clear();
     appendPrefix(scratch_, r.bucket, r.dim);
     scratch_.append(r.key);
-    if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
-      it->second += r.count;
-    } else {
-      counts_.emplace(scratch_, r.count);
-    }
+    counts_.try_emplace(scratch_, 0).first->second += r.count;
   }
 }
 
