@@ -64,8 +64,11 @@ core::Result<void, NetError> decodeIpv4(std::span<const std::byte> bytes, Decode
     out.fragment = Fragment::None;
   }
   out.ip_packet = *packet;
-  out.l4 = in_packet.rest();
-  out.payload = out.l4;
+  // One view into both, from the registers: `out.payload = out.l4` read back as one 16-byte
+  // load what two 8-byte stores had just written, a store-forwarding stall per packet.
+  const std::span<const std::byte> l4 = in_packet.rest();
+  out.l4 = l4;
+  out.payload = l4;
   return {};
 }
 

@@ -82,10 +82,13 @@ inline NameAddrView splitNameAddr(std::string_view value) {
     (void)cur.skip(lt);
   }
   if (cur.consume('<')) {
-    const auto uri = cur.takeUntilChar('>');
-    if (!uri) return out;
-    (void)cur.consume('>');
-    out.uri_text = *uri;
+    // find() rather than takeUntilChar(): its optional, stored to the stack in two 8-byte
+    // halves and read back as one 16-byte load, stalled store forwarding on every From/To.
+    const std::string_view rest = cur.rest();
+    const size_t gt = rest.find('>');
+    if (gt == std::string_view::npos) return out;
+    out.uri_text = rest.substr(0, gt);
+    (void)cur.skip(gt + 1);
   } else {
     out.uri_text = cur.takeUntil(core::chars::kAddrSpecEnd);
   }

@@ -37,8 +37,11 @@ SipResult<bool> parseHostPortEtc(std::string_view rest, Uri& uri) {
     uri.host_is_ipv6 = true;
     uri.host_text = cur.since(host_start);
   } else {
-    uri.host = cur.takeWhile(core::chars::kHost);
-    uri.host_text = uri.host;
+    // From one local: `host_text = host` read back what two stores had just written, a
+    // store-forwarding stall (field_views.cc's splitUri says more).
+    const std::string_view host = cur.takeWhile(core::chars::kHost);
+    uri.host = host;
+    uri.host_text = host;
     if (uri.host.empty()) return sipError(SipErrc::BadUri, "empty host");
   }
   if (cur.consume(':')) {

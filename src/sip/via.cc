@@ -53,8 +53,10 @@ std::optional<SipError> detail::parseViaFresh(std::string_view value, Via& via) 
     via.host_is_ipv6 = true;
     via.host_text = cur.since(host_start);
   } else {
-    via.host = cur.takeWhile(core::chars::kHost);
-    via.host_text = via.host;
+    // From one local, as in uri.cc: no reading back of what was just stored.
+    const std::string_view host = cur.takeWhile(core::chars::kHost);
+    via.host = host;
+    via.host_text = host;
   }
   if (via.host.empty()) return SipError{SipErrc::BadHeaderValue, "Via: empty sent-by host"};
   cur.skipWhile(kLws);
