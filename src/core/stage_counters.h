@@ -55,16 +55,6 @@ class StageCounters {
   void count(E which, uint64_t n = 1) {
     counts_[index(which)].fetch_add(n, std::memory_order_relaxed);
   }
-  /// count() for a stage whose every writer holds the same lock while it counts (the
-  /// tracer's state, under its mutex): a plain load and store. A fetch_add is a locked
-  /// instruction on x86, which waits until every store before it has reached the cache; the
-  /// tracer counts each message it holds, after a parse that wrote dozens of fields. Readers
-  /// without the lock still read whole values.
-  template <class E>
-  void countLocked(E which, uint64_t n = 1) {
-    auto& c = counts_[index(which)];
-    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-  }
   template <class E>
   void drop(E reason, uint64_t n = 1) {
     drops_[index(reason)].fetch_add(n, std::memory_order_relaxed);

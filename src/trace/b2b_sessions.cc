@@ -1,8 +1,5 @@
 #include "trace/b2b_sessions.h"
 
-// Inlined: the keys are short (a Call-ID, a tag), where the call into the shared library and
-// its dispatch cost as much as the hash (xxhash.h, "XXH_INLINE_ALL").
-#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -44,7 +41,7 @@ void B2bSessions::eraseAt(uint32_t pos) {
     *index_.find(entries_[pos].key) = pos;
   }
   entries_.pop_back();
-  counters_.countLocked(SessionCount::Reclaimed);
+  counters_.count(SessionCount::Reclaimed);
 }
 
 void B2bSessions::sweep(size_t n) {
@@ -56,13 +53,6 @@ void B2bSessions::sweep(size_t n) {
     } else {
       ++cursor_;
     }
-  }
-  // The entries the next sweep reads first (see the header): prefetching never faults, so a
-  // scope already freed costs nothing.
-  for (size_t i = cursor_, end = std::min(entries_.size(), cursor_ + n); i < end; ++i) {
-    const auto at = reinterpret_cast<uintptr_t>(entries_[i].where);
-    __builtin_prefetch(reinterpret_cast<const void*>(at));
-    __builtin_prefetch(reinterpret_cast<const void*>(at - 64));
   }
 }
 
@@ -77,12 +67,12 @@ bool B2bSessions::open(std::string_view key, const ScopeRef& scope) {
   }
   if (index_.size() >= max_) sweep(kSweepWhenFull);
   if (index_.size() >= max_) {
-    counters_.countLocked(SessionCount::RefusedFull);
+    counters_.count(SessionCount::RefusedFull);
     return false;
   }
-  entries_.push_back(Entry{h, scope, scope.get()});
+  entries_.push_back(Entry{h, scope});
   index_.insert(h, static_cast<uint32_t>(entries_.size() - 1));
-  counters_.countLocked(SessionCount::Opened);
+  counters_.count(SessionCount::Opened);
   return true;
 }
 
@@ -98,7 +88,7 @@ ScopeRef B2bSessions::find(std::string_view key) {
     eraseAt(pos);
     return nullptr;
   }
-  counters_.countLocked(SessionCount::Joined);
+  counters_.count(SessionCount::Joined);
   return scope;
 }
 

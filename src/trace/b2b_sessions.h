@@ -26,15 +26,8 @@
 // 100,000 entries: in an array its next entry is the next 24 bytes, where a linked list's was
 // a cache miss of its own and each entry a heap allocation.
 //
-// Whether an entry is dead is in its scope's control block, elsewhere on the heap: with many
-// live calls every entry the sweep reads was a cache miss (agent_bench, BM_ExtractTraced/3/2:
-// B2bSessions::sweep was the tracer's second hottest function). A sweep ends by prefetching
-// the scopes of the entries the next one reads; make_shared puts a ScopeData and its control
-// block in one allocation, so the line of the one is the line of the other, or the one before.
-// By the next call, a message later, they are in the cache.
-//
 // Keys are 64-bit hashes (XXH3) of the key text, as the tracker's are. Thread safety: one
-// mutex, under which the counters are written too (StageCounters::countLocked).
+// mutex.
 
 #include <cstddef>
 #include <cstdint>
@@ -75,8 +68,6 @@ class B2bSessions {
   struct Entry {
     uint64_t key;
     std::weak_ptr<const ScopeData> scope;
-    /// Where the scope was: the sweep prefetches it (never dereferenced; it may be gone).
-    const ScopeData* where;
   };
 
   void sweep(size_t n);  ///< looks at up to n entries from the cursor on; mu_ held

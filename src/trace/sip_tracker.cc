@@ -1,8 +1,5 @@
 #include "trace/sip_tracker.h"
 
-// Inlined: the keys are short (a Call-ID, a tag), where the call into the shared library and
-// its dispatch cost as much as the hash (xxhash.h, "XXH_INLINE_ALL").
-#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -125,7 +122,7 @@ void SipTracker::expire(int64_t now_us) {
   while (!txns_.empty() && txns_.front().last_us + txn_age < now_us) {
     txn_index_.erase(txns_.front().key);
     txns_.pop_front();
-    counters_.countLocked(TrackerCount::ExpiredTxn);
+    counters_.count(TrackerCount::ExpiredTxn);
   }
   next_deadline_us_ = txns_.empty() ? INT64_MAX : txns_.front().last_us + txn_age;
   struct Expiry {
@@ -143,7 +140,7 @@ void SipTracker::expire(int64_t now_us) {
     while (!e.list->empty() && e.list->front().last_us + age < now_us) {
       dialog_index_.erase(e.list->front().key);
       e.list->pop_front();
-      counters_.countLocked(e.why);
+      counters_.count(e.why);
     }
     if (!e.list->empty()) noteDeadline(e.list->front().last_us + age);
   }
@@ -228,7 +225,7 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
     if (found != nullptr) {
       const DialogList::iterator d = *found;
       updateDialog(d, m, now_us);
-      counters_.countLocked(TrackerCount::Held);
+      counters_.count(TrackerCount::Held);
       return d->scope;
     }
   }
@@ -252,7 +249,7 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
     t.final_status = m.status;  // a 2xx of any fork wins over a failure
   }
   touch(it, now_us);
-  counters_.countLocked(TrackerCount::Held);
+  counters_.count(TrackerCount::Held);
   return t.scope;
 }
 
@@ -266,11 +263,11 @@ bool SipTracker::openTransaction(const TrackedMessage& m, ScopeRef scope, int64_
     return true;
   }
   if (txn_index_.size() >= options_.max_transactions) {
-    counters_.countLocked(TrackerCount::RefusedFull);
+    counters_.count(TrackerCount::RefusedFull);
     return false;
   }
   addTxn(key, m, std::move(scope), now_us);
-  counters_.countLocked(TrackerCount::Transactions);
+  counters_.count(TrackerCount::Transactions);
   return true;
 }
 
@@ -284,7 +281,7 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
     return true;
   }
   if (dialog_index_.size() >= options_.max_dialogs) {
-    counters_.countLocked(TrackerCount::RefusedFull);
+    counters_.count(TrackerCount::RefusedFull);
     return false;
   }
   Dialog d;
@@ -295,7 +292,7 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   early_.push_back(std::move(d));
   noteDeadline(now_us + idleLimitUs(DialogState::Early));
   dialog_index_.insert(key, std::prev(early_.end()));
-  counters_.countLocked(TrackerCount::Dialogs);
+  counters_.count(TrackerCount::Dialogs);
   return true;
 }
 

@@ -36,8 +36,7 @@
 // deadline of the four fronts is kept, so a message that expires nothing does not read them:
 // with many live scopes the fronts are cold, and reading four cost more than the lookup.
 //
-// Thread safety: one mutex; the agent's sources share the tracker. The counters are written
-// under it too (StageCounters::countLocked).
+// Thread safety: one mutex; the agent's sources share the tracker.
 
 #include <algorithm>
 #include <chrono>
