@@ -373,8 +373,6 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
     stats_.restore(txn_stats_);
     txn_stats_.clear();
   };
-  txn_key_count_ = 0;
-  txn_stats_.clear();
   if (auto r = body(); !r.has_value()) {
     (void)exec("ROLLBACK");
     rolled_back();

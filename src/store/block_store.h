@@ -245,8 +245,10 @@ class BlockStore {
   sqlite3_stmt* insert_keys_wide_ = nullptr;    // kKeyRowsWide rows
   static constexpr size_t kKeyRowsNarrow = 8;
   static constexpr size_t kKeyRowsWide = 64;
-  uint64_t txn_key_count_ = 0;       // key rows inserted by the transaction under way
-  std::vector<StatsRow> txn_stats_;  // statistics written by the transaction under way
+  // What the transaction under way wrote: key rows and statistics. Zero and empty between
+  // flushes, as both ends of a flush's transaction (COMMIT, ROLLBACK) leave them.
+  uint64_t txn_key_count_ = 0;
+  std::vector<StatsRow> txn_stats_;
   sqlite3_stmt* update_bucket_ = nullptr;
   sqlite3_stmt* upsert_stats_ = nullptr;
   sqlite3_stmt* select_keys_ = nullptr;
