@@ -325,6 +325,32 @@ TEST_F(BlockStoreTest, EveryKeyOfABlockIsWrittenWhateverTheirCount) {
   EXPECT_EQ(stats->keys, written);
 }
 
+// wal_checkpoint_pages sets when the WAL is copied back: with SQLite's 1,000 pages the WAL file
+// never grows much past 4 MB; with 4,096 it holds 12 MB of blocks without a checkpoint.
+TEST_F(BlockStoreTest, TheWalHoldsWalCheckpointPagesBeforeACheckpoint) {
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  std::mt19937_64 random(7);
+  auto walBytesAfter12Mb = [&](int pages) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    StoreOptions opt;
+    opt.wal_checkpoint_pages = pages;
+    opt.block_records = 1;  // each record its own block, written once
+    auto store = BlockStore::open(path_, opt);
+    EXPECT_TRUE(store.has_value());
+    if (!store.has_value()) return uintmax_t{0};
+    std::string payload(64 * 1024, '\0');  // random bytes: zstd cannot shrink them
+    for (int i = 0; i < 12 * 16; ++i) {    // 12 MB
+      for (char& c : payload) c = static_cast<char>(random());
+      (*store)->add("sip_capture", record(t0 + i, payload), "node", {});
+      EXPECT_TRUE((*store)->flush(true).has_value());
+    }
+    return std::filesystem::file_size(path_ + "-wal");
+  };
+  EXPECT_LT(walBytesAfter12Mb(1000), uintmax_t{6} << 20);
+  EXPECT_GT(walBytesAfter12Mb(4096), uintmax_t{12} << 20);
+}
+
 // A write that fails rolls its transaction back; the records and keys it held are written by
 // the next flush, as if the failed one had not happened (insert_retries retries flush()).
 // The failure: a trigger, created through a second connection, that aborts key inserts.
