@@ -82,11 +82,13 @@ struct StoreOptions {
   /// SQLite's wal_autocheckpoint, in pages of 4 KB: the WAL is copied into the database once it
   /// holds this many. A checkpoint copies each page once however often the WAL holds it, and
   /// commits rewrite the same pages again and again (the current key bucket's leaves, the open
-  /// blocks' rows, the bucket row), so a longer WAL copies less. SQLite's own 1,000 pages
-  /// against 8,192 (a WAL file of 32 MB): store_bench 2.40 against 2.29 µs per message. The
-  /// price is the WAL file's size on disk and a longer pause at each checkpoint, on the write
-  /// thread, which the queue in front of it absorbs.
-  int wal_checkpoint_pages = 8192;
+  /// blocks' rows, the bucket row), so a longer WAL copies less. store_bench, µs per message,
+  /// 5 alternating rounds: 2.32 with SQLite's 1,000 pages, 2.29 with 2,048, 2.28 with 4,096,
+  /// 2.24 with 8,192. The price is a longer pause at each checkpoint (it writes and syncs the
+  /// pages on the write thread; the queue in front absorbs it): at 200k msg/s for 60 s
+  /// (ingest_soak.sh) the queue peaked at 32-37 MB with 8,192 pages, 22 MB with 4,096 and
+  /// 9-16 MB with 1,000. So 4,096, a WAL file of 16 MB.
+  int wal_checkpoint_pages = 4096;
   /// SQLite page cache, per connection. It fills with the pages the writer touches and is part
   /// of the collector's steady RSS; the key B-tree inserts are sorted per block, so a small
   /// cache costs little (store_bench measures it).
