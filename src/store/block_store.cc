@@ -363,10 +363,7 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
       SIPHON_TRY(writeBlock(table, b));
       b.last_write = now;
     }
-    if (stats_due) {
-      SIPHON_TRY(writeStats());
-      stats_written_ = now;
-    }
+    if (stats_due) SIPHON_TRY(writeStats());
     Statement st(update_bucket_);
     sqlite3_bind_int64(st.get(), 1, bucket_min_ts_);
     sqlite3_bind_int64(st.get(), 2, bucket_max_ts_);
@@ -398,6 +395,8 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
   bucket_key_count_ += txn_key_count_;
   txn_key_count_ = 0;
   txn_stats_.clear();
+  // Only now: after a rollback the statistics it had taken are due again at the next flush.
+  if (stats_due) stats_written_ = now;
   for (auto& [table, b] : sealed_) recycle(b);
   sealed_.clear();
   // Old open blocks are sealed once everything in them is written.

@@ -16,6 +16,7 @@
 #include "core/byte_reader.h"
 #include "store/index_key.h"
 #include "store/key_sort.h"
+#include "support/fake_clock.h"
 
 namespace siphon::store {
 namespace {
@@ -404,6 +405,41 @@ TEST_F(BlockStoreTest, AFlushAfterARolledBackOneWritesEverything) {
   int64_t counted = 0;
   for (const auto& r : *totals) counted += r.count;
   EXPECT_EQ(counted, 70);
+}
+
+// Statistics wait for their interval, but those of a rolled-back flush are due again at once:
+// the next flush writes them, not one a whole interval later.
+TEST_F(BlockStoreTest, StatisticsOfARolledBackFlushAreWrittenByTheNextOne) {
+  support::FakeClock clock;
+  StoreOptions opt;
+  opt.clock = &clock;
+  opt.block_records = 1;  // each record sealed: every flush writes
+  opt.stats_write_interval = std::chrono::hours(1);
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  (*store)->add("sip_capture", record(t0, "A"), "node", {});
+  (*store)->addStats(StatsDim::Total, t0, {});
+  clock.advance(std::chrono::hours(2));  // the statistics are due
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other,
+                         "CREATE TRIGGER fail_bucket BEFORE UPDATE ON buckets BEGIN "
+                         "SELECT RAISE(ABORT, 'test'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  // The bucket's update comes after the statistics: they were written, then rolled back.
+  EXPECT_FALSE((*store)->flush().has_value()) << "the trigger aborts the transaction";
+  ASSERT_EQ(sqlite3_exec(other, "DROP TRIGGER fail_bucket", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  ASSERT_TRUE((*store)->flush().has_value());  // same time: within the interval, not forced
+
+  const int64_t minute = t0 / 1'000'000;
+  auto totals = (*store)->statsSeries(StatsDim::Total, minute - 3600, minute + 3600, 3600);
+  ASSERT_TRUE(totals.has_value());
+  ASSERT_EQ(totals->size(), 1u);
+  EXPECT_EQ(totals->front().count, 1);
 }
 
 TEST(KeySort, SortsLikeStdSortInSignedOrder) {
