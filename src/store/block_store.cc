@@ -390,7 +390,9 @@ core::Result<size_t, core::Failure> BlockStore::flush(bool force) {
     rolled_back();
     return core::unexpected(std::move(r).error());
   }
-  for (auto& [table, b] : sealed_) committed(b);
+  // Sealed blocks were written for the last time: their buffers go back to the spares below,
+  // and no later flush asks which of their keys were written (1 % of store_bench's time went
+  // to filling their key sets).
   for (auto& [table, b] : open_) committed(b);
   bucket_key_count_ += txn_key_count_;
   txn_key_count_ = 0;
