@@ -76,14 +76,16 @@ core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(
   std::string pragmas = "PRAGMA cache_size=-" + std::to_string(options.cache_mb * 1024) + ";";
   if (read_only) pragmas += "PRAGMA mmap_size=" + std::to_string(kReadMmapBytes) + ";";
   if (!read_only) {
-    pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=" +
-               std::to_string(options.wal_checkpoint_pages) + ";";
+    // auto_vacuum first: only a new, empty file takes it, and switching to WAL writes the
+    // file's first page (a store made with the two the other way round has auto_vacuum 0).
+    // With it, the pages that retention frees go back to the file system.
+    pragmas +=
+        "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        " PRAGMA wal_autocheckpoint=" +
+        std::to_string(options.wal_checkpoint_pages) + ";";
   }
   SIPHON_TRY(store->exec(pragmas.c_str()));
   if (!read_only) {
-    // Only a new, empty file takes this (before its first table): pages that retention frees
-    // can then go back to the file system.
-    SIPHON_TRY(store->exec("PRAGMA auto_vacuum=INCREMENTAL;"));
     SIPHON_TRY(store->exec(kSchema));
     // The familiar tables as views over the blocks; they need the siphon_sqlite extension
     // (`.load siphon_sqlite` in the sqlite3 shell), which provides siphon_messages.

@@ -407,6 +407,60 @@ TEST_F(BlockStoreTest, AFlushAfterARolledBackOneWritesEverything) {
   EXPECT_EQ(counted, 70);
 }
 
+// Readers map the file (block_store.cc). Retention then shrinks it under them: the removed
+// blocks' pages go back to the file system at the checkpoint. A reader that mapped the larger
+// file still reads what remains, and the removed blocks as empty, without touching pages past
+// the file's new end.
+TEST_F(BlockStoreTest, AMappedReaderReadsOnAfterRetentionShrinksTheFile) {
+  StoreOptions opt;
+  opt.block_records = 1;
+  auto writer = BlockStore::open(path_, opt);
+  ASSERT_TRUE(writer.has_value()) << writer.error().message;
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  std::mt19937_64 random(11);
+  std::string payload(32 * 1024, '\0');  // random bytes: each block about 32 KB on disk
+  for (int i = 0; i < 200; ++i) {
+    for (char& c : payload) c = static_cast<char>(random());
+    int64_t keys[] = {indexKey(KeyKind::CallId, "call-" + std::to_string(i))};
+    (*writer)->add("sip_capture", record(t0 + i, payload), "node", keys);
+  }
+  ASSERT_TRUE((*writer)->flush(true).has_value());
+  auto checkpoint = [&] {
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(other, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(other);
+  };
+  checkpoint();
+  const auto full_size = std::filesystem::file_size(path_);
+
+  auto reader = BlockStore::open(path_, opt, /*read_only=*/true);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  auto all = (*reader)->blocksInRange(0, 0);
+  ASSERT_TRUE(all.has_value());
+  ASSERT_EQ(all->size(), 200u);
+  for (const auto& b : *all) ASSERT_TRUE((*reader)->loadBlock(b.id).has_value());  // all mapped
+
+  // Everything but the last 20 blocks goes; the file shrinks.
+  auto gone = (*writer)->expire([&](std::string_view) { return t0 + 180; }, 0);
+  ASSERT_TRUE(gone.has_value()) << gone.error().message;
+  EXPECT_EQ(gone->blocks, 180u);
+  checkpoint();
+  EXPECT_LT(std::filesystem::file_size(path_), full_size / 2);
+
+  size_t records = 0;
+  for (const auto& b : *all) {
+    auto loaded = (*reader)->loadBlock(b.id);
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+    records += loaded->records.size();
+  }
+  EXPECT_EQ(records, 20u) << "the removed blocks read as empty";
+  auto left = (*reader)->blocksForKey(indexKey(KeyKind::CallId, "call-199"), 0, 0);
+  ASSERT_TRUE(left.has_value());
+  EXPECT_EQ(left->size(), 1u);
+}
+
 // Statistics wait for their interval, but those of a rolled-back flush are due again at once:
 // the next flush writes them, not one a whole interval later.
 TEST_F(BlockStoreTest, StatisticsOfARolledBackFlushAreWrittenByTheNextOne) {
