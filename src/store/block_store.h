@@ -160,9 +160,11 @@ class BlockStore {
   /// Retention, in one transaction: deletes the written blocks whose newest record is older
   /// than `cutoff_for(table)` (µs since the epoch; 0 keeps the table's), then, while the
   /// store's used pages exceed `max_bytes` (0: no budget), the oldest remaining blocks; then
-  /// the key buckets no remaining block can have keys in. Blocks still open are kept. A new
-  /// store gives the freed pages back to the file system (auto_vacuum incremental); an older
-  /// one reuses them. Readers see a removed block as empty (loadBlock).
+  /// the key buckets no remaining block can have keys in. Blocks still open are kept. A store
+  /// made since 2026-12-07 gives the freed pages back to the file system (auto_vacuum
+  /// incremental; its pointer-map pages cost about 3 % of store_bench's time per message); an
+  /// older one, made with auto_vacuum off by mistake, reuses them. Readers see a removed block
+  /// as empty (loadBlock).
   [[nodiscard]] core::Result<ExpireResult, core::Failure> expire(
       const std::function<int64_t(std::string_view table)>& cutoff_for, uint64_t max_bytes);
   /// Bytes of the pages in use (page_count - freelist_count, times page_size).
