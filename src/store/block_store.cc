@@ -234,7 +234,12 @@ void BlockStore::add(std::string_view table, const core::CaptureMeta& meta, std:
   bucket_min_ts_ = std::min(bucket_min_ts_, ts);
   bucket_max_ts_ = std::max(bucket_max_ts_, ts);
   b.builder.add(meta, node);
-  b.keys_pending.insert(b.keys_pending.end(), keys.begin(), keys.end());
+  for (int64_t key : keys) {
+    int64_t& slot = b.recent_keys[static_cast<uint64_t>(key) % b.recent_keys.size()];
+    if (slot == key && key != 0) continue;  // 0 is also the empty slot's value
+    slot = key;
+    b.keys_pending.push_back(key);
+  }
   if (b.builder.count() >= options_.block_records ||
       b.builder.rawBytes() >= options_.block_raw_bytes) {
     sealed_.emplace_back(it->first, std::move(b));

@@ -326,6 +326,43 @@ TEST_F(BlockStoreTest, EveryKeyOfABlockIsWrittenWhateverTheirCount) {
   EXPECT_EQ(stats->keys, written);
 }
 
+// A block pends a key its records repeat once (BlockStore::OpenBlock::recent_keys); whatever
+// the keys' order, their slots' collisions and the flushes between, each key leads to its block.
+TEST_F(BlockStoreTest, RepeatedKeysOfABlockLeadToItOnce) {
+  StoreOptions opt;
+  opt.block_records = 1000;
+  opt.open_block_write_interval = std::chrono::milliseconds(0);
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  const int64_t t0 = int64_t{1700000000} * 1000000;
+  std::vector<int64_t> keys;
+  for (int k = 0; k < 600; ++k) keys.push_back(indexKey(KeyKind::User, "u" + std::to_string(k)));
+  std::mt19937 random(5);
+  // 0, the empty slot's value, is a key like any other: the first record's only one.
+  (*store)->add("sip_capture", record(t0 - 1, "MSG"), "node", std::vector<int64_t>{0});
+  for (int i = 0; i < 900; ++i) {  // about 1.5 records per key, in random order, in one block
+    int64_t some[] = {keys[random() % keys.size()], keys[random() % keys.size()],
+                      keys[i % keys.size()]};
+    (*store)->add("sip_capture", record(t0 + i, "MSG"), "node", some);
+    if (i % 97 == 0) {
+      ASSERT_TRUE((*store)->flush().has_value());  // some written, some pending
+    }
+  }
+  ASSERT_TRUE((*store)->flush(true).has_value());
+  auto in_range = (*store)->blocksInRange(0, 0);
+  ASSERT_TRUE(in_range.has_value());
+  ASSERT_EQ(in_range->size(), 1u);
+  keys.push_back(0);
+  for (int64_t key : keys) {
+    auto blocks = (*store)->blocksForKey(key, 0, 0);
+    ASSERT_TRUE(blocks.has_value());
+    EXPECT_EQ(*blocks, std::vector<int64_t>{in_range->front().id}) << key;
+  }
+  auto stats = (*store)->stats();
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(stats->keys, static_cast<int64_t>(keys.size())) << "each key once";
+}
+
 // wal_checkpoint_pages sets when the WAL is copied back: with SQLite's 1,000 pages the WAL file
 // never grows much past 4 MB; with 4,096 it holds 12 MB of blocks without a checkpoint.
 TEST_F(BlockStoreTest, TheWalHoldsWalCheckpointPagesBeforeACheckpoint) {
