@@ -205,10 +205,10 @@ class BlockStore {
     core::Clock::SteadyTime last_write;
     std::unordered_set<int64_t> keys_written;
     std::vector<int64_t> keys_pending;
-    // The last key seen in each of kRecentKeySlots slots (by the key's low bits; keys are
-    // hashes): a record's key found here is already the block's and is not pended again.
-    // Most records repeat their call's Call-ID and users and their peers' addresses, so the
-    // pending list holds a fraction of the keys, and its sort and deduplication cost less.
+    // The last key seen in each of 256 slots (by the key's low bits; keys are hashes): a
+    // record's key found here is already the block's and is not pended again. Most records
+    // repeat their call's Call-ID and users and their peers' addresses, so the pending list
+    // holds a fraction of the keys, and its sort and deduplication cost less.
     std::array<int64_t, 256> recent_keys{};
     // What writeBlock() wrote in the transaction under way. The block takes it as its own
     // after the COMMIT (committed()); after a ROLLBACK it is dropped, and the next flush

@@ -69,6 +69,24 @@ class BlockStoreTest : public ::testing::Test {
     }
   }
 
+  // Runs `sql` on a connection of its own, as another process would beside the store (a
+  // trigger that makes the store's next write fail, a checkpoint).
+  void execBeside(const char* sql) {
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+    const int rc = sqlite3_exec(other, sql, nullptr, nullptr, nullptr);
+    const std::string error = sqlite3_errmsg(other);
+    sqlite3_close(other);
+    ASSERT_EQ(rc, SQLITE_OK) << sql << ": " << error;
+  }
+
+  // `size` random bytes: zstd cannot shrink them, so a block of them is that large on disk.
+  static std::string randomPayload(std::mt19937_64& random, size_t size) {
+    std::string payload(size, '\0');
+    for (char& c : payload) c = static_cast<char>(random());
+    return payload;
+  }
+
   std::filesystem::path dir_;
   std::string path_;
 };
@@ -377,10 +395,8 @@ TEST_F(BlockStoreTest, TheWalHoldsWalCheckpointPagesBeforeACheckpoint) {
     auto store = BlockStore::open(path_, opt);
     EXPECT_TRUE(store.has_value());
     if (!store.has_value()) return uintmax_t{0};
-    std::string payload(64 * 1024, '\0');  // random bytes: zstd cannot shrink them
-    for (int i = 0; i < 12 * 16; ++i) {    // 12 MB
-      for (char& c : payload) c = static_cast<char>(random());
-      (*store)->add("sip_capture", record(t0 + i, payload), "node", {});
+    for (int i = 0; i < 12 * 16; ++i) {  // 12 MB
+      (*store)->add("sip_capture", record(t0 + i, randomPayload(random, 64 * 1024)), "node", {});
       EXPECT_TRUE((*store)->flush(true).has_value());
     }
     return std::filesystem::file_size(path_ + "-wal");
@@ -413,17 +429,11 @@ TEST_F(BlockStoreTest, AFlushAfterARolledBackOneWritesEverything) {
   add(0, 6);  // one sealed block, one open block of 2
   ASSERT_TRUE((*store)->flush(true).has_value());
 
-  sqlite3* other = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
-  auto sql = [&](const char* text) {
-    ASSERT_EQ(sqlite3_exec(other, text, nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(other);
-  };
-  sql("CREATE TRIGGER fail_keys BEFORE INSERT ON keys BEGIN SELECT RAISE(ABORT, 'test'); END");
+  execBeside(
+      "CREATE TRIGGER fail_keys BEFORE INSERT ON keys BEGIN SELECT RAISE(ABORT, 'test'); END");
   add(6, 70);  // fills the open block (rewritten), seals 15 more, opens one
   EXPECT_FALSE((*store)->flush(true).has_value()) << "the trigger aborts the transaction";
-  sql("DROP TRIGGER fail_keys");
-  sqlite3_close(other);
+  execBeside("DROP TRIGGER fail_keys");
   ASSERT_TRUE((*store)->flush(true).has_value());
 
   for (int i = 0; i < 70; ++i) expectOneBlockHolding(**store, key(i), payloads[i]);
@@ -455,21 +465,12 @@ TEST_F(BlockStoreTest, AMappedReaderReadsOnAfterRetentionShrinksTheFile) {
   ASSERT_TRUE(writer.has_value()) << writer.error().message;
   const int64_t t0 = int64_t{1700000000} * 1000000;
   std::mt19937_64 random(11);
-  std::string payload(32 * 1024, '\0');  // random bytes: each block about 32 KB on disk
-  for (int i = 0; i < 200; ++i) {
-    for (char& c : payload) c = static_cast<char>(random());
+  for (int i = 0; i < 200; ++i) {  // each block about 32 KB on disk
     int64_t keys[] = {indexKey(KeyKind::CallId, "call-" + std::to_string(i))};
-    (*writer)->add("sip_capture", record(t0 + i, payload), "node", keys);
+    (*writer)->add("sip_capture", record(t0 + i, randomPayload(random, 32 * 1024)), "node", keys);
   }
   ASSERT_TRUE((*writer)->flush(true).has_value());
-  auto checkpoint = [&] {
-    sqlite3* other = nullptr;
-    ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(other, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(other);
-  };
-  checkpoint();
+  execBeside("PRAGMA wal_checkpoint(TRUNCATE)");
   const auto full_size = std::filesystem::file_size(path_);
 
   auto reader = BlockStore::open(path_, opt, /*read_only=*/true);
@@ -483,7 +484,7 @@ TEST_F(BlockStoreTest, AMappedReaderReadsOnAfterRetentionShrinksTheFile) {
   auto gone = (*writer)->expire([&](std::string_view) { return t0 + 180; }, 0);
   ASSERT_TRUE(gone.has_value()) << gone.error().message;
   EXPECT_EQ(gone->blocks, 180u);
-  checkpoint();
+  execBeside("PRAGMA wal_checkpoint(TRUNCATE)");
   EXPECT_LT(std::filesystem::file_size(path_), full_size / 2);
 
   size_t records = 0;
@@ -513,17 +514,11 @@ TEST_F(BlockStoreTest, StatisticsOfARolledBackFlushAreWrittenByTheNextOne) {
   (*store)->addStats(StatsDim::Total, t0, {});
   clock.advance(std::chrono::hours(2));  // the statistics are due
 
-  sqlite3* other = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(other,
-                         "CREATE TRIGGER fail_bucket BEFORE UPDATE ON buckets BEGIN "
-                         "SELECT RAISE(ABORT, 'test'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  execBeside(
+      "CREATE TRIGGER fail_bucket BEFORE UPDATE ON buckets BEGIN SELECT RAISE(ABORT, 'test'); END");
   // The bucket's update comes after the statistics: they were written, then rolled back.
   EXPECT_FALSE((*store)->flush().has_value()) << "the trigger aborts the transaction";
-  ASSERT_EQ(sqlite3_exec(other, "DROP TRIGGER fail_bucket", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(other);
+  execBeside("DROP TRIGGER fail_bucket");
   ASSERT_TRUE((*store)->flush().has_value());  // same time: within the interval, not forced
 
   const int64_t minute = t0 / 1'000'000;
