@@ -22,6 +22,7 @@
 // Bounds: the caller bounds the number of entries (the trackers refuse past their maximum);
 // the array doubles as it fills and never shrinks, so its size follows the peak.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -64,6 +65,13 @@ class HashIndex {
     slots_[i] = Slot{key, value};
     ++size_;
     return true;
+  }
+
+  /// Removes every entry; the array keeps its size.
+  void clear() {
+    if (size_ == 0) return;
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    size_ = 0;
   }
 
   /// Removes `key`; false when it was not there.

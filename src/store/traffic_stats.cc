@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include <xxhash.h>
+
 namespace siphon::store {
 namespace {
 
@@ -11,7 +13,6 @@ constexpr std::array<std::string_view, static_cast<size_t>(StatsDim::kCount)> kN
     "total", "method", "code", "class", "node", "kind", "calls", "answered",
     "src_ip", "dst_ip", "user", "user_agent"};
 
-constexpr int64_t kMinute = 60;
 constexpr int64_t kHour = 3600;
 
 void appendPrefix(std::string& out, int64_t bucket, StatsDim dim) {
@@ -35,37 +36,58 @@ StatsDim statsDimFromName(std::string_view name) {
   return StatsDim::kCount;
 }
 
-int64_t statsBucket(StatsDim dim, int64_t micros) {
-  const int64_t seconds = micros >= 0 ? micros / 1'000'000 : 0;
-  const int64_t size = isTopDim(dim) ? kHour : kMinute;
-  return seconds - seconds % size;
-}
-
-void StatsAccumulator::remember(StatsDim dim, Entry* e) {
+void StatsAccumulator::remember(StatsDim dim, uint32_t entry) {
   auto& recent = recent_[static_cast<size_t>(dim)];
   std::copy_backward(recent.begin(), recent.end() - 1, recent.end());
-  recent[0] = e;
+  recent[0] = entry + 1;
+}
+
+StatsAccumulator::Entry* StatsAccumulator::find(int64_t bucket, StatsDim dim, std::string_view key,
+                                                uint64_t& slot_key) {
+  // The seed folds in the bucket and the dimension (below 16), so equal keys of two minutes or
+  // two dimensions hash apart.
+  slot_key = XXH3_64bits_withSeed(key.data(), key.size(),
+                                  static_cast<uint64_t>(bucket) * 16 + static_cast<uint64_t>(dim));
+  for (;; ++slot_key) {
+    const uint32_t* at = index_.find(slot_key);
+    if (at == nullptr) return nullptr;
+    Entry& e = entries_[*at];
+    if (e.dim == dim && matches(e, bucket, key)) return &e;
+  }
+}
+
+StatsAccumulator::Entry& StatsAccumulator::insert(int64_t bucket, StatsDim dim,
+                                                  std::string_view key, uint64_t slot_key) {
+  const auto at = static_cast<uint32_t>(entries_.size());
+  entries_.push_back(Entry{bucket, 0, static_cast<uint32_t>(keys_.size()),
+                           static_cast<uint32_t>(key.size()), dim});
+  keys_.append(key);
+  index_.insert(slot_key, at);
+  return entries_.back();
+}
+
+StatsAccumulator::Entry& StatsAccumulator::findOrInsert(int64_t bucket, StatsDim dim,
+                                                        std::string_view key) {
+  uint64_t slot_key = 0;
+  if (Entry* e = find(bucket, dim, key, slot_key)) return *e;
+  return insert(bucket, dim, key, slot_key);
 }
 
 void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
   const int64_t bucket = statsBucket(dim, micros);
-  // An entry's text is bucket (8 bytes), dimension, key; the dimension is the array's.
-  for (Entry* e : recent_[static_cast<size_t>(dim)]) {
-    if (e == nullptr) break;
-    const std::string& k = e->first;
-    if (k.size() == 9 + key.size() && std::memcmp(k.data(), &bucket, 8) == 0 &&
-        (key.empty() || std::memcmp(k.data() + 9, key.data(), key.size()) == 0)) {
-      ++e->second;
+  for (uint32_t r : recent_[static_cast<size_t>(dim)]) {
+    if (r == 0) break;
+    Entry& e = entries_[r - 1];
+    if (matches(e, bucket, key)) {
+      ++e.count;
       return;
     }
   }
-  scratch_.clear();
-  appendPrefix(scratch_, bucket, dim);
-  scratch_.append(key);
   // Counted already in this interval: one lookup, no allocation (the common case).
-  if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
-    ++it->second;
-    remember(dim, &*it);
+  uint64_t slot_key = 0;
+  if (Entry* e = find(bucket, dim, key, slot_key)) {
+    ++e->count;
+    remember(dim, static_cast<uint32_t>(e - entries_.data()));
     return;
   }
   if (isTopDim(dim)) {
@@ -79,49 +101,43 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
         return hour < newest_hour_ - kHour;
       });
     }
-    const std::string_view prefix(scratch_.data(), 9);
-    auto seen = top_seen_.find(prefix);
-    if (seen == top_seen_.end()) seen = top_seen_.emplace(std::string(prefix), 0).first;
+    scratch_.clear();
+    appendPrefix(scratch_, bucket, dim);
+    auto seen = top_seen_.find(std::string_view(scratch_));
+    if (seen == top_seen_.end()) seen = top_seen_.emplace(scratch_, 0).first;
     auto& keys = seen->second;
     if (!keys.contains(key)) {
       if (keys.size() >= top_keys_) {
-        scratch_.resize(9);
-        scratch_.append(kStatsOther);
-        if (auto it = counts_.find(std::string_view(scratch_)); it != counts_.end()) {
-          ++it->second;
-          return;
-        }
-      } else {
-        keys.emplace(key);
+        ++findOrInsert(bucket, dim, kStatsOther).count;
+        return;
       }
+      keys.emplace(key);
     }
   }
-  remember(dim, &*counts_.emplace(scratch_, 1).first);
+  Entry& e = insert(bucket, dim, key, slot_key);
+  e.count = 1;
+  remember(dim, static_cast<uint32_t>(entries_.size() - 1));
 }
 
 void StatsAccumulator::restore(const std::vector<StatsRow>& rows) {
-  for (const auto& r : rows) {
-    scratch_.clear();
-    appendPrefix(scratch_, r.bucket, r.dim);
-    scratch_.append(r.key);
-    counts_.try_emplace(scratch_, 0).first->second += r.count;
-  }
+  for (const auto& r : rows) findOrInsert(r.bucket, r.dim, r.key).count += r.count;
 }
 
 std::vector<StatsRow> StatsAccumulator::take() {
   std::vector<StatsRow> rows;
-  rows.reserve(counts_.size());
-  for (const auto& [k, count] : counts_) {
-    StatsRow r;
-    std::memcpy(&r.bucket, k.data(), 8);
-    r.dim = static_cast<StatsDim>(k[8]);
-    r.key = k.substr(9);
-    r.count = count;
-    rows.push_back(std::move(r));
+  rows.reserve(entries_.size());
+  for (const Entry& e : entries_) {
+    rows.push_back(StatsRow{e.bucket, e.dim, keys_.substr(e.key_offset, e.key_size), e.count});
   }
-  counts_.clear();
-  forgetRecent();
+  clear();
   return rows;
+}
+
+void StatsAccumulator::clear() {
+  entries_.clear();
+  keys_.clear();
+  index_.clear();
+  recent_ = {};
 }
 
 }  // namespace siphon::store

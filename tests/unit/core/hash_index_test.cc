@@ -94,5 +94,17 @@ TEST(HashIndex, AgreesWithUnorderedMapUnderRandomOperations) {
   }
 }
 
+TEST(HashIndex, ClearEmptiesAndKeepsTheArray) {
+  HashIndex<int> index;
+  for (uint64_t k = 1; k <= 100; ++k) index.insert(k * 0x9E3779B97F4A7C15ull, 1);
+  const size_t capacity = index.capacity();
+  index.clear();
+  EXPECT_TRUE(index.empty());
+  EXPECT_EQ(index.capacity(), capacity);
+  EXPECT_EQ(index.find(0x9E3779B97F4A7C15ull), nullptr);
+  EXPECT_TRUE(index.insert(0x9E3779B97F4A7C15ull, 2));
+  EXPECT_EQ(*index.find(0x9E3779B97F4A7C15ull), 2);
+}
+
 }  // namespace
 }  // namespace siphon::core

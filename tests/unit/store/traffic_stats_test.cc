@@ -105,6 +105,36 @@ TEST(StatsAccumulator, MoreKeysInTurnThanTheRecentEntriesCountExactly) {
   EXPECT_EQ(got.size(), std::size(codes) + 1);
 }
 
+TEST(StatsAccumulator, KeysThatDifferInOneByteCountApartAtEveryLength) {
+  // Keys are compared by word loads by length class (below 4, 4-7, 8-16, longer) and found
+  // through a hash index that grows: every length up to 40, each key beside variants that
+  // differ in one byte at each position, in two minutes and two dimensions, twice over (the
+  // second interval reuses the emptied index), must count each key exactly.
+  StatsAccumulator acc(1'000'000);
+  std::map<std::tuple<int64_t, StatsDim, std::string>, int64_t> want;
+  for (int interval = 0; interval < 2; ++interval) {
+    want.clear();
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      for (size_t len = 0; len <= 40; ++len) {
+        const std::string base(len, 'a');
+        for (size_t pos = 0; pos <= len; ++pos) {
+          std::string key = base;
+          if (pos < len) key[pos] = 'b';  // pos == len: the base itself
+          for (StatsDim dim : {StatsDim::Method, StatsDim::User}) {
+            for (int64_t t : {kT0, kT0 + 3600 * int64_t{1'000'000}}) {
+              acc.add(dim, t, key);
+              ++want[{statsBucket(dim, t), dim, key}];
+            }
+          }
+        }
+      }
+    }
+    std::map<std::tuple<int64_t, StatsDim, std::string>, int64_t> got;
+    for (const auto& r : acc.take()) got[{r.bucket, r.dim, r.key}] += r.count;
+    EXPECT_EQ(got, want) << "interval " << interval;
+  }
+}
+
 TEST(StatsAccumulator, RestoredRowsCountAgainWithNewOnes) {
   StatsAccumulator acc(1);  // a cap of one key per hour: restored keys pass it
   const int64_t t = int64_t{1700000000} * 1'000'000;
