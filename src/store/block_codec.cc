@@ -87,7 +87,8 @@ void BlockBuilder::add(const core::CaptureMeta& m, std::string_view node) {
     // Growing by doubling would copy a block's bytes about twice more and fault in fresh
     // pages each time; one reservation per block avoids both.
     meta_.reserve(64 * 1024);
-    payloads_.reserve(1024 * 1024);
+    payloads_.reserve(kFrontRoom + 1024 * 1024);
+    payloads_.resize(kFrontRoom);  // zero-filled once: clear() keeps the room
   }
   ++count_;
   // The bound: every varint at its longest, every byte string with its length.
@@ -130,16 +131,28 @@ std::vector<std::byte> BlockBuilder::header() const {
 
 std::vector<std::byte> BlockBuilder::finish() const {
   std::vector<std::byte> out = header();
-  out.reserve(out.size() + meta_.size() + payloads_.size());
+  out.reserve(out.size() + meta_.size() + payloadBytes());
   out.insert(out.end(), meta_.begin(), meta_.end());
-  out.insert(out.end(), payloads_.begin(), payloads_.end());
+  if (count_ > 0) out.insert(out.end(), payloads_.begin() + kFrontRoom, payloads_.end());
   return out;
+}
+
+std::span<const std::byte> BlockBuilder::contiguous() {
+  if (count_ == 0) return {};
+  const std::vector<std::byte> head = header();
+  const size_t before = head.size() + meta_.size();
+  if (before > kFrontRoom) return {};
+  std::byte* start = payloads_.data() + kFrontRoom - before;
+  std::memcpy(start, head.data(), head.size());
+  std::memcpy(start + head.size(), meta_.data(), meta_.size());
+  return {start, before + payloadBytes()};
 }
 
 void BlockBuilder::clear() {
   count_ = 0;
   meta_.clear();
-  payloads_.clear();
+  // Down to the room, which stays allocated and written: no zero-fill for the next block.
+  if (payloads_.size() > kFrontRoom) payloads_.resize(kFrontRoom);
 }
 
 core::Result<std::vector<core::CaptureMeta>, BlockError> decodeBlock(std::span<const std::byte> block) {
@@ -225,17 +238,29 @@ BlockCompressor::BlockCompressor(int level) : cctx_(ZSTD_createCCtx()), level_(l
 
 BlockCompressor::~BlockCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
 
-std::span<const std::byte> BlockCompressor::compress(const BlockBuilder& block) {
+std::span<const std::byte> BlockCompressor::compress(BlockBuilder& block) {
   auto* cctx = static_cast<ZSTD_CCtx*>(cctx_);
-  auto header = block.header();
-  last_raw_ = header.size() + block.meta_.size() + block.payloads_.size();
   ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level_);
+  if (const auto whole = block.contiguous(); !whole.empty()) {
+    // One span: ZSTD_compress2 reads it in place (and writes the content size).
+    last_raw_ = whole.size();
+    out_.resize(ZSTD_compressBound(last_raw_));
+    const size_t n = ZSTD_compress2(cctx, out_.data(), out_.size(), whole.data(), whole.size());
+    if (ZSTD_isError(n)) return {};  // cannot happen with a bound-sized buffer
+    return {out_.data(), n};
+  }
+  auto header = block.header();
+  const std::span<const std::byte> payloads =
+      block.count_ > 0
+          ? std::span<const std::byte>(block.payloads_).subspan(BlockBuilder::kFrontRoom)
+          : std::span<const std::byte>{};
+  last_raw_ = header.size() + block.meta_.size() + payloads.size();
   // The content size goes into the frame header, so that decompression can size its buffer.
   ZSTD_CCtx_setPledgedSrcSize(cctx, last_raw_);
   out_.resize(ZSTD_compressBound(last_raw_));
   ZSTD_outBuffer out{out_.data(), out_.size(), 0};
-  const std::span<const std::byte> parts[] = {header, block.meta_, block.payloads_};
+  const std::span<const std::byte> parts[] = {header, block.meta_, payloads};
   for (size_t i = 0; i < 3; ++i) {
     ZSTD_inBuffer in{parts[i].data(), parts[i].size(), 0};
     ZSTD_EndDirective mode = i == 2 ? ZSTD_e_end : ZSTD_e_continue;

@@ -34,19 +34,33 @@ class BlockBuilder {
   /// `node` is stored as the record's node name (the collector's computed node column).
   void add(const core::CaptureMeta& meta, std::string_view node);
   [[nodiscard]] size_t count() const { return count_; }
-  [[nodiscard]] size_t rawBytes() const { return meta_.size() + payloads_.size(); }
+  [[nodiscard]] size_t rawBytes() const { return meta_.size() + payloadBytes(); }
   /// The whole block, uncompressed.
   [[nodiscard]] std::vector<std::byte> finish() const;
   void clear();
 
  private:
   friend class BlockCompressor;
-  /// The block's three parts in order (header, metadata, payloads), without concatenating.
+  /// The block's header (magic, record count).
   [[nodiscard]] std::vector<std::byte> header() const;
+  /// The whole block in one span, made by copying the header and the metadata into the room
+  /// before the payloads; empty when they do not fit there (then the parts are compressed in
+  /// turn). Valid until the next add().
+  [[nodiscard]] std::span<const std::byte> contiguous();
+  [[nodiscard]] size_t payloadBytes() const {
+    return payloads_.size() > kFrontRoom ? payloads_.size() - kFrontRoom : 0;
+  }
+
+  // Why the room: zstd compresses one span without copying it, but copies input given in
+  // parts into its own window buffer (about 4 % of the store thread's time in `serve`, for a
+  // megabyte per block). The header and metadata, about a tenth of a block, are copied into
+  // the room instead. 256 KB holds the metadata of about 5,000 records.
+  static constexpr size_t kFrontRoom = 256 * 1024;
 
   size_t count_ = 0;
   std::vector<std::byte> meta_;
-  std::vector<std::byte> payloads_;
+  std::vector<std::byte>
+      payloads_;  ///< kFrontRoom bytes of room once a record is added, then the payloads
 };
 
 /// Decodes a whole (uncompressed) block. The records' views point into `block`.
@@ -66,7 +80,7 @@ class BlockCompressor {
   BlockCompressor& operator=(const BlockCompressor&) = delete;
 
   /// The compressed block (one zstd frame with its content size); valid until the next call.
-  [[nodiscard]] std::span<const std::byte> compress(const BlockBuilder& block);
+  [[nodiscard]] std::span<const std::byte> compress(BlockBuilder& block);
   /// Uncompressed size of the last block.
   [[nodiscard]] size_t lastRawSize() const { return last_raw_; }
 

@@ -1,5 +1,6 @@
 #include "store/block_codec.h"
 
+#include <algorithm>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -108,6 +109,40 @@ TEST(BlockCodec, DecompressorReusesReturnedBuffers) {
   ASSERT_TRUE(c.has_value());
   EXPECT_NE(c->owner->data(), b->owner->data());
   EXPECT_EQ(core::asText((*records)[0].payload), little);
+}
+
+TEST(BlockCodec, CompressorOutputIsTheFinishedBlockWhereverTheMetadataGoes) {
+  // The compressor reads a block in place when its header and metadata fit in the room before
+  // the payloads, and in parts when they do not. Either way the frame holds finish()'s bytes:
+  // for a block compressed again after more records (an open block's rewrite), for one whose
+  // metadata outgrows the room, and for a cleared builder reused.
+  BlockCompressor compressor(3);
+  BlockDecompressor d(8 << 20);
+  BlockBuilder b;
+  auto expectFrameIsFinish = [&](const char* when) {
+    const auto frame = compressor.compress(b);
+    auto back = d.decompress(frame, 8 << 20);
+    ASSERT_TRUE(back.has_value()) << when;
+    const auto want = b.finish();
+    EXPECT_EQ(compressor.lastRawSize(), want.size()) << when;
+    ASSERT_EQ(back->raw.size(), want.size()) << when;
+    EXPECT_TRUE(std::equal(want.begin(), want.end(), back->raw.begin())) << when;
+  };
+  const std::string payload = "INVITE sip:bob@example.com SIP/2.0\r\nCall-ID: x\r\n\r\n";
+  for (int i = 0; i < 100; ++i) b.add(sample(i, payload), "edge-1");
+  expectFrameIsFinish("small metadata");
+  for (int i = 100; i < 200; ++i) b.add(sample(i, payload), "edge-1");
+  expectFrameIsFinish("compressed again after more records");
+  const std::string long_node(2000, 'n');  // 300 records: about 600 KB of metadata
+  for (int i = 200; i < 500; ++i) b.add(sample(i, payload), long_node);
+  expectFrameIsFinish("metadata larger than the room");
+  b.clear();
+  for (int i = 0; i < 10; ++i) b.add(sample(i, payload + std::to_string(i)), "edge-2");
+  expectFrameIsFinish("cleared and reused");
+  auto records = decodeBlock(b.finish());
+  ASSERT_TRUE(records.has_value());
+  ASSERT_EQ(records->size(), 10u);
+  EXPECT_EQ(core::asText((*records)[9].payload), payload + "9");
 }
 
 TEST(BlockCodec, CorruptCompressedBlockIsAnError) {
