@@ -150,42 +150,38 @@ void StoreSink::stage(const record::Record& r) {
 
 // The traffic statistics of one record (store/traffic_stats.h), counted with the record.
 void StoreSink::countStats(const record::Record& r, std::string_view node) {
-  using store::StatsDim;
   const auto& meta = r.meta();
   const record::ParsedSip& sip = r.sip;
   const auto& f = sip.fields;
-  const int64_t t = meta.microsSinceEpoch();
-  store_->addStats(StatsDim::Total, t, {});
-  store_->addStats(StatsDim::Node, t, node);
-  if (!meta.src_ip.empty()) store_->addStats(StatsDim::SrcIp, t, ipText(meta.src_ip));
-  if (!meta.dst_ip.empty()) store_->addStats(StatsDim::DstIp, t, ipText(meta.dst_ip));
+  store::StatsRecord s;
+  s.micros = meta.microsSinceEpoch();
+  s.node = node;
+  if (!meta.src_ip.empty()) s.src_ip = ipText(meta.src_ip);
+  if (!meta.dst_ip.empty()) s.dst_ip = ipText(meta.dst_ip);
   switch (sip.kind) {
     case record::RowKind::Rtcp:
-      store_->addStats(StatsDim::Kind, t, "rtcp");
-      return;
+      s.kind = store::StatsKind::Rtcp;
+      break;
     case record::RowKind::Report:
-      store_->addStats(StatsDim::Kind, t, "report");
-      return;
+      s.kind = store::StatsKind::Report;
+      break;
     case record::RowKind::Log:
-      store_->addStats(StatsDim::Kind, t, "log");
-      return;
+      s.kind = store::StatsKind::Log;
+      break;
     case record::RowKind::Sip:
+      s.kind = store::StatsKind::Sip;
+      if (f.type == 1) {
+        s.method = f.method;
+        s.call_attempt = f.method == "INVITE" && f.to_tag.empty();
+      } else if (f.type == 2 && f.status_code >= 100 && f.status_code <= 699) {
+        s.code = f.method;  // a reply's method column is its code
+        s.answered = f.status_code >= 200 && f.status_code < 300 && f.cseq.ends_with("INVITE");
+      }
+      s.user = f.from_user;
+      s.user_agent = f.user_agent.substr(0, 100);
       break;
   }
-  store_->addStats(StatsDim::Kind, t, "sip");
-  if (f.type == 1) {
-    store_->addStats(StatsDim::Method, t, f.method);
-    if (f.method == "INVITE" && f.to_tag.empty()) store_->addStats(StatsDim::Calls, t, {});
-  } else if (f.type == 2 && f.status_code >= 100 && f.status_code <= 699) {
-    store_->addStats(StatsDim::Code, t, f.method);  // a reply's method column is its code
-    const char cls[4] = {static_cast<char>('0' + f.status_code / 100), 'x', 'x', 0};
-    store_->addStats(StatsDim::Class, t, std::string_view(cls, 3));
-    if (f.status_code >= 200 && f.status_code < 300 && f.cseq.ends_with("INVITE")) {
-      store_->addStats(StatsDim::Answered, t, {});
-    }
-  }
-  if (!f.from_user.empty()) store_->addStats(StatsDim::User, t, f.from_user);
-  if (!f.user_agent.empty()) store_->addStats(StatsDim::UserAgent, t, f.user_agent.substr(0, 100));
+  store_->addStats(s);
 }
 
 std::string_view StoreSink::ipText(const core::IpAddress& ip) {

@@ -148,6 +148,8 @@ class BlockStore {
   /// flush that writes records once stats_write_interval passed (and by close()), in its
   /// transaction. A crash loses at most that interval of statistics, never of records.
   void addStats(StatsDim dim, int64_t micros, std::string_view key) { stats_.add(dim, micros, key); }
+  /// Counts a staged record in every dimension it belongs to (StatsAccumulator::addRecord).
+  void addStats(const StatsRecord& record) { stats_.addRecord(record); }
   /// Writes sealed blocks, and open blocks not written for open_block_write_interval (all
   /// open blocks when `force`), in one transaction. Returns the records newly written.
   [[nodiscard]] core::Result<size_t, core::Failure> flush(bool force = false);

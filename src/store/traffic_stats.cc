@@ -74,7 +74,52 @@ StatsAccumulator::Entry& StatsAccumulator::findOrInsert(int64_t bucket, StatsDim
 }
 
 void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
-  const int64_t bucket = statsBucket(dim, micros);
+  addAt(dim, statsBucket(dim, micros), key);
+}
+
+void StatsAccumulator::addRecord(const StatsRecord& r) {
+  const int64_t seconds = r.micros >= 0 ? r.micros / 1'000'000 : 0;
+  const int64_t minute = seconds - seconds % 60;
+  const int64_t hour = seconds - seconds % kHour;
+  if (fixed_.total != 0 && fixed_.minute != minute) moveFixedToEntries();
+  fixed_.minute = minute;
+  ++fixed_.total;
+  ++fixed_.kind[static_cast<size_t>(r.kind)];
+  addAt(StatsDim::Node, minute, r.node);
+  if (!r.src_ip.empty()) addAt(StatsDim::SrcIp, hour, r.src_ip);
+  if (!r.dst_ip.empty()) addAt(StatsDim::DstIp, hour, r.dst_ip);
+  if (r.kind != StatsKind::Sip) return;
+  if (!r.method.empty()) {
+    addAt(StatsDim::Method, minute, r.method);
+    fixed_.calls += r.call_attempt;
+  } else if (r.code.size() == 3 && r.code[0] >= '1' && r.code[0] <= '6') {
+    addAt(StatsDim::Code, minute, r.code);
+    ++fixed_.reply_class[static_cast<size_t>(r.code[0] - '1')];
+    fixed_.answered += r.answered;
+  }
+  if (!r.user.empty()) addAt(StatsDim::User, hour, r.user);
+  if (!r.user_agent.empty()) addAt(StatsDim::UserAgent, hour, r.user_agent);
+}
+
+void StatsAccumulator::moveFixedToEntries() {
+  if (fixed_.total == 0) return;
+  const int64_t m = fixed_.minute;
+  auto count = [&](StatsDim dim, std::string_view key, int64_t n) {
+    if (n != 0) findOrInsert(m, dim, key).count += n;
+  };
+  count(StatsDim::Total, {}, fixed_.total);
+  for (size_t i = 0; i < fixed_.kind.size(); ++i)
+    count(StatsDim::Kind, kStatsKindNames[i], fixed_.kind[i]);
+  for (size_t i = 0; i < fixed_.reply_class.size(); ++i) {
+    const char cls[3] = {static_cast<char>('1' + i), 'x', 'x'};
+    count(StatsDim::Class, std::string_view(cls, 3), fixed_.reply_class[i]);
+  }
+  count(StatsDim::Calls, {}, fixed_.calls);
+  count(StatsDim::Answered, {}, fixed_.answered);
+  fixed_ = FixedCounts{};
+}
+
+void StatsAccumulator::addAt(StatsDim dim, int64_t bucket, std::string_view key) {
   for (uint32_t r : recent_[static_cast<size_t>(dim)]) {
     if (r == 0) break;
     Entry& e = entries_[r - 1];
@@ -124,6 +169,7 @@ void StatsAccumulator::restore(const std::vector<StatsRow>& rows) {
 }
 
 std::vector<StatsRow> StatsAccumulator::take() {
+  moveFixedToEntries();
   std::vector<StatsRow> rows;
   rows.reserve(entries_.size());
   for (const Entry& e : entries_) {
@@ -134,6 +180,7 @@ std::vector<StatsRow> StatsAccumulator::take() {
 }
 
 void StatsAccumulator::clear() {
+  fixed_ = FixedCounts{};
   entries_.clear();
   keys_.clear();
   index_.clear();

@@ -82,12 +82,35 @@ struct StatsRow {
   int64_t count = 0;
 };
 
+/// The record kinds of the `kind` dimension, in the order of kStatsKindNames.
+enum class StatsKind : uint8_t { Sip = 0, Rtcp = 1, Report = 2, Log = 3 };
+inline constexpr std::array<std::string_view, 4> kStatsKindNames = {"sip", "rtcp", "report", "log"};
+
+/// What one stored record counts in every dimension (the table above says which records
+/// count where). Views borrow the caller's record for the call.
+struct StatsRecord {
+  int64_t micros = 0;  ///< capture time
+  StatsKind kind = StatsKind::Sip;
+  std::string_view node;
+  std::string_view src_ip, dst_ip;  ///< address text; empty: not counted
+  // SIP only:
+  std::string_view method;    ///< a request's method; empty: not a request
+  std::string_view code;      ///< a reply's code text, "100" to "699"; empty: not counted
+  bool call_attempt = false;  ///< an INVITE without a To tag
+  bool answered = false;      ///< a 2xx reply to an INVITE
+  std::string_view user, user_agent;
+};
+
 class StatsAccumulator {
  public:
   explicit StatsAccumulator(size_t top_keys_per_hour = 1000) : top_keys_(top_keys_per_hour) {}
 
   /// Counts one record under `key` of `dim` at capture time `micros`.
   void add(StatsDim dim, int64_t micros, std::string_view key);
+  /// Counts one record in every dimension it belongs to: as add() once per dimension, with
+  /// the bucket computed once, and the dimensions whose keys are fixed (total, kind, class,
+  /// calls, answered) counted in plain counters of the current minute.
+  void addRecord(const StatsRecord& r);
   /// The counts since the last take(), as rows; the accumulator is empty after.
   [[nodiscard]] std::vector<StatsRow> take();
   /// Counts `rows` (from take()) again: their write was rolled back. Their keys were within
@@ -95,7 +118,7 @@ class StatsAccumulator {
   void restore(const std::vector<StatsRow>& rows);
   /// Forgets the counts not taken yet (the store gave up writing their records).
   void discard() { clear(); }
-  [[nodiscard]] bool empty() const { return entries_.empty(); }
+  [[nodiscard]] bool empty() const { return entries_.empty() && fixed_.total == 0; }
 
  private:
   struct Hash {
@@ -141,7 +164,22 @@ class StatsAccumulator {
   Entry* find(int64_t bucket, StatsDim dim, std::string_view key, uint64_t& slot_key);
   Entry& insert(int64_t bucket, StatsDim dim, std::string_view key, uint64_t slot_key);
   Entry& findOrInsert(int64_t bucket, StatsDim dim, std::string_view key);
+  /// add() with the bucket given.
+  void addAt(StatsDim dim, int64_t bucket, std::string_view key);
   void clear();
+
+  // The fixed-key dimensions of one minute (addRecord()): about half of a SIP record's
+  // counts, each an increment here instead of a lookup. Moved into the entries when a record
+  // of another minute comes, and by take().
+  struct FixedCounts {
+    int64_t minute = 0;
+    int64_t total = 0;  ///< 0: nothing counted (every record counts here)
+    std::array<int64_t, kStatsKindNames.size()> kind{};
+    std::array<int64_t, 6> reply_class{};  ///< 1xx to 6xx
+    int64_t calls = 0, answered = 0;
+  };
+  FixedCounts fixed_;
+  void moveFixedToEntries();
 
   std::vector<Entry> entries_;
   std::string keys_;

@@ -135,6 +135,74 @@ TEST(StatsAccumulator, KeysThatDifferInOneByteCountApartAtEveryLength) {
   }
 }
 
+TEST(StatsAccumulator, ARecordCountsAsItsAddsPerDimensionWould) {
+  // addRecord() keeps the fixed-key dimensions in counters of the current minute; its rows
+  // must equal those of add() once per dimension, as the table in traffic_stats.h says, for
+  // every kind of record, over minutes that come back out of order and a take() between.
+  std::vector<StatsRecord> records;
+  const char* methods[] = {"INVITE", "ACK", "BYE", "REGISTER"};
+  const char* codes[] = {"100", "180", "200", "486", "302", "503", "603"};
+  for (int i = 0; i < 400; ++i) {
+    StatsRecord r;
+    // Minutes 0, 1, 0, 2 ... and an hour later: out of order and across hours.
+    r.micros = kT0 + int64_t{(i * 7) % 5} * kMinuteUs + (i > 300 ? 3600 * int64_t{1'000'000} : 0);
+    r.kind = static_cast<StatsKind>(i % 9 < 6 ? 0 : i % 9 - 5);
+    r.node = i % 2 ? "edge-1" : "edge-2";
+    r.src_ip = i % 3 ? "10.0.0.1" : "";
+    r.dst_ip = "10.0.0.2";
+    if (r.kind == StatsKind::Sip) {
+      if (i % 2) {
+        r.method = methods[i % 4];
+        r.call_attempt = r.method == "INVITE" && i % 4 == 1;
+      } else {
+        r.code = codes[i % 7];
+        r.answered = r.code == "200" && i % 3 == 0;
+      }
+      r.user = i % 5 ? "alice" : "";
+      r.user_agent = "UA/1";
+    }
+    records.push_back(r);
+  }
+  auto byAdds = [](StatsAccumulator& acc, const StatsRecord& r) {
+    acc.add(StatsDim::Total, r.micros, {});
+    acc.add(StatsDim::Node, r.micros, r.node);
+    if (!r.src_ip.empty()) acc.add(StatsDim::SrcIp, r.micros, r.src_ip);
+    if (!r.dst_ip.empty()) acc.add(StatsDim::DstIp, r.micros, r.dst_ip);
+    acc.add(StatsDim::Kind, r.micros, kStatsKindNames[static_cast<size_t>(r.kind)]);
+    if (r.kind != StatsKind::Sip) return;
+    if (!r.method.empty()) {
+      acc.add(StatsDim::Method, r.micros, r.method);
+      if (r.call_attempt) acc.add(StatsDim::Calls, r.micros, {});
+    } else {
+      acc.add(StatsDim::Code, r.micros, r.code);
+      acc.add(StatsDim::Class, r.micros, std::string(1, r.code[0]) + "xx");
+      if (r.answered) acc.add(StatsDim::Answered, r.micros, {});
+    }
+    if (!r.user.empty()) acc.add(StatsDim::User, r.micros, r.user);
+    if (!r.user_agent.empty()) acc.add(StatsDim::UserAgent, r.micros, r.user_agent);
+  };
+  using Rows = std::map<std::tuple<int64_t, StatsDim, std::string>, int64_t>;
+  auto rows = [](StatsAccumulator& acc, Rows& into) {
+    for (const auto& r : acc.take()) into[{r.bucket, r.dim, r.key}] += r.count;
+  };
+  StatsAccumulator want_acc, got_acc;
+  Rows want, got;
+  for (size_t i = 0; i < records.size(); ++i) {
+    byAdds(want_acc, records[i]);
+    got_acc.addRecord(records[i]);
+    if (i == 150) {  // a flush in the middle: the counters of the minute go with it
+      EXPECT_FALSE(got_acc.empty());
+      rows(want_acc, want);
+      rows(got_acc, got);
+      EXPECT_TRUE(got_acc.empty());
+    }
+  }
+  rows(want_acc, want);
+  rows(got_acc, got);
+  EXPECT_EQ(got, want);
+  EXPECT_GT(want.size(), 40u);
+}
+
 TEST(StatsAccumulator, RestoredRowsCountAgainWithNewOnes) {
   StatsAccumulator acc(1);  // a cap of one key per hour: restored keys pass it
   const int64_t t = int64_t{1700000000} * 1'000'000;
