@@ -23,9 +23,10 @@
 // answered / calls (a retransmitted 200 OK or one captured at two hops counts twice, as in
 // Homer's counters).
 //
-// The accumulator is filled on the store's write thread (add()) and emptied by take() into the
-// rows the store writes. Memory: the counts of one flush interval plus, per (hour, top
-// dimension), the keys seen (bounded by top_keys_per_hour); hours older than two are forgotten.
+// The accumulator is filled on the store's write thread (addRecord(), once per stored record;
+// add() for one dimension) and emptied by take() into the rows the store writes. Memory: the
+// counts of one flush interval plus, per (hour, top dimension), the keys seen (bounded by
+// top_keys_per_hour); hours older than two are forgotten.
 
 #include <array>
 #include <cstddef>
@@ -64,12 +65,11 @@ enum class StatsDim : uint8_t {
 [[nodiscard]] StatsDim statsDimFromName(std::string_view name);
 /// True for the hour-bucketed, capped dimensions (addresses, users, User-Agents).
 [[nodiscard]] constexpr bool isTopDim(StatsDim dim) { return dim >= StatsDim::SrcIp; }
-/// The bucket (seconds since the epoch) a capture time falls in for `dim`. Inline: about 10
-/// records' worth per stored message.
+/// The bucket (seconds since the epoch) a capture time falls in for `dim`.
 [[nodiscard]] inline int64_t statsBucket(StatsDim dim, int64_t micros) {
   const int64_t seconds = micros >= 0 ? micros / 1'000'000 : 0;
-  // Two constant divisors, which compile to multiplications; one chosen at run time would
-  // be an idiv (a fifth of add()'s time in store_bench).
+  // Two constant divisors, which compile to multiplications; one chosen at run time is an
+  // idiv (a fifth of add()'s time in store_bench when add() was called per dimension).
   return isTopDim(dim) ? seconds - seconds % 3600 : seconds - seconds % 60;
 }
 
