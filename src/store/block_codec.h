@@ -59,8 +59,8 @@ class BlockBuilder {
 
   size_t count_ = 0;
   std::vector<std::byte> meta_;
-  std::vector<std::byte>
-      payloads_;  ///< kFrontRoom bytes of room once a record is added, then the payloads
+  // kFrontRoom bytes of room once a record is added, then the payloads.
+  std::vector<std::byte> payloads_;
 };
 
 /// Decodes a whole (uncompressed) block. The records' views point into `block`.
