@@ -139,7 +139,8 @@ TEST(BlockCodec, CompressorOutputIsTheFinishedBlockWhereverTheMetadataGoes) {
   b.clear();
   for (int i = 0; i < 10; ++i) b.add(sample(i, payload + std::to_string(i)), "edge-2");
   expectFrameIsFinish("cleared and reused");
-  auto records = decodeBlock(b.finish());
+  const auto raw = b.finish();  // the records' views point into it
+  auto records = decodeBlock(raw);
   ASSERT_TRUE(records.has_value());
   ASSERT_EQ(records->size(), 10u);
   EXPECT_EQ(core::asText((*records)[9].payload), payload + "9");
