@@ -78,9 +78,8 @@ void StatsAccumulator::add(StatsDim dim, int64_t micros, std::string_view key) {
 }
 
 void StatsAccumulator::addRecord(const StatsRecord& r) {
-  const int64_t seconds = r.micros >= 0 ? r.micros / 1'000'000 : 0;
-  const int64_t minute = seconds - seconds % 60;
-  const int64_t hour = seconds - seconds % kHour;
+  const int64_t minute = statsBucket(StatsDim::Total, r.micros);
+  const int64_t hour = statsBucket(StatsDim::SrcIp, r.micros);
   if (fixed_.total != 0 && fixed_.minute != minute) moveFixedToEntries();
   fixed_.minute = minute;
   ++fixed_.total;
