@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "store/key_sort.h"
+#include "store/key_table.h"
 #include "store/store_views.h"
 
 namespace siphon::store {
@@ -22,9 +23,6 @@ CREATE TABLE IF NOT EXISTS blocks (
 CREATE INDEX IF NOT EXISTS blocks_time ON blocks (max_ts, min_ts);
 CREATE TABLE IF NOT EXISTS buckets (
   id INTEGER PRIMARY KEY, min_ts INTEGER NOT NULL, max_ts INTEGER NOT NULL, keys INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS keys (
-  bucket INTEGER NOT NULL, hash INTEGER NOT NULL, block INTEGER NOT NULL,
-  PRIMARY KEY (bucket, hash, block)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stats (
   dim INTEGER NOT NULL, bucket INTEGER NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL,
   PRIMARY KEY (dim, bucket, key)) WITHOUT ROWID;
@@ -95,6 +93,7 @@ core::Result<std::unique_ptr<BlockStore>, core::Failure> BlockStore::open(
     views.trace_tables = options.trace_tables;
     SIPHON_TRY(store->exec(storeViewsSql(views).c_str()));
   }
+  SIPHON_ASSIGN_OR_RETURN(store->key_layout_, openKeyTable(db, read_only));
   SIPHON_TRY(store->prepareStatements());
   if (!read_only) SIPHON_TRY(store->startBucket());
   return store;
@@ -131,30 +130,15 @@ core::Result<void, core::Failure> BlockStore::exec(const char* sql) {
   return {};
 }
 
-namespace {
-
-// "INSERT OR IGNORE INTO keys ... VALUES (?1,?3,?2),(?1,?4,?2),...": `rows` keys of one
-// bucket (?1) and block (?2).
-std::string keyInsertSql(size_t rows) {
-  std::string sql = "INSERT OR IGNORE INTO keys (bucket, hash, block) VALUES ";
-  for (size_t k = 0; k < rows; ++k) {
-    sql += k == 0 ? "" : ",";
-    sql += "(?1,?" + std::to_string(3 + k) + ",?2)";
-  }
-  return sql;
-}
-
-}  // namespace
-
 core::Result<void, core::Failure> BlockStore::prepareStatements() {
   struct Spec {
     sqlite3_stmt** st;
     const char* sql;
     bool write;
   };
-  const std::string key_one = keyInsertSql(1);
-  const std::string key_narrow = keyInsertSql(kKeyRowsNarrow);
-  const std::string key_wide = keyInsertSql(kKeyRowsWide);
+  const std::string key_one = keyInsertSql(key_layout_, 1);
+  const std::string key_narrow = keyInsertSql(key_layout_, kKeyRowsNarrow);
+  const std::string key_wide = keyInsertSql(key_layout_, kKeyRowsWide);
   const Spec specs[] = {
       {&insert_block_,
        "INSERT INTO blocks (tbl, min_ts, max_ts, count, raw_bytes, data) VALUES (?,?,?,?,?,?)",
@@ -169,12 +153,7 @@ core::Result<void, core::Failure> BlockStore::prepareStatements() {
        "INSERT INTO stats (dim, bucket, key, count) VALUES (?,?,?,?) "
        "ON CONFLICT (dim, bucket, key) DO UPDATE SET count = count + excluded.count",
        true},
-      // One statement probes every bucket of the range: SQLite seeks (bucket, hash) once per
-      // bucket id of the list, without a statement step and reset per bucket.
-      {&select_keys_,
-       "SELECT block FROM keys WHERE hash = ?3 AND bucket IN "
-       "(SELECT id FROM buckets WHERE max_ts >= ?1 AND min_ts <= ?2)",
-       false},
+      {&select_keys_, keyLookupSql(key_layout_), false},
       {&select_block_, "SELECT tbl, min_ts, max_ts, count, data FROM blocks WHERE id=?", false},
       {&select_range_,
        "SELECT id, tbl, min_ts, max_ts, count FROM blocks WHERE max_ts >= ? AND min_ts <= ? "
@@ -198,6 +177,10 @@ core::Result<void, core::Failure> BlockStore::startBucket() {
     return core::unexpected(failure("new bucket"));
   }
   bucket_ = sqlite3_last_insert_rowid(db_);
+  if (key_layout_ == KeyLayout::Packed && bucket_ > kMaxPackedBucket) {
+    return core::unexpected(
+        core::Failure{"new bucket: the key table's 2^31 bucket ids are used up", 1});
+  }
   bucket_key_count_ = 0;
   bucket_min_ts_ = INT64_MAX;
   bucket_max_ts_ = 0;
@@ -313,14 +296,31 @@ core::Result<void, core::Failure> BlockStore::insertKeys(int64_t block,
   // insert are the rest, and stay per row.
   const std::pair<sqlite3_stmt*, size_t> by_rows[] = {
       {insert_keys_wide_, kKeyRowsWide}, {insert_keys_narrow_, kKeyRowsNarrow}, {insert_key_, 1}};
+  const bool packed = key_layout_ == KeyLayout::Packed;
+  // Packed keys ascend from the first non-negative hash on (the sort is signed), then wrap to
+  // the negative ones, whose packed keys are the bucket's upper half.
+  const size_t first =
+      packed ? static_cast<size_t>(
+                   std::partition_point(keys.begin(), keys.end(), [](int64_t k) { return k < 0; }) -
+                   keys.begin())
+             : 0;
+  auto value = [&](size_t n) {
+    const size_t at = first + n < keys.size() ? first + n : first + n - keys.size();
+    return packed ? packedKey(bucket_, keys[at]) : keys[at];
+  };
+  const int first_value = packed ? 2 : 3;  // key_table.h: the binds of each layout
   size_t i = 0;
   for (const auto& [statement, rows] : by_rows) {
     for (; keys.size() - i >= rows; i += rows) {
       Statement st(statement);
-      sqlite3_bind_int64(st.get(), 1, bucket_);
-      sqlite3_bind_int64(st.get(), 2, block);
+      if (packed) {
+        sqlite3_bind_int64(st.get(), 1, block);
+      } else {
+        sqlite3_bind_int64(st.get(), 1, bucket_);
+        sqlite3_bind_int64(st.get(), 2, block);
+      }
       for (size_t k = 0; k < rows; ++k) {
-        sqlite3_bind_int64(st.get(), static_cast<int>(3 + k), keys[i + k]);
+        sqlite3_bind_int64(st.get(), static_cast<int>(first_value + k), value(i + k));
       }
       if (sqlite3_step(st.get()) != SQLITE_DONE) return core::unexpected(failure("insert key"));
     }
@@ -495,7 +495,7 @@ core::Result<std::vector<int64_t>, core::Failure> BlockStore::blocksForKey(int64
   Statement st(select_keys_);
   sqlite3_bind_int64(st.get(), 1, since);
   sqlite3_bind_int64(st.get(), 2, until > 0 ? until : INT64_MAX);
-  sqlite3_bind_int64(st.get(), 3, key);
+  sqlite3_bind_int64(st.get(), 3, lookupValue(key_layout_, key));
   int rc;
   while ((rc = sqlite3_step(st.get())) == SQLITE_ROW)
     blocks.push_back(sqlite3_column_int64(st.get(), 0));
@@ -666,7 +666,8 @@ core::Result<ExpireResult, core::Failure> BlockStore::expire(
     sqlite3_finalize(st);
     for (int64_t b : buckets) {
       const std::string n = std::to_string(b);
-      if (!exec(("DELETE FROM keys WHERE bucket = " + n + "; DELETE FROM buckets WHERE id = " + n).c_str())
+      if (!exec((keyBucketDeleteSql(key_layout_, b) + "; DELETE FROM buckets WHERE id = " + n)
+                    .c_str())
                .has_value()) {
         (void)exec("ROLLBACK");
         return core::unexpected(failure("delete bucket"));

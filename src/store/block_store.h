@@ -10,9 +10,10 @@
 //             with zstd as one frame: SIP text compresses 6-10x in blocks of similar messages.
 //             An open block is rewritten in place at each flush until it is sealed (full or
 //             old), so a message is searchable one flush (about a second) after arrival.
-//  * keys     (bucket, hash, block) WITHOUT ROWID: one 64-bit hash per distinct Call-ID,
-//             correlation id, user and address of a block, not per message; the keys of a
-//             batch are sorted before insertion. `bucket` grows with time, so inserts go to
+//  * keys     (k, block) WITHOUT ROWID, k = bucket << 32 | hash >> 32 (key_table.h; stores
+//             made before 2026-12-07: (bucket, hash, block)): one 64-bit hash per distinct
+//             Call-ID, correlation id, user and address of a block, not per message; the keys
+//             of a batch are sorted before insertion. `bucket` grows with time, so inserts go to
 //             the right edge of the tree, into the current bucket's subtree. Within it the
 //             hashes are random, so a commit dirties about one leaf page per key it inserts,
 //             up to every leaf page of that subtree, and writes each dirty page twice (WAL,
@@ -53,6 +54,7 @@
 #include "core/result.h"
 #include "store/block_codec.h"
 #include "store/key_sort.h"
+#include "store/key_table.h"
 #include "store/traffic_stats.h"
 
 struct sqlite3;
@@ -227,7 +229,7 @@ class BlockStore {
   }
   core::Result<void, core::Failure> prepareStatements();
   core::Result<void, core::Failure> writeBlock(const std::string& table, OpenBlock& b);
-  /// The key rows (bucket_, key, block) of `keys`, sorted and not written before.
+  /// The key rows of `keys` (sorted, not written before) in bucket_ and `block`.
   core::Result<void, core::Failure> insertKeys(int64_t block, std::span<const int64_t> keys);
   /// After the COMMIT of what writeBlock() wrote: the block's id, records and keys written.
   void committed(OpenBlock& b);
@@ -261,6 +263,7 @@ class BlockStore {
   std::vector<SpareBuffers> spares_;
   StatsAccumulator stats_;
   core::Clock::SteadyTime stats_written_{};
+  KeyLayout key_layout_ = KeyLayout::Packed;
   int64_t bucket_ = 0;
   uint64_t bucket_key_count_ = 0;
   int64_t bucket_min_ts_ = 0, bucket_max_ts_ = 0;

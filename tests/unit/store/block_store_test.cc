@@ -16,6 +16,7 @@
 #include "core/byte_reader.h"
 #include "store/index_key.h"
 #include "store/key_sort.h"
+#include "store/key_table.h"
 #include "support/fake_clock.h"
 
 namespace siphon::store {
@@ -78,6 +79,21 @@ class BlockStoreTest : public ::testing::Test {
     const std::string error = sqlite3_errmsg(other);
     sqlite3_close(other);
     ASSERT_EQ(rc, SQLITE_OK) << sql << ": " << error;
+  }
+
+  // The single integer `sql` selects, on a connection of its own.
+  int64_t countBeside(const char* sql) {
+    sqlite3* other = nullptr;
+    EXPECT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(other, sql, -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      n = sqlite3_column_int64(st, 0);
+    EXPECT_NE(n, -1) << sql << ": " << sqlite3_errmsg(other);
+    sqlite3_finalize(st);
+    sqlite3_close(other);
+    return n;
   }
 
   // `size` random bytes: zstd cannot shrink them, so a block of them is that large on disk.
@@ -198,6 +214,97 @@ TEST_F(BlockStoreTest, BucketRollKeepsKeysFindableInTheNewBucketRange) {
   auto blocks = (*store)->blocksForKey(k[0], t0 + 4000000, t0 + 6000000);
   ASSERT_TRUE(blocks.has_value());
   EXPECT_EQ(blocks->size(), 1u);
+}
+
+// Both layouts of the key table (key_table.h): a new store takes the packed one; a store made
+// before keeps (bucket, hash, block), and the writer and readers follow it. In each, keys of
+// either sign lead to their block across bucket rolls, and retention drops a removed bucket's
+// key rows and only those.
+TEST_F(BlockStoreTest, EachKeyLayoutFindsItsKeysAndDropsThemWithTheirBucket) {
+  for (const bool made_before : {false, true}) {
+    SCOPED_TRACE(made_before ? "bucket, hash, block" : "packed");
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    if (made_before) {
+      execBeside(
+          "CREATE TABLE keys (bucket INTEGER NOT NULL, hash INTEGER NOT NULL, block INTEGER NOT "
+          "NULL, PRIMARY KEY (bucket, hash, block)) WITHOUT ROWID");
+    }
+    StoreOptions opt;
+    opt.block_records = 1;  // a block per record: each key leads to one block
+    opt.bucket_keys = 4;    // a new bucket every 4 keys
+    const int64_t day = int64_t{86400} * 1'000'000;
+    const int64_t t0 = int64_t{1700000000} * 1'000'000;
+    std::vector<std::pair<int64_t, std::string>> old_keys, new_keys;
+    {
+      auto store = BlockStore::open(path_, opt);
+      ASSERT_TRUE(store.has_value()) << store.error().message;
+      int signs[2] = {0, 0};
+      for (int i = 0; i < 24; ++i) {
+        const bool old = i < 12;
+        const std::string payload = "record " + std::to_string(i);
+        int64_t key[] = {indexKey(KeyKind::CallId, payload)};
+        ++signs[key[0] < 0];
+        (old ? old_keys : new_keys).emplace_back(key[0], payload);
+        (*store)->add("sip_capture", record(t0 + (old ? 0 : 5 * day) + i, payload), "n", key);
+        ASSERT_TRUE((*store)->flush(true).has_value());
+      }
+      ASSERT_GT(signs[0], 0);
+      ASSERT_GT(signs[1], 0) << "keys of both signs";
+      for (const auto& [key, payload] : old_keys) expectOneBlockHolding(**store, key, payload);
+      for (const auto& [key, payload] : new_keys) expectOneBlockHolding(**store, key, payload);
+      EXPECT_EQ(countBeside("SELECT count(*) FROM keys"), 24);
+
+      auto r = (*store)->expire([&](std::string_view) { return t0 + 3 * day; }, 0);
+      ASSERT_TRUE(r.has_value()) << r.error().message;
+      EXPECT_EQ(r->records, 12u);
+      EXPECT_GE(r->buckets, 2u);
+      // The bucket taking keys stays (expire()); its range holds new keys only.
+      EXPECT_EQ(countBeside("SELECT count(*) FROM keys"), 12) << "the old buckets' rows went";
+      for (const auto& [key, payload] : old_keys) {
+        auto blocks = (*store)->blocksForKey(key, 0, 0);
+        ASSERT_TRUE(blocks.has_value());
+        EXPECT_TRUE(blocks->empty()) << payload;
+      }
+    }
+    EXPECT_EQ(countBeside("SELECT count(*) FROM pragma_table_info('keys') WHERE name = 'hash'"),
+              made_before ? 1 : 0);
+    auto reader = BlockStore::open(path_, opt, /*read_only=*/true);
+    ASSERT_TRUE(reader.has_value()) << reader.error().message;
+    for (const auto& [key, payload] : new_keys) expectOneBlockHolding(**reader, key, payload);
+  }
+}
+
+// A packed key keeps a hash's high 32 bits: two keys of one bucket that share them lead to
+// both their blocks (a search re-checks every record of a candidate block); keys that differ
+// there do not meet, negative or not.
+TEST_F(BlockStoreTest, PackedKeysSharingTheirHigh32BitsLeadToBothBlocks) {
+  StoreOptions opt;
+  opt.block_records = 1;
+  auto store = BlockStore::open(path_, opt);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  const int64_t t0 = int64_t{1700000000} * 1'000'000;
+  for (const int64_t high : {int64_t{0x12345678}, int64_t{-0x12345678}}) {
+    const int64_t a = high * (int64_t{1} << 32) + 1, b = high * (int64_t{1} << 32) + 2;
+    const int64_t apart = (high + 1) * (int64_t{1} << 32) + 1;
+    int64_t ka[] = {a}, kb[] = {b};
+    (*store)->add("sip_capture", record(t0, "a"), "n", ka);
+    (*store)->add("sip_capture", record(t0 + 1, "b"), "n", kb);
+    ASSERT_TRUE((*store)->flush(true).has_value());
+    auto both = (*store)->blocksForKey(a, 0, 0);
+    ASSERT_TRUE(both.has_value());
+    EXPECT_EQ(both->size(), 2u);
+    EXPECT_EQ((*store)->blocksForKey(b, 0, 0).value(), *both);
+    EXPECT_TRUE((*store)->blocksForKey(apart, 0, 0).value().empty());
+  }
+}
+
+TEST(KeyTable, PackedKeysOrderByBucketThenUnsignedHash) {
+  EXPECT_EQ(packedKey(1, 0), int64_t{1} << 32);
+  EXPECT_EQ(packedKey(1, -1), (int64_t{2} << 32) - 1);
+  EXPECT_LT(packedKey(1, INT64_MAX), packedKey(1, INT64_MIN)) << "negative hashes: upper half";
+  EXPECT_LT(packedKey(1, -1), packedKey(2, 0));
+  EXPECT_GT(packedKey(kMaxPackedBucket, -1), 0) << "positive up to the last bucket";
 }
 
 // Retention in the embedded store: per table by age, then a disk budget, oldest blocks first;
