@@ -63,7 +63,11 @@ struct sqlite3_stmt;
 namespace siphon::store {
 
 struct StoreOptions {
-  int zstd_level = 3;
+  /// zstd level of the blocks (the window is always a whole block, block_codec.cc). Level 1
+  /// since 2026-12-07, with that window: store_bench 0.916 of level 3's time (9 paired rounds),
+  /// 53.0 instead of 54.4 B/msg; the real-capture mix 31.75 instead of 31.19 B/msg, its blocks
+  /// 1.9 % larger. Level 3 with its own window had measured 32.6 B/msg there (README).
+  int zstd_level = 1;
   /// Seal a block at this many records. A lookup decompresses and decodes whole blocks, so
   /// their size sets its cost: at 10 M messages (fill_store, query_bench) 2,048 instead of
   /// 4,096 takes a Call-ID lookup's p99 from 5-7.5 ms to 3.9 ms and the 24 h user search's from
