@@ -133,7 +133,8 @@ std::vector<std::byte> BlockBuilder::finish() const {
   std::vector<std::byte> out = header();
   out.reserve(out.size() + meta_.size() + payloadBytes());
   out.insert(out.end(), meta_.begin(), meta_.end());
-  if (count_ > 0) out.insert(out.end(), payloads_.begin() + kFrontRoom, payloads_.end());
+  const auto p = payloads();
+  out.insert(out.end(), p.begin(), p.end());
   return out;
 }
 
@@ -259,10 +260,7 @@ std::span<const std::byte> BlockCompressor::compress(BlockBuilder& block) {
     return {out_.data(), n};
   }
   auto header = block.header();
-  const std::span<const std::byte> payloads =
-      block.count_ > 0
-          ? std::span<const std::byte>(block.payloads_).subspan(BlockBuilder::kFrontRoom)
-          : std::span<const std::byte>{};
+  const std::span<const std::byte> payloads = block.payloads();
   last_raw_ = header.size() + block.meta_.size() + payloads.size();
   // The content size goes into the frame header, so that decompression can size its buffer.
   ZSTD_CCtx_setPledgedSrcSize(cctx, last_raw_);

@@ -47,9 +47,12 @@ class BlockBuilder {
   /// before the payloads; empty when they do not fit there (then the parts are compressed in
   /// turn). Valid until the next add().
   [[nodiscard]] std::span<const std::byte> contiguous();
-  [[nodiscard]] size_t payloadBytes() const {
-    return payloads_.size() > kFrontRoom ? payloads_.size() - kFrontRoom : 0;
+  /// The payloads, after the room (none before the first add()).
+  [[nodiscard]] std::span<const std::byte> payloads() const {
+    return payloads_.size() > kFrontRoom ? std::span<const std::byte>(payloads_).subspan(kFrontRoom)
+                                         : std::span<const std::byte>{};
   }
+  [[nodiscard]] size_t payloadBytes() const { return payloads().size(); }
 
   // Why the room: zstd compresses one span without copying it, but copies input given in
   // parts into its own window buffer (about 4 % of the store thread's time in `serve`, for a
