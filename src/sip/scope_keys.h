@@ -12,8 +12,10 @@
 // first letter is one of the long or compact names' first letters). The other lines cost one
 // memchr each.
 //
-// Same answer, or none. The values are found by the same HeaderScanner::next() and turned into
-// keys by the same fillScopeKeys() as the full parse's extractCaptureFields(FieldSet::Keys).
+// Same answer, or none. A key line whose name sits right before its colon and whose value
+// takes one line is read by a fast path that trims the value as HeaderScanner::next() does;
+// every other candidate line by HeaderScanner::next() itself. The values are turned into keys
+// by the same fillScopeKeys() as the full parse's extractCaptureFields(FieldSet::Keys).
 // On anything out of the common shape (a start line that does not parse, a key line without
 // a colon, a key header missing, a message larger than ParseLimits' default, more lines than
 // its header limit) it returns false and the caller parses in full: sip/scope_keys_test

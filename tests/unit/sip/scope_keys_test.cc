@@ -100,6 +100,40 @@ TEST(ScopeKeys, AReplyCompactFormsFoldingAndBareLineFeeds) {
   EXPECT_EQ(scan.cseq, "7 INVITE");
 }
 
+// The key names in any case, long and compact, read by their fast path (the name right before
+// the colon), beside lines the fast path leaves to the HeaderScanner: LWS before the colon,
+// names that only start like a key's (Call-Info, Tox, Cseqx), a folded key line, and a last
+// key line with fewer than 8 bytes left.
+TEST(ScopeKeys, KeyNamesInAnyCaseAndTheirLookalikes) {
+  const std::string mixed =
+      "INVITE sip:b@x SIP/2.0\r\n"
+      "Call-Info: <http://x/i>;purpose=info\r\n"
+      "Tox: not a key\r\n"
+      "Cseqx: 9 NOTIFY\r\n"
+      "VIA : SIP/2.0/UDP h;branch=z9hG4bK-sp\r\n"
+      "fROM:\t<sip:a@x>;tag=lower \r\n"
+      "To:\r\n <sip:b@x>;tag=fold\r\n"
+      "CALL-ID:   id-1\t\r\n"
+      "I: id-2\r\n"
+      "cSeQ:3 INVITE";
+  SipCaptureFields scan;
+  const std::string ended = mixed + "\r\n\r\n";
+  ASSERT_TRUE(scanScopeKeys(ended, scan));
+  expectSameKeys(scan, fullKeys(ended), "mixed");
+  EXPECT_EQ(scan.via_1_branch, "z9hG4bK-sp");
+  EXPECT_EQ(scan.from_tag, "lower");
+  EXPECT_EQ(scan.to_tag, "fold");
+  EXPECT_EQ(scan.callid, "id-1");
+  EXPECT_EQ(scan.cseq, "3 INVITE");
+  const std::string short_tail =
+      "BYE sip:b@x SIP/2.0\r\nv:h;branch=z9hG4bK-s\r\nf:<a>;tag=1\r\nt:<b>\r\ni:c\r\nCSeq:1 "
+      "BYE\n\n";
+  ASSERT_TRUE(scanScopeKeys(short_tail, scan));
+  expectSameKeys(scan, fullKeys(short_tail), "short tail");
+  EXPECT_EQ(scan.callid, "c");
+  EXPECT_EQ(scan.cseq, "1 BYE");
+}
+
 TEST(ScopeKeys, TheFirstFieldOfEachKeyWins) {
   const std::string twice = crlf(
       "BYE sip:b@x SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-top\nVia: SIP/2.0/UDP g;branch=z9hG4bK-2\n"
