@@ -7,6 +7,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/byte_reader.h"
@@ -17,6 +19,7 @@
 #include "process/sip_parse.h"
 #include "process/table_routing.h"
 #include "record/record.h"
+#include "sip/scope_keys.h"
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_message.h"
 #include "support/sip_traffic.h"
@@ -156,5 +159,51 @@ void BM_CollectorChain_Mix(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_CollectorChain_Mix);
+
+// The tracer's scope-key scan (sip/scope_keys.h) on the agent benchmark's synthetic mix, one
+// message after another, against the same scan repeated on one INVITE and on one 200: the
+// INVITE alone takes about 130 ns (sip_bench BM_KeysScanInvite), the same parse inside
+// agent_bench's BM_ExtractTraced/3/1 about 190 ns. A mix of shapes (INVITE, provisional and
+// final replies, ACK, BYE, REGISTER with its challenge, OPTIONS) is what the agent sees.
+std::vector<std::string> mixPayloads(size_t n, std::string_view only_start = {}) {
+  siphon::load::SipTraffic gen(siphon::load::TrafficOptions{});
+  std::vector<siphon::load::TrafficMessage> msgs;
+  std::vector<std::string> out;
+  while (out.size() < n) {
+    msgs.clear();
+    gen.nextScenario(msgs);
+    for (const auto& m : msgs) {
+      if (!only_start.empty() && !m.payload.starts_with(only_start)) continue;
+      out.push_back(m.payload);
+      if (out.size() == n) break;
+    }
+  }
+  return out;
+}
+
+void keysScan(benchmark::State& state, const std::vector<std::string>& payloads) {
+  siphon::sip::SipCaptureFields fields;
+  size_t i = 0, answered = 0;
+  for (auto _ : state) {
+    answered += siphon::sip::scanScopeKeys(payloads[i], fields);
+    if (++i == payloads.size()) i = 0;
+    benchmark::DoNotOptimize(fields);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.counters["answered"] =
+      static_cast<double>(answered) / static_cast<double>(state.iterations());
+}
+
+void BM_KeysScan_Mix(benchmark::State& state) {
+  static const auto payloads = mixPayloads(4096);
+  keysScan(state, payloads);
+}
+BENCHMARK(BM_KeysScan_Mix);
+
+void BM_KeysScan_Invite(benchmark::State& state) {
+  static const auto payloads = mixPayloads(64, "INVITE");
+  keysScan(state, payloads);
+}
+BENCHMARK(BM_KeysScan_Invite);
 
 }  // namespace
