@@ -28,25 +28,35 @@ namespace {
 
 using siphon::core::CaptureMeta;
 
+// The first `n` messages of the traffic mix `gen` makes, or of one kind of message (those whose
+// payload starts with `only_start`).
+std::vector<siphon::load::TrafficMessage> trafficMessages(siphon::load::SipTraffic& gen, size_t n,
+                                                          std::string_view only_start = {}) {
+  std::vector<siphon::load::TrafficMessage> msgs, out;
+  while (out.size() < n) {
+    msgs.clear();
+    gen.nextScenario(msgs);
+    for (auto& m : msgs) {
+      if (!only_start.empty() && !m.payload.starts_with(only_start)) continue;
+      out.push_back(std::move(m));
+      if (out.size() == n) break;
+    }
+  }
+  return out;
+}
+
 // Encoded HEPv3 packets of the traffic mix, or of one kind of message.
 std::vector<std::vector<std::byte>> makePackets(size_t n, std::string_view only_start = {}) {
   siphon::load::TrafficOptions opt;
   opt.correlation_callid = true;
   opt.node_name = "edge-1";
   siphon::load::SipTraffic gen(opt);
-  std::vector<siphon::load::TrafficMessage> msgs;
   std::vector<std::vector<std::byte>> out;
   CaptureMeta meta;
-  while (out.size() < n) {
-    msgs.clear();
-    gen.nextScenario(msgs);
-    for (const auto& m : msgs) {
-      if (!only_start.empty() && !m.payload.starts_with(only_start)) continue;
-      gen.toMeta(m, meta, 1700000000, 0);
-      std::vector<std::byte> pkt;
-      if (siphon::hep::encodeHep(meta, pkt).has_value()) out.push_back(std::move(pkt));
-      if (out.size() == n) break;
-    }
+  for (const auto& m : trafficMessages(gen, n, only_start)) {
+    gen.toMeta(m, meta, 1700000000, 0);
+    std::vector<std::byte> pkt;
+    if (siphon::hep::encodeHep(meta, pkt).has_value()) out.push_back(std::move(pkt));
   }
   return out;
 }
@@ -167,17 +177,8 @@ BENCHMARK(BM_CollectorChain_Mix);
 // final replies, ACK, BYE, REGISTER with its challenge, OPTIONS) is what the agent sees.
 std::vector<std::string> mixPayloads(size_t n, std::string_view only_start = {}) {
   siphon::load::SipTraffic gen(siphon::load::TrafficOptions{});
-  std::vector<siphon::load::TrafficMessage> msgs;
   std::vector<std::string> out;
-  while (out.size() < n) {
-    msgs.clear();
-    gen.nextScenario(msgs);
-    for (const auto& m : msgs) {
-      if (!only_start.empty() && !m.payload.starts_with(only_start)) continue;
-      out.push_back(m.payload);
-      if (out.size() == n) break;
-    }
-  }
+  for (auto& m : trafficMessages(gen, n, only_start)) out.push_back(std::move(m.payload));
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/block_scan.h"
 #include "core/char_class.h"
+#include "core/text_cursor.h"
 #include "sip/field_views.h"
 #include "sip/header_names.h"
 #include "sip/header_scanner.h"
@@ -102,7 +103,7 @@ constexpr auto kKeyNames = [] {
   t['f' & 31] = {keyName("from:", HeaderId::From), keyName("f:", HeaderId::From)};
   t['t' & 31] = {keyName("to:", HeaderId::To), keyName("t:", HeaderId::To)};
   t['c' & 31] = {keyName("call-id:", HeaderId::CallId), keyName("cseq:", HeaderId::CSeq)};
-  t['i' & 31] = {keyName("i:", HeaderId::CallId), keyName("i:", HeaderId::CallId)};
+  t['i' & 31] = {keyName("i:", HeaderId::CallId), {}};
   return t;
 }();
 
@@ -110,10 +111,10 @@ bool matches(const KeyName& k, uint64_t word) {
   return k.len != 0 && ((word | k.fold) & k.mask) == k.text;
 }
 
-// The key line at `pos` in its common shape: true with its slot, its value trimmed as
-// HeaderScanner::next() trims it, and the next line's offset. False: read it with the
-// HeaderScanner (which also joins folded lines: a next line that starts with SP or HTAB sends
-// this one there, as does a line without a line end).
+// The key line at `pos` in its common shape: true with its slot, its value without the LWS on
+// either side (core::trimLws, what HeaderScanner::next() removes too), and the next line's
+// offset. False: read it with the HeaderScanner (which also joins folded lines: a next line that
+// starts with SP or HTAB sends this one there, as does a line without a line end).
 bool readKeyLine(std::string_view bytes, size_t pos, unsigned& slot, std::string_view& value,
                  size_t& next) {
   if constexpr (!core::swar::kLittleEndian) return false;
@@ -127,12 +128,8 @@ bool readKeyLine(std::string_view bytes, size_t pos, unsigned& slot, std::string
   const size_t lf = nextLf(bytes, pos + k->len);
   if (lf == std::string_view::npos) return false;
   if (lf + 1 < bytes.size() && core::chars::kWsp.contains(bytes[lf + 1])) return false;
-  size_t vb = pos + k->len;
-  size_t ve = lf;
-  while (vb < ve && core::chars::kLws.contains(bytes[vb])) ++vb;
-  while (ve > vb && core::chars::kLws.contains(bytes[ve - 1])) --ve;
   slot = k->slot;
-  value = bytes.substr(vb, ve - vb);
+  value = core::trimLws(std::string_view(bytes.data() + pos + k->len, lf - (pos + k->len)));
   next = lf + 1;
   return true;
 }
