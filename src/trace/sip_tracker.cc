@@ -92,18 +92,6 @@ size_t SipTracker::dialogs() const {
   return dialog_index_.size();
 }
 
-SipTracker::DialogList& SipTracker::listOf(DialogState s) {
-  switch (s) {
-    case DialogState::Early:
-      return early_;
-    case DialogState::Confirmed:
-      return confirmed_;
-    case DialogState::Ended:
-      return ended_;
-  }
-  return ended_;
-}
-
 int64_t SipTracker::idleLimitUs(DialogState s) const {
   switch (s) {
     case DialogState::Early:
@@ -118,48 +106,29 @@ int64_t SipTracker::idleLimitUs(DialogState s) const {
 
 void SipTracker::expire(int64_t now_us) {
   if (now_us <= next_deadline_us_) return;  // nothing is due: the fronts stay unread
-  const int64_t txn_age = micros(options_.transaction_timeout);
-  while (!txns_.empty() && txns_.front().last_us + txn_age < now_us) {
-    txn_index_.erase(txns_.front().key);
-    txns_.pop_front();
-    counters_.count(TrackerCount::ExpiredTxn);
-  }
-  next_deadline_us_ = txns_.empty() ? INT64_MAX : txns_.front().last_us + txn_age;
-  struct Expiry {
-    DialogList* list;
-    DialogState state;
-    TrackerCount why;
-  };
-  const Expiry lists[] = {
-      {&early_, DialogState::Early, TrackerCount::ExpiredEarly},
-      {&confirmed_, DialogState::Confirmed, TrackerCount::ExpiredIdle},
-      {&ended_, DialogState::Ended, TrackerCount::Ended},
-  };
-  for (const auto& e : lists) {
-    const int64_t age = idleLimitUs(e.state);
-    while (!e.list->empty() && e.list->front().last_us + age < now_us) {
-      dialog_index_.erase(e.list->front().key);
-      e.list->pop_front();
-      counters_.count(e.why);
-    }
-    if (!e.list->empty()) noteDeadline(e.list->front().last_us + age);
+  next_deadline_us_ =
+      txns_.expire(0, micros(options_.transaction_timeout), now_us, [&](TxnLists::Entry& e) {
+        txn_index_.erase(e.value.key);
+        counters_.count(TrackerCount::ExpiredTxn);
+      });
+  static constexpr TrackerCount kWhy[kDialogStates] = {
+      TrackerCount::ExpiredEarly, TrackerCount::ExpiredIdle, TrackerCount::Ended};
+  for (size_t state = 0; state < kDialogStates; ++state) {
+    noteDeadline(dialogs_.expire(state, idleLimitUs(static_cast<DialogState>(state)), now_us,
+                                 [&](DialogLists::Entry& e) {
+                                   dialog_index_.erase(e.value.key);
+                                   counters_.count(kWhy[state]);
+                                 }));
   }
 }
 
-void SipTracker::touch(TxnList::iterator it, int64_t now_us) {
-  // A message older than the entry's last (two sources, or reordering) does not move it back.
-  it->last_us = std::max(it->last_us, now_us);
-  txns_.splice(txns_.end(), txns_, it);
-  noteDeadline(it->last_us + micros(options_.transaction_timeout));
-}
-
-void SipTracker::moveDialog(DialogList::iterator it, DialogState to, int64_t now_us) {
-  DialogList& from = listOf(it->state);
-  it->last_us = std::max(it->last_us, now_us);
-  it->state = to;
-  DialogList& dest = listOf(to);
-  dest.splice(dest.end(), from, it);
-  noteDeadline(it->last_us + idleLimitUs(to));
+void SipTracker::moveDialog(Id d, DialogState to, int64_t now_us) {
+  if (dialogs_.at(d).list == static_cast<uint8_t>(to)) {
+    dialogs_.refresh(d, now_us);  // moved to its list's back when it reaches the front
+    return;
+  }
+  dialogs_.move(d, static_cast<size_t>(to), now_us);
+  noteDeadline(dialogs_.at(d).queued_us + idleLimitUs(to));
 }
 
 void SipTracker::noteBranch(Txn& t, const TrackedMessage& m) {
@@ -181,28 +150,26 @@ bool SipTracker::branchSeen(const Txn& t, const TrackedMessage& m) const {
   return false;
 }
 
-SipTracker::TxnList::iterator SipTracker::addTxn(uint64_t key, const TrackedMessage& m,
-                                                 ScopeRef scope, int64_t now_us) {
+void SipTracker::addTxn(uint64_t key, const TrackedMessage& m, ScopeRef scope, int64_t now_us) {
   Txn t;
   t.key = key;
   t.scope = std::move(scope);
-  t.last_us = now_us;
   t.invite = isMethod(m, "INVITE");
   noteBranch(t, m);
-  txns_.push_back(std::move(t));
+  const Id id = txns_.add(0, std::move(t), now_us);
   noteDeadline(now_us + micros(options_.transaction_timeout));
-  auto it = std::prev(txns_.end());
-  txn_index_.insert(key, it);
-  return it;
+  txn_index_.insert(key, id);
 }
 
-void SipTracker::updateDialog(DialogList::iterator d, const TrackedMessage& m, int64_t now_us) {
-  DialogState to = d->state;
+void SipTracker::updateDialog(Id d, const TrackedMessage& m, int64_t now_us) {
+  const auto state = static_cast<DialogState>(dialogs_.at(d).list);
+  const uint32_t invite_cseq = dialogs_.at(d).value.invite_cseq;
+  DialogState to = state;
   if (!m.isRequest() && m.status >= 200) {
     if (isMethod(m, "INVITE")) {
       if (m.status < 300) {
         to = DialogState::Confirmed;  // also a late 2xx of another fork after a failure
-      } else if (m.cseq == d->invite_cseq && d->state == DialogState::Early) {
+      } else if (m.cseq == invite_cseq && state == DialogState::Early) {
         to = DialogState::Ended;  // the initial INVITE failed (a re-INVITE's failure does not)
       }
     } else if (isMethod(m, "BYE")) {
@@ -218,22 +185,22 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
   if (dialog_index_.empty() && txn_index_.empty()) return nullptr;
   const uint64_t call = callIdHash(m.call_id);
   if (!dialog_index_.empty()) {
-    DialogList::iterator* found = dialog_index_.find(dialogKey(call, m.from_tag));
+    const Id* found = dialog_index_.find(dialogKey(call, m.from_tag));
     if (found == nullptr && !m.to_tag.empty()) {
       found = dialog_index_.find(dialogKey(call, m.to_tag));
     }
     if (found != nullptr) {
-      const DialogList::iterator d = *found;
+      const Id d = *found;
       updateDialog(d, m, now_us);
       counters_.count(TrackerCount::Held);
-      return d->scope;
+      return dialogs_.at(d).value.scope;
     }
   }
   if (txn_index_.empty()) return nullptr;
-  const TxnList::iterator* found = txn_index_.find(txnKey(call, m));
+  const Id* found = txn_index_.find(txnKey(call, m));
   if (found == nullptr) return nullptr;
-  const TxnList::iterator it = *found;
-  Txn& t = *it;
+  const Id id = *found;
+  Txn& t = txns_.at(id).value;
   if (m.isRequest()) {
     if (isMethod(m, "ACK") && t.invite) {
       // The ACK of a negative reply reuses the INVITE's branch; the ACK of a 2xx is a
@@ -248,7 +215,7 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
              (t.final_status == 0 || t.final_status >= 300)) {
     t.final_status = m.status;  // a 2xx of any fork wins over a failure
   }
-  touch(it, now_us);
+  txns_.refresh(id, now_us);  // moved to the list's back when it reaches the front
   counters_.count(TrackerCount::Held);
   return t.scope;
 }
@@ -258,8 +225,8 @@ bool SipTracker::openTransaction(const TrackedMessage& m, ScopeRef scope, int64_
   std::lock_guard lock(mu_);
   expire(now_us);
   const uint64_t key = txnKey(callIdHash(m.call_id), m);
-  if (const TxnList::iterator* it = txn_index_.find(key)) {
-    touch(*it, now_us);
+  if (const Id* id = txn_index_.find(key)) {
+    txns_.refresh(*id, now_us);
     return true;
   }
   if (txn_index_.size() >= options_.max_transactions) {
@@ -276,8 +243,8 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   std::lock_guard lock(mu_);
   expire(now_us);
   const uint64_t key = dialogKey(callIdHash(m.call_id), m.from_tag);
-  if (const DialogList::iterator* it = dialog_index_.find(key)) {
-    moveDialog(*it, (*it)->state, now_us);
+  if (const Id* id = dialog_index_.find(key)) {
+    dialogs_.refresh(*id, now_us);
     return true;
   }
   if (dialog_index_.size() >= options_.max_dialogs) {
@@ -287,11 +254,10 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   Dialog d;
   d.key = key;
   d.scope = std::move(scope);
-  d.last_us = now_us;
   d.invite_cseq = m.cseq;
-  early_.push_back(std::move(d));
+  const Id id = dialogs_.add(static_cast<size_t>(DialogState::Early), std::move(d), now_us);
   noteDeadline(now_us + idleLimitUs(DialogState::Early));
-  dialog_index_.insert(key, std::prev(early_.end()));
+  dialog_index_.insert(key, id);
   counters_.count(TrackerCount::Dialogs);
   return true;
 }

@@ -31,10 +31,11 @@
 //   early dialogs   180 s (a proxy's Timer C) after their last message;
 //   confirmed       dialog_timeout after their last message (Kamailio's default 43200 s);
 //   ended dialogs   32 s after the BYE transaction or the failure, for retransmissions.
-// Within one list every entry has the same timeout, so the list in order of last activity is
-// also the order of expiry: expiring is popping the front, O(1) per entry. The earliest
-// deadline of the four fronts is kept, so a message that expires nothing does not read them:
-// with many live scopes the fronts are cold, and reading four cost more than the lookup.
+// Within one list every entry has the same timeout, so the list by last activity is also the
+// list by expiry: expiring is looking at fronts (activity_lists.h, which keeps the entries in
+// slabs and moves a refreshed entry only when it reaches its front). The earliest deadline of
+// the four fronts is kept, so a message that expires nothing does not read them: with many
+// live scopes the fronts are cold, and reading four cost more than the lookup.
 //
 // Thread safety: one mutex; the agent's sources share the tracker.
 
@@ -42,7 +43,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,6 +52,7 @@
 #include "core/hash_index.h"
 #include "core/stage_counters.h"
 #include "sip/sip_capture_fields.h"
+#include "trace/activity_lists.h"
 #include "trace/trace_hop.h"
 
 namespace siphon::trace {
@@ -119,26 +120,26 @@ class SipTracker {
   [[nodiscard]] const core::StageCounters& stats() const { return counters_; }
 
  private:
+  /// A dialog's state is the list it is in.
   enum class DialogState : uint8_t { Early, Confirmed, Ended };
+  static constexpr size_t kDialogStates = 3;
   static constexpr size_t kBranches = 4;  ///< INVITE top branches remembered for the ACK rule
   struct Txn {
-    uint64_t key;
+    uint64_t key = 0;
     ScopeRef scope;
-    int64_t last_us;
     bool invite = false;
     uint16_t final_status = 0;
     uint8_t branch_count = 0;
     uint64_t branches[kBranches] = {};
   };
   struct Dialog {
-    uint64_t key;
+    uint64_t key = 0;
     ScopeRef scope;
-    int64_t last_us;
-    DialogState state = DialogState::Early;
     uint32_t invite_cseq = 0;
   };
-  using TxnList = std::list<Txn>;
-  using DialogList = std::list<Dialog>;
+  using TxnLists = ActivityLists<Txn, 1>;
+  using DialogLists = ActivityLists<Dialog, kDialogStates>;
+  using Id = uint32_t;
 
   void expire(int64_t now_us);
   /// An entry was added or moved to a list's end with this deadline: it may be the earliest.
@@ -146,20 +147,18 @@ class SipTracker {
     next_deadline_us_ = std::min(next_deadline_us_, deadline_us);
   }
   [[nodiscard]] int64_t idleLimitUs(DialogState s) const;  ///< the timeout of a state's list
-  void touch(TxnList::iterator it, int64_t now_us);
-  void moveDialog(DialogList::iterator it, DialogState to, int64_t now_us);
-  TxnList::iterator addTxn(uint64_t key, const TrackedMessage& m, ScopeRef scope, int64_t now_us);
+  void addTxn(uint64_t key, const TrackedMessage& m, ScopeRef scope, int64_t now_us);
   void noteBranch(Txn& t, const TrackedMessage& m);
   [[nodiscard]] bool branchSeen(const Txn& t, const TrackedMessage& m) const;
-  void updateDialog(DialogList::iterator d, const TrackedMessage& m, int64_t now_us);
-  DialogList& listOf(DialogState s);
+  void updateDialog(Id d, const TrackedMessage& m, int64_t now_us);
+  void moveDialog(Id d, DialogState to, int64_t now_us);
 
   TrackerOptions options_;
   mutable std::mutex mu_;
-  TxnList txns_;  ///< by last activity
-  core::HashIndex<TxnList::iterator> txn_index_;
-  DialogList early_, confirmed_, ended_;  ///< each by last activity
-  core::HashIndex<DialogList::iterator> dialog_index_;
+  TxnLists txns_;
+  core::HashIndex<Id> txn_index_;
+  DialogLists dialogs_;  ///< a list per DialogState
+  core::HashIndex<Id> dialog_index_;
   /// No list's front expires before this: a lower bound, exact after expire() ran through.
   int64_t next_deadline_us_ = INT64_MAX;
   core::StageCounters counters_;
