@@ -59,8 +59,13 @@ namespace siphon::trace {
 
 /// What a scope was opened with, shared by the dialog and every transaction in it.
 struct ScopeData {
-  uint32_t rule = 0;        ///< the rule that opened it
-  bool drop = false;        ///< drop = true: the scope's messages are not traced
+  uint32_t rule = 0;  ///< the rule that opened it
+  bool drop = false;  ///< drop = true: the scope's messages are not traced
+  /// The scope's id is the Call-ID, which every message a t or d scope holds carries (its
+  /// keys include it): each is sent with its own, and `correlation` stays empty. The most
+  /// common id (correlation = "call-id") then costs no copy per scope: about 48 heap bytes
+  /// of a live dialog's 340 (agent_bench heap_bytes_per_dialog).
+  bool correlation_is_call_id = false;
   std::string correlation;  ///< sent on every message of the scope; "" for none
   Hop caller_hop;           ///< the hop the scope's first request was seen on (trace_hop.h)
 };

@@ -121,7 +121,12 @@ void TraceProcessor::openScope(const TraceRule& rule, uint32_t index, const Trac
   auto data = std::make_shared<ScopeData>();
   data->rule = index;
   data->drop = rule.actions.drop;
-  data->correlation = std::string(correlation);
+  // A b session's legs have Call-IDs of their own: its id is kept as text.
+  if (scope != TraceScope::B2bSession && !correlation.empty() && correlation == m.call_id) {
+    data->correlation_is_call_id = true;
+  } else {
+    data->correlation = std::string(correlation);
+  }
   data->caller_hop = Hop::of(meta);
   // The session holds the scope weakly: it lives as long as the leg's dialog or transaction.
   if (scope == TraceScope::B2bSession) {
@@ -168,7 +173,8 @@ std::optional<process::Verdict> TraceProcessor::followCall(record::Record& r) {
   counters_.count(TraceProcessorCount::InScope);
   // Whichever side the rule traces: the media is the call's, not a leg's.
   const bool traced_side = rules_[held->rule].actions.side != TraceSide::Callee;
-  const bool own = held->correlation.empty() || held->correlation == call_id;
+  const bool own =
+      held->correlation_is_call_id || held->correlation.empty() || held->correlation == call_id;
   return apply(r, held->rule, held->drop, traced_side, own ? call_id : std::string_view(held->correlation),
                /*keep_copy=*/!own, /*stamp=*/false);
 }
@@ -191,7 +197,8 @@ process::Verdict TraceProcessor::process(record::Record& r) {
       counters_.count(TraceProcessorCount::InScope);
       // The scope's id is most often the Call-ID (correlation = "call-id" on a t or d scope),
       // which this message carries itself: a view of its own bytes then, not a copy.
-      const bool own = !held->correlation.empty() && held->correlation == m.call_id;
+      const bool own = held->correlation_is_call_id ||
+                       (!held->correlation.empty() && held->correlation == m.call_id);
       return apply(r, held->rule, held->drop, held->caller_hop.carries(r.meta()),
                    own ? m.call_id : std::string_view(held->correlation), /*keep_copy=*/!own);
     }
