@@ -1,12 +1,13 @@
 #pragma once
 // HashIndex: a map from 64-bit hash keys to small values, in one flat array.
 //
-// Why not std::unordered_map. The tracer looks up every message's dialog and transaction in
-// tables of 100,000 entries and more, and most lookups of a message no scope holds find
-// nothing. libstdc++'s unordered_map reaches an entry through its bucket (one cache miss), the
-// node before it in the singly linked list, which belongs to another bucket (a second), and
-// the node itself (a third); an insert allocates a node. Here a lookup reads one slot, and the
-// few after it, from one array: one cache miss in the common case, none allocated.
+// Why not std::unordered_map. Tables of 100,000 entries and more are looked up per message
+// (the store's traffic statistics; the tracer's tables, which now use IdIndex, id_index.h,
+// the same design in half the memory), and most lookups find nothing. libstdc++'s unordered_map
+// reaches an entry through its bucket (one cache miss), the node before it in the singly linked
+// list, which belongs to another bucket (a second), and the node itself (a third); an insert
+// allocates a node. Here a lookup reads one slot, and the few after it, from one array: one cache
+// miss in the common case, none allocated.
 //
 // Design. Open addressing with linear probing (Knuth, TAOCP vol. 3, §6.4, algorithm L) over a
 // power-of-two array. The keys are already hashes of good quality (XXH3), so the low bits

@@ -35,10 +35,10 @@ bool B2bSessions::empty() const {
 }
 
 void B2bSessions::eraseAt(uint32_t pos) {
-  index_.erase(entries_[pos].key);
+  index_.erase(entries_[pos].key, keyOf());
   if (pos + 1 != entries_.size()) {
     entries_[pos] = std::move(entries_.back());
-    *index_.find(entries_[pos].key) = pos;
+    *index_.find(entries_[pos].key, keyOf()) = pos;  // the entry that moved
   }
   entries_.pop_back();
   counters_.count(SessionCount::Reclaimed);
@@ -60,7 +60,7 @@ bool B2bSessions::open(std::string_view key, const ScopeRef& scope) {
   const uint64_t h = hashKey(key);
   std::lock_guard lock(mu_);
   sweep(kSweepPerCall);
-  if (const uint32_t* pos = index_.find(h)) {
+  if (const uint32_t* pos = index_.find(h, keyOf())) {
     // The same key again (a second rule match, a new A leg reusing it): the newer scope.
     entries_[*pos].scope = scope;
     return true;
@@ -71,7 +71,7 @@ bool B2bSessions::open(std::string_view key, const ScopeRef& scope) {
     return false;
   }
   entries_.push_back(Entry{h, scope});
-  index_.insert(h, static_cast<uint32_t>(entries_.size() - 1));
+  index_.insert(h, static_cast<uint32_t>(entries_.size() - 1), keyOf());
   counters_.count(SessionCount::Opened);
   return true;
 }
@@ -80,7 +80,7 @@ ScopeRef B2bSessions::find(std::string_view key) {
   const uint64_t h = hashKey(key);
   std::lock_guard lock(mu_);
   sweep(kSweepPerCall);
-  const uint32_t* found = index_.find(h);
+  const uint32_t* found = index_.find(h, keyOf());
   if (found == nullptr) return nullptr;
   const uint32_t pos = *found;
   ScopeRef scope = entries_[pos].scope.lock();

@@ -36,7 +36,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/hash_index.h"
+#include "core/id_index.h"
 #include "core/stage_counters.h"
 #include "trace/sip_tracker.h"
 
@@ -72,12 +72,16 @@ class B2bSessions {
 
   void sweep(size_t n);  ///< looks at up to n entries from the cursor on; mu_ held
   void eraseAt(uint32_t pos);
+  /// An entry's full key, which the index confirms its candidates with.
+  [[nodiscard]] auto keyOf() const {
+    return [this](uint32_t pos) { return entries_[pos].key; };
+  }
 
   size_t max_;
   mutable std::mutex mu_;
   std::vector<Entry> entries_;
   uint32_t cursor_ = 0;
-  core::HashIndex<uint32_t> index_;  ///< key -> position in entries_
+  core::IdIndex index_;  ///< key -> position in entries_
   core::StageCounters counters_;
 };
 

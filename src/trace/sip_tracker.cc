@@ -108,7 +108,7 @@ void SipTracker::expire(int64_t now_us) {
   if (now_us <= next_deadline_us_) return;  // nothing is due: the fronts stay unread
   next_deadline_us_ =
       txns_.expire(0, micros(options_.transaction_timeout), now_us, [&](TxnLists::Entry& e) {
-        txn_index_.erase(e.value.key);
+        txn_index_.erase(e.value.key, txnKeyOf());
         counters_.count(TrackerCount::ExpiredTxn);
       });
   static constexpr TrackerCount kWhy[kDialogStates] = {
@@ -116,7 +116,7 @@ void SipTracker::expire(int64_t now_us) {
   for (size_t state = 0; state < kDialogStates; ++state) {
     noteDeadline(dialogs_.expire(state, idleLimitUs(static_cast<DialogState>(state)), now_us,
                                  [&](DialogLists::Entry& e) {
-                                   dialog_index_.erase(e.value.key);
+                                   dialog_index_.erase(e.value.key, dialogKeyOf());
                                    counters_.count(kWhy[state]);
                                  }));
   }
@@ -158,7 +158,7 @@ void SipTracker::addTxn(uint64_t key, const TrackedMessage& m, ScopeRef scope, i
   noteBranch(t, m);
   const Id id = txns_.add(0, std::move(t), now_us);
   noteDeadline(now_us + micros(options_.transaction_timeout));
-  txn_index_.insert(key, id);
+  txn_index_.insert(key, id, txnKeyOf());
 }
 
 void SipTracker::updateDialog(Id d, const TrackedMessage& m, int64_t now_us) {
@@ -185,9 +185,9 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
   if (dialog_index_.empty() && txn_index_.empty()) return nullptr;
   const uint64_t call = callIdHash(m.call_id);
   if (!dialog_index_.empty()) {
-    const Id* found = dialog_index_.find(dialogKey(call, m.from_tag));
+    const Id* found = dialog_index_.find(dialogKey(call, m.from_tag), dialogKeyOf());
     if (found == nullptr && !m.to_tag.empty()) {
-      found = dialog_index_.find(dialogKey(call, m.to_tag));
+      found = dialog_index_.find(dialogKey(call, m.to_tag), dialogKeyOf());
     }
     if (found != nullptr) {
       const Id d = *found;
@@ -197,7 +197,7 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
     }
   }
   if (txn_index_.empty()) return nullptr;
-  const Id* found = txn_index_.find(txnKey(call, m));
+  const Id* found = txn_index_.find(txnKey(call, m), txnKeyOf());
   if (found == nullptr) return nullptr;
   const Id id = *found;
   Txn& t = txns_.at(id).value;
@@ -225,7 +225,7 @@ bool SipTracker::openTransaction(const TrackedMessage& m, ScopeRef scope, int64_
   std::lock_guard lock(mu_);
   expire(now_us);
   const uint64_t key = txnKey(callIdHash(m.call_id), m);
-  if (const Id* id = txn_index_.find(key)) {
+  if (const Id* id = txn_index_.find(key, txnKeyOf())) {
     txns_.refresh(*id, now_us);
     return true;
   }
@@ -243,7 +243,7 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   std::lock_guard lock(mu_);
   expire(now_us);
   const uint64_t key = dialogKey(callIdHash(m.call_id), m.from_tag);
-  if (const Id* id = dialog_index_.find(key)) {
+  if (const Id* id = dialog_index_.find(key, dialogKeyOf())) {
     dialogs_.refresh(*id, now_us);
     return true;
   }
@@ -257,7 +257,7 @@ bool SipTracker::openDialog(const TrackedMessage& m, ScopeRef scope, int64_t now
   d.invite_cseq = m.cseq;
   const Id id = dialogs_.add(static_cast<size_t>(DialogState::Early), std::move(d), now_us);
   noteDeadline(now_us + idleLimitUs(DialogState::Early));
-  dialog_index_.insert(key, id);
+  dialog_index_.insert(key, id, dialogKeyOf());
   counters_.count(TrackerCount::Dialogs);
   return true;
 }

@@ -49,7 +49,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/hash_index.h"
+#include "core/id_index.h"
 #include "core/stage_counters.h"
 #include "sip/sip_capture_fields.h"
 #include "trace/activity_lists.h"
@@ -157,13 +157,20 @@ class SipTracker {
   [[nodiscard]] bool branchSeen(const Txn& t, const TrackedMessage& m) const;
   void updateDialog(Id d, const TrackedMessage& m, int64_t now_us);
   void moveDialog(Id d, DialogState to, int64_t now_us);
+  /// The full keys of the entries, which the indexes confirm their candidates with.
+  [[nodiscard]] auto txnKeyOf() const {
+    return [this](Id id) { return txns_.at(id).value.key; };
+  }
+  [[nodiscard]] auto dialogKeyOf() const {
+    return [this](Id id) { return dialogs_.at(id).value.key; };
+  }
 
   TrackerOptions options_;
   mutable std::mutex mu_;
   TxnLists txns_;
-  core::HashIndex<Id> txn_index_;
+  core::IdIndex txn_index_;
   DialogLists dialogs_;  ///< a list per DialogState
-  core::HashIndex<Id> dialog_index_;
+  core::IdIndex dialog_index_;
   /// No list's front expires before this: a lower bound, exact after expire() ran through.
   int64_t next_deadline_us_ = INT64_MAX;
   core::StageCounters counters_;
