@@ -52,6 +52,11 @@ uint64_t dialogKey(uint64_t call_id_hash, std::string_view caller_tag) {
   return mix(call_id_hash ^ 0x646c, caller_tag);
 }
 
+// A top Via branch as a transaction remembers it. 32 bits: it is only compared with the other
+// branches of one INVITE transaction (at most kBranches), where two that differ collide with
+// probability 2^-32 per pair; 16 bytes less per transaction entry (96 -> 80).
+uint32_t branchHash(std::string_view branch) { return static_cast<uint32_t>(mix(0x6272, branch)); }
+
 bool isMethod(const TrackedMessage& m, std::string_view name) {
   return core::equalsIgnoreCase(m.method, name);
 }
@@ -133,7 +138,7 @@ void SipTracker::moveDialog(Id d, DialogState to, int64_t now_us) {
 
 void SipTracker::noteBranch(Txn& t, const TrackedMessage& m) {
   if (!isMethod(m, "INVITE") || !m.top_branch.starts_with(kMagicCookie)) return;
-  const uint64_t b = mix(0x6272, m.top_branch);
+  const uint32_t b = branchHash(m.top_branch);
   for (uint8_t i = 0; i < t.branch_count; ++i) {
     if (t.branches[i] == b) return;
   }
@@ -143,7 +148,7 @@ void SipTracker::noteBranch(Txn& t, const TrackedMessage& m) {
 }
 
 bool SipTracker::branchSeen(const Txn& t, const TrackedMessage& m) const {
-  const uint64_t b = mix(0x6272, m.top_branch);
+  const uint32_t b = branchHash(m.top_branch);
   for (uint8_t i = 0; i < t.branch_count; ++i) {
     if (t.branches[i] == b) return true;
   }

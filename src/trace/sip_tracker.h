@@ -135,7 +135,7 @@ class SipTracker {
     bool invite = false;
     uint16_t final_status = 0;
     uint8_t branch_count = 0;
-    uint64_t branches[kBranches] = {};
+    uint32_t branches[kBranches] = {};
   };
   struct Dialog {
     uint64_t key = 0;
