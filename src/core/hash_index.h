@@ -29,6 +29,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/linear_probing.h"
+
 namespace siphon::core {
 
 template <class V>
@@ -83,16 +85,7 @@ class HashIndex {
     for (; slots_[hole].key != key; hole = (hole + 1) & mask) {
       if (slots_[hole].key == kEmpty) return false;
     }
-    // Algorithm R: move back every later entry of the run whose home slot is not between the
-    // hole and it (cyclically), so that no search for it passes an empty slot.
-    for (size_t j = (hole + 1) & mask; slots_[j].key != kEmpty; j = (j + 1) & mask) {
-      const size_t home = slots_[j].key & mask;
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
-        slots_[hole] = slots_[j];
-        hole = j;
-      }
-    }
-    slots_[hole] = Slot{};
+    linear_probing::eraseSlot(slots_, hole);
     --size_;
     return true;
   }
@@ -103,21 +96,13 @@ class HashIndex {
   struct Slot {
     uint64_t key = kEmpty;
     V value{};
+    [[nodiscard]] bool used() const { return key != kEmpty; }
+    [[nodiscard]] uint64_t home() const { return key; }
   };
 
   static uint64_t stored(uint64_t key) { return key == kEmpty ? 1 : key; }
 
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    const size_t mask = slots_.size() - 1;
-    for (const Slot& s : old) {
-      if (s.key == kEmpty) continue;
-      size_t i = s.key & mask;
-      while (slots_[i].key != kEmpty) i = (i + 1) & mask;
-      slots_[i] = s;
-    }
-  }
+  void grow() { linear_probing::doubleSize(slots_); }
 
   std::vector<Slot> slots_;
   size_t size_ = 0;

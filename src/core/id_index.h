@@ -24,6 +24,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/linear_probing.h"
+
 namespace siphon::core {
 
 class IdIndex {
@@ -78,16 +80,7 @@ class IdIndex {
       if (s.id == kNone) return false;
       if (s.low == low && key_of(s.id) == key) break;
     }
-    // Algorithm R, as in HashIndex::erase: a later entry of the run moves back into the hole
-    // unless its home slot lies cyclically between the hole and it.
-    for (size_t j = (hole + 1) & mask; slots_[j].id != kNone; j = (j + 1) & mask) {
-      const size_t home = slots_[j].low & mask;
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
-        slots_[hole] = slots_[j];
-        hole = j;
-      }
-    }
-    slots_[hole] = Slot{};
+    linear_probing::eraseSlot(slots_, hole);
     --size_;
     return true;
   }
@@ -97,19 +90,11 @@ class IdIndex {
   struct Slot {
     uint32_t low = 0;  ///< the key's low 32 bits
     Id id = kNone;
+    [[nodiscard]] bool used() const { return id != kNone; }
+    [[nodiscard]] uint64_t home() const { return low; }
   };
 
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    const size_t mask = slots_.size() - 1;
-    for (const Slot& s : old) {
-      if (s.id == kNone) continue;
-      size_t i = s.low & mask;
-      while (slots_[i].id != kNone) i = (i + 1) & mask;
-      slots_[i] = s;
-    }
-  }
+  void grow() { linear_probing::doubleSize(slots_); }
 
   std::vector<Slot> slots_;
   size_t size_ = 0;
