@@ -128,10 +128,8 @@ void SipTracker::expire(int64_t now_us) {
 }
 
 void SipTracker::moveDialog(Id d, DialogState to, int64_t now_us) {
-  if (dialogs_.at(d).list == static_cast<uint8_t>(to)) {
-    dialogs_.refresh(d, now_us);  // moved to its list's back when it reaches the front
-    return;
-  }
+  // In the same state this is a refresh: the entry keeps its place, whose deadline is at or
+  // after its list front's, so noteDeadline() changes nothing then.
   dialogs_.move(d, static_cast<size_t>(to), now_us);
   noteDeadline(dialogs_.at(d).queued_us + idleLimitUs(to));
 }
