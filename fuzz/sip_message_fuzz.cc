@@ -3,18 +3,21 @@
 // lookup (findHeaderValue), which must agree with the parse on well-formed messages; the
 // collector's ingest fields (FieldSet::Ingest) must equal All's wherever their values parse; the
 // tracer's light keys (FieldSet::Keys) must equal the dialog fields wherever those parse, and
-// the scan that stops at them (scanScopeKeys) must equal the full parse's keys where it answers.
+// the scan that stops at them (scanScopeKeys) must equal the full parse's keys where it answers,
+// as the one-pass tag and branch (quickTag, quickTopBranch) must equal the general route's.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "sip/auth.h"
+#include "sip/field_views.h"
 #include "sip/header_lookup.h"
 #include "sip/multipart.h"
 #include "sip/scope_keys.h"
 #include "sip/sip_capture_fields.h"
 #include "sip/sip_message.h"
+#include "sip/tag_and_branch.h"
 
 namespace {
 
@@ -154,6 +157,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       __builtin_trap();
     }
   }
+
+  // The one-pass tag and branch (tag_and_branch.h) answer as the general route does, or not
+  // at all: on every From, To and Via field, and on the whole input taken as one value.
+  const auto sameTag = [&](std::string_view v) {
+    if (const auto quick = quickTag(v)) {
+      const NameAddrView na = splitNameAddr(v);
+      if (*quick != (na.found ? tagParam(na.params) : std::string_view{})) __builtin_trap();
+      sum += touch(*quick);
+    }
+  };
+  const auto sameBranch = [&](std::string_view v) {
+    if (const auto quick = quickTopBranch(v)) {
+      if (*quick != viaBranch(firstListValue(v))) __builtin_trap();
+      sum += touch(*quick);
+    }
+  };
+  for (size_t i = 0; i < msg.headerCount(); ++i) {
+    const HeaderField h = msg.headerAt(i);
+    if (h.id == HeaderId::From || h.id == HeaderId::To) sameTag(h.value);
+    if (h.id == HeaderId::Via) sameBranch(h.value);
+  }
+  sameTag(in);
+  sameBranch(in);
 
   if (auto boundary = multipartBoundary(msg.header(HeaderId::ContentType))) {
     if (auto parts = splitMultipart(msg.body(), *boundary)) {

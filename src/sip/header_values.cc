@@ -11,12 +11,8 @@ namespace {
 
 using core::chars::kLws;
 
-// Characters allowed in a parameter value that is not a quoted string: token chars plus the
-// host/IPv6 characters ("received=[2001:db8::9:255]", RFC 5118 §4.5) and a few seen in the
-// wild; stops at ';', ',', LWS.
 // Characters the list splitter must look at; everything else is skipped with one load.
 constexpr core::CharClass kSplitSpecial = core::CharClass::of("\"<>,");
-constexpr core::CharClass kParamValueStop = core::CharClass::of(";,\" \t\r\n");
 
 // Skips a quoted string starting at text[i] == '"'; returns the offset after the closing
 // quote, or npos when unterminated. Backslash escapes one character (RFC 3261 quoted-pair).

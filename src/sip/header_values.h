@@ -5,7 +5,14 @@
 #include <optional>
 #include <string_view>
 
+#include "core/char_class.h"
+
 namespace siphon::sip {
+
+/// What ends a parameter value that is not a quoted string: ';', ',', '"' and LWS. Every
+/// other byte belongs to it: token characters, the host and IPv6 characters
+/// ("received=[2001:db8::9:255]", RFC 5118 §4.5), and what senders write in the wild.
+inline constexpr core::CharClass kParamValueStop = core::CharClass::of(";,\" \t\r\n");
 
 /// Yields the values of a comma-list header. A comma inside a quoted string (with backslash
 /// escapes) or inside <...> does not split. Values are trimmed of LWS and may be empty

@@ -11,15 +11,24 @@
 #include "sip/header_scanner.h"
 #include "sip/header_values.h"
 #include "sip/sip_message.h"
+#include "sip/tag_and_branch.h"
 
 namespace siphon::sip {
 namespace {
 
 // The tag of a From/To value: its header parameters located as parseNameAddrFresh locates
-// them, without parsing the URI (field_views.h).
+// them, without parsing the URI (field_views.h); the common shapes in one pass
+// (tag_and_branch.h).
 std::string_view tagOf(std::string_view value) {
+  if (const auto tag = quickTag(value)) return *tag;
   const NameAddrView na = splitNameAddr(value);
   return na.found ? tagParam(na.params) : std::string_view{};
+}
+
+// The branch of the top Via of a Via header value, as parseVia() takes it.
+std::string_view topBranchOf(std::string_view value) {
+  if (const auto branch = quickTopBranch(value)) return *branch;
+  return viaBranch(firstListValue(value));
 }
 
 // First letters of the key headers' long and compact names, either case: Via/v, From/f, To/t,
@@ -158,7 +167,7 @@ void fillScopeKeys(const ScopeKeyValues& values, SipCaptureFields& out) {
     out.to_tag = tagOf(*values.to);
   }
   out.callid = values.call_id.value_or(std::string_view{});
-  if (values.via) out.via_1_branch = viaBranch(firstListValue(*values.via));
+  if (values.via) out.via_1_branch = topBranchOf(*values.via);
   out.cseq = values.cseq.value_or(std::string_view{});
 }
 
