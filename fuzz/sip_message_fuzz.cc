@@ -161,9 +161,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The one-pass tag and branch (tag_and_branch.h) answer as the general route does, or not
   // at all: on every From, To and Via field, and on the whole input taken as one value.
   const auto sameTag = [&](std::string_view v) {
+    const NameAddrView na = splitNameAddr(v);
+    const std::string_view tag = na.found ? tagParam(na.params) : std::string_view{};
+    if (na.found && tagParamIn(v, na.params) != tag) __builtin_trap();
     if (const auto quick = quickTag(v)) {
-      const NameAddrView na = splitNameAddr(v);
-      if (*quick != (na.found ? tagParam(na.params) : std::string_view{})) __builtin_trap();
+      if (*quick != tag) __builtin_trap();
       sum += touch(*quick);
     }
   };

@@ -54,6 +54,13 @@ struct NameAddrView {
 /// the first one, even with an empty value.
 [[nodiscard]] inline std::string_view tagParam(std::string_view params);
 
+/// tagParam(params) for header parameters inside `value` (a name-addr's, as splitNameAddr()
+/// gives them): the same answer, but a leading ";tag=" value's end is searched in `value` up
+/// to the end of `params`, where 16 bytes are tested at once, instead of in the few bytes of
+/// the parameters alone, which went a byte at a time (about 100 instructions per tag:
+/// callgrind, agent_bench BM_ExtractTraced/3/2).
+[[nodiscard]] std::string_view tagParamIn(std::string_view value, std::string_view params);
+
 /// The branch of one Via value (the top one, already split from its list), as parseVia()
 /// takes it: the first `branch` parameter with a value. A Via's parameters follow its sent-by,
 /// which holds no ';' (RFC 3261 §20.42), so they start at the first ';'.

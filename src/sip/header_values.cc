@@ -148,6 +148,10 @@ size_t paramValueEnd(const char* p, size_t i, size_t n) {
 
 }  // namespace
 
+size_t plainParamValueEnd(std::string_view text, size_t from) {
+  return paramValueEnd(text.data(), from, text.size());
+}
+
 std::optional<std::string_view> leadingParamValue(std::string_view params,
                                                   std::string_view name) {
   const size_t start = name.size() + 2;  // ';' name '='

@@ -81,7 +81,7 @@ void nameAddrViews(std::string_view value, std::string_view& user, std::string_v
   const UriView uri = splitUri(na.uri_text);
   user = uri.user;
   domain = uri.host_text;
-  tag = tagParam(na.params);
+  tag = tagParamIn(value, na.params);
 }
 
 void contactFields(const SipMessage& msg, SipCaptureFields& out, FieldSet set) {

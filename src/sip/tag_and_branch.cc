@@ -72,7 +72,7 @@ size_t firstOfSemiCommaQuoteLt(std::string_view s) {
 std::string_view tagOfParams(std::string_view value, size_t i) {
   while (i < value.size() && kLws.contains(value[i])) ++i;
   if (i == value.size() || value[i] != ';') return {};
-  return tagParam(value.substr(i));
+  return tagParamIn(value, value.substr(i));
 }
 
 // ";branch=" as one little-endian word, and the bits that make its letters match either case.
@@ -143,9 +143,13 @@ std::optional<std::string_view> quickTopBranch(std::string_view value) {
   // quotes, has not ended that value before the branch.
   for (;;) {  // value[i] == ';'
     if (n - i >= 8 && (core::swar::load8(value.data() + i) | kBranchFold) == kBranchWord) {
-      // The first branch parameter: its value as the walk gives it, unless it is quoted,
-      // empty or after LWS (leadingParamValue() declines those too).
-      return leadingParamValue(value.substr(i), "branch");
+      // The first branch parameter: its value as the walk gives it (leadingParamValue()'s
+      // steps), unless it is quoted, empty or after LWS.
+      const size_t start = i + 8;
+      if (start == n || value[start] == '"' || kLws.contains(value[start])) return std::nullopt;
+      const size_t end = plainParamValueEnd(value, start);
+      if (end == start) return std::nullopt;
+      return value.substr(start, end - start);
     }
     size_t j = i + 1;
     const size_t name = j;

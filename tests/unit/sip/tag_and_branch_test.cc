@@ -1,5 +1,6 @@
 // quickTag and quickTopBranch (sip/tag_and_branch.h): the general route's answer
-// (tagParam(splitNameAddr(v).params), viaBranch(firstListValue(v))) or none.
+// (tagParam(splitNameAddr(v).params), viaBranch(firstListValue(v))) or none; and
+// tagParamIn() (sip/field_views.h), tagParam()'s answer.
 
 #include <gtest/gtest.h>
 
@@ -24,7 +25,11 @@ std::string_view generalTag(std::string_view v) {
 std::string_view generalBranch(std::string_view v) { return viaBranch(firstListValue(v)); }
 
 // Both routes on `v`; true when the quick one answered (then equal, or the test fails).
+// tagParamIn() is held to tagParam() on the way.
 bool tagAgrees(std::string_view v) {
+  if (const NameAddrView na = splitNameAddr(v); na.found) {
+    EXPECT_EQ(tagParamIn(v, na.params), tagParam(na.params)) << "From/To value: " << v;
+  }
   const auto quick = quickTag(v);
   if (quick) {
     EXPECT_EQ(*quick, generalTag(v)) << "From/To value: " << v;
