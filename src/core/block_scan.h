@@ -11,6 +11,7 @@
 #include <bit>
 #include <cstddef>
 #include <optional>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -38,5 +39,25 @@ template <class Flags>
   return m != 0 ? n - 16 + static_cast<size_t>(std::countr_zero(m)) : n;
 }
 #endif
+
+/// The offset of the first byte of `s` at or after `from` that is one of `Cs`, or s.size():
+/// 16 bytes at a time (one compare per character) when `s` has 16, else byte by byte.
+template <char... Cs>
+[[nodiscard]] inline size_t findAnyOf(std::string_view s, size_t from) {
+  static_assert(sizeof...(Cs) > 0);
+  const size_t n = s.size();
+  if (from >= n) return n;
+#if defined(__SSE2__)
+  const auto flags = [](__m128i v) {
+    const __m128i hit = (_mm_setzero_si128() | ... | _mm_cmpeq_epi8(v, _mm_set1_epi8(Cs)));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+  };
+  if (const auto at = findFirst(s.data(), from, n, flags)) return *at;
+#endif
+  for (size_t i = from; i < n; ++i) {
+    if (((s[i] == Cs) || ...)) return i;
+  }
+  return n;
+}
 
 }  // namespace siphon::core::block_scan

@@ -10,29 +10,12 @@
 namespace siphon::sip {
 namespace {
 
-// The first of `a`, `b`, `c` in `s` at or after `from`, or s.size(). What ends a sip: host is
-// ':' ';' '?', and a port or a tel: number ';' '?' (RFC 3261 §25.1: hostport [uri-parameters]
-// [headers]; RFC 3966). None of them is a host, port or number character, so in a URI that
-// parses the first one is where the full parse stops too. A host and its port are
-// 10-40 bytes at the end of a URI: 16 bytes are tested at once (core/block_scan.h), and only a
-// view shorter than 16 bytes goes byte by byte.
-size_t findAnyOf3(std::string_view s, size_t from, char a, char b, char c) {
-  const size_t n = s.size();
-  if (from >= n) return n;
-#if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
-  auto flags = [&](__m128i v) {
-    const __m128i eq = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
-                                    _mm_cmpeq_epi8(v, vc));
-    return static_cast<unsigned>(_mm_movemask_epi8(eq));
-  };
-  if (const auto found = core::block_scan::findFirst(s.data(), from, n, flags)) return *found;
-#endif
-  for (size_t i = from; i < n; ++i) {
-    if (s[i] == a || s[i] == b || s[i] == c) return i;
-  }
-  return n;
-}
+// What ends a sip: host is ':' ';' '?', and a port or a tel: number ';' '?' (RFC 3261 §25.1:
+// hostport [uri-parameters] [headers]; RFC 3966). None of them is a host, port or number
+// character, so in a URI that parses the first one is where the full parse stops too. A host
+// and its port are 10-40 bytes at the end of a URI: 16 bytes are tested at once
+// (core::block_scan::findAnyOf).
+using core::block_scan::findAnyOf;
 
 uint16_t portNumber(std::string_view digits) {
   uint16_t port = 0;
@@ -59,7 +42,7 @@ UriView splitUri(std::string_view text) {
     start = 5;
   } else if (scheme == word4("tel:")) {
     // RFC 3966: the number up to its parameters; uri.cc stores it as the user.
-    u.user = text.substr(4, findAnyOf3(text, 4, ';', '?', '?') - 4);
+    u.user = text.substr(4, findAnyOf<';', '?'>(text, 4) - 4);
     return u;
   } else {
     return u;
@@ -67,7 +50,7 @@ UriView splitUri(std::string_view text) {
   // Offsets are in `text`, so that the host and port scans can read the bytes before them.
   size_t host = start;
   // userinfo ends at the first '@', which is legal neither in hostport nor unescaped after it.
-  const size_t at = findAnyOf3(text, start, '@', '@', '@');
+  const size_t at = findAnyOf<'@'>(text, start);
   if (at != text.size()) {
     const std::string_view userinfo = text.substr(start, at - start);
     u.user = userinfo.substr(0, core::swar::findByte(userinfo.data(), userinfo.size(), ':'));
@@ -85,7 +68,7 @@ UriView splitUri(std::string_view text) {
     after = close + 1;
     u.host_text = text.substr(host, after - host);
   } else {
-    after = findAnyOf3(text, host, ':', ';', '?');
+    after = findAnyOf<':', ';', '?'>(text, host);
     // Both from the registers: `u.host_text = u.host` read back as one 16-byte load what two
     // 8-byte stores had just written, which the CPU cannot forward (a stall of about a dozen
     // cycles, the hottest instruction of splitUri in a perf profile of pipeline_bench).
@@ -94,7 +77,7 @@ UriView splitUri(std::string_view text) {
     u.host_text = h;
   }
   if (after < text.size() && text[after] == ':') {
-    const size_t end = findAnyOf3(text, after + 1, ';', '?', '?');
+    const size_t end = findAnyOf<';', '?'>(text, after + 1);
     u.port = portNumber(text.substr(after + 1, end - after - 1));
   }
   return u;

@@ -1,8 +1,6 @@
 #include "sip/tag_and_branch.h"
 
-#include <bit>
 #include <cstdint>
-#include <cstring>
 
 #include "core/block_scan.h"
 #include "core/char_class.h"
@@ -12,59 +10,8 @@
 namespace siphon::sip {
 namespace {
 
+using core::block_scan::findAnyOf;
 using core::chars::kLws;
-
-#if defined(__SSE2__)
-// Where the bytes a name-addr's structure turns on are, in the first min(n, 64) bytes of a
-// value: bit k is byte k. Every block read is inside the value: whole 16-byte blocks, then the
-// 16 bytes that end the window (their overlap with the blocks before sets the same bits), and
-// a value shorter than 16 bytes goes through a zero-padded copy whose padding is masked off.
-struct NameAddrMasks {
-  uint64_t quote = 0, backslash = 0, lt = 0, gt = 0;
-};
-
-NameAddrMasks nameAddrMasks(const char* p, size_t n) {
-  NameAddrMasks m;
-  const auto add = [&m](const char* block, size_t at, unsigned keep) {
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
-    const auto bits = [&](char c) {
-      const __m128i hits = _mm_cmpeq_epi8(b, _mm_set1_epi8(c));
-      return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hits)) & keep) << at;
-    };
-    m.quote |= bits('"');
-    m.backslash |= bits('\\');
-    m.lt |= bits('<');
-    m.gt |= bits('>');
-  };
-  if (n < 16) {
-    char padded[16] = {};
-    std::memcpy(padded, p, n);
-    add(padded, 0, (1u << n) - 1);
-    return m;
-  }
-  const size_t window = n < 64 ? n : 64;
-  size_t at = 0;
-  for (; window - at >= 16; at += 16) add(p + at, at, 0xFFFF);
-  if (at < window) add(p + window - 16, window - 16, 0xFFFF);
-  return m;
-}
-
-// The first byte of `s` that is ';', ',', '"' or '<', or s.size().
-size_t firstOfSemiCommaQuoteLt(std::string_view s) {
-  const auto flags = [](__m128i v) {
-    const __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')), _mm_cmpeq_epi8(v, _mm_set1_epi8(','))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))));
-    return static_cast<unsigned>(_mm_movemask_epi8(hit));
-  };
-  if (const auto at = core::block_scan::findFirst(s.data(), 0, s.size(), flags)) return *at;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == ';' || c == ',' || c == '"' || c == '<') return i;
-  }
-  return s.size();
-}
-#endif
 
 // The tag of the header parameters that follow a name-addr's URI, which ends before `i`:
 // LWS, then ';' and the parameters; anything else after the URI makes the value no name-addr
@@ -91,51 +38,39 @@ constexpr uint64_t kBranchFold = word8(";branch=", true);
 }  // namespace
 
 std::optional<std::string_view> quickTag(std::string_view value) {
-#if defined(__SSE2__)
   // splitNameAddr() trims the value first: one without LWS at either end is its own trim.
   const size_t n = value.size();
   if (n == 0 || kLws.contains(value.front()) || kLws.contains(value.back())) return std::nullopt;
-  const NameAddrMasks m = nameAddrMasks(value.data(), n);
   size_t lt;
   if (value[0] == '"') {
     // The quoted display name ends at the next '"' when no '\' escapes one before it; then,
     // after LWS, the '<'. Any other shape (an escape, no '<') takes the general route.
-    const uint64_t closing = m.quote & ~uint64_t{1};
-    if (closing == 0) return std::nullopt;
-    const auto close = static_cast<size_t>(std::countr_zero(closing));
-    if ((m.backslash & ((uint64_t{1} << close) - 1)) != 0) return std::nullopt;
+    const size_t close = findAnyOf<'"', '\\'>(value, 1);
+    if (close == n || value[close] != '"') return std::nullopt;
     size_t i = close + 1;
     while (i < n && kLws.contains(value[i])) ++i;
-    if (i >= n || value[i] != '<') return std::nullopt;
+    if (i == n || value[i] != '<') return std::nullopt;
     lt = i;
-  } else if (m.lt != 0) {
-    lt = static_cast<size_t>(std::countr_zero(m.lt));  // the first '<', wherever it is
   } else {
-    // No '<': an addr-spec (sipp, the RFC 4475 messages), up to its first ';' or LWS. A value
-    // longer than the window may hold a '<' after it: the general route's.
-    if (n > 64) return std::nullopt;
-    const size_t end = core::chars::kAddrSpecEnd.firstIn(value);
-    if (end == std::string_view::npos) return std::string_view{};  // no header parameters
-    return tagOfParams(value, end);
+    lt = findAnyOf<'<'>(value, 0);  // the first '<', wherever it is
+    if (lt == n) {
+      // No '<': an addr-spec (sipp, the RFC 4475 messages), up to its first ';' or LWS.
+      const size_t end = findAnyOf<';', ' ', '\t', '\r', '\n'>(value, 0);
+      return end == n ? std::string_view{} : tagOfParams(value, end);
+    }
   }
-  // The first '>' after the '<' (lt < 64: its bit is in the window).
-  const uint64_t after_lt = lt + 1 < 64 ? m.gt & (~uint64_t{0} << (lt + 1)) : 0;
-  if (after_lt == 0) return std::nullopt;
-  return tagOfParams(value, static_cast<size_t>(std::countr_zero(after_lt)) + 1);
-#else
-  (void)value;
-  return std::nullopt;
-#endif
+  const size_t gt = findAnyOf<'>'>(value, lt + 1);
+  if (gt == n) return std::string_view{};  // no '>': no name-addr, no tag
+  return tagOfParams(value, gt + 1);
 }
 
 std::optional<std::string_view> quickTopBranch(std::string_view value) {
-#if defined(__SSE2__)
   if constexpr (!core::swar::kLittleEndian) return std::nullopt;
   const size_t n = value.size();
   // viaBranch() starts at the first ';' of the list's first value. Before that ';' there is
   // only the sent-protocol and sent-by; a ',' there ends the first value, and a '"' or '<'
   // changes how the list splitter reads on: the general route's.
-  size_t i = firstOfSemiCommaQuoteLt(value);
+  size_t i = findAnyOf<';', ',', '"', '<'>(value, 0);
   if (i == n) return std::string_view{};  // no parameters: no branch
   if (value[i] != ';') return std::nullopt;
   // The parameter walk, for `;name` and `;name=value` without LWS or quotes. It never steps
@@ -167,10 +102,6 @@ std::optional<std::string_view> quickTopBranch(std::string_view value) {
     if (value[j] != ';') return std::nullopt;  // LWS, ',', '"' or another byte
     i = j;
   }
-#else
-  (void)value;
-  return std::nullopt;
-#endif
 }
 
 }  // namespace siphon::sip

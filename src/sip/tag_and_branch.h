@@ -9,17 +9,18 @@
 // whose branch is not its first parameter (`;rport;branch=`: PJSIP, Linphone, the load
 // generator) the parameter grammar's walk with a 16-byte block scan per value.
 //
-// How. quickTag() reads where '"', '\', '<' and '>' are in the value's first 64 bytes from
-// one set of 16-byte compares, and takes '<' and '>' from those masks. quickTopBranch() finds
-// the first ';' (or a ',', '"' or '<' before it, which it leaves to the general route) with
-// one block scan, then walks the parameters before `;branch=` with a byte loop that knows only
-// plain `;name` and `;name=value` and compares `;branch=` as one 8-byte word.
+// How. quickTag() finds the closing quote of a display name, the '<' and the '>' each with one
+// compare per 16 bytes (core::block_scan::findAnyOf), and a leading ";tag=" value's end in the
+// whole value (tagParamIn). quickTopBranch() finds the first ';' (or a ',', '"' or '<' before
+// it, which it leaves to the general route) the same way, then walks the parameters before
+// `;branch=` with a byte loop that knows only plain `;name` and `;name=value` and compares
+// `;branch=` as one 8-byte word.
 //
 // Same answer, or none. Each answers only where it can follow the general route's steps
 // exactly (field_views.h: tagParam(splitNameAddr(v)) and viaBranch(firstListValue(v))), and
 // returns nullopt on anything else: an escape in the display name, LWS around a parameter's
-// '=' or ';', a quoted value, a comma, a '<' or '>' past the first 64 bytes. The caller then
-// takes the general route. sip/tag_and_branch_test holds them equal on every From, To and Via
+// '=' or ';', a quoted value, a comma among a Via's parameters. The caller then takes the
+// general route. sip/tag_and_branch_test holds them equal on every From, To and Via
 // value at hand and on the shapes each declines; sip_message_fuzz compares them on the fuzz
 // corpus.
 
