@@ -184,7 +184,13 @@ TEST(SipTracker, FromParsedFieldsNeedsCallIdAndCSeq) {
   ASSERT_TRUE(TrackedMessage::from(f, m));
   EXPECT_EQ(m.method, "INVITE") << "a reply's method is its CSeq method";
   EXPECT_EQ(m.status, 180);
-  for (std::string_view bad : {"", "INVITE", "x INVITE", "12", "99999999999 INVITE"}) {
+  f.cseq = "\t4294967295\tACK\t";
+  ASSERT_TRUE(TrackedMessage::from(f, m));
+  EXPECT_EQ(m.cseq, 4294967295u) << "the largest CSeq number";
+  EXPECT_EQ(m.method, "ACK");
+  for (std::string_view bad :
+       {"", "INVITE", "x INVITE", "12", "99999999999 INVITE", "4294967296 ACK", "1x INVITE",
+        "-1 INVITE", "+1 INVITE", "1 ", "184467440737095516161 INVITE"}) {
     f.cseq = bad;
     EXPECT_FALSE(TrackedMessage::from(f, m)) << bad;
   }
