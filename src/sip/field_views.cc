@@ -84,17 +84,12 @@ UriView splitUri(std::string_view text) {
 }
 
 std::string_view tagParamIn(std::string_view value, std::string_view params) {
-  // ";tag=value", leadingParamValue()'s case: the same steps, the end found in the text of
-  // `value` up to the end of `params` (splitNameAddr() leaves trailing LWS out of them).
+  // ";tag=value", leadingParamValue()'s case, with the value read in the text of `value` up to
+  // the end of `params` (splitNameAddr() leaves trailing LWS out of them).
   if (params.size() > 5 && params[0] == ';' && (params[1] | 0x20) == 't' &&
       (params[2] | 0x20) == 'a' && (params[3] | 0x20) == 'g' && params[4] == '=') {
     const auto at = static_cast<size_t>(params.data() - value.data());
-    const std::string_view text = value.substr(0, at + params.size());
-    const size_t start = at + 5;
-    if (text[start] != '"' && !core::chars::kLws.contains(text[start])) {
-      const size_t end = plainParamValueEnd(text, start);
-      if (end != start) return text.substr(start, end - start);
-    }
+    if (auto tag = plainParamValueAt(value.substr(0, at + params.size()), at + 5)) return *tag;
   }
   return tagParam(params);
 }

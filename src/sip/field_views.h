@@ -55,10 +55,8 @@ struct NameAddrView {
 [[nodiscard]] inline std::string_view tagParam(std::string_view params);
 
 /// tagParam(params) for header parameters inside `value` (a name-addr's, as splitNameAddr()
-/// gives them): the same answer, but a leading ";tag=" value's end is searched in `value` up
-/// to the end of `params`, where 16 bytes are tested at once, instead of in the few bytes of
-/// the parameters alone, which went a byte at a time (about 100 instructions per tag:
-/// callgrind, agent_bench BM_ExtractTraced/3/2).
+/// gives them): the same answer, with a leading ";tag=" value's end searched in `value` up to
+/// the end of `params` (plainParamValueAt()).
 [[nodiscard]] std::string_view tagParamIn(std::string_view value, std::string_view params);
 
 /// The branch of one Via value (the top one, already split from its list), as parseVia()

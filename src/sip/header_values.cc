@@ -148,8 +148,13 @@ size_t paramValueEnd(const char* p, size_t i, size_t n) {
 
 }  // namespace
 
-size_t plainParamValueEnd(std::string_view text, size_t from) {
-  return paramValueEnd(text.data(), from, text.size());
+std::optional<std::string_view> plainParamValueAt(std::string_view text, size_t start) {
+  if (start >= text.size()) return std::nullopt;
+  const char first = text[start];
+  if (first == '"' || kLws.contains(first)) return std::nullopt;  // ParamIterator's cases
+  const size_t end = paramValueEnd(text.data(), start, text.size());
+  if (end == start) return std::nullopt;  // ";name=;": ParamIterator fails it
+  return text.substr(start, end - start);
 }
 
 std::optional<std::string_view> leadingParamValue(std::string_view params,
@@ -159,11 +164,7 @@ std::optional<std::string_view> leadingParamValue(std::string_view params,
       !core::equalsIgnoreCase(params.substr(1, name.size()), name)) {
     return std::nullopt;
   }
-  const char first = params[start];
-  if (first == '"' || kLws.contains(first)) return std::nullopt;  // ParamIterator's cases
-  const size_t end = paramValueEnd(params.data(), start, params.size());
-  if (end == start) return std::nullopt;  // ";name=;": ParamIterator fails it
-  return params.substr(start, end - start);
+  return plainParamValueAt(params, start);
 }
 
 bool ParamIterator::next(Param& out) {

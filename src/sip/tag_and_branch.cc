@@ -78,13 +78,9 @@ std::optional<std::string_view> quickTopBranch(std::string_view value) {
   // quotes, has not ended that value before the branch.
   for (;;) {  // value[i] == ';'
     if (n - i >= 8 && (core::swar::load8(value.data() + i) | kBranchFold) == kBranchWord) {
-      // The first branch parameter: its value as the walk gives it (leadingParamValue()'s
-      // steps), unless it is quoted, empty or after LWS.
-      const size_t start = i + 8;
-      if (start == n || value[start] == '"' || kLws.contains(value[start])) return std::nullopt;
-      const size_t end = plainParamValueEnd(value, start);
-      if (end == start) return std::nullopt;
-      return value.substr(start, end - start);
+      // The first branch parameter: its value as the walk gives it, unless it is quoted,
+      // empty or after LWS (plainParamValueAt() declines those).
+      return plainParamValueAt(value, i + 8);
     }
     size_t j = i + 1;
     const size_t name = j;
