@@ -189,8 +189,7 @@ void SipTracker::updateDialog(Id d, const TrackedMessage& m, int64_t now_us) {
   moveDialog(d, to, now_us);
 }
 
-ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
-  std::lock_guard lock(mu_);
+const ScopeRef* SipTracker::observeLocked(const TrackedMessage& m, int64_t now_us) {
   expire(now_us);
   if (dialog_index_.empty() && txn_index_.empty()) return nullptr;
   const uint64_t call = callIdHash(m.call_id);
@@ -203,7 +202,7 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
       const Id d = *found;
       updateDialog(d, m, now_us);
       counters_.count(TrackerCount::Held);
-      return dialogs_.at(d).value.scope;
+      return &dialogs_.at(d).value.scope;
     }
   }
   if (txn_index_.empty()) return nullptr;
@@ -227,7 +226,7 @@ ScopeRef SipTracker::observe(const TrackedMessage& m, int64_t now_us) {
   }
   txns_.refresh(id, now_us);  // moved to the list's back when it reaches the front
   counters_.count(TrackerCount::Held);
-  return t.scope;
+  return &t.scope;
 }
 
 bool SipTracker::openTransaction(const TrackedMessage& m, ScopeRef scope, int64_t now_us) {

@@ -113,7 +113,23 @@ class SipTracker {
 
   /// The scope that holds `m`, if any, with the state updated by it (a 2xx confirms a dialog,
   /// a BYE's final reply ends it, ...). `now_us`: the message's capture time.
-  [[nodiscard]] ScopeRef observe(const TrackedMessage& m, int64_t now_us);
+  [[nodiscard]] ScopeRef observe(const TrackedMessage& m, int64_t now_us) {
+    ScopeRef held;
+    (void)observe(m, now_us, [&](const ScopeRef& scope) { held = scope; });
+    return held;
+  }
+  /// The same, for a caller that only reads the scope: `visit(const ScopeRef&)` runs under
+  /// the tracker's lock, which keeps the scope alive meanwhile, and the reference count is
+  /// not touched. True when a scope held `m`. Why: the copy that the other form returns is
+  /// two atomic read-modify-writes of a shared count on every message a scope holds.
+  template <class Visit>
+  bool observe(const TrackedMessage& m, int64_t now_us, Visit&& visit) {
+    std::lock_guard lock(mu_);
+    const ScopeRef* held = observeLocked(m, now_us);
+    if (held == nullptr) return false;
+    visit(*held);
+    return true;
+  }
 
   /// Opens a transaction scope on request `m` (false: refused, the table is full).
   bool openTransaction(const TrackedMessage& m, ScopeRef scope, int64_t now_us);
@@ -146,6 +162,8 @@ class SipTracker {
   using DialogLists = ActivityLists<Dialog, kDialogStates>;
   using Id = uint32_t;
 
+  /// observe() with mu_ held: the entry's scope, or nullptr.
+  [[nodiscard]] const ScopeRef* observeLocked(const TrackedMessage& m, int64_t now_us);
   void expire(int64_t now_us);
   /// An entry was added or moved to a list's end with this deadline: it may be the earliest.
   void noteDeadline(int64_t deadline_us) {

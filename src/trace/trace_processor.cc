@@ -193,14 +193,27 @@ process::Verdict TraceProcessor::process(record::Record& r) {
       tracker_ && r.parsed && r.sip.isSip() && TrackedMessage::from(r.sip.fields, m);
   const int64_t now_us = r.meta().microsSinceEpoch();
   if (trackable) {
-    if (ScopeRef held = tracker_->observe(m, now_us)) {
+    // What apply() needs of the scope, read under the tracker's lock (the scope may end on
+    // another source's thread once it is released): a scope's own id is copied into the
+    // record there.
+    uint32_t rule = 0;
+    bool drop = false, caller_side = false;
+    std::string_view correlation;
+    const bool in_scope = tracker_->observe(m, now_us, [&](const ScopeRef& held) {
+      rule = held->rule;
+      drop = held->drop;
+      caller_side = held->caller_hop.carries(r.meta());
+      // The scope's id is most often the Call-ID (correlation = "call-id" on a t or d
+      // scope), which this message carries itself: a view of its own bytes then, not a copy.
+      if (held->correlation_is_call_id || held->correlation == m.call_id) {
+        correlation = m.call_id;
+      } else if (!held->correlation.empty()) {
+        correlation = r.capture.keep(std::string(held->correlation));
+      }
+    });
+    if (in_scope) {
       counters_.count(TraceProcessorCount::InScope);
-      // The scope's id is most often the Call-ID (correlation = "call-id" on a t or d scope),
-      // which this message carries itself: a view of its own bytes then, not a copy.
-      const bool own = held->correlation_is_call_id ||
-                       (!held->correlation.empty() && held->correlation == m.call_id);
-      return apply(r, held->rule, held->drop, held->caller_hop.carries(r.meta()),
-                   own ? m.call_id : std::string_view(held->correlation), /*keep_copy=*/!own);
+      return apply(r, rule, drop, caller_side, correlation, /*keep_copy=*/false);
     }
     if (sessions_ && !sessions_->empty()) {
       if (ScopeRef joined = joinSession(r, m, now_us)) {

@@ -69,6 +69,27 @@ TEST(SipTracker, TransactionScopeHoldsBothSidesCancelAndTheNegativeAck) {
   EXPECT_EQ(t.stats().snapshot().count("held"), 11u);
 }
 
+// The form that lends the scope to a visitor under the lock: the same scope as the copy, the
+// visitor not called when nothing holds the message, and no reference taken.
+TEST(SipTracker, ObserveLendsTheScopeWithoutACopy) {
+  SipTracker t;
+  const ScopeRef opened = scope(7, "lent");
+  const auto invite = request("INVITE", 1, "z9hG4bKuac1");
+  ASSERT_TRUE(t.openDialog(invite, opened, kT0));
+  const long owners = opened.use_count();
+  int visits = 0;
+  EXPECT_TRUE(t.observe(reply(180, "INVITE", 1, "z9hG4bKuac1"), kT0 + 1, [&](const ScopeRef& s) {
+    ++visits;
+    EXPECT_EQ(s.get(), opened.get());
+    EXPECT_EQ(s.use_count(), owners);
+  }));
+  EXPECT_FALSE(t.observe(request("INVITE", 1, "z9hG4bKx", "other", "", "call-9"), kT0 + 2,
+                         [&](const ScopeRef&) { ++visits; }));
+  EXPECT_EQ(visits, 1);
+  EXPECT_EQ(t.observe(reply(200, "INVITE", 1, "z9hG4bKuac1"), kT0 + 3), opened);
+  EXPECT_EQ(t.stats().snapshot().count("held"), 2u);
+}
+
 TEST(SipTracker, TheAckOfA2xxIsNotTheTransactionsButTheDialogs) {
   SipTracker txn_only;
   const auto invite = request("INVITE", 1, "z9hG4bKuac1");
