@@ -1,6 +1,5 @@
 #include "sip/start_line.h"
 
-#include <charconv>
 #include <cstring>
 
 #include "core/char_class.h"
@@ -10,7 +9,6 @@ namespace siphon::sip {
 namespace {
 
 constexpr std::string_view kSipVersion = "SIP/2.0";
-constexpr core::CharClass kSpace = core::CharClass::of(" ");
 // Longest method we call plausible in the gate; real ones are under 20 characters.
 constexpr size_t kMaxGateMethodLen = 32;
 
@@ -46,22 +44,25 @@ bool isSipVersionPrefix(std::string_view line) {
          isSipVersion(line.substr(0, kSipVersion.size()));
 }
 
+// `line` starts with a SIP-Version of 2.0 followed by SP or its end: parseStartLine() sends
+// no other line here. So the version is its first 7 bytes, without a search for the SP.
 SipResult<StartLine> parseStatusLine(std::string_view line) {
   core::TextCursor cur(line);
   StartLine out;
   out.kind = StartLineKind::Response;
-  out.version = cur.takeUntil(kSpace);
-  if (!isSipVersion(out.version)) return sipError(SipErrc::BadVersion, "status line version");
+  out.version = line.substr(0, kSipVersion.size());
+  (void)cur.skip(kSipVersion.size());
   if (!cur.consume(' ')) return sipError(SipErrc::BadStartLine, "status line without code");
   auto digits = cur.takeWhile(core::chars::kDigit);
   if (digits.size() != 3) return sipError(SipErrc::BadStatusCode, "status code not 3 digits");
-  uint16_t code = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code);
-  if (ec != std::errc{} || ptr != digits.data() + digits.size() || code < 100 || code > 699) {
+  // Three digits are 0 to 999: nothing can overflow.
+  const auto digit = [&](size_t i) { return static_cast<unsigned>(digits[i] - '0'); };
+  const unsigned code = digit(0) * 100 + digit(1) * 10 + digit(2);
+  if (code < 100 || code > 699) {
     return sipError(SipErrc::BadStatusCode, "status code out of 100..699");
   }
   out.status_text = digits;
-  out.status_code = code;
+  out.status_code = static_cast<uint16_t>(code);
   // Reason-Phrase may be empty ("SIP/2.0 100 ", RFC 4475 §3.1.1.13); a missing SP before an
   // empty reason is tolerated, since nothing is lost.
   if (cur.empty()) return out;
@@ -85,11 +86,13 @@ SipResult<StartLine> parseRequestLine(std::string_view line) {
   out.request_uri = *uri;
   if (!cur.consume(' ')) return sipError(SipErrc::BadStartLine, "request line: no version");
   out.version = cur.takeRest();
-  if (!isSipVersion(out.version) && out.version.find_first_of(" \t") != std::string_view::npos) {
-    // RFC 4475 lwsruri: LWS inside the Request-URI leaves extra SP-separated words.
-    return sipError(SipErrc::BadStartLine, "request line: more than three elements");
+  if (!isSipVersion(out.version)) {
+    if (out.version.find_first_of(" \t") != std::string_view::npos) {
+      // RFC 4475 lwsruri: LWS inside the Request-URI leaves extra SP-separated words.
+      return sipError(SipErrc::BadStartLine, "request line: more than three elements");
+    }
+    return sipError(SipErrc::BadVersion, "request line version");
   }
-  if (!isSipVersion(out.version)) return sipError(SipErrc::BadVersion, "request line version");
   // No control character (HTAB included) in the URI; a word at a time while 8 bytes remain.
   const char* const u = out.request_uri.data();
   const size_t un = out.request_uri.size();
