@@ -3,7 +3,6 @@
 #include <array>
 #include <cstdint>
 
-#include "core/block_scan.h"
 #include "core/char_class.h"
 #include "core/text_cursor.h"
 #include "sip/field_views.h"
@@ -54,22 +53,6 @@ bool notCallIdOrCSeq(std::string_view bytes, size_t pos) {
   if ((bytes[pos] | 0x20) != 'c' || pos + 1 >= bytes.size()) return false;
   const char second = static_cast<char>(bytes[pos + 1] | 0x20);
   return second != 'a' && second != 's';
-}
-
-// The next '\n' at or after `from`, or npos: detail::findLf() without its memchr call. The
-// lines the scan crosses are 20 to 100 bytes, and memchr's call and set-up per line were about a
-// fifth of the scan (perf, agent_bench BM_ExtractTraced/3/1): one to seven inline 16-byte
-// blocks do the same work.
-size_t nextLf(std::string_view bytes, size_t from) {
-#if defined(__SSE2__)
-  const auto lf = [](__m128i block) {
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))));
-  };
-  if (const auto at = core::block_scan::findFirst(bytes.data(), from, bytes.size(), lf)) {
-    return *at < bytes.size() ? *at : std::string_view::npos;
-  }
-#endif
-  return detail::findLf(bytes, from);
 }
 
 // The common shape of a key line: the name, long or compact in any case, right before its
@@ -134,7 +117,7 @@ bool readKeyLine(std::string_view bytes, size_t pos, unsigned& slot, std::string
                      : matches(names.second, word) ? &names.second
                                                    : nullptr;
   if (k == nullptr) return false;
-  const size_t lf = nextLf(bytes, pos + k->len);
+  const size_t lf = detail::findLfInline(bytes, pos + k->len);
   if (lf == std::string_view::npos) return false;
   if (lf + 1 < bytes.size() && core::chars::kWsp.contains(bytes[lf + 1])) return false;
   slot = k->slot;
@@ -192,7 +175,7 @@ bool scanScopeKeys(std::string_view bytes, SipCaptureFields& out) {
     const char first = bytes[pos];
     if (!kKeyInitial.contains(first) || notCallIdOrCSeq(bytes, pos)) {
       if (first == '\r' || first == '\n') return false;  // the empty line: a key is missing
-      const size_t next = nextLf(bytes, pos);
+      const size_t next = detail::findLfInline(bytes, pos);
       if (next == std::string_view::npos) return false;
       pos = next + 1;
       continue;

@@ -10,7 +10,7 @@
 // Kamailio's parse_headers(msg, HDR_VIA1_F|HDR_FROM_F|..., 0) does: it stops as soon as it has
 // the first field of each, and it looks only at the lines that can be one of them (their
 // first letter is one of the long or compact names' first letters). The other lines cost one
-// memchr each.
+// search for their line end each (detail::findLfInline).
 //
 // Same answer, or none. A key line whose name sits right before its colon and whose value
 // takes one line is read by a fast path that trims the value as HeaderScanner::next() does;
