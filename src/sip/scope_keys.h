@@ -42,8 +42,8 @@ struct ScopeKeyValues {
 };
 
 /// Fills FieldSet::Keys' fields of `out` (type, method, status, reason, R-URI, From and To
-/// values and tags, top Via branch, Call-ID, CSeq) from `values`; leaves the other fields as
-/// they are.
+/// values and tags, Call-ID, CSeq, and the top Via branch of an INVITE or ACK request, the only
+/// messages whose branch the tracker reads) from `values`; leaves the other fields as they are.
 void fillScopeKeys(const ScopeKeyValues& values, SipCaptureFields& out);
 
 /// FieldSet::Keys of `bytes` in one scan that stops at the last key header. True: `out` was

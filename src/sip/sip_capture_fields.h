@@ -76,8 +76,9 @@ enum class FieldSet : uint8_t {
   Dialog,  ///< what the tracer's rules read (trace_rule.h): type, method, status, R-URI and
            ///< its user, From and To user and tag, Call-ID, top Via and branch, CSeq
   Keys,    ///< what the tracer's state reads (sip_tracker.h) to find a message's scope: type,
-           ///< method, status, Call-ID, From and To tag, top Via branch, CSeq, and the R-URI,
-           ///< From and To values as written (not their parts). The tags and the
+           ///< method, status, Call-ID, From and To tag, CSeq, the top Via branch of INVITE and
+           ///< ACK requests (empty on other messages: the tracker reads no other), and the
+           ///< R-URI, From and To values as written (not their parts). The tags and the
            ///< branch are found where the full parse finds them (the same parameter grammar),
            ///< but the URIs around them are not parsed or validated: on a message whose
            ///< dialogError() is empty they equal Dialog's (sip/capture_fields_test).

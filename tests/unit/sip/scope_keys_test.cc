@@ -136,13 +136,44 @@ TEST(ScopeKeys, KeyNamesInAnyCaseAndTheirLookalikes) {
 
 TEST(ScopeKeys, TheFirstFieldOfEachKeyWins) {
   const std::string twice = crlf(
-      "BYE sip:b@x SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-top\nVia: SIP/2.0/UDP g;branch=z9hG4bK-2\n"
-      "From: <sip:a@x>;tag=1\nTo: <sip:b@x>;tag=2\nCall-ID: first\nCall-ID: second\nCSeq: 2 BYE\n\n");
+      "ACK sip:b@x SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK-top\nVia: SIP/2.0/UDP "
+      "g;branch=z9hG4bK-2\n"
+      "From: <sip:a@x>;tag=1\nTo: <sip:b@x>;tag=2\nCall-ID: first\nCall-ID: second\nCSeq: 2 "
+      "ACK\n\n");
   SipCaptureFields scan;
   ASSERT_TRUE(scanScopeKeys(twice, scan));
   expectSameKeys(scan, fullKeys(twice), "twice");
   EXPECT_EQ(scan.callid, "first");
   EXPECT_EQ(scan.via_1_branch, "z9hG4bK-top");
+}
+
+// The top Via branch is a key of INVITE and ACK requests only (the tracker reads no other):
+// the scan and the full parse's Keys leave it empty on every other message, in any case of
+// the method.
+TEST(ScopeKeys, TheBranchIsAKeyOfInviteAndAckRequestsOnly) {
+  auto message = [](std::string_view start, std::string_view cseq_method) {
+    return crlf(std::string(start) +
+                "\nVia: SIP/2.0/UDP h;rport;branch=z9hG4bK-b1\nFrom: <sip:a@x>;tag=1\n"
+                "To: <sip:b@x>;tag=2\nCall-ID: c\nCSeq: 1 " +
+                std::string(cseq_method) + "\n\n");
+  };
+  const struct {
+    std::string_view start, cseq_method;
+    bool branch;
+  } cases[] = {
+      {"INVITE sip:b@x SIP/2.0", "INVITE", true},    {"ACK sip:b@x SIP/2.0", "ACK", true},
+      {"invite sip:b@x SIP/2.0", "invite", true},    {"Ack sip:b@x SIP/2.0", "Ack", true},
+      {"BYE sip:b@x SIP/2.0", "BYE", false},         {"CANCEL sip:b@x SIP/2.0", "CANCEL", false},
+      {"SIP/2.0 200 OK", "INVITE", false},           {"SIP/2.0 487 Terminated", "INVITE", false},
+      {"REGISTER sip:x SIP/2.0", "REGISTER", false},
+  };
+  for (const auto& c : cases) {
+    const std::string bytes = message(c.start, c.cseq_method);
+    SipCaptureFields scan;
+    ASSERT_TRUE(scanScopeKeys(bytes, scan)) << c.start;
+    expectSameKeys(scan, fullKeys(bytes), std::string(c.start));
+    EXPECT_EQ(scan.via_1_branch, c.branch ? "z9hG4bK-b1" : "") << c.start;
+  }
 }
 
 TEST(ScopeKeys, DeclinesWhatIsOutOfTheCommonShape) {
