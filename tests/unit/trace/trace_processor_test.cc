@@ -342,6 +342,32 @@ correlation = "header:Replaces"
   EXPECT_EQ(more[1].count("joined"), 2u);
 }
 
+// A scope without a correlation id: its call's reports keep the Call-ID they name, and its
+// SIP messages are sent without one.
+TEST(TraceProcessor, ReportsOfAScopeWithoutAnIdKeepTheirCallId) {
+  TraceProcessor p(rules(R"t(
+[[trace]]
+method = ["INVITE"]
+scope = "d"
+)t"),
+                   lanes());
+  auto invite = parsed(sipMessage("INVITE sip:bob@example.com SIP/2.0", "1 INVITE", "z9hG4bK1", "a",
+                                  "", "media-2@example.com"));
+  ASSERT_EQ(p.process(invite), process::Verdict::Keep);
+  EXPECT_EQ(invite.meta().correlation_id, "");
+  auto ringing = parsed(
+      sipMessage("SIP/2.0 180 Ringing", "1 INVITE", "z9hG4bK1", "a", "b", "media-2@example.com"));
+  ASSERT_EQ(p.process(ringing), process::Verdict::Keep);
+  EXPECT_EQ(ringing.meta().correlation_id, "");
+  support::CaptureSpec spec;
+  spec.payload_type = 5;
+  spec.correlation = "media-2@example.com";
+  record::Record rtcp(support::makeCapture("{\"type\":200}", spec));
+  rtcp.lanes.set(0);
+  ASSERT_EQ(p.process(rtcp), process::Verdict::Keep);
+  EXPECT_EQ(rtcp.meta().correlation_id, "media-2@example.com");
+}
+
 // Scope t with drop: the request and its whole transaction are not traced; a d rule on a
 // request that cannot start a dialog (an in-dialog INVITE) degrades to its transaction.
 // An attended transfer (RFC 5589 §7): the REFER inside call 1 names the consultation call 2
